@@ -1,0 +1,36 @@
+"""Tables of the kiosk's local store. Personal rows carry `user_id` so logout can delete them all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {list[str]: JSON, dict[str, Any]: JSON}
+
+
+class Meta(Base):
+    """Key/value facts of this terminal: server URL and epoch, sync cursors, school name."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class CachedProcess(Base):
+    """The hall catalog as last received from the server (public data, kept across logouts)."""
+
+    __tablename__ = "processes"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    department: Mapped[str] = mapped_column(String(32))
+    department_name: Mapped[str] = mapped_column(String(64))
+    audience: Mapped[list[str]] = mapped_column(JSON)
+    category: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    recommended: Mapped[int] = mapped_column(Integer)
+    popular_rank: Mapped[int | None] = mapped_column(Integer)
+    sort_order: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,1 @@
+"""Qt-free logic: configuration, API client, sync, auth, search. Never imports PySide6."""

@@ -1,0 +1,79 @@
+"""HTTP client for the sync server's JSON API. Blocking calls: run them off the GUI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+
+class ApiError(Exception):
+    """A failed call: `code` is the server's stable code, or one of ours for transport failures."""
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+    @property
+    def is_offline(self) -> bool:
+        return self.code in ("offline", "timeout")
+
+
+@dataclass(frozen=True)
+class Health:
+    status: str
+    version: str
+    schema: str | None
+    epoch: str | None
+
+
+class ApiClient:
+    def __init__(self, base_url: str, timeout: float = 5.0, session: requests.Session | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.http = session or requests.Session()
+        self.http.headers["User-Agent"] = "campus-kiosk"
+        self.access_token: str | None = None
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = kwargs.pop("headers", {})
+        if self.access_token:
+            headers["Authorization"] = f"Bearer {self.access_token}"
+        try:
+            response = self.http.request(
+                method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs
+            )
+        except requests.Timeout as exc:
+            raise ApiError("timeout", "服务器响应超时") from exc
+        except requests.ConnectionError as exc:
+            raise ApiError("offline", "无法连接服务器") from exc
+        if response.status_code >= 400:
+            try:
+                err = response.json()["error"]
+                raise ApiError(str(err["code"]), str(err["message"]), response.status_code)
+            except (ValueError, KeyError, TypeError):
+                raise ApiError(f"http_{response.status_code}", response.reason or "error",
+                               response.status_code) from None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ApiError("bad_response", "服务器返回了无法解析的数据", response.status_code) from exc
+
+    def health(self) -> Health:
+        body = self._request("GET", "/healthz")
+        return Health(body["status"], body["version"], body.get("schema"), body.get("epoch"))
+
+    def school(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("GET", "/api/v1/school")
+        return result
+
+    def processes(self, audience: str | None = None) -> list[dict[str, Any]]:
+        params = {"audience": audience} if audience else None
+        result: list[dict[str, Any]] = self._request("GET", "/api/v1/hall/processes", params=params)["processes"]
+        return result
+
+    def close(self) -> None:
+        self.http.close()

@@ -1,0 +1,8 @@
+"""Thin QObjects and list models that QML sees; they adapt kiosk.services and hold no business rules.
+
+Importing this package registers the types in the QML module `Kiosk.Backend`.
+"""
+
+from kiosk.views import app_state, icons, process_model  # noqa: F401  (registration side effects)
+
+QML_IMPORT_NAME = "Kiosk.Backend"

@@ -1,0 +1,317 @@
+"""AppState (QML singleton): school, mode, language, text scale and the connection to the sync server.
+
+Catalog (QML singleton): the hall processes, from the local store and refreshed from the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, QTranslator, Signal, Slot
+from PySide6.QtCore import Property as QtProperty
+from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
+
+from kiosk.models.store import LocalStore
+from kiosk.resources import i18n_dir
+from kiosk.services.api_client import ApiClient, ApiError
+from kiosk.services.catalog import refresh_catalog
+from kiosk.services.config import KioskConfig
+from kiosk.services.demo_server import DemoServer
+from kiosk.views.context import singleton_for
+from kiosk.views.process_model import ProcessListModel, ProcessRow
+from kiosk.views.tasks import TaskRunner
+
+QML_IMPORT_NAME = "Kiosk.Backend"
+QML_IMPORT_MAJOR_VERSION = 1
+
+log = logging.getLogger(__name__)
+
+POLL_ONLINE_MS = 15_000
+RETRY_MIN_MS = 1_000
+RETRY_MAX_MS = 30_000
+
+
+def _translation_file(language: str, cache_dir: Path) -> Path | None:
+    """The .qm for `language`: the compiled one in resources, else compile the .ts into the cache."""
+    qm = i18n_dir() / f"kiosk_{language}.qm"
+    if qm.is_file():
+        return qm
+    ts = i18n_dir() / f"kiosk_{language}.ts"
+    if not ts.is_file():
+        return None
+    cached = cache_dir / qm.name
+    if not cached.is_file() or cached.stat().st_mtime < ts.stat().st_mtime:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            subprocess.run(["pyside6-lrelease", "-silent", str(ts), "-qm", str(cached)], check=True, timeout=30)
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("cannot compile %s: %s", ts, exc)
+            return None
+    return cached
+
+
+@QmlElement
+@QmlSingleton
+class AppState(QObject):
+    schoolChanged = Signal()
+    languageChanged = Signal()
+    textScaleChanged = Signal()
+    connectionChanged = Signal()
+    storeReady = Signal()
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        *,
+        demo: bool = False,
+        store_path: Path | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.config = config
+        self._demo = demo
+        self._store_path = store_path or config.data_path / "kiosk.db"
+        self._school = config.school_name
+        self._school_en = config.school_name_en
+        self._language = config.language
+        self._text_scale = config.text_scale
+        self._connection = "connecting"
+        self._connection_detail = ""
+        self._server_version = ""
+        self._epoch = ""
+        self._translator: QTranslator | None = None
+        self._engine: QQmlEngine | None = None
+        self._retry_ms = RETRY_MIN_MS
+        self.store: LocalStore | None = None
+        self.demo_server: DemoServer | None = None
+        self.client = ApiClient(config.server_url)
+        self.tasks = TaskRunner(self)
+        self.catalog = Catalog(self)
+        self._poll = QTimer(self)
+        self._poll.setSingleShot(True)
+        self._poll.timeout.connect(self._check_health)
+
+    @staticmethod
+    def create(engine: QQmlEngine) -> QObject:
+        state = singleton_for("AppState", engine)
+        assert isinstance(state, AppState)
+        state._engine = engine
+        return state
+
+    # -- start-up: everything slow happens on the worker threads ------------------------------------------
+    def start(self) -> None:
+        """Open the store and (demo) start the bundled server in the background, then watch the server."""
+        if self._language != "zh_CN" and not self._install_translator(self._language):
+            self._language = "zh_CN"
+        self.tasks.run(self._open_store, self._store_opened, self._store_failed)
+
+    def _open_store(self) -> tuple[LocalStore, list[dict[str, Any]]]:
+        store = LocalStore(self._store_path)
+        return store, store.catalog()
+
+    def _store_opened(self, result: tuple[LocalStore, list[dict[str, Any]]]) -> None:
+        self.store, cached = result
+        if cached:
+            self.catalog.set_processes(cached, source="cache")
+        self.storeReady.emit()
+        if self._demo:
+            self.tasks.run(self._start_demo_server, self._demo_started, self._demo_failed)
+        else:
+            self._check_health()
+
+    def _store_failed(self, exc: Exception) -> None:
+        log.error("local store unavailable: %s", exc)
+        self._set_connection("offline", f"本地数据库无法打开：{exc}")
+
+    def _start_demo_server(self) -> str:
+        server = DemoServer()
+        self.demo_server = server
+        server.seed()
+        return server.start()
+
+    def _demo_started(self, url: str) -> None:
+        log.info("demo server at %s", url)
+        self.client = ApiClient(url)
+        self._check_health()
+
+    def _demo_failed(self, exc: Exception) -> None:
+        self._set_connection("offline", f"演示服务器未能启动：{exc}")
+
+    # -- connection ---------------------------------------------------------------------------------------
+    def _check_health(self) -> None:
+        client = self.client
+        self.tasks.run(client.health, self._health_ok, self._health_failed)
+
+    def _health_ok(self, health: Any) -> None:
+        first = self._connection != "online"
+        self._server_version = health.version
+        self._epoch = health.epoch or ""
+        self._retry_ms = RETRY_MIN_MS
+        self._set_connection("online", "")
+        if first:
+            self.refresh()
+        self._poll.start(POLL_ONLINE_MS)
+
+    def _health_failed(self, exc: Exception) -> None:
+        reason = exc.message if isinstance(exc, ApiError) else str(exc)
+        self._set_connection("offline", reason)
+        # Exponential backoff with jitter so a fleet of kiosks does not reconnect in lockstep.
+        self._poll.start(int(self._retry_ms * random.uniform(0.5, 1.0)))
+        self._retry_ms = min(self._retry_ms * 2, RETRY_MAX_MS)
+
+    def _set_connection(self, state: str, detail: str) -> None:
+        if (state, detail) != (self._connection, self._connection_detail):
+            self._connection, self._connection_detail = state, detail
+            self.connectionChanged.emit()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Fetch the school's names and the catalog again (the top bar's status dot triggers it too)."""
+        store, client = self.store, self.client
+        if store is None:
+            return
+        self.tasks.run(client.school, self._school_loaded, lambda exc: None)
+        self.tasks.run(lambda: refresh_catalog(client, store), self._catalog_loaded, self._health_failed)
+
+    def _school_loaded(self, school: dict[str, Any]) -> None:
+        self._school = school.get("name") or self._school
+        self._school_en = school.get("name_en") or self._school_en
+        self.schoolChanged.emit()
+
+    def _catalog_loaded(self, processes: list[dict[str, Any]]) -> None:
+        self.catalog.set_processes(processes, source="server")
+
+    # -- language -----------------------------------------------------------------------------------------
+    def _install_translator(self, language: str) -> bool:
+        app = QCoreApplication.instance()
+        if self._translator is not None and app is not None:
+            app.removeTranslator(self._translator)
+            self._translator = None
+        if language == "zh_CN":  # the source language of every qsTr string
+            return True
+        qm = _translation_file(language, self.config.data_path / "i18n")
+        translator = QTranslator(self)
+        if qm is None or not translator.load(str(qm)):
+            log.warning("no translation for %s", language)
+            return False
+        if app is not None:
+            app.installTranslator(translator)
+        self._translator = translator
+        return True
+
+    @Slot(str)
+    def setLanguage(self, language: str) -> None:  # noqa: N802
+        if language == self._language or language not in ("zh_CN", "en_US"):
+            return
+        if not self._install_translator(language):
+            return
+        self._language = language
+        if self._engine is not None:
+            self._engine.retranslate()
+        self.languageChanged.emit()
+
+    @Slot()
+    def toggleLanguage(self) -> None:  # noqa: N802
+        self.setLanguage("en_US" if self._language == "zh_CN" else "zh_CN")
+
+    # -- shutdown -----------------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        self._poll.stop()
+        app = QCoreApplication.instance()
+        if self._translator is not None and app is not None:
+            app.removeTranslator(self._translator)
+            self._translator = None
+        self.tasks.wait(15_000)
+        if self.demo_server is not None:
+            self.demo_server.stop()
+            self.demo_server = None
+        if self.store is not None:
+            self.store.close()
+        self.client.close()
+
+    # -- properties ---------------------------------------------------------------------------------------
+    def _get_school(self) -> str:
+        return self._school
+
+    def _get_school_en(self) -> str:
+        return self._school_en
+
+    def _get_mode(self) -> str:
+        return self.config.mode
+
+    def _get_is_kiosk(self) -> bool:
+        return self.config.mode == "kiosk"
+
+    def _get_language(self) -> str:
+        return self._language
+
+    def _get_text_scale(self) -> float:
+        return self._text_scale
+
+    def _get_device_name(self) -> str:
+        return self.config.device_name
+
+    def _get_connection(self) -> str:
+        return self._connection
+
+    def _get_connection_detail(self) -> str:
+        return self._connection_detail
+
+    def _get_server_version(self) -> str:
+        return self._server_version
+
+    def _get_catalog(self) -> QObject:
+        return self.catalog
+
+    schoolName = QtProperty(str, _get_school, notify=schoolChanged)
+    schoolNameEn = QtProperty(str, _get_school_en, notify=schoolChanged)
+    mode = QtProperty(str, _get_mode, constant=True)
+    isKiosk = QtProperty(bool, _get_is_kiosk, constant=True)
+    language = QtProperty(str, _get_language, notify=languageChanged)
+    textScale = QtProperty(float, _get_text_scale, notify=textScaleChanged)
+    deviceName = QtProperty(str, _get_device_name, constant=True)
+    connection = QtProperty(str, _get_connection, notify=connectionChanged)
+    connectionDetail = QtProperty(str, _get_connection_detail, notify=connectionChanged)
+    serverVersion = QtProperty(str, _get_server_version, notify=connectionChanged)
+
+
+@QmlElement
+@QmlSingleton
+class Catalog(QObject):
+    """The hall processes known to this terminal; `source` says where they came from (cache or server)."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._model = ProcessListModel(self)
+        self._source = "none"
+
+    @staticmethod
+    def create(engine: QQmlEngine) -> QObject:
+        state = singleton_for("AppState", engine)
+        assert isinstance(state, AppState)
+        QQmlEngine.setObjectOwnership(state.catalog, QQmlEngine.ObjectOwnership.CppOwnership)
+        return state.catalog
+
+    def set_processes(self, processes: list[dict[str, Any]], source: str) -> None:
+        self._model.set_rows([ProcessRow.from_dict(p) for p in processes])
+        self._source = source
+        self.changed.emit()
+
+    def _get_model(self) -> QObject:
+        return self._model
+
+    def _get_source(self) -> str:
+        return self._source
+
+    def _get_count(self) -> int:
+        return self._model.rowCount()
+
+    processes = QtProperty(ProcessListModel, _get_model, constant=True)
+    source = QtProperty(str, _get_source, notify=changed)
+    count = QtProperty(int, _get_count, notify=changed)

@@ -1,0 +1,76 @@
+"""Run blocking service calls on Qt's thread pool and deliver their results on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    # Queued across threads: the slots run on the thread that owns the relay (the GUI thread).
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # reported to the caller's on_error, never lost
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.succeeded.emit(result)
+
+
+class TaskRunner(QObject):
+    """`run(fn, on_done, on_error)`: fn runs on a worker thread, the callbacks on this object's thread."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._pending: set[_Relay] = set()
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        relay = _Relay(self)
+        self._pending.add(relay)
+
+        @Slot(object)
+        def done(result: Any) -> None:
+            self._finish(relay)
+            if on_done:
+                on_done(result)
+
+        @Slot(object)
+        def error(exc: Exception) -> None:
+            self._finish(relay)
+            if on_error:
+                on_error(exc)
+            else:
+                log.error("background task failed: %r", exc)
+
+        relay.succeeded.connect(done)
+        relay.failed.connect(error)
+        self.pool.start(_Job(fn, relay))
+
+    def _finish(self, relay: _Relay) -> None:
+        self._pending.discard(relay)
+        relay.deleteLater()
+
+    def wait(self, msecs: int = 10_000) -> bool:
+        return self.pool.waitForDone(msecs)

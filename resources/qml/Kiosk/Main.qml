@@ -1,0 +1,87 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import Kiosk
+import Kiosk.Backend
+
+// The window: top bar, the page stack, the navigation, and on a kiosk the virtual keyboard.
+ApplicationWindow {
+    id: window
+    objectName: "mainWindow"
+    width: AppState.isKiosk ? 1920 : 1366
+    height: AppState.isKiosk ? 1080 : 768
+    minimumWidth: AppState.isKiosk ? 720 : 1024
+    minimumHeight: AppState.isKiosk ? 720 : 640
+    title: qsTr("融合门户 · 一站式办事大厅") + " — " + AppState.schoolName
+    color: Theme.page
+    font.family: Theme.fontFamily
+    font.pixelSize: Theme.fontBody
+
+    readonly property bool keyboardVisible: keyboardLoader.item !== null
+                                            && (keyboardLoader.item as Item).visible
+                                            && Qt.inputMethod.visible
+    property string currentSection: "login"
+
+    function navigate(section: string) {
+        const pages = {
+            "login": loginPage, "home": homePage, "hall": hallPage,
+            "calendar": calendarPage, "messages": messagesPage, "profile": profilePage
+        }
+        if (!(section in pages) || section === window.currentSection)
+            return
+        window.currentSection = section
+        stack.replace(null, pages[section])
+    }
+
+    header: TopBar {}
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.bottomMargin: window.keyboardVisible ? (keyboardLoader.item as Item).height : 0
+        spacing: 0
+
+        NavBar {
+            visible: !AppState.isKiosk
+            vertical: true
+            current: window.currentSection
+            Layout.fillHeight: true
+            onNavigate: (page) => window.navigate(page)
+        }
+        StackView {
+            id: stack
+            objectName: "pageStack"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            initialItem: loginPage
+            // Short, purposeful motion: a quick cross-fade that never delays input.
+            replaceEnter: Transition { NumberAnimation { property: "opacity"; from: 0; to: 1; duration: Theme.animationMs } }
+            replaceExit: Transition { NumberAnimation { property: "opacity"; from: 1; to: 0; duration: Theme.animationMs } }
+        }
+    }
+
+    footer: NavBar {
+        visible: AppState.isKiosk && !window.keyboardVisible
+        current: window.currentSection
+        onNavigate: (page) => window.navigate(page)
+    }
+
+    Loader {
+        id: keyboardLoader
+        active: AppState.isKiosk
+        z: 100
+        width: window.contentItem.width
+        anchors.bottom: parent.bottom
+        sourceComponent: KeyboardPanel {
+            uiLanguage: AppState.language
+            visible: Qt.inputMethod.visible
+        }
+    }
+
+    Component { id: loginPage; LoginPage { onBrowse: window.navigate("home") } }
+    Component { id: homePage; HomePage { onLoginRequested: window.navigate("login") } }
+    Component { id: hallPage; HallPage {} }
+    Component { id: calendarPage; CalendarPage { onLoginRequested: window.navigate("login") } }
+    Component { id: messagesPage; MessagesPage {} }
+    Component { id: profilePage; ProfilePage { onLoginRequested: window.navigate("login") } }
+}

@@ -1,0 +1,89 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls.Basic
+import Kiosk
+
+// A labelled text field with a leading icon and an inline error line under it.
+// On a kiosk the virtual keyboard serves it (zh_CN Pinyin / en_US); on a desk, the system keyboard.
+Column {
+    id: root
+    property alias text: field.text
+    property alias placeholderText: field.placeholderText
+    property alias echoMode: field.echoMode
+    property alias inputMethodHints: field.inputMethodHints
+    property alias maximumLength: field.maximumLength
+    property alias field: field
+    property string iconName: ""
+    property string errorText: ""
+    property string hint: ""
+    // Password fields: an eye button at the end shows or hides what was typed.
+    property bool revealable: false
+    property bool revealed: false
+    signal accepted()
+    signal textEdited()
+
+    spacing: 4
+
+    TextField {
+        id: field
+        // Tests and accessibility find the editable part as <objectName>Input.
+        objectName: root.objectName.length > 0 ? root.objectName + "Input" : ""
+        width: root.width
+        implicitHeight: Theme.touchMin
+        leftPadding: root.iconName.length > 0 ? Theme.iconSize + 2 * Theme.spacing : Theme.spacing
+        rightPadding: root.revealable ? Theme.touchMin + Theme.spacing : Theme.spacing
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontBody
+        color: Theme.text
+        placeholderTextColor: Theme.textSecondary
+        selectByMouse: !Theme.kiosk
+        onAccepted: root.accepted()
+        onTextEdited: root.textEdited()
+
+        background: Rectangle {
+            radius: Theme.radius
+            color: Theme.card
+            border.width: field.activeFocus ? 2 : 1
+            border.color: root.errorText.length > 0 ? Theme.error
+                          : field.activeFocus ? Theme.accent : Theme.border
+            AppIcon {
+                visible: root.iconName.length > 0
+                name: root.iconName
+                color: field.activeFocus ? Theme.accent : Theme.textSecondary
+                anchors.left: parent.left
+                anchors.leftMargin: Theme.spacing
+                anchors.verticalCenter: parent.verticalCenter
+            }
+        }
+
+        Rectangle {
+            objectName: "revealButton"
+            visible: root.revealable
+            width: Theme.touchMin
+            height: Theme.touchMin
+            anchors.right: parent.right
+            anchors.verticalCenter: parent.verticalCenter
+            radius: Theme.radius
+            color: revealTap.pressed ? Theme.primaryLight : "transparent"
+            AppIcon {
+                anchors.centerIn: parent
+                name: root.revealed ? "eye-off" : "eye"
+                color: Theme.textSecondary
+            }
+            TapHandler {
+                id: revealTap
+                onTapped: root.revealed = !root.revealed
+            }
+        }
+    }
+
+    Text {
+        width: root.width
+        visible: text.length > 0
+        text: root.errorText.length > 0 ? root.errorText : root.hint
+        color: root.errorText.length > 0 ? Theme.error : Theme.textSecondary
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontSmall
+        wrapMode: Text.Wrap
+    }
+}

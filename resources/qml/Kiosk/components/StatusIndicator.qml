@@ -1,0 +1,46 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import Kiosk
+import Kiosk.Backend
+
+// The network status in the top bar: a dot and a word (colour is never the only signal).
+// Tapping it asks for a refresh now.
+Rectangle {
+    id: root
+    objectName: "statusIndicator"
+    readonly property string state_: AppState.connection
+
+    implicitWidth: row.implicitWidth + 2 * Theme.spacing
+    implicitHeight: Theme.kiosk ? 56 : 32
+    radius: height / 2
+    color: tap.pressed ? Qt.rgba(1, 1, 1, 0.25) : Qt.rgba(1, 1, 1, 0.12)
+
+    Row {
+        id: row
+        anchors.centerIn: parent
+        spacing: Theme.spacing / 2
+        Rectangle {
+            anchors.verticalCenter: parent.verticalCenter
+            width: Theme.kiosk ? 16 : 10
+            height: width
+            radius: width / 2
+            color: root.state_ === "online" ? "#4caf50" : root.state_ === "offline" ? "#ef5350" : "#ffb300"
+            border.color: "white"
+            border.width: 2
+        }
+        Text {
+            objectName: "statusText"
+            anchors.verticalCenter: parent.verticalCenter
+            text: root.state_ === "online" ? qsTr("在线")
+                  : root.state_ === "offline" ? qsTr("离线")
+                  : qsTr("连接中…")
+            color: Theme.textOnPrimary
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontSmall
+        }
+    }
+    TapHandler {
+        id: tap
+        onTapped: AppState.refresh()
+    }
+}

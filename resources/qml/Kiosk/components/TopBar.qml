@@ -1,0 +1,99 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Layouts
+import Kiosk
+import Kiosk.Backend
+
+// School name and logo, clock, language toggle and the network status, on every screen.
+Rectangle {
+    id: root
+    objectName: "topBar"
+    implicitHeight: Theme.topBarHeight
+    color: Theme.primary
+
+    property date now: new Date()
+    Timer {
+        interval: 1000
+        running: true
+        repeat: true
+        onTriggered: root.now = new Date()
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.leftMargin: Theme.margin
+        anchors.rightMargin: Theme.margin
+        spacing: Theme.spacingLarge
+
+        Rectangle {
+            Layout.preferredWidth: Theme.topBarHeight * 0.62
+            Layout.preferredHeight: Layout.preferredWidth
+            radius: width / 2
+            color: Theme.textOnPrimary
+            AppIcon {
+                anchors.centerIn: parent
+                name: "school"
+                color: Theme.primary
+                size: Math.round(parent.width * 0.62)
+            }
+        }
+        Column {
+            Layout.fillWidth: true
+            spacing: 0
+            Text {
+                objectName: "schoolName"
+                text: AppState.language === "zh_CN" ? AppState.schoolName : AppState.schoolNameEn
+                color: Theme.textOnPrimary
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+                elide: Text.ElideRight
+                width: parent.width
+            }
+            Text {
+                text: qsTr("融合门户 · 一站式办事大厅")
+                color: Qt.rgba(1, 1, 1, 0.8)
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+                visible: Theme.kiosk
+                width: parent.width
+                elide: Text.ElideRight
+            }
+        }
+        Column {
+            Layout.alignment: Qt.AlignVCenter
+            Text {
+                objectName: "clock"
+                anchors.right: parent.right
+                text: Qt.formatTime(root.now, "HH:mm")
+                color: Theme.textOnPrimary
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+            }
+            Text {
+                anchors.right: parent.right
+                visible: Theme.kiosk
+                text: AppState.language === "zh_CN"
+                      ? Qt.formatDate(root.now, "M月d日 ") + ["周日", "周一", "周二", "周三", "周四", "周五", "周六"][root.now.getDay()]
+                      : Qt.locale("en_US").toString(root.now, "ddd d MMM")
+                color: Qt.rgba(1, 1, 1, 0.85)
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+            }
+        }
+        StatusIndicator {
+            Layout.alignment: Qt.AlignVCenter
+        }
+        AppButton {
+            objectName: "languageToggle"
+            Layout.alignment: Qt.AlignVCenter
+            kind: "text"
+            iconName: "language"
+            // Each language names itself, so someone who cannot read the current one still finds theirs.
+            text: AppState.language === "zh_CN" ? "English" : "中文"
+            foreground: Theme.textOnPrimary
+            onClicked: AppState.toggleLanguage()
+        }
+    }
+}

@@ -1,0 +1,94 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Layouts
+import Kiosk
+
+// 首页: the manual's counters (未读邮件, 在借图书, 逾期图书, 待办) and what follows once a user logs in.
+Item {
+    id: root
+    objectName: "homePage"
+    signal loginRequested()
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.margin
+        spacing: Theme.spacingLarge
+
+        PageHeader {
+            Layout.fillWidth: true
+            title: qsTr("首页")
+            subtitle: qsTr("登录后这里显示您的待办、邮件、借阅与日程")
+        }
+
+        GridLayout {
+            Layout.fillWidth: true
+            columns: root.width > root.height ? 4 : 2
+            columnSpacing: Theme.spacing
+            rowSpacing: Theme.spacing
+            Repeater {
+                model: [
+                    { name: "unreadMail", icon: "mail", label: qsTr("未读邮件") },
+                    { name: "booksBorrowed", icon: "books", label: qsTr("在借图书") },
+                    { name: "booksOverdue", icon: "book-2", label: qsTr("逾期图书") },
+                    { name: "todo", icon: "file-text", label: qsTr("待办") }
+                ]
+                delegate: Rectangle {
+                    id: counter
+                    required property var modelData
+                    objectName: "counter_" + modelData.name
+                    Layout.fillWidth: true
+                    implicitHeight: counterColumn.implicitHeight + 2 * Theme.spacingLarge
+                    radius: Theme.radius
+                    color: Theme.card
+                    border.color: Theme.border
+                    Column {
+                        id: counterColumn
+                        anchors.centerIn: parent
+                        width: parent.width - 2 * Theme.spacing
+                        spacing: 4
+                        AppIcon {
+                            anchors.horizontalCenter: parent.horizontalCenter
+                            name: counter.modelData.icon
+                            color: Theme.primary
+                        }
+                        // No source yet: "—" and why, never a made-up number.
+                        Text {
+                            anchors.horizontalCenter: parent.horizontalCenter
+                            text: "—"
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontCounter
+                            font.bold: true
+                            color: Theme.textSecondary
+                        }
+                        Text {
+                            anchors.horizontalCenter: parent.horizontalCenter
+                            text: counter.modelData.label
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                            color: Theme.text
+                        }
+                        Text {
+                            width: parent.width
+                            horizontalAlignment: Text.AlignHCenter
+                            text: qsTr("登录后显示")
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontSmall
+                            color: Theme.textSecondary
+                            wrapMode: Text.Wrap
+                        }
+                    }
+                }
+            }
+        }
+
+        AppButton {
+            objectName: "homeLoginButton"
+            Layout.alignment: Qt.AlignHCenter
+            kind: "primary"
+            iconName: "user-circle"
+            text: qsTr("登录")
+            onClicked: root.loginRequested()
+        }
+        Item { Layout.fillHeight: true }
+    }
+}

@@ -1,0 +1,275 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import Kiosk
+import Kiosk.Backend
+
+// 统一身份认证平台: the manual's login box — 学号/工号 and password, or the phone QR code — with its two rules.
+// Reflows: side by side in landscape, stacked on a portrait totem.
+Item {
+    id: root
+    objectName: "loginPage"
+    signal browse()
+
+    readonly property bool landscape: width >= height
+    property bool qrMode: false
+    property string message: ""
+
+    function submit() {
+        const id = userField.text.trim()
+        userField.errorText = id.length === 0 ? qsTr("请输入工号/学号") : ""
+        passwordField.errorText = passwordField.text.length === 0 ? qsTr("请输入密码") : ""
+        if (userField.errorText.length > 0 || passwordField.errorText.length > 0)
+            return
+        root.message = qsTr("登录服务尚未开通，请稍后再试。")
+    }
+
+    Flickable {
+        id: flick
+        anchors.fill: parent
+        contentWidth: width
+        contentHeight: Math.max(height, layout.implicitHeight + 2 * Theme.margin)
+        boundsBehavior: Flickable.StopAtBounds
+        clip: true
+
+        GridLayout {
+            id: layout
+            width: Math.min(flick.width - 2 * Theme.margin, root.landscape ? 1500 : 900)
+            x: (flick.width - width) / 2
+            y: Math.max(Theme.margin, (flick.contentHeight - implicitHeight) / 2)
+            columns: root.landscape ? 2 : 1
+            columnSpacing: Theme.spacingLarge * 2
+            rowSpacing: Theme.spacingLarge
+
+            // Welcome, as the hall's home page greets its users.
+            Column {
+                Layout.fillWidth: true
+                Layout.alignment: Qt.AlignVCenter
+                spacing: Theme.spacing
+                Text {
+                    width: parent.width
+                    text: AppState.schoolName
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontHero
+                    font.bold: true
+                    color: Theme.primary
+                    wrapMode: Text.Wrap
+                }
+                Text {
+                    width: parent.width
+                    text: AppState.schoolNameEn
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                    color: Theme.textSecondary
+                    wrapMode: Text.Wrap
+                }
+                Item { width: 1; height: Theme.spacing }
+                Text {
+                    width: parent.width
+                    text: qsTr("一站式办事大厅欢迎您！")
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontTitle
+                    color: Theme.text
+                    wrapMode: Text.Wrap
+                }
+                Text {
+                    width: parent.width
+                    text: qsTr("全天候 零距离 · 少跑腿、多办事")
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontLarge
+                    color: Theme.textSecondary
+                    wrapMode: Text.Wrap
+                }
+                AppButton {
+                    objectName: "browseButton"
+                    kind: "secondary"
+                    iconName: "building-community"
+                    text: qsTr("先看看办事指南")
+                    onClicked: root.browse()
+                }
+            }
+
+            // The login card.
+            Rectangle {
+                objectName: "loginCard"
+                Layout.fillWidth: true
+                Layout.preferredWidth: root.landscape ? 640 : -1
+                Layout.maximumWidth: 720
+                Layout.alignment: Qt.AlignHCenter | Qt.AlignVCenter
+                implicitHeight: card.implicitHeight + 2 * Theme.spacingLarge
+                radius: Theme.radius
+                color: Theme.card
+                border.color: Theme.border
+
+                ColumnLayout {
+                    id: card
+                    anchors.fill: parent
+                    anchors.margins: Theme.spacingLarge
+                    spacing: Theme.spacing
+
+                    Text {
+                        Layout.alignment: Qt.AlignHCenter
+                        text: qsTr("统一身份认证平台")
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontTitle
+                        font.bold: true
+                        color: Theme.primary
+                    }
+
+                    // Account / QR switch.
+                    RowLayout {
+                        Layout.fillWidth: true
+                        spacing: Theme.spacing
+                        Repeater {
+                            model: [
+                                { qr: false, label: qsTr("账号登录"), name: "tabAccount" },
+                                { qr: true, label: qsTr("扫码登录"), name: "tabQr" }
+                            ]
+                            delegate: AppButton {
+                                required property var modelData
+                                objectName: modelData.name
+                                Layout.fillWidth: true
+                                kind: root.qrMode === modelData.qr ? "primary" : "secondary"
+                                implicitHeight: Theme.touchMin
+                                text: modelData.label
+                                onClicked: root.qrMode = modelData.qr
+                            }
+                        }
+                    }
+
+                    // Account login.
+                    ColumnLayout {
+                        visible: !root.qrMode
+                        Layout.fillWidth: true
+                        spacing: Theme.spacing
+
+                        AppTextField {
+                            id: userField
+                            objectName: "userField"
+                            Layout.fillWidth: true
+                            iconName: "user"
+                            placeholderText: qsTr("请输入工号/学号")
+                            maximumLength: 32
+                            inputMethodHints: Qt.ImhNoPredictiveText | Qt.ImhPreferUppercase | Qt.ImhNoAutoUppercase
+                            hint: qsTr("字母会自动转为大写")
+                            // The manual's rule: letters in a 学号/工号 are upper-case.
+                            onTextEdited: {
+                                const upper = text.toUpperCase()
+                                if (upper !== text) {
+                                    const pos = field.cursorPosition
+                                    text = upper
+                                    field.cursorPosition = pos
+                                }
+                                errorText = ""
+                                root.message = ""
+                            }
+                            onAccepted: passwordField.field.forceActiveFocus()
+                        }
+                        AppTextField {
+                            id: passwordField
+                            objectName: "passwordField"
+                            Layout.fillWidth: true
+                            iconName: "lock"
+                            placeholderText: qsTr("请输入密码")
+                            revealable: true
+                            echoMode: revealed ? TextInput.Normal : TextInput.Password
+                            maximumLength: 128
+                            inputMethodHints: Qt.ImhHiddenText | Qt.ImhNoPredictiveText | Qt.ImhSensitiveData
+                            onTextEdited: { errorText = ""; root.message = "" }
+                            onAccepted: root.submit()
+                        }
+                        Text {
+                            objectName: "loginMessage"
+                            Layout.fillWidth: true
+                            visible: root.message.length > 0
+                            text: root.message
+                            color: Theme.error
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                            wrapMode: Text.Wrap
+                        }
+                        AppButton {
+                            objectName: "loginButton"
+                            Layout.fillWidth: true
+                            kind: "primary"
+                            text: qsTr("登录")
+                            onClicked: root.submit()
+                        }
+                    }
+
+                    // QR login: the kiosk shows a code; the user confirms on their phone.
+                    Column {
+                        objectName: "qrPanel"
+                        visible: root.qrMode
+                        Layout.fillWidth: true
+                        spacing: Theme.spacing
+                        Rectangle {
+                            anchors.horizontalCenter: parent.horizontalCenter
+                            width: Theme.kiosk ? 360 : 220
+                            height: width
+                            radius: Theme.radius
+                            color: Theme.page
+                            border.color: Theme.border
+                            EmptyState {
+                                anchors.centerIn: parent
+                                width: parent.width - 2 * Theme.spacing
+                                iconName: "qrcode"
+                                title: qsTr("扫码登录尚未开通")
+                                detail: qsTr("请使用账号登录")
+                            }
+                        }
+                        Text {
+                            width: parent.width
+                            horizontalAlignment: Text.AlignHCenter
+                            text: qsTr("用手机扫描二维码，在手机上确认后即可登录本机")
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                            color: Theme.textSecondary
+                            wrapMode: Text.Wrap
+                        }
+                    }
+
+                    // The manual's two account rules.
+                    Rectangle {
+                        Layout.fillWidth: true
+                        implicitHeight: rules.implicitHeight + 2 * Theme.spacing
+                        radius: Theme.radius
+                        color: Theme.primaryLight
+                        Column {
+                            id: rules
+                            anchors.fill: parent
+                            anchors.margins: Theme.spacing
+                            spacing: Theme.spacing / 2
+                            Repeater {
+                                model: [
+                                    qsTr("账号规则：用户名为学工号，如若学工号中包含字母，字母需为大写。"),
+                                    qsTr("密码规则：初始密码为身份证后6位，首次登录需要修改密码。")
+                                ]
+                                delegate: Row {
+                                    id: ruleRow
+                                    required property string modelData
+                                    width: rules.width
+                                    spacing: Theme.spacing / 2
+                                    AppIcon {
+                                        name: "info-circle"
+                                        color: Theme.primary
+                                        size: Theme.fontBody + 4
+                                    }
+                                    Text {
+                                        width: ruleRow.width - Theme.fontBody - 4 - ruleRow.spacing
+                                        text: ruleRow.modelData
+                                        font.family: Theme.fontFamily
+                                        font.pixelSize: Theme.fontSmall
+                                        color: Theme.text
+                                        wrapMode: Text.Wrap
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+"""`campus-sync-server serve | init-db | seed-demo`: run and prepare the sync server."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from sync_server.core.config import ENV_PREFIX, Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: a SQLite file in the user data dir; "
+                        "PostgreSQL: postgresql+psycopg://user:pass@host/db)")
+    parser = argparse.ArgumentParser(prog="campus-sync-server", description=__doc__, parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", parents=[common], help="run the HTTP server (migrates the database first)")
+    serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8765; 0 picks a free one)")
+    serve.add_argument("--workers", type=int, default=None, help="worker processes (default 1)")
+    serve.add_argument("--public-url", default=None, help="base URL phones use for /m/ pages (QR login)")
+    serve.add_argument("--port-file", default=None, help="write the bound port to this file once listening")
+
+    sub.add_parser("init-db", parents=[common], help="create or migrate the database schema")
+
+    seed = sub.add_parser("seed-demo", parents=[common], help="load the demo data (idempotent)")
+    seed.add_argument("--print-users", choices=["json", "table"], help="print the demo users and passwords")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        "DB": getattr(args, "db", None),
+        "HOST": getattr(args, "host", None),
+        "PORT": getattr(args, "port", None),
+        "WORKERS": getattr(args, "workers", None),
+        "PUBLIC_URL": getattr(args, "public_url", None),
+    }
+    for key, value in overrides.items():
+        if value is not None:
+            os.environ[ENV_PREFIX + key] = str(value)
+    settings = Settings.from_env()
+    # Worker processes rebuild settings from the environment; make sure they see the same ones.
+    os.environ.update(settings.to_env())
+    return settings
+
+
+def init_db(settings: Settings) -> None:
+    from sync_server.core.meta import ensure_epoch
+    from sync_server.db import Database
+    from sync_server.migrate import upgrade
+
+    upgrade(settings.db_url)
+    db = Database(settings.db_url)
+    with db.transaction() as session:
+        ensure_epoch(session)
+    db.dispose()
+
+
+def seed_demo(settings: Settings, print_users: str | None) -> None:
+    from sync_server.db import Database
+    from sync_server.seed import seed_demo as load
+
+    init_db(settings)
+    db = Database(settings.db_url)
+    with db.transaction() as session:
+        users = load(session)
+    db.dispose()
+    if print_users == "json":
+        print(json.dumps(users, ensure_ascii=False, indent=2))
+    elif print_users == "table":
+        for u in users:
+            print(f"{u['user_id']:<14}{u['password']:<8}{u['role']:<10}{u['name']}\t{u['department']}")
+
+
+def serve(settings: Settings, port_file: str | None) -> None:
+    import socket
+
+    import uvicorn
+
+    from sync_server.core.logging import configure_logging
+
+    configure_logging(settings.log_level, settings.log_json)
+    init_db(settings)
+    # Bind the socket here so that --port 0 works and the port is known before the workers start.
+    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    port = sock.getsockname()[1]
+    # Listen now: clients that connect before uvicorn is ready wait in the backlog instead of being refused.
+    sock.listen(2048)
+    if port_file:
+        with open(port_file + ".tmp", "w") as fh:
+            fh.write(str(port))
+        os.replace(port_file + ".tmp", port_file)
+    config = uvicorn.Config(
+        "sync_server.main:create_app",
+        factory=True,
+        workers=settings.workers,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
+    server = uvicorn.Server(config)
+    if settings.workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        config.workers = settings.workers
+        Multiprocess(config, target=server.run, sockets=[sock]).run()
+    else:
+        server.run(sockets=[sock])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = _settings(args)
+    if args.command == "init-db":
+        init_db(settings)
+    elif args.command == "seed-demo":
+        seed_demo(settings, args.print_users)
+    elif args.command == "serve":
+        serve(settings, args.port_file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

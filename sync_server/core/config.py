@@ -1,0 +1,62 @@
+"""Server settings: one place, read from the environment (the CLI writes its flags there too)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+ENV_PREFIX = "CAMPUS_SYNC_"
+
+
+def default_db_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("campus-sync-server", appauthor=False))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'campus.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    host: str = "127.0.0.1"
+    port: int = 8765
+    workers: int = 1
+    max_body_bytes: int = 1_048_576
+    log_level: str = "INFO"
+    log_json: bool = True
+    public_url: str | None = None  # what phones use to reach /m/... (QR login); defaults to the bind address
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+
+        def get(name: str, default: str | None = None) -> str | None:
+            return env.get(ENV_PREFIX + name, default)
+
+        return cls(
+            db_url=get("DB") or default_db_url(),
+            host=get("HOST", "127.0.0.1") or "127.0.0.1",
+            port=int(get("PORT", "8765") or 8765),
+            workers=int(get("WORKERS", "1") or 1),
+            max_body_bytes=int(get("MAX_BODY_BYTES", "1048576") or 1_048_576),
+            log_level=(get("LOG_LEVEL", "INFO") or "INFO").upper(),
+            log_json=(get("LOG_JSON", "1") or "1") not in ("0", "false", "no"),
+            public_url=get("PUBLIC_URL"),
+        )
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that reproduces these settings in a worker process."""
+        env = {
+            "DB": self.db_url,
+            "HOST": self.host,
+            "PORT": str(self.port),
+            "WORKERS": str(self.workers),
+            "MAX_BODY_BYTES": str(self.max_body_bytes),
+            "LOG_LEVEL": self.log_level,
+            "LOG_JSON": "1" if self.log_json else "0",
+        }
+        if self.public_url:
+            env["PUBLIC_URL"] = self.public_url
+        return {ENV_PREFIX + k: v for k, v in env.items()}

@@ -1,0 +1,45 @@
+"""The app factory: `create_app(settings)` builds the FastAPI application (uvicorn uses it with factory=True)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from sync_server import __version__
+from sync_server.api.routes import content, hall, health
+from sync_server.core.config import Settings
+from sync_server.core.errors import install_error_handlers
+from sync_server.core.logging import configure_logging
+from sync_server.core.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from sync_server.db import Database
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level, settings.log_json)
+    database = Database(settings.db_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Campus Kiosk sync server",
+        version=__version__,
+        description="融合门户 · 一站式办事大厅: identity, hall catalog, content and sync for kiosks and desk clients.",
+    )
+    app.state.settings = settings
+    app.state.db = database
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(hall.router)
+    app.include_router(content.router)
+    # Outermost first: the access log must see the 413s the body limit sends.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AccessLogMiddleware)
+
+    return app

@@ -1,0 +1,156 @@
+"""The server's tables (SQLAlchemy 2 declarative). Alembic migrations in migrations/ create them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, list[Any]: JSON}
+
+
+class ServerMeta(Base):
+    """Key/value facts about this server's data, e.g. its epoch (changes when data is restored)."""
+
+    __tablename__ = "server_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    short_name: Mapped[str] = mapped_column(String(32), index=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), default=None)
+    kind: Mapped[str] = mapped_column(String(16), default="admin")
+
+
+class Post(Base):
+    """A handling post in a department (岗位), e.g. 现教中心实验室管理科接收人; workflow steps assign to posts."""
+
+    __tablename__ = "posts"
+    code: Mapped[str] = mapped_column(String(48), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+
+
+class User(Base):
+    __tablename__ = "users"
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)  # 学号/工号, letters upper-case
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))  # student | staff | approver | external | admin
+    department_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), default=None)
+    post_code: Mapped[str | None] = mapped_column(ForeignKey("posts.code"), default=None)
+    class_name: Mapped[str | None] = mapped_column(String(64), default=None)
+    email: Mapped[str | None] = mapped_column(String(128), default=None)
+    phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Process(Base):
+    """A hall process (流程) of the catalog."""
+
+    __tablename__ = "processes"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    audience: Mapped[list[str]] = mapped_column(JSON)
+    category: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text, default="")
+    materials: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expected_days: Mapped[int] = mapped_column(Integer, default=3)
+    recommended: Mapped[bool] = mapped_column(Boolean, default=False)
+    popular_rank: Mapped[int | None] = mapped_column(Integer, default=None)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class NewsItem(Base):
+    __tablename__ = "news"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    author: Mapped[str] = mapped_column(String(64), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Resource(Base):
+    """资源中心 entries (e-resources such as 中国知网)."""
+
+    __tablename__ = "resources"
+    code: Mapped[str] = mapped_column(String(48), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(256))
+    trial: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class App(Base):
+    """应用中心 entries (教务系统, OA …); `sso` marks the systems the portal signs users into."""
+
+    __tablename__ = "apps"
+    code: Mapped[str] = mapped_column(String(48), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(256))
+    sso: Mapped[bool] = mapped_column(Boolean, default=False)
+    icon: Mapped[str] = mapped_column(String(48), default="apps")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Course(Base):
+    """One weekly slot of the term timetable (我的课表)."""
+
+    __tablename__ = "courses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(64))
+    teacher: Mapped[str] = mapped_column(String(64))
+    teacher_id: Mapped[str | None] = mapped_column(ForeignKey("users.user_id"), default=None)
+    class_name: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    location: Mapped[str] = mapped_column(String(64))
+    weekday: Mapped[int] = mapped_column(Integer)
+    start_period: Mapped[int] = mapped_column(Integer)
+    end_period: Mapped[int] = mapped_column(Integer)
+    weeks: Mapped[str] = mapped_column(String(32))
+
+
+class Term(Base):
+    __tablename__ = "terms"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    weeks: Mapped[int] = mapped_column(Integer)
+    periods: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class Meeting(Base):
+    """每周会议 entries."""
+
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(128))
+    start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    end: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    location: Mapped[str] = mapped_column(String(64))
+    organizer_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), default=None)
+    attendees: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class ExternalCounter(Base):
+    """Figures from systems the portal does not own (mail, library), as their connectors last reported them."""
+
+    __tablename__ = "external_counters"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)  # unread_mail | books_borrowed | books_overdue
+    value: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

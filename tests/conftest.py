@@ -1,0 +1,77 @@
+"""Fixtures: a seeded server database (SQLite, and PostgreSQL when ./run test started one), live servers
+on loopback, and the real QML application driven by QTest."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports Qt: offscreen rendering, the virtual keyboard's input method, the Basic style.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
+os.environ["QT_QUICK_CONTROLS_STYLE"] = "Basic"
+os.environ.setdefault("CAMPUS_SYNC_LOG_JSON", "1")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.helpers import PG_URL, LiveServer, copy_sqlite, create_pg_database, seed_database  # noqa: E402
+
+pytest_plugins = ["tests.qml.harness"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if PG_URL:
+        return
+    # In CI PostgreSQL is part of the suite: a missing cluster is a failure, not a skip.
+    reason = "no PostgreSQL (./run test starts one); CAMPUS_TEST_PG_URL unset"
+    for item in items:
+        if "postgres" in item.keywords:
+            if os.environ.get("CI"):
+                item.add_marker(pytest.mark.xfail(reason=reason, strict=True, run=False))
+            else:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo-seeded SQLite file, made once per run; tests get copies."""
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    seed_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_pg() -> str:
+    """A demo-seeded PostgreSQL database, made once per run; tests get copies (CREATE DATABASE … TEMPLATE)."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL")
+    url = create_pg_database()
+    seed_database(url)
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh demo database on each backend."""
+    if request.param == "sqlite":
+        return copy_sqlite(request.getfixturevalue("seeded_sqlite"), tmp_path / "db")
+    return create_pg_database(template=request.getfixturevalue("seeded_pg"))
+
+
+@pytest.fixture
+def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """A real sync server process on a free loopback port, over a fresh demo database."""
+    server = LiveServer(db_url=db_url, workdir=tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite: Path) -> Iterator[LiveServer]:
+    """One SQLite-backed server for a module's read-only tests."""
+    workdir = tmp_path_factory.mktemp("shared-server")
+    server = LiveServer(db_url=copy_sqlite(seeded_sqlite, workdir), workdir=workdir).start()
+    yield server
+    server.stop()

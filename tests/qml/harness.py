@@ -1,0 +1,204 @@
+"""Drive the real QML: load the Kiosk module against a server, find items by objectName, click, touch and
+type with QTest, and save a screenshot of every screen under test-artifacts/screens/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QGuiApplication, QPointingDevice
+from PySide6.QtQml import QQmlApplicationEngine
+from PySide6.QtQuick import QQuickItem, QQuickWindow
+from PySide6.QtTest import QTest
+
+import kiosk.views  # noqa: F401  (registers Kiosk.Backend)
+from kiosk.resources import qml_dir
+from kiosk.services.config import KioskConfig
+from kiosk.views import context
+from kiosk.views.app_state import AppState
+from kiosk.views.icons import IconProvider
+from tests.helpers import save_screenshot
+
+# Warnings that Qt's own modules print, which we cannot fix. Each entry says why it is allowed.
+QT_OWN_WARNINGS = (
+    # Qt Virtual Keyboard's PopupList overrides a ListView member; printed when its QML type is loaded.
+    "qt.qml.propertyCache.append: Member contentWidth of the object PopupList",
+    "Member contentWidth of the object PopupList",
+    # Qt Multimedia (pulled in by the keyboard's sounds) probes for PipeWire, absent on a server.
+    "Couldn't load pipewire-0.3 library",
+    "Couldn't resolve pipewire-0.3 symbols",
+)
+
+
+@dataclass
+class MessageLog:
+    messages: list[tuple[QtMsgType, str]] = field(default_factory=list)
+
+    def ours(self) -> list[str]:
+        """Warnings and errors that are not on Qt's own allow-list."""
+        return [
+            text
+            for kind, text in self.messages
+            if kind != QtMsgType.QtDebugMsg and kind != QtMsgType.QtInfoMsg
+            and not any(allowed in text for allowed in QT_OWN_WARNINGS)
+        ]
+
+
+@pytest.fixture(scope="session")
+def qapp_cls() -> type[QGuiApplication]:
+    return QGuiApplication
+
+
+@pytest.fixture
+def qt_messages() -> Iterator[MessageLog]:
+    log = MessageLog()
+
+    def handler(kind: QtMsgType, _ctx: Any, text: str) -> None:
+        log.messages.append((kind, text))
+
+    previous = qInstallMessageHandler(handler)
+    yield log
+    qInstallMessageHandler(previous)
+
+
+class KioskUI:
+    """The running application: its window, state singleton, and helpers to act on it as a person would."""
+
+    def __init__(self, qtbot: Any, state: AppState, engine: QQmlApplicationEngine, window: QQuickWindow) -> None:
+        self.qtbot = qtbot
+        self.state = state
+        self.engine = engine
+        self.window = window
+
+    def items(self, root: QQuickItem | None = None) -> Iterator[QQuickItem]:
+        """Every item in the visual tree below `root` (pages pushed by a StackView have no QObject parent
+        in the tree, so findChild would miss them)."""
+        stack = [root or self.window.contentItem()]
+        while stack:
+            item = stack.pop()
+            yield item
+            stack.extend(reversed(item.childItems()))
+
+    def find(self, name: str, root: QQuickItem | None = None) -> QQuickItem:
+        for item in self.items(root):
+            if item.objectName() == name:
+                return item
+        raise AssertionError(f"no item with objectName {name!r}")
+
+    def find_visible(self, name: str, root: QQuickItem | None = None) -> QQuickItem:
+        for item in self.items(root):
+            if item.objectName() == name and item.isVisible():
+                return item
+        raise AssertionError(f"no visible item with objectName {name!r}")
+
+    def texts(self, root: QQuickItem | None = None) -> list[str]:
+        """Every visible text (and placeholder) below `root`: what a person can read."""
+        out = []
+        for item in self.items(root):
+            if not item.isVisible():
+                continue
+            for prop in ("text", "placeholderText"):
+                value = item.property(prop)
+                if isinstance(value, str) and value:
+                    out.append(value)
+        return out
+
+    def center(self, item: QQuickItem) -> QPoint:
+        point = item.mapToScene(QPointF(item.width() / 2, item.height() / 2))
+        return point.toPoint()
+
+    def click(self, name: str | QQuickItem) -> None:  # noqa: D102
+        item = self.find_visible(name) if isinstance(name, str) else name
+        assert item.isVisible() and item.isEnabled(), f"{item.objectName()} is not clickable"
+        QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, self.center(item))
+        self.settle()
+
+    def tap(self, name: str | QQuickItem) -> None:
+        """A real touch press and release at the item's centre."""
+        item = self.find_visible(name) if isinstance(name, str) else name
+        device = _touch_device()
+        point = self.center(item)
+        QTest.touchEvent(self.window, device).press(0, point, self.window).commit()
+        QTest.qWait(20)
+        QTest.touchEvent(self.window, device).release(0, point, self.window).commit()
+        self.settle()
+
+    def type_into(self, name: str, text: str) -> QQuickItem:
+        field = self.find_visible(name + "Input")
+        self.click(field)
+        assert field.hasActiveFocus(), f"{name} did not take focus"
+        for char in text:  # keyClicks takes only QWidgets; a QWindow gets one key event per character
+            QTest.keyClick(self.window, char)
+        self.settle()
+        return field
+
+    def settle(self, ms: int = 30) -> None:
+        """Let events run, and any page transition finish (input during one may hit the page leaving)."""
+        QTest.qWait(ms)
+        stack = next((i for i in self.items() if i.objectName() == "pageStack"), None)
+        if stack is not None and stack.property("busy"):
+            self.qtbot.waitUntil(lambda: not stack.property("busy"), timeout=2_000)
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: int = 10_000) -> None:
+        self.qtbot.waitUntil(predicate, timeout=timeout)
+
+    def screenshot(self, name: str) -> Path:
+        self.settle(250)  # let transitions (≤ 200 ms) finish
+        return save_screenshot(self.window, name)
+
+
+_TOUCH: list[QPointingDevice] = []
+
+
+def _touch_device() -> QPointingDevice:
+    if not _TOUCH:
+        _TOUCH.append(QTest.createTouchDevice())
+    return _TOUCH[0]
+
+
+@pytest.fixture
+def launch_ui(qtbot: Any, qapp: QGuiApplication, tmp_path: Path) -> Iterator[Callable[..., KioskUI]]:
+    """Start the real application UI: launch_ui(server_url, mode="kiosk", size=(1920, 1080), language="zh_CN")."""
+    started: list[tuple[AppState, QQmlApplicationEngine]] = []
+
+    def launch(
+        server_url: str,
+        mode: str = "kiosk",
+        size: tuple[int, int] = (1920, 1080),
+        language: str = "zh_CN",
+        wait_online: bool = True,
+    ) -> KioskUI:
+        config = KioskConfig(server_url=server_url, mode=mode, language=language,
+                             data_dir=str(tmp_path / f"kiosk-data-{len(started)}"), device_name="测试终端")
+        state = AppState(config)
+        context.provide("AppState", state)
+        engine = QQmlApplicationEngine()
+        engine.addImageProvider("icon", IconProvider())
+        engine.addImportPath(str(qml_dir()))
+        state.start()
+        engine.loadFromModule("Kiosk", "Main")
+        assert engine.rootObjects(), "Main.qml failed to load"
+        window = engine.rootObjects()[0]
+        assert isinstance(window, QQuickWindow)
+        window.resize(*size)
+        window.show()
+        started.append((state, engine))
+        ui = KioskUI(qtbot, state, engine, window)
+        qtbot.waitExposed(window)
+        if wait_online:
+            ui.wait_for(lambda: state.connection == "online" and state.catalog.count > 0, timeout=15_000)
+        ui.settle(100)
+        return ui
+
+    yield launch
+    for state, engine in started:
+        state.shutdown()
+        for obj in engine.rootObjects():
+            obj.deleteLater()
+        engine.deleteLater()
+    QTest.qWait(50)
+    context.clear()

@@ -1,0 +1,142 @@
+"""The real QML against a real server on loopback: every screen, both languages, kiosk and desk, touch and
+keys. Each test saves the screens it shows under test-artifacts/screens/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+
+from tests.helpers import LiveServer
+
+PAGES = ["home", "hall", "calendar", "messages", "profile"]
+
+
+def test_kiosk_login_screen_zh_and_en(shared_server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(shared_server.url)
+    assert ui.window.visibility() != 0
+    texts = ui.texts()
+    for expected in ("统一身份认证平台", "请输入工号/学号", "请输入密码", "登录", "扫码登录"):
+        assert expected in texts, expected
+    assert any(t.startswith("账号规则") for t in texts)
+    assert any(t.startswith("密码规则") for t in texts)
+    assert ui.find("schoolName").property("text") == "郑州工商学院"
+    assert ui.find("statusText").property("text") == "在线"
+    ui.screenshot("kiosk-login-zh")
+
+    ui.click("languageToggle")
+    ui.wait_for(lambda: ui.state.language == "en_US")
+    texts = ui.texts()
+    assert "Unified Identity Authentication" in texts
+    assert ui.find("schoolName").property("text") == "Zhengzhou Technology and Business University"
+    assert ui.find("statusText").property("text") == "Online"
+    ui.screenshot("kiosk-login-en")
+
+    ui.click("languageToggle")
+    ui.wait_for(lambda: ui.state.language == "zh_CN")
+    assert "统一身份认证平台" in ui.texts()
+
+
+def test_login_form_validates_and_uppercases(shared_server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(shared_server.url, mode="desk", size=(1366, 768))
+    ui.click("loginButton")
+    assert ui.find("userField").property("errorText") == "请输入工号/学号"
+    assert ui.find("passwordField").property("errorText") == "请输入密码"
+    ui.screenshot("desk-login-errors")
+
+    field = ui.type_into("userField", "z2023030107")
+    assert field.property("text") == "Z2023030107"
+    assert ui.find("userField").property("errorText") == ""
+    ui.type_into("passwordField", "secret1")
+    password = ui.find("passwordFieldInput")
+    assert password.property("displayText") != "secret1"  # masked
+    ui.click(ui.find("revealButton", ui.find("passwordField")))
+    assert password.property("displayText") == "secret1"  # shown after the eye is tapped
+
+
+def test_virtual_keyboard_keeps_focused_field_visible(shared_server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(shared_server.url, mode="kiosk")
+    ui.tap(ui.find("userFieldInput"))
+    ui.wait_for(lambda: QGuiApplication.inputMethod().isVisible(), timeout=5_000)
+    panel = ui.find("inputPanel")
+    ui.wait_for(lambda: panel.isVisible() and panel.height() > 100)
+    ui.settle(300)
+    field = ui.find("userFieldInput")
+    field_bottom = field.mapToScene(QPointF(0, field.height())).y()
+    panel_top = panel.mapToScene(QPointF(0, 0)).y()
+    assert field_bottom <= panel_top, f"field bottom {field_bottom} hidden under keyboard top {panel_top}"
+    assert not ui.find("navBar").isVisible() or ui.find_visible("navBar").property("vertical")
+    ui.screenshot("kiosk-login-keyboard")
+    # Hide it again: the navigation comes back.
+    QGuiApplication.inputMethod().hide()
+    ui.wait_for(lambda: not QGuiApplication.inputMethod().isVisible())
+
+
+def test_kiosk_navigation_by_touch(shared_server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(shared_server.url, mode="kiosk")
+    for page in PAGES:
+        ui.tap(f"nav_{page}")
+        ui.wait_for(lambda page=page: _current_page(ui) == f"{page}Page")
+        ui.screenshot(f"kiosk-{page}")
+    # The hall lists all 64 processes from the server.
+    ui.tap("nav_hall")
+    grid = ui.find_visible("processGrid")
+    assert grid.property("count") == 64
+    ui.tap("nav_home")
+    ui.tap("homeLoginButton")
+    ui.wait_for(lambda: _current_page(ui) == "loginPage")
+
+
+def test_desk_mode_side_navigation(shared_server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(shared_server.url, mode="desk", size=(1366, 768))
+    nav = ui.find_visible("navBar")
+    assert nav.property("vertical") is True
+    ui.screenshot("desk-login")
+    ui.click("nav_hall")
+    ui.wait_for(lambda: _current_page(ui) == "hallPage")
+    ui.screenshot("desk-hall")
+
+
+def test_portrait_totem_reflows(shared_server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(shared_server.url, mode="kiosk", size=(1080, 1920))
+    card = ui.find("loginCard")
+    assert card.width() <= 1080
+    ui.screenshot("kiosk-portrait-login")
+    ui.tap("nav_hall")
+    ui.wait_for(lambda: _current_page(ui) == "hallPage")
+    ui.screenshot("kiosk-portrait-hall")
+
+
+def test_offline_shows_reason_not_numbers(tmp_path: Any, launch_ui: Any) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port with nothing listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ui = launch_ui(f"http://127.0.0.1:{port}", wait_online=False)
+    ui.wait_for(lambda: ui.state.connection == "offline")
+    assert ui.find("statusText").property("text") == "离线"
+    ui.tap("nav_hall")
+    ui.wait_for(lambda: _current_page(ui) == "hallPage")
+    empty = ui.find_visible("hallEmpty")
+    assert "无法连接服务器" in empty.property("detail")
+    ui.screenshot("kiosk-hall-offline")
+    ui.tap("nav_home")
+    counter = ui.find_visible("counter_unreadMail")
+    assert "—" in ui.texts(counter)
+
+
+def _current_page(ui: Any) -> str:
+    stack = ui.find("pageStack")
+    item = stack.property("currentItem")
+    return item.objectName() if item is not None else ""
+
+
+def test_keyboard_tab_order_on_desk(shared_server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(shared_server.url, mode="desk", size=(1366, 768))
+    field = ui.type_into("userField", "2022010101")
+    QTest.keyClick(ui.window, Qt.Key.Key_Return)
+    ui.settle()
+    assert ui.find("passwordFieldInput").hasActiveFocus()
