@@ -114,9 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 exit_code = 1
             app.quit()
 
-        window.frameSwapped.connect(
-            lambda: QTimer.singleShot(0, shoot), type=Qt.ConnectionType.SingleShotConnection
-        )
+        window.frameSwapped.connect(lambda: QTimer.singleShot(0, shoot), type=Qt.ConnectionType.SingleShotConnection)
     app.aboutToQuit.connect(state.shutdown)
     rc = app.exec()
     del engine

@@ -13,8 +13,12 @@ from sync_server.core.config import ENV_PREFIX, Settings
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: a SQLite file in the user data dir; "
-                        "PostgreSQL: postgresql+psycopg://user:pass@host/db)")
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL (default: a SQLite file in the user data dir; "
+        "PostgreSQL: postgresql+psycopg://user:pass@host/db)",
+    )
     parser = argparse.ArgumentParser(prog="campus-sync-server", description=__doc__, parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -110,7 +114,7 @@ def serve(settings: Settings, port_file: str | None) -> None:
         from uvicorn.supervisors import Multiprocess
 
         config.workers = settings.workers
-        Multiprocess(config, target=server.run, sockets=[sock]).run()
+        Multiprocess(config, sockets=[sock]).run()
     else:
         server.run(sockets=[sock])
 

@@ -118,16 +118,27 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
             session,
             Resource,
             {"code": r["code"]},
-            {"name": r["name"], "description": r["description"], "url": r["url"], "trial": r["trial"],
-             "sort_order": order},
+            {
+                "name": r["name"],
+                "description": r["description"],
+                "url": r["url"],
+                "trial": r["trial"],
+                "sort_order": order,
+            },
         )
     for order, a in enumerate(content["apps"]):
         _upsert(
             session,
             App,
             {"code": a["code"]},
-            {"name": a["name"], "description": a["description"], "url": a["url"], "sso": a["sso"],
-             "icon": a.get("icon", "apps"), "sort_order": order},
+            {
+                "name": a["name"],
+                "description": a["description"],
+                "url": a["url"],
+                "sso": a["sso"],
+                "icon": a.get("icon", "apps"),
+                "sort_order": order,
+            },
         )
 
     dept_names = {d["code"]: d["name"] for d in content["departments"]}
@@ -138,37 +149,54 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
         session,
         Term,
         {"name": timetable["term"]},
-        {"start_date": date.fromisoformat(timetable["term_start"]), "weeks": timetable["weeks"],
-         "periods": timetable["periods"]},
+        {
+            "start_date": date.fromisoformat(timetable["term_start"]),
+            "weeks": timetable["weeks"],
+            "periods": timetable["periods"],
+        },
     )
     # Timetable and meetings have no natural key: replace them whole.
     session.execute(delete(Course))
     for c in timetable["courses"]:
         session.add(
             Course(
-                code=c["code"], name=c["name"], teacher=c["teacher"], teacher_id=c.get("teacher_id"),
-                class_name=c.get("class"), location=c["location"], weekday=c["weekday"],
-                start_period=c["start_period"], end_period=c["end_period"], weeks=c["weeks"],
+                code=c["code"],
+                name=c["name"],
+                teacher=c["teacher"],
+                teacher_id=c.get("teacher_id"),
+                class_name=c.get("class"),
+                location=c["location"],
+                weekday=c["weekday"],
+                start_period=c["start_period"],
+                end_period=c["end_period"],
+                weeks=c["weeks"],
             )
         )
     session.execute(delete(Meeting))
     for m in content.get("meetings", []):
         session.add(
             Meeting(
-                title=m["title"], start=_dt(m["start"]), end=_dt(m["end"]), location=m["location"],
-                organizer_code=m.get("organizer"), attendees=m.get("attendees", []),
+                title=m["title"],
+                start=_dt(m["start"]),
+                end=_dt(m["end"]),
+                location=m["location"],
+                organizer_code=m.get("organizer"),
+                attendees=m.get("attendees", []),
             )
         )
     now = datetime.now(UTC)
     for user_id, figures in content.get("counters", {}).items():
         for name, value in figures.items():
-            _upsert(session, ExternalCounter, {"user_id": user_id, "name": name}, {"value": value, "updated_at": now})
+            _upsert(
+                session,
+                ExternalCounter,
+                {"user_id": user_id, "name": name},
+                {"value": value, "updated_at": now},
+            )
     return users
 
 
-def _seed_users(
-    session: Session, specs: list[dict[str, Any]], dept_names: dict[str, str]
-) -> list[dict[str, str]]:
+def _seed_users(session: Session, specs: list[dict[str, Any]], dept_names: dict[str, str]) -> list[dict[str, str]]:
     existing = set(session.scalars(select(User.user_id)))
     new_specs = [u for u in specs if u["user_id"].upper() not in existing]
     # argon2id costs ~0.1 s a hash by design; hash the new users' passwords in parallel (it releases the GIL).

@@ -11,12 +11,12 @@ os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
 os.environ["QT_QUICK_CONTROLS_STYLE"] = "Basic"
 os.environ.setdefault("CAMPUS_SYNC_LOG_JSON", "1")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from tests.helpers import PG_URL, LiveServer, copy_sqlite, create_pg_database, seed_database  # noqa: E402
+from tests.helpers import PG_URL, LiveServer, copy_sqlite, create_pg_database, seed_database
 
 pytest_plugins = ["tests.qml.harness"]
 

@@ -48,11 +48,22 @@ class LiveServer:
 
     def start(self, port: int = 0, timeout: float = 30.0) -> LiveServer:
         port_file = self.workdir / f"port-{uuid.uuid4().hex}"
-        cmd = server_cmd("serve", "--port", str(port), "--port-file", str(port_file),
-                         "--workers", str(self.workers), db_url=self.db_url)
+        cmd = server_cmd(
+            "serve",
+            "--port",
+            str(port),
+            "--port-file",
+            str(port_file),
+            "--workers",
+            str(self.workers),
+            db_url=self.db_url,
+        )
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
                 env={**os.environ, **self.extra_env},
             )
         deadline = time.monotonic() + timeout

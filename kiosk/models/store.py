@@ -10,14 +10,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.models.tables import Base, CachedProcess, Meta
 
 
 def _migration_1(conn: Connection) -> None:
-    Base.metadata.create_all(conn, tables=[Meta.__table__, CachedProcess.__table__])
+    tables = [Meta.__table__, CachedProcess.__table__]
+    Base.metadata.create_all(conn, tables=[t for t in tables if isinstance(t, Table)])
 
 
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
@@ -79,7 +80,7 @@ class LocalStore:
     def replace_catalog(self, processes: list[dict[str, Any]]) -> None:
         """Store the server's catalog in one transaction: readers see the old list or the new, never half."""
         with self.transaction() as session:
-            session.execute(CachedProcess.__table__.delete())
+            session.execute(delete(CachedProcess))
             session.add_all(
                 CachedProcess(
                     code=p["code"],

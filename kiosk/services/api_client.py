@@ -43,9 +43,7 @@ class ApiClient:
         if self.access_token:
             headers["Authorization"] = f"Bearer {self.access_token}"
         try:
-            response = self.http.request(
-                method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs
-            )
+            response = self.http.request(method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs)
         except requests.Timeout as exc:
             raise ApiError("timeout", "服务器响应超时") from exc
         except requests.ConnectionError as exc:
@@ -55,8 +53,9 @@ class ApiClient:
                 err = response.json()["error"]
                 raise ApiError(str(err["code"]), str(err["message"]), response.status_code)
             except (ValueError, KeyError, TypeError):
-                raise ApiError(f"http_{response.status_code}", response.reason or "error",
-                               response.status_code) from None
+                raise ApiError(
+                    f"http_{response.status_code}", response.reason or "error", response.status_code
+                ) from None
         try:
             return response.json()
         except ValueError as exc:

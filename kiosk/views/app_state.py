@@ -11,8 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, QTranslator, Signal, Slot
-from PySide6.QtCore import Property as QtProperty
+from PySide6.QtCore import Property, QCoreApplication, QObject, QTimer, QTranslator, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from kiosk.models.store import LocalStore
@@ -62,6 +61,8 @@ class AppState(QObject):
     textScaleChanged = Signal()
     connectionChanged = Signal()
     storeReady = Signal()
+    # Configuration is fixed for a run; the signal exists so QML tooling knows bindings on it are sound.
+    configChanged = Signal()
 
     def __init__(
         self,
@@ -204,7 +205,7 @@ class AppState(QObject):
         return True
 
     @Slot(str)
-    def setLanguage(self, language: str) -> None:  # noqa: N802
+    def setLanguage(self, language: str) -> None:
         if language == self._language or language not in ("zh_CN", "en_US"):
             return
         if not self._install_translator(language):
@@ -215,7 +216,7 @@ class AppState(QObject):
         self.languageChanged.emit()
 
     @Slot()
-    def toggleLanguage(self) -> None:  # noqa: N802
+    def toggleLanguage(self) -> None:
         self.setLanguage("en_US" if self._language == "zh_CN" else "zh_CN")
 
     # -- shutdown -----------------------------------------------------------------------------------------
@@ -267,16 +268,16 @@ class AppState(QObject):
     def _get_catalog(self) -> QObject:
         return self.catalog
 
-    schoolName = QtProperty(str, _get_school, notify=schoolChanged)
-    schoolNameEn = QtProperty(str, _get_school_en, notify=schoolChanged)
-    mode = QtProperty(str, _get_mode, constant=True)
-    isKiosk = QtProperty(bool, _get_is_kiosk, constant=True)
-    language = QtProperty(str, _get_language, notify=languageChanged)
-    textScale = QtProperty(float, _get_text_scale, notify=textScaleChanged)
-    deviceName = QtProperty(str, _get_device_name, constant=True)
-    connection = QtProperty(str, _get_connection, notify=connectionChanged)
-    connectionDetail = QtProperty(str, _get_connection_detail, notify=connectionChanged)
-    serverVersion = QtProperty(str, _get_server_version, notify=connectionChanged)
+    schoolName = Property(str, _get_school, notify=schoolChanged)
+    schoolNameEn = Property(str, _get_school_en, notify=schoolChanged)
+    mode = Property(str, _get_mode, notify=configChanged)
+    isKiosk = Property(bool, _get_is_kiosk, notify=configChanged)
+    language = Property(str, _get_language, notify=languageChanged)
+    textScale = Property(float, _get_text_scale, notify=textScaleChanged)
+    deviceName = Property(str, _get_device_name, notify=configChanged)
+    connection = Property(str, _get_connection, notify=connectionChanged)
+    connectionDetail = Property(str, _get_connection_detail, notify=connectionChanged)
+    serverVersion = Property(str, _get_server_version, notify=connectionChanged)
 
 
 @QmlElement
@@ -312,6 +313,6 @@ class Catalog(QObject):
     def _get_count(self) -> int:
         return self._model.rowCount()
 
-    processes = QtProperty(ProcessListModel, _get_model, constant=True)
-    source = QtProperty(str, _get_source, notify=changed)
-    count = QtProperty(int, _get_count, notify=changed)
+    processes = Property(ProcessListModel, _get_model, constant=True)
+    source = Property(str, _get_source, notify=changed)
+    count = Property(int, _get_count, notify=changed)

@@ -27,7 +27,7 @@ class IconProvider(QQuickImageProvider):
     def __init__(self) -> None:
         super().__init__(QQuickImageProvider.ImageType.Image)
 
-    def requestImage(self, icon_id: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
+    def requestImage(self, icon_id: str, size: QSize, requested: QSize) -> QImage:
         parts = urlsplit(icon_id)
         name = parts.path
         color = parse_qs(parts.query).get("color", ["#000000"])[0]

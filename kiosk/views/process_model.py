@@ -6,8 +6,16 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtCore import Property as QtProperty
+from PySide6.QtCore import (
+    Property,
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 QML_IMPORT_NAME = "Kiosk.Backend"
@@ -104,4 +112,4 @@ class ProcessListModel(QAbstractListModel):
     def _count(self) -> int:
         return len(self._rows)
 
-    count = QtProperty(int, _count, notify=countChanged)
+    count = Property(int, _count, notify=countChanged)

@@ -65,6 +65,12 @@ ERROR_SCHEMA = {
 }
 
 
+# `responses=` entry for routes that answer 404 with the error body.
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "not found", "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -82,7 +88,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = [
-            {"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", "")), "type": err.get("type")}
+            {
+                "loc": [str(p) for p in err.get("loc", ())],
+                "msg": str(err.get("msg", "")),
+                "type": err.get("type"),
+            }
             for err in exc.errors()
         ]
         return error_response(422, "validation_error", "The request is not valid.", details=details)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QPoint, QPointF, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication, QPointingDevice
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickItem, QQuickWindow
@@ -43,7 +43,8 @@ class MessageLog:
         return [
             text
             for kind, text in self.messages
-            if kind != QtMsgType.QtDebugMsg and kind != QtMsgType.QtInfoMsg
+            if kind != QtMsgType.QtDebugMsg
+            and kind != QtMsgType.QtInfoMsg
             and not any(allowed in text for allowed in QT_OWN_WARNINGS)
         ]
 
@@ -111,7 +112,7 @@ class KioskUI:
         point = item.mapToScene(QPointF(item.width() / 2, item.height() / 2))
         return point.toPoint()
 
-    def click(self, name: str | QQuickItem) -> None:  # noqa: D102
+    def click(self, name: str | QQuickItem) -> None:
         item = self.find_visible(name) if isinstance(name, str) else name
         assert item.isVisible() and item.isEnabled(), f"{item.objectName()} is not clickable"
         QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, self.center(item))
@@ -172,8 +173,13 @@ def launch_ui(qtbot: Any, qapp: QGuiApplication, tmp_path: Path) -> Iterator[Cal
         language: str = "zh_CN",
         wait_online: bool = True,
     ) -> KioskUI:
-        config = KioskConfig(server_url=server_url, mode=mode, language=language,
-                             data_dir=str(tmp_path / f"kiosk-data-{len(started)}"), device_name="测试终端")
+        config = KioskConfig(
+            server_url=server_url,
+            mode=mode,
+            language=language,
+            data_dir=str(tmp_path / f"kiosk-data-{len(started)}"),
+            device_name="测试终端",
+        )
         state = AppState(config)
         context.provide("AppState", state)
         engine = QQmlApplicationEngine()

@@ -136,7 +136,7 @@ def _current_page(ui: Any) -> str:
 
 def test_keyboard_tab_order_on_desk(shared_server: LiveServer, launch_ui: Any) -> None:
     ui = launch_ui(shared_server.url, mode="desk", size=(1366, 768))
-    field = ui.type_into("userField", "2022010101")
+    ui.type_into("userField", "2022010101")
     QTest.keyClick(ui.window, Qt.Key.Key_Return)
     ui.settle()
     assert ui.find("passwordFieldInput").hasActiveFocus()

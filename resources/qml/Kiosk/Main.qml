@@ -18,9 +18,8 @@ ApplicationWindow {
     font.family: Theme.fontFamily
     font.pixelSize: Theme.fontBody
 
-    readonly property bool keyboardVisible: keyboardLoader.item !== null
-                                            && (keyboardLoader.item as Item).visible
-                                            && Qt.inputMethod.visible
+    readonly property bool keyboardVisible: keyboardLoader.status === Loader.Ready
+                                            && (keyboardLoader.item as KeyboardPanel).active
     property string currentSection: "login"
 
     function navigate(section: string) {
@@ -38,7 +37,7 @@ ApplicationWindow {
 
     RowLayout {
         anchors.fill: parent
-        anchors.bottomMargin: window.keyboardVisible ? (keyboardLoader.item as Item).height : 0
+        anchors.bottomMargin: window.keyboardVisible ? (keyboardLoader.item as KeyboardPanel).height : 0
         spacing: 0
 
         NavBar {
@@ -74,7 +73,7 @@ ApplicationWindow {
         anchors.bottom: parent.bottom
         sourceComponent: KeyboardPanel {
             uiLanguage: AppState.language
-            visible: Qt.inputMethod.visible
+            visible: active
         }
     }
 

@@ -6,12 +6,11 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
 
 from sync_server.api.deps import SessionDep
-from sync_server.core.errors import ERROR_SCHEMA, ApiError
+from sync_server.core.errors import NOT_FOUND, ApiError
 from sync_server.models import App, NewsItem, Resource
 from sync_server.schemas import AppPublic, NewsList, NewsPublic, NewsSummary, ResourcePublic
 
 router = APIRouter(prefix="/api/v1/content", tags=["content"])
-_404 = {404: {"description": "not found", "content": {"application/json": {"schema": ERROR_SCHEMA}}}}
 
 
 @router.get("/news", response_model=NewsList)
@@ -32,7 +31,7 @@ def list_news(
     return NewsList(items=[NewsSummary.model_validate(r) for r in rows], total=session.scalar(count) or 0)
 
 
-@router.get("/news/{news_id}", response_model=NewsPublic, responses=_404)
+@router.get("/news/{news_id}", response_model=NewsPublic, responses=NOT_FOUND)
 def get_news(session: SessionDep, news_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> NewsPublic:
     item = session.get(NewsItem, news_id)
     if item is None:

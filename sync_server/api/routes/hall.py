@@ -6,12 +6,11 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
 from sync_server.api.deps import SessionDep
-from sync_server.core.errors import ERROR_SCHEMA, ApiError
+from sync_server.core.errors import NOT_FOUND, ApiError
 from sync_server.models import Department, Process
 from sync_server.schemas import DepartmentPublic, ProcessList, ProcessPublic
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
-_404 = {404: {"description": "not found", "content": {"application/json": {"schema": ERROR_SCHEMA}}}}
 
 AUDIENCES = ("学生", "教工", "校外人员")
 
@@ -51,7 +50,7 @@ def list_processes(
     return ProcessList(processes=items, count=len(items))
 
 
-@router.get("/hall/processes/{code}", response_model=ProcessPublic, responses=_404)
+@router.get("/hall/processes/{code}", response_model=ProcessPublic, responses=NOT_FOUND)
 def get_process(session: SessionDep, code: Annotated[str, Path(max_length=64)]) -> ProcessPublic:
     row = session.execute(select(Process, Department).join(Department).where(Process.code == code)).first()
     if row is None:

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from kiosk.models.store import LocalStore
+from kiosk.services.api_client import ApiClient, ApiError
+from kiosk.services.catalog import refresh_catalog
+from tests.helpers import LiveServer
+
+
+def test_health_and_catalog_from_a_live_server(shared_server: LiveServer, tmp_path) -> None:
+    client = ApiClient(shared_server.url)
+    health = client.health()
+    assert health.status == "ok" and health.schema == "0001" and health.epoch
+    assert client.school()["name"] == "郑州工商学院"
+    store = LocalStore(tmp_path / "kiosk.db")
+    catalog = refresh_catalog(client, store)
+    assert len(catalog) == 64
+    assert len(client.processes(audience="校外人员")) == 2
+    store.close()
+
+
+def test_server_errors_keep_their_code(shared_server: LiveServer) -> None:
+    client = ApiClient(shared_server.url)
+    with pytest.raises(ApiError) as caught:
+        client.processes(audience="nobody")
+    assert caught.value.code == "invalid_audience" and caught.value.status == 422
+    assert not caught.value.is_offline
+
+
+def test_unreachable_server_is_offline() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(ApiError) as caught:
+        ApiClient(f"http://127.0.0.1:{port}", timeout=2).health()
+    assert caught.value.is_offline and caught.value.message == "无法连接服务器"

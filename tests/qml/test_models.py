@@ -1,0 +1,68 @@
+"""List models checked with pytest-qt's model tester (row counts, roles, reset signals)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from kiosk.views.process_model import ProcessListModel, ProcessRole, ProcessRow
+
+SAMPLE = [
+    {
+        "code": "xj-diannao-weixiu",
+        "name": "教职工办公电脑维修申请",
+        "department": "现教中心",
+        "department_name": "现代教育技术中心",
+        "audience": ["教工"],
+        "category": "网络服务",
+        "description": "办公电脑故障报修",
+        "recommended": False,
+        "popular_rank": None,
+    },
+    {
+        "code": "hq-baoxiu",
+        "name": "后勤报修申请",
+        "department": "后勤处",
+        "audience": ["学生", "教工"],
+        "category": "生活服务",
+        "description": "此流程适用于非网络类报修。",
+        "recommended": True,
+        "popular_rank": None,
+    },
+    {
+        "code": "jw-xiuxue",
+        "name": "休学审批申请",
+        "department": "教务处",
+        "audience": ["学生"],
+        "category": "教学教务",
+        "description": "",
+        "recommended": False,
+        "popular_rank": 4,
+    },
+]
+
+
+def test_process_model_passes_model_tester(qtmodeltester: Any) -> None:
+    model = ProcessListModel()
+    model.set_rows([ProcessRow.from_dict(p) for p in SAMPLE])
+    qtmodeltester.check(model)
+    model.set_rows([])
+    qtmodeltester.check(model)
+
+
+def test_process_model_roles_and_count(qtbot: Any) -> None:
+    model = ProcessListModel()
+    with qtbot.waitSignal(model.countChanged):
+        model.set_rows([ProcessRow.from_dict(p) for p in SAMPLE])
+    assert model.property("count") == 3
+    names = model.roleNames()
+    assert bytes(names[ProcessRole.DepartmentName]) == b"departmentName"
+    assert bytes(names[ProcessRole.PopularRank]) == b"popularRank"
+    index = model.index(1, 0)
+    assert model.data(index, Qt.ItemDataRole.DisplayRole) == "后勤报修申请"
+    assert model.data(index, ProcessRole.Audience) == "学生/教工"
+    assert model.data(index, ProcessRole.Recommended) is True
+    assert model.data(model.index(2, 0), ProcessRole.PopularRank) == 4
+    assert model.data(model.index(0, 0), ProcessRole.DepartmentName) == "现代教育技术中心"
+    assert model.data(model.index(5, 0), ProcessRole.Name) is None

@@ -1,0 +1,83 @@
+"""Every QML file of the module loads without a single warning from our own files, in both modes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtQml import QQmlComponent, QQmlEngine
+
+from kiosk.resources import qml_dir
+from kiosk.services.config import KioskConfig
+from kiosk.views import context
+from kiosk.views.app_state import AppState
+from kiosk.views.icons import IconProvider
+
+MODULE_DIR = qml_dir() / "Kiosk"
+
+
+def _qmldir_types() -> dict[str, Path]:
+    types = {}
+    for line in (MODULE_DIR / "qmldir").read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2].endswith(".qml"):
+            types[parts[0]] = MODULE_DIR / parts[2]
+        elif len(parts) == 4 and parts[0] == "singleton":
+            types[parts[1]] = MODULE_DIR / parts[3]
+    return types
+
+
+def test_every_qml_file_is_in_the_module() -> None:
+    listed = set(_qmldir_types().values())
+    on_disk = set(MODULE_DIR.rglob("*.qml"))
+    assert on_disk == listed, f"not in qmldir: {on_disk - listed}; missing files: {listed - on_disk}"
+
+
+# Required properties of the types that have them, to create each one on its own.
+REQUIRED = {
+    "AppIcon": {"name": "home"},
+    "ProcessDelegate": {
+        "name": "教职工办公电脑维修申请",
+        "departmentName": "现代教育技术中心",
+        "audience": "教工",
+        "code": "xj-diannao-weixiu",
+    },
+}
+STANDALONE = sorted(set(_qmldir_types()) - {"Theme"})
+
+
+@pytest.mark.parametrize("mode", ["kiosk", "desk"])
+@pytest.mark.parametrize("type_name", STANDALONE)
+def test_component_loads_without_warnings(
+    qapp: Any, qt_messages: Any, tmp_path: Path, mode: str, type_name: str
+) -> None:
+    state = AppState(KioskConfig(server_url="http://127.0.0.1:9", mode=mode, data_dir=str(tmp_path)))
+    context.provide("AppState", state)
+    engine = QQmlEngine()
+    engine.addImageProvider("icon", IconProvider())
+    engine.addImportPath(str(qml_dir()))
+    warnings: list[str] = []
+    engine.warnings.connect(lambda errors: warnings.extend(e.toString() for e in errors))
+    component = QQmlComponent(engine)
+    component.loadFromModule("Kiosk", type_name)
+    assert component.isReady(), component.errorString()
+    obj = component.createWithInitialProperties(REQUIRED.get(type_name, {}))
+    assert obj is not None, component.errorString()
+    from PySide6.QtTest import QTest
+
+    QTest.qWait(50)  # let deferred bindings and Component.onCompleted run
+    ours = [w for w in warnings + qt_messages.ours() if "Kiosk" in w or "qml" in w.lower()]
+    assert not ours, "\n".join(ours)
+    obj.deleteLater()
+    engine.deleteLater()
+    QTest.qWait(10)
+    state.shutdown()
+    context.clear()
+
+
+def test_whole_window_loads_without_warnings(shared_server: Any, launch_ui: Any, qt_messages: Any) -> None:
+    ui = launch_ui(shared_server.url)
+    for page in ("hall", "home", "calendar", "messages", "profile"):
+        ui.tap(f"nav_{page}")
+    assert not qt_messages.ours(), "\n".join(qt_messages.ours())

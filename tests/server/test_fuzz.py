@@ -1,0 +1,39 @@
+"""Property-based fuzzing of every endpoint in /openapi.json (schemathesis): no input may cause a 5xx."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import LiveServer
+
+
+def test_no_input_makes_the_server_fail(shared_server: LiveServer, tmp_path: Path) -> None:
+    st = Path(sys.executable).with_name("st")
+    result = subprocess.run(
+        [
+            str(st),
+            "run",
+            shared_server.url + "/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--max-examples",
+            "40",
+            "--workers",
+            "2",
+            "--seed",
+            "20261129",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_COLOR": "1"},
+        cwd=tmp_path,
+    )
+    report = result.stdout[-6000:] + result.stderr[-2000:]
+    assert result.returncode == 0, report
+    assert "not_a_server_error" in report or "passed" in report.lower(), report

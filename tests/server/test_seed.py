@@ -1,0 +1,93 @@
+"""Demo data: the manual's processes, users with its password rule, idempotent seeding, --print-users."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from sync_server.db import Database
+from sync_server.models import NewsItem, Process, User
+from sync_server.seed import load_seed
+from tests.helpers import ROOT, server_cmd
+
+SHARED_TSV = ROOT.parent / "shared" / "data" / "hall_processes.tsv"
+
+
+def _id_checksum_ok(national_id: str) -> bool:
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(d) * w for d, w in zip(national_id[:17], weights, strict=True))
+    return "10X98765432"[total % 11] == national_id[17]
+
+
+def test_processes_match_the_manuals_table() -> None:
+    processes = load_seed("processes.json")
+    assert len(processes) == 64
+    assert len({p["code"] for p in processes}) == 64
+    if not SHARED_TSV.exists():
+        pytest.skip("shared/data/hall_processes.tsv is not beside this checkout")
+    with SHARED_TSV.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert [(p["department"], p["name"], "/".join(p["audience"])) for p in processes] == [
+        (r["department"], r["process"], r["audience"]) for r in rows
+    ]
+    categories = {p["category"] for p in processes}
+    assert categories == {"教学教务", "组织人事", "学生服务", "生活服务", "网络服务", "校务综合"}
+
+
+def test_demo_users_cover_the_roles_and_ids_are_valid() -> None:
+    users = load_seed("demo_content.json")["users"]
+    names = {u["name"]: u for u in users}
+    assert names["刘诗宏"]["role"] == "staff"
+    assert names["贾孟杰"]["role"] == "approver"
+    assert {"student", "staff", "approver", "external", "admin"} <= {u["role"] for u in users}
+    for u in users:
+        assert len(u["national_id"]) == 18 and _id_checksum_ok(u["national_id"]), u["user_id"]
+        assert u["user_id"] == u["user_id"].upper()
+
+
+def test_seed_is_idempotent_and_hashes_with_argon2id(seeded_sqlite: Path, tmp_path: Path) -> None:
+    db_path = tmp_path / "s.db"
+    db_path.write_bytes(seeded_sqlite.read_bytes())
+    url = f"sqlite:///{db_path}"
+    db = Database(url)
+    with db.session() as s:
+        before = (
+            s.scalar(select(func.count()).select_from(Process)),
+            s.scalar(select(func.count()).select_from(User)),
+            s.scalar(select(func.count()).select_from(NewsItem)),
+        )
+        hashes = dict(s.execute(select(User.user_id, User.password_hash)).all())
+    assert before[0] == 64
+    assert all(h.startswith("$argon2id$") for h in hashes.values())
+    with db.session() as s:
+        assert all(s.scalars(select(User.must_change_password)))
+
+    result = subprocess.run(
+        server_cmd("seed-demo", "--print-users", "json", db_url=url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    with db.session() as s:
+        after = (
+            s.scalar(select(func.count()).select_from(Process)),
+            s.scalar(select(func.count()).select_from(User)),
+            s.scalar(select(func.count()).select_from(NewsItem)),
+        )
+        assert dict(s.execute(select(User.user_id, User.password_hash)).all()) == hashes
+    db.dispose()
+    assert after == before
+
+    assert {"user_id", "name", "role", "department", "password"} == set(printed[0])
+    specs = {u["user_id"]: u for u in load_seed("demo_content.json")["users"]}
+    for user in printed:
+        assert user["password"] == specs[user["user_id"]]["national_id"][-6:].upper()
+    liu = next(u for u in printed if u["name"] == "刘诗宏")
+    assert liu["department"] == "现代教育技术中心"

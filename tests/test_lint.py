@@ -1,0 +1,62 @@
+"""Lint in the suite: ruff (check and format), mypy on the Qt-free packages, qmllint on the QML module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import PySide6
+
+from tests.helpers import ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_ruff_check() -> None:
+    result = _run(str(BIN / "ruff"), "check", "kiosk", "sync_server", "tests", "bench")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format() -> None:
+    result = _run(str(BIN / "ruff"), "format", "--check", "kiosk", "sync_server", "tests", "bench")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_on_qt_free_packages() -> None:
+    result = _run(str(BIN / "mypy"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_qmllint(tmp_path: Path) -> None:
+    # Kiosk.Backend is registered from Python; give qmllint its type information the way pyside6-project
+    # does (metaobjectdump → qmltyperegistrar), so it checks every property and method QML uses.
+    views = sorted(str(p) for p in (ROOT / "kiosk" / "views").glob("*.py") if "QmlElement" in p.read_text())
+    meta = tmp_path / "metatypes.json"
+    dumped = _run(str(BIN / "pyside6-metaobjectdump"), "-o", str(meta), *views)
+    assert dumped.returncode == 0, dumped.stderr
+    backend = tmp_path / "Kiosk" / "Backend"
+    backend.mkdir(parents=True)
+    qt_metatypes = Path(PySide6.__file__).parent / "Qt" / "metatypes"
+    foreign = ",".join(str(qt_metatypes / f"qt6{m}_metatypes.json") for m in ("core", "qml"))
+    registered = _run(
+        str(BIN / "pyside6-qmltyperegistrar"),
+        f"--generate-qmltypes={backend / 'Backend.qmltypes'}",
+        "--import-name=Kiosk.Backend",
+        "--major-version=1",
+        f"--foreign-types={foreign}",
+        "-o",
+        str(tmp_path / "registrations.cpp"),
+        str(meta),
+    )
+    assert registered.returncode == 0, registered.stdout + registered.stderr
+    (backend / "qmldir").write_text("module Kiosk.Backend\ntypeinfo Backend.qmltypes\n")
+
+    files = sorted(str(p) for p in (ROOT / "resources" / "qml" / "Kiosk").rglob("*.qml"))
+    result = _run(str(BIN / "pyside6-qmllint"), "-I", str(ROOT / "resources" / "qml"), "-I", str(tmp_path), *files)
+    # qmllint exits 0 on warnings; any line it prints is a finding.
+    assert result.returncode == 0 and not (result.stdout + result.stderr).strip(), result.stdout + result.stderr
