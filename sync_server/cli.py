@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed-demo", parents=[common], help="load the demo data (idempotent)")
     seed.add_argument("--print-users", choices=["json", "table"], help="print the demo users and passwords")
+    users = sub.add_parser("import-users", parents=[common], help="create or update users from a CSV file")
+    users.add_argument("file", help="CSV with user_id,name,role,department,post,national_id_last6,email,phone")
+    users.add_argument("--partial", action="store_true", help="write the good lines even if some are bad")
     return parser
 
 
@@ -81,6 +84,33 @@ def seed_demo(settings: Settings, print_users: str | None) -> None:
             print(f"{u['user_id']:<14}{u['password']:<8}{u['role']:<10}{u['name']}\t{u['department']}")
 
 
+def import_users(settings: Settings, file: str, partial: bool) -> int:
+    from pathlib import Path
+
+    from sync_server.core.user_import import import_users as run
+    from sync_server.db import Database
+
+    init_db(settings)
+    db = Database(settings.db_url)
+    with db.sessions() as session:
+        report = run(session, Path(file), partial=partial)
+        if report.written:
+            session.commit()
+    db.dispose()
+    for line, reason in report.errors:
+        print(f"{file}:{line}: {reason}", file=sys.stderr)
+    if report.written:
+        print(
+            f"新建 {len(report.created)} 个用户，更新 {len(report.updated)} 个用户"
+            + (f"，跳过 {len(report.errors)} 行有错误的数据" if report.errors else "")
+        )
+    else:
+        print(
+            f"有 {len(report.errors)} 行数据有错误，未写入任何用户（使用 --partial 可只导入正确的行）", file=sys.stderr
+        )
+    return 0 if not report.errors else (1 if not report.written else 3)
+
+
 def serve(settings: Settings, port_file: str | None) -> None:
     import socket
 
@@ -126,6 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         init_db(settings)
     elif args.command == "seed-demo":
         seed_demo(settings, args.print_users)
+    elif args.command == "import-users":
+        return import_users(settings, args.file, args.partial)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0

@@ -51,9 +51,64 @@ class User(Base):
     phone: Mapped[str | None] = mapped_column(String(20), default=None)
     password_hash: Mapped[str] = mapped_column(String(256))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(Base):
+    """Failed logins per user name as typed (normalised), for known and unknown names alike, so a lockout
+    answer says nothing about whether an account exists."""
+
+    __tablename__ = "login_failures"
+    user_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class AddressThrottle(Base):
+    """Failed logins per client address in a sliding window (guessing across many accounts)."""
+
+    __tablename__ = "address_throttle"
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuthSession(Base):
+    """A login: opaque tokens stored only as SHA-256 hashes; revoking it ends both tokens."""
+
+    __tablename__ = "auth_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # kiosk | desk | phone
+    access_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    refresh_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    previous_refresh_hash: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    device_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    device_name: Mapped[str | None] = mapped_column(String(64), default=None)
+    address: Mapped[str | None] = mapped_column(String(64), default=None)
+    user_agent: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    access_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    refresh_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoke_reason: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class QrTicket(Base):
+    """A QR login ticket shown on one terminal; stored by hash, single use, short-lived."""
+
+    __tablename__ = "qr_tickets"
+    ticket_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    device_name: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12))  # pending | scanned | confirmed | denied | consumed
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.user_id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class Process(Base):

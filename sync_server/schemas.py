@@ -86,3 +86,83 @@ class AppPublic(_Public):
     url: str
     sso: bool
     icon: str
+
+
+# -- identity ------------------------------------------------------------------------------------------------
+class LoginRequest(BaseModel):
+    user_id: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    device_id: str | None = Field(default=None, max_length=64)
+    device_name: str | None = Field(default=None, max_length=64)
+    kind: str = Field(default="kiosk", pattern="^(kiosk|desk)$", description="kiosk | desk")
+
+
+class UserPublic(BaseModel):
+    user_id: str
+    name: str
+    role: str
+    department: str | None
+    department_name: str | None
+    post: str | None
+    class_name: str | None
+    must_change_password: bool
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str | None
+    token_type: str = "bearer"
+    expires_in: int
+    session_id: str
+    must_change_password: bool
+    user: UserPublic
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
+class PasswordChange(BaseModel):
+    old_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class Ok(BaseModel):
+    ok: bool = True
+
+
+class SessionPublic(BaseModel):
+    id: str
+    kind: str
+    device_name: str | None
+    address: str | None
+    created_at: datetime
+    last_seen_at: datetime
+    current: bool
+
+
+class QrCreate(BaseModel):
+    device_id: str = Field(min_length=1, max_length=64)
+    device_name: str = Field(min_length=1, max_length=64)
+
+
+class QrCreated(BaseModel):
+    ticket: str
+    url: str
+    expires_in: int
+
+
+class QrState(BaseModel):
+    status: str
+    expires_in: int
+    user_name: str | None = None
+    tokens: TokenPair | None = None
+
+
+class PasswordReset(BaseModel):
+    initial_password: str = Field(
+        min_length=6,
+        max_length=6,
+        pattern="^[0-9]{5}[0-9X]$",
+        description="last 6 characters of the national ID, X upper-case",
+    )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from sync_server.core.auth import resolve_access_token
+from sync_server.core.errors import ApiError
 from sync_server.db import Database
+from sync_server.models import AuthSession, User
 
 
 def get_database(request: Request) -> Database:
@@ -17,9 +21,59 @@ def get_database(request: Request) -> Database:
 
 
 def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    with db.session() as session:
+    """One transaction per request: committed when the route returns, rolled back when it raises."""
+    with db.sessions.begin() as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so a 200 always means the change is durable (the
+# default, "request", would commit after the client already has its answer).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@dataclass
+class Principal:
+    user: User
+    session: AuthSession
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token or len(token) > 256:
+        raise ApiError(401, "unauthorized", "请先登录")
+    return token.strip()
+
+
+def get_principal_allow_restricted(request: Request, session: SessionDep) -> Principal:
+    """The logged-in user, even one who must still change the initial password."""
+    user, auth_session = resolve_access_token(session, _bearer(request))
+    return Principal(user, auth_session)
+
+
+def get_principal(principal: Annotated[Principal, Depends(get_principal_allow_restricted)]) -> Principal:
+    """The logged-in user, who has changed the initial password (the manual: before anything else)."""
+    if principal.user.must_change_password:
+        raise ApiError(403, "password_change_required", "首次登录需要修改密码")
+    return principal
+
+
+AnyPrincipal = Annotated[Principal, Depends(get_principal_allow_restricted)]
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+    def check(principal: CurrentPrincipal) -> Principal:
+        if principal.user.role not in roles:
+            raise ApiError(403, "forbidden", "没有权限执行此操作")
+        return principal
+
+    return check
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_roles("admin"))]

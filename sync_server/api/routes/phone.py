@@ -1,0 +1,214 @@
+"""The small phone pages of QR login: /m/qr/{ticket}. Plain HTML and a form post, for any phone browser."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from sync_server.api.deps import client_address
+from sync_server.core import auth
+from sync_server.core.errors import ApiError
+from sync_server.db import Database
+from sync_server.models import AuthSession, QrTicket, User
+
+router = APIRouter(prefix="/m", tags=["phone"], include_in_schema=True)
+COOKIE = "campus_m"
+TicketPath = Annotated[str, Path(max_length=64)]
+
+_STYLE = """
+body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f2f4f7;color:#1c2430}
+header{background:#0f3d7a;color:#fff;padding:16px 20px;font-size:20px;font-weight:bold}
+main{padding:20px;max-width:480px;margin:auto}
+.card{background:#fff;border:1px solid #d5dbe3;border-radius:10px;padding:20px;margin-bottom:16px}
+h1{font-size:22px;margin:0 0 12px;color:#0f3d7a}
+p{font-size:17px;line-height:1.6;margin:8px 0}
+label{display:block;font-size:16px;margin:12px 0 6px}
+input{width:100%;box-sizing:border-box;font-size:18px;padding:12px;border:1px solid #d5dbe3;border-radius:8px}
+button{width:100%;font-size:19px;padding:14px;border-radius:8px;border:0;margin-top:14px}
+.primary{background:#1f6fd1;color:#fff}.secondary{background:#fff;color:#1f6fd1;border:2px solid #1f6fd1}
+.error{color:#c62828}.muted{color:#56606e;font-size:15px}
+"""
+
+
+def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    document = f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{html.escape(title)}</title><style>{_STYLE}</style></head>
+<body><header>郑州工商学院 · 统一身份认证</header><main>{body}</main></body></html>"""
+    return HTMLResponse(
+        document, status_code=status, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    )
+
+
+def _message(title: str, text: str, status: int = 200) -> HTMLResponse:
+    return _page(title, f'<div class="card"><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></div>', status)
+
+
+def _csrf(phone_session: AuthSession, ticket: str) -> str:
+    return hmac.new(phone_session.access_hash.encode(), ticket.encode(), hashlib.sha256).hexdigest()
+
+
+def _phone_session(db_session: object, request: Request) -> tuple[User, AuthSession] | None:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(db_session, Session)
+    token = request.cookies.get(COOKIE)
+    if not token or len(token) > 256:
+        return None
+    try:
+        user, row = auth.resolve_access_token(db_session, token)
+    except ApiError:
+        return None
+    return (user, row) if row.kind == "phone" and not user.must_change_password else None
+
+
+def _ticket_problem(row: QrTicket | None) -> HTMLResponse | None:
+    if row is None:
+        return _message("二维码无效", "请在自助终端上重新获取二维码。", 404)
+    status = auth.qr_status(row)
+    if status == "expired":
+        return _message("二维码已过期", "请在自助终端上点“刷新二维码”后重新扫码。", 410)
+    if status in ("confirmed", "consumed"):
+        return _message("二维码已使用", "这个二维码已经用过了。如需再次登录，请在终端上刷新二维码。", 410)
+    if status == "denied":
+        return _message("已取消登录", "您已取消在该终端登录。", 410)
+    return None
+
+
+def _login_form(ticket: str, device: str, error: str = "") -> HTMLResponse:
+    err = f'<p class="error">{html.escape(error)}</p>' if error else ""
+    return _page(
+        "登录以确认",
+        f"""<div class="card"><h1>扫码登录自助终端</h1>
+<p>终端：<b>{html.escape(device)}</b></p><p class="muted">请先用统一身份认证账号登录本手机。</p>{err}
+<form method="post" action="/m/qr/{html.escape(ticket)}/login">
+<label for="u">学号/工号</label><input id="u" name="user_id" autocomplete="username" autocapitalize="characters" required maxlength="32">
+<label for="p">密码</label><input id="p" name="password" type="password" autocomplete="current-password" required maxlength="128">
+<button class="primary" type="submit">登录</button></form></div>""",
+    )
+
+
+async def _form(request: Request) -> dict[str, str]:
+    raw = await request.body()
+    if len(raw) > 4096:
+        raise ApiError(413, "payload_too_large", "表单过大")
+    parsed = parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
+    return {k: v[0] for k, v in parsed.items()}
+
+
+@router.get("/qr/{ticket}", response_class=HTMLResponse)
+def qr_page(request: Request, ticket: TicketPath) -> Response:
+    db: Database = request.app.state.db
+    with db.sessions() as session:
+        row = auth.find_qr_ticket(session, ticket, for_update=True)
+        problem = _ticket_problem(row)
+        if problem is not None or row is None:
+            return problem or _message("二维码无效", "请重新获取二维码。", 404)
+        phone = _phone_session(session, request)
+        if phone is None:
+            return _login_form(ticket, row.device_name)
+        user, phone_row = phone
+        # Scanned: the terminal shows "已扫码，请在手机上确认".
+        row.status, row.user_id = "scanned", user.user_id
+        session.commit()
+        return _page(
+            "确认登录",
+            f"""<div class="card"><h1>登录自助终端 {html.escape(row.device_name)}？</h1>
+<p>账号：<b>{html.escape(user.name)}</b>（{html.escape(user.user_id)}）</p>
+<p class="muted">确认后该终端将以您的身份登录。离开终端时请点“退出”。</p>
+<form method="post" action="/m/qr/{html.escape(ticket)}/confirm"><input type="hidden" name="csrf" value="{_csrf(phone_row, ticket)}">
+<button class="primary" type="submit">确认登录</button></form>
+<form method="post" action="/m/qr/{html.escape(ticket)}/deny"><input type="hidden" name="csrf" value="{_csrf(phone_row, ticket)}">
+<button class="secondary" type="submit">取消</button></form></div>""",
+        )
+
+
+@router.post("/qr/{ticket}/login", response_class=HTMLResponse)
+async def qr_login(request: Request, ticket: TicketPath) -> Response:
+    form = await _form(request)
+    user_id, password = form.get("user_id", "")[:64], form.get("password", "")[:256]
+    db: Database = request.app.state.db
+
+    def work() -> Response:
+        with db.sessions() as session:
+            row = auth.find_qr_ticket(session, ticket)
+            problem = _ticket_problem(row)
+            if problem is not None or row is None:
+                return problem or _message("二维码无效", "请重新获取二维码。", 404)
+            if not user_id.strip() or not password:
+                return _login_form(ticket, row.device_name, "请输入学号/工号和密码")
+            try:
+                user = auth.authenticate(session, user_id, password, client_address(request))
+            except ApiError as exc:
+                session.commit()
+                return _login_form(ticket, row.device_name, exc.message)
+            if user.must_change_password:
+                session.commit()
+                return _message(
+                    "请先修改初始密码", "首次登录需要修改密码：请在自助终端或电脑上用账号密码登录并修改后，再扫码登录。"
+                )
+            issued = auth.create_session(
+                session,
+                user,
+                "phone",
+                address=client_address(request),
+                user_agent=request.headers.get("user-agent"),
+                with_refresh=False,
+            )
+            session.commit()
+        response = RedirectResponse(f"/m/qr/{ticket}", status_code=303)
+        response.set_cookie(
+            COOKIE,
+            issued.access_token,
+            max_age=int(auth.ACCESS_TTL.total_seconds()),
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/m/",
+        )
+        return response
+
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(work)
+
+
+async def _decide(request: Request, ticket: str, decision: str) -> Response:
+    form = await _form(request)
+    db: Database = request.app.state.db
+    with db.sessions() as session:
+        row = auth.find_qr_ticket(session, ticket, for_update=True)
+        problem = _ticket_problem(row)
+        if problem is not None or row is None:
+            return problem or _message("二维码无效", "请重新获取二维码。", 404)
+        phone = _phone_session(session, request)
+        if phone is None:
+            return _login_form(ticket, row.device_name, "登录已过期，请重新登录")
+        user, phone_row = phone
+        if not hmac.compare_digest(form.get("csrf", ""), _csrf(phone_row, ticket)) or row.user_id not in (
+            None,
+            user.user_id,
+        ):
+            return _message("无法确认", "请求无效，请重新扫码。", 403)
+        row.status, row.user_id, row.decided_at = decision, user.user_id, auth.now()
+        session.commit()
+    if decision == "confirmed":
+        return _message("已确认", "终端正在登录，请在终端上继续办理。")
+    return _message("已取消登录", "您已取消在该终端登录。")
+
+
+@router.post("/qr/{ticket}/confirm", response_class=HTMLResponse)
+async def qr_confirm(request: Request, ticket: TicketPath) -> Response:
+    return await _decide(request, ticket, "confirmed")
+
+
+@router.post("/qr/{ticket}/deny", response_class=HTMLResponse)
+async def qr_deny(request: Request, ticket: TicketPath) -> Response:
+    return await _decide(request, ticket, "denied")

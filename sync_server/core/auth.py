@@ -1,0 +1,260 @@
+"""Identity: password logins with lockout and throttling, sessions with opaque hashed tokens, QR tickets.
+
+Routes stay thin; the rules live here. Every function takes the SQLAlchemy session of the request's
+transaction, so a login's effects (failure counters, the new session) commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from sync_server.core import password_policy
+from sync_server.core.errors import ApiError
+from sync_server.core.security import hash_password, needs_rehash, verify_password
+from sync_server.models import AddressThrottle, AuthSession, LoginFailure, QrTicket, User
+
+MAX_USER_FAILURES = 5
+USER_LOCK = timedelta(minutes=15)
+MAX_ADDRESS_FAILURES = 30
+ADDRESS_WINDOW = timedelta(minutes=10)
+ACCESS_TTL = timedelta(minutes=30)
+REFRESH_TTL = {"desk": timedelta(days=30), "kiosk": timedelta(hours=8), "phone": timedelta(days=7)}
+QR_TTL = timedelta(seconds=120)
+SESSION_KINDS = ("kiosk", "desk", "phone")
+
+# Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = hash_password(secrets.token_hex(16))
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything we store is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 random bits
+
+
+def normalise_user_id(user_id: str) -> str:
+    """The manual's rule: letters in a 学号/工号 are upper-case; surrounding blanks are not part of it."""
+    return user_id.strip().upper()
+
+
+INVALID = ApiError(401, "invalid_credentials", "学号/工号或密码错误")
+
+
+def _retry_after(until: datetime) -> int:
+    return max(1, int((until - now()).total_seconds()) + 1)
+
+
+def _check_address(session: Session, address: str) -> AddressThrottle | None:
+    row = session.get(AddressThrottle, address, with_for_update=True)
+    if row is not None:
+        start = _aware(row.window_start)
+        assert start is not None
+        if now() - start > ADDRESS_WINDOW:
+            row.failures, row.window_start = 0, now()
+        elif row.failures >= MAX_ADDRESS_FAILURES:
+            raise ApiError(
+                429, "too_many_attempts", "尝试次数过多，请稍后再试", retry_after=_retry_after(start + ADDRESS_WINDOW)
+            )
+    return row
+
+
+def _record_failure(session: Session, key: str, address: str, address_row: AddressThrottle | None) -> None:
+    failure = session.get(LoginFailure, key, with_for_update=True)
+    if failure is None:
+        failure = LoginFailure(user_key=key, failures=0, window_start=now())
+        session.add(failure)
+    failure.failures += 1
+    if failure.failures >= MAX_USER_FAILURES:
+        failure.locked_until = now() + USER_LOCK
+    if address_row is None:
+        session.add(AddressThrottle(address=address, failures=1, window_start=now()))
+    else:
+        address_row.failures += 1
+
+
+def authenticate(session: Session, user_id: str, password: str, address: str) -> User:
+    """The user for these credentials, or ApiError: 401 invalid_credentials (one message for a wrong name
+    and a wrong password), 423 account_locked after 5 failures (for 15 min), 429 too_many_attempts from one
+    address. Failures are counted in the caller's transaction, which must commit even when this raises."""
+    key = normalise_user_id(user_id)[:64]
+    address_row = _check_address(session, address)
+    failure = session.get(LoginFailure, key)
+    locked_until = _aware(failure.locked_until) if failure else None
+    if locked_until is not None and locked_until > now():
+        raise ApiError(423, "account_locked", "账号已临时锁定，请稍后再试", retry_after=_retry_after(locked_until))
+    user = session.get(User, key) if key else None
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok:
+        _record_failure(session, key, address, address_row)
+        raise INVALID
+    if failure is not None:
+        session.delete(failure)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+@dataclass
+class IssuedTokens:
+    session: AuthSession
+    access_token: str
+    refresh_token: str | None
+
+
+def create_session(
+    session: Session,
+    user: User,
+    kind: str,
+    *,
+    device_id: str | None = None,
+    device_name: str | None = None,
+    address: str | None = None,
+    user_agent: str | None = None,
+    with_refresh: bool = True,
+) -> IssuedTokens:
+    access, refresh = new_token(), new_token() if with_refresh else None
+    moment = now()
+    row = AuthSession(
+        id=secrets.token_hex(16),
+        user_id=user.user_id,
+        kind=kind,
+        access_hash=token_hash(access),
+        refresh_hash=token_hash(refresh) if refresh else None,
+        device_id=device_id,
+        device_name=device_name,
+        address=address,
+        user_agent=(user_agent or "")[:200] or None,
+        created_at=moment,
+        last_seen_at=moment,
+        access_expires_at=moment + ACCESS_TTL,
+        refresh_expires_at=moment + REFRESH_TTL[kind] if refresh else None,
+    )
+    session.add(row)
+    return IssuedTokens(row, access, refresh)
+
+
+def resolve_access_token(session: Session, token: str) -> tuple[User, AuthSession]:
+    row = session.scalar(select(AuthSession).where(AuthSession.access_hash == token_hash(token)))
+    if row is None or row.revoked_at is not None:
+        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+    expires = _aware(row.access_expires_at)
+    assert expires is not None
+    if expires <= now():
+        raise ApiError(401, "token_expired", "登录已过期，请重新登录")
+    user = session.get(User, row.user_id)
+    if user is None:
+        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+    seen = _aware(row.last_seen_at)
+    if seen is None or now() - seen > timedelta(minutes=1):  # keep writes rare on the hot path
+        row.last_seen_at = now()
+    return user, row
+
+
+def refresh_session(session: Session, refresh_token: str) -> IssuedTokens:
+    """Rotate: a new access and refresh token; the old refresh token stops working. Presenting an already
+    rotated refresh token means it was copied: the whole session is revoked."""
+    digest = token_hash(refresh_token)
+    row = session.scalar(select(AuthSession).where(AuthSession.refresh_hash == digest).with_for_update())
+    if row is None:
+        reused = session.scalar(select(AuthSession).where(AuthSession.previous_refresh_hash == digest))
+        if reused is not None and reused.revoked_at is None:
+            reused.revoked_at, reused.revoke_reason = now(), "refresh_reuse"
+        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+    expires = _aware(row.refresh_expires_at)
+    if row.revoked_at is not None or expires is None or expires <= now():
+        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+    access, refresh = new_token(), new_token()
+    row.previous_refresh_hash = row.refresh_hash
+    row.refresh_hash = token_hash(refresh)
+    row.access_hash = token_hash(access)
+    row.access_expires_at = now() + ACCESS_TTL
+    row.last_seen_at = now()
+    return IssuedTokens(row, access, refresh)
+
+
+def revoke_session(row: AuthSession, reason: str) -> None:
+    if row.revoked_at is None:
+        row.revoked_at, row.revoke_reason = now(), reason
+
+
+def revoke_all(session: Session, user_id: str, reason: str, *, except_id: str | None = None) -> int:
+    query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+    if except_id:
+        query = query.where(AuthSession.id != except_id)
+    result = session.execute(query.values(revoked_at=now(), revoke_reason=reason))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def change_password(session: Session, user: User, current: AuthSession, old: str, new: str) -> None:
+    if not verify_password(user.password_hash, old):
+        raise ApiError(403, "wrong_password", "原密码不正确")
+    found = password_policy.problems(user.user_id, new, old)
+    if found:
+        raise ApiError(422, "weak_password", "；".join(p.message for p in found), problems=[p.code for p in found])
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.password_changed_at = now()
+    # Other logins used the old password: they end; this one goes on.
+    revoke_all(session, user.user_id, "password_changed", except_id=current.id)
+
+
+def reset_password(session: Session, user: User, initial: str) -> None:
+    """Admin: back to an initial password (the manual's rule), to be changed at the next login."""
+    user.password_hash = hash_password(initial)
+    user.must_change_password = True
+    unlock(session, user.user_id)
+    revoke_all(session, user.user_id, "password_reset")
+
+
+def unlock(session: Session, user_id: str) -> None:
+    failure = session.get(LoginFailure, user_id)
+    if failure is not None:
+        session.delete(failure)
+
+
+# -- QR tickets --------------------------------------------------------------------------------------------
+def create_qr_ticket(session: Session, device_id: str, device_name: str) -> tuple[str, QrTicket]:
+    ticket = secrets.token_urlsafe(24)  # 192 random bits
+    row = QrTicket(
+        ticket_hash=token_hash(ticket),
+        device_id=device_id,
+        device_name=device_name,
+        status="pending",
+        created_at=now(),
+        expires_at=now() + QR_TTL,
+    )
+    session.add(row)
+    return ticket, row
+
+
+def find_qr_ticket(session: Session, ticket: str, *, for_update: bool = False) -> QrTicket | None:
+    if not ticket or len(ticket) > 64:
+        return None
+    return session.get(QrTicket, token_hash(ticket), with_for_update=for_update)
+
+
+def qr_status(row: QrTicket) -> str:
+    expires = _aware(row.expires_at)
+    assert expires is not None
+    if row.status in ("pending", "scanned") and expires <= now():
+        return "expired"
+    return row.status

@@ -1,0 +1,86 @@
+"""`campus-sync-server import-users`: idempotent, every bad line reported, all or nothing unless --partial."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from sync_server.core.security import verify_password
+from sync_server.db import Database
+from sync_server.models import User
+from tests.helpers import copy_sqlite, server_cmd
+
+HEADER = "user_id,name,role,department,post,national_id_last6,email,phone\n"
+GOOD = (
+    "2026990001,赵一鸣,student,信息工程学院,,12345X,zym@stu.ztbu.example,13800000001\n"
+    "t26001,钱多多,staff,jwc,,654321,,\n"
+)
+BAD = (
+    "2026990002,,student,信息工程学院,,123456,,\n"
+    "2026990003,孙三,teacher,信息工程学院,,123456,,\n"
+    "2026990004,李四,student,不存在学院,,12345,bad-mail,123\n"
+    "2026990001,重复,student,信息工程学院,,123456,,\n"
+)
+
+
+def _run(db_url: str, csv_path: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        server_cmd("import-users", str(csv_path), *flags, db_url=db_url), capture_output=True, text=True, timeout=120
+    )
+
+
+def _count(db_url: str) -> int:
+    db = Database(db_url)
+    with db.session() as s:
+        n = s.scalar(select(func.count()).select_from(User)) or 0
+    db.dispose()
+    return n
+
+
+def test_import_all_or_nothing_then_partial_then_idempotent(seeded_sqlite: Path, tmp_path: Path) -> None:
+    db_url = copy_sqlite(seeded_sqlite, tmp_path / "db")
+    before = _count(db_url)
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(HEADER + GOOD + BAD, encoding="utf-8-sig")
+    result = _run(db_url, mixed)
+    assert result.returncode == 1
+    assert _count(db_url) == before  # nothing written
+    for line, reason in (
+        (4, "姓名为空"),
+        (5, "角色必须是"),
+        (6, "未知部门"),
+        (6, "身份证后 6 位"),
+        (6, "邮箱"),
+        (6, "手机号"),
+        (7, "与第 2 行重复"),
+    ):
+        assert any(f":{line}: " in err and reason in err for err in result.stderr.splitlines()), (line, reason)
+
+    partial = _run(db_url, mixed, "--partial")
+    assert partial.returncode == 3 and "新建 2 个用户" in partial.stdout
+    assert _count(db_url) == before + 2
+    db = Database(db_url)
+    with db.session() as s:
+        zhao = s.get(User, "2026990001")
+        assert zhao is not None and zhao.must_change_password and verify_password(zhao.password_hash, "12345X")
+        assert s.get(User, "T26001") is not None  # letters upper-cased
+    db.dispose()
+
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + GOOD, encoding="utf-8")
+    again = _run(db_url, good)
+    assert again.returncode == 0 and "新建 0 个用户，更新 0 个用户" in again.stdout
+    assert _count(db_url) == before + 2
+
+
+def test_missing_columns_and_unreadable_file(seeded_sqlite: Path, tmp_path: Path) -> None:
+    db_url = copy_sqlite(seeded_sqlite, tmp_path / "db")
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("id,name\n1,x\n", encoding="utf-8")
+    result = _run(db_url, wrong)
+    assert result.returncode == 1 and "表头缺少列" in result.stderr
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    assert _run(db_url, binary).returncode == 1
