@@ -68,9 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import kiosk.views  # noqa: F401  (registers Kiosk.Backend)
     from kiosk.resources import qml_dir
-    from kiosk.views import context
     from kiosk.views.app_state import AppState
-    from kiosk.views.icons import IconProvider
 
     app = QGuiApplication(sys.argv[:1])
     app.setApplicationName("campus-kiosk")
@@ -78,9 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setFont(QFont(["Noto Sans CJK SC", "Noto Sans"], 11))
 
     state = AppState(config, demo=args.demo)
-    context.provide("AppState", state)
     engine = QQmlApplicationEngine()
-    engine.addImageProvider("icon", IconProvider())
+    state.attach(engine)
     engine.addImportPath(str(qml_dir()))
     state.start()
     engine.loadFromModule("Kiosk", "Main")
@@ -88,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         state.shutdown()
         return 1
     window = engine.rootObjects()[0]
+    state.watch_input(window)
 
     offscreen = app.platformName() in ("offscreen", "minimal")
     if size is None and (offscreen or config.mode == "desk"):

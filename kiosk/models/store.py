@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.models.tables import Base, CachedProcess, Meta
+from kiosk.models.tables import PERSONAL_TABLES, Base, CachedProcess, Meta, UserProfile
 
 
 def _migration_1(conn: Connection) -> None:
@@ -21,8 +21,14 @@ def _migration_1(conn: Connection) -> None:
     Base.metadata.create_all(conn, tables=[t for t in tables if isinstance(t, Table)])
 
 
+def _migration_2(conn: Connection) -> None:
+    table = UserProfile.__table__
+    assert isinstance(table, Table)
+    Base.metadata.create_all(conn, tables=[table])
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -114,6 +120,40 @@ class LocalStore:
                 }
                 for r in rows
             ]
+
+    def save_profile(self, user: dict[str, Any]) -> None:
+        with self.transaction() as session:
+            session.merge(
+                UserProfile(
+                    user_id=user["user_id"],
+                    name=user["name"],
+                    role=user["role"],
+                    department_name=user.get("department_name"),
+                    class_name=user.get("class_name"),
+                )
+            )
+
+    def profile(self) -> dict[str, Any] | None:
+        with self.sessions() as session:
+            row = session.scalars(select(UserProfile)).first()
+            if row is None:
+                return None
+            return {
+                "user_id": row.user_id,
+                "name": row.name,
+                "role": row.role,
+                "department_name": row.department_name,
+                "class_name": row.class_name,
+            }
+
+    def wipe_personal(self) -> None:
+        """Logout: delete every personal row (secure_delete zeroes them) and fold the WAL back and truncate it,
+        so nothing of the user remains in the file or its WAL."""
+        with self.transaction() as session:
+            for table in PERSONAL_TABLES:
+                session.execute(delete(table))
+            session.execute(delete(Meta).where(Meta.key.like("user.%")))
+        self.checkpoint()
 
     def checkpoint(self) -> None:
         """Fold the WAL back into the main file and truncate it (after deleting personal rows)."""

@@ -34,3 +34,18 @@ class CachedProcess(Base):
     recommended: Mapped[int] = mapped_column(Integer)
     popular_rank: Mapped[int | None] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer)
+
+
+class UserProfile(Base):
+    """The logged-in user, for the top bar and offline start of a desk client. Personal: wiped at logout."""
+
+    __tablename__ = "user_profile"
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    department_name: Mapped[str | None] = mapped_column(String(64))
+    class_name: Mapped[str | None] = mapped_column(String(64))
+
+
+# Every table holding one person's data; logout deletes all their rows. Later features add theirs here.
+PERSONAL_TABLES: list[type[Base]] = [UserProfile]

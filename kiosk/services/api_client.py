@@ -11,11 +11,12 @@ import requests
 class ApiError(Exception):
     """A failed call: `code` is the server's stable code, or one of ours for transport failures."""
 
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+    def __init__(self, code: str, message: str, status: int | None = None, body: dict[str, Any] | None = None) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
+        self.body = body or {}
 
     @property
     def is_offline(self) -> bool:
@@ -40,10 +41,11 @@ class ApiClient:
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = kwargs.pop("headers", {})
+        timeout = kwargs.pop("timeout", self.timeout)
         if self.access_token:
             headers["Authorization"] = f"Bearer {self.access_token}"
         try:
-            response = self.http.request(method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs)
+            response = self.http.request(method, self.base_url + path, headers=headers, timeout=timeout, **kwargs)
         except requests.Timeout as exc:
             raise ApiError("timeout", "服务器响应超时") from exc
         except requests.ConnectionError as exc:
@@ -51,7 +53,7 @@ class ApiClient:
         if response.status_code >= 400:
             try:
                 err = response.json()["error"]
-                raise ApiError(str(err["code"]), str(err["message"]), response.status_code)
+                raise ApiError(str(err["code"]), str(err["message"]), response.status_code, err)
             except (ValueError, KeyError, TypeError):
                 raise ApiError(
                     f"http_{response.status_code}", response.reason or "error", response.status_code
@@ -72,6 +74,57 @@ class ApiClient:
     def processes(self, audience: str | None = None) -> list[dict[str, Any]]:
         params = {"audience": audience} if audience else None
         result: list[dict[str, Any]] = self._request("GET", "/api/v1/hall/processes", params=params)["processes"]
+        return result
+
+    # -- identity ---------------------------------------------------------------------------------------------
+    def login(self, user_id: str, password: str, *, kind: str, device_id: str, device_name: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request(
+            "POST",
+            "/api/v1/auth/login",
+            json={
+                "user_id": user_id,
+                "password": password,
+                "kind": kind,
+                "device_id": device_id,
+                "device_name": device_name,
+            },
+        )
+        return result
+
+    def refresh(self, refresh_token: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("POST", "/api/v1/auth/refresh", json={"refresh_token": refresh_token})
+        return result
+
+    def logout(self) -> None:
+        self._request("POST", "/api/v1/auth/logout")
+
+    def change_password(self, old: str, new: str) -> None:
+        self._request("POST", "/api/v1/auth/password", json={"old_password": old, "new_password": new})
+
+    def me(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("GET", "/api/v1/me")
+        return result
+
+    def sessions(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._request("GET", "/api/v1/me/sessions")
+        return result
+
+    def revoke_session(self, session_id: str) -> None:
+        self._request("DELETE", f"/api/v1/me/sessions/{session_id}")
+
+    def qr_create(self, device_id: str, device_name: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request(
+            "POST", "/api/v1/auth/qr", json={"device_id": device_id, "device_name": device_name}
+        )
+        return result
+
+    def qr_poll(self, ticket: str, device_id: str, *, wait: float, known: str | None) -> dict[str, Any]:
+        params: dict[str, Any] = {"device_id": device_id, "wait": wait}
+        if known:
+            params["known"] = known
+        result: dict[str, Any] = self._request(
+            "GET", f"/api/v1/auth/qr/{ticket}", params=params, timeout=wait + self.timeout
+        )
         return result
 
     def close(self) -> None:

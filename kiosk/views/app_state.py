@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import random
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +19,17 @@ from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 from kiosk.models.store import LocalStore
 from kiosk.resources import i18n_dir
 from kiosk.services.api_client import ApiClient, ApiError
+from kiosk.services.auth import AuthService
 from kiosk.services.catalog import refresh_catalog
-from kiosk.services.config import KioskConfig
+from kiosk.services.config import KioskConfig, device_id
+from kiosk.services.credentials import choose_store
 from kiosk.services.demo_server import DemoServer
+from kiosk.views import context
 from kiosk.views.context import singleton_for
+from kiosk.views.icons import IconProvider
 from kiosk.views.process_model import ProcessListModel, ProcessRow
+from kiosk.views.qr_image import QrImageProvider
+from kiosk.views.session import Idle, Session
 from kiosk.views.tasks import TaskRunner
 
 QML_IMPORT_NAME = "Kiosk.Backend"
@@ -37,9 +45,9 @@ RETRY_MAX_MS = 30_000
 def _translation_file(language: str, cache_dir: Path) -> Path | None:
     """The .qm for `language`: the compiled one in resources, else compile the .ts into the cache."""
     qm = i18n_dir() / f"kiosk_{language}.qm"
-    if qm.is_file():
-        return qm
     ts = i18n_dir() / f"kiosk_{language}.ts"
+    if qm.is_file() and (not ts.is_file() or qm.stat().st_mtime >= ts.stat().st_mtime):
+        return qm
     if not ts.is_file():
         return None
     cached = cache_dir / qm.name
@@ -90,8 +98,22 @@ class AppState(QObject):
         self.store: LocalStore | None = None
         self.demo_server: DemoServer | None = None
         self.client = ApiClient(config.server_url)
-        self.tasks = TaskRunner(self)
+        # Four threads: a QR long poll may hold one for 20 s while health checks and logins go on.
+        self.tasks = TaskRunner(self, max_threads=4)
         self.catalog = Catalog(self)
+        kiosk = config.mode == "kiosk"
+        # A kiosk's virtual keyboard keeps what it learns in a private directory that logout empties.
+        self.keyboard_dir = Path(tempfile.mkdtemp(prefix="campus-kbd-")) if kiosk else None
+        self.auth = AuthService(
+            self.client,
+            mode=config.mode,
+            device_id="",
+            device_name=config.device_name,
+            credentials=None if kiosk else choose_store(self.config.data_path),
+        )
+        self.qr_images = QrImageProvider()
+        self.idle = Idle(config.idle_timeout_s, config.idle_countdown_s, self)
+        self.session = Session(self, self.auth, self.qr_images, self.idle, self.keyboard_dir)
         self._poll = QTimer(self)
         self._poll.setSingleShot(True)
         self._poll.timeout.connect(self._check_health)
@@ -103,6 +125,18 @@ class AppState(QObject):
         state._engine = engine
         return state
 
+    def attach(self, engine: QQmlEngine) -> None:
+        """Give `engine` this state's singletons and image providers; call before loading QML."""
+        context.provide("AppState", self)
+        context.provide("Session", self.session)
+        context.provide("Idle", self.idle)
+        engine.addImageProvider("icon", IconProvider())
+        engine.addImageProvider("qr", self.qr_images)
+
+    def watch_input(self, window: QObject) -> None:
+        """Kiosk: every touch and key on the window resets the idle timer."""
+        window.installEventFilter(self.idle)
+
     # -- start-up: everything slow happens on the worker threads ------------------------------------------
     def start(self) -> None:
         """Open the store and (demo) start the bundled server in the background, then watch the server."""
@@ -111,7 +145,11 @@ class AppState(QObject):
         self.tasks.run(self._open_store, self._store_opened, self._store_failed)
 
     def _open_store(self) -> tuple[LocalStore, list[dict[str, Any]]]:
+        self.auth.device_id = device_id(self.config.data_path)
         store = LocalStore(self._store_path)
+        # A kiosk that crashed or lost power with someone logged in forgets them at the next start.
+        if self.config.mode == "kiosk":
+            store.wipe_personal()
         return store, store.catalog()
 
     def _store_opened(self, result: tuple[LocalStore, list[dict[str, Any]]]) -> None:
@@ -119,6 +157,7 @@ class AppState(QObject):
         if cached:
             self.catalog.set_processes(cached, source="cache")
         self.storeReady.emit()
+        self.session.resume()
         if self._demo:
             self.tasks.run(self._start_demo_server, self._demo_started, self._demo_failed)
         else:
@@ -136,7 +175,7 @@ class AppState(QObject):
 
     def _demo_started(self, url: str) -> None:
         log.info("demo server at %s", url)
-        self.client = ApiClient(url)
+        self.client.base_url = url
         self._check_health()
 
     def _demo_failed(self, exc: Exception) -> None:
@@ -222,6 +261,9 @@ class AppState(QObject):
     # -- shutdown -----------------------------------------------------------------------------------------
     def shutdown(self) -> None:
         self._poll.stop()
+        if self.config.mode == "kiosk":  # a kiosk forgets; a desk client stays logged in (记住我)
+            self.session.logout_because("shutdown")
+        self.session.stopQr()
         app = QCoreApplication.instance()
         if self._translator is not None and app is not None:
             app.removeTranslator(self._translator)
@@ -233,6 +275,8 @@ class AppState(QObject):
         if self.store is not None:
             self.store.close()
         self.client.close()
+        if self.keyboard_dir is not None:
+            shutil.rmtree(self.keyboard_dir, ignore_errors=True)
 
     # -- properties ---------------------------------------------------------------------------------------
     def _get_school(self) -> str:
@@ -265,8 +309,8 @@ class AppState(QObject):
     def _get_server_version(self) -> str:
         return self._server_version
 
-    def _get_catalog(self) -> QObject:
-        return self.catalog
+    def _get_keyboard_dir(self) -> str:
+        return str(self.keyboard_dir) if self.keyboard_dir else ""
 
     schoolName = Property(str, _get_school, notify=schoolChanged)
     schoolNameEn = Property(str, _get_school_en, notify=schoolChanged)
@@ -278,6 +322,7 @@ class AppState(QObject):
     connection = Property(str, _get_connection, notify=connectionChanged)
     connectionDetail = Property(str, _get_connection_detail, notify=connectionChanged)
     serverVersion = Property(str, _get_server_version, notify=connectionChanged)
+    keyboardDataPath = Property(str, _get_keyboard_dir, notify=configChanged)
 
 
 @QmlElement

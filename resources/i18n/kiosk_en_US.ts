@@ -24,6 +24,94 @@
     </message>
 </context>
 <context>
+    <name>ChangePasswordPage</name>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="53" />
+        <source>修改初始密码</source>
+        <translation>Change your initial password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="53" />
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="63" />
+        <source>您是第一次登录，须要修改密码才能使用。</source>
+        <translation>This is your first sign-in: change your password before you continue.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="71" />
+        <source>新密码至少 8 位，须同时包含字母和数字，不能包含学号/工号。</source>
+        <translation>At least 8 characters, with letters and digits, and not containing your ID.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="82" />
+        <source>原密码（身份证后6位）</source>
+        <translation>Current password (last 6 of your national ID)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="82" />
+        <source>原密码</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="95" />
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125" />
+        <source>未输入</source>
+        <translation>Empty</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125" />
+        <source>弱</source>
+        <translation>Weak</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125" />
+        <source>中</source>
+        <translation>Fair</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125" />
+        <source>强</source>
+        <translation>Strong</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125" />
+        <source>很强</source>
+        <translation>Very strong</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="136" />
+        <source>再次输入新密码</source>
+        <translation>Repeat the new password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="161" />
+        <source>退出</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="161" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="170" />
+        <source>正在提交…</source>
+        <translation>Submitting…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="170" />
+        <source>确认修改</source>
+        <translation>Change password</translation>
+    </message>
+</context>
+<context>
     <name>HallPage</name>
     <message>
         <location filename="../qml/Kiosk/pages/HallPage.qml" line="20" />
@@ -100,86 +188,140 @@
     </message>
 </context>
 <context>
+    <name>IdleDialog</name>
+    <message>
+        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="29" />
+        <source>还在吗？</source>
+        <translation>Still there?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="47" />
+        <source>%1 秒后将自动退出登录，并清除您在本机的所有信息。</source>
+        <translation>In %1 s you will be signed out and everything of yours will be erased from this terminal.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="59" />
+        <source>继续</source>
+        <translation>Continue</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="67" />
+        <source>退出登录</source>
+        <translation>Sign out</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="21" />
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="152" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="22" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="165" />
         <source>请输入工号/学号</source>
         <translation>Enter your staff/student ID</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="22" />
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="174" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="23" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="186" />
         <source>请输入密码</source>
         <translation>Enter your password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="25" />
-        <source>登录服务尚未开通，请稍后再试。</source>
-        <translation>Sign-in is not available yet. Please try again later.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="70" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="83" />
         <source>一站式办事大厅欢迎您！</source>
         <translation>Welcome to the One-stop Service Hall!</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="78" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="91" />
         <source>全天候 零距离 · 少跑腿、多办事</source>
         <translation>Open around the clock · fewer trips, more done</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="88" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="101" />
         <source>先看看办事指南</source>
         <translation>Browse service guides</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="113" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="126" />
         <source>统一身份认证平台</source>
         <translation>Unified Identity Authentication</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="126" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="139" />
         <source>账号登录</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="127" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="140" />
         <source>扫码登录</source>
         <translation>QR login</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="155" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="168" />
         <source>字母会自动转为大写</source>
         <translation>Letters are converted to upper case</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="196" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="208" />
+        <source>记住我（仅限个人办公电脑）</source>
+        <translation>Remember me (personal office PC only)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="218" />
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="218" />
-        <source>扫码登录尚未开通</source>
-        <translation>QR login is not available yet</translation>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="261" />
+        <source>正在登录…</source>
+        <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219" />
-        <source>请使用账号登录</source>
-        <translation>Please sign in with your account</translation>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="258" />
+        <source>已扫码</source>
+        <translation>Scanned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="225" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="259" />
+        <source>已在手机上取消</source>
+        <translation>Cancelled on the phone</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="260" />
+        <source>暂时无法获取二维码</source>
+        <translation>The QR code is unavailable right now</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262" />
+        <source>正在获取二维码…</source>
+        <translation>Getting a QR code…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263" />
+        <source>%1，请在手机上点“确认登录”</source>
+        <translation>%1, tap “确认登录” (Confirm) on your phone</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272" />
+        <source>请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）</source>
+        <translation>Scan the code with your phone and confirm there (new code in %1 s)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="273" />
         <source>用手机扫描二维码，在手机上确认后即可登录本机</source>
         <translation>Scan the code with your phone and confirm there to sign in here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="246" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="284" />
+        <source>刷新二维码</source>
+        <translation>New QR code</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="302" />
         <source>账号规则：用户名为学工号，如若学工号中包含字母，字母需为大写。</source>
         <translation>Account rule: the user name is your student/staff ID; letters in it must be upper case.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="247" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="303" />
         <source>密码规则：初始密码为身份证后6位，首次登录需要修改密码。</source>
         <translation>Password rule: the initial password is the last 6 characters of your national ID; change it at first login.</translation>
     </message>
@@ -249,24 +391,54 @@
 <context>
     <name>ProfilePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="18" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="23" />
         <source>我的</source>
         <translation>Me</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="19" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="24" />
         <source>个人中心：个人信息、我的申请与登录设备</source>
         <translation>Personal centre: your profile, applications and signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="25" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="36" />
         <source>登录后查看个人中心</source>
         <translation>Sign in to see your personal centre</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="31" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="42" />
         <source>登录</source>
         <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="88" />
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="96" />
+        <source>我的登录设备</source>
+        <translation>My signed-in devices</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="136" />
+        <source>（本机）</source>
+        <translation> (this device)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="143" />
+        <source>最近使用 %1</source>
+        <translation>Last used %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="152" />
+        <source>退出该设备</source>
+        <translation>Sign out there</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="164" />
+        <source>退出登录</source>
+        <translation>Sign out</translation>
     </message>
 </context>
 <context>
@@ -293,6 +465,11 @@
         <location filename="../qml/Kiosk/components/TopBar.qml" line="54" />
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="123" />
+        <source>退出</source>
+        <translation>Sign out</translation>
     </message>
 </context>
 </TS>

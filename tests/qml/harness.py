@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QGuiApplication, QPointingDevice
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QPointingDevice
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtTest import QTest
@@ -20,7 +20,6 @@ from kiosk.resources import qml_dir
 from kiosk.services.config import KioskConfig
 from kiosk.views import context
 from kiosk.views.app_state import AppState
-from kiosk.views.icons import IconProvider
 from tests.helpers import save_screenshot
 
 # Warnings that Qt's own modules print, which we cannot fix. Each entry says why it is allowed.
@@ -133,7 +132,13 @@ class KioskUI:
         self.click(field)
         assert field.hasActiveFocus(), f"{name} did not take focus"
         for char in text:  # keyClicks takes only QWidgets; a QWindow gets one key event per character
-            QTest.keyClick(self.window, char)
+            if char.isascii():
+                QTest.keyClick(self.window, char)
+            else:
+                # Chinese, emoji: what an input method (the virtual keyboard's Pinyin) delivers — a commit.
+                event = QInputMethodEvent()
+                event.setCommitString(char)
+                QGuiApplication.sendEvent(self.window.activeFocusItem(), event)
         self.settle()
         return field
 
@@ -172,29 +177,32 @@ def launch_ui(qtbot: Any, qapp: QGuiApplication, tmp_path: Path) -> Iterator[Cal
         size: tuple[int, int] = (1920, 1080),
         language: str = "zh_CN",
         wait_online: bool = True,
+        data_dir: str | None = None,
     ) -> KioskUI:
         config = KioskConfig(
             server_url=server_url,
             mode=mode,
             language=language,
-            data_dir=str(tmp_path / f"kiosk-data-{len(started)}"),
+            data_dir=data_dir or str(tmp_path / f"kiosk-data-{len(started)}"),
             device_name="测试终端",
         )
         state = AppState(config)
-        context.provide("AppState", state)
         engine = QQmlApplicationEngine()
-        engine.addImageProvider("icon", IconProvider())
+        state.attach(engine)
         engine.addImportPath(str(qml_dir()))
         state.start()
         engine.loadFromModule("Kiosk", "Main")
         assert engine.rootObjects(), "Main.qml failed to load"
         window = engine.rootObjects()[0]
         assert isinstance(window, QQuickWindow)
+        state.watch_input(window)
         window.resize(*size)
         window.show()
+        window.requestActivate()
         started.append((state, engine))
         ui = KioskUI(qtbot, state, engine, window)
         qtbot.waitExposed(window)
+        qtbot.waitUntil(window.isActive, timeout=5_000)  # key events go to the active window only
         if wait_online:
             ui.wait_for(lambda: state.connection == "online" and state.catalog.count > 0, timeout=15_000)
         ui.settle(100)

@@ -12,7 +12,6 @@ from kiosk.resources import qml_dir
 from kiosk.services.config import KioskConfig
 from kiosk.views import context
 from kiosk.views.app_state import AppState
-from kiosk.views.icons import IconProvider
 
 MODULE_DIR = qml_dir() / "Kiosk"
 
@@ -53,9 +52,8 @@ def test_component_loads_without_warnings(
     qapp: Any, qt_messages: Any, tmp_path: Path, mode: str, type_name: str
 ) -> None:
     state = AppState(KioskConfig(server_url="http://127.0.0.1:9", mode=mode, data_dir=str(tmp_path)))
-    context.provide("AppState", state)
     engine = QQmlEngine()
-    engine.addImageProvider("icon", IconProvider())
+    state.attach(engine)
     engine.addImportPath(str(qml_dir()))
     warnings: list[str] = []
     engine.warnings.connect(lambda errors: warnings.extend(e.toString() for e in errors))

@@ -25,8 +25,12 @@ ApplicationWindow {
     function navigate(section: string) {
         const pages = {
             "login": loginPage, "home": homePage, "hall": hallPage,
-            "calendar": calendarPage, "messages": messagesPage, "profile": profilePage
+            "calendar": calendarPage, "messages": messagesPage, "profile": profilePage,
+            "changePassword": changePasswordPage
         }
+        // Until the initial password is changed, that page is the only place to be (the manual's rule).
+        if (Session.loggedIn && Session.mustChangePassword && section !== "changePassword")
+            section = "changePassword"
         if (!(section in pages) || section === window.currentSection)
             return
         window.currentSection = section
@@ -34,6 +38,18 @@ ApplicationWindow {
     }
 
     header: TopBar {}
+
+    Connections {
+        target: Session
+        function onSignedIn() { window.navigate(Session.mustChangePassword ? "changePassword" : "home") }
+        // Back to a fresh login page: the old pages (and whatever was typed into them) are destroyed.
+        function onSignedOut(reason: string) {
+            window.currentSection = ""
+            window.navigate("login")
+        }
+    }
+
+    IdleDialog {}
 
     RowLayout {
         anchors.fill: parent
@@ -78,9 +94,22 @@ ApplicationWindow {
     }
 
     Component { id: loginPage; LoginPage { onBrowse: window.navigate("home") } }
-    Component { id: homePage; HomePage { onLoginRequested: window.navigate("login") } }
+    Component { id: homePage; HomePage { onLoginRequested: window.navigate(Session.loggedIn ? "profile" : "login") } }
     Component { id: hallPage; HallPage {} }
     Component { id: calendarPage; CalendarPage { onLoginRequested: window.navigate("login") } }
     Component { id: messagesPage; MessagesPage {} }
-    Component { id: profilePage; ProfilePage { onLoginRequested: window.navigate("login") } }
+    Component {
+        id: profilePage
+        ProfilePage {
+            onLoginRequested: window.navigate("login")
+            onChangePasswordRequested: window.navigate("changePassword")
+        }
+    }
+    Component {
+        id: changePasswordPage
+        ChangePasswordPage {
+            onDone: window.navigate("home")
+            onCancelled: window.navigate("profile")
+        }
+    }
 }

@@ -85,6 +85,44 @@ Rectangle {
         StatusIndicator {
             Layout.alignment: Qt.AlignVCenter
         }
+        // Who is logged in, and the way out — always visible on a kiosk, so nobody walks away logged in.
+        Rectangle {
+            objectName: "userChip"
+            visible: Session.loggedIn
+            Layout.alignment: Qt.AlignVCenter
+            implicitWidth: userRow.implicitWidth + 2 * Theme.spacing
+            implicitHeight: Theme.kiosk ? 56 : 32
+            radius: height / 2
+            color: Qt.rgba(1, 1, 1, 0.12)
+            Row {
+                id: userRow
+                anchors.centerIn: parent
+                spacing: Theme.spacing / 2
+                AppIcon {
+                    anchors.verticalCenter: parent.verticalCenter
+                    name: "user-circle"
+                    color: Theme.textOnPrimary
+                    size: Theme.fontLarge
+                }
+                Text {
+                    objectName: "userName"
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: Session.userName
+                    color: Theme.textOnPrimary
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                }
+            }
+        }
+        AppButton {
+            objectName: "logoutButton"
+            visible: Session.loggedIn
+            Layout.alignment: Qt.AlignVCenter
+            kind: "secondary"
+            iconName: "logout"
+            text: qsTr("退出")
+            onClicked: Session.logout()
+        }
         AppButton {
             objectName: "languageToggle"
             Layout.alignment: Qt.AlignVCenter

@@ -1,5 +1,6 @@
 pragma ComponentBehavior: Bound
 import QtQuick
+import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
@@ -13,7 +14,8 @@ Item {
 
     readonly property bool landscape: width >= height
     property bool qrMode: false
-    property string message: ""
+    // The server's answer (Chinese from the server, shown as is) unless it belongs to one field.
+    readonly property string message: Session.errorField === "" ? Session.error : ""
 
     function submit() {
         const id = userField.text.trim()
@@ -21,16 +23,28 @@ Item {
         passwordField.errorText = passwordField.text.length === 0 ? qsTr("请输入密码") : ""
         if (userField.errorText.length > 0 || passwordField.errorText.length > 0)
             return
-        root.message = qsTr("登录服务尚未开通，请稍后再试。")
+        Session.login(id, passwordField.text, rememberMe.checked)
     }
 
-    Flickable {
+    onQrModeChanged: qrMode ? Session.startQr() : Session.stopQr()
+    Component.onDestruction: Session.stopQr()
+
+    Connections {
+        target: Session
+        function onErrorChanged() {
+            userField.errorText = Session.errorField === "user" ? Session.error : ""
+            passwordField.errorText = Session.errorField === "password" ? Session.error : ""
+            // A wrong password is typed again from scratch; the ID stays.
+            if (Session.error.length > 0)
+                passwordField.text = ""
+        }
+    }
+
+    FormScroller {
         id: flick
         anchors.fill: parent
-        contentWidth: width
         contentHeight: Math.max(height, layout.implicitHeight + 2 * Theme.margin)
-        boundsBehavior: Flickable.StopAtBounds
-        clip: true
+        keepVisible: loginButton
 
         GridLayout {
             id: layout
@@ -161,7 +175,6 @@ Item {
                                     field.cursorPosition = pos
                                 }
                                 errorText = ""
-                                root.message = ""
                             }
                             onAccepted: passwordField.field.forceActiveFocus()
                         }
@@ -175,7 +188,7 @@ Item {
                             echoMode: revealed ? TextInput.Normal : TextInput.Password
                             maximumLength: 128
                             inputMethodHints: Qt.ImhHiddenText | Qt.ImhNoPredictiveText | Qt.ImhSensitiveData
-                            onTextEdited: { errorText = ""; root.message = "" }
+                            onTextEdited: errorText = ""
                             onAccepted: root.submit()
                         }
                         Text {
@@ -188,11 +201,21 @@ Item {
                             font.pixelSize: Theme.fontBody
                             wrapMode: Text.Wrap
                         }
+                        CheckBox {
+                            id: rememberMe
+                            objectName: "rememberMe"
+                            visible: Session.canRemember
+                            text: qsTr("记住我（仅限个人办公电脑）")
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontSmall
+                        }
                         AppButton {
+                            id: loginButton
                             objectName: "loginButton"
                             Layout.fillWidth: true
                             kind: "primary"
-                            text: qsTr("登录")
+                            enabled: !Session.busy
+                            text: Session.busy ? qsTr("正在登录…") : qsTr("登录")
                             onClicked: root.submit()
                         }
                     }
@@ -205,27 +228,61 @@ Item {
                         spacing: Theme.spacing
                         Rectangle {
                             anchors.horizontalCenter: parent.horizontalCenter
-                            width: Theme.kiosk ? 360 : 220
+                            // About 10 cm on a 21.5" 1080p panel: a phone reads it from 40 cm.
+                            width: Theme.kiosk ? 400 : 240
                             height: width
                             radius: Theme.radius
-                            color: Theme.page
+                            color: "white"
                             border.color: Theme.border
+                            Image {
+                                id: qrImage
+                                objectName: "qrImage"
+                                anchors.fill: parent
+                                anchors.margins: 4
+                                visible: Session.qrSource.length > 0
+                                         && (Session.qrState === "pending" || Session.qrState === "scanned")
+                                source: Session.qrSource
+                                sourceSize.width: width
+                                sourceSize.height: height
+                                smooth: false
+                                cache: false
+                                opacity: Session.qrState === "scanned" ? 0.15 : 1
+                            }
                             EmptyState {
                                 anchors.centerIn: parent
                                 width: parent.width - 2 * Theme.spacing
-                                iconName: "qrcode"
-                                title: qsTr("扫码登录尚未开通")
-                                detail: qsTr("请使用账号登录")
+                                visible: !qrImage.visible || Session.qrState === "scanned"
+                                iconName: Session.qrState === "scanned" ? "circle-check"
+                                          : Session.qrState === "error" ? "wifi-off"
+                                          : Session.qrState === "denied" ? "x" : "loader-2"
+                                title: Session.qrState === "scanned" ? qsTr("已扫码")
+                                       : Session.qrState === "denied" ? qsTr("已在手机上取消")
+                                       : Session.qrState === "error" ? qsTr("暂时无法获取二维码")
+                                       : Session.qrState === "confirmed" ? qsTr("正在登录…")
+                                       : qsTr("正在获取二维码…")
+                                detail: Session.qrState === "scanned" ? qsTr("%1，请在手机上点“确认登录”").arg(Session.qrMessage)
+                                        : Session.qrState === "error" ? Session.qrMessage : ""
                             }
                         }
                         Text {
+                            objectName: "qrHint"
                             width: parent.width
                             horizontalAlignment: Text.AlignHCenter
-                            text: qsTr("用手机扫描二维码，在手机上确认后即可登录本机")
+                            text: Session.qrState === "pending"
+                                  ? qsTr("请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）").arg(Session.qrSecondsLeft)
+                                  : qsTr("用手机扫描二维码，在手机上确认后即可登录本机")
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.fontBody
                             color: Theme.textSecondary
                             wrapMode: Text.Wrap
+                        }
+                        AppButton {
+                            objectName: "qrRefresh"
+                            anchors.horizontalCenter: parent.horizontalCenter
+                            kind: "secondary"
+                            iconName: "refresh"
+                            text: qsTr("刷新二维码")
+                            onClicked: Session.startQr()
                         }
                     }
 
