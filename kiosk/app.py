@@ -79,13 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = QQmlApplicationEngine()
     state.attach(engine)
     engine.addImportPath(str(qml_dir()))
-    state.start()
+    state.prepare()
     engine.loadFromModule("Kiosk", "Main")
     if not engine.rootObjects():
         state.shutdown()
         return 1
     window = engine.rootObjects()[0]
     state.watch_input(window)
+    state.start(first_frame_of=window)
 
     offscreen = app.platformName() in ("offscreen", "minimal")
     if size is None and (offscreen or config.mode == "desk"):

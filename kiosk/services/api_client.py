@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
+if TYPE_CHECKING:
+    import requests
 
 
 class ApiError(Exception):
@@ -35,11 +36,22 @@ class ApiClient:
     def __init__(self, base_url: str, timeout: float = 5.0, session: requests.Session | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.http = session or requests.Session()
-        self.http.headers["User-Agent"] = "campus-kiosk"
+        self._http = session
         self.access_token: str | None = None
 
+    @property
+    def http(self) -> requests.Session:
+        # requests costs ~65 ms to import: load it with the first call (on a worker thread), not at start-up.
+        if self._http is None:
+            import requests
+
+            self._http = requests.Session()
+            self._http.headers["User-Agent"] = "campus-kiosk"
+        return self._http
+
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        import requests
+
         headers = kwargs.pop("headers", {})
         timeout = kwargs.pop("timeout", self.timeout)
         if self.access_token:
@@ -128,4 +140,5 @@ class ApiClient:
         return result
 
     def close(self) -> None:
-        self.http.close()
+        if self._http is not None:
+            self._http.close()

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.services.api_client import ApiClient, ApiError
-from kiosk.services.credentials import CredentialStore
 from sync_server.core import password_policy
+
+if TYPE_CHECKING:
+    from kiosk.services.credentials import CredentialStore
 
 REMEMBER_ACCOUNT = "refresh-token"
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.models.store import LocalStore
-from kiosk.services.api_client import ApiClient
+if TYPE_CHECKING:
+    from kiosk.models.store import LocalStore
+    from kiosk.services.api_client import ApiClient
 
 
 def refresh_catalog(client: ApiClient, store: LocalStore) -> list[dict[str, Any]]:

@@ -11,19 +11,15 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Property, QCoreApplication, QObject, QTimer, QTranslator, Signal, Slot
+from PySide6.QtCore import Property, QCoreApplication, QObject, Qt, QTimer, QTranslator, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
-from kiosk.models.store import LocalStore
 from kiosk.resources import i18n_dir
 from kiosk.services.api_client import ApiClient, ApiError
 from kiosk.services.auth import AuthService
-from kiosk.services.catalog import refresh_catalog
 from kiosk.services.config import KioskConfig, device_id
-from kiosk.services.credentials import choose_store
-from kiosk.services.demo_server import DemoServer
 from kiosk.views import context
 from kiosk.views.context import singleton_for
 from kiosk.views.icons import IconProvider
@@ -31,6 +27,10 @@ from kiosk.views.process_model import ProcessListModel, ProcessRow
 from kiosk.views.qr_image import QrImageProvider
 from kiosk.views.session import Idle, Session
 from kiosk.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from kiosk.models.store import LocalStore
+    from kiosk.services.demo_server import DemoServer
 
 QML_IMPORT_NAME = "Kiosk.Backend"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -104,13 +104,8 @@ class AppState(QObject):
         kiosk = config.mode == "kiosk"
         # A kiosk's virtual keyboard keeps what it learns in a private directory that logout empties.
         self.keyboard_dir = Path(tempfile.mkdtemp(prefix="campus-kbd-")) if kiosk else None
-        self.auth = AuthService(
-            self.client,
-            mode=config.mode,
-            device_id="",
-            device_name=config.device_name,
-            credentials=None if kiosk else choose_store(self.config.data_path),
-        )
+        # Desk credentials (keyring) are looked up on the worker thread when the store opens.
+        self.auth = AuthService(self.client, mode=config.mode, device_id="", device_name=config.device_name)
         self.qr_images = QrImageProvider()
         self.idle = Idle(config.idle_timeout_s, config.idle_countdown_s, self)
         self.session = Session(self, self.auth, self.qr_images, self.idle, self.keyboard_dir)
@@ -138,14 +133,34 @@ class AppState(QObject):
         window.installEventFilter(self.idle)
 
     # -- start-up: everything slow happens on the worker threads ------------------------------------------
-    def start(self) -> None:
-        """Open the store and (demo) start the bundled server in the background, then watch the server."""
+    def prepare(self) -> None:
+        """Before the QML loads: install the configured language's translation."""
         if self._language != "zh_CN" and not self._install_translator(self._language):
             self._language = "zh_CN"
+
+    def start(self, first_frame_of: QObject | None = None) -> None:
+        """Open the store and (demo) start the bundled server in the background, then watch the server.
+        With a window, this waits for its first frame: on 2 cores the work would otherwise compete with
+        compiling the QML, and the login screen would appear later."""
+        if first_frame_of is None:
+            self._begin_background()
+        else:
+            first_frame_of.frameSwapped.connect(  # type: ignore[attr-defined]
+                self._begin_background, Qt.ConnectionType.SingleShotConnection
+            )
+
+    def _begin_background(self) -> None:
         self.tasks.run(self._open_store, self._store_opened, self._store_failed)
 
     def _open_store(self) -> tuple[LocalStore, list[dict[str, Any]]]:
+        # SQLAlchemy takes ~0.3 s to import: it loads here, on a worker thread, after the first frame.
+        from kiosk.models.store import LocalStore
+
         self.auth.device_id = device_id(self.config.data_path)
+        if self.config.mode == "desk":
+            from kiosk.services.credentials import choose_store
+
+            self.auth.credentials = choose_store(self.config.data_path)
         store = LocalStore(self._store_path)
         # A kiosk that crashed or lost power with someone logged in forgets them at the next start.
         if self.config.mode == "kiosk":
@@ -168,6 +183,8 @@ class AppState(QObject):
         self._set_connection("offline", f"本地数据库无法打开：{exc}")
 
     def _start_demo_server(self) -> str:
+        from kiosk.services.demo_server import DemoServer
+
         server = DemoServer()
         self.demo_server = server
         server.seed()
@@ -215,6 +232,8 @@ class AppState(QObject):
         if store is None:
             return
         self.tasks.run(client.school, self._school_loaded, lambda exc: None)
+        from kiosk.services.catalog import refresh_catalog
+
         self.tasks.run(lambda: refresh_catalog(client, store), self._catalog_loaded, self._health_failed)
 
     def _school_loaded(self, school: dict[str, Any]) -> None:

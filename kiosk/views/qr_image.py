@@ -8,8 +8,6 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtQuick import QQuickImageProvider
 
-from kiosk.services.qr import qr_matrix
-
 
 class QrImageProvider(QQuickImageProvider):
     def __init__(self) -> None:
@@ -18,6 +16,8 @@ class QrImageProvider(QQuickImageProvider):
         self._codes: dict[str, list[list[bool]]] = {}
 
     def show(self, key: str, text: str) -> None:
+        from kiosk.services.qr import qr_matrix  # qrcode is needed only once someone asks for a code
+
         matrix = qr_matrix(text)
         with self._lock:
             self._codes = {key: matrix}  # one code at a time: the old ticket's image is dropped

@@ -512,7 +512,7 @@ class Session(QObject):
         return max(0, round(self._qr_expires - time.monotonic())) if self._qr_ticket else 0
 
     def _get_can_remember(self) -> bool:
-        return self.auth.credentials is not None
+        return self.auth.mode == "desk"  # kiosks never remember anyone
 
     def _get_devices(self) -> SessionListModel:
         return self._devices

@@ -147,42 +147,52 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="19" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="20" />
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="20" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="21" />
+        <source>您好，%1</source>
+        <translation>Hello, %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="22" />
         <source>登录后这里显示您的待办、邮件、借阅与日程</source>
         <translation>After sign-in: your tasks, mail, loans and calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="30" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="32" />
         <source>未读邮件</source>
         <translation>Unread mail</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="31" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33" />
         <source>在借图书</source>
         <translation>Books on loan</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="32" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="34" />
         <source>逾期图书</source>
         <translation>Overdue books</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="35" />
         <source>待办</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="73" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="76" />
         <source>登录后显示</source>
         <translation>Shown after sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="89" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="76" />
+        <source>暂未接入数据源</source>
+        <translation>Source not connected yet</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="93" />
         <source>登录</source>
         <translation>Sign in</translation>
     </message>

@@ -190,12 +190,13 @@ def launch_ui(qtbot: Any, qapp: QGuiApplication, tmp_path: Path) -> Iterator[Cal
         engine = QQmlApplicationEngine()
         state.attach(engine)
         engine.addImportPath(str(qml_dir()))
-        state.start()
+        state.prepare()
         engine.loadFromModule("Kiosk", "Main")
         assert engine.rootObjects(), "Main.qml failed to load"
         window = engine.rootObjects()[0]
         assert isinstance(window, QQuickWindow)
         state.watch_input(window)
+        state.start(first_frame_of=window)
         window.resize(*size)
         window.show()
         window.requestActivate()

@@ -2,6 +2,7 @@ pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Layouts
 import Kiosk
+import Kiosk.Backend
 
 // 首页: the manual's counters (未读邮件, 在借图书, 逾期图书, 待办) and what follows once a user logs in.
 Item {
@@ -17,7 +18,8 @@ Item {
         PageHeader {
             Layout.fillWidth: true
             title: qsTr("首页")
-            subtitle: qsTr("登录后这里显示您的待办、邮件、借阅与日程")
+            subtitle: Session.loggedIn ? qsTr("您好，%1").arg(Session.userName)
+                                       : qsTr("登录后这里显示您的待办、邮件、借阅与日程")
         }
 
         GridLayout {
@@ -70,7 +72,8 @@ Item {
                         Text {
                             width: parent.width
                             horizontalAlignment: Text.AlignHCenter
-                            text: qsTr("登录后显示")
+                            // Logged in, but no connector feeds these figures yet: say so, never invent one.
+                            text: Session.loggedIn ? qsTr("暂未接入数据源") : qsTr("登录后显示")
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.fontSmall
                             color: Theme.textSecondary
@@ -83,6 +86,7 @@ Item {
 
         AppButton {
             objectName: "homeLoginButton"
+            visible: !Session.loggedIn
             Layout.alignment: Qt.AlignHCenter
             kind: "primary"
             iconName: "user-circle"
