@@ -36,6 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     users = sub.add_parser("import-users", parents=[common], help="create or update users from a CSV file")
     users.add_argument("file", help="CSV with user_id,name,role,department,post,national_id_last6,email,phone")
     users.add_argument("--partial", action="store_true", help="write the good lines even if some are bad")
+    unlock = sub.add_parser("unlock-user", parents=[common], help="lift a login lockout (5 wrong passwords)")
+    unlock.add_argument("user_id")
+    reset = sub.add_parser(
+        "reset-password",
+        parents=[common],
+        help="set an initial password (last 6 of the national ID) to be changed at next login",
+    )
+    reset.add_argument("user_id")
+    reset.add_argument("initial_password", help="the last 6 characters of the national ID, X upper-case")
     return parser
 
 
@@ -111,6 +120,36 @@ def import_users(settings: Settings, file: str, partial: bool) -> int:
     return 0 if not report.errors else (1 if not report.written else 3)
 
 
+def admin_action(settings: Settings, command: str, user_id: str, initial: str | None) -> int:
+    import re
+
+    from sync_server.core import auth
+    from sync_server.db import Database
+    from sync_server.models import User
+
+    init_db(settings)
+    db = Database(settings.db_url)
+    try:
+        with db.transaction() as session:
+            user = session.get(User, auth.normalise_user_id(user_id))
+            if user is None:
+                print(f"没有这个用户：{user_id}", file=sys.stderr)
+                return 1
+            if command == "unlock-user":
+                auth.unlock(session, user.user_id)
+                print(f"已解除锁定：{user.user_id} {user.name}")
+            else:
+                assert initial is not None
+                if not re.fullmatch(r"[0-9]{5}[0-9X]", initial):
+                    print("初始密码应为身份证后 6 位（5 位数字加 1 位数字或大写 X）", file=sys.stderr)
+                    return 1
+                auth.reset_password(session, user, initial)
+                print(f"已重置密码：{user.user_id} {user.name}，下次登录须修改密码；其所有登录已退出")
+    finally:
+        db.dispose()
+    return 0
+
+
 def serve(settings: Settings, port_file: str | None) -> None:
     import socket
 
@@ -156,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         init_db(settings)
     elif args.command == "seed-demo":
         seed_demo(settings, args.print_users)
+    elif args.command in ("unlock-user", "reset-password"):
+        return admin_action(settings, args.command, args.user_id, getattr(args, "initial_password", None))
     elif args.command == "import-users":
         return import_users(settings, args.file, args.partial)
     elif args.command == "serve":

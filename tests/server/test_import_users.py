@@ -84,3 +84,41 @@ def test_missing_columns_and_unreadable_file(seeded_sqlite: Path, tmp_path: Path
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\xff\xfe\x00bad")
     assert _run(db_url, binary).returncode == 1
+
+
+def test_unlock_and_reset_from_the_command_line(seeded_sqlite: Path, tmp_path: Path) -> None:
+    from sync_server.core.auth import authenticate
+    from sync_server.core.errors import ApiError
+    from sync_server.models import LoginFailure
+
+    db_url = copy_sqlite(seeded_sqlite, tmp_path / "db")
+    db = Database(db_url)
+    with db.session() as s:
+        for _ in range(5):
+            try:
+                authenticate(s, "101203", "wrong-pass-1", "127.0.0.1")
+            except ApiError:
+                s.commit()
+        assert s.get(LoginFailure, "101203").locked_until is not None
+    unlocked = subprocess.run(
+        server_cmd("unlock-user", "101203", db_url=db_url), capture_output=True, text=True, timeout=60
+    )
+    assert unlocked.returncode == 0 and "已解除锁定" in unlocked.stdout
+    with db.session() as s:
+        assert s.get(LoginFailure, "101203") is None
+    bad = subprocess.run(
+        server_cmd("reset-password", "101203", "12345x", db_url=db_url), capture_output=True, text=True, timeout=60
+    )
+    assert bad.returncode == 1 and "大写 X" in bad.stderr
+    ok = subprocess.run(
+        server_cmd("reset-password", "z2023030107", "65432X", db_url=db_url), capture_output=True, text=True, timeout=60
+    )
+    assert ok.returncode == 0, ok.stderr
+    with db.session() as s:
+        user = s.get(User, "Z2023030107")
+        assert user is not None and user.must_change_password and verify_password(user.password_hash, "65432X")
+    missing = subprocess.run(
+        server_cmd("unlock-user", "NOBODY", db_url=db_url), capture_output=True, text=True, timeout=60
+    )
+    assert missing.returncode == 1
+    db.dispose()
