@@ -38,7 +38,11 @@ def test_mypy_on_qt_free_packages() -> None:
 def test_qmllint(tmp_path: Path) -> None:
     # Kiosk.Backend is registered from Python; give qmllint its type information the way pyside6-project
     # does (metaobjectdump → qmltyperegistrar), so it checks every property and method QML uses.
-    views = sorted(str(p) for p in (ROOT / "kiosk" / "views").glob("*.py") if "QmlElement" in p.read_text())
+    views = sorted(
+        str(p)
+        for p in (ROOT / "kiosk" / "views").glob("*.py")
+        if "QmlElement" in p.read_text() or "QAbstractListModel" in p.read_text()
+    )
     meta = tmp_path / "metatypes.json"
     dumped = _run(str(BIN / "pyside6-metaobjectdump"), "-o", str(meta), *views)
     assert dumped.returncode == 0, dumped.stderr

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import (
-    Property,
-    QAbstractListModel,
-    QByteArray,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Qt
 from PySide6.QtQml import QmlElement, QmlUncreatable
+
+from kiosk.views.list_model import RowListModel
 
 QML_IMPORT_NAME = "Kiosk.Backend"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -76,40 +69,6 @@ _ROLE_ATTR = {
 
 @QmlElement
 @QmlUncreatable("ProcessListModel comes from Catalog.processes")
-class ProcessListModel(QAbstractListModel):
-    countChanged = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ProcessRow] = []
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.name
-        attr = _ROLE_ATTR.get(role)  # type: ignore[call-overload]
-        return getattr(row, attr) if attr else None
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = {int(role): QByteArray(role.name[0].lower() + role.name[1:]) for role in ProcessRole}
-        names[Qt.ItemDataRole.DisplayRole] = QByteArray(b"display")
-        return names
-
-    def set_rows(self, rows: list[ProcessRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-        self.countChanged.emit()
-
-    def rows(self) -> list[ProcessRow]:
-        return list(self._rows)
-
-    def _count(self) -> int:
-        return len(self._rows)
-
-    count = Property(int, _count, notify=countChanged)
+class ProcessListModel(RowListModel):
+    ROLES = ProcessRole
+    ROLE_ATTRS: ClassVar[dict[int, str]] = {int(k): v for k, v in _ROLE_ATTR.items()}

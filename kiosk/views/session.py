@@ -12,16 +12,12 @@ import time
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import (
     Property,
-    QAbstractListModel,
-    QByteArray,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -32,6 +28,7 @@ from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable, QQmlEngine
 from kiosk.services.api_client import ApiError
 from kiosk.services.auth import AuthError, AuthService, UserSession
 from kiosk.views.context import singleton_for
+from kiosk.views.list_model import RowListModel
 from kiosk.views.qr_image import QrImageProvider
 from sync_server.core import password_policy
 
@@ -74,38 +71,10 @@ _SESSION_ATTR = {
 
 @QmlElement
 @QmlUncreatable("SessionListModel comes from Session.devices")
-class SessionListModel(QAbstractListModel):
-    countChanged = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[SessionRow] = []
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.device_name
-        attr = _SESSION_ATTR.get(role)  # type: ignore[call-overload]
-        return getattr(row, attr) if attr else None
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        return {int(r): QByteArray(r.name[0].lower() + r.name[1:]) for r in SessionRole}
-
-    def set_rows(self, rows: list[SessionRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-        self.countChanged.emit()
-
-    def _count(self) -> int:
-        return len(self._rows)
-
-    count = Property(int, _count, notify=countChanged)
+class SessionListModel(RowListModel):
+    ROLES = SessionRole
+    ROLE_ATTRS: ClassVar[dict[int, str]] = {int(k): v for k, v in _SESSION_ATTR.items()}
+    DISPLAY_ATTR = "device_name"
 
 
 def _session_rows(raw: list[dict[str, Any]]) -> list[SessionRow]:

@@ -1,0 +1,63 @@
+"""The base of our list models: rows are frozen dataclasses, roles an IntEnum mapped to their attributes."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    Property,
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+
+class RowListModel(QAbstractListModel):
+    """Subclasses set ROLES (the IntEnum; QML role names are its member names in lowerCamelCase), ROLE_ATTRS
+    (role → row attribute) and DISPLAY_ATTR (what DisplayRole shows)."""
+
+    ROLES: ClassVar[type[IntEnum]]
+    ROLE_ATTRS: ClassVar[dict[int, str]]
+    DISPLAY_ATTR: ClassVar[str] = "name"
+
+    countChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return getattr(row, self.DISPLAY_ATTR)
+        attr = self.ROLE_ATTRS.get(role)
+        return getattr(row, attr) if attr else None
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = {int(role): QByteArray((role.name[0].lower() + role.name[1:]).encode()) for role in self.ROLES}
+        names[Qt.ItemDataRole.DisplayRole] = QByteArray(b"display")
+        return names
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+        self.countChanged.emit()
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def _count(self) -> int:
+        return len(self._rows)
+
+    count = Property(int, _count, notify=countChanged)
