@@ -10,6 +10,7 @@ import logging
 import shutil
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -77,11 +78,22 @@ class SessionListModel(RowListModel):
     DISPLAY_ATTR = "device_name"
 
 
+def _local_time(iso: str) -> str:
+    """The server speaks UTC; people read the terminal's local time."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def _session_rows(raw: list[dict[str, Any]]) -> list[SessionRow]:
     kinds = {"kiosk": "自助终端", "desk": "办公电脑", "phone": "手机"}
     rows = []
     for s in raw:
-        seen = str(s.get("last_seen_at", ""))[:16].replace("T", " ")
+        seen = _local_time(str(s.get("last_seen_at", "")))
         rows.append(
             SessionRow(
                 s["id"],

@@ -66,3 +66,40 @@ def test_process_model_roles_and_count(qtbot: Any) -> None:
     assert model.data(model.index(2, 0), ProcessRole.PopularRank) == 4
     assert model.data(model.index(0, 0), ProcessRole.DepartmentName) == "现代教育技术中心"
     assert model.data(model.index(5, 0), ProcessRole.Name) is None
+
+
+def test_session_model_shows_local_times(qtmodeltester: Any, monkeypatch: Any) -> None:
+    import time
+
+    from kiosk.views.session import SessionListModel, SessionRole, _session_rows
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        rows = _session_rows(
+            [
+                {
+                    "id": "a",
+                    "kind": "kiosk",
+                    "device_name": "图书馆 1 号机",
+                    "last_seen_at": "2026-11-29T03:51:00Z",
+                    "current": True,
+                },
+                {
+                    "id": "b",
+                    "kind": "phone",
+                    "device_name": None,
+                    "last_seen_at": "2026-11-29T16:00:00",
+                    "current": False,
+                },
+            ]
+        )
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert rows[0].last_seen == "2026-11-29 11:51" and rows[0].kind == "自助终端"
+    assert rows[1].last_seen == "2026-11-30 00:00" and rows[1].device_name == "未命名设备"
+    model = SessionListModel()
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    assert model.data(model.index(0, 0), SessionRole.Current) is True

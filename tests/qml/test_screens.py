@@ -140,3 +140,36 @@ def test_keyboard_tab_order_on_desk(shared_server: LiveServer, launch_ui: Any) -
     QTest.keyClick(ui.window, Qt.Key.Key_Return)
     ui.settle()
     assert ui.find("passwordFieldInput").hasActiveFocus()
+
+
+def test_kiosk_text_and_touch_sizes(shared_server: LiveServer, launch_ui: Any) -> None:
+    """On a kiosk: body text ≥ 20 px, every button ≥ 48 px high, on every screen (UI.md's touch rules)."""
+    from PySide6.QtQuick import QQuickItem
+
+    ui = launch_ui(shared_server.url, mode="kiosk")
+    problems = []
+    checked_texts = checked_buttons = 0
+    for page in ["login", *PAGES]:
+        if page != "login":
+            ui.tap(f"nav_{page}")
+        for item in ui.items():
+            if not item.isVisible() or item.opacity() == 0:
+                continue
+            font = item.property("font")
+            text = item.property("text")
+            is_text = type(item).__name__ in ("QQuickText", "QQuickTextInput") or item.metaObject().className() in (
+                "QQuickText",
+                "QQuickTextField",
+                "QQuickTextInput",
+            )
+            if is_text and isinstance(text, str) and text and font is not None and font.pixelSize() > 0:
+                checked_texts += 1
+                if font.pixelSize() < 20:
+                    problems.append(f"{page}: text {text[:20]!r} is {font.pixelSize()} px")
+            if item.metaObject().className().startswith(("QQuickButton", "AppButton")):
+                checked_buttons += 1
+            if item.metaObject().className().startswith(("QQuickButton", "AppButton")) and item.height() < 48:
+                problems.append(f"{page}: button {item.objectName() or text!r} is {item.height()} px high")
+        assert isinstance(ui.window.contentItem(), QQuickItem)
+    assert checked_texts > 50 and checked_buttons > 10, (checked_texts, checked_buttons)
+    assert not problems, "\n".join(problems)
