@@ -56,3 +56,41 @@ def _in_charset(code: int, charset: str) -> bool:
         if int(lo, 16) <= code <= int(hi or lo, 16):
             return True
     return False
+
+
+def test_real_x11_window_under_xvfb(tmp_path: Path) -> None:
+    """The kiosk in a real X11 window (Qt's xcb plugin and the Debian libraries ./run installs), fullscreen."""
+    import shutil
+    import time
+
+    if shutil.which("Xvfb") is None:
+        import pytest
+
+        pytest.skip("Xvfb not installed (./run test installs it)")
+    display = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())  # a free one
+    xvfb = subprocess.Popen(
+        ["Xvfb", f":{display}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{display}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        env["DISPLAY"] = f":{display}"
+        target = SCREENS / "x11-demo-first-screen.png"
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "kiosk", "--demo", "--screenshot", str(target), "--data-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "Could not load the Qt platform plugin" not in result.stderr
+        assert Image.open(target).size == (1920, 1080)  # fullscreen on the 1920×1080 screen
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)

@@ -27,7 +27,8 @@ Item {
     }
 
     onQrModeChanged: qrMode ? Session.startQr() : Session.stopQr()
-    Component.onDestruction: Session.stopQr()
+    // Leaving the page (not quitting the app) ends the QR polling.
+    StackView.onRemoved: Session.stopQr()
 
     Connections {
         target: Session
