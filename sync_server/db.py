@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # We issue BEGIN ourselves (below); the driver's implicit, deferred BEGIN would let two transactions both
+    # read, then fail at once with "database is locked" when each tries to write (no busy wait in WAL mode).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     # WAL lets readers run beside the writer; busy_timeout lets several workers share the file.
     cur.execute("PRAGMA journal_mode=WAL")
@@ -29,6 +32,9 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
+        # IMMEDIATE: take the write lock at BEGIN, so concurrent writers queue (busy_timeout) instead of failing.
+        # SQLite is the trial backend; a campus runs PostgreSQL, where transactions run side by side.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

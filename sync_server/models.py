@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -209,3 +209,44 @@ class ExternalCounter(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)  # unread_mail | books_borrowed | books_overdue
     value: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChangeLog(Base):
+    """Every change a client must learn of, in one monotonic order: what /sync/pull pages through.
+    `scope` partitions it: "public" for everyone, "user:<id>" for one person (taken from the token)."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_scope_seq", "scope", "seq"),)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(48))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(96))
+    op: Mapped[str] = mapped_column(String(8))  # upsert | delete
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AppliedOp(Base):
+    """The idempotency record of a pushed operation, written in the same transaction as its effect:
+    a replay returns the stored result; the same id with another payload is refused."""
+
+    __tablename__ = "applied_ops"
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(48))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12))  # applied | rejected
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Favorite(Base):
+    """★ on a hall process, per user."""
+
+    __tablename__ = "favorites"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
+    process_code: Mapped[str] = mapped_column(ForeignKey("processes.code"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

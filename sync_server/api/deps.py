@@ -77,3 +77,17 @@ def require_roles(*roles: str) -> Callable[[Principal], Principal]:
 
 
 AdminPrincipal = Annotated[Principal, Depends(require_roles("admin"))]
+
+
+def get_principal_committed(request: Request, db: DatabaseDep) -> Principal:
+    """The logged-in user, resolved in a transaction of its own that is already committed. For routes that
+    write in transactions of their own (sync push): an open request transaction that touched the session row
+    would hold SQLite's write lock against them."""
+    with db.sessions.begin() as session:
+        user, auth_session = resolve_access_token(session, _bearer(request))
+    if user.must_change_password:
+        raise ApiError(403, "password_change_required", "首次登录需要修改密码")
+    return Principal(user, auth_session)
+
+
+CommittedPrincipal = Annotated[Principal, Depends(get_principal_committed)]

@@ -8,6 +8,7 @@ import socket
 import pytest
 import requests
 
+from sync_server.migrate import head_revision
 from tests.helpers import LiveServer
 
 
@@ -15,7 +16,7 @@ def test_healthz_reports_version_schema_and_epoch(live_server: LiveServer) -> No
     body = requests.get(live_server.url + "/healthz", timeout=5).json()
     assert body["status"] == "ok"
     assert body["version"] == "0.1.0"
-    assert body["schema"] == "0001"
+    assert body["schema"] == head_revision()
     assert isinstance(body["epoch"], str) and len(body["epoch"]) == 16
 
 

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from sync_server.api.deps import CommittedPrincipal, DatabaseDep, SessionDep
+from sync_server.core import auth, sync
+from sync_server.core.errors import ERROR_SCHEMA, ApiError
+from sync_server.core.meta import get_meta
+
+router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    c: {"description": "error", "content": {"application/json": {"schema": ERROR_SCHEMA}}} for c in (401, 409, 422)
+}
+
+
+class Change(BaseModel):
+    seq: int
+    entity: str
+    id: str
+    op: str
+    data: dict[str, Any] | None
+    scope: str
+
+
+class PullResponse(BaseModel):
+    changes: list[Change]
+    cursor: int
+    has_more: bool
+    epoch: str
+
+
+class PushOp(BaseModel):
+    id: str = Field(pattern=r"^[0-9a-fA-F-]{32,36}$", description="a UUID chosen by the client: the idempotency key")
+    seq: int = Field(ge=0, le=2**31 - 1)
+    type: str = Field(min_length=1, max_length=48)
+    payload: dict[str, Any]
+    created_at: str = Field(max_length=40)
+
+
+class PushRequest(BaseModel):
+    device_id: str = Field(default="", max_length=64)
+    ops: list[PushOp] = Field(max_length=sync.MAX_PUSH)
+
+
+class OpResult(BaseModel):
+    id: str
+    status: str  # applied | duplicate | rejected
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+
+
+class PushResponse(BaseModel):
+    results: list[OpResult]
+
+
+@router.get("/pull", response_model=PullResponse, responses=_ERRORS)
+def pull(
+    request: Request,
+    session: SessionDep,
+    cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=sync.MAX_PULL)] = 500,
+) -> PullResponse:
+    """Public changes for anyone; with a token, also the token's user's own."""
+    user_id = None
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "unauthorized", "请先登录")
+        user, _session = auth.resolve_access_token(session, token.strip())
+        if user.must_change_password:
+            raise ApiError(403, "password_change_required", "首次登录需要修改密码")
+        user_id = user.user_id
+    page = sync.pull(session, user_id, cursor, limit)
+    return PullResponse(
+        changes=[Change(**c) for c in page.changes],
+        cursor=page.cursor,
+        has_more=page.has_more,
+        epoch=get_meta(session, "epoch") or "",
+    )
+
+
+@router.post("/push", response_model=PushResponse, responses=_ERRORS)
+def push(body: PushRequest, principal: CommittedPrincipal, db: DatabaseDep) -> PushResponse:
+    ids = [op.id for op in body.ops]
+    if len(set(ids)) != len(ids):
+        raise ApiError(422, "duplicate_op_id", "同一批次中有重复的操作编号")
+    device = body.device_id or principal.session.device_id or ""
+    results = sync.push(db.sessions, principal.user.user_id, device, [op.model_dump() for op in body.ops])
+    return PushResponse(results=[OpResult(**r) for r in results])

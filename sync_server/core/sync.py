@@ -1,0 +1,201 @@
+"""Sync on the server: the change log clients pull by cursor, and pushed operations applied exactly once.
+
+Guarantees (ARCHITECTURE.md): each pushed operation is applied once, with its idempotency record
+(id, payload hash, result) in the same transaction as its effect; a replay returns the stored result; the same
+id with another payload is refused (409). A rejected operation is recorded as rejected, so its replay is
+rejected the same way, and it does not stop the operations after it. Changes are partitioned by the user the
+token names, never by anything the client says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync_server.core.errors import ApiError
+from sync_server.models import AppliedOp, ChangeLog, Favorite, Process, User
+
+MAX_PULL = 1000
+MAX_PUSH = 200
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def user_scope(user_id: str) -> str:
+    return f"user:{user_id}"
+
+
+def append_change(
+    session: Session, scope: str, entity: str, entity_id: str, op: str, data: dict[str, Any] | None
+) -> None:
+    """Add a change in the caller's transaction. On PostgreSQL, writers of the log take one advisory lock, so
+    sequence numbers become visible in order: a reader can never pass a number that commits later."""
+    if session.get_bind().dialect.name == "postgresql" and not session.info.get("change_log_locked"):
+        session.execute(text("SELECT pg_advisory_xact_lock(7270001)"))
+        session.info["change_log_locked"] = True
+    session.add(ChangeLog(scope=scope, entity=entity, entity_id=entity_id, op=op, data=data, created_at=now()))
+
+
+@dataclass
+class PullPage:
+    changes: list[dict[str, Any]]
+    cursor: int
+    has_more: bool
+
+
+def pull(session: Session, user_id: str | None, cursor: int, limit: int) -> PullPage:
+    scopes = ["public"] + ([user_scope(user_id)] if user_id else [])
+    rows = session.scalars(
+        select(ChangeLog)
+        .where(ChangeLog.seq > cursor, ChangeLog.scope.in_(scopes))
+        .order_by(ChangeLog.seq)
+        .limit(limit + 1)
+    ).all()
+    page = rows[:limit]
+    changes = [
+        {
+            "seq": r.seq,
+            "entity": r.entity,
+            "id": r.entity_id,
+            "op": r.op,
+            "data": r.data,
+            "scope": "public" if r.scope == "public" else "user",
+        }
+        for r in page
+    ]
+    return PullPage(changes, page[-1].seq if page else cursor, len(rows) > limit)
+
+
+# -- push ----------------------------------------------------------------------------------------------------
+class OpRejected(Exception):
+    """The operation is understood but refused (validation, permission, state changed meanwhile)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+Handler = Callable[[Session, User, dict[str, Any]], dict[str, Any]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(op_type: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        HANDLERS[op_type] = fn
+        return fn
+
+    return register
+
+
+@handler("favorite.set")
+def _favorite_set(session: Session, user: User, payload: dict[str, Any]) -> dict[str, Any]:
+    code, on = payload.get("process_code"), payload.get("on")
+    if not isinstance(code, str) or not isinstance(on, bool):
+        raise OpRejected("invalid_payload", "收藏操作的数据不完整")
+    process = session.get(Process, code)
+    if process is None:
+        raise OpRejected("process_not_found", "该服务已不存在")
+    if user.role not in ("admin",) and not _audience_allows(user.role, process.audience):
+        raise OpRejected("forbidden", "该服务不面向您的身份")
+    existing = session.get(Favorite, (user.user_id, code))
+    if on and existing is None:
+        session.add(Favorite(user_id=user.user_id, process_code=code, created_at=now()))
+    elif not on and existing is not None:
+        session.delete(existing)
+    append_change(
+        session,
+        user_scope(user.user_id),
+        "favorite",
+        code,
+        "upsert" if on else "delete",
+        {"process_code": code} if on else None,
+    )
+    return {"process_code": code, "on": on}
+
+
+def _audience_allows(role: str, audience: list[str]) -> bool:
+    groups = {"student": "学生", "staff": "教工", "approver": "教工", "external": "校外人员"}
+    return groups.get(role) in audience
+
+
+def payload_hash(op_type: str, payload: dict[str, Any]) -> str:
+    canonical = json.dumps(
+        {"type": op_type, "payload": payload}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _result_of(row: AppliedOp, status: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": row.op_id, "status": status or row.status}
+    if row.result is not None:
+        out["result"] = row.result
+    if row.error is not None:
+        out["error"] = row.error
+    return out
+
+
+def push(
+    sessions: sessionmaker[Session], user_id: str, device_id: str, ops: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Apply `ops` (already shape-checked) for `user_id`, in `seq` order, each in its own transaction."""
+    hashes = {op["id"]: payload_hash(op["type"], op["payload"]) for op in ops}
+    with sessions() as session:
+        seen = {r.op_id: r for r in session.scalars(select(AppliedOp).where(AppliedOp.op_id.in_(list(hashes))))}
+    for op_id, row in seen.items():
+        if row.payload_hash != hashes[op_id] or row.user_id != user_id:
+            # The same key for something else: a client bug or a forgery. Nothing in the batch is applied.
+            raise ApiError(409, "idempotency_conflict", "操作编号已被另一操作使用", op_id=op_id)
+    results = []
+    for op in sorted(ops, key=lambda o: o["seq"]):
+        if op["id"] in seen:
+            results.append(_result_of(seen[op["id"]], "duplicate"))
+            continue
+        results.append(_apply_one(sessions, user_id, device_id, op, hashes[op["id"]]))
+    return results
+
+
+def _apply_one(
+    sessions: sessionmaker[Session], user_id: str, device_id: str, op: dict[str, Any], digest: str
+) -> dict[str, Any]:
+    try:
+        with sessions.begin() as session:
+            user = session.get(User, user_id)
+            assert user is not None
+            row = AppliedOp(
+                op_id=op["id"],
+                user_id=user_id,
+                device_id=device_id,
+                seq=op["seq"],
+                type=op["type"],
+                payload_hash=digest,
+                status="applied",
+                created_at=now(),
+            )
+            fn = HANDLERS.get(op["type"])
+            try:
+                if fn is None:
+                    raise OpRejected("unknown_type", f"未知的操作类型：{op['type']}")
+                with session.begin_nested():  # a rejection undoes the effect but keeps the record
+                    row.result = fn(session, user, op["payload"])
+            except OpRejected as exc:
+                row.status, row.error = "rejected", {"code": exc.code, "message": exc.message}
+            session.add(row)
+            return _result_of(row)
+    except IntegrityError:
+        # The same operation, pushed concurrently (a retry racing its original), committed first: report it.
+        with sessions() as session:
+            existing = session.get(AppliedOp, op["id"])
+            if existing is None or existing.payload_hash != digest:
+                raise
+            return _result_of(existing, "duplicate")

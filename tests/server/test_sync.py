@@ -1,0 +1,141 @@
+"""Sync on the server, over a real server on SQLite and PostgreSQL: idempotent push (replay returns the
+stored result, the same id with another payload is a 409, concurrent duplicates apply once), rejected
+operations recorded without blocking the rest, and pull by cursor, in pages, partitioned by the token's user."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import requests
+
+from tests.helpers import LiveServer
+from tests.server.test_auth import LIU, LIU_PW, STUDENT, STUDENT_PW, activated, bearer
+
+
+def op(seq: int, code: str, on: bool = True, op_id: str | None = None) -> dict[str, Any]:
+    return {
+        "id": op_id or str(uuid.uuid4()),
+        "seq": seq,
+        "type": "favorite.set",
+        "payload": {"process_code": code, "on": on},
+        "created_at": "2026-11-29T12:00:00+08:00",
+    }
+
+
+def push(server: LiveServer, token: str, ops: list[dict[str, Any]]) -> requests.Response:
+    return requests.post(
+        server.url + "/api/v1/sync/push", json={"device_id": "kiosk-1", "ops": ops}, headers=bearer(token), timeout=30
+    )
+
+
+def pull_all(server: LiveServer, token: str | None, limit: int = 2) -> tuple[list[dict[str, Any]], int]:
+    cursor, changes = 0, []
+    headers = bearer(token) if token else {}
+    while True:
+        page = requests.get(
+            server.url + "/api/v1/sync/pull", params={"cursor": cursor, "limit": limit}, headers=headers, timeout=10
+        ).json()
+        changes += page["changes"]
+        assert page["cursor"] >= cursor
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return changes, cursor
+
+
+def test_push_applies_once_and_replays_return_the_stored_result(live_server: LiveServer) -> None:
+    token = activated(live_server, STUDENT, STUDENT_PW)["access_token"]
+    first = op(1, "jw-xiuxue")
+    response = push(live_server, token, [first])
+    assert response.status_code == 200
+    assert response.json()["results"] == [
+        {"id": first["id"], "status": "applied", "result": {"process_code": "jw-xiuxue", "on": True}, "error": None}
+    ]
+    replay = push(live_server, token, [first]).json()["results"][0]
+    assert replay["status"] == "duplicate" and replay["result"] == {"process_code": "jw-xiuxue", "on": True}
+    changes, _ = pull_all(live_server, token)
+    assert [c["id"] for c in changes if c["entity"] == "favorite"] == ["jw-xiuxue"]  # one effect, not two
+
+    forged = dict(first, payload={"process_code": "jw-zhuanzhuanye", "on": True})
+    conflict = push(live_server, token, [op(2, "jw-chengjidan"), forged])
+    assert conflict.status_code == 409 and conflict.json()["error"]["code"] == "idempotency_conflict"
+    changes, _ = pull_all(live_server, token)
+    assert [c["id"] for c in changes if c["entity"] == "favorite"] == ["jw-xiuxue"]  # nothing of that batch
+
+
+def test_rejected_ops_are_recorded_and_do_not_block_the_rest(live_server: LiveServer) -> None:
+    token = activated(live_server, STUDENT, STUDENT_PW)["access_token"]
+    bad_process = op(2, "no-such-process")
+    staff_only = op(3, "xj-diannao-weixiu")  # 教职工办公电脑维修申请 is not for students
+    unknown = {**op(4, "x"), "type": "nonsense.do"}
+    ops = [op(5, "jw-chengjidan"), bad_process, staff_only, unknown, op(1, "jw-xiuxue")]
+    results = {r["id"]: r for r in push(live_server, token, ops).json()["results"]}
+    assert results[bad_process["id"]]["status"] == "rejected"
+    assert results[bad_process["id"]]["error"]["code"] == "process_not_found"
+    assert results[staff_only["id"]]["error"]["code"] == "forbidden"
+    assert results[unknown["id"]]["error"]["code"] == "unknown_type"
+    assert results[ops[0]["id"]]["status"] == "applied" and results[ops[4]["id"]]["status"] == "applied"
+    # A replay of a rejection is the same rejection, not a second attempt.
+    again = push(live_server, token, [bad_process]).json()["results"][0]
+    assert again["status"] == "duplicate" and again["error"]["code"] == "process_not_found"
+    changes, _ = pull_all(live_server, token)
+    assert [c["id"] for c in changes if c["entity"] == "favorite"] == ["jw-xiuxue", "jw-chengjidan"]  # seq order
+
+
+def test_concurrent_duplicates_apply_exactly_once(live_server: LiveServer) -> None:
+    token = activated(live_server, STUDENT, STUDENT_PW)["access_token"]
+    same = op(1, "jw-xiuxue")
+    statuses: list[str] = []
+
+    def send() -> None:
+        statuses.append(push(live_server, token, [same]).json()["results"][0]["status"])
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(statuses) == ["applied"] + ["duplicate"] * 5
+    changes, _ = pull_all(live_server, token)
+    assert len([c for c in changes if c["entity"] == "favorite"]) == 1
+
+
+def test_pull_is_partitioned_by_the_token_and_resumable(live_server: LiveServer) -> None:
+    student = activated(live_server, STUDENT, STUDENT_PW)["access_token"]
+    staff = activated(live_server, LIU, LIU_PW)["access_token"]
+    push(live_server, student, [op(1, "jw-xiuxue"), op(2, "jw-chengjidan"), op(3, "jw-xiuxue", on=False)])
+    push(live_server, staff, [op(1, "xj-diannao-weixiu")])
+    mine, cursor = pull_all(live_server, student, limit=1)
+    assert [(c["id"], c["op"]) for c in mine] == [
+        ("jw-xiuxue", "upsert"),
+        ("jw-chengjidan", "upsert"),
+        ("jw-xiuxue", "delete"),
+    ]
+    assert all(c["scope"] == "user" for c in mine)
+    theirs, _ = pull_all(live_server, staff)
+    assert [c["id"] for c in theirs] == ["xj-diannao-weixiu"]
+    anonymous, _ = pull_all(live_server, None)
+    assert anonymous == []  # nobody's favourites without a token
+    # Resuming from the last cursor returns nothing already seen.
+    page = requests.get(
+        live_server.url + "/api/v1/sync/pull", params={"cursor": cursor}, headers=bearer(student), timeout=10
+    ).json()
+    assert page["changes"] == [] and page["cursor"] == cursor and page["epoch"]
+
+
+def test_push_needs_a_user_and_well_formed_ops(live_server: LiveServer) -> None:
+    assert requests.post(live_server.url + "/api/v1/sync/push", json={"ops": []}, timeout=10).status_code == 401
+    token = activated(live_server, STUDENT, STUDENT_PW)["access_token"]
+    same_id = str(uuid.uuid4())
+    twice = push(live_server, token, [op(1, "jw-xiuxue", op_id=same_id), op(2, "jw-xiuxue", op_id=same_id)])
+    assert twice.status_code == 422 and twice.json()["error"]["code"] == "duplicate_op_id"
+    for bad in (
+        {"id": "not-a-uuid", "seq": 1, "type": "favorite.set", "payload": {}, "created_at": ""},
+        {"id": str(uuid.uuid4()), "seq": -1, "type": "favorite.set", "payload": {}, "created_at": ""},
+        {"id": str(uuid.uuid4()), "seq": 1, "type": "favorite.set", "payload": [], "created_at": ""},
+    ):
+        response = push(live_server, token, [bad])
+        assert response.status_code == 422, bad
+    invalid = push(live_server, token, [{**op(1, "jw-xiuxue"), "payload": {"process_code": 5}}]).json()
+    assert invalid["results"][0]["error"]["code"] == "invalid_payload"
