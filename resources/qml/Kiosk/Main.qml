@@ -84,6 +84,8 @@ ApplicationWindow {
     Loader {
         id: keyboardLoader
         active: AppState.isKiosk
+        // Built off the first frame: the login screen shows first, the keyboard is ready before a finger lands.
+        asynchronous: true
         z: 100
         width: window.contentItem.width
         anchors.bottom: parent.bottom
