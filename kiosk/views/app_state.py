@@ -98,7 +98,7 @@ class AppState(QObject):
         self.store: LocalStore | None = None
         self.demo_server: DemoServer | None = None
         self.client = ApiClient(config.server_url)
-        # Four threads: a QR long poll may hold one for 20 s while health checks and logins go on.
+        # Four threads: a QR long poll may hold one for 8 s while health checks and logins go on.
         self.tasks = TaskRunner(self, max_threads=4)
         self.catalog = Catalog(self)
         kiosk = config.mode == "kiosk"
@@ -173,14 +173,18 @@ class AppState(QObject):
             self.catalog.set_processes(cached, source="cache")
         self.storeReady.emit()
         self.session.resume()
+        self._connect()
+
+    def _connect(self) -> None:
         if self._demo:
             self.tasks.run(self._start_demo_server, self._demo_started, self._demo_failed)
         else:
             self._check_health()
 
     def _store_failed(self, exc: Exception) -> None:
-        log.error("local store unavailable: %s", exc)
-        self._set_connection("offline", f"本地数据库无法打开：{exc}")
+        # Without the local copy the terminal still works online; nothing personal is kept anyway.
+        log.error("local store unavailable, running without it: %s", exc)
+        self._connect()
 
     def _start_demo_server(self) -> str:
         from kiosk.services.demo_server import DemoServer
@@ -229,9 +233,10 @@ class AppState(QObject):
     def refresh(self) -> None:
         """Fetch the school's names and the catalog again (the top bar's status dot triggers it too)."""
         store, client = self.store, self.client
-        if store is None:
-            return
         self.tasks.run(client.school, self._school_loaded, lambda exc: None)
+        if store is None:  # no local copy to keep: show what the server says
+            self.tasks.run(client.processes, self._catalog_loaded, self._health_failed)
+            return
         from kiosk.services.catalog import refresh_catalog
 
         self.tasks.run(lambda: refresh_catalog(client, store), self._catalog_loaded, self._health_failed)

@@ -173,3 +173,13 @@ def test_kiosk_text_and_touch_sizes(shared_server: LiveServer, launch_ui: Any) -
         assert isinstance(ui.window.contentItem(), QQuickItem)
     assert checked_texts > 50 and checked_buttons > 10, (checked_texts, checked_buttons)
     assert not problems, "\n".join(problems)
+
+
+def test_a_broken_local_store_does_not_stop_the_terminal(
+    shared_server: LiveServer, launch_ui: Any, tmp_path: Any
+) -> None:
+    data_dir = tmp_path / "broken"
+    (data_dir / "kiosk.db").mkdir(parents=True)  # a directory where the database file should be
+    ui = launch_ui(shared_server.url, data_dir=str(data_dir))  # waits for online and a 64-process catalog
+    assert ui.state.store is None
+    assert ui.state.catalog.property("source") == "server"
