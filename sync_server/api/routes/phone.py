@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from sync_server.api.deps import client_address
 from sync_server.core import auth
@@ -82,6 +83,15 @@ def _ticket_problem(row: QrTicket | None) -> HTMLResponse | None:
     return None
 
 
+def _open_ticket(session: Session, ticket: str, *, for_update: bool) -> tuple[QrTicket | None, HTMLResponse]:
+    """The ticket if a phone may still act on it; otherwise None and the page that says why."""
+    row = auth.find_qr_ticket(session, ticket, for_update=for_update)
+    problem = _ticket_problem(row)
+    if problem is not None:
+        return None, problem
+    return row, _message("二维码无效", "请重新获取二维码。", 404)
+
+
 def _login_form(ticket: str, device: str, error: str = "") -> HTMLResponse:
     err = f'<p class="error">{html.escape(error)}</p>' if error else ""
     return _page(
@@ -107,10 +117,9 @@ async def _form(request: Request) -> dict[str, str]:
 def qr_page(request: Request, ticket: TicketPath) -> Response:
     db: Database = request.app.state.db
     with db.sessions() as session:
-        row = auth.find_qr_ticket(session, ticket, for_update=True)
-        problem = _ticket_problem(row)
-        if problem is not None or row is None:
-            return problem or _message("二维码无效", "请重新获取二维码。", 404)
+        row, problem = _open_ticket(session, ticket, for_update=True)
+        if row is None:
+            return problem
         phone = _phone_session(session, request)
         if phone is None:
             return _login_form(ticket, row.device_name)
@@ -138,10 +147,9 @@ async def qr_login(request: Request, ticket: TicketPath) -> Response:
 
     def work() -> Response:
         with db.sessions() as session:
-            row = auth.find_qr_ticket(session, ticket)
-            problem = _ticket_problem(row)
-            if problem is not None or row is None:
-                return problem or _message("二维码无效", "请重新获取二维码。", 404)
+            row, problem = _open_ticket(session, ticket, for_update=False)
+            if row is None:
+                return problem
             if not user_id.strip() or not password:
                 return _login_form(ticket, row.device_name, "请输入学号/工号和密码")
             try:
@@ -184,10 +192,9 @@ async def _decide(request: Request, ticket: str, decision: str) -> Response:
     form = await _form(request)
     db: Database = request.app.state.db
     with db.sessions() as session:
-        row = auth.find_qr_ticket(session, ticket, for_update=True)
-        problem = _ticket_problem(row)
-        if problem is not None or row is None:
-            return problem or _message("二维码无效", "请重新获取二维码。", 404)
+        row, problem = _open_ticket(session, ticket, for_update=True)
+        if row is None:
+            return problem
         phone = _phone_session(session, request)
         if phone is None:
             return _login_form(ticket, row.device_name, "登录已过期，请重新登录")
