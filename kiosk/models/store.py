@@ -5,15 +5,17 @@ Open it once per process, off the GUI thread; every later call is a short transa
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.models.tables import PERSONAL_TABLES, Base, CachedProcess, Meta, UserProfile
+from kiosk.models.tables import PERSONAL_TABLES, Base, CachedProcess, LocalFavorite, Meta, OutboxOp, UserProfile
 
 
 def _migration_1(conn: Connection) -> None:
@@ -27,8 +29,13 @@ def _migration_2(conn: Connection) -> None:
     Base.metadata.create_all(conn, tables=[table])
 
 
+def _migration_3(conn: Connection) -> None:
+    tables = [OutboxOp.__table__, LocalFavorite.__table__]
+    Base.metadata.create_all(conn, tables=[t for t in tables if isinstance(t, Table)])
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -146,12 +153,115 @@ class LocalStore:
                 "class_name": row.class_name,
             }
 
+    # -- the outbox ------------------------------------------------------------------------------------------------
+    def enqueue(
+        self, user_id: str, op_type: str, payload: dict[str, Any], apply_local: Callable[[Session], None] | None = None
+    ) -> dict[str, Any]:
+        """Write the optimistic local effect and the outbox operation in ONE transaction (synchronous=FULL):
+        when this returns, the write survives a power cut, and the UI may say 已保存，待同步."""
+        op_id = str(uuid.uuid4())
+        with self.transaction() as session:
+            last = session.scalar(select(func.max(OutboxOp.seq)).where(OutboxOp.user_id == user_id)) or 0
+            row = OutboxOp(
+                id=op_id,
+                user_id=user_id,
+                seq=last + 1,
+                type=op_type,
+                payload=payload,
+                created_at=datetime.now(UTC).isoformat(),
+                status="pending",
+                attempts=0,
+            )
+            session.add(row)
+            if apply_local is not None:
+                apply_local(session)
+        return {"id": op_id, "seq": last + 1, "type": op_type, "payload": payload, "created_at": row.created_at}
+
+    def pending_ops(self, user_id: str, limit: int = 100) -> list[dict[str, Any]]:
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(OutboxOp)
+                .where(OutboxOp.user_id == user_id, OutboxOp.status == "pending")
+                .order_by(OutboxOp.seq)
+                .limit(limit)
+            ).all()
+            return [
+                {"id": r.id, "seq": r.seq, "type": r.type, "payload": r.payload, "created_at": r.created_at}
+                for r in rows
+            ]
+
+    def record_results(self, results: list[dict[str, Any]]) -> None:
+        """The server's answers: applied and duplicate are done; rejected keeps the reason to show."""
+        with self.transaction() as session:
+            for result in results:
+                row = session.get(OutboxOp, result["id"])
+                if row is None:
+                    continue
+                error = result.get("error") or {}
+                if result["status"] == "rejected" or (result["status"] == "duplicate" and error):
+                    row.status, row.error_code, row.error_message = "rejected", error.get("code"), error.get("message")
+                else:
+                    row.status = "applied"
+
+    def count_attempt(self, op_ids: list[str]) -> None:
+        with self.transaction() as session:
+            for op_id in op_ids:
+                row = session.get(OutboxOp, op_id)
+                if row is not None:
+                    row.attempts += 1
+
+    def apply_changes(
+        self, user_id: str | None, changes: list[dict[str, Any]], cursor_key: str, cursor: int, epoch: str
+    ) -> None:
+        """One pulled page and its cursor, in one transaction."""
+        with self.transaction() as session:
+            for change in changes:
+                if change["entity"] == "favorite" and user_id is not None:
+                    if change["op"] == "delete":
+                        session.execute(
+                            delete(LocalFavorite).where(
+                                LocalFavorite.user_id == user_id, LocalFavorite.process_code == change["id"]
+                            )
+                        )
+                    else:
+                        session.merge(LocalFavorite(user_id=user_id, process_code=change["id"]))
+            session.merge(Meta(key=cursor_key, value=str(cursor)))
+            session.merge(Meta(key="sync.epoch", value=epoch))
+
+    def reset_synced_state(self, user_id: str | None, cursor_key: str) -> None:
+        """The server's data was restored: forget what was pulled (not the outbox) and start from zero."""
+        with self.transaction() as session:
+            if user_id is not None:
+                session.execute(delete(LocalFavorite).where(LocalFavorite.user_id == user_id))
+            session.merge(Meta(key=cursor_key, value="0"))
+
+    def favorites(self, user_id: str) -> list[str]:
+        with self.sessions() as session:
+            return list(
+                session.scalars(
+                    select(LocalFavorite.process_code)
+                    .where(LocalFavorite.user_id == user_id)
+                    .order_by(LocalFavorite.process_code)
+                )
+            )
+
+    def outbox_counts(self, user_id: str | None = None) -> dict[str, int]:
+        with self.sessions() as session:
+            query = select(OutboxOp.status, func.count()).group_by(OutboxOp.status)
+            if user_id is not None:
+                query = query.where(OutboxOp.user_id == user_id)
+            counts = {"pending": 0, "applied": 0, "rejected": 0}
+            counts.update({status: n for status, n in session.execute(query).all()})
+            return counts
+
     def wipe_personal(self) -> None:
         """Logout: delete every personal row (secure_delete zeroes them) and fold the WAL back and truncate it,
-        so nothing of the user remains in the file or its WAL."""
+        so nothing of the user remains in the file or its WAL. Operations still waiting for the server stay
+        until they are delivered (sync guarantee 7); settled ones go."""
         with self.transaction() as session:
             for table in PERSONAL_TABLES:
                 session.execute(delete(table))
+            session.execute(delete(OutboxOp).where(OutboxOp.status != "pending"))
             session.execute(delete(Meta).where(Meta.key.like("user.%")))
         self.checkpoint()
 

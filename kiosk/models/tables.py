@@ -47,5 +47,31 @@ class UserProfile(Base):
     class_name: Mapped[str | None] = mapped_column(String(64))
 
 
+class OutboxOp(Base):
+    """A user's write, waiting for the server: written in the same transaction as its optimistic local effect.
+    `id` is the idempotency key; `seq` orders one (device, user) stream."""
+
+    __tablename__ = "outbox"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(48))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | applied | rejected
+    error_code: Mapped[str | None] = mapped_column(String(48), default=None)
+    error_message: Mapped[str | None] = mapped_column(Text, default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LocalFavorite(Base):
+    """★ on a hall process, as this terminal knows it (optimistic until the server confirms)."""
+
+    __tablename__ = "favorites"
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    process_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 # Every table holding one person's data; logout deletes all their rows. Later features add theirs here.
-PERSONAL_TABLES: list[type[Base]] = [UserProfile]
+# The outbox is handled apart: its pending operations are delivered after logout (sync guarantee 7).
+PERSONAL_TABLES: list[type[Base]] = [UserProfile, LocalFavorite]

@@ -139,6 +139,15 @@ class ApiClient:
         )
         return result
 
+    # -- sync ---------------------------------------------------------------------------------------------------
+    def push_ops(self, device_id: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("POST", "/api/v1/sync/push", json={"device_id": device_id, "ops": ops})
+        return result
+
+    def pull(self, cursor: int, limit: int) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("GET", "/api/v1/sync/pull", params={"cursor": cursor, "limit": limit})
+        return result
+
     def close(self) -> None:
         if self._http is not None:
             self._http.close()

@@ -1,0 +1,84 @@
+"""The kiosk's sync engine, without Qt: push the outbox in order and in batches, pull changes by cursor a
+page per transaction, and the retry schedule. The view layer drives it from a timer and connectivity events.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kiosk.services.api_client import ApiClient, ApiError
+
+if TYPE_CHECKING:
+    from kiosk.models.store import LocalStore
+
+BACKOFF_BASE_S = 1.0
+BACKOFF_CAP_S = 60.0
+PUSH_BATCH = 50
+PULL_PAGE = 500
+
+
+def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds before retry number `attempt` (0-based): exponential, capped at 60 s, with "equal jitter" so a
+    fleet that lost the server together does not come back in lockstep."""
+    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(attempt, 16)))
+    return ceiling * (rng or random).uniform(0.5, 1.0)
+
+
+@dataclass
+class PushReport:
+    sent: int = 0
+    applied: int = 0
+    rejected: int = 0
+
+
+class SyncEngine:
+    def __init__(self, client: ApiClient, store: LocalStore, device_id: str) -> None:
+        self.client = client
+        self.store = store
+        self.device_id = device_id
+
+    def push(self, user_id: str) -> PushReport:
+        """Send every pending operation of `user_id`, oldest first. Network failures raise ApiError (offline)
+        with the operations still pending; the same ids are sent again later, and the server's idempotency
+        turns a lost response into a "duplicate" answer, never a second effect."""
+        report = PushReport()
+        while True:
+            batch = self.store.pending_ops(user_id, PUSH_BATCH)
+            if not batch:
+                return report
+            self.store.count_attempt([op["id"] for op in batch])
+            body = self.client.push_ops(self.device_id, batch)
+            results = body["results"]
+            self.store.record_results(results)
+            report.sent += len(batch)
+            report.rejected += sum(1 for r in results if r["status"] == "rejected" or r.get("error"))
+            report.applied += sum(1 for r in results if r["status"] in ("applied", "duplicate") and not r.get("error"))
+            if len(batch) < PUSH_BATCH:
+                return report
+
+    def pull(self, user_id: str | None) -> int:
+        """Fetch changes after the stored cursor, applying each page in one transaction with its cursor, so an
+        interrupted pull resumes from the last whole page. A new server epoch (a restored server) restarts from
+        zero; pending operations are untouched. Returns the number of changes applied."""
+        applied = 0
+        # A user's cursor is personal ("user." keys are wiped at logout, with the rows it led to).
+        key = f"user.sync.cursor.{user_id}" if user_id else "sync.cursor.public"
+        cursor = int(self.store.get_meta(key, "0") or 0)
+        known_epoch = self.store.get_meta("sync.epoch")
+        while True:
+            page: dict[str, Any] = self.client.pull(cursor, PULL_PAGE)
+            if known_epoch is not None and page["epoch"] != known_epoch and cursor != 0:
+                cursor, known_epoch = 0, page["epoch"]
+                self.store.reset_synced_state(user_id, key)
+                continue
+            self.store.apply_changes(user_id, page["changes"], key, page["cursor"], page["epoch"])
+            known_epoch = page["epoch"]
+            applied += len(page["changes"])
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                return applied
+
+
+__all__ = ["ApiError", "PushReport", "SyncEngine", "backoff_delay"]
