@@ -3,6 +3,6 @@
 Importing this package registers the types in the QML module `Kiosk.Backend`.
 """
 
-from kiosk.views import app_state, icons, process_model, session  # noqa: F401  (registration side effects)
+from kiosk.views import app_state, icons, process_model, session, sync_status  # noqa: F401  (registration)
 
 QML_IMPORT_NAME = "Kiosk.Backend"

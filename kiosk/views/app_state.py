@@ -26,6 +26,7 @@ from kiosk.views.icons import IconProvider
 from kiosk.views.process_model import ProcessListModel, ProcessRow
 from kiosk.views.qr_image import QrImageProvider
 from kiosk.views.session import Idle, Session
+from kiosk.views.sync_status import Sync
 from kiosk.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ class AppState(QObject):
         self.qr_images = QrImageProvider()
         self.idle = Idle(config.idle_timeout_s, config.idle_countdown_s, self)
         self.session = Session(self, self.auth, self.qr_images, self.idle, self.keyboard_dir)
+        self.sync = Sync(self)
         self._poll = QTimer(self)
         self._poll.setSingleShot(True)
         self._poll.timeout.connect(self._check_health)
@@ -125,6 +127,7 @@ class AppState(QObject):
         context.provide("AppState", self)
         context.provide("Session", self.session)
         context.provide("Idle", self.idle)
+        context.provide("Sync", self.sync)
         engine.addImageProvider("icon", IconProvider())
         engine.addImageProvider("qr", self.qr_images)
 

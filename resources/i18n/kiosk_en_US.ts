@@ -224,114 +224,114 @@
     <name>LoginPage</name>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="22" />
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="165" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="166" />
         <source>请输入工号/学号</source>
         <translation>Enter your staff/student ID</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="23" />
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="186" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="187" />
         <source>请输入密码</source>
         <translation>Enter your password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="83" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="84" />
         <source>一站式办事大厅欢迎您！</source>
         <translation>Welcome to the One-stop Service Hall!</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="91" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="92" />
         <source>全天候 零距离 · 少跑腿、多办事</source>
         <translation>Open around the clock · fewer trips, more done</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="101" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="102" />
         <source>先看看办事指南</source>
         <translation>Browse service guides</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="126" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="127" />
         <source>统一身份认证平台</source>
         <translation>Unified Identity Authentication</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="139" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="140" />
         <source>账号登录</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="140" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="141" />
         <source>扫码登录</source>
         <translation>QR login</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="168" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="169" />
         <source>字母会自动转为大写</source>
         <translation>Letters are converted to upper case</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="208" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="209" />
         <source>记住我（仅限个人办公电脑）</source>
         <translation>Remember me (personal office PC only)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="218" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219" />
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="218" />
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="261" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262" />
         <source>正在登录…</source>
         <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="258" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="259" />
         <source>已扫码</source>
         <translation>Scanned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="259" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="260" />
         <source>已在手机上取消</source>
         <translation>Cancelled on the phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="260" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="261" />
         <source>暂时无法获取二维码</source>
         <translation>The QR code is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263" />
         <source>正在获取二维码…</source>
         <translation>Getting a QR code…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="264" />
         <source>%1，请在手机上点“确认登录”</source>
         <translation>%1, tap “确认登录” (Confirm) on your phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="273" />
         <source>请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）</source>
         <translation>Scan the code with your phone and confirm there (new code in %1 s)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="273" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="274" />
         <source>用手机扫描二维码，在手机上确认后即可登录本机</source>
         <translation>Scan the code with your phone and confirm there to sign in here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="284" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="285" />
         <source>刷新二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="302" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="303" />
         <source>账号规则：用户名为学工号，如若学工号中包含字母，字母需为大写。</source>
         <translation>Account rule: the user name is your student/staff ID; letters in it must be upper case.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="303" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="304" />
         <source>密码规则：初始密码为身份证后6位，首次登录需要修改密码。</source>
         <translation>Password rule: the initial password is the last 6 characters of your national ID; change it at first login.</translation>
     </message>
@@ -454,7 +454,7 @@
 <context>
     <name>StatusIndicator</name>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="34" />
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="37" />
         <source>在线</source>
         <translation>Online</translation>
     </message>
@@ -467,6 +467,16 @@
         <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="36" />
         <source>连接中…</source>
         <translation>Connecting…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="37" />
+        <source>同步中…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="38" />
+        <source> · %1 项待同步</source>
+        <translation> · %1 waiting to sync</translation>
     </message>
 </context>
 <context>

@@ -31,9 +31,11 @@ Rectangle {
         Text {
             objectName: "statusText"
             anchors.verticalCenter: parent.verticalCenter
-            text: root.state_ === "online" ? qsTr("在线")
-                  : root.state_ === "offline" ? qsTr("离线")
-                  : qsTr("连接中…")
+            // The connection, then the queue: 在线 / 离线 / 同步中…, and how many writes still wait.
+            text: (root.state_ === "offline" ? qsTr("离线")
+                   : root.state_ !== "online" ? qsTr("连接中…")
+                   : Sync.syncing ? qsTr("同步中…") : qsTr("在线"))
+                  + (Sync.pendingCount > 0 ? qsTr(" · %1 项待同步").arg(Sync.pendingCount) : "")
             color: Theme.textOnPrimary
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontSmall
@@ -41,6 +43,6 @@ Rectangle {
     }
     TapHandler {
         id: tap
-        onTapped: AppState.refresh()
+        onTapped: { AppState.refresh(); Sync.syncNow() }
     }
 }
