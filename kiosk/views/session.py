@@ -78,6 +78,12 @@ class SessionListModel(RowListModel):
     DISPLAY_ATTR = "device_name"
 
 
+def _empty_dir(path: Path | None) -> None:
+    if path is not None:
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True, exist_ok=True)
+
+
 def _local_time(iso: str) -> str:
     """The server speaks UTC; people read the terminal's local time."""
     try:
@@ -418,8 +424,7 @@ class Session(QObject):
         self._set_busy(False)
         self.keyboardResetRequested.emit()
         if self.keyboard_dir is not None:
-            shutil.rmtree(self.keyboard_dir, ignore_errors=True)
-            self.keyboard_dir.mkdir(parents=True, exist_ok=True)
+            self.app.tasks.run(lambda: _empty_dir(self.keyboard_dir))  # disk work off the GUI thread
         self.changed.emit()
         self.signedOut.emit(reason)
 

@@ -63,8 +63,17 @@ def get_principal(principal: Annotated[Principal, Depends(get_principal_allow_re
     return principal
 
 
+def get_optional_principal(request: Request, session: SessionDep) -> Principal | None:
+    """For routes open to anyone that show more to a logged-in user: None without an Authorization header;
+    a header that is there must be valid (401) and its user past the initial password (403)."""
+    if not request.headers.get("authorization"):
+        return None
+    return get_principal(get_principal_allow_restricted(request, session))
+
+
 AnyPrincipal = Annotated[Principal, Depends(get_principal_allow_restricted)]
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
 
 
 def require_roles(*roles: str) -> Callable[[Principal], Principal]:

@@ -139,3 +139,14 @@ def test_push_needs_a_user_and_well_formed_ops(live_server: LiveServer) -> None:
         assert response.status_code == 422, bad
     invalid = push(live_server, token, [{**op(1, "jw-xiuxue"), "payload": {"process_code": 5}}]).json()
     assert invalid["results"][0]["error"]["code"] == "invalid_payload"
+
+
+def test_pull_with_a_bad_or_restricted_token_is_refused(live_server: LiveServer) -> None:
+    url = live_server.url + "/api/v1/sync/pull"
+    assert requests.get(url, headers={"Authorization": "Bearer forged"}, timeout=10).status_code == 401
+    assert requests.get(url, headers={"Authorization": "Basic abc"}, timeout=10).status_code == 401
+    fresh = requests.post(
+        live_server.url + "/api/v1/auth/login", json={"user_id": STUDENT, "password": STUDENT_PW}, timeout=10
+    ).json()["access_token"]
+    restricted = requests.get(url, headers=bearer(fresh), timeout=10)
+    assert restricted.status_code == 403 and restricted.json()["error"]["code"] == "password_change_required"

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from sync_server.api.deps import CommittedPrincipal, DatabaseDep, SessionDep
-from sync_server.core import auth, sync
+from sync_server.api.deps import CommittedPrincipal, DatabaseDep, OptionalPrincipal, SessionDep
+from sync_server.core import sync
 from sync_server.core.errors import ERROR_SCHEMA, ApiError
 from sync_server.core.meta import get_meta
 
@@ -58,23 +58,13 @@ class PushResponse(BaseModel):
 
 @router.get("/pull", response_model=PullResponse, responses=_ERRORS)
 def pull(
-    request: Request,
     session: SessionDep,
+    principal: OptionalPrincipal,
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=sync.MAX_PULL)] = 500,
 ) -> PullResponse:
     """Public changes for anyone; with a token, also the token's user's own."""
-    user_id = None
-    header = request.headers.get("authorization", "")
-    if header:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise ApiError(401, "unauthorized", "请先登录")
-        user, _session = auth.resolve_access_token(session, token.strip())
-        if user.must_change_password:
-            raise ApiError(403, "password_change_required", "首次登录需要修改密码")
-        user_id = user.user_id
-    page = sync.pull(session, user_id, cursor, limit)
+    page = sync.pull(session, principal.user.user_id if principal else None, cursor, limit)
     return PullResponse(
         changes=[Change(**c) for c in page.changes],
         cursor=page.cursor,
