@@ -25,7 +25,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, reads_only: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -34,9 +34,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         # IMMEDIATE: take the write lock at BEGIN, so concurrent writers queue (busy_timeout) instead of failing.
         # SQLite is the trial backend; a campus runs PostgreSQL, where transactions run side by side.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # A reader (a pull, a login's password lookup) takes a plain BEGIN: under WAL it sees a snapshot and
+        # never waits for, nor holds up, a writer.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE"))
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # As many connections as the worker has threads (anyio: 40), so a request never holds a thread while
+    # waiting for a connection that another waiting request holds.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
 
 
 class Database:
@@ -44,6 +48,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # For reads that must not queue behind writers on SQLite (the same engine elsewhere).
+        self.read_engine = make_engine(url, reads_only=True) if self.engine.dialect.name == "sqlite" else self.engine
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -57,3 +64,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()

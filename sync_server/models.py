@@ -28,6 +28,8 @@ class Department(Base):
     short_name: Mapped[str] = mapped_column(String(32), index=True)
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), default=None)
     kind: Mapped[str] = mapped_column(String(16), default="admin")
+    phone: Mapped[str | None] = mapped_column(String(32), default=None)  # the service window's, for 办事指南
+    office: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class Post(Base):
@@ -95,6 +97,8 @@ class AuthSession(Base):
     refresh_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoke_reason: Mapped[str | None] = mapped_column(String(32), default=None)
+    # The session's operation key (core/op_grant.py): the server must know it to check signatures.
+    op_key: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class QrTicket(Base):
@@ -224,6 +228,9 @@ class ChangeLog(Base):
     op: Mapped[str] = mapped_column(String(8))  # upsert | delete
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The pushed operation whose effect this is (None for changes made otherwise): lets an audit, and the
+    # fault harness, prove each operation took effect exactly once.
+    op_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
 
 
 class AppliedOp(Base):
@@ -250,3 +257,32 @@ class Favorite(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
     process_code: Mapped[str] = mapped_column(ForeignKey("processes.code"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FormDefinition(Base):
+    """The form of a hall process (core/forms.py describes the format); synced to terminals as public
+    "form" changes, so they can render and validate it offline."""
+
+    __tablename__ = "form_definitions"
+    process_code: Mapped[str] = mapped_column(ForeignKey("processes.code"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Application(Base):
+    """A submitted application (办件). `id` is chosen by the terminal (so an offline submission has an
+    identity before the server sees it); `serial` is the campus-wide 流水号 the server assigns."""
+
+    __tablename__ = "applications"
+    __table_args__ = (Index("ix_applications_process_doc_no", "process_code", "doc_no", unique=True),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    serial: Mapped[int] = mapped_column(Integer, unique=True)
+    process_code: Mapped[str] = mapped_column(ForeignKey("processes.code"), index=True)
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), index=True)
+    doc_no: Mapped[str | None] = mapped_column(String(16), default=None)
+    form_version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))  # submitted | … (the workflow adds its states)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -47,6 +47,9 @@ class ProcessPublic(_Public):
     expected_days: int
     recommended: bool
     popular_rank: int | None
+    contact_phone: str | None = None
+    contact_office: str | None = None
+    steps: list[str] = Field(default_factory=list, description="the workflow's steps, for 办事指南")
 
 
 class ProcessList(BaseModel):
@@ -105,6 +108,7 @@ class UserPublic(BaseModel):
     department_name: str | None
     post: str | None
     class_name: str | None
+    phone: str | None = None  # the user's own, to prefill 联系电话
     must_change_password: bool
 
 
@@ -116,6 +120,9 @@ class TokenPair(BaseModel):
     session_id: str
     must_change_password: bool
     user: UserPublic
+    op_key: str | None = Field(
+        default=None, description="signs this session's queued operations (held in memory by the terminal)"
+    )
 
 
 class RefreshRequest(BaseModel):

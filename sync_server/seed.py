@@ -7,21 +7,24 @@ changes nothing, and it never overwrites a password a user already changed.
 from __future__ import annotations
 
 import json
+import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from sync_server.core.meta import ensure_epoch, set_meta
+from sync_server.core.meta import ensure_epoch, get_meta, set_meta
 from sync_server.core.security import default_password, hash_password
 from sync_server.models import (
     App,
+    Application,
     Course,
     Department,
     ExternalCounter,
+    FormDefinition,
     Meeting,
     NewsItem,
     Post,
@@ -63,6 +66,9 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
     set_meta(session, "portal_title", school.get("portal_title", "融合门户"))
     set_meta(session, "hall_title", school.get("hall_title", "一站式办事大厅"))
     ensure_epoch(session)
+    if get_meta(session, "application.serial") is None:
+        # The demo's 流水号 continue from the manual's screenshots (92818, 92819, …).
+        set_meta(session, "application.serial", "92817")
 
     # Parents before children, so foreign keys hold on PostgreSQL too.
     departments = sorted(content["departments"], key=lambda d: d["parent"] is not None)
@@ -71,7 +77,14 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
             session,
             Department,
             {"code": d["code"]},
-            {"name": d["name"], "short_name": d["short_name"], "parent_code": d["parent"], "kind": d["kind"]},
+            {
+                "name": d["name"],
+                "short_name": d["short_name"],
+                "parent_code": d["parent"],
+                "kind": d["kind"],
+                "phone": d.get("phone"),
+                "office": d.get("office"),
+            },
         )
     session.flush()
     for p in content["posts"]:
@@ -99,6 +112,9 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
                 "sort_order": order,
             },
         )
+
+    session.flush()
+    seed_forms(session)
 
     for n in content["news"]:
         _upsert(
@@ -143,6 +159,8 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
 
     dept_names = {d["code"]: d["name"] for d in content["departments"]}
     users = _seed_users(session, content["users"], dept_names)
+    session.flush()
+    seed_history(session, processes)
 
     timetable = content["timetable"]
     _upsert(
@@ -194,6 +212,71 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
                 {"value": value, "updated_at": now},
             )
     return users
+
+
+def seed_history(session: Session, processes: list[dict[str, Any]]) -> int:
+    """Past applications of the last weeks, so 热门服务 — computed from real submission counts over 30 days —
+    shows the manual's list in its order in the demo. Only into an empty table (re-seeding adds nothing).
+    They are finished (办结) applications of demo users with no form data of their own."""
+    if session.scalar(select(func.count()).select_from(Application)):
+        return 0
+    ranked = sorted((p for p in processes if p.get("popular_rank")), key=lambda p: p["popular_rank"])
+    applicants = {
+        "学生": [u for u in session.scalars(select(User.user_id).where(User.role == "student"))],
+        "教工": [u for u in session.scalars(select(User.user_id).where(User.role.in_(["staff", "approver"])))],
+    }
+    now = datetime.now(UTC)
+    serial = int(get_meta(session, "application.serial") or "92817")
+    added = 0
+    for rank, process in enumerate(ranked):
+        group = "学生" if "学生" in process["audience"] else "教工"
+        people = applicants[group] or applicants["教工"]
+        for n in range(40 - 4 * rank):  # 40, 36, 32, …: strictly decreasing, so the order is the manual's
+            serial += 1
+            moment = now - timedelta(days=1 + (n * 7 + rank) % 27, hours=n % 9)
+            session.add(
+                Application(
+                    id=str(uuid.UUID(int=serial)),
+                    serial=serial,
+                    process_code=process["code"],
+                    applicant_id=people[n % len(people)],
+                    form_version=1,
+                    data={},
+                    status="completed",
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            )
+            added += 1
+    set_meta(session, "application.serial", str(serial))
+    return added
+
+
+def seed_forms(session: Session) -> int:
+    """Load seed/forms/<code>.json; a new or changed definition is stored and announced to terminals as a
+    public "form" change (unchanged ones are left alone, so re-seeding adds nothing to the change log).
+    Returns how many changed."""
+    from sync_server.core.sync import append_change
+
+    changed = 0
+    for path in sorted((SEED_DIR / "forms").glob("*.json")):
+        definition = json.loads(path.read_text(encoding="utf-8"))
+        code = definition["process"]
+        if session.get(Process, code) is None:
+            continue
+        row = session.get(FormDefinition, code)
+        if row is not None and row.definition == definition:
+            continue
+        now = datetime.now(UTC)
+        if row is None:
+            session.add(
+                FormDefinition(process_code=code, version=definition["version"], definition=definition, updated_at=now)
+            )
+        else:
+            row.version, row.definition, row.updated_at = definition["version"], definition, now
+        append_change(session, "public", "form", code, "upsert", definition)
+        changed += 1
+    return changed
 
 
 def _seed_users(session: Session, specs: list[dict[str, Any]], dept_names: dict[str, str]) -> list[dict[str, str]]:

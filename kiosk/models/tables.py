@@ -34,6 +34,8 @@ class CachedProcess(Base):
     recommended: Mapped[int] = mapped_column(Integer)
     popular_rank: Mapped[int | None] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer)
+    # For 办事指南 offline (migration 6): materials to prepare, expected days, the window's contact, the steps.
+    guide: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class UserProfile(Base):
@@ -62,6 +64,12 @@ class OutboxOp(Base):
     error_code: Mapped[str | None] = mapped_column(String(48), default=None)
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The login session the operation was made in and its signature with that session's operation key, so it
+    # can be delivered after the user has left (sync_server/core/op_grant.py). Added by migration 4.
+    session_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    signature: Mapped[str | None] = mapped_column(String(64), default=None)
+    # What the operation is about ("favorite:<code>"), for the 待同步 / 已同步 / 被拒绝 badge on that item.
+    entity: Mapped[str | None] = mapped_column(String(96), default=None, index=True)
 
 
 class LocalFavorite(Base):
@@ -72,6 +80,32 @@ class LocalFavorite(Base):
     process_code: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+class CachedForm(Base):
+    """A process's form definition as pulled from the server (public; kept across logouts, for offline use)."""
+
+    __tablename__ = "forms"
+    process_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LocalApplication(Base):
+    """An application of the logged-in user: queued here when submitted (流水号 待分配), then as the server
+    has it. Personal: wiped at logout (the outbox keeps what is still on its way)."""
+
+    __tablename__ = "applications"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+    process_code: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))  # queued (not yet on the server) | the server's status
+    serial: Mapped[int | None] = mapped_column(Integer, default=None)
+    doc_no: Mapped[str | None] = mapped_column(String(16), default=None)
+    created_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
 # Every table holding one person's data; logout deletes all their rows. Later features add theirs here.
 # The outbox is handled apart: its pending operations are delivered after logout (sync guarantee 7).
-PERSONAL_TABLES: list[type[Base]] = [UserProfile, LocalFavorite]
+PERSONAL_TABLES: list[type[Base]] = [UserProfile, LocalFavorite, LocalApplication]

@@ -54,7 +54,8 @@ class ApiClient:
 
         headers = kwargs.pop("headers", {})
         timeout = kwargs.pop("timeout", self.timeout)
-        if self.access_token:
+        anonymous = kwargs.pop("anonymous", False)
+        if self.access_token and not anonymous:
             headers["Authorization"] = f"Bearer {self.access_token}"
         try:
             response = self.http.request(method, self.base_url + path, headers=headers, timeout=timeout, **kwargs)
@@ -142,6 +143,12 @@ class ApiClient:
     # -- sync ---------------------------------------------------------------------------------------------------
     def push_ops(self, device_id: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = self._request("POST", "/api/v1/sync/push", json={"device_id": device_id, "ops": ops})
+        return result
+
+    def push_granted(self, device_id: str, session_id: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
+        """Operations of a user who has left, each signed with their session's operation key: no token."""
+        body = {"device_id": device_id, "session_id": session_id, "ops": ops}
+        result: dict[str, Any] = self._request("POST", "/api/v1/sync/push", json=body, anonymous=True)
         return result
 
     def pull(self, cursor: int, limit: int) -> dict[str, Any]:

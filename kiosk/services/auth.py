@@ -36,6 +36,8 @@ class UserSession:
     refresh_token: str | None = field(repr=False)
     session_id: str
     must_change_password: bool
+    # Signs the outbox operations of this session (sync_server/core/op_grant.py); memory only, like the tokens.
+    op_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_tokens(cls, body: dict[str, Any]) -> UserSession:
@@ -45,6 +47,7 @@ class UserSession:
             body.get("refresh_token"),
             body["session_id"],
             bool(body["must_change_password"]),
+            body.get("op_key"),
         )
 
 

@@ -5,10 +5,12 @@ page per transaction, and the retry schedule. The view layer drives it from a ti
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kiosk.services.api_client import ApiClient, ApiError
+from sync_server.core import op_grant
 
 if TYPE_CHECKING:
     from kiosk.models.store import LocalStore
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 60.0
 PUSH_BATCH = 50
-PULL_PAGE = 500
+PULL_PAGE = 1000
 
 
 def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
@@ -24,6 +26,11 @@ def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
     fleet that lost the server together does not come back in lockstep."""
     ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(attempt, 16)))
     return ceiling * (rng or random).uniform(0.5, 1.0)
+
+
+def op_signer(op_key: str, session_id: str, device_id: str) -> Callable[[dict[str, Any]], str]:
+    """What LocalStore.enqueue calls to sign an operation with the session's key (held in memory only)."""
+    return lambda op: op_grant.sign(op_key, session_id, device_id, op)
 
 
 @dataclass
@@ -50,15 +57,47 @@ class SyncEngine:
                 return report
             self.store.count_attempt([op["id"] for op in batch])
             body = self.client.push_ops(self.device_id, batch)
-            results = body["results"]
-            self.store.record_results(results)
-            report.sent += len(batch)
-            report.rejected += sum(1 for r in results if r["status"] == "rejected" or r.get("error"))
-            report.applied += sum(1 for r in results if r["status"] in ("applied", "duplicate") and not r.get("error"))
+            self._count(report, batch, body["results"])
             if len(batch) < PUSH_BATCH:
                 return report
 
-    def pull(self, user_id: str | None) -> int:
+    def deliver_departed(self, current_user: str | None) -> PushReport:
+        """Push the operations of users who have logged out (or timed out) of this terminal, without a token:
+        each was signed at enqueue time with its session's operation key. A session the server no longer
+        honours (revoked as compromised, or too old) gets its operations settled as rejected, so nothing
+        stalls. Settled operations of absent users are then deleted: their payloads are personal."""
+        report = PushReport()
+        for _user, session_id in self.store.departed_sessions(current_user):
+            while True:
+                batch = self.store.pending_ops_of_session(session_id, PUSH_BATCH)
+                if not batch:
+                    break
+                self.store.count_attempt([op["id"] for op in batch])
+                try:
+                    body = self.client.push_granted(self.device_id, session_id, batch)
+                except ApiError as exc:
+                    if exc.code != "op_grant_invalid":
+                        raise
+                    report.rejected += self.store.reject_session_ops(session_id, exc.code, exc.message)
+                    break
+                self._count(report, batch, body["results"])
+                if len(batch) < PUSH_BATCH:
+                    break
+        self.store.purge_settled(current_user)
+        return report
+
+    def _count(self, report: PushReport, batch: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+        self.store.record_results(results)
+        report.sent += len(batch)
+        report.rejected += sum(1 for r in results if r["status"] == "rejected" or r.get("error"))
+        report.applied += sum(1 for r in results if r["status"] in ("applied", "duplicate") and not r.get("error"))
+
+    def pull(
+        self,
+        user_id: str | None,
+        on_progress: Callable[[int, int], None] | None = None,
+        still_current: Callable[[], bool] | None = None,
+    ) -> int:
         """Fetch changes after the stored cursor, applying each page in one transaction with its cursor, so an
         interrupted pull resumes from the last whole page. A new server epoch (a restored server) restarts from
         zero; pending operations are untouched. Returns the number of changes applied."""
@@ -73,12 +112,17 @@ class SyncEngine:
                 cursor, known_epoch = 0, page["epoch"]
                 self.store.reset_synced_state(user_id, key)
                 continue
-            self.store.apply_changes(user_id, page["changes"], key, page["cursor"], page["epoch"])
+            if not self.store.apply_changes(
+                user_id, page["changes"], key, page["cursor"], page["epoch"], still_current=still_current
+            ):
+                return applied  # the user left meanwhile: nothing of theirs is written any more
             known_epoch = page["epoch"]
             applied += len(page["changes"])
             cursor = page["cursor"]
+            if on_progress is not None:
+                on_progress(applied, int(page.get("remaining") or 0))
             if not page["has_more"]:
                 return applied
 
 
-__all__ = ["ApiError", "PushReport", "SyncEngine", "backoff_delay"]
+__all__ = ["ApiError", "PushReport", "SyncEngine", "backoff_delay", "op_signer"]

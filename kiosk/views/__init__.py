@@ -3,6 +3,6 @@
 Importing this package registers the types in the QML module `Kiosk.Backend`.
 """
 
-from kiosk.views import app_state, icons, process_model, session, sync_status  # noqa: F401  (registration)
+from kiosk.views import app_state, form_model, hall, icons, process_model, session, sync_status  # noqa: F401  (registration)
 
 QML_IMPORT_NAME = "Kiosk.Backend"

@@ -10,6 +10,7 @@ import random
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from kiosk.services.auth import AuthService
 from kiosk.services.config import KioskConfig, device_id
 from kiosk.views import context
 from kiosk.views.context import singleton_for
+from kiosk.views.hall import Hall
 from kiosk.views.icons import IconProvider
 from kiosk.views.process_model import ProcessListModel, ProcessRow
 from kiosk.views.qr_image import QrImageProvider
@@ -111,6 +113,8 @@ class AppState(QObject):
         self.idle = Idle(config.idle_timeout_s, config.idle_countdown_s, self)
         self.session = Session(self, self.auth, self.qr_images, self.idle, self.keyboard_dir)
         self.sync = Sync(self)
+        self.catalog.bind(self)
+        self.hall = Hall(self)
         self._poll = QTimer(self)
         self._poll.setSingleShot(True)
         self._poll.timeout.connect(self._check_health)
@@ -128,6 +132,7 @@ class AppState(QObject):
         context.provide("Session", self.session)
         context.provide("Idle", self.idle)
         context.provide("Sync", self.sync)
+        context.provide("Hall", self.hall)
         engine.addImageProvider("icon", IconProvider())
         engine.addImageProvider("qr", self.qr_images)
 
@@ -355,14 +360,29 @@ class AppState(QObject):
 @QmlElement
 @QmlSingleton
 class Catalog(QObject):
-    """The hall processes known to this terminal; `source` says where they came from (cache or server)."""
+    """The hall processes known to this terminal; `source` says where they came from (cache or server).
+    With a user logged in, each process also carries their ★ and the sync state of their last ★ write."""
 
     changed = Signal()
+    favoritesChanged = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._model = ProcessListModel(self)
+        self._favorites_model = ProcessListModel(self)
         self._source = "none"
+        self._base: list[ProcessRow] = []
+        self._favorites: set[str] = set()
+        self._states: dict[str, dict[str, str]] = {}
+        self._app: AppState | None = None
+        self._generation = 0
+        self._raw: dict[str, dict[str, Any]] = {}
+
+    def bind(self, app: AppState) -> None:
+        self._app = app
+        app.session.signedIn.connect(self.reloadPersonal)
+        app.session.signedOut.connect(self._forget_personal)
+        app.sync.settled.connect(self.reloadPersonal)
 
     @staticmethod
     def create(engine: QQmlEngine) -> QObject:
@@ -372,12 +392,126 @@ class Catalog(QObject):
         return state.catalog
 
     def set_processes(self, processes: list[dict[str, Any]], source: str) -> None:
-        self._model.set_rows([ProcessRow.from_dict(p) for p in processes])
+        self._raw = {p["code"]: p for p in processes}
+        self._base = [ProcessRow.from_dict(p) for p in processes]
+        self._model.set_rows(self._decorated())
+        self._favorites_model.set_rows([r for r in self._decorated() if r.favorite])
         self._source = source
         self.changed.emit()
 
+    def _decorated(self) -> list[ProcessRow]:
+        rows = []
+        for row in self._base:
+            state = self._states.get(f"favorite:{row.code}", {})
+            rows.append(
+                replace(
+                    row,
+                    favorite=row.code in self._favorites,
+                    sync_state=state.get("status", ""),
+                    sync_error=state.get("error", ""),
+                )
+            )
+        return rows
+
+    def _publish(self) -> None:
+        rows = self._decorated()
+        self._model.update_rows(rows)
+        self._favorites_model.set_rows([r for r in rows if r.favorite])
+        self.favoritesChanged.emit()
+
+    @Slot()
+    def reloadPersonal(self) -> None:
+        """Read the user's ★ and the state of their ★ writes from the local store (on a worker)."""
+        app = self._app
+        if app is None or app.store is None:
+            return
+        user = app.sync._user()
+        if user is None:
+            return
+        store = app.store
+        self._generation += 1
+        generation = self._generation
+
+        def read() -> tuple[list[str], dict[str, dict[str, str]]]:
+            return store.favorites(user), store.op_states(user, "favorite:")
+
+        def loaded(result: tuple[list[str], dict[str, dict[str, str]]]) -> None:
+            if generation != self._generation or app.sync._user() != user:
+                return  # a newer read is on its way, or they left meanwhile
+            favorites, states = result
+            self._favorites = set(favorites)
+            self._states = states
+            self._publish()
+
+        app.tasks.run(read, loaded)
+
+    def _forget_personal(self, _reason: str = "") -> None:
+        self._generation += 1
+        self._favorites, self._states = set(), {}
+        self._publish()
+
+    @Slot(str, result="QVariantMap")
+    def process(self, code: str) -> dict[str, Any]:
+        """Everything 办事指南 shows of one process (empty when unknown)."""
+        raw = self._raw.get(code)
+        if raw is None:
+            return {}
+        return {
+            "code": code,
+            "name": raw["name"],
+            "departmentName": raw.get("department_name", raw["department"]),
+            "audience": "/".join(raw.get("audience", [])),
+            "category": raw.get("category", ""),
+            "description": raw.get("description", ""),
+            "materials": list(raw.get("materials") or []),
+            "expectedDays": int(raw.get("expected_days") or 0),
+            "contactPhone": raw.get("contact_phone") or "",
+            "contactOffice": raw.get("contact_office") or "",
+            "steps": list(raw.get("steps") or []),
+            "favorite": code in self._favorites,
+        }
+
+    @Slot(str)
+    def toggleFavorite(self, code: str) -> None:
+        """★ / un-★ a process: the local effect and the outbox operation are written in one transaction; the
+        star turns (with 待同步) once that is on disk, and the server's answer later sets 已同步 or 被拒绝."""
+        app = self._app
+        if app is None:
+            return
+        user = app.sync._user()
+        if user is None:
+            return
+        on = code not in self._favorites
+
+        def apply_local(session: Any) -> None:
+            from sqlalchemy import delete
+
+            from kiosk.models.tables import LocalFavorite
+
+            if on:
+                session.merge(LocalFavorite(user_id=user, process_code=code))
+            else:
+                session.execute(
+                    delete(LocalFavorite).where(LocalFavorite.user_id == user, LocalFavorite.process_code == code)
+                )
+
+        def saved(_op: dict[str, Any]) -> None:
+            if on:
+                self._favorites.add(code)
+            else:
+                self._favorites.discard(code)
+            self._states[f"favorite:{code}"] = {"status": "pending", "error": ""}
+            self._publish()
+
+        app.sync.enqueue(
+            "favorite.set", {"process_code": code, "on": on}, apply_local, saved, entity=f"favorite:{code}"
+        )
+
     def _get_model(self) -> QObject:
         return self._model
+
+    def _get_favorites(self) -> QObject:
+        return self._favorites_model
 
     def _get_source(self) -> str:
         return self._source
@@ -385,6 +519,11 @@ class Catalog(QObject):
     def _get_count(self) -> int:
         return self._model.rowCount()
 
+    def _get_favorite_count(self) -> int:
+        return self._favorites_model.rowCount()
+
     processes = Property(ProcessListModel, _get_model, constant=True)
+    favorites = Property(ProcessListModel, _get_favorites, constant=True)
     source = Property(str, _get_source, notify=changed)
     count = Property(int, _get_count, notify=changed)
+    favoriteCount = Property(int, _get_favorite_count, notify=favoritesChanged)

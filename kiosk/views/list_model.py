@@ -54,6 +54,18 @@ class RowListModel(QAbstractListModel):
         self.endResetModel()
         self.countChanged.emit()
 
+    def update_rows(self, rows: list[Any]) -> None:
+        """New values for the same rows in the same order: only the rows that differ emit dataChanged, so a
+        view keeps its scroll position and its delegates (a ★ tap must not rebuild the grid)."""
+        if len(rows) != len(self._rows):
+            self.set_rows(rows)
+            return
+        for i, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
+            if old != new:
+                self._rows[i] = new
+                index = self.index(i, 0)
+                self.dataChanged.emit(index, index)
+
     def rows(self) -> list[Any]:
         return list(self._rows)
 

@@ -26,6 +26,11 @@ class ProcessRow:
     description: str
     recommended: bool
     popular_rank: int  # 0 when not popular
+    favorite: bool = False  # ★ of the logged-in user
+    sync_state: str = ""  # of the user's latest ★ write: "" | pending | applied | rejected
+    sync_error: str = ""  # why the server refused it
+    letter: str = ""  # 服务中心's A–Z group
+    name_html: str = ""  # the name with a search's matches in bold (StyledText), or "" for plain
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ProcessRow:
@@ -52,6 +57,11 @@ class ProcessRole(IntEnum):
     Description = Qt.ItemDataRole.UserRole + 7
     Recommended = Qt.ItemDataRole.UserRole + 8
     PopularRank = Qt.ItemDataRole.UserRole + 9
+    Favorite = Qt.ItemDataRole.UserRole + 10
+    SyncState = Qt.ItemDataRole.UserRole + 11
+    SyncError = Qt.ItemDataRole.UserRole + 12
+    Letter = Qt.ItemDataRole.UserRole + 13
+    NameHtml = Qt.ItemDataRole.UserRole + 14
 
 
 _ROLE_ATTR = {
@@ -64,6 +74,11 @@ _ROLE_ATTR = {
     ProcessRole.Description: "description",
     ProcessRole.Recommended: "recommended",
     ProcessRole.PopularRank: "popular_rank",
+    ProcessRole.Favorite: "favorite",
+    ProcessRole.SyncState: "sync_state",
+    ProcessRole.SyncError: "sync_error",
+    ProcessRole.Letter: "letter",
+    ProcessRole.NameHtml: "name_html",
 }
 
 

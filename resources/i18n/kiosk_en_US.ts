@@ -1,24 +1,25 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
     <name>CalendarPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="18" />
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="18"/>
         <source>日程</source>
         <translation>Calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="19" />
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="19"/>
         <source>日程中心：全部日程、每周会议、个人日程与我的课表</source>
         <translation>Calendar: all events, weekly meetings, personal events and your timetable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="25" />
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="25"/>
         <source>登录后查看您的日程与课表</source>
         <translation>Sign in to see your calendar and timetable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="31" />
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="31"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
@@ -26,120 +27,437 @@
 <context>
     <name>ChangePasswordPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="53" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="53"/>
         <source>修改初始密码</source>
         <translation>Change your initial password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="53" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="53"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="63" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="63"/>
         <source>您是第一次登录，须要修改密码才能使用。</source>
         <translation>This is your first sign-in: change your password before you continue.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="71" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="71"/>
         <source>新密码至少 8 位，须同时包含字母和数字，不能包含学号/工号。</source>
         <translation>At least 8 characters, with letters and digits, and not containing your ID.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="82" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="82"/>
         <source>原密码（身份证后6位）</source>
         <translation>Current password (last 6 of your national ID)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="82" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="82"/>
         <source>原密码</source>
         <translation>Current password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="95" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="95"/>
         <source>新密码</source>
         <translation>New password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125"/>
         <source>未输入</source>
         <translation>Empty</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125"/>
         <source>弱</source>
         <translation>Weak</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125"/>
         <source>中</source>
         <translation>Fair</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125"/>
         <source>强</source>
         <translation>Strong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="125"/>
         <source>很强</source>
         <translation>Very strong</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="136" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="136"/>
         <source>再次输入新密码</source>
         <translation>Repeat the new password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="161" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="161"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="161" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="161"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="170" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="170"/>
         <source>正在提交…</source>
         <translation>Submitting…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="170" />
+        <location filename="../qml/Kiosk/pages/ChangePasswordPage.qml" line="170"/>
         <source>确认修改</source>
         <translation>Change password</translation>
     </message>
 </context>
 <context>
+    <name>DatePickerPopup</name>
+    <message>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="48"/>
+        <source>%1年%2月</source>
+        <translation>%2/%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="95"/>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="99"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="103"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>FormField</name>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="173"/>
+        <source>请选择</source>
+        <translation>Please choose</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="193"/>
+        <source>请选择日期</source>
+        <translation>Choose a date</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="206"/>
+        <source>开始日期</source>
+        <translation>Start date</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="211"/>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="215"/>
+        <source>结束日期</source>
+        <translation>End date</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="227"/>
+        <source>时:分，如 14:30</source>
+        <translation>HH:MM, e.g. 14:30</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="246"/>
+        <source>附件上传将在下一版本提供；如需提交材料，请按办事指南送至受理部门。</source>
+        <translation>Attachments cannot be uploaded yet; please bring documents to the handling office as the guide says.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="256"/>
+        <source>此项需在办公电脑上传，自助终端上可不填。</source>
+        <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="276"/>
+        <source>提交后生成</source>
+        <translation>Assigned on submission</translation>
+    </message>
+</context>
+<context>
+    <name>FormPage</name>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="39"/>
+        <source>流水号：%1，主管部门：%2</source>
+        <translation>Serial no.: %1, department: %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="39"/>
+        <source>待分配</source>
+        <translation>pending</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="134"/>
+        <source>还有 %1 处需要填写或修改</source>
+        <translation>%1 field(s) still to fill in or correct</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="134"/>
+        <source>已填写完整，可以提交</source>
+        <translation>Complete, ready to submit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="143"/>
+        <source>查看未填项</source>
+        <translation>Show what is missing</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="150"/>
+        <source>提交</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="172"/>
+        <source>正在打开表单…</source>
+        <translation>Opening the form…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="172"/>
+        <source>该服务的表单暂未同步到本机</source>
+        <translation>This service&apos;s form has not reached this terminal yet</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="173"/>
+        <source>请连接网络后稍候再试，或到受理部门窗口办理。</source>
+        <translation>Connect to the network and try again shortly, or apply at the handling office&apos;s window.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="191"/>
+        <source>提交成功</source>
+        <translation>Submitted</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="192"/>
+        <source>提交未被受理</source>
+        <translation>Not accepted</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="192"/>
+        <source>已保存，待同步</source>
+        <translation>Saved, waiting to sync</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
+        <source>流水号 %1%2。可在“我的申请”中查看办理进度。</source>
+        <translation>Serial no. %1%2. Follow its progress under My applications.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="206"/>
+        <source>，单号 %1</source>
+        <translation>, document no. %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="208"/>
+        <source>申请已保存在本机，联网后自动提交；退出登录也不会丢失。</source>
+        <translation>Your application is saved on this terminal and will be submitted once online; logging out will not lose it.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="222"/>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="264"/>
+        <source>确认提交？</source>
+        <translation>Submit now?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="272"/>
+        <source>提交“%1”后将进入审批流程，提交后不能再修改表单内容。</source>
+        <translation>Once submitted, “%1” goes for approval and the form can no longer be changed.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="284"/>
+        <source>再检查一下</source>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="291"/>
+        <source>确认提交</source>
+        <translation>Submit</translation>
+    </message>
+</context>
+<context>
+    <name>GuidePage</name>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="27"/>
+        <source>办事指南</source>
+        <translation>Service guide</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="47"/>
+        <source>事项说明</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="60"/>
+        <source>办理流程</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="122"/>
+        <source>申请对象</source>
+        <translation>Who may apply</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="129"/>
+        <source>办理时限</source>
+        <translation>Time to complete</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="135"/>
+        <source>约 %1 个工作日</source>
+        <translation>About %1 working day(s)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="135"/>
+        <source>以受理部门通知为准</source>
+        <translation>As the handling office advises</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="139"/>
+        <source>所需材料</source>
+        <translation>What to prepare</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="153"/>
+        <source>无需另外准备材料</source>
+        <translation>Nothing to prepare</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="157"/>
+        <source>受理部门与咨询</source>
+        <translation>Handling office and enquiries</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="164"/>
+        <source>地点：%1</source>
+        <translation>Office: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="168"/>
+        <source>电话：%1</source>
+        <translation>Phone: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="181"/>
+        <source>办理前请先登录</source>
+        <translation>Please log in to apply</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="191"/>
+        <source>开始办理</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="191"/>
+        <source>登录后办理</source>
+        <translation>Log in to apply</translation>
+    </message>
+</context>
+<context>
     <name>HallPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="20" />
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="29"/>
         <source>办事大厅</source>
         <translation>Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="22" />
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="31"/>
         <source>共 %1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="23" />
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="31"/>
         <source>（离线副本）</source>
         <translation> (offline copy)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="64" />
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="43"/>
+        <source>搜索服务：名称、拼音或首字母</source>
+        <translation>Search: name, pinyin or initials</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="60"/>
+        <source>服务首页</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="61"/>
+        <source>服务中心 A–Z</source>
+        <translation>All services A–Z</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="62"/>
+        <source>按部门</source>
+        <translation>By department</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="101"/>
+        <source>推荐服务</source>
+        <translation>Recommended</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="103"/>
+        <source>热门服务</source>
+        <translation>Popular</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="105"/>
+        <source>服务分类</source>
+        <translation>Categories</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="135"/>
+        <source>%1 项</source>
+        <translation>%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="247"/>
+        <source>%1 项服务</source>
+        <translation>%1 services</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="265"/>
+        <source>“%1”的搜索结果：%2 项</source>
+        <translation>Results for “%1”: %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="266"/>
+        <source>%1 · %2 项</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="292"/>
+        <source>没有找到相关服务</source>
+        <translation>No matching service</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="293"/>
+        <source>换个说法试试，例如输入拼音首字母“xx”查找“休学”，或到“服务中心 A–Z”中浏览全部服务。</source>
+        <translation>Try other words, e.g. the initials “xx” for 休学 (suspension of studies), or browse All services A–Z.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="303"/>
         <source>暂时无法获取办事目录</source>
         <translation>The service catalogue is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="64" />
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="303"/>
         <source>正在获取办事目录…</source>
         <translation>Loading the service catalogue…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="66" />
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="305"/>
         <source>网络未连接：%1。恢复后会自动重试，也可点右上角的状态重试。</source>
         <translation>No connection: %1. It retries automatically; tap the status at the top right to retry now.</translation>
     </message>
@@ -147,52 +465,62 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="20" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="21"/>
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="21" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="22"/>
         <source>您好，%1</source>
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="22" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="23"/>
         <source>登录后这里显示您的待办、邮件、借阅与日程</source>
         <translation>After sign-in: your tasks, mail, loans and calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="32" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33"/>
         <source>未读邮件</source>
         <translation>Unread mail</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="34"/>
         <source>在借图书</source>
         <translation>Books on loan</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="34" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="35"/>
         <source>逾期图书</source>
         <translation>Overdue books</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="35" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="36"/>
         <source>待办</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="76" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="77"/>
         <source>登录后显示</source>
         <translation>Shown after sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="76" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="77"/>
         <source>暂未接入数据源</source>
         <translation>Source not connected yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="93" />
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="96"/>
+        <source>办事中心 · 我的收藏</source>
+        <translation>Service centre · My favourites</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="106"/>
+        <source>还没有收藏的服务。在“办事大厅”点服务卡片右侧的 ☆ 即可收藏，常用服务会显示在这里。</source>
+        <translation>No favourites yet. In the Service Hall, tap ☆ on the right of a service card; your favourites show up here.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="157"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
@@ -200,22 +528,22 @@
 <context>
     <name>IdleDialog</name>
     <message>
-        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="29" />
+        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="29"/>
         <source>还在吗？</source>
         <translation>Still there?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="47" />
+        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="47"/>
         <source>%1 秒后将自动退出登录，并清除您在本机的所有信息。</source>
         <translation>In %1 s you will be signed out and everything of yours will be erased from this terminal.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="59" />
+        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="59"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="67" />
+        <location filename="../qml/Kiosk/components/IdleDialog.qml" line="67"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
@@ -223,115 +551,115 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="22" />
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="166" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="22"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="166"/>
         <source>请输入工号/学号</source>
         <translation>Enter your staff/student ID</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="23" />
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="187" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="23"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="187"/>
         <source>请输入密码</source>
         <translation>Enter your password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="84" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="84"/>
         <source>一站式办事大厅欢迎您！</source>
         <translation>Welcome to the One-stop Service Hall!</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="92" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="92"/>
         <source>全天候 零距离 · 少跑腿、多办事</source>
         <translation>Open around the clock · fewer trips, more done</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="102" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="102"/>
         <source>先看看办事指南</source>
         <translation>Browse service guides</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="127" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="127"/>
         <source>统一身份认证平台</source>
         <translation>Unified Identity Authentication</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="140" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="140"/>
         <source>账号登录</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="141" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="141"/>
         <source>扫码登录</source>
         <translation>QR login</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="169" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="169"/>
         <source>字母会自动转为大写</source>
         <translation>Letters are converted to upper case</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="209" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="209"/>
         <source>记住我（仅限个人办公电脑）</source>
         <translation>Remember me (personal office PC only)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219" />
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262"/>
         <source>正在登录…</source>
         <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="259" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="259"/>
         <source>已扫码</source>
         <translation>Scanned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="260" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="260"/>
         <source>已在手机上取消</source>
         <translation>Cancelled on the phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="261" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="261"/>
         <source>暂时无法获取二维码</source>
         <translation>The QR code is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263"/>
         <source>正在获取二维码…</source>
         <translation>Getting a QR code…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="264" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="264"/>
         <source>%1，请在手机上点“确认登录”</source>
         <translation>%1, tap “确认登录” (Confirm) on your phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="273" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="273"/>
         <source>请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）</source>
         <translation>Scan the code with your phone and confirm there (new code in %1 s)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="274" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="274"/>
         <source>用手机扫描二维码，在手机上确认后即可登录本机</source>
         <translation>Scan the code with your phone and confirm there to sign in here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="285" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="285"/>
         <source>刷新二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="303" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="303"/>
         <source>账号规则：用户名为学工号，如若学工号中包含字母，字母需为大写。</source>
         <translation>Account rule: the user name is your student/staff ID; letters in it must be upper case.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="304" />
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="304"/>
         <source>密码规则：初始密码为身份证后6位，首次登录需要修改密码。</source>
         <translation>Password rule: the initial password is the last 6 characters of your national ID; change it at first login.</translation>
     </message>
@@ -339,25 +667,35 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="16" />
+        <location filename="../qml/Kiosk/Main.qml" line="16"/>
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Main.qml" line="75"/>
+        <source>已保存，待同步</source>
+        <translation>Saved, waiting to sync</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Main.qml" line="75"/>
+        <source>保存失败，请重试</source>
+        <translation>Could not save, please try again</translation>
     </message>
 </context>
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="17" />
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="17"/>
         <source>消息中心</source>
         <translation>Message centre</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="18" />
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="18"/>
         <source>全部新闻 · 通知公告 · 学校新闻 · 科研动态 · 学工动态 · 门户通知</source>
         <translation>All news · Notices · School news · Research · Student affairs · Portal notices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="24" />
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="24"/>
         <source>新闻与通知将在这里显示</source>
         <translation>News and notices will appear here</translation>
     </message>
@@ -365,27 +703,27 @@
 <context>
     <name>NavBar</name>
     <message>
-        <location filename="../qml/Kiosk/components/NavBar.qml" line="25" />
+        <location filename="../qml/Kiosk/components/NavBar.qml" line="25"/>
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/NavBar.qml" line="26" />
+        <location filename="../qml/Kiosk/components/NavBar.qml" line="26"/>
         <source>办事大厅</source>
         <translation>Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/NavBar.qml" line="27" />
+        <location filename="../qml/Kiosk/components/NavBar.qml" line="27"/>
         <source>日程</source>
         <translation>Calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/NavBar.qml" line="28" />
+        <location filename="../qml/Kiosk/components/NavBar.qml" line="28"/>
         <source>消息</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/NavBar.qml" line="29" />
+        <location filename="../qml/Kiosk/components/NavBar.qml" line="29"/>
         <source>我的</source>
         <translation>Me</translation>
     </message>
@@ -393,101 +731,160 @@
 <context>
     <name>PageHeader</name>
     <message>
-        <location filename="../qml/Kiosk/components/PageHeader.qml" line="21" />
+        <location filename="../qml/Kiosk/components/PageHeader.qml" line="21"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
 </context>
 <context>
+    <name>ProcessDelegate</name>
+    <message>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="78"/>
+        <source>取消收藏</source>
+        <translation>Remove from favourites</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="78"/>
+        <source>收藏</source>
+        <translation>Add to favourites</translation>
+    </message>
+</context>
+<context>
     <name>ProfilePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="23" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="23"/>
         <source>我的</source>
         <translation>Me</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="24" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="24"/>
         <source>个人中心：个人信息、我的申请与登录设备</source>
         <translation>Personal centre: your profile, applications and signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="36" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="36"/>
         <source>登录后查看个人中心</source>
         <translation>Sign in to see your personal centre</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="42" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="42"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="88" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="88"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="96" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="96"/>
         <source>我的登录设备</source>
         <translation>My signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="136" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="136"/>
         <source>（本机）</source>
         <translation> (this device)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="143" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="143"/>
         <source>最近使用 %1</source>
         <translation>Last used %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="152" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="152"/>
         <source>退出该设备</source>
         <translation>Sign out there</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="164" />
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="164"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
 </context>
 <context>
+    <name>SignaturePad</name>
+    <message>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="21"/>
+        <source>请在此处签名</source>
+        <translation>Sign here</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="71"/>
+        <source>清除</source>
+        <translation>Clear</translation>
+    </message>
+</context>
+<context>
     <name>StatusIndicator</name>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="37" />
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="41"/>
         <source>在线</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="35" />
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="36"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="36" />
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="37"/>
         <source>连接中…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="37" />
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="39"/>
+        <source>首次同步 %1%</source>
+        <translation>First sync %1%</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="40"/>
         <source>同步中…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="38" />
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="42"/>
         <source> · %1 项待同步</source>
         <translation> · %1 waiting to sync</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="43"/>
+        <source> · 上次同步 %1</source>
+        <translation> · Last sync %1</translation>
+    </message>
+</context>
+<context>
+    <name>SyncBadge</name>
+    <message>
+        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="36"/>
+        <source>被拒绝：%1</source>
+        <translation>Rejected: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="36"/>
+        <source>被拒绝</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="37"/>
+        <source>已同步</source>
+        <translation>Synced</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="37"/>
+        <source>待同步</source>
+        <translation>Waiting to sync</translation>
     </message>
 </context>
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="54" />
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="54"/>
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="123" />
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="123"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>

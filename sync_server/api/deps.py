@@ -26,6 +26,15 @@ def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Sess
         yield session
 
 
+def get_read_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A read-only snapshot that neither waits for nor blocks writers (SQLite: plain BEGIN under WAL)."""
+    with db.read_sessions() as session:
+        yield session
+
+
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
+
+
 # scope="function": commit before the response is sent, so a 200 always means the change is durable (the
 # default, "request", would commit after the client already has its answer).
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
@@ -71,9 +80,18 @@ def get_optional_principal(request: Request, session: SessionDep) -> Principal |
     return get_principal(get_principal_allow_restricted(request, session))
 
 
+def get_optional_principal_read(request: Request, session: ReadSessionDep) -> Principal | None:
+    """OptionalPrincipal on a read-only snapshot (nothing is written, not even the last use)."""
+    if not request.headers.get("authorization"):
+        return None
+    user, auth_session = resolve_access_token(session, _bearer(request), touch=False)
+    return get_principal(Principal(user, auth_session))
+
+
 AnyPrincipal = Annotated[Principal, Depends(get_principal_allow_restricted)]
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
+OptionalPrincipalRead = Annotated[Principal | None, Depends(get_optional_principal_read)]
 
 
 def require_roles(*roles: str) -> Callable[[Principal], Principal]:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sync_server.core import password_policy
+from sync_server.core import op_grant, password_policy
 from sync_server.core.errors import ApiError
 from sync_server.core.security import hash_password, needs_rehash, verify_password
 from sync_server.models import AddressThrottle, AuthSession, LoginFailure, QrTicket, User
@@ -91,7 +91,19 @@ def _record_failure(session: Session, key: str, address: str, address_row: Addre
         address_row.failures += 1
 
 
-def authenticate(session: Session, user_id: str, password: str, address: str) -> User:
+def check_password_outside_lock(read: Session, user_id: str, password: str) -> tuple[str | None, bool]:
+    """The slow part of a login (argon2, tens of milliseconds by design), done on a read snapshot before the
+    write transaction: on SQLite the write lock must not be held while hashing, or every sync waits for
+    every login. Returns (the hash that was checked, whether the password matched it)."""
+    key = normalise_user_id(user_id)[:64]
+    user = read.get(User, key) if key else None
+    stored = user.password_hash if user else None
+    return stored, verify_password(stored or _DUMMY_HASH, password)
+
+
+def authenticate(
+    session: Session, user_id: str, password: str, address: str, checked: tuple[str | None, bool] | None = None
+) -> User:
     """The user for these credentials, or ApiError: 401 invalid_credentials (one message for a wrong name
     and a wrong password), 423 account_locked after 5 failures (for 15 min), 429 too_many_attempts from one
     address. Failures are counted in the caller's transaction, which must commit even when this raises."""
@@ -102,7 +114,11 @@ def authenticate(session: Session, user_id: str, password: str, address: str) ->
     if locked_until is not None and locked_until > now():
         raise ApiError(423, "account_locked", "账号已临时锁定，请稍后再试", retry_after=_retry_after(locked_until))
     user = session.get(User, key) if key else None
-    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    stored = user.password_hash if user else None
+    if checked is not None and checked[0] == stored:
+        ok = checked[1]  # verified before the lock, against the hash that is still current
+    else:
+        ok = verify_password(stored or _DUMMY_HASH, password)
     if user is None or not ok:
         _record_failure(session, key, address, address_row)
         raise INVALID
@@ -147,12 +163,15 @@ def create_session(
         last_seen_at=moment,
         access_expires_at=moment + ACCESS_TTL,
         refresh_expires_at=moment + REFRESH_TTL[kind] if refresh else None,
+        op_key=op_grant.new_op_key() if kind in ("kiosk", "desk") else None,
     )
     session.add(row)
     return IssuedTokens(row, access, refresh)
 
 
-def resolve_access_token(session: Session, token: str) -> tuple[User, AuthSession]:
+def resolve_access_token(session: Session, token: str, *, touch: bool = True) -> tuple[User, AuthSession]:
+    """The user and session of an access token, or 401. `touch` records the use (at most once a minute);
+    readers on a read-only snapshot pass False."""
     row = session.scalar(select(AuthSession).where(AuthSession.access_hash == token_hash(token)))
     if row is None or row.revoked_at is not None:
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
@@ -164,7 +183,7 @@ def resolve_access_token(session: Session, token: str) -> tuple[User, AuthSessio
     if user is None:
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
     seen = _aware(row.last_seen_at)
-    if seen is None or now() - seen > timedelta(minutes=1):  # keep writes rare on the hot path
+    if touch and (seen is None or now() - seen > timedelta(minutes=1)):  # keep writes rare on the hot path
         row.last_seen_at = now()
     return user, row
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync_server.core import op_grant
 from sync_server.core.errors import ApiError
-from sync_server.models import AppliedOp, ChangeLog, Favorite, Process, User
+from sync_server.models import AppliedOp, AuthSession, ChangeLog, Favorite, Process, User
 
 MAX_PULL = 1000
 MAX_PUSH = 200
@@ -40,10 +41,27 @@ def append_change(
 ) -> None:
     """Add a change in the caller's transaction. On PostgreSQL, writers of the log take one advisory lock, so
     sequence numbers become visible in order: a reader can never pass a number that commits later."""
-    if session.get_bind().dialect.name == "postgresql" and not session.info.get("change_log_locked"):
+    lock_change_log(session)
+    session.add(
+        ChangeLog(
+            scope=scope,
+            entity=entity,
+            entity_id=entity_id,
+            op=op,
+            data=data,
+            created_at=now(),
+            op_id=session.info.get("op_id"),
+        )
+    )
+
+
+def lock_change_log(session: Session) -> None:
+    """On PostgreSQL, take the change log's writer lock for the rest of the transaction (once). SQLite's
+    BEGIN IMMEDIATE already serialises writers."""
+    transaction = session.get_transaction()
+    if session.get_bind().dialect.name == "postgresql" and session.info.get("change_log_locked") is not transaction:
         session.execute(text("SELECT pg_advisory_xact_lock(7270001)"))
-        session.info["change_log_locked"] = True
-    session.add(ChangeLog(scope=scope, entity=entity, entity_id=entity_id, op=op, data=data, created_at=now()))
+        session.info["change_log_locked"] = transaction  # the lock ends with this transaction
 
 
 @dataclass
@@ -55,8 +73,10 @@ class PullPage:
 
 def pull(session: Session, user_id: str | None, cursor: int, limit: int) -> PullPage:
     scopes = ["public"] + ([user_scope(user_id)] if user_id else [])
-    rows = session.scalars(
-        select(ChangeLog)
+    # Rows of the columns sent, not ORM objects: loading 100,000 ChangeLog objects cost 0.8 s more of a first
+    # pull (bench/README.md, `bench_sync.py`).
+    rows = session.execute(
+        select(ChangeLog.seq, ChangeLog.scope, ChangeLog.entity, ChangeLog.entity_id, ChangeLog.op, ChangeLog.data)
         .where(ChangeLog.seq > cursor, ChangeLog.scope.in_(scopes))
         .order_by(ChangeLog.seq)
         .limit(limit + 1)
@@ -64,26 +84,38 @@ def pull(session: Session, user_id: str | None, cursor: int, limit: int) -> Pull
     page = rows[:limit]
     changes = [
         {
-            "seq": r.seq,
-            "entity": r.entity,
-            "id": r.entity_id,
-            "op": r.op,
-            "data": r.data,
-            "scope": "public" if r.scope == "public" else "user",
+            "seq": seq,
+            "entity": entity,
+            "id": entity_id,
+            "op": op,
+            "data": data,
+            "scope": "public" if scope == "public" else "user",
         }
-        for r in page
+        for seq, scope, entity, entity_id, op, data in page
     ]
     return PullPage(changes, page[-1].seq if page else cursor, len(rows) > limit)
+
+
+def count_after(session: Session, user_id: str | None, cursor: int) -> int:
+    """How many changes a client would still pull after `cursor` (an index range count on (scope, seq))."""
+    scopes = ["public"] + ([user_scope(user_id)] if user_id else [])
+    return int(
+        session.scalar(
+            select(func.count()).select_from(ChangeLog).where(ChangeLog.seq > cursor, ChangeLog.scope.in_(scopes))
+        )
+        or 0
+    )
 
 
 # -- push ----------------------------------------------------------------------------------------------------
 class OpRejected(Exception):
     """The operation is understood but refused (validation, permission, state changed meanwhile)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, fields: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.fields = fields  # per-field messages, for a form
 
 
 Handler = Callable[[Session, User, dict[str, Any]], dict[str, Any]]
@@ -106,7 +138,7 @@ def _favorite_set(session: Session, user: User, payload: dict[str, Any]) -> dict
     process = session.get(Process, code)
     if process is None:
         raise OpRejected("process_not_found", "该服务已不存在")
-    if user.role not in ("admin",) and not _audience_allows(user.role, process.audience):
+    if user.role not in ("admin",) and not audience_allows(user.role, process.audience):
         raise OpRejected("forbidden", "该服务不面向您的身份")
     existing = session.get(Favorite, (user.user_id, code))
     if on and existing is None:
@@ -124,7 +156,7 @@ def _favorite_set(session: Session, user: User, payload: dict[str, Any]) -> dict
     return {"process_code": code, "on": on}
 
 
-def _audience_allows(role: str, audience: list[str]) -> bool:
+def audience_allows(role: str, audience: list[str]) -> bool:
     groups = {"student": "学生", "staff": "教工", "approver": "教工", "external": "校外人员"}
     return groups.get(role) in audience
 
@@ -133,7 +165,7 @@ def payload_hash(op_type: str, payload: dict[str, Any]) -> str:
     canonical = json.dumps(
         {"type": op_type, "payload": payload}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical.encode(errors="surrogatepass")).hexdigest()
 
 
 def _result_of(row: AppliedOp, status: str | None = None) -> dict[str, Any]:
@@ -170,8 +202,16 @@ def _apply_one(
 ) -> dict[str, Any]:
     try:
         with sessions.begin() as session:
-            user = session.get(User, user_id)
+            # One user's operations run one at a time, whichever worker and terminal they come from: handlers
+            # read, then write (★ checks, then inserts), and two terminals of one user must not interleave.
+            # On SQLite, BEGIN IMMEDIATE already serialises all writers.
+            user = session.get(User, user_id, with_for_update=True)
             assert user is not None
+            done = session.get(AppliedOp, op["id"])
+            if done is not None:  # the same operation, sent again while we waited for the lock
+                if done.payload_hash != digest:
+                    raise ApiError(409, "idempotency_conflict", "操作编号已被另一操作使用", op_id=op["id"])
+                return _result_of(done, "duplicate")
             row = AppliedOp(
                 op_id=op["id"],
                 user_id=user_id,
@@ -186,10 +226,15 @@ def _apply_one(
             try:
                 if fn is None:
                     raise OpRejected("unknown_type", f"未知的操作类型：{op['type']}")
+                session.info["op_id"] = op["id"]  # append_change tags the effect with its operation
                 with session.begin_nested():  # a rejection undoes the effect but keeps the record
                     row.result = fn(session, user, op["payload"])
             except OpRejected as exc:
                 row.status, row.error = "rejected", {"code": exc.code, "message": exc.message}
+                if exc.fields:
+                    row.error["fields"] = exc.fields
+            finally:
+                session.info.pop("op_id", None)
             session.add(row)
             return _result_of(row)
     except IntegrityError:
@@ -199,3 +244,51 @@ def _apply_one(
             if existing is None or existing.payload_hash != digest:
                 raise
             return _result_of(existing, "duplicate")
+
+
+# -- token-less delivery (core/op_grant.py) ---------------------------------------------------------------------
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def push_granted(
+    sessions: sessionmaker[Session], session_id: str, device_id: str, ops: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Apply operations a terminal queued during session `session_id`, pushed after its user left (no token).
+    Each must carry the signature made with that session's operation key. The session must belong to this
+    device, be younger than GRANT_TTL and not have been revoked as compromised; otherwise the request is
+    refused as a whole (401 op_grant_invalid). An operation whose signature is wrong is rejected alone and
+    leaves no record, so a forger cannot claim an id."""
+    with sessions() as session:
+        row = session.get(AuthSession, session_id)
+        if (
+            row is None
+            or row.op_key is None
+            or row.device_id != device_id
+            or row.revoke_reason in op_grant.UNTRUSTED_REVOKE_REASONS
+            or now() - _aware(row.created_at) > op_grant.GRANT_TTL
+        ):
+            raise ApiError(401, "op_grant_invalid", "该登录会话的待同步操作已无法提交")
+        user = session.get(User, row.user_id)
+        assert user is not None
+        key, user_id = row.op_key, user.user_id
+        must_change = user.must_change_password
+    if must_change:
+        raise ApiError(401, "op_grant_invalid", "该登录会话的待同步操作已无法提交")
+    valid, results = [], {}
+    for op in ops:
+        if op_grant.verify(key, session_id, device_id, op, op.get("signature") or ""):
+            valid.append(op)
+        else:
+            results[op["id"]] = {
+                "id": op["id"],
+                "status": "rejected",
+                "error": {"code": "bad_signature", "message": "操作签名无效"},
+            }
+    for result in push(sessions, user_id, device_id, valid):
+        results[result["id"]] = result
+    return [results[op["id"]] for op in sorted(ops, key=lambda o: o["seq"])]
+
+
+# Operation types defined elsewhere register themselves on import.
+from sync_server.core import applications  # noqa: E402, F401

@@ -18,5 +18,6 @@ def user_public(session: Session, user: User) -> UserPublic:
         department_name=dept.name if dept else None,
         post=user.post_code,
         class_name=user.class_name,
+        phone=user.phone,
         must_change_password=user.must_change_password,
     )

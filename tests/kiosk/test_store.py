@@ -60,3 +60,19 @@ def test_catalog_replacement_is_atomic(tmp_path: Path) -> None:
     store.checkpoint()
     assert (tmp_path / "kiosk.db-wal").stat().st_size == 0
     store.close()
+
+
+def test_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
+    """The frozen DDL of the migrations, run in order, must give the tables and columns the models declare
+    (a model changed without a migration fails here)."""
+    from kiosk.models.tables import Base
+
+    store = LocalStore(tmp_path / "kiosk.db")
+    with sqlite3.connect(tmp_path / "kiosk.db") as conn:
+        for table in Base.metadata.sorted_tables:
+            on_disk = {row[1]: row[5] > 0 for row in conn.execute(f"PRAGMA table_info({table.name})")}
+            declared = {c.name: c.primary_key for c in table.columns}
+            assert on_disk == declared, table.name
+            indexes = {row[1] for row in conn.execute(f"PRAGMA index_list({table.name})") if row[3] == "c"}
+            assert indexes == {i.name for i in table.indexes}, table.name
+    store.close()

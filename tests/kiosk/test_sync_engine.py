@@ -16,8 +16,11 @@ from kiosk.services.api_client import ApiClient, ApiError
 from kiosk.services.sync import BACKOFF_CAP_S, SyncEngine, backoff_delay
 from sync_server.core.meta import rotate_epoch
 from sync_server.db import Database
+from sync_server.seed import SEED_DIR
 from tests.helpers import LiveServer
 from tests.server.test_auth import STUDENT, STUDENT_PW, activated
+
+SEED_FORMS = SEED_DIR / "forms"
 
 
 def _engine(server: LiveServer, tmp_path: Path, token: str) -> tuple[SyncEngine, LocalStore]:
@@ -74,10 +77,12 @@ def test_push_pull_and_a_lost_response(live_server: LiveServer, tmp_path: Path) 
     counts = store.outbox_counts(STUDENT)
     assert counts == {"pending": 0, "applied": 2, "rejected": 1}
 
-    # Pull brings the server's truth: the rejected optimistic ★ is not there.
+    # The rejected optimistic ★ was undone at once; pull brings the server's truth.
+    assert store.favorites(STUDENT) == ["jw-chengjidan", "jw-xiuxue"]
     with store.transaction() as session:
         session.query(LocalFavorite).delete()
-    assert engine.pull(STUDENT) == 2  # each applied op once, despite the replay
+    forms = len(list(SEED_FORMS.glob("*.json")))  # public "form" changes come along
+    assert engine.pull(STUDENT) == 2 + forms  # each applied op once, despite the replay
     assert store.favorites(STUDENT) == ["jw-chengjidan", "jw-xiuxue"]
     assert engine.pull(STUDENT) == 0  # resumes from the cursor
 
@@ -87,7 +92,7 @@ def test_push_pull_and_a_lost_response(live_server: LiveServer, tmp_path: Path) 
     with db.transaction() as session:
         rotate_epoch(session)
     db.dispose()
-    assert engine.pull(STUDENT) == 2
+    assert engine.pull(STUDENT) == 2 + forms
     assert store.outbox_counts(STUDENT)["pending"] == 1
     store.close()
 

@@ -42,6 +42,23 @@ REQUIRED = {
         "audience": "教工",
         "code": "xj-diannao-weixiu",
     },
+    "GuidePage": {"processCode": "xj-diannao-weixiu"},
+    "FormPage": {"processCode": "xj-diannao-weixiu"},
+    "FormField": {
+        "name": "asset_type",
+        "widget": "radio",
+        "label": "资产名称",
+        "required_": True,
+        "placeholder": "",
+        "help": "",
+        "hint": "没有条码请填写暂无",
+        "options": ["打印机", "电脑主机", "电脑显示器", "其他"],
+        "value": "",
+        "error": "",
+        "readOnly": False,
+        "deskOnly": False,
+        "maxLength": 0,
+    },
 }
 STANDALONE = sorted(set(_qmldir_types()) - {"Theme"})
 
@@ -60,7 +77,13 @@ def test_component_loads_without_warnings(
     component = QQmlComponent(engine)
     component.loadFromModule("Kiosk", type_name)
     assert component.isReady(), component.errorString()
-    obj = component.createWithInitialProperties(REQUIRED.get(type_name, {}))
+    initial = dict(REQUIRED.get(type_name, {}))
+    if type_name == "FormField":
+        from kiosk.views.form_model import FormController
+
+        controller = FormController()
+        initial["controller"] = controller
+    obj = component.createWithInitialProperties(initial)
     assert obj is not None, component.errorString()
     from PySide6.QtTest import QTest
 

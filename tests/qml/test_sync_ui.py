@@ -40,6 +40,6 @@ def test_offline_write_is_delivered_when_the_server_returns(server: LiveServer, 
 
     server.start(port=server.port)  # the server comes back on the same address
     ui.wait_for(lambda: ui.state.sync.property("pendingCount") == 0, timeout=40_000)
-    ui.wait_for(lambda: ui.find("statusText").property("text") == "在线")
+    ui.wait_for(lambda: ui.find("statusText").property("text").startswith("在线 · 上次同步"))
     changes = requests.get(server.url + "/api/v1/sync/pull", headers=bearer(token), timeout=10).json()["changes"]
     assert [c["id"] for c in changes if c["entity"] == "favorite"] == ["xj-diannao-weixiu"]

@@ -31,10 +31,20 @@ ApplicationWindow {
         // Until the initial password is changed, that page is the only place to be (the manual's rule).
         if (Session.loggedIn && Session.mustChangePassword && section !== "changePassword")
             section = "changePassword"
-        if (!(section in pages) || section === window.currentSection)
+        if (!(section in pages))
             return
+        if (section === window.currentSection) {
+            if (stack.depth > 1)
+                stack.popToIndex(0)  // the section's tab again: back to its first page
+            return
+        }
         window.currentSection = section
         stack.replace(null, pages[section])
+    }
+
+    // 办事指南 then the form, pushed over the current section; 返回 pops, 完成 goes back to where it started.
+    function openProcess(code: string) {
+        stack.push(guidePage, { processCode: code })
     }
 
     header: TopBar {}
@@ -50,6 +60,21 @@ ApplicationWindow {
     }
 
     IdleDialog {}
+
+    // 已保存，待同步: said only once the write is durably in the outbox (Sync.saved comes after the commit).
+    Toast {
+        id: toast
+        parent: window.contentItem
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: Theme.spacingLarge + (window.keyboardVisible ? (keyboardLoader.item as KeyboardPanel).height : 0)
+    }
+    Connections {
+        target: Sync
+        function onSaved(outcome: string) {
+            toast.show(outcome === "saved" ? qsTr("已保存，待同步") : qsTr("保存失败，请重试"))
+        }
+    }
 
     RowLayout {
         anchors.fill: parent
@@ -96,8 +121,29 @@ ApplicationWindow {
     }
 
     Component { id: loginPage; LoginPage { onBrowse: window.navigate("home") } }
-    Component { id: homePage; HomePage { onLoginRequested: window.navigate(Session.loggedIn ? "profile" : "login") } }
-    Component { id: hallPage; HallPage {} }
+    Component {
+        id: homePage
+        HomePage {
+            onLoginRequested: window.navigate(Session.loggedIn ? "profile" : "login")
+            onOpen: (code) => window.openProcess(code)
+        }
+    }
+    Component { id: hallPage; HallPage { onOpen: (code) => window.openProcess(code) } }
+    Component {
+        id: guidePage
+        GuidePage {
+            onBack: stack.pop()
+            onStart: (code) => stack.push(formPage, { processCode: code })
+            onLoginRequested: window.navigate("login")
+        }
+    }
+    Component {
+        id: formPage
+        FormPage {
+            onBack: stack.pop()
+            onDone: stack.popToIndex(0)
+        }
+    }
     Component { id: calendarPage; CalendarPage { onLoginRequested: window.navigate("login") } }
     Component { id: messagesPage; MessagesPage {} }
     Component {

@@ -41,15 +41,18 @@ def token_pair(session: object, user: User, issued: auth.IssuedTokens) -> TokenP
         session_id=issued.session.id,
         must_change_password=user.must_change_password,
         user=user_public(session, user),
+        op_key=issued.session.op_key,
     )
 
 
 @router.post("/login", response_model=TokenPair, responses=_error(401, 422, 423, 429))
 def login(body: LoginRequest, request: Request, db: DatabaseDep) -> TokenPair:
     address = client_address(request)
+    with db.read_sessions() as read:
+        checked = auth.check_password_outside_lock(read, body.user_id, body.password)
     with db.sessions() as session:
         try:
-            user = auth.authenticate(session, body.user_id, body.password, address)
+            user = auth.authenticate(session, body.user_id, body.password, address, checked)
         except ApiError:
             session.commit()  # the failure counters must stick although the login fails
             raise

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from sync_server.api.deps import SessionDep
+from sync_server.api.deps import ReadSessionDep
 from sync_server.core.errors import NOT_FOUND, ApiError
-from sync_server.models import Department, Process
+from sync_server.models import Application, Department, FormDefinition, Process
 from sync_server.schemas import DepartmentPublic, ProcessList, ProcessPublic
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
@@ -15,7 +17,48 @@ router = APIRouter(prefix="/api/v1", tags=["hall"])
 AUDIENCES = ("学生", "教工", "校外人员")
 
 
-def _public(process: Process, dept: Department) -> ProcessPublic:
+STEP_LABELS = {
+    "receive": "{dept}接收",
+    "handle": "{dept}办理",
+    "review": "{dept}审核",
+    "dept_review": "学院（部门）审核",
+    "leader": "分管领导审批",
+    "confirm": "申请人确认",
+}
+
+
+def outline(definition: dict[str, Any] | None, dept: Department) -> list[str]:
+    """The steps a guide shows: the applicant, the steps that own a section of the form (in form order), then
+    办结; a form without such sections goes to the department's handling post."""
+    steps = ["申请人填写"]
+    keys = [s["step"] for s in (definition or {}).get("ui", {}).get("sections", []) if s.get("step")]
+    for key in keys or ["handle"]:
+        label = STEP_LABELS.get(key, key).format(dept=dept.short_name)
+        if label not in steps:
+            steps.append(label)
+    return [*steps, "办结"]
+
+
+POPULAR_WINDOW = timedelta(days=30)
+POPULAR_COUNT = 8
+
+
+def popular_ranks(session: Session) -> dict[str, int]:
+    """热门服务: the processes with the most submissions in the last 30 days, ranked 1…8 (ties: catalog order)."""
+    since = datetime.now(UTC) - POPULAR_WINDOW
+    counts = session.execute(
+        select(Application.process_code, func.count())
+        .where(Application.created_at >= since)
+        .group_by(Application.process_code)
+    ).all()
+    order = {code: n for n, code in enumerate(session.scalars(select(Process.code).order_by(Process.sort_order)))}
+    ranked = sorted(counts, key=lambda row: (-row[1], order.get(row[0], 0)))[:POPULAR_COUNT]
+    return {code: rank for rank, (code, _count) in enumerate(ranked, start=1)}
+
+
+def _public(
+    process: Process, dept: Department, definition: dict[str, Any] | None = None, popular: int | None = None
+) -> ProcessPublic:
     return ProcessPublic(
         code=process.code,
         name=process.name,
@@ -27,13 +70,16 @@ def _public(process: Process, dept: Department) -> ProcessPublic:
         materials=list(process.materials),
         expected_days=process.expected_days,
         recommended=process.recommended,
-        popular_rank=process.popular_rank,
+        popular_rank=popular,
+        contact_phone=dept.phone,
+        contact_office=dept.office,
+        steps=outline(definition, dept),
     )
 
 
 @router.get("/hall/processes", response_model=ProcessList)
 def list_processes(
-    session: SessionDep,
+    session: ReadSessionDep,
     audience: Annotated[str | None, Query(description="学生 | 教工 | 校外人员", max_length=8)] = None,
     category: Annotated[str | None, Query(max_length=16)] = None,
 ) -> ProcessList:
@@ -42,8 +88,10 @@ def list_processes(
     rows = session.execute(
         select(Process, Department).join(Department).order_by(Process.sort_order, Process.code)
     ).all()
+    definitions = {f.process_code: f.definition for f in session.scalars(select(FormDefinition))}
+    popular = popular_ranks(session)
     items = [
-        _public(p, d)
+        _public(p, d, definitions.get(p.code), popular.get(p.code))
         for p, d in rows
         if (audience is None or audience in p.audience) and (category is None or p.category == category)
     ]
@@ -51,14 +99,25 @@ def list_processes(
 
 
 @router.get("/hall/processes/{code}", response_model=ProcessPublic, responses=NOT_FOUND)
-def get_process(session: SessionDep, code: Annotated[str, Path(max_length=64)]) -> ProcessPublic:
+def get_process(session: ReadSessionDep, code: Annotated[str, Path(max_length=64)]) -> ProcessPublic:
     row = session.execute(select(Process, Department).join(Department).where(Process.code == code)).first()
     if row is None:
         raise ApiError(404, "process_not_found", "No such process.")
-    return _public(*row)
+    form = session.get(FormDefinition, code)
+    return _public(*row, form.definition if form else None, popular_ranks(session).get(code))
+
+
+@router.get("/hall/processes/{code}/form", responses=NOT_FOUND)
+def get_form(session: ReadSessionDep, code: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+    """The process's form definition (JSON Schema 2020-12 + UI hints; see sync_server/core/forms.py).
+    Terminals get the same through /sync/pull as public "form" changes."""
+    row = session.get(FormDefinition, code)
+    if row is None:
+        raise ApiError(404, "form_not_found", "该服务暂不支持在线申请")
+    return row.definition
 
 
 @router.get("/departments", response_model=list[DepartmentPublic])
-def list_departments(session: SessionDep) -> list[DepartmentPublic]:
+def list_departments(session: ReadSessionDep) -> list[DepartmentPublic]:
     rows = session.scalars(select(Department).order_by(Department.code)).all()
     return [DepartmentPublic.model_validate(d) for d in rows]

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from sync_server.api.deps import CommittedPrincipal, DatabaseDep, OptionalPrincipal, SessionDep
+from sync_server.api.deps import DatabaseDep, OptionalPrincipalRead, ReadSessionDep, get_principal_committed
 from sync_server.core import sync
 from sync_server.core.errors import ERROR_SCHEMA, ApiError
 from sync_server.core.meta import get_meta
@@ -30,6 +30,7 @@ class PullResponse(BaseModel):
     cursor: int
     has_more: bool
     epoch: str
+    remaining: int = Field(default=0, description="changes after this page (for a progress bar)")
 
 
 class PushOp(BaseModel):
@@ -38,10 +39,18 @@ class PushOp(BaseModel):
     type: str = Field(min_length=1, max_length=48)
     payload: dict[str, Any]
     created_at: str = Field(max_length=40)
+    signature: str | None = Field(
+        default=None, max_length=64, description="HMAC of the operation with its session's op_key (token-less push)"
+    )
 
 
 class PushRequest(BaseModel):
     device_id: str = Field(default="", max_length=64)
+    session_id: str | None = Field(
+        default=None,
+        max_length=32,
+        description="without a token: the session the operations were made in; each op then needs `signature`",
+    )
     ops: list[PushOp] = Field(max_length=sync.MAX_PUSH)
 
 
@@ -58,26 +67,38 @@ class PushResponse(BaseModel):
 
 @router.get("/pull", response_model=PullResponse, responses=_ERRORS)
 def pull(
-    session: SessionDep,
-    principal: OptionalPrincipal,
+    session: ReadSessionDep,
+    principal: OptionalPrincipalRead,
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=sync.MAX_PULL)] = 500,
 ) -> PullResponse:
     """Public changes for anyone; with a token, also the token's user's own."""
-    page = sync.pull(session, principal.user.user_id if principal else None, cursor, limit)
+    user_id = principal.user.user_id if principal else None
+    page = sync.pull(session, user_id, cursor, limit)
     return PullResponse(
         changes=[Change(**c) for c in page.changes],
         cursor=page.cursor,
         has_more=page.has_more,
         epoch=get_meta(session, "epoch") or "",
+        remaining=sync.count_after(session, user_id, page.cursor) if page.has_more else 0,
     )
 
 
 @router.post("/push", response_model=PushResponse, responses=_ERRORS)
-def push(body: PushRequest, principal: CommittedPrincipal, db: DatabaseDep) -> PushResponse:
+def push(body: PushRequest, request: Request, db: DatabaseDep) -> PushResponse:
+    """With a token: the token's user's operations. Without one (the user has logged out of the terminal):
+    `session_id` and `device_id` name the session the operations were queued in, and every operation carries
+    its signature (see core/op_grant.py)."""
     ids = [op.id for op in body.ops]
     if len(set(ids)) != len(ids):
         raise ApiError(422, "duplicate_op_id", "同一批次中有重复的操作编号")
-    device = body.device_id or principal.session.device_id or ""
-    results = sync.push(db.sessions, principal.user.user_id, device, [op.model_dump() for op in body.ops])
+    ops = [op.model_dump() for op in body.ops]
+    if request.headers.get("authorization") or not body.session_id:
+        principal = get_principal_committed(request, db)
+        device = body.device_id or principal.session.device_id or ""
+        results = sync.push(db.sessions, principal.user.user_id, device, ops)
+    else:
+        if not body.device_id:
+            raise ApiError(422, "validation_error", "缺少终端编号", field="device_id")
+        results = sync.push_granted(db.sessions, body.session_id, body.device_id, ops)
     return PushResponse(results=[OpResult(**r) for r in results])

@@ -15,6 +15,8 @@ Column {
     property alias field: field
     property string iconName: ""
     property string errorText: ""
+    // A red frame without a message here (the caller draws the message elsewhere, e.g. a form field).
+    property bool invalid: false
     property string hint: ""
     // Password fields: an eye button at the end shows or hides what was typed.
     property bool revealable: false
@@ -44,7 +46,7 @@ Column {
             radius: Theme.radius
             color: Theme.card
             border.width: field.activeFocus ? 2 : 1
-            border.color: root.errorText.length > 0 ? Theme.error
+            border.color: root.errorText.length > 0 || root.invalid ? Theme.error
                           : field.activeFocus ? Theme.accent : Theme.border
             AppIcon {
                 visible: root.iconName.length > 0

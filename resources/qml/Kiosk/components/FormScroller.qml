@@ -25,7 +25,8 @@ Flickable {
         const focused = root.Window.activeFocusItem
         if (focused === null || !isInside(focused))
             return
-        const top = focused.mapToItem(root.contentItem, 0, 0).y - Theme.spacing
+        // Room above the field for its label: a field without its label is a box nobody can name.
+        const top = focused.mapToItem(root.contentItem, 0, 0).y - Theme.spacing - Math.round(Theme.fontBody * 1.6)
         let bottom = focused.mapToItem(root.contentItem, 0, focused.height).y + Theme.spacing
         if (root.keepVisible !== null && root.keepVisible.visible) {
             const buttonBottom = root.keepVisible.mapToItem(root.contentItem, 0, root.keepVisible.height).y

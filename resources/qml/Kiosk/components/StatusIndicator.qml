@@ -31,11 +31,16 @@ Rectangle {
         Text {
             objectName: "statusText"
             anchors.verticalCenter: parent.verticalCenter
-            // The connection, then the queue: 在线 / 离线 / 同步中…, and how many writes still wait.
+            // The connection, then the queue: 在线 / 离线 / 同步中… (with the first sync's progress), how many
+            // writes still wait, and when the last sync finished.
             text: (root.state_ === "offline" ? qsTr("离线")
                    : root.state_ !== "online" ? qsTr("连接中…")
-                   : Sync.syncing ? qsTr("同步中…") : qsTr("在线"))
+                   : Sync.syncing ? (Sync.firstSyncProgress >= 0
+                                     ? qsTr("首次同步 %1%").arg(Math.round(Sync.firstSyncProgress * 100))
+                                     : qsTr("同步中…"))
+                   : qsTr("在线"))
                   + (Sync.pendingCount > 0 ? qsTr(" · %1 项待同步").arg(Sync.pendingCount) : "")
+                  + (Sync.lastSync.length > 0 && !Sync.syncing ? qsTr(" · 上次同步 %1").arg(Sync.lastSync) : "")
             color: Theme.textOnPrimary
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontSmall

@@ -5,66 +5,359 @@ import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
 
-// 办事大厅: every process this terminal knows, from the server or, offline, from the local copy.
+// (Hall.categories, .departments and .letters are QVariantLists, which pyside6-metaobjectdump cannot declare:
+// the lines that read them tell qmllint so; and Hall.recommended/.popular are constant, which qmllint misses
+// through CardFlow's alias.)
+// 办事大厅, as the manual's hall home: search, 推荐服务, 热门服务 and the categories; 服务中心 (all processes A–Z by
+// the pinyin initial of their first character); by department. Only the processes of the user's audience.
 Item {
     id: root
     objectName: "hallPage"
+    signal open(string code)
+
+    readonly property bool landscape: width > height
+    readonly property int cardWidth: Theme.kiosk ? 420 : 300
+    readonly property int cardHeight: Theme.kiosk ? 156 : 100
 
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: Theme.margin
         spacing: Theme.spacing
 
-        PageHeader {
+        RowLayout {
             Layout.fillWidth: true
-            title: qsTr("办事大厅")
-            subtitle: Catalog.count > 0
-                      ? qsTr("共 %1 项服务").arg(Catalog.count)
-                        + (Catalog.source === "cache" ? qsTr("（离线副本）") : "")
-                      : ""
-        }
-
-        GridView {
-            id: grid
-            objectName: "processGrid"
-            Layout.fillWidth: true
-            Layout.fillHeight: true
-            clip: true
-            model: Catalog.processes
-            readonly property int columns: Math.max(1, Math.floor(width / (Theme.kiosk ? 420 : 300)))
-            cellWidth: Math.floor(width / columns)
-            cellHeight: Theme.kiosk ? 128 : 84
-            boundsBehavior: Flickable.StopAtBounds
-            ScrollBar.vertical: ScrollBar { policy: Theme.kiosk ? ScrollBar.AsNeeded : ScrollBar.AlwaysOn }
-            delegate: Item {
-                id: cell
-                required property string name
-                required property string departmentName
-                required property string audience
-                required property string code
-                width: grid.cellWidth
-                height: grid.cellHeight
-                ProcessDelegate {
-                    anchors.fill: parent
-                    anchors.margins: Theme.spacing / 2
-                    name: cell.name
-                    departmentName: cell.departmentName
-                    audience: cell.audience
-                    code: cell.code
+            spacing: Theme.spacingLarge
+            PageHeader {
+                Layout.fillWidth: true
+                title: qsTr("办事大厅")
+                subtitle: Hall.count > 0
+                          ? qsTr("共 %1 项服务").arg(Hall.count) + (Catalog.source === "cache" ? qsTr("（离线副本）") : "")
+                          : ""
+                canGoBack: Hall.view === "category" || Hall.view === "department"
+                onBack: Hall.show(Hall.view === "department" ? "departments" : "home", "")
+            }
+            // Search: Chinese, full pinyin or initials (zzy → 转专业审批申请); results follow each keystroke and the
+            // Pinyin keyboard's composition too.
+            AppTextField {
+                id: search
+                objectName: "hallSearch"
+                Layout.preferredWidth: root.landscape ? root.width * 0.42 : root.width * 0.5
+                iconName: "search"
+                placeholderText: qsTr("搜索服务：名称、拼音或首字母")
+                maximumLength: 40
+                onTextEdited: Hall.search(search.text + search.field.preeditText)
+                field.onPreeditTextChanged: Hall.search(search.text + search.field.preeditText)
+                Connections {
+                    target: Hall
+                    function onChanged() { if (Hall.query === "" && search.text !== "") search.text = "" }
                 }
             }
         }
 
-        EmptyState {
-            objectName: "hallEmpty"
-            visible: Catalog.count === 0
+        // The hall's own tabs.
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacing
+            Repeater {
+                model: [
+                    { key: "home", label: qsTr("服务首页") },
+                    { key: "az", label: qsTr("服务中心 A–Z") },
+                    { key: "departments", label: qsTr("按部门") }
+                ]
+                delegate: ChoiceChip {
+                    required property var modelData
+                    objectName: "hallTab_" + modelData.key
+                    text: modelData.label
+                    checked: Hall.view === modelData.key
+                             || (modelData.key === "home" && Hall.view === "category")
+                             || (modelData.key === "departments" && Hall.view === "department")
+                    onToggled: Hall.show(modelData.key, "")
+                }
+            }
+            Item { Layout.fillWidth: true }
+        }
+
+        Loader {
             Layout.fillWidth: true
             Layout.fillHeight: true
+            sourceComponent: Hall.count === 0 ? emptyView
+                             : Hall.view === "home" ? homeView
+                             : Hall.view === "az" ? azView
+                             : Hall.view === "departments" ? departmentsView
+                             : listView
+        }
+    }
+
+    // -- views ------------------------------------------------------------------------------------------------
+    Component {
+        id: homeView
+        Flickable {
+            objectName: "hallHome"
+            contentHeight: homeColumn.implicitHeight + Theme.spacingLarge
+            clip: true
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollBar.vertical: ScrollBar {}
+            ColumnLayout {
+                id: homeColumn
+                width: parent.width
+                spacing: Theme.spacingLarge
+                SectionTitle { text: qsTr("推荐服务"); visible: recommendedFlow.count > 0 }
+                CardFlow { id: recommendedFlow; objectName: "recommendedList"; model: Hall.recommended } // qmllint disable stale-property-read
+                SectionTitle { text: qsTr("热门服务"); visible: popularFlow.count > 0 }
+                CardFlow { id: popularFlow; objectName: "popularList"; model: Hall.popular; ranked: true } // qmllint disable stale-property-read
+                SectionTitle { text: qsTr("服务分类") }
+                Flow {
+                    objectName: "categoryGrid"
+                    Layout.fillWidth: true
+                    spacing: Theme.spacing
+                    Repeater {
+                        model: Hall.categories // qmllint disable unresolved-type
+                        delegate: Rectangle {
+                            id: tile
+                            required property var modelData
+                            objectName: "category_" + modelData.name
+                            width: root.landscape ? (parent.width - 5 * Theme.spacing) / 6 : (parent.width - 2 * Theme.spacing) / 3
+                            height: Theme.kiosk ? 150 : 96
+                            radius: Theme.radius
+                            color: tileTap.pressed ? Theme.primaryLight : Theme.card
+                            border.color: Theme.border
+                            Column {
+                                anchors.centerIn: parent
+                                spacing: 6
+                                AppIcon { anchors.horizontalCenter: parent.horizontalCenter; name: tile.modelData.icon; color: Theme.primary }
+                                Text {
+                                    anchors.horizontalCenter: parent.horizontalCenter
+                                    text: tile.modelData.name
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontBody
+                                    font.bold: true
+                                    color: Theme.text
+                                }
+                                Text {
+                                    anchors.horizontalCenter: parent.horizontalCenter
+                                    text: qsTr("%1 项").arg(tile.modelData.count)
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontSmall
+                                    color: Theme.textSecondary
+                                }
+                            }
+                            TapHandler { id: tileTap; onTapped: Hall.show("category", tile.modelData.name) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    Component {
+        id: azView
+        RowLayout {
+            spacing: Theme.spacing
+            ListView {
+                id: azList
+                objectName: "azList"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: Hall.az
+                spacing: Theme.spacing / 2
+                boundsBehavior: Flickable.StopAtBounds
+                section.property: "letter"
+                section.criteria: ViewSection.FullString
+                section.delegate: Text {
+                    required property string section
+                    objectName: "azSection_" + section
+                    width: ListView.view ? ListView.view.width : 0
+                    topPadding: Theme.spacing
+                    text: section
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontTitle
+                    font.bold: true
+                    color: Theme.primary
+                }
+                delegate: ProcessCard { width: azList.width; height: root.cardHeight * 0.8 }
+                ScrollBar.vertical: ScrollBar {}
+            }
+            // A touch index: tap a letter to jump to it.
+            Column {
+                objectName: "azIndex"
+                Layout.alignment: Qt.AlignTop
+                spacing: 2
+                Repeater {
+                    model: Hall.letters // qmllint disable unresolved-type
+                    delegate: Rectangle {
+                        id: letterKey
+                        required property string modelData
+                        objectName: "azKey_" + modelData
+                        width: Theme.touchMin
+                        height: Math.min(Theme.touchMin, (azList.height - 2 * Hall.letters.length) / Math.max(1, Hall.letters.length)) // qmllint disable unresolved-type
+                        radius: Theme.radius
+                        color: keyTap.pressed ? Theme.primaryLight : "transparent"
+                        Text {
+                            anchors.centerIn: parent
+                            text: letterKey.modelData
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontSmall
+                            font.bold: true
+                            color: Theme.accent
+                        }
+                        TapHandler {
+                            id: keyTap
+                            onTapped: azList.positionViewAtIndex(Hall.azIndexOf(letterKey.modelData), ListView.Beginning)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    Component {
+        id: departmentsView
+        GridView {
+            objectName: "departmentGrid"
+            clip: true
+            model: Hall.departments // qmllint disable unresolved-type
+            readonly property int columns: Math.max(1, Math.floor(width / (Theme.kiosk ? 360 : 260)))
+            cellWidth: Math.floor(width / columns)
+            cellHeight: Theme.kiosk ? 110 : 72
+            boundsBehavior: Flickable.StopAtBounds
+            delegate: Item {
+                id: deptCell
+                required property var modelData
+                width: GridView.view.cellWidth
+                height: GridView.view.cellHeight
+                Rectangle {
+                    objectName: "department_" + deptCell.modelData.name
+                    anchors.fill: parent
+                    anchors.margins: Theme.spacing / 2
+                    radius: Theme.radius
+                    color: deptTap.pressed ? Theme.primaryLight : Theme.card
+                    border.color: Theme.border
+                    Column {
+                        anchors.verticalCenter: parent.verticalCenter
+                        x: Theme.spacing
+                        width: parent.width - 2 * Theme.spacing
+                        Text {
+                            width: parent.width
+                            text: deptCell.modelData.name
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                            font.bold: true
+                            color: Theme.text
+                            elide: Text.ElideRight
+                        }
+                        Text {
+                            text: qsTr("%1 项服务").arg(deptCell.modelData.count)
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontSmall
+                            color: Theme.textSecondary
+                        }
+                    }
+                    TapHandler { id: deptTap; onTapped: Hall.show("department", deptCell.modelData.name) }
+                }
+            }
+        }
+    }
+
+    Component {
+        id: listView
+        ColumnLayout {
+            spacing: Theme.spacing
+            Text {
+                objectName: "resultTitle"
+                text: Hall.view === "search" ? qsTr("“%1”的搜索结果：%2 项").arg(Hall.query).arg(grid.count)
+                                             : qsTr("%1 · %2 项").arg(Hall.filter).arg(grid.count)
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontLarge
+                font.bold: true
+                color: Theme.text
+            }
+            GridView {
+                id: grid
+                objectName: "processGrid"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: Hall.results
+                readonly property int columns: Math.max(1, Math.floor(width / root.cardWidth))
+                cellWidth: Math.floor(width / columns)
+                cellHeight: root.cardHeight
+                boundsBehavior: Flickable.StopAtBounds
+                ScrollBar.vertical: ScrollBar { policy: Theme.kiosk ? ScrollBar.AsNeeded : ScrollBar.AlwaysOn }
+                delegate: ProcessCard { width: grid.cellWidth; height: grid.cellHeight }
+            }
+            EmptyState {
+                objectName: "noResults"
+                visible: grid.count === 0
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                iconName: "search"
+                title: qsTr("没有找到相关服务")
+                detail: qsTr("换个说法试试，例如输入拼音首字母“xx”查找“休学”，或到“服务中心 A–Z”中浏览全部服务。")
+            }
+        }
+    }
+
+    Component {
+        id: emptyView
+        EmptyState {
+            objectName: "hallEmpty"
             iconName: AppState.connection === "offline" ? "wifi-off" : "loader-2"
             title: AppState.connection === "offline" ? qsTr("暂时无法获取办事目录") : qsTr("正在获取办事目录…")
             detail: AppState.connection === "offline"
                     ? qsTr("网络未连接：%1。恢复后会自动重试，也可点右上角的状态重试。").arg(AppState.connectionDetail)
                     : ""
+        }
+    }
+
+    // -- pieces --------------------------------------------------------------------------------------------------
+    component SectionTitle: Text {
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontLarge
+        font.bold: true
+        color: Theme.primary
+    }
+    component CardFlow: Flow {
+        id: cardFlow
+        property alias model: cards.model
+        property bool ranked: false
+        readonly property int count: cards.count
+        Layout.fillWidth: true
+        spacing: 0
+        Repeater {
+            id: cards
+            delegate: ProcessCard {
+                width: Math.floor(cardFlow.width / Math.max(1, Math.floor(cardFlow.width / root.cardWidth)))
+                height: root.cardHeight
+                rank: cardFlow.ranked ? index + 1 : 0  // the place among what this user sees
+            }
+        }
+    }
+    component ProcessCard: Item {
+        id: card
+        required property string name
+        required property string nameHtml
+        required property string departmentName
+        required property string audience
+        required property string code
+        required property bool favorite
+        required property string syncState
+        required property string syncError
+        required property int index
+        property int rank: 0
+        ProcessDelegate {
+            anchors.fill: parent
+            anchors.margins: Theme.spacing / 2
+            name: card.name
+            nameHtml: card.nameHtml
+            rank: card.rank
+            departmentName: card.departmentName
+            audience: card.audience
+            code: card.code
+            favorite: card.favorite
+            syncState: card.syncState
+            syncError: card.syncError
+            onActivated: (code) => root.open(code)
         }
     }
 }

@@ -8,6 +8,7 @@ import Kiosk.Backend
 Item {
     id: root
     objectName: "homePage"
+    signal open(string code)
     signal loginRequested()
 
     ColumnLayout {
@@ -84,6 +85,69 @@ Item {
             }
         }
 
+        // 办事中心: the user's ★ processes first, one tap from 首页.
+        ColumnLayout {
+            objectName: "homeFavorites"
+            visible: Session.loggedIn
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: Theme.spacing
+            Text {
+                text: qsTr("办事中心 · 我的收藏")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontLarge
+                font.bold: true
+                color: Theme.text
+            }
+            Text {
+                objectName: "homeFavoritesEmpty"
+                visible: Catalog.favoriteCount === 0
+                Layout.fillWidth: true
+                text: qsTr("还没有收藏的服务。在“办事大厅”点服务卡片右侧的 ☆ 即可收藏，常用服务会显示在这里。")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: Theme.textSecondary
+                wrapMode: Text.Wrap
+            }
+            GridView {
+                id: favoritesGrid
+                objectName: "favoritesGrid"
+                visible: Catalog.favoriteCount > 0
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: Catalog.favorites
+                readonly property int columns: Math.max(1, Math.floor(width / (Theme.kiosk ? 420 : 300)))
+                cellWidth: Math.floor(width / columns)
+                cellHeight: Theme.kiosk ? 156 : 100
+                boundsBehavior: Flickable.StopAtBounds
+                delegate: Item {
+                    id: favCell
+                    required property string name
+                    required property string departmentName
+                    required property string audience
+                    required property string code
+                    required property bool favorite
+                    required property string syncState
+                    required property string syncError
+                    width: favoritesGrid.cellWidth
+                    height: favoritesGrid.cellHeight
+                    ProcessDelegate {
+                        onActivated: (code) => root.open(code)
+                        anchors.fill: parent
+                        anchors.margins: Theme.spacing / 2
+                        name: favCell.name
+                        departmentName: favCell.departmentName
+                        audience: favCell.audience
+                        code: favCell.code
+                        favorite: favCell.favorite
+                        syncState: favCell.syncState
+                        syncError: favCell.syncError
+                    }
+                }
+            }
+        }
+
         AppButton {
             objectName: "homeLoginButton"
             visible: !Session.loggedIn
@@ -93,6 +157,6 @@ Item {
             text: qsTr("登录")
             onClicked: root.loginRequested()
         }
-        Item { Layout.fillHeight: true }
+        Item { Layout.fillHeight: true; visible: !Session.loggedIn }
     }
 }

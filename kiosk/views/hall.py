@@ -1,0 +1,221 @@
+"""Hall (QML singleton): what 办事大厅 shows — 推荐服务, 热门服务, the six categories, by department, 服务中心
+A–Z, and instant search by Chinese, full pinyin or initials — for the processes of the user's audience.
+
+The search index (pypinyin) is built on a worker whenever the catalog changes; a keystroke's search then
+runs in a few milliseconds on the GUI thread (bench/bench_search.py), so results follow the finger.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
+
+from kiosk.views.context import singleton_for
+from kiosk.views.process_model import ProcessListModel, ProcessRow
+
+if TYPE_CHECKING:
+    from kiosk.services.search import SearchIndex
+    from kiosk.views.app_state import AppState
+
+QML_IMPORT_NAME = "Kiosk.Backend"
+QML_IMPORT_MAJOR_VERSION = 1
+
+log = logging.getLogger(__name__)
+
+CATEGORIES = [
+    ("教学教务", "school"),
+    ("组织人事", "id-badge"),
+    ("学生服务", "user"),
+    ("生活服务", "building-community"),
+    ("网络服务", "wifi"),
+    ("校务综合", "file-text"),
+]
+# Whose processes a role sees (the catalog's 申请对象).
+AUDIENCE_OF_ROLE = {"student": "学生", "staff": "教工", "approver": "教工", "external": "校外人员"}
+
+
+def highlight(name: str, spans: tuple[tuple[int, int], ...]) -> str:
+    out, at = [], 0
+    for start, end in spans:
+        out.append(html.escape(name[at:start]))
+        out.append(f"<b><font color='#1f6fd1'>{html.escape(name[start:end])}</font></b>")
+        at = end
+    out.append(html.escape(name[at:]))
+    return "".join(out)
+
+
+@QmlElement
+@QmlSingleton
+class Hall(QObject):
+    changed = Signal()
+
+    def __init__(self, app: AppState) -> None:
+        super().__init__(app)
+        self.app = app
+        self._results = ProcessListModel(self)
+        self._recommended = ProcessListModel(self)
+        self._popular = ProcessListModel(self)
+        self._az = ProcessListModel(self)
+        self._view = "home"  # home | az | departments | category | department | search
+        self._filter = ""
+        self._query = ""
+        self._index: SearchIndex | None = None
+        self._letters: dict[str, str] = {}
+        self._rows: list[ProcessRow] = []
+        self._generation = 0
+        app.catalog.changed.connect(self._catalog_changed)
+        app.catalog.favoritesChanged.connect(self._refresh)
+        app.session.signedIn.connect(self._refresh)
+        app.session.signedOut.connect(self._signed_out)
+
+    @staticmethod
+    def create(engine: QQmlEngine) -> QObject:
+        return singleton_for("Hall", engine)
+
+    # -- data ------------------------------------------------------------------------------------------------
+    def _audience(self) -> str | None:
+        current = self.app.auth.current
+        if current is None:
+            return None  # browsing guides before logging in: everything
+        return AUDIENCE_OF_ROLE.get(str(current.user.get("role")))  # admin: None, everything
+
+    def _catalog_changed(self) -> None:
+        """A new catalog: rebuild the pinyin index and the A–Z letters off the GUI thread."""
+        processes = list(self.app.catalog._raw.values())
+        self._generation += 1
+        generation = self._generation
+
+        def build() -> tuple[SearchIndex, dict[str, str]]:
+            from kiosk.services.search import SearchIndex, group_az
+
+            letters = {code: letter for letter, codes in group_az(processes) for code in codes}
+            return SearchIndex(processes), letters
+
+        def built(result: tuple[SearchIndex, dict[str, str]]) -> None:
+            if generation == self._generation:
+                self._index, self._letters = result
+                self._refresh()
+
+        self.app.tasks.run(build, built, lambda exc: log.error("search index: %s", exc))
+        self._refresh()
+
+    def _signed_out(self, _reason: str = "") -> None:
+        self._query = ""
+        self._view, self._filter = "home", ""
+        self._refresh()
+
+    def _visible_rows(self) -> list[ProcessRow]:
+        audience = self._audience()
+        rows = self.app.catalog._decorated()
+        return [r for r in rows if audience is None or audience in r.audience.split("/")]
+
+    def _refresh(self) -> None:
+        rows = self._visible_rows()
+        self._rows = rows
+        self._recommended.set_rows([r for r in rows if r.recommended])
+        self._popular.set_rows(sorted((r for r in rows if r.popular_rank), key=lambda r: r.popular_rank))
+        if self._letters:
+            lettered = [replace(r, letter=self._letters.get(r.code, "#")) for r in rows]
+            order = {code: n for n, code in enumerate(self._letters)}
+            self._az.set_rows(sorted(lettered, key=lambda r: (r.letter == "#", r.letter, order.get(r.code, 0))))
+        self._apply_view()
+
+    def _apply_view(self) -> None:
+        rows = self._rows
+        if self._view == "search":
+            hits = self._index.search(self._query, limit=60) if self._index is not None else []
+            by_code = {r.code: r for r in rows}
+            shown = [
+                replace(by_code[h.code], name_html=highlight(by_code[h.code].name, h.spans))
+                for h in hits
+                if h.code in by_code
+            ]
+        elif self._view == "category":
+            shown = [r for r in rows if r.category == self._filter]
+        elif self._view == "department":
+            shown = [r for r in rows if r.department_name == self._filter]
+        else:
+            shown = []
+        self._results.set_rows(shown)
+        self.changed.emit()
+
+    # -- QML actions ------------------------------------------------------------------------------------------
+    @Slot(str)
+    def search(self, text: str) -> None:
+        """Each keystroke (and each pinyin preedit change) of the search field."""
+        self._query = text.strip()
+        if self._query:
+            self._view = "search"
+        elif self._view == "search":
+            self._view = "home"
+        self._apply_view()
+
+    @Slot(str, str)
+    def show(self, view: str, filter_: str = "") -> None:
+        self._view, self._filter, self._query = view, filter_, ""
+        self._apply_view()
+
+    @Slot(str, result=int)
+    def azIndexOf(self, letter: str) -> int:
+        return next((i for i, r in enumerate(self._az.rows()) if r.letter == letter), 0)
+
+    # -- properties ---------------------------------------------------------------------------------------------
+    def _get_view(self) -> str:
+        return self._view
+
+    def _get_filter(self) -> str:
+        return self._filter
+
+    def _get_query(self) -> str:
+        return self._query
+
+    def _get_results(self) -> QObject:
+        return self._results
+
+    def _get_recommended(self) -> QObject:
+        return self._recommended
+
+    def _get_popular(self) -> QObject:
+        return self._popular
+
+    def _get_az(self) -> QObject:
+        return self._az
+
+    def _get_categories(self) -> list[dict[str, Any]]:
+        counts: dict[str, int] = {}
+        for r in self._rows:
+            counts[r.category] = counts.get(r.category, 0) + 1
+        return [{"name": n, "icon": icon, "count": counts.get(n, 0)} for n, icon in CATEGORIES if counts.get(n)]
+
+    def _get_departments(self) -> list[dict[str, Any]]:
+        counts: dict[str, int] = {}
+        for r in self._rows:
+            counts[r.department_name] = counts.get(r.department_name, 0) + 1
+        return [{"name": n, "count": c} for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def _get_letters(self) -> list[str]:
+        return list(dict.fromkeys(r.letter for r in self._az.rows()))
+
+    def _get_count(self) -> int:
+        return len(self._rows)
+
+    def _get_index_ready(self) -> bool:
+        return self._index is not None
+
+    view = Property(str, _get_view, notify=changed)
+    filter = Property(str, _get_filter, notify=changed)
+    query = Property(str, _get_query, notify=changed)
+    results = Property(ProcessListModel, _get_results, constant=True)
+    recommended = Property(ProcessListModel, _get_recommended, constant=True)
+    popular = Property(ProcessListModel, _get_popular, constant=True)
+    az = Property(ProcessListModel, _get_az, constant=True)
+    categories = Property(list, _get_categories, notify=changed)
+    departments = Property(list, _get_departments, notify=changed)
+    letters = Property(list, _get_letters, notify=changed)
+    count = Property(int, _get_count, notify=changed)
+    indexReady = Property(bool, _get_index_ready, notify=changed)

@@ -1,0 +1,297 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import Kiosk
+import Kiosk.Backend
+
+// The form of a process: its sections and fields from the definition the server synced, checked as they are
+// filled (Chinese messages on each field), 提交 when everything is valid, with a confirmation first. The
+// page is destroyed when it is left (and at logout), so a kiosk keeps no draft.
+Item {
+    id: root
+    objectName: "formPage"
+    required property string processCode
+    readonly property var info: Catalog.process(processCode)
+    signal back()
+    signal done()
+
+    FormController {
+        id: form
+        processCode: root.processCode
+    }
+    focus: true
+
+    // With the virtual keyboard up the page is short: the header steps aside and the margins shrink, so the
+    // focused field, its label and its error — and when there is room the 提交 row — stay in view.
+    readonly property bool compact: Qt.inputMethod.visible // qmllint disable missing-property
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: root.compact ? Theme.spacing : Theme.margin
+        spacing: Theme.spacing
+
+        PageHeader {
+            visible: !root.compact
+            Layout.fillWidth: true
+            title: root.info.name || ""
+            // The manual's header line: 流水号 (assigned by the server; 待分配 until then) and 主管部门.
+            subtitle: qsTr("流水号：%1，主管部门：%2").arg(form.serial.length > 0 ? form.serial : qsTr("待分配"))
+                                                     .arg(root.info.departmentName || "")
+            canGoBack: form.state !== "saving"
+            onBack: root.back()
+        }
+
+        // -- filling in ------------------------------------------------------------------------------------
+        FormScroller {
+            id: scroller
+            objectName: "formScroller"
+            visible: form.state === "ready" || form.state === "saving"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            contentHeight: fieldsColumn.implicitHeight + Theme.spacingLarge
+            keepVisible: actions
+
+            ColumnLayout {
+                id: fieldsColumn
+                // A readable measure on a wide screen: a phone number does not need a 1,800-pixel box.
+                width: Math.min(scroller.width - Theme.spacing, Theme.kiosk ? 1280 : 960)
+                x: Math.max(0, (scroller.width - width) / 2)
+                spacing: Theme.spacingLarge
+                // Short fields side by side in landscape, as the manual's form lays them out (单号 | 报修部门);
+                // long ones (text areas, choices, signatures) and section titles take the whole line.
+                Flow {
+                    id: flow
+                    Layout.fillWidth: true
+                    spacing: Theme.spacingLarge
+                    readonly property bool twoColumns: root.width > root.height && width > 800
+                    Repeater {
+                        model: form.fields // qmllint disable stale-property-read
+                        delegate: Item {
+                            id: entry
+                            required property string name
+                            required property string widget
+                            required property string label
+                            required property bool required
+                            required property string placeholder
+                            required property string help
+                            required property string hint
+                            required property var options
+                            required property var value
+                            required property string error
+                            required property bool readOnly
+                            required property bool deskOnly
+                            required property int maxLength
+                            readonly property bool wide: widget === "section" || widget === "textarea"
+                                                         || widget === "radio" || widget === "checkboxes"
+                                                         || widget === "signature" || widget === "daterange"
+                                                         || widget === "attachment" || widget === "select"
+                                                         || (widget === "text" && maxLength > 64)
+                            width: flow.twoColumns && !wide ? (flow.width - flow.spacing) / 2 : flow.width
+                            height: entry.widget === "section" ? sectionTitle.implicitHeight + Theme.spacing
+                                                               : field.implicitHeight
+                            Text {
+                                id: sectionTitle
+                                objectName: "section_" + entry.label
+                                visible: entry.widget === "section"
+                                anchors.bottom: parent.bottom
+                                text: entry.label
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontLarge
+                                font.bold: true
+                                color: Theme.primary
+                            }
+                            FormField {
+                                id: field
+                                visible: entry.widget !== "section"
+                                width: parent.width
+                                controller: form
+                                name: entry.name
+                                widget: entry.widget
+                                label: entry.label
+                                required_: entry.required
+                                placeholder: entry.placeholder
+                                help: entry.help
+                                hint: entry.hint
+                                options: entry.options
+                                value: entry.value
+                                error: entry.error
+                                readOnly: entry.readOnly
+                                deskOnly: entry.deskOnly
+                                maxLength: entry.maxLength
+                            }
+                        }
+                    }
+                }
+                RowLayout {
+                    id: actions
+                    Layout.fillWidth: true
+                    Layout.topMargin: Theme.spacing
+                    spacing: Theme.spacing
+                    Text {
+                        objectName: "formProblems"
+                        Layout.fillWidth: true
+                        text: form.errorCount > 0 ? qsTr("还有 %1 处需要填写或修改").arg(form.errorCount) : qsTr("已填写完整，可以提交")
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                        color: form.errorCount > 0 ? Theme.warning : Theme.success
+                        TapHandler { onTapped: root.showProblems() }
+                    }
+                    AppButton {
+                        objectName: "checkButton"
+                        visible: form.errorCount > 0
+                        text: qsTr("查看未填项")
+                        onClicked: root.showProblems()
+                    }
+                    AppButton {
+                        objectName: "submitButton"
+                        kind: "primary"
+                        iconName: "check"
+                        text: qsTr("提交")
+                        enabled: form.valid && form.state === "ready"
+                        onClicked: {
+                            if (!form.checkAll())
+                                return
+                            // Typing is over: put the keyboard away so the dialog and what follows are seen whole.
+                            root.forceActiveFocus()
+                            Qt.inputMethod.hide() // qmllint disable missing-property
+                            confirm.open()
+                        }
+                    }
+                }
+            }
+        }
+
+        // -- states other than filling in ---------------------------------------------------------------------
+        EmptyState {
+            objectName: "formMissing"
+            visible: form.state === "missing" || form.state === "loading"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            iconName: form.state === "loading" ? "loader-2" : "info-circle"
+            title: form.state === "loading" ? qsTr("正在打开表单…") : qsTr("该服务的表单暂未同步到本机")
+            detail: form.state === "loading" ? "" : qsTr("请连接网络后稍候再试，或到受理部门窗口办理。")
+        }
+        ColumnLayout {
+            objectName: "formSaved"
+            visible: form.state === "saved"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: Theme.spacingLarge
+            Item { Layout.fillHeight: true }
+            AppIcon {
+                Layout.alignment: Qt.AlignHCenter
+                name: form.submitState === "rejected" ? "alert-circle" : "circle-check"
+                size: Theme.iconSize * 3
+                color: form.submitState === "rejected" ? Theme.error : Theme.success
+            }
+            Text {
+                objectName: "savedTitle"
+                Layout.alignment: Qt.AlignHCenter
+                text: form.submitState === "applied" ? qsTr("提交成功")
+                      : form.submitState === "rejected" ? qsTr("提交未被受理") : qsTr("已保存，待同步")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontHero
+                font.bold: true
+                color: Theme.text
+            }
+            Text {
+                objectName: "savedDetail"
+                Layout.alignment: Qt.AlignHCenter
+                Layout.fillWidth: true
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                text: form.submitState === "applied"
+                      ? qsTr("流水号 %1%2。可在“我的申请”中查看办理进度。").arg(form.serial)
+                            .arg(form.docNo.length > 0 ? qsTr("，单号 %1").arg(form.docNo) : "")
+                      : form.submitState === "rejected" ? form.submitError
+                      : qsTr("申请已保存在本机，联网后自动提交；退出登录也不会丢失。")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: form.submitState === "rejected" ? Theme.error : Theme.textSecondary
+            }
+            SyncBadge {
+                Layout.alignment: Qt.AlignHCenter
+                state_: form.submitState
+                reason: form.submitError
+            }
+            AppButton {
+                objectName: "doneButton"
+                Layout.alignment: Qt.AlignHCenter
+                kind: "primary"
+                text: qsTr("完成")
+                onClicked: root.done()
+            }
+            Item { Layout.fillHeight: true }
+        }
+    }
+
+    function showProblems() {
+        form.checkAll()
+        const name = form.firstErrorField()
+        if (name.length === 0)
+            return
+        const item = root.findField(fieldsColumn, "field_" + name)
+        if (item !== null)
+            scroller.contentY = Math.max(0, Math.min(item.mapToItem(scroller.contentItem, 0, 0).y - Theme.spacing,
+                                                     scroller.contentHeight - scroller.height))
+    }
+    function findField(parentItem: Item, wanted: string): Item {
+        for (let i = 0; i < parentItem.children.length; ++i) {
+            const child = parentItem.children[i]
+            if (child.objectName === wanted)
+                return child
+            const deeper = root.findField(child, wanted)
+            if (deeper !== null)
+                return deeper
+        }
+        return null
+    }
+
+    // 提交 asks first: a kiosk user in a queue must not send by a stray touch.
+    Popup {
+        id: confirm
+        objectName: "confirmDialog"
+        modal: true
+        anchors.centerIn: Overlay.overlay
+        width: Math.min(root.width - 2 * Theme.margin, 720)
+        padding: Theme.spacingLarge
+        Overlay.modal: Rectangle { color: Qt.rgba(0, 0, 0, 0.5) }
+        background: Rectangle { radius: Theme.radius; color: Theme.card }
+        contentItem: ColumnLayout {
+            spacing: Theme.spacingLarge
+            Text {
+                text: qsTr("确认提交？")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+                color: Theme.text
+            }
+            Text {
+                Layout.fillWidth: true
+                text: qsTr("提交“%1”后将进入审批流程，提交后不能再修改表单内容。").arg(root.info.name || "")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: Theme.textSecondary
+                wrapMode: Text.Wrap
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: Theme.spacing
+                AppButton {
+                    objectName: "confirmCancel"
+                    Layout.fillWidth: true
+                    text: qsTr("再检查一下")
+                    onClicked: confirm.close()
+                }
+                AppButton {
+                    objectName: "confirmSubmit"
+                    Layout.fillWidth: true
+                    kind: "primary"
+                    text: qsTr("确认提交")
+                    onClicked: { confirm.close(); form.confirmSubmit() }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+"""The hall's form through the real QML against a real server: 办事大厅 → 办事指南 → the manual's 教职工办公电脑
+维修申请 form, errors in Chinese on the right field, 提交 with confirmation, 已保存，待同步 then 流水号 and 单号
+from the server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QGuiApplication
+
+from tests.helpers import LiveServer, copy_sqlite
+from tests.qml.test_identity import current_page, log_in
+from tests.server.test_auth import LIU, LIU_PW, NEW_PW, activated, bearer
+
+
+@pytest.fixture
+def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    live = LiveServer(db_url=copy_sqlite(seeded_sqlite, tmp_path / "db"), workdir=tmp_path).start()
+    yield live
+    live.stop()
+
+
+def in_view(ui: Any, name: str) -> Any:
+    """Scroll the form so the item is on screen (a finger cannot reach what is scrolled away)."""
+    item = ui.find_visible(name)
+    scroller = ui.find("formScroller")
+    y = item.mapToItem(scroller.property("contentItem"), QPointF(0, 0)).y()
+    height = scroller.property("contentHeight") - scroller.height()
+    scroller.setProperty("contentY", max(0.0, min(y - 40, height)))
+    ui.settle(60)
+    return item
+
+
+def find_in_hall(ui: Any, code: str) -> Any:
+    """Go to 办事大厅 and search for the process by its name, as a user would; returns its card."""
+    QGuiApplication.inputMethod().hide()  # the keyboard's ⌄ key: the navigation bar comes back
+    ui.wait_for(lambda: ui.find_visible("nav_hall") is not None)
+    ui.tap(ui.find_visible("nav_hall"))
+    ui.wait_for(lambda: ui.state.hall.property("indexReady"))
+    name = next(r.name for r in ui.state.catalog._base if r.code == code)
+    search = ui.find_visible("hallSearchInput")
+    search.setProperty("text", "")
+    ui.type_into("hallSearch", name)
+    QGuiApplication.inputMethod().hide()  # done typing: the results get the whole page
+    ui.settle(100)
+    ui.wait_for(lambda: ui.find_visible("process_" + code) is not None)
+    return ui.find_visible("process_" + code)
+
+
+def open_form(ui: Any, code: str) -> None:
+    ui.tap(find_in_hall(ui, code))
+    ui.wait_for(lambda: current_page(ui) == "guidePage")
+
+
+def field_error(ui: Any, name: str) -> str:
+    return str(ui.find("fieldError", ui.find("field_" + name)).property("text"))
+
+
+def test_repair_form_as_in_the_manual(server: LiveServer, launch_ui: Any) -> None:
+    token = activated(server, LIU, LIU_PW)["access_token"]
+    ui = launch_ui(server.url)
+    log_in(ui, LIU, NEW_PW)
+    ui.wait_for(lambda: ui.state.sync.property("lastSync") != "")
+    open_form(ui, "xj-diannao-weixiu")
+    texts = ui.texts()
+    assert "办理流程" in texts and "所需材料" in texts and "受理部门与咨询" in texts
+    ui.screenshot("kiosk-guide-repair")
+
+    ui.tap(ui.find_visible("startButton"))
+    ui.wait_for(lambda: current_page(ui) == "formPage" and ui.find_visible("field_asset_type") is not None)
+    texts = ui.texts()
+    for expected in (
+        "基本信息",
+        "报修信息",
+        "资产名称 *",
+        "没有条码请填写暂无",
+        "刘诗宏",
+        "现代教育技术中心",
+        "提交后生成",
+    ):
+        assert expected in texts, expected
+    assert "审核信息" not in texts  # a later step's section
+    assert not ui.find("submitButton").isEnabled()
+    ui.screenshot("kiosk-form-repair-empty")
+
+    # 查看未填项: every missing field says so, in Chinese, on the field.
+    ui.tap(in_view(ui, "checkButton"))
+    ui.wait_for(lambda: field_error(ui, "asset_type") == "请选择资产名称")
+    assert field_error(ui, "location") == "请填写存放地点"
+    assert field_error(ui, "problem") == "请填写需维修问题"
+    in_view(ui, "field_phone")
+    ui.find("input_phoneInput").setProperty("text", "")
+    ui.type_into("input_phone", "12303857660")  # as printed in the manual: not a valid mobile number
+    ui.wait_for(lambda: field_error(ui, "phone") == "请输入 11 位手机号码")
+    QGuiApplication.inputMethod().hide()
+    in_view(ui, "field_asset_type")
+    ui.screenshot("kiosk-form-repair-errors")
+
+    # The manual's data: 打印机 / 101007 / 综合实验楼101 / 打印机无法共享打印!
+    in_view(ui, "field_phone")
+    ui.find("input_phoneInput").setProperty("text", "")
+    ui.type_into("input_phone", "13303857660")
+    ui.tap(in_view(ui, "choice_打印机"))
+    in_view(ui, "field_location")
+    ui.type_into("input_location", "综合实验楼101")
+    in_view(ui, "field_asset_code")
+    ui.type_into("input_asset_code", "101007")
+    in_view(ui, "field_problem")
+    ui.type_into("input_problem", "打印机无法共享打印!")
+    ui.wait_for(lambda: ui.find("submitButton").isEnabled())
+    assert ui.find("formProblems").property("text") == "已填写完整，可以提交"
+    # The virtual keyboard is up for the text area: the field stays above it.
+    panel = ui.find("inputPanel")
+    if panel.isVisible():
+        field = ui.find("input_problemInput")
+        bottom = field.mapToScene(QPointF(0, field.height())).y()
+        assert bottom <= panel.mapToScene(QPointF(0, 0)).y() + 1, "the field is under the keyboard"
+    ui.screenshot("kiosk-form-repair-filled")
+
+    ui.tap(in_view(ui, "submitButton"))
+    ui.wait_for(lambda: "确认提交？" in ui.texts())
+    ui.screenshot("kiosk-form-repair-confirm")
+    ui.tap(ui.find_visible("confirmSubmit"))
+    ui.wait_for(lambda: ui.find_visible("formSaved") is not None)
+    ui.wait_for(lambda: ui.find("savedTitle").property("text") == "提交成功", timeout=20_000)
+    month = datetime.now(UTC).strftime("%Y%m")
+    assert f"单号 {month}-001" in ui.find("savedDetail").property("text")
+    ui.screenshot("kiosk-form-repair-submitted")
+
+    changes = requests.get(server.url + "/api/v1/sync/pull", headers=bearer(token), timeout=10).json()["changes"]
+    apps = [c["data"] for c in changes if c["entity"] == "application"]
+    assert len(apps) == 1
+    assert apps[0]["data"] == {
+        "repair_date": datetime.now().date().isoformat(),
+        "doc_no": f"{month}-001",
+        "department": "现代教育技术中心",
+        "applicant": "刘诗宏",
+        "phone": "13303857660",
+        "asset_type": "打印机",
+        "location": "综合实验楼101",
+        "asset_code": "101007",
+        "problem": "打印机无法共享打印!",
+    }
+    ui.tap(ui.find_visible("doneButton"))
+    ui.wait_for(lambda: current_page(ui) == "hallPage")
+
+
+@pytest.mark.parametrize("mode", ["kiosk", "desk"])
+def test_hall_home_az_departments_and_search(server: LiveServer, launch_ui: Any, mode: str) -> None:
+    from tests.server.test_auth import STUDENT, STUDENT_PW
+
+    activated(server, STUDENT, STUDENT_PW)
+    ui = launch_ui(server.url, mode=mode, size=(1920, 1080) if mode == "kiosk" else (1366, 768))
+    log_in(ui, STUDENT, NEW_PW)
+    ui.wait_for(lambda: ui.state.session.property("loggedIn"))
+    QGuiApplication.inputMethod().hide()
+    if mode == "kiosk":
+        ui.tap(ui.find_visible("nav_hall"))
+    else:
+        ui.click(ui.find_visible("nav_hall"))
+    ui.wait_for(lambda: ui.state.hall.property("indexReady") and ui.find_visible("hallHome") is not None)
+    hall = ui.state.hall
+    # A student sees the student processes only; 推荐服务 and 热门服务 as in the manual (those for students).
+    assert all("学生" in r.audience for r in hall._results.rows() + hall._az.rows())
+    popular = [r.name for r in hall._popular.rows()]
+    assert popular[:3] == ["休学审批申请", "课程缓考申请", "新生保留入学资格申请"], popular
+    texts = ui.texts()
+    assert "推荐服务" in texts and "热门服务" in texts and "服务分类" in texts
+    ui.screenshot(f"{mode}-hall-home")
+
+    ui.click(ui.find_visible("hallTab_az"))
+    ui.wait_for(lambda: ui.find_visible("azList") is not None)
+    letters = hall.property("letters")
+    assert letters == sorted(letters, key=lambda x: (x == "#", x)) and "X" in letters and "Z" in letters
+    ui.screenshot(f"{mode}-hall-az")
+    ui.click(ui.find_visible("azKey_Z"))
+    ui.wait_for(lambda: ui.find_visible("azSection_Z") is not None)
+
+    ui.click(ui.find_visible("hallTab_departments"))
+    ui.click(ui.find_visible("department_教务处"))
+    ui.wait_for(lambda: ui.find("resultTitle").property("text").startswith("教务处"))
+
+    # Search by initials: zzy → 转专业审批申请 first, its matched characters in bold.
+    ui.type_into("hallSearch", "zzy")
+    ui.wait_for(lambda: hall.property("view") == "search" and hall._results.rowCount() > 0)
+    first = hall._results.rows()[0]
+    assert first.name == "转专业审批申请" and "<b>" in first.name_html
+    QGuiApplication.inputMethod().hide()
+    ui.settle(100)
+    ui.screenshot(f"{mode}-hall-search-zzy")
+    ui.find_visible("hallSearchInput").setProperty("text", "")
+    ui.type_into("hallSearch", "xiuxue")
+    ui.wait_for(lambda: hall._results.rowCount() > 0 and hall._results.rows()[0].name == "休学审批申请")
+    ui.find_visible("hallSearchInput").setProperty("text", "")
+    ui.type_into("hallSearch", "qwertyqwerty")
+    ui.wait_for(lambda: hall._results.rowCount() == 0)
+    assert ui.find_visible("noResults") is not None
+
+
+@pytest.mark.parametrize("how", ["logout", "idle"])
+def test_what_was_typed_in_a_form_is_forgotten(server: LiveServer, launch_ui: Any, how: str) -> None:
+    """Kiosk mode keeps no draft: after 退出, or after the idle countdown, a marker typed into a form is in
+    neither the local SQLite file nor its WAL, nor on screen, nor in any live model or controller."""
+    from PySide6.QtCore import QObject
+
+    from tests.qml.test_identity import assert_forgotten
+
+    activated(server, LIU, LIU_PW)
+    ui = launch_ui(server.url)
+    if how == "idle":
+        ui.state.idle._quiet.setInterval(8_000)
+        ui.state.idle.countdown_s = 2
+    log_in(ui, LIU, NEW_PW)
+    ui.wait_for(lambda: ui.state.sync.property("lastSync") != "")
+    open_form(ui, "xj-diannao-weixiu")
+    ui.tap(ui.find_visible("startButton"))
+    ui.wait_for(lambda: current_page(ui) == "formPage" and ui.find_visible("field_problem") is not None)
+    marker = "MARKER7f3a 打印机卡纸"
+    in_view(ui, "field_location")
+    ui.type_into("input_location", "MARKER7f3a")
+    in_view(ui, "field_problem")
+    ui.type_into("input_problem", marker)
+    if how == "logout":
+        ui.tap(ui.find_visible("logoutButton"))
+    ui.wait_for(lambda: current_page(ui) == "loginPage", timeout=25_000)
+    ui.settle(300)
+    assert_forgotten(ui, "MARKER7f3a", "打印机卡纸", "刘诗宏")
+    controllers = [o for o in ui.engine.findChildren(QObject) if type(o).__name__ == "FormController"]
+    alive = [c for c in controllers if any(str(r.value).find("MARKER7f3a") >= 0 for r in c._model.rows())]
+    assert not alive, "a form controller still holds what was typed"

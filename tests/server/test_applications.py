@@ -1,0 +1,89 @@
+"""Submitting a hall process's form through the sync push: validated by the server with the same code the
+kiosk uses offline, read-only profile fields taken from the server's records, 流水号 and 单号 assigned."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+
+from tests.helpers import LiveServer
+from tests.server.test_auth import LIU, LIU_PW, STUDENT, STUDENT_PW, activated, bearer
+
+REPAIR = {
+    "repair_date": "2022-08-25",
+    "department": "随便写的部门",  # read-only: the server puts the applicant's own department
+    "applicant": "张三",  # read-only: the server puts the applicant's own name
+    "phone": "13303857660",
+    "asset_type": "打印机",
+    "location": "综合实验楼101",
+    "asset_code": "101007",
+    "problem": "打印机无法共享打印!",
+}
+
+
+def submit(server: LiveServer, token: str, code: str, data: dict[str, Any], app_id: str | None = None) -> Any:
+    op = {
+        "id": str(uuid.uuid4()),
+        "seq": 1,
+        "type": "application.submit",
+        "payload": {"application_id": app_id or str(uuid.uuid4()), "process_code": code, "data": data},
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+    response = requests.post(
+        server.url + "/api/v1/sync/push", json={"device_id": "t", "ops": [op]}, headers=bearer(token), timeout=10
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["results"][0]
+
+
+def test_the_manual_repair_form_submitted_and_numbered(live_server: LiveServer) -> None:
+    token = activated(live_server, LIU, LIU_PW)["access_token"]
+    form = requests.get(live_server.url + "/api/v1/hall/processes/xj-diannao-weixiu/form", timeout=10).json()
+    assert [s["title"] for s in form["ui"]["sections"]] == ["基本信息", "报修信息", "审核信息"]
+
+    first = submit(live_server, token, "xj-diannao-weixiu", REPAIR)
+    assert first["status"] == "applied", first
+    second = submit(live_server, token, "xj-diannao-weixiu", REPAIR)
+    assert second["result"]["serial"] == first["result"]["serial"] + 1
+    month = datetime.now(UTC).strftime("%Y%m")
+    assert (first["result"]["doc_no"], second["result"]["doc_no"]) == (f"{month}-001", f"{month}-002")
+
+    changes = requests.get(live_server.url + "/api/v1/sync/pull", headers=bearer(token), timeout=10).json()["changes"]
+    apps = [c for c in changes if c["entity"] == "application"]
+    assert [a["id"] for a in apps] == [first["result"]["application_id"], second["result"]["application_id"]]
+    stored = apps[0]["data"]["data"]
+    assert stored["applicant"] == "刘诗宏" and stored["department"] == "现代教育技术中心"
+    assert stored["doc_no"] == f"{month}-001" and stored["repair_date"] == "2022-08-25"
+    assert any(c["entity"] == "form" and c["id"] == "xj-diannao-weixiu" for c in changes)  # forms are public
+
+
+def test_invalid_forms_are_refused_with_the_field_and_reason(live_server: LiveServer) -> None:
+    token = activated(live_server, LIU, LIU_PW)["access_token"]
+    cases = [
+        ({**REPAIR, "phone": "12303857660"}, "phone", "请输入 11 位手机号码"),
+        ({**REPAIR, "asset_type": "冰箱"}, "asset_type", "请从选项中选择资产名称"),
+        ({k: v for k, v in REPAIR.items() if k != "problem"}, "problem", "请填写需维修问题"),
+        ({**REPAIR, "location": "   "}, "location", "请填写存放地点"),
+        ({**REPAIR, "problem": "坏" * 501}, "problem", "需维修问题最多 500 个字"),
+        ({**REPAIR, "repair_result": "已修好"}, "", "表单中有未定义的内容"),  # a later step's field
+    ]
+    for data, field, message in cases:
+        result = submit(live_server, token, "xj-diannao-weixiu", data)
+        assert result["status"] == "rejected", (field, result)
+        assert result["error"]["code"] == "invalid_form"
+        assert result["error"]["fields"][field] == message, result["error"]
+
+    student = activated(live_server, STUDENT, STUDENT_PW)["access_token"]
+    forbidden = submit(live_server, student, "xj-diannao-weixiu", REPAIR)
+    assert forbidden["error"]["code"] == "forbidden"
+    for payload_data, code in (("not a dict", "invalid_form"), ({}, "invalid_form")):
+        assert submit(live_server, token, "xj-diannao-weixiu", payload_data)["error"]["code"] == code  # type: ignore[arg-type]
+    same_id = str(uuid.uuid4())
+    assert submit(live_server, token, "xj-diannao-weixiu", REPAIR, same_id)["status"] == "applied"
+    again = submit(live_server, token, "xj-diannao-weixiu", REPAIR, same_id)  # a new op, the same application
+    assert again["error"]["code"] == "duplicate_application"
+    missing = requests.get(live_server.url + "/api/v1/hall/processes/none/form", timeout=10)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "form_not_found"
