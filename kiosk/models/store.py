@@ -324,15 +324,15 @@ class LocalStore:
             op["signature"] = row.signature
         return op
 
-    def pending_ops(self, user_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    def _pending(self, condition: Any, limit: int) -> list[dict[str, Any]]:
         with self.sessions() as session:
             rows = session.scalars(
-                select(OutboxOp)
-                .where(OutboxOp.user_id == user_id, OutboxOp.status == "pending")
-                .order_by(OutboxOp.seq)
-                .limit(limit)
+                select(OutboxOp).where(condition, OutboxOp.status == "pending").order_by(OutboxOp.seq).limit(limit)
             ).all()
             return [self._wire(r) for r in rows]
+
+    def pending_ops(self, user_id: str, limit: int = 100) -> list[dict[str, Any]]:
+        return self._pending(OutboxOp.user_id == user_id, limit)
 
     def departed_sessions(self, current_user: str | None) -> list[tuple[str, str]]:
         """(user, session) pairs with operations waiting whose user is not the one logged in now, each user's
@@ -350,14 +350,7 @@ class LocalStore:
             return [(user, sid) for user, sid, _ in session.execute(query).all() if sid]
 
     def pending_ops_of_session(self, session_id: str, limit: int = 100) -> list[dict[str, Any]]:
-        with self.sessions() as session:
-            rows = session.scalars(
-                select(OutboxOp)
-                .where(OutboxOp.session_id == session_id, OutboxOp.status == "pending")
-                .order_by(OutboxOp.seq)
-                .limit(limit)
-            ).all()
-            return [self._wire(r) for r in rows]
+        return self._pending(OutboxOp.session_id == session_id, limit)
 
     def reject_session_ops(self, session_id: str, code: str, message: str) -> int:
         """The server will never take this session's operations (its grant is gone): settle them as rejected
