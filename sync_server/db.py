@@ -30,7 +30,9 @@ def make_engine(url: str, *, reads_only: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=10, max_overflow=30
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         # IMMEDIATE: take the write lock at BEGIN, so concurrent writers queue (busy_timeout) instead of failing.
         # SQLite is the trial backend; a campus runs PostgreSQL, where transactions run side by side.
@@ -38,8 +40,8 @@ def make_engine(url: str, *, reads_only: bool = False) -> Engine:
         # never waits for, nor holds up, a writer.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE"))
         return engine
-    # As many connections as the worker has threads (anyio: 40), so a request never holds a thread while
-    # waiting for a connection that another waiting request holds.
+    # More connections than requests are let in at once (config.max_in_flight), so an admitted request never
+    # waits for a connection.
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
 
 

@@ -12,7 +12,7 @@ from sync_server.api.routes import admin, auth, content, hall, health, me, phone
 from sync_server.core.config import Settings
 from sync_server.core.errors import install_error_handlers
 from sync_server.core.logging import configure_logging
-from sync_server.core.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from sync_server.core.middleware import AccessLogMiddleware, AdmissionMiddleware, BodyLimitMiddleware
 from sync_server.db import Database
 
 
@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(phone.router)
     app.include_router(sync.router)
-    # Outermost first: the access log must see the 413s the body limit sends.
+    # Added innermost first: the access log must see the 413s and 503s of the two below it.
+    app.add_middleware(AdmissionMiddleware, limit=settings.max_in_flight, queue_timeout=settings.admission_timeout_s)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLogMiddleware)
 

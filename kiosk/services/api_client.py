@@ -151,8 +151,11 @@ class ApiClient:
         result: dict[str, Any] = self._request("POST", "/api/v1/sync/push", json=body, anonymous=True)
         return result
 
-    def pull(self, cursor: int, limit: int) -> dict[str, Any]:
-        result: dict[str, Any] = self._request("GET", "/api/v1/sync/pull", params={"cursor": cursor, "limit": limit})
+    def pull(self, cursor: int, limit: int, count_remaining: bool = False) -> dict[str, Any]:
+        params: dict[str, Any] = {"cursor": cursor, "limit": limit}
+        if count_remaining:
+            params["count_remaining"] = "true"
+        result: dict[str, Any] = self._request("GET", "/api/v1/sync/pull", params=params)
         return result
 
     def close(self) -> None:

@@ -106,10 +106,12 @@ class SyncEngine:
         key = f"user.sync.cursor.{user_id}" if user_id else "sync.cursor.public"
         cursor = int(self.store.get_meta(key, "0") or 0)
         known_epoch = self.store.get_meta("sync.epoch")
+        # The total is counted once, with the first page (a count per page would make a first pull quadratic).
+        total: int | None = None
         while True:
-            page: dict[str, Any] = self.client.pull(cursor, PULL_PAGE)
+            page: dict[str, Any] = self.client.pull(cursor, PULL_PAGE, count_remaining=total is None)
             if known_epoch is not None and page["epoch"] != known_epoch and cursor != 0:
-                cursor, known_epoch = 0, page["epoch"]
+                cursor, known_epoch, total = 0, page["epoch"], None
                 self.store.reset_synced_state(user_id, key)
                 continue
             if not self.store.apply_changes(
@@ -117,10 +119,12 @@ class SyncEngine:
             ):
                 return applied  # the user left meanwhile: nothing of theirs is written any more
             known_epoch = page["epoch"]
+            if total is None:
+                total = len(page["changes"]) + int(page.get("remaining") or 0)
             applied += len(page["changes"])
             cursor = page["cursor"]
             if on_progress is not None:
-                on_progress(applied, int(page.get("remaining") or 0))
+                on_progress(applied, max(0, total - applied) if page["has_more"] else 0)
             if not page["has_more"]:
                 return applied
 

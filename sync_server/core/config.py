@@ -24,6 +24,9 @@ class Settings:
     port: int = 8765
     workers: int = 1
     max_body_bytes: int = 1_048_576
+    # Requests let into a worker at once: below anyio's 40 threads and the 40 pooled connections (db.py).
+    max_in_flight: int = 24
+    admission_timeout_s: float = 20.0
     log_level: str = "INFO"
     log_json: bool = True
     public_url: str | None = None  # what phones use to reach /m/... (QR login); defaults to the bind address
@@ -41,6 +44,8 @@ class Settings:
             port=int(get("PORT", "8765") or 8765),
             workers=int(get("WORKERS", "1") or 1),
             max_body_bytes=int(get("MAX_BODY_BYTES", "1048576") or 1_048_576),
+            max_in_flight=max(1, int(get("MAX_IN_FLIGHT", "24") or 24)),
+            admission_timeout_s=float(get("ADMISSION_TIMEOUT", "20") or 20),
             log_level=(get("LOG_LEVEL", "INFO") or "INFO").upper(),
             log_json=(get("LOG_JSON", "1") or "1") not in ("0", "false", "no"),
             public_url=get("PUBLIC_URL"),
@@ -54,6 +59,8 @@ class Settings:
             "PORT": str(self.port),
             "WORKERS": str(self.workers),
             "MAX_BODY_BYTES": str(self.max_body_bytes),
+            "MAX_IN_FLIGHT": str(self.max_in_flight),
+            "ADMISSION_TIMEOUT": str(self.admission_timeout_s),
             "LOG_LEVEL": self.log_level,
             "LOG_JSON": "1" if self.log_json else "0",
         }

@@ -1,4 +1,4 @@
-"""ASGI middleware: request ids with an access log line, and a request body size limit."""
+"""ASGI middleware: request ids with an access log line, a request body size limit, and admission control."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 access_log = logging.getLogger("sync_server.access")
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+async def _send_json(
+    send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     import json
 
     payload = json.dumps(body, ensure_ascii=False).encode()
@@ -30,6 +32,7 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),
+                *(headers or []),
             ],
         }
     )
@@ -128,3 +131,46 @@ class AccessLogMiddleware:
                     "client": (scope.get("client") or ("?",))[0],
                 },
             )
+
+
+class AdmissionMiddleware:
+    """Let at most `limit` requests into the app at once; the rest wait here, on the event loop, holding no
+    thread and no database connection, and get 503 `server_busy` if they wait longer than `queue_timeout`.
+
+    Why: FastAPI runs each synchronous dependency and route in its own hop onto anyio's 40 worker threads,
+    and a request keeps its database connection (on SQLite, the write lock) between hops. With more requests
+    under way than threads or pooled connections, the holders of the connections could wait for a thread that
+    the waiters for a connection hold, and everything stalled until the pool and busy timeouts failed them
+    (bench/README.md, "500 kiosks at once"). Below both limits, every admitted request can always finish.
+
+    Paths that wait on purpose without holding a thread (the QR long poll) and the health check bypass it."""
+
+    def __init__(self, app: ASGIApp, limit: int, queue_timeout: float, exempt: tuple[str, ...] = ("/healthz",)) -> None:
+        import asyncio
+
+        self.app = app
+        self.limit = limit
+        self.queue_timeout = queue_timeout
+        self.exempt = exempt
+        self._slots = asyncio.Semaphore(limit)
+
+    def _bypasses(self, path: str) -> bool:
+        return path in self.exempt or (path.startswith("/api/v1/auth/qr/") and path.count("/") == 5)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        import asyncio
+
+        if scope["type"] != "http" or self._bypasses(scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self.queue_timeout)
+        except TimeoutError:
+            await _send_json(
+                send, 503, error_body("server_busy", "服务器繁忙，请稍后再试"), headers=[(b"retry-after", b"2")]
+            )
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self._slots.release()

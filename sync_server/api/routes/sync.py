@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from sync_server.api.deps import DatabaseDep, OptionalPrincipalRead, ReadSessionDep, get_principal_committed
+from sync_server.api.deps import DatabaseDep, get_optional_principal_read, get_principal_committed
 from sync_server.core import sync
 from sync_server.core.errors import ERROR_SCHEMA, ApiError
 from sync_server.core.meta import get_meta
@@ -30,7 +31,7 @@ class PullResponse(BaseModel):
     cursor: int
     has_more: bool
     epoch: str
-    remaining: int = Field(default=0, description="changes after this page (for a progress bar)")
+    remaining: int = Field(default=0, description="with count_remaining: the changes after this page, else 0")
 
 
 class PushOp(BaseModel):
@@ -67,21 +68,31 @@ class PushResponse(BaseModel):
 
 @router.get("/pull", response_model=PullResponse, responses=_ERRORS)
 def pull(
-    session: ReadSessionDep,
-    principal: OptionalPrincipalRead,
+    request: Request,
+    db: DatabaseDep,
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=sync.MAX_PULL)] = 500,
-) -> PullResponse:
-    """Public changes for anyone; with a token, also the token's user's own."""
-    user_id = principal.user.user_id if principal else None
-    page = sync.pull(session, user_id, cursor, limit)
-    return PullResponse(
-        changes=[Change(**c) for c in page.changes],
-        cursor=page.cursor,
-        has_more=page.has_more,
-        epoch=get_meta(session, "epoch") or "",
-        remaining=sync.count_after(session, user_id, page.cursor) if page.has_more else 0,
-    )
+    count_remaining: Annotated[
+        bool, Query(description="also count the changes after this page (for a progress bar; costs a range scan)")
+    ] = False,
+) -> Response:
+    """Public changes for anyone; with a token, also the token's user's own.
+
+    The whole read happens in this one call, on one read snapshot: no connection is held across FastAPI's
+    thread hops. The page is serialised here rather than through the response model: validating 1,000
+    changes one by one took a fifth of a first pull's time (bench/README.md); the shape is still PullResponse."""
+    with db.read_sessions() as session:
+        principal = get_optional_principal_read(request, session)
+        user_id = principal.user.user_id if principal else None
+        page = sync.pull(session, user_id, cursor, limit)
+        body = {
+            "changes": page.changes,
+            "cursor": page.cursor,
+            "has_more": page.has_more,
+            "epoch": get_meta(session, "epoch") or "",
+            "remaining": sync.count_after(session, user_id, page.cursor) if count_remaining and page.has_more else 0,
+        }
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), media_type="application/json")
 
 
 @router.post("/push", response_model=PushResponse, responses=_ERRORS)
