@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, busy_timeout_ms: int = 10_000) -> None:
     # We issue BEGIN ourselves (below); the driver's implicit, deferred BEGIN would let two transactions both
     # read, then fail at once with "database is locked" when each tries to write (no busy wait in WAL mode).
     dbapi_conn.isolation_level = None
@@ -21,19 +21,23 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    # Past it, the request gets 503 server_busy (core/errors.py) and the client retries.
+    cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cur.close()
 
 
-def make_engine(url: str, *, reads_only: bool = False) -> Engine:
+def make_engine(url: str, *, reads_only: bool = False, busy_timeout_ms: int = 10_000) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=10, max_overflow=30
+            url,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+            pool_size=10,
+            max_overflow=30,
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", lambda conn, record: _sqlite_pragmas(conn, record, busy_timeout_ms))
         # IMMEDIATE: take the write lock at BEGIN, so concurrent writers queue (busy_timeout) instead of failing.
         # SQLite is the trial backend; a campus runs PostgreSQL, where transactions run side by side.
         # A reader (a pull, a login's password lookup) takes a plain BEGIN: under WAL it sees a snapshot and
@@ -46,12 +50,16 @@ def make_engine(url: str, *, reads_only: bool = False) -> Engine:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout_ms: int = 10_000) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # For reads that must not queue behind writers on SQLite (the same engine elsewhere).
-        self.read_engine = make_engine(url, reads_only=True) if self.engine.dialect.name == "sqlite" else self.engine
+        self.read_engine = (
+            make_engine(url, reads_only=True, busy_timeout_ms=busy_timeout_ms)
+            if self.engine.dialect.name == "sqlite"
+            else self.engine
+        )
         self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @contextmanager

@@ -19,7 +19,7 @@ from sync_server.db import Database
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_json)
-    database = Database(settings.db_url)
+    database = Database(settings.db_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -27,6 +27,7 @@ class Settings:
     # Requests let into a worker at once: below anyio's 40 threads and the 40 pooled connections (db.py).
     max_in_flight: int = 24
     admission_timeout_s: float = 20.0
+    sqlite_busy_timeout_ms: int = 10_000  # a writer waiting longer for SQLite's lock gets 503 server_busy
     log_level: str = "INFO"
     log_json: bool = True
     public_url: str | None = None  # what phones use to reach /m/... (QR login); defaults to the bind address
@@ -46,6 +47,7 @@ class Settings:
             max_body_bytes=int(get("MAX_BODY_BYTES", "1048576") or 1_048_576),
             max_in_flight=max(1, int(get("MAX_IN_FLIGHT", "24") or 24)),
             admission_timeout_s=float(get("ADMISSION_TIMEOUT", "20") or 20),
+            sqlite_busy_timeout_ms=int(get("SQLITE_BUSY_MS", "10000") or 10_000),
             log_level=(get("LOG_LEVEL", "INFO") or "INFO").upper(),
             log_json=(get("LOG_JSON", "1") or "1") not in ("0", "false", "no"),
             public_url=get("PUBLIC_URL"),
@@ -61,6 +63,7 @@ class Settings:
             "MAX_BODY_BYTES": str(self.max_body_bytes),
             "MAX_IN_FLIGHT": str(self.max_in_flight),
             "ADMISSION_TIMEOUT": str(self.admission_timeout_s),
+            "SQLITE_BUSY_MS": str(self.sqlite_busy_timeout_ms),
             "LOG_LEVEL": self.log_level,
             "LOG_JSON": "1" if self.log_json else "0",
         }

@@ -9,6 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("sync_server.errors")
@@ -71,6 +73,14 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
+def is_overload(exc: BaseException) -> bool:
+    """A wait for the database that timed out: SQLite's "database is locked" after busy_timeout, or no pooled
+    connection free in time. Transient: the same request may succeed a moment later."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -96,6 +106,21 @@ def install_error_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         return error_response(422, "validation_error", "The request is not valid.", details=details)
+
+    async def _database_wait(request: Request, exc: Exception) -> JSONResponse:
+        if not is_overload(exc):
+            raise exc  # on to the 500 handler below
+        # The database could not be had in time (SQLite's busy timeout, the pool's wait): nothing was written
+        # (the transaction rolled back), so the client may simply send the same request again.
+        log.warning("overloaded on %s %s: %s", request.method, request.url.path, exc)
+        response = error_response(503, "server_busy", "服务器繁忙，请稍后再试")
+        response.headers["Retry-After"] = "2"
+        return response
+
+    # Registered per class (not under Exception), so they answer inside the middleware stack and the access
+    # log records the 503 the client gets.
+    app.add_exception_handler(OperationalError, _database_wait)
+    app.add_exception_handler(PoolTimeout, _database_wait)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -5,6 +5,7 @@ and busy timeouts (bench/README.md, "500 kiosks at once")."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from sync_server.core import auth
 from sync_server.core.middleware import AdmissionMiddleware
 from sync_server.db import Database
 from sync_server.models import ChangeLog, Process, User
-from tests.helpers import LiveServer
+from tests.helpers import LiveServer, copy_sqlite
 
 
 def _request(path: str) -> dict[str, Any]:
@@ -144,3 +145,57 @@ def test_a_burst_of_kiosks_is_served_without_stalling(server: LiveServer) -> Non
     assert applied == BURST
     db.dispose()
     assert '"status": 500' not in server.log_path.read_text()
+
+
+@pytest.fixture
+def impatient_server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    """A SQLite server that waits only 300 ms for the database's write lock."""
+    server = LiveServer(
+        db_url=copy_sqlite(seeded_sqlite, tmp_path / "db"),
+        workdir=tmp_path,
+        extra_env={"CAMPUS_SYNC_SQLITE_BUSY_MS": "300"},
+    ).start(timeout=60)
+    yield server
+    server.stop()
+
+
+def test_a_write_that_cannot_get_the_database_in_time_is_503_and_can_be_retried(impatient_server: LiveServer) -> None:
+    """Someone holds SQLite's write lock too long: the push gets 503 server_busy (retryable, nothing written),
+    never a 500; sent again once the lock is free, the same operation is applied once."""
+    db = Database(impatient_server.db_url)
+    with db.transaction() as session:
+        user = session.scalars(select(User).where(User.role == "student").order_by(User.user_id)).first()
+        assert user is not None
+        user.must_change_password = False
+        token = auth.create_session(session, user, "kiosk", device_id="busy-kiosk").access_token
+        code = next(p.code for p in session.scalars(select(Process)) if "学生" in p.audience)
+    db.dispose()
+    op = {
+        "id": str(uuid.uuid4()),
+        "seq": 1,
+        "type": "favorite.set",
+        "payload": {"process_code": code, "on": True},
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+    headers = {"Authorization": f"Bearer {token}"}
+    path = impatient_server.db_url.removeprefix("sqlite:///")
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # the write lock, held by another process's connection
+    try:
+        busy = requests.post(
+            impatient_server.url + "/api/v1/sync/push", json={"ops": [op]}, headers=headers, timeout=30
+        )
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert busy.status_code == 503, busy.text
+    assert busy.json()["error"]["code"] == "server_busy"
+    assert busy.headers["retry-after"] == "2"
+    again = requests.post(impatient_server.url + "/api/v1/sync/push", json={"ops": [op]}, headers=headers, timeout=30)
+    assert again.status_code == 200
+    assert again.json()["results"][0]["status"] == "applied"
+    db = Database(impatient_server.db_url)
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.op_id == op["id"])) == 1
+    db.dispose()
+    assert '"status": 500' not in impatient_server.log_path.read_text()
