@@ -586,9 +586,9 @@ async def run_kiosks(
         httpx.AsyncClient(
             base_url=url,
             headers={"Authorization": f"Bearer {k['token']}"},
-            # Below uvicorn's 5 s keep-alive: otherwise a kiosk that waited its turn for 5 s can send on a
-            # connection the server is closing that very moment (a client-side race, not a server failure).
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=4.0),
+            # Below the server's 30 s keep-alive (sync_server/cli.py): otherwise a kiosk that waited its turn can
+            # send on a connection the server is closing that very moment (a client-side race).
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=25.0),
             timeout=httpx.Timeout(deadline_s),
             verify=tls,
         )
