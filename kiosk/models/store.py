@@ -32,8 +32,11 @@ from kiosk.models.tables import (
     PERSONAL_TABLES,
     CachedForm,
     CachedProcess,
+    CachedWorkflow,
     LocalApplication,
     LocalFavorite,
+    LocalNotification,
+    LocalTask,
     Meta,
     OutboxOp,
     UserProfile,
@@ -109,6 +112,22 @@ def _migration_6(conn: Connection) -> None:
     _run(conn, "ALTER TABLE processes ADD COLUMN guide JSON")
 
 
+def _migration_7(conn: Connection) -> None:
+    _run(
+        conn,
+        "CREATE TABLE workflows (process_code VARCHAR(64) NOT NULL, version INTEGER NOT NULL, "
+        "definition JSON NOT NULL, PRIMARY KEY (process_code))",
+        "CREATE TABLE tasks (id VARCHAR(36) NOT NULL, user_id VARCHAR(32) NOT NULL, "
+        "application_id VARCHAR(36) NOT NULL, process_code VARCHAR(64) NOT NULL, box VARCHAR(8) NOT NULL, "
+        "created_at VARCHAR(40) NOT NULL, acted_at VARCHAR(40), view JSON NOT NULL, PRIMARY KEY (id))",
+        "CREATE INDEX ix_tasks_user_id ON tasks (user_id)",
+        "CREATE INDEX ix_tasks_application_id ON tasks (application_id)",
+        "CREATE TABLE notifications (id VARCHAR(36) NOT NULL, user_id VARCHAR(32) NOT NULL, "
+        "created_at VARCHAR(40) NOT NULL, read INTEGER NOT NULL, view JSON NOT NULL, PRIMARY KEY (id))",
+        "CREATE INDEX ix_notifications_user_id ON notifications (user_id)",
+    )
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -117,6 +136,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -142,10 +162,58 @@ def _revert_application(session: Session, op: OutboxOp) -> None:
         row.status = "rejected"
 
 
+def mark_acting(session: Session, user_id: str, application_id: str, action: str | None) -> None:
+    """The optimistic effect of a workflow action: the user's tasks on the application say which action is on
+    its way (None: none), until the server's answer replaces them."""
+    for row in session.scalars(
+        select(LocalTask).where(LocalTask.user_id == user_id, LocalTask.application_id == application_id)
+    ):
+        view = dict(row.view)
+        if action is None:
+            view.pop("pending_action", None)
+        else:
+            view["pending_action"] = action
+        row.view = view
+
+
+def mark_read(session: Session, user_id: str, ids: list[str] | None, read: bool = True) -> None:
+    """Notifications read (None: all of the user's), ahead of the server."""
+    query = update(LocalNotification).where(LocalNotification.user_id == user_id)
+    if ids is not None:
+        query = query.where(LocalNotification.id.in_(ids))
+    session.execute(query.values(read=1 if read else 0))
+
+
+def _revert_workflow_action(session: Session, op: OutboxOp) -> None:
+    # Refused (someone else handled the task first, the application changed meanwhile): the task is as the
+    # server has it; the reason shows on the item's badge.
+    mark_acting(session, op.user_id, str(op.payload.get("application_id", "")), None)
+
+
+def _revert_read(session: Session, op: OutboxOp) -> None:
+    ids = None if op.payload.get("all") else [str(i) for i in op.payload.get("ids") or []]
+    mark_read(session, op.user_id, ids, read=False)
+
+
 # How to undo the optimistic local effect of a rejected operation, by type.
 REVERTS: dict[str, Callable[[Session, OutboxOp], None]] = {
     "favorite.set": _revert_favorite,
     "application.submit": _revert_application,
+    "notification.read": _revert_read,
+    **{
+        f"workflow.{action}": _revert_workflow_action
+        for action in (
+            "approve",
+            "return",
+            "reject",
+            "transfer",
+            "withdraw",
+            "terminate",
+            "urge",
+            "comment",
+            "resubmit",
+        )
+    },
 }
 
 
@@ -453,6 +521,12 @@ class LocalStore:
                     self._apply_form(session, change)
                 elif change["entity"] == "application" and user_id is not None:
                     self._apply_application(session, user_id, change)
+                elif change["entity"] == "workflow":
+                    self._apply_workflow(session, change)
+                elif change["entity"] == "task" and user_id is not None:
+                    self._apply_task(session, user_id, change)
+                elif change["entity"] == "notification" and user_id is not None:
+                    self._apply_notification(session, user_id, change)
             if user_id is not None:
                 favorites = (c for c in changes if c["entity"] == "favorite")
                 for is_delete, run in groupby(favorites, key=lambda c: c["op"] == "delete"):
@@ -474,6 +548,51 @@ class LocalStore:
         definition = change["data"] or {}
         session.merge(
             CachedForm(process_code=change["id"], version=int(definition.get("version", 1)), definition=definition)
+        )
+
+    @staticmethod
+    def _apply_workflow(session: Session, change: dict[str, Any]) -> None:
+        if change["op"] == "delete":
+            session.execute(delete(CachedWorkflow).where(CachedWorkflow.process_code == change["id"]))
+            return
+        definition = change["data"] or {}
+        session.merge(
+            CachedWorkflow(process_code=change["id"], version=int(definition.get("version", 1)), definition=definition)
+        )
+
+    @staticmethod
+    def _apply_task(session: Session, user_id: str, change: dict[str, Any]) -> None:
+        if change["op"] == "delete":
+            session.execute(delete(LocalTask).where(LocalTask.id == change["id"]))
+            return
+        view = change["data"] or {}
+        session.merge(
+            LocalTask(
+                id=change["id"],
+                user_id=user_id,
+                application_id=str(view.get("application_id", "")),
+                process_code=str(view.get("process_code", "")),
+                box=str(view.get("box", "todo")),
+                created_at=str(view.get("created_at") or ""),
+                acted_at=view.get("acted_at"),
+                view=view,
+            )
+        )
+
+    @staticmethod
+    def _apply_notification(session: Session, user_id: str, change: dict[str, Any]) -> None:
+        if change["op"] == "delete":
+            session.execute(delete(LocalNotification).where(LocalNotification.id == change["id"]))
+            return
+        view = change["data"] or {}
+        session.merge(
+            LocalNotification(
+                id=change["id"],
+                user_id=user_id,
+                created_at=str(view.get("created_at") or ""),
+                read=1 if view.get("read") else 0,
+                view=view,
+            )
         )
 
     @staticmethod
@@ -510,8 +629,83 @@ class LocalStore:
             row = session.get(CachedForm, process_code)
             return dict(row.definition) if row else None
 
+    def workflow(self, process_code: str) -> dict[str, Any] | None:
+        with self.sessions() as session:
+            row = session.get(CachedWorkflow, process_code)
+            return dict(row.definition) if row else None
+
+    def tasks(self, user_id: str, box: str) -> list[dict[str, Any]]:
+        """The user's 待办 (box "todo": oldest first, the longest waiting on top) or 已办 ("done": latest
+        first), as the server described each, with the application it belongs to."""
+        order = LocalTask.created_at.asc() if box == "todo" else LocalTask.acted_at.desc()
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(LocalTask).where(LocalTask.user_id == user_id, LocalTask.box == box).order_by(order)
+            ).all()
+            return [dict(r.view) for r in rows]
+
+    def task_of(self, user_id: str, application_id: str) -> dict[str, Any] | None:
+        """The user's open task on an application, else their latest done one."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(LocalTask)
+                .where(LocalTask.user_id == user_id, LocalTask.application_id == application_id)
+                .order_by(LocalTask.box.desc(), LocalTask.created_at.desc())
+            ).all()
+            return dict(rows[0].view) if rows else None
+
+    def application_view(self, user_id: str, application_id: str) -> dict[str, Any] | None:
+        """The server's full view of an application (steps, events, actions) the user may see: their own, or
+        one they hold a task on."""
+        with self.sessions() as session:
+            own = session.get(LocalApplication, application_id)
+            if own is not None and own.user_id == user_id:
+                view = dict(own.summary or {})
+                view.setdefault("id", own.id)
+                view.setdefault("process_code", own.process_code)
+                view.setdefault("data", dict(own.data))
+                view.setdefault("status", own.status)
+                view.setdefault("serial", own.serial)
+                return view
+        task = self.task_of(user_id, application_id)
+        return dict(task["application"]) if task and task.get("application") else None
+
+    def notifications(self, user_id: str, limit: int = 100) -> list[dict[str, Any]]:
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(LocalNotification)
+                .where(LocalNotification.user_id == user_id)
+                .order_by(LocalNotification.created_at.desc())
+                .limit(limit)
+            ).all()
+            return [{**r.view, "read": bool(r.read)} for r in rows]
+
+    def inbox_counts(self, user_id: str) -> dict[str, int]:
+        """待办, 已办, 我的申请 and unread notifications, for the top bar and 首页's 待办 counter."""
+        with self.sessions() as session:
+            boxes = dict(
+                session.execute(
+                    select(LocalTask.box, func.count()).where(LocalTask.user_id == user_id).group_by(LocalTask.box)
+                ).all()
+            )
+            mine = session.scalar(
+                select(func.count()).select_from(LocalApplication).where(LocalApplication.user_id == user_id)
+            )
+            unread = session.scalar(
+                select(func.count())
+                .select_from(LocalNotification)
+                .where(LocalNotification.user_id == user_id, LocalNotification.read == 0)
+            )
+        return {
+            "todo": int(boxes.get("todo", 0)),
+            "done": int(boxes.get("done", 0)),
+            "mine": int(mine or 0),
+            "unread": int(unread or 0),
+        }
+
     def applications(self, user_id: str) -> list[dict[str, Any]]:
-        """The user's applications, newest first, with the state of their submission."""
+        """The user's applications (我的申请), newest first: the server's view of each (status, current step,
+        steps) over the local facts (a queued one has no serial yet: 待分配)."""
         with self.sessions() as session:
             rows = session.scalars(
                 select(LocalApplication)
@@ -520,6 +714,7 @@ class LocalStore:
             ).all()
             return [
                 {
+                    **(r.summary or {}),
                     "id": r.id,
                     "process_code": r.process_code,
                     "status": r.status,

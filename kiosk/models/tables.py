@@ -106,6 +106,42 @@ class LocalApplication(Base):
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
+class CachedWorkflow(Base):
+    """A process's workflow definition as the server announces it (public): its steps for the progress bar,
+    and the holders of fixed posts, so 选择审核人 works offline."""
+
+    __tablename__ = "workflows"
+    process_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LocalTask(Base):
+    """One of the user's tasks (待办 while open, 已办 once done) as the server last described it, with the
+    application it belongs to. Personal: wiped at logout."""
+
+    __tablename__ = "tasks"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+    application_id: Mapped[str] = mapped_column(String(36), index=True)
+    process_code: Mapped[str] = mapped_column(String(64))
+    box: Mapped[str] = mapped_column(String(8))  # todo | done
+    created_at: Mapped[str] = mapped_column(String(40))
+    acted_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    view: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LocalNotification(Base):
+    """An in-app notification of the user (new task, return, urge, completion). Personal: wiped at logout."""
+
+    __tablename__ = "notifications"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    read: Mapped[int] = mapped_column(Integer)
+    view: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 # Every table holding one person's data; logout deletes all their rows. Later features add theirs here.
 # The outbox is handled apart: its pending operations are delivered after logout (sync guarantee 7).
-PERSONAL_TABLES: list[type[Base]] = [UserProfile, LocalFavorite, LocalApplication]
+PERSONAL_TABLES: list[type[Base]] = [UserProfile, LocalFavorite, LocalApplication, LocalTask, LocalNotification]
