@@ -3,6 +3,15 @@
 Importing this package registers the types in the QML module `Kiosk.Backend`.
 """
 
-from kiosk.views import app_state, form_model, hall, icons, process_model, session, sync_status  # noqa: F401  (registration)
+from kiosk.views import (  # noqa: F401  (registration)
+    app_state,
+    form_model,
+    hall,
+    icons,
+    inbox,
+    process_model,
+    session,
+    sync_status,
+)
 
 QML_IMPORT_NAME = "Kiosk.Backend"

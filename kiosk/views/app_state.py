@@ -25,6 +25,7 @@ from kiosk.views import context
 from kiosk.views.context import singleton_for
 from kiosk.views.hall import Hall
 from kiosk.views.icons import IconProvider
+from kiosk.views.inbox import Inbox
 from kiosk.views.process_model import ProcessListModel, ProcessRow
 from kiosk.views.qr_image import QrImageProvider
 from kiosk.views.session import Idle, Session
@@ -115,6 +116,8 @@ class AppState(QObject):
         self.sync = Sync(self)
         self.catalog.bind(self)
         self.hall = Hall(self)
+        self.inbox = Inbox(self)
+        self.inbox.bind(self)
         self._poll = QTimer(self)
         self._poll.setSingleShot(True)
         self._poll.timeout.connect(self._check_health)
@@ -133,6 +136,7 @@ class AppState(QObject):
         context.provide("Idle", self.idle)
         context.provide("Sync", self.sync)
         context.provide("Hall", self.hall)
+        context.provide("Inbox", self.inbox)
         engine.addImageProvider("icon", IconProvider())
         engine.addImageProvider("qr", self.qr_images)
 
@@ -398,6 +402,10 @@ class Catalog(QObject):
         self._favorites_model.set_rows([r for r in self._decorated() if r.favorite])
         self._source = source
         self.changed.emit()
+
+    def raw_processes(self) -> dict[str, dict[str, Any]]:
+        """The processes as the catalog received them, by code (read-only for other views)."""
+        return self._raw
 
     def _decorated(self) -> list[ProcessRow]:
         rows = []

@@ -86,7 +86,7 @@ class Hall(QObject):
 
     def _catalog_changed(self) -> None:
         """A new catalog: rebuild the pinyin index and the A–Z letters off the GUI thread."""
-        processes = list(self.app.catalog._raw.values())
+        processes = list(self.app.catalog.raw_processes().values())
         self._generation += 1
         generation = self._generation
 
