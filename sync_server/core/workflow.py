@@ -31,9 +31,9 @@ from sync_server.core.workflow_state import (
     ACTIONS,
     CAMPUS_TZ,
     FINAL,
+    FINAL_PHRASES,
     HANDLER_ROLES,
     MAX_COMMENT,
-    STATUS_NAMES,
     URGE_INTERVAL,
     WAITING_FOR_OTHERS,
     Ctx,
@@ -243,6 +243,9 @@ def _my_open_task(ctx: Ctx, user: User, task_id: object) -> WorkflowTask:
         raise _forbidden()
     wanted = next((t for t in mine if t.id == task_id), None) if task_id is not None else None
     last = wanted or mine[-1]
+    step = ctx.step(last.step)
+    if last.status == "cancelled" and last.outcome == "taken" and step is not None and defs.is_countersign(step):
+        raise Refused(409, "task_already_handled", "会签已完成，无需再办理")
     if last.status == "cancelled" and last.outcome == "taken":
         taken_by = next(
             (t for t in ctx.tasks() if t.visit == last.visit and t.status == "done" and t.outcome != "transferred"),
@@ -252,10 +255,17 @@ def _my_open_task(ctx: Ctx, user: User, task_id: object) -> WorkflowTask:
         raise Refused(409, "task_already_handled", f"该待办{who}处理，无需再办理")
     if last.status == "done":
         raise Refused(409, "task_already_handled", "您已处理过该待办，无需再办理")
+    reasons = {
+        "withdrawn": "申请人已撤回申请",
+        "returned": "会签人已退回申请",
+        "terminated": "申请人已终止申请",
+        "rejected": "会签未通过",
+    }
+    if last.outcome in reasons:
+        raise Refused(409, "task_cancelled", f"该待办已失效：{reasons[last.outcome or '']}")
     if ctx.app.status in FINAL:
-        raise Refused(409, "application_closed", f"该申请已{STATUS_NAMES[ctx.app.status]}，不能再办理")
-    reasons = {"withdrawn": "申请人已撤回申请", "returned": "申请已被退回", "terminated": "申请人已终止申请"}
-    raise Refused(409, "task_cancelled", f"该待办已失效：{reasons.get(last.outcome or '', '申请已转到其他步骤')}")
+        raise Refused(409, "application_closed", f"该申请{FINAL_PHRASES[ctx.app.status]}，不能再办理")
+    raise Refused(409, "task_cancelled", "该待办已失效：申请已转到其他步骤")
 
 
 def _comment(payload: dict[str, Any], required: str | None = None) -> str | None:
@@ -393,7 +403,7 @@ def _return(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
         to = "previous"  # the applicant confirming sends it back to whoever handled it (e.g. 未修好)
     previous = _previous(ctx) if to == "previous" else None
     task.status, task.outcome, task.acted_at, task.comment = "done", "returned", ctx.now, comment
-    _close_others(ctx, task, "returned")
+    _close_others(ctx, task, "returned" if defs.is_countersign(step) else "taken")
     if previous is None:
         _event(ctx, user, "return", step["key"], comment=comment, data={"to": "applicant"})
         _back_to_applicant(ctx, "returned")
@@ -433,7 +443,7 @@ def _reject(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
         still_open = sum(1 for t in visit if t.status == "open")
         if approvals + still_open >= step["countersign"]["k"]:
             return {"step_complete": False}  # a no vote; the others can still carry it
-    _close_others(ctx, task, "rejected")
+    _close_others(ctx, task, "rejected" if defs.is_countersign(step) else "taken")
     ctx.app.data = {**ctx.app.data, **values}
     _finish(ctx, "rejected")
     _notify(
@@ -501,9 +511,7 @@ def _applicant_only(ctx: Ctx, user: User) -> None:
 def _withdraw(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     _applicant_only(ctx, user)
     if ctx.app.status != "submitted":
-        reason = (
-            "已有办理人处理，不能撤回" if ctx.app.status not in FINAL else f"该申请已{STATUS_NAMES[ctx.app.status]}"
-        )
+        reason = "已有办理人处理，不能撤回" if ctx.app.status not in FINAL else f"该申请{FINAL_PHRASES[ctx.app.status]}"
         if ctx.app.status in ("returned", "withdrawn"):
             reason = "申请已在您这里，可直接修改后重新提交"
         raise Refused(409, "cannot_withdraw", reason)
@@ -518,7 +526,7 @@ def _withdraw(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
 def _terminate(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     _applicant_only(ctx, user)
     if ctx.app.status in FINAL:
-        raise Refused(409, "application_closed", f"该申请已{STATUS_NAMES[ctx.app.status]}")
+        raise Refused(409, "application_closed", f"该申请{FINAL_PHRASES[ctx.app.status]}")
     comment = _comment(payload)
     step = ctx.app.current_step
     for task in ctx.visit_tasks():

@@ -41,6 +41,7 @@ STATUS_NAMES = {
     "terminated": "已终止",
 }
 FINAL = frozenset({"completed", "rejected", "terminated"})
+FINAL_PHRASES = {"completed": "已办结", "rejected": "已不予办理", "terminated": "已终止"}
 WAITING_FOR_OTHERS = frozenset({"submitted", "in_progress"})
 ACTION_NAMES = {
     "submit": "提交",
