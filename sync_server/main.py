@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from sync_server import __version__
-from sync_server.api.routes import admin, auth, content, hall, health, me, phone, sync
+from sync_server.api.routes import admin, auth, content, hall, health, me, phone, sync, workflow
+from sync_server.core import notify
 from sync_server.core.config import Settings
 from sync_server.core.errors import install_error_handlers
 from sync_server.core.logging import configure_logging
@@ -21,9 +22,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, settings.log_json)
     database = Database(settings.db_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
+    notifiers: list[notify.Notifier] = []
+    if settings.smtp_host:
+        notifiers.append(
+            notify.SmtpNotifier(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                sender=settings.smtp_from,
+                user=settings.smtp_user,
+                password=settings.smtp_password,
+                starttls=settings.smtp_starttls,
+                timeout=settings.smtp_timeout,
+            )
+        )
+    dispatcher = notify.Dispatcher(database.sessions, notifiers, settings.mail_retry_delays)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        notify.install(dispatcher)  # this worker's delivery thread (nothing to run without a channel)
         yield
+        notify.install(None)
         database.dispose()
 
     app = FastAPI(
@@ -43,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(phone.router)
     app.include_router(sync.router)
+    app.include_router(workflow.router)
     # Added innermost first: the access log must see the 413s and 503s of the two below it.
     app.add_middleware(AdmissionMiddleware, limit=settings.max_in_flight, queue_timeout=settings.admission_timeout_s)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -283,6 +283,100 @@ class Application(Base):
     doc_no: Mapped[str | None] = mapped_column(String(16), default=None)
     form_version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16))  # submitted | … (the workflow adds its states)
+    # submitted | in_progress | returned | withdrawn | confirming | completed | rejected | terminated
+    # (core/workflow.py); submitted means no handler has acted since the applicant (re)submitted.
+    status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The workflow: the definition version it runs on, the step it waits at ("apply" when it is back with the
+    # applicant, None once final), and a counter of step entries that tells one visit of a step from the next.
+    workflow_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    current_step: Mapped[str | None] = mapped_column(String(32), default=None)
+    visit: Mapped[int] = mapped_column(Integer, default=0)
+    step_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class WorkflowDefinition(Base):
+    """A process's workflow (core/workflow_defs.py describes the format), every version kept: an application
+    runs to its end on the version it was submitted under. Synced to terminals as public "workflow" changes."""
+
+    __tablename__ = "workflow_definitions"
+    process_code: Mapped[str] = mapped_column(ForeignKey("processes.code"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# The workflow tables name users without a foreign key on purpose: on PostgreSQL an insert that references a
+# user takes a KEY SHARE lock on that user's row, and a push holds its own user's row FOR UPDATE while it waits
+# for an application's lock — an approver notifying that user while holding the application would deadlock.
+
+
+class WorkflowTask(Base):
+    """One person's share of one visit of a step (待办 while open). A step assigned to a post gives each holder a
+    task; the first to act takes it and the others' are cancelled. A countersign step completes on its rule."""
+
+    __tablename__ = "workflow_tasks"
+    __table_args__ = (
+        # 待办 and 已办: one user's open (resp. done) tasks, newest first — the hot queries (bench/bench_todo.py).
+        Index("ix_workflow_tasks_todo", "assignee_id", "status", "created_at"),
+        Index("ix_workflow_tasks_done", "assignee_id", "status", "acted_at"),
+        Index("ix_workflow_tasks_application_visit", "application_id", "visit"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"))
+    process_code: Mapped[str] = mapped_column(String(64))  # the application's, for the lists' filter
+    step: Mapped[str] = mapped_column(String(32))  # a step key of the definition, or "apply" (back with the applicant)
+    visit: Mapped[int] = mapped_column(Integer)
+    assignee_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(12))  # open | done | cancelled
+    # approved | returned | rejected | transferred | resubmitted | terminated (done); the reason when cancelled
+    outcome: Mapped[str | None] = mapped_column(String(16), default=None)
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    data: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, default=None
+    )  # the step's section as this person filled it
+    transferred_from: Mapped[str | None] = mapped_column(String(32), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    acted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class ApplicationEvent(Base):
+    """The audit trail of an application: every action, who, when, at which step, with the comment."""
+
+    __tablename__ = "application_events"
+    __table_args__ = (Index("ix_application_events_application", "application_id", "id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"))
+    visit: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str | None] = mapped_column(String(32), default=None)
+    action: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    actor_name: Mapped[str] = mapped_column(String(64), default="")
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    field: Mapped[str | None] = mapped_column(String(64), default=None)  # 批注 on one field of the form
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Notification(Base):
+    """An in-app notification (new task, return, urge, completion), synced to its user; e-mailed after the
+    commit when SMTP is configured (core/notify.py)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_user", "user_id", "id"),
+        Index("ix_notifications_user_unread", "user_id", "read_at"),
+        Index("ix_notifications_email_status", "email_status"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # task | returned | urged | completed | rejected
+    application_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    title: Mapped[str] = mapped_column(String(128))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    email_status: Mapped[str] = mapped_column(String(12), default="none")  # none | pending | sending | sent | failed

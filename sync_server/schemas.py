@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -173,3 +174,118 @@ class PasswordReset(BaseModel):
         pattern="^[0-9]{5}[0-9X]$",
         description="last 6 characters of the national ID, X upper-case",
     )
+
+
+# -- workflow and approvals ------------------------------------------------------------------------------------
+class ActionRequest(BaseModel):
+    """An action on an application (core/workflow.py says who may do what)."""
+
+    action: Literal["approve", "return", "reject", "transfer", "withdraw", "terminate", "urge", "comment", "resubmit"]
+    task_id: int | None = Field(default=None, ge=1, le=2**62, description="the task acted on (default: my open one)")
+    comment: str | None = Field(
+        default=None, max_length=2000, description="意见 / 理由 / 备注 (at most 500 characters)"
+    )
+    data: dict[str, Any] | None = Field(
+        default=None, description="approve/reject: the step's form section; resubmit: the applicant's part"
+    )
+    next_handler: str | None = Field(default=None, max_length=32, description="工号 of the chosen next handler")
+    to: Literal["applicant", "previous"] | None = Field(default=None, description="return: to whom")
+    transfer_to: str | None = Field(default=None, max_length=32, description="transfer: a colleague's 工号")
+    field: str | None = Field(default=None, max_length=64, description="comment: the form field annotated (批注)")
+
+
+class ActionResult(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    application_id: str
+    status: str
+    current_step: str | None
+    current_step_name: str
+
+
+class TaskRef(BaseModel):
+    id: int
+    step: str
+    step_name: str
+    status: str
+    outcome: str | None
+    created_at: str | None
+    due_at: str | None
+    acted_at: str | None
+    overdue: bool
+
+
+class TaskItem(BaseModel):
+    application_id: str
+    serial: int
+    doc_no: str | None
+    process_code: str
+    process_name: str
+    applicant_id: str
+    applicant_name: str
+    status: str
+    status_name: str
+    current_step: str | None
+    current_step_name: str
+    submitted_at: str | None
+    updated_at: str | None
+    step_started_at: str | None
+    waiting_seconds: int | None = Field(description="how long it has waited where it is now (a task: since it came)")
+    task: TaskRef | None
+
+
+class TaskPage(BaseModel):
+    box: str
+    items: list[TaskItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class TaskCounts(BaseModel):
+    todo: int
+    done: int
+    mine: int
+    unread_notifications: int
+
+
+class Handler(BaseModel):
+    user_id: str
+    name: str
+    department: str | None
+    post: str | None
+
+
+class NextStep(BaseModel):
+    key: str
+    name: str
+    choose: bool
+    depends_on: list[str] = Field(default_factory=list, description="form fields that decide who may handle it")
+    handlers: list[Handler]
+
+
+class NotificationPublic(BaseModel):
+    id: int
+    kind: str
+    title: str
+    body: str
+    application_id: str | None
+    created_at: str
+    read: bool
+    read_at: str | None
+
+
+class NotificationPage(BaseModel):
+    items: list[NotificationPublic]
+    total: int
+    unread: int
+
+
+class MarkRead(BaseModel):
+    ids: list[int] | None = Field(default=None, max_length=500)
+    all: bool = False
+
+
+class MarkedRead(BaseModel):
+    updated: int
+    unread: int

@@ -32,6 +32,7 @@ from sync_server.models import (
     Resource,
     Term,
     User,
+    WorkflowDefinition,
 )
 
 SEED_DIR = Path(__file__).with_name("seed")
@@ -160,6 +161,7 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
     dept_names = {d["code"]: d["name"] for d in content["departments"]}
     users = _seed_users(session, content["users"], dept_names)
     session.flush()
+    seed_workflows(session)  # after the users: terminals get each fixed post's holders with the definition
     seed_history(session, processes)
 
     timetable = content["timetable"]
@@ -277,6 +279,42 @@ def seed_forms(session: Session) -> int:
         append_change(session, "public", "form", code, "upsert", definition)
         changed += 1
     return changed
+
+
+def seed_workflows(session: Session) -> int:
+    """Load seed/workflows/<code>.json (format: core/workflow_defs.py). A definition is checked against its form
+    and the posts; a new or changed one is stored as the process's next version (applications in flight keep
+    theirs), and terminals are told of what changed. Returns how many versions were added."""
+    from sync_server.core import workflow_defs as defs
+    from sync_server.core import workflow_state, workflow_views
+
+    posts = set(session.scalars(select(Post.code)))
+    added = 0
+    for path in sorted((SEED_DIR / "workflows").glob("*.json")):
+        definition = json.loads(path.read_text(encoding="utf-8"))
+        code = definition.get("process")
+        form = session.get(FormDefinition, code)
+        if session.get(Process, code) is None or form is None:
+            continue
+        problems = defs.definition_problems(definition, form.definition, posts)
+        if problems:
+            raise ValueError(f"{path.name}: {'; '.join(problems)}")
+        latest = workflow_state.latest_definition(session, code)
+        if latest is not None and {**latest.definition, "version": 0} == {**definition, "version": 0}:
+            continue
+        version = max(definition["version"], latest.version + 1 if latest else 1)
+        session.add(
+            WorkflowDefinition(
+                process_code=code,
+                version=version,
+                definition={**definition, "version": version},
+                created_at=datetime.now(UTC),
+            )
+        )
+        added += 1
+    session.flush()
+    workflow_views.announce_definitions(session)
+    return added
 
 
 def _seed_users(session: Session, specs: list[dict[str, Any]], dept_names: dict[str, str]) -> list[dict[str, str]]:

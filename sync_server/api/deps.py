@@ -88,10 +88,18 @@ def get_optional_principal_read(request: Request, session: ReadSessionDep) -> Pr
     return get_principal(Principal(user, auth_session))
 
 
+def get_principal_read(request: Request, session: ReadSessionDep) -> Principal:
+    """CurrentPrincipal on a read-only snapshot, for reads that must not queue behind writers (待办 lists):
+    the token is checked but its last use is not recorded."""
+    user, auth_session = resolve_access_token(session, _bearer(request), touch=False)
+    return get_principal(Principal(user, auth_session))
+
+
 AnyPrincipal = Annotated[Principal, Depends(get_principal_allow_restricted)]
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
 OptionalPrincipalRead = Annotated[Principal | None, Depends(get_optional_principal_read)]
+ReadPrincipal = Annotated[Principal, Depends(get_principal_read)]
 
 
 def require_roles(*roles: str) -> Callable[[Principal], Principal]:

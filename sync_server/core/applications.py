@@ -1,5 +1,5 @@
-"""Applications (办件): submitting a hall process's form. The workflow that carries an application to 办结
-builds on these rows.
+"""Applications (办件): submitting a hall process's form. The workflow (core/workflow.py) then carries the
+application to 办结.
 
 The server is the authority on the form: it validates with the same code the terminal used offline
 (core/forms.py), and overrides every read-only field taken from the profile with what it knows of the user.
@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from sync_server.core import forms
 from sync_server.core.meta import get_meta, set_meta
-from sync_server.core.sync import OpRejected, append_change, audience_allows, handler, lock_change_log, user_scope
+from sync_server.core.sync import OpRejected, audience_allows, handler, lock_change_log
+from sync_server.core.workflow_state import CAMPUS_TZ, campus_today
 from sync_server.models import Application, Department, FormDefinition, Process, User
 
 SERIAL_KEY = "application.serial"
@@ -38,7 +39,7 @@ def _authoritative(definition: dict[str, Any], data: dict[str, Any], profile: di
     """The applicant's part as the server will store it: only the applicant's fields; read-only profile fields
     from the server's own records; the filling date kept if it is a real date not in the future."""
     out: dict[str, Any] = {}
-    today = datetime.now(UTC).date()
+    today = campus_today(datetime.now(UTC))  # the terminal's date is the campus's, not UTC's
     for name in forms.applicant_fields(definition):
         hints = forms.field_ui(definition, name)
         source, widget = hints.get("source"), hints.get("widget")
@@ -62,6 +63,19 @@ def _authoritative(definition: dict[str, Any], data: dict[str, Any], profile: di
     return out
 
 
+def checked_applicant_data(
+    session: Session, definition: dict[str, Any], data: dict[str, Any], user: User
+) -> dict[str, Any]:
+    """The applicant's part as stored, validated (refused with per-field messages when it is not valid)."""
+    stored = _authoritative(definition, data, profile_values(session, user))
+    problems = forms.validate(definition, stored)
+    if problems:
+        field, message = next(iter(problems.items()))
+        label = forms.label_of(definition, field) if field in definition["ui"]["fields"] else ""
+        raise OpRejected("invalid_form", f"{label}：{message}" if label else message, fields=problems)
+    return stored
+
+
 def _next_serial(session: Session) -> int:
     serial = int(get_meta(session, SERIAL_KEY) or "0") + 1
     set_meta(session, SERIAL_KEY, str(serial))
@@ -70,7 +84,7 @@ def _next_serial(session: Session) -> int:
 
 def _doc_no(session: Session, process_code: str, moment: datetime) -> str:
     """Per-process document number, the manual's 202208-003: year-month and a running number in that month."""
-    prefix = moment.strftime("%Y%m")
+    prefix = moment.astimezone(CAMPUS_TZ).strftime("%Y%m")  # the campus's month, not UTC's
     count = session.scalar(
         select(func.count())
         .select_from(Application)
@@ -94,9 +108,13 @@ def summary(app: Application, process: Process) -> dict[str, Any]:
 
 @handler("application.submit")
 def submit(session: Session, user: User, payload: dict[str, Any]) -> dict[str, Any]:
+    """Payload: application_id (chosen by the terminal), process_code, data (the applicant's part) and, when the
+    first step lets the applicant choose (选择审核人), next_handler: the chosen person's 工号."""
     app_id, code, data = payload.get("application_id"), payload.get("process_code"), payload.get("data")
     if not isinstance(app_id, str) or not _UUID.match(app_id) or not isinstance(code, str):
         raise OpRejected("invalid_payload", "申请数据不完整")
+    if payload.get("next_handler") is not None and not isinstance(payload["next_handler"], str):
+        raise OpRejected("invalid_payload", "所选办理人不正确")
     if not isinstance(data, dict):
         raise OpRejected("invalid_form", "表单数据格式不正确", fields={"": "表单数据格式不正确"})
     process = session.get(Process, code)
@@ -110,12 +128,7 @@ def submit(session: Session, user: User, payload: dict[str, Any]) -> dict[str, A
     if session.get(Application, app_id) is not None:
         raise OpRejected("duplicate_application", "该申请已提交过")
     definition = form.definition
-    stored = _authoritative(definition, data, profile_values(session, user))
-    problems = forms.validate(definition, stored)
-    if problems:
-        field, message = next(iter(problems.items()))
-        label = forms.label_of(definition, field) if field in definition["ui"]["fields"] else ""
-        raise OpRejected("invalid_form", f"{label}：{message}" if label else message, fields=problems)
+    stored = checked_applicant_data(session, definition, data, user)
 
     lock_change_log(session)  # serial and document numbers are handed out in commit order, campus-wide
     moment = datetime.now(UTC)
@@ -140,5 +153,13 @@ def submit(session: Session, user: User, payload: dict[str, Any]) -> dict[str, A
     app.data = stored
     session.add(app)
     session.flush()
-    append_change(session, user_scope(user.user_id), "application", app.id, "upsert", summary(app, process))
-    return {"application_id": app.id, "serial": app.serial, "doc_no": app.doc_no, "status": app.status}
+    from sync_server.core import workflow  # it builds on this module
+
+    workflow.start(session, app, user, payload.get("next_handler"))  # announces the application and its tasks
+    return {
+        "application_id": app.id,
+        "serial": app.serial,
+        "doc_no": app.doc_no,
+        "status": app.status,
+        "current_step": app.current_step,
+    }

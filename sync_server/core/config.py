@@ -31,6 +31,15 @@ class Settings:
     log_level: str = "INFO"
     log_json: bool = True
     public_url: str | None = None  # what phones use to reach /m/... (QR login); defaults to the bind address
+    # E-mail for notifications (core/notify.py): off unless smtp_host is set.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "一站式办事大厅 <noreply@localhost>"
+    smtp_starttls: bool = False
+    smtp_timeout: float = 10.0
+    mail_retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0)  # seconds before the 2nd, 3rd, … attempt
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -51,6 +60,16 @@ class Settings:
             log_level=(get("LOG_LEVEL", "INFO") or "INFO").upper(),
             log_json=(get("LOG_JSON", "1") or "1") not in ("0", "false", "no"),
             public_url=get("PUBLIC_URL"),
+            smtp_host=get("SMTP_HOST") or None,
+            smtp_port=int(get("SMTP_PORT", "25") or 25),
+            smtp_user=get("SMTP_USER") or None,
+            smtp_password=get("SMTP_PASSWORD") or None,
+            smtp_from=get("SMTP_FROM") or "一站式办事大厅 <noreply@localhost>",
+            smtp_starttls=(get("SMTP_STARTTLS", "0") or "0") not in ("0", "false", "no"),
+            smtp_timeout=float(get("SMTP_TIMEOUT", "10") or 10),
+            mail_retry_delays=tuple(
+                float(x) for x in (get("MAIL_RETRY_DELAYS", "5,30,120") or "").split(",") if x.strip()
+            ),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -69,4 +88,17 @@ class Settings:
         }
         if self.public_url:
             env["PUBLIC_URL"] = self.public_url
+        if self.smtp_host:
+            env.update(
+                SMTP_HOST=self.smtp_host,
+                SMTP_PORT=str(self.smtp_port),
+                SMTP_FROM=self.smtp_from,
+                SMTP_STARTTLS="1" if self.smtp_starttls else "0",
+                SMTP_TIMEOUT=str(self.smtp_timeout),
+                MAIL_RETRY_DELAYS=",".join(str(d) for d in self.mail_retry_delays),
+            )
+            if self.smtp_user:
+                env["SMTP_USER"] = self.smtp_user
+            if self.smtp_password:
+                env["SMTP_PASSWORD"] = self.smtp_password
         return {ENV_PREFIX + k: v for k, v in env.items()}

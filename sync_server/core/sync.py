@@ -122,6 +122,12 @@ Handler = Callable[[Session, User, dict[str, Any]], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
 
 
+def register_handlers() -> None:
+    """Operation types defined in other modules register themselves when those are imported. They import this
+    module, so they are imported here, on first use, not when this module loads."""
+    from sync_server.core import applications, workflow  # noqa: F401
+
+
 def handler(op_type: str) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         HANDLERS[op_type] = fn
@@ -181,6 +187,7 @@ def push(
     sessions: sessionmaker[Session], user_id: str, device_id: str, ops: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Apply `ops` (already shape-checked) for `user_id`, in `seq` order, each in its own transaction."""
+    register_handlers()
     hashes = {op["id"]: payload_hash(op["type"], op["payload"]) for op in ops}
     with sessions() as session:
         seen = {r.op_id: r for r in session.scalars(select(AppliedOp).where(AppliedOp.op_id.in_(list(hashes))))}
@@ -288,7 +295,3 @@ def push_granted(
     for result in push(sessions, user_id, device_id, valid):
         results[result["id"]] = result
     return [results[op["id"]] for op in sorted(ops, key=lambda o: o["seq"])]
-
-
-# Operation types defined elsewhere register themselves on import.
-from sync_server.core import applications  # noqa: E402, F401

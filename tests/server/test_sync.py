@@ -107,8 +107,8 @@ def test_pull_is_partitioned_by_the_token_and_resumable(live_server: LiveServer)
     push(live_server, student, [op(1, "jw-xiuxue"), op(2, "jw-chengjidan"), op(3, "jw-xiuxue", on=False)])
     push(live_server, staff, [op(1, "xj-diannao-weixiu")])
     everything, cursor = pull_all(live_server, student, limit=1)
-    # Public changes (the forms) come to everyone; the rest is the token's user's own.
-    assert {c["entity"] for c in everything if c["scope"] == "public"} == {"form"}
+    # Public changes (the forms and workflows) come to everyone; the rest is the token's user's own.
+    assert {c["entity"] for c in everything if c["scope"] == "public"} == {"form", "workflow"}
     mine = [c for c in everything if c["scope"] == "user"]
     assert [(c["id"], c["op"]) for c in mine] == [
         ("jw-xiuxue", "upsert"),

@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync_server.api.deps import ReadSessionDep
+from sync_server.core import forms
+from sync_server.core import workflow_state as wf
 from sync_server.core.errors import NOT_FOUND, ApiError
-from sync_server.models import Application, Department, FormDefinition, Process
+from sync_server.models import Application, Department, FormDefinition, Process, WorkflowDefinition
 from sync_server.schemas import DepartmentPublic, ProcessList, ProcessPublic
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
@@ -25,18 +27,42 @@ STEP_LABELS = {
     "leader": "分管领导审批",
     "confirm": "申请人确认",
 }
+_WHEN_WORDS = {">": "超过", ">=": "不少于", "<": "低于", "<=": "不超过", "==": "为", "!=": "不为", "in": "为"}
 
 
-def outline(definition: dict[str, Any] | None, dept: Department) -> list[str]:
-    """The steps a guide shows: the applicant, the steps that own a section of the form (in form order), then
-    办结; a form without such sections goes to the department's handling post."""
+def _condition(when: dict[str, Any], form: dict[str, Any] | None) -> str:
+    label = when["field"]
+    if form and when["field"] in form.get("ui", {}).get("fields", {}):
+        label = forms.label_of(form, when["field"])
+    value = "、".join(map(str, when["value"])) if isinstance(when["value"], list) else when["value"]
+    return f"（{label}{_WHEN_WORDS.get(when['op'], when['op'])} {value} 时）"
+
+
+def outline(
+    definition: dict[str, Any] | None, dept: Department, workflow_def: dict[str, Any] | None = None
+) -> list[str]:
+    """The steps a guide shows, the manual's diagram: 申请人填写, the workflow's steps (a conditional one says
+    when), 办结. Without a workflow definition: the steps that own a section of the form, or the department's
+    handling post."""
     steps = ["申请人填写"]
+    if workflow_def is not None:
+        for step in workflow_def["steps"]:
+            steps.append(step["name"] + (_condition(step["when"], definition) if step.get("when") else ""))
+        return [*steps, "办结"]
     keys = [s["step"] for s in (definition or {}).get("ui", {}).get("sections", []) if s.get("step")]
     for key in keys or ["handle"]:
         label = STEP_LABELS.get(key, key).format(dept=dept.short_name)
         if label not in steps:
             steps.append(label)
     return [*steps, "办结"]
+
+
+def current_workflows(session: Session) -> dict[str, dict[str, Any]]:
+    """Each process's current workflow definition (the highest version)."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in session.scalars(select(WorkflowDefinition).order_by(WorkflowDefinition.version)):
+        out[row.process_code] = row.definition
+    return out
 
 
 POPULAR_WINDOW = timedelta(days=30)
@@ -57,7 +83,11 @@ def popular_ranks(session: Session) -> dict[str, int]:
 
 
 def _public(
-    process: Process, dept: Department, definition: dict[str, Any] | None = None, popular: int | None = None
+    process: Process,
+    dept: Department,
+    definition: dict[str, Any] | None = None,
+    popular: int | None = None,
+    workflow_def: dict[str, Any] | None = None,
 ) -> ProcessPublic:
     return ProcessPublic(
         code=process.code,
@@ -73,7 +103,7 @@ def _public(
         popular_rank=popular,
         contact_phone=dept.phone,
         contact_office=dept.office,
-        steps=outline(definition, dept),
+        steps=outline(definition, dept, workflow_def),
     )
 
 
@@ -89,9 +119,10 @@ def list_processes(
         select(Process, Department).join(Department).order_by(Process.sort_order, Process.code)
     ).all()
     definitions = {f.process_code: f.definition for f in session.scalars(select(FormDefinition))}
+    workflows = current_workflows(session)
     popular = popular_ranks(session)
     items = [
-        _public(p, d, definitions.get(p.code), popular.get(p.code))
+        _public(p, d, definitions.get(p.code), popular.get(p.code), workflows.get(p.code))
         for p, d in rows
         if (audience is None or audience in p.audience) and (category is None or p.category == category)
     ]
@@ -104,7 +135,13 @@ def get_process(session: ReadSessionDep, code: Annotated[str, Path(max_length=64
     if row is None:
         raise ApiError(404, "process_not_found", "No such process.")
     form = session.get(FormDefinition, code)
-    return _public(*row, form.definition if form else None, popular_ranks(session).get(code))
+    latest = wf.latest_definition(session, code)
+    return _public(
+        *row,
+        form.definition if form else None,
+        popular_ranks(session).get(code),
+        latest.definition if latest else None,
+    )
 
 
 @router.get("/hall/processes/{code}/form", responses=NOT_FOUND)

@@ -1,0 +1,165 @@
+"""Workflow and approvals over HTTP: actions on applications, the 待办/已办/我的申请 lists, notifications.
+Terminals do the same offline through the sync push (operations `workflow.<action>`, `notification.read`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from sqlalchemy import func, select
+
+from sync_server.api.deps import CurrentPrincipal, ReadPrincipal, ReadSessionDep, SessionDep
+from sync_server.core import inbox, notify, workflow, workflow_views
+from sync_server.core import workflow_state as wf
+from sync_server.core.errors import ERROR_SCHEMA, ApiError
+from sync_server.core.sync import OpRejected
+from sync_server.models import Notification, Process
+from sync_server.schemas import (
+    ActionRequest,
+    ActionResult,
+    MarkedRead,
+    MarkRead,
+    NextStep,
+    NotificationPage,
+    NotificationPublic,
+    TaskCounts,
+    TaskItem,
+    TaskPage,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["workflow"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    c: {"description": "error", "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+    for c in (401, 403, 404, 409, 422, 429)
+}
+AppId = Annotated[str, Path(min_length=32, max_length=36, pattern=r"^[0-9a-fA-F-]{32,36}$")]
+ProcessCode = Annotated[str, Path(max_length=64)]
+
+
+def _api_error(exc: OpRejected) -> ApiError:
+    extra: dict[str, Any] = {}
+    if exc.fields:
+        extra["fields"] = exc.fields
+    if isinstance(exc, wf.Refused):
+        return ApiError(exc.status, exc.code, exc.message, **extra, **exc.extra)
+    return ApiError(422, exc.code, exc.message, **extra)
+
+
+@router.post("/applications/{app_id}/actions", response_model=ActionResult, responses=_ERRORS)
+def act(app_id: AppId, body: ActionRequest, principal: CurrentPrincipal, session: SessionDep) -> dict[str, Any]:
+    """Approve (办理/同意; 确认 at the applicant's confirmation), return (退回, `to`: applicant or previous),
+    reject (不予办理), transfer (转办), withdraw (撤回), terminate (终止), urge (催办, once an hour), comment (备注,
+    or 批注 with `field`), resubmit (after a return or withdrawal). Only whoever the step names may act:
+    403 `forbidden`; a task someone else took first: 409 `task_already_handled`."""
+    payload = body.model_dump(exclude_none=True, exclude={"action"})
+    payload["application_id"] = app_id
+    try:
+        return workflow.perform(session, principal.user, body.action, payload)
+    except OpRejected as exc:
+        raise _api_error(exc) from None
+
+
+@router.get("/applications/{app_id}", responses=_ERRORS)
+def get_application(app_id: AppId, principal: ReadPrincipal, session: ReadSessionDep) -> dict[str, Any]:
+    """The application with its form data, progress (steps), audit trail (events), current assignees, the
+    actions open to the caller and the caller's own tasks on it (`my_tasks`). For its applicant and those who
+    had a task on it."""
+    try:
+        return workflow_views.view_for(session, principal.user, app_id)
+    except OpRejected as exc:
+        raise _api_error(exc) from None
+
+
+@router.get("/applications/{app_id}/handlers", response_model=NextStep | None, responses=_ERRORS)
+def next_handlers(app_id: AppId, principal: ReadPrincipal, session: ReadSessionDep) -> dict[str, Any] | None:
+    """For the holder of an open task: the step an approval leads to and whom it may be given to (null: 办结)."""
+    try:
+        return workflow.handlers_after(session, principal.user, app_id)
+    except OpRejected as exc:
+        raise _api_error(exc) from None
+
+
+@router.get("/hall/processes/{code}/handlers", response_model=NextStep, responses=_ERRORS)
+def first_handlers(code: ProcessCode, principal: ReadPrincipal, session: ReadSessionDep) -> dict[str, Any]:
+    """选择审核人: the first step of the process and who may handle it for the caller as applicant."""
+    if session.get(Process, code) is None:
+        raise ApiError(404, "process_not_found", "该服务已不存在")
+    try:
+        return workflow_views.first_step_handlers(session, principal.user, code)
+    except OpRejected as exc:
+        raise _api_error(exc) from None
+
+
+@router.get("/hall/processes/{code}/workflow", responses=_ERRORS)
+def get_workflow(code: ProcessCode, session: ReadSessionDep) -> dict[str, Any]:
+    """The process's current workflow definition (sync_server/core/workflow_defs.py), with the holders of fixed
+    posts as `candidates`; terminals get the same through /sync/pull as public "workflow" changes."""
+    row = wf.latest_definition(session, code)
+    if row is None:
+        raise ApiError(404, "workflow_not_found", "该服务暂未配置办理流程")
+    return workflow_views.public_definition(session, row)
+
+
+@router.get("/me/tasks", response_model=TaskPage, responses=_ERRORS)
+def my_tasks(
+    principal: ReadPrincipal,
+    session: ReadSessionDep,
+    box: Annotated[
+        str, Query(pattern="^(todo|done|mine)$", description="todo 待办 | done 已办 | mine 我的申请")
+    ] = "todo",
+    process: Annotated[str | None, Query(max_length=64, description="a process code")] = None,
+    status: Annotated[str | None, Query(max_length=16, description="an application status")] = None,
+    limit: Annotated[int, Query(ge=1, le=inbox.MAX_PAGE)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> TaskPage:
+    if status is not None and status not in wf.STATUS_NAMES:
+        raise ApiError(422, "invalid_status", f"status must be one of {', '.join(wf.STATUS_NAMES)}.")
+    page = inbox.tasks_page(
+        session, principal.user.user_id, box, process=process, status=status, limit=limit, offset=offset
+    )
+    return TaskPage(
+        box=box,
+        items=[TaskItem.model_validate(i) for i in page.items],
+        total=page.total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/me/tasks/counts", response_model=TaskCounts, responses=_ERRORS)
+def my_counts(principal: ReadPrincipal, session: ReadSessionDep) -> TaskCounts:
+    """The 待办 badge of the home page and the others."""
+    return TaskCounts(**inbox.counts(session, principal.user.user_id))
+
+
+@router.get("/me/notifications", response_model=NotificationPage, responses=_ERRORS)
+def my_notifications(
+    principal: ReadPrincipal,
+    session: ReadSessionDep,
+    unread: Annotated[bool, Query(description="only unread ones")] = False,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> NotificationPage:
+    user_id = principal.user.user_id
+    where = [Notification.user_id == user_id]
+    if unread:
+        where.append(Notification.read_at.is_(None))
+    rows = session.scalars(
+        select(Notification).where(*where).order_by(Notification.id.desc()).limit(limit).offset(offset)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
+    return NotificationPage(
+        items=[NotificationPublic.model_validate(notify.notification_view(r)) for r in rows],
+        total=int(total),
+        unread=notify.unread_count(session, user_id),
+    )
+
+
+@router.post("/me/notifications/read", response_model=MarkedRead, responses=_ERRORS)
+def mark_read(body: MarkRead, principal: CurrentPrincipal, session: SessionDep) -> MarkedRead:
+    """Mark notifications read: `ids`, or `all`. Terminals queue the same as a `notification.read` operation."""
+    if not body.all and body.ids is None:
+        raise ApiError(422, "invalid_payload", "请指定要标记为已读的通知")
+    user_id = principal.user.user_id
+    updated = notify.mark_read(session, user_id, None if body.all else body.ids, wf.as_utc(wf.clock()))
+    return MarkedRead(updated=updated, unread=notify.unread_count(session, user_id))

@@ -1,0 +1,288 @@
+"""What clients see of the workflow: an application with its progress and audit trail, a task, a definition,
+and `publish`, which re-announces an application and its tasks to everyone concerned after an action."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.core import applications as apps_core
+from sync_server.core import forms
+from sync_server.core import workflow_defs as defs
+from sync_server.core import workflow_state as state
+from sync_server.core.meta import get_meta, set_meta
+from sync_server.core.sync import append_change, user_scope
+from sync_server.core.workflow_state import (
+    ACTION_NAMES,
+    FINAL,
+    STATUS_NAMES,
+    WAITING_FOR_OTHERS,
+    Ctx,
+    Refused,
+    as_utc,
+    context,
+    department_fields,
+    eligible,
+    iso,
+    latest_definition,
+    post_holders,
+    related,
+    step_name,
+)
+from sync_server.models import Application, ApplicationEvent, Department, Post, User, WorkflowDefinition, WorkflowTask
+
+
+# -- views ---------------------------------------------------------------------------------------------
+def progress(ctx: Ctx) -> list[dict[str, Any]]:
+    """The steps as the manual's diagram shows them (申请人填写 → … → 办结), each done, current or pending."""
+    app = ctx.app
+    path = defs.path(ctx.definition, app.data)
+    keys = [s["key"] for s in path]
+    out = [{"key": defs.APPLY, "name": "申请人填写", "state": "current" if app.current_step == defs.APPLY else "done"}]
+    if app.status == "completed":
+        here = len(keys)
+    elif app.current_step is not None and app.current_step in keys:
+        here = keys.index(app.current_step)
+    elif app.status in FINAL:
+        ended = ctx.session.scalar(
+            select(ApplicationEvent.step)
+            .where(ApplicationEvent.application_id == app.id, ApplicationEvent.action.in_(("reject", "terminate")))
+            .order_by(ApplicationEvent.id.desc())
+            .limit(1)
+        )
+        here = keys.index(ended) if ended in keys else 0
+    else:
+        here = 0 if app.current_step == defs.APPLY else len(keys)
+    for n, step in enumerate(path):
+        if app.current_step == defs.APPLY:
+            state = "pending"
+        elif n < here:
+            state = "done"
+        elif n == here and app.status not in FINAL:
+            state = "current"
+        elif n == here:
+            state = "stopped"
+        else:
+            state = "pending"
+        out.append({"key": step["key"], "name": step["name"], "state": state})
+    out.append({"key": "done", "name": "办结", "state": "done" if app.status == "completed" else "pending"})
+    return out
+
+
+def _event_view(ctx: Ctx, row: ApplicationEvent) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "action": row.action,
+        "action_name": ACTION_NAMES.get(row.action, row.action),
+        "step": row.step,
+        "step_name": step_name(ctx.definition, row.step) if row.step else "",
+        "actor_id": row.actor_id,
+        "actor_name": row.actor_name,
+        "comment": row.comment,
+        "field": row.field,
+        "field_label": (
+            forms.label_of(ctx.form, row.field) if row.field and row.field in ctx.form["ui"]["fields"] else None
+        ),
+        "data": row.data,
+        "at": iso(row.created_at),
+    }
+
+
+def applicant_actions(app: Application) -> list[str]:
+    out = []
+    if app.status == "submitted":
+        out.append("withdraw")
+    if app.status in WAITING_FOR_OTHERS:
+        out.append("urge")
+    if app.status in ("returned", "withdrawn"):
+        out.append("resubmit")
+    if app.status not in FINAL:
+        out.append("terminate")
+    out.append("comment")
+    return out
+
+
+def task_actions(ctx: Ctx, task: WorkflowTask) -> list[str]:
+    if task.status != "open":
+        return ["comment"]
+    if task.step == defs.APPLY:
+        return ["resubmit", "terminate", "comment"]
+    step = ctx.step(task.step)
+    if step is not None and defs.is_applicant_step(step):
+        return ["approve", "return", "comment"]
+    return ["approve", "return", "reject", "transfer", "comment"]
+
+
+def application_view(ctx: Ctx) -> dict[str, Any]:
+    """The application as its applicant's terminal keeps it ("application" change; GET /applications/{id})."""
+    app = ctx.app
+    tasks = ctx.tasks()
+    current = [t for t in tasks if t.visit == app.visit and t.status == "open"]
+    events = ctx.session.scalars(
+        select(ApplicationEvent).where(ApplicationEvent.application_id == app.id).order_by(ApplicationEvent.id)
+    ).all()
+    last_urge = max((e.created_at for e in events if e.action == "urge"), default=None)
+    return {
+        **apps_core.summary(app, ctx.process),
+        "status_name": STATUS_NAMES.get(app.status, app.status),
+        "applicant": {"user_id": app.applicant_id, "name": ctx.applicant.name},
+        "updated_at": iso(app.updated_at),
+        "completed_at": iso(app.completed_at),
+        "current_step": app.current_step,
+        "current_step_name": ctx.step_name(app.current_step),
+        "step_started_at": iso(app.step_started_at),
+        "assignees": [{"user_id": t.assignee_id, "name": ctx.name_of(t.assignee_id)} for t in current],
+        "due_at": iso(min((t.due_at for t in current if t.due_at), default=None)),
+        "last_urged_at": iso(last_urge),
+        "workflow_version": app.workflow_version,
+        "steps": progress(ctx),
+        "events": [_event_view(ctx, e) for e in events],
+        "actions": applicant_actions(app),
+    }
+
+
+def next_handlers(ctx: Ctx, after: str) -> dict[str, Any] | None:
+    """The step an approval leads to and, when it may be chosen, whom (选择审核人); None: 办结."""
+    step = defs.next_step(ctx.definition, ctx.app.data, after)
+    if step is None:
+        return None
+    people = eligible(ctx.session, step, ctx.app.data, ctx.applicant) if step.get("choose") else []
+    return {
+        "key": step["key"],
+        "name": step["name"],
+        "choose": bool(step.get("choose")),
+        "handlers": [handler_view(ctx.session, u) for u in people],
+    }
+
+
+def handler_view(session: Session, user: User) -> dict[str, Any]:
+    dept = session.get(Department, user.department_code) if user.department_code else None
+    post = session.get(Post, user.post_code) if user.post_code else None
+    return {
+        "user_id": user.user_id,
+        "name": user.name,
+        "department": dept.short_name if dept else None,
+        "post": post.name if post else None,
+    }
+
+
+def task_view(ctx: Ctx, task: WorkflowTask, app_view: dict[str, Any]) -> dict[str, Any]:
+    """A task as its holder's terminal keeps it ("task" change): 待办 while open, 已办 once done."""
+    step = ctx.step(task.step)
+    kind = (
+        "apply"
+        if task.step == defs.APPLY
+        else "confirm"
+        if step is not None and defs.is_applicant_step(step)
+        else "countersign"
+        if step is not None and defs.is_countersign(step)
+        else "handle"
+    )
+    view = {
+        "id": task.id,
+        "application_id": task.application_id,
+        "process_code": task.process_code,
+        "step": task.step,
+        "step_name": step_name(ctx.definition, task.step, ctx.app.status),
+        "kind": kind,
+        "section": step.get("section") if step else None,
+        "box": "todo" if task.status == "open" else "done",
+        "status": task.status,
+        "outcome": task.outcome,
+        "comment": task.comment,
+        "data": task.data,
+        "transferred_from": task.transferred_from,
+        "created_at": iso(task.created_at),
+        "due_at": iso(task.due_at),
+        "acted_at": iso(task.acted_at),
+        "actions": task_actions(ctx, task),
+        "next": next_handlers(ctx, task.step) if task.status == "open" and step is not None else None,
+        "application": app_view,
+    }
+    if view["next"] is None and task.status == "open" and step is not None:
+        view["next"] = {"key": "done", "name": "办结", "choose": False, "handlers": []}
+    return view
+
+
+def publish(ctx: Ctx) -> None:
+    """Re-announce the application to its applicant and each of its tasks to its holder."""
+    app_view = application_view(ctx)
+    append_change(ctx.session, user_scope(ctx.app.applicant_id), "application", ctx.app.id, "upsert", app_view)
+    for task in ctx.tasks():
+        if task.status == "cancelled":
+            if task.id in ctx.cancelled_now:
+                append_change(ctx.session, user_scope(task.assignee_id), "task", str(task.id), "delete", None)
+            continue
+        append_change(
+            ctx.session, user_scope(task.assignee_id), "task", str(task.id), "upsert", task_view(ctx, task, app_view)
+        )
+
+
+def view_for(session: Session, user: User, app_id: str) -> dict[str, Any]:
+    """GET /applications/{id}: the applicant's view, plus the caller's own tasks on it."""
+    app = session.get(Application, app_id)
+    if app is None:
+        raise Refused(404, "application_not_found", "没有这个申请")
+    ctx = context(session, app, as_utc(state.clock()), to_act=False)
+    if not related(ctx, user) and user.role != "admin":
+        raise Refused(403, "forbidden", "无权查看该申请")
+    view = application_view(ctx)
+    mine = [t for t in ctx.tasks() if t.assignee_id == user.user_id and t.status != "cancelled"]
+    view["my_tasks"] = [{k: v for k, v in task_view(ctx, t, {}).items() if k != "application"} for t in mine]
+    if user.user_id != app.applicant_id:
+        view["actions"] = [a for a in view["actions"] if a == "comment"] if related(ctx, user) else []
+    return view
+
+
+def first_step_handlers(session: Session, user: User, process_code: str) -> dict[str, Any]:
+    """GET /hall/processes/{code}/handlers: whom an applicant may choose for the first step (选择审核人)."""
+    row = latest_definition(session, process_code)
+    if row is None:
+        raise Refused(404, "workflow_not_found", "该服务暂未配置办理流程")
+    step = defs.steps(row.definition)[0]
+    # Who handles a step that a form field decides (用人部门) is known only once the form is filled.
+    depends_on = department_fields(step)
+    people = [] if depends_on else eligible(session, step, {}, user)
+    return {
+        "key": step["key"],
+        "name": step["name"],
+        "choose": bool(step.get("choose")),
+        "depends_on": depends_on,
+        "handlers": [handler_view(session, u) for u in people],
+    }
+
+
+def public_definition(session: Session, row: WorkflowDefinition) -> dict[str, Any]:
+    """A definition as terminals get it ("workflow" change): as stored, plus the holders of fixed posts, so the
+    kiosk can offer 选择审核人 offline for steps that do not depend on the applicant."""
+    out = {**row.definition, "steps": []}
+    for step in defs.steps(row.definition):
+        view = dict(step)
+        assign = step["assign"]
+        if "post" in assign:
+            view["candidates"] = [handler_view(session, u) for u in post_holders(session, assign["post"], None)]
+        out["steps"].append(view)
+    return out
+
+
+def announce_definitions(session: Session) -> int:
+    """Announce each process's current definition as a public "workflow" change when it, or the holders of the
+    posts it names, changed since the last announcement (after seeding, after a user import); returns how many."""
+    count = 0
+    for code in list(session.scalars(select(WorkflowDefinition.process_code).distinct())):
+        row = latest_definition(session, code)
+        if row is None:
+            continue
+        view = public_definition(session, row)
+        digest = hashlib.sha256(json.dumps(view, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        key = f"workflow.announced:{code}"
+        if get_meta(session, key) == digest:
+            continue
+        set_meta(session, key, digest)
+        append_change(session, "public", "workflow", code, "upsert", view)
+        count += 1
+    return count
