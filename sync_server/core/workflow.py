@@ -627,9 +627,11 @@ def perform(session: Session, user: User, action: str, payload: dict[str, Any]) 
         raise Refused(422, "unknown_action", f"未知的操作：{action}")
     now = as_utc(state.clock())
     app = _lock(session, payload.get("application_id"))
-    ctx = context(session, app, now)
+    ctx = context(session, app, now, to_act=False)
     if not related(ctx, user):
         raise _forbidden()
+    if app.workflow_version is None:  # from before workflows (the demo's past applications): nothing to do
+        raise Refused(409, "workflow_not_found", "该申请没有可执行的办理流程")
     result = PERFORMERS[action](ctx, user, payload)
     session.flush()
     publish(ctx)
