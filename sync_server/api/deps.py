@@ -88,10 +88,13 @@ def get_optional_principal_read(request: Request, session: ReadSessionDep) -> Pr
     return get_principal(Principal(user, auth_session))
 
 
-def get_principal_read(request: Request, session: ReadSessionDep) -> Principal:
-    """CurrentPrincipal on a read-only snapshot, for reads that must not queue behind writers (待办 lists):
-    the token is checked but its last use is not recorded."""
-    user, auth_session = resolve_access_token(session, _bearer(request), touch=False)
+def principal_in(session: Session, request: Request, *, touch: bool = True) -> Principal:
+    """The logged-in user (past the initial password), resolved in the caller's own session. For routes that do
+    all their database work in one call on one thread: a session opened by a dependency keeps its pooled
+    connection across FastAPI's thread hops, and under a burst every thread can end up waiting for a connection
+    held by a request that waits for a thread (bench/README.md, "the server under load"). `touch=False` on a
+    read-only snapshot: the token is checked, its last use not recorded."""
+    user, auth_session = resolve_access_token(session, _bearer(request), touch=touch)
     return get_principal(Principal(user, auth_session))
 
 
@@ -99,7 +102,6 @@ AnyPrincipal = Annotated[Principal, Depends(get_principal_allow_restricted)]
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
 OptionalPrincipalRead = Annotated[Principal | None, Depends(get_optional_principal_read)]
-ReadPrincipal = Annotated[Principal, Depends(get_principal_read)]
 
 
 def require_roles(*roles: str) -> Callable[[Principal], Principal]:

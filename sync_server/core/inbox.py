@@ -2,24 +2,53 @@
 status, current step and waiting time, filtered by process and status, in pages.
 
 The 待办 query reads one user's open tasks newest first straight off the index (assignee_id, status, created_at)
-and joins each page row to its application, process and applicant by primary key; bench/bench_todo.py measures it.
+and joins each page row to its application, process and applicant by primary key, selecting only the columns
+listed (no form data); step names come from a cache of definition versions, which never change once stored.
+bench/bench_todo.py measures it.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from sync_server.core import notify
+from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as wf
 from sync_server.models import Application, Process, User, WorkflowDefinition, WorkflowTask
 
 BOXES = ("todo", "done", "mine")
 MAX_PAGE = 100
+
+_APP = (
+    Application.id,
+    Application.serial,
+    Application.doc_no,
+    Application.process_code,
+    Application.applicant_id,
+    Application.status,
+    Application.created_at,
+    Application.updated_at,
+    Application.step_started_at,
+    Application.workflow_version,
+    Application.current_step,
+    Process.name.label("process_name"),
+    User.name.label("applicant_name"),
+)
+_TASK = (
+    WorkflowTask.id.label("task_id"),
+    WorkflowTask.step.label("task_step"),
+    WorkflowTask.status.label("task_status"),
+    WorkflowTask.outcome.label("task_outcome"),
+    WorkflowTask.created_at.label("task_created_at"),
+    WorkflowTask.due_at.label("task_due_at"),
+    WorkflowTask.acted_at.label("task_acted_at"),
+)
 
 
 @dataclass
@@ -28,71 +57,77 @@ class Page:
     total: int
 
 
-class _Definitions:
-    """Definitions by (process, version) for one page: a version never changes, each is read once."""
+class StepNames:
+    """Step names of a definition version, per database: a stored version is never changed (a new definition is
+    a new version), so what was read once stays true."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.rows: dict[tuple[str, int], dict[str, Any] | None] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+    _names: ClassVar[dict[tuple[str, str, int], dict[str, str]]] = {}
 
-    def get(self, app: Application) -> dict[str, Any] | None:
-        if app.workflow_version is None:
+    @classmethod
+    def of(cls, session: Session, process_code: str, version: int | None) -> dict[str, str] | None:
+        if version is None:
             return None
-        key = (app.process_code, app.workflow_version)
-        if key not in self.rows:
-            row = self.session.get(WorkflowDefinition, key)
-            self.rows[key] = row.definition if row else None
-        return self.rows[key]
+        bind = session.get_bind()
+        key = (str(bind.engine.url), process_code, version)
+        names = cls._names.get(key)
+        if names is None:
+            row = session.get(WorkflowDefinition, (process_code, version))
+            if row is None:
+                return None
+            names = {s["key"]: s["name"] for s in defs.steps(row.definition)}
+            with cls._lock:
+                cls._names[key] = names
+        return names
+
+
+def _step_name(names: dict[str, str] | None, key: str | None, status: str) -> str:
+    if key is None or key == defs.APPLY:
+        return wf.step_name(None, key, status)
+    return names.get(key, key) if names else key
 
 
 def _seconds(since: datetime | None, now: datetime) -> int | None:
     return max(0, int((now - wf.as_utc(since)).total_seconds())) if since else None
 
 
-def _item(
-    app: Application,
-    process_name: str,
-    applicant_name: str,
-    task: WorkflowTask | None,
-    definitions: _Definitions,
-    now: datetime,
-) -> dict[str, Any]:
-    definition = definitions.get(app)
-    final = app.status in wf.FINAL
+def _item(session: Session, row: Row[Any], now: datetime, with_task: bool) -> dict[str, Any]:
+    names = StepNames.of(session, row.process_code, row.workflow_version)
+    final = row.status in wf.FINAL
     out: dict[str, Any] = {
-        "application_id": app.id,
-        "serial": app.serial,
-        "doc_no": app.doc_no,
-        "process_code": app.process_code,
-        "process_name": process_name,
-        "applicant_id": app.applicant_id,
-        "applicant_name": applicant_name,
-        "status": app.status,
-        "status_name": wf.STATUS_NAMES.get(app.status, app.status),
-        "current_step": app.current_step,
-        "current_step_name": wf.step_name(definition, app.current_step, app.status),
-        "submitted_at": wf.iso(app.created_at),
-        "updated_at": wf.iso(app.updated_at),
-        "step_started_at": wf.iso(app.step_started_at),
+        "application_id": row.id,
+        "serial": row.serial,
+        "doc_no": row.doc_no,
+        "process_code": row.process_code,
+        "process_name": row.process_name,
+        "applicant_id": row.applicant_id,
+        "applicant_name": row.applicant_name,
+        "status": row.status,
+        "status_name": wf.STATUS_NAMES.get(row.status, row.status),
+        "current_step": row.current_step,
+        "current_step_name": _step_name(names, row.current_step, row.status),
+        "submitted_at": wf.iso(row.created_at),
+        "updated_at": wf.iso(row.updated_at),
+        "step_started_at": wf.iso(row.step_started_at),
         # How long it has been waiting where it is now (for a task of mine: since it reached me).
-        "waiting_seconds": None if final else _seconds(app.step_started_at, now),
+        "waiting_seconds": None if final else _seconds(row.step_started_at, now),
         "task": None,
     }
-    if task is not None:
-        due = wf.as_utc(task.due_at) if task.due_at else None
+    if with_task:
+        due = wf.as_utc(row.task_due_at) if row.task_due_at else None
         out["task"] = {
-            "id": task.id,
-            "step": task.step,
-            "step_name": wf.step_name(definition, task.step, app.status),
-            "status": task.status,
-            "outcome": task.outcome,
-            "created_at": wf.iso(task.created_at),
-            "due_at": wf.iso(task.due_at),
-            "acted_at": wf.iso(task.acted_at),
-            "overdue": bool(task.status == "open" and due is not None and due < now),
+            "id": row.task_id,
+            "step": row.task_step,
+            "step_name": _step_name(names, row.task_step, row.status),
+            "status": row.task_status,
+            "outcome": row.task_outcome,
+            "created_at": wf.iso(row.task_created_at),
+            "due_at": wf.iso(row.task_due_at),
+            "acted_at": wf.iso(row.task_acted_at),
+            "overdue": bool(row.task_status == "open" and due is not None and due < now),
         }
-        if task.status == "open":
-            out["waiting_seconds"] = _seconds(task.created_at, now)
+        if row.task_status == "open":
+            out["waiting_seconds"] = _seconds(row.task_created_at, now)
     return out
 
 
@@ -116,13 +151,12 @@ def tasks_page(
     now: datetime | None = None,
 ) -> Page:
     now = wf.as_utc(now or wf.clock())
-    definitions = _Definitions(session)
     if box == "mine":
         where = Application.applicant_id == user_id
         count = _filtered(select(func.count()).select_from(Application).where(where), process, status, box)
         rows = session.execute(
             _filtered(
-                select(Application, Process.name, User.name)
+                select(*_APP)
                 .join(Process, Process.code == Application.process_code)
                 .join(User, User.user_id == Application.applicant_id)
                 .where(where),
@@ -134,8 +168,7 @@ def tasks_page(
             .limit(limit)
             .offset(offset)
         ).all()
-        items = [_item(app, pname, uname, None, definitions, now) for app, pname, uname in rows]
-        return Page(items, int(session.scalar(count) or 0))
+        return Page([_item(session, r, now, False) for r in rows], int(session.scalar(count) or 0))
 
     task_status = "open" if box == "todo" else "done"
     order = (
@@ -150,7 +183,8 @@ def tasks_page(
     count = _filtered(count_query.where(where), process, status, box)
     rows = session.execute(
         _filtered(
-            select(WorkflowTask, Application, Process.name, User.name)
+            select(*_APP, *_TASK)
+            .select_from(WorkflowTask)
             .join(Application, Application.id == WorkflowTask.application_id)
             .join(Process, Process.code == Application.process_code)
             .join(User, User.user_id == Application.applicant_id)
@@ -163,8 +197,7 @@ def tasks_page(
         .limit(limit)
         .offset(offset)
     ).all()
-    items = [_item(app, pname, uname, task, definitions, now) for task, app, pname, uname in rows]
-    return Page(items, int(session.scalar(count) or 0))
+    return Page([_item(session, r, now, True) for r in rows], int(session.scalar(count) or 0))
 
 
 def counts(session: Session, user_id: str) -> dict[str, int]:

@@ -153,4 +153,9 @@ def import_users(session: Session, path: Path, *, partial: bool = False) -> Impo
             if changed:
                 report.updated.append(r.user_id)
     report.written = True
+    session.flush()
+    # Terminals offer the holders of fixed posts as 选择审核人 with each workflow: tell them who they are now.
+    from sync_server.core.workflow_views import announce_definitions
+
+    announce_definitions(session)
     return report

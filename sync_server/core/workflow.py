@@ -110,6 +110,7 @@ def _enter(
     chosen: str | None = None,
     people: list[User] | None = None,
     returned_by: User | None = None,
+    reason: str | None = None,
 ) -> list[WorkflowTask]:
     """Start a visit of `step`: tasks for whoever may act (only the chosen one, when the previous actor chose)."""
     if people is None:
@@ -150,7 +151,9 @@ def _enter(
                 person.user_id,
                 "returned",
                 f"退回：{ctx.process.name}",
-                f"{returned_by.name}将{_about(ctx)}退回到“{step['name']}”，请重新办理。{deadline}",
+                f"{returned_by.name}将{_about(ctx)}退回到“{step['name']}”，请重新办理。"
+                + (f"原因：{reason}。" if reason else "")
+                + deadline,
             )
         elif defs.is_applicant_step(step):
             _notify(
@@ -420,7 +423,7 @@ def _return(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     assert target is not None
     _event(ctx, user, "return", step["key"], comment=comment, data={"to": key})
     status = "confirming" if defs.is_applicant_step(target) else "in_progress"
-    _enter(ctx, target, status, people=people or None, returned_by=user)
+    _enter(ctx, target, status, people=people or None, returned_by=user, reason=comment)
     return {"returned_to": key}
 
 
@@ -624,9 +627,11 @@ def perform(session: Session, user: User, action: str, payload: dict[str, Any]) 
         raise Refused(422, "unknown_action", f"未知的操作：{action}")
     now = as_utc(state.clock())
     app = _lock(session, payload.get("application_id"))
-    ctx = context(session, app, now)
+    ctx = context(session, app, now, to_act=False)
     if not related(ctx, user):
         raise _forbidden()
+    if app.workflow_version is None:  # from before workflows (the demo's past applications): nothing to do
+        raise Refused(409, "workflow_not_found", "该申请没有可执行的办理流程")
     result = PERFORMERS[action](ctx, user, payload)
     session.flush()
     publish(ctx)

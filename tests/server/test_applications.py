@@ -9,6 +9,7 @@ from typing import Any
 
 import requests
 
+from sync_server.core.workflow_state import CAMPUS_TZ
 from tests.helpers import LiveServer
 from tests.server.test_auth import LIU, LIU_PW, STUDENT, STUDENT_PW, activated, bearer
 
@@ -48,7 +49,7 @@ def test_the_manual_repair_form_submitted_and_numbered(live_server: LiveServer) 
     assert first["status"] == "applied", first
     second = submit(live_server, token, "xj-diannao-weixiu", REPAIR)
     assert second["result"]["serial"] == first["result"]["serial"] + 1
-    month = datetime.now(UTC).strftime("%Y%m")
+    month = datetime.now(CAMPUS_TZ).strftime("%Y%m")  # the campus's month
     assert (first["result"]["doc_no"], second["result"]["doc_no"]) == (f"{month}-001", f"{month}-002")
 
     changes = requests.get(live_server.url + "/api/v1/sync/pull", headers=bearer(token), timeout=10).json()["changes"]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from sync_server.core.security import verify_password
 from sync_server.db import Database
-from sync_server.models import User
+from sync_server.models import ChangeLog, User
 from tests.helpers import copy_sqlite, server_cmd
 
 HEADER = "user_id,name,role,department,post,national_id_last6,email,phone\n"
@@ -122,3 +122,28 @@ def test_unlock_and_reset_from_the_command_line(seeded_sqlite: Path, tmp_path: P
     )
     assert missing.returncode == 1
     db.dispose()
+
+
+def test_a_new_post_holder_reaches_the_terminals_with_the_workflows(seeded_sqlite: Path, tmp_path: Path) -> None:
+    """Terminals offer a fixed post's holders as 选择审核人 (the public "workflow" change): after an import adds a
+    教务处办事员, the processes 教务处 handles are announced again with them; nothing else is."""
+    db_url = copy_sqlite(seeded_sqlite, tmp_path / "db")
+    db = Database(db_url)
+    with db.session() as s:
+        last = s.scalar(select(func.max(ChangeLog.seq))) or 0
+    clerk = tmp_path / "clerk.csv"
+    clerk.write_text(HEADER + "t26002,冯办事,approver,jwc,jwc-bsy,654321,,\n", encoding="utf-8")
+    assert _run(db_url, clerk).returncode == 0
+    with db.session() as s:
+        changes = s.scalars(select(ChangeLog).where(ChangeLog.seq > last, ChangeLog.entity == "workflow")).all()
+    db.dispose()
+    announced = {c.entity_id: c.data for c in changes}
+    assert "jw-chengjidan" in announced and "xj-diannao-weixiu" not in announced
+    first = announced["jw-chengjidan"]["steps"][0]  # type: ignore[index]
+    assert "冯办事" in [c["name"] for c in first["candidates"]]
+    assert _run(db_url, clerk).returncode == 0  # the same file again: nothing new to announce
+    db = Database(db_url)
+    with db.session() as s:
+        again = s.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.seq > last))
+    db.dispose()
+    assert again == len(changes)

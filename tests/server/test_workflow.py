@@ -115,6 +115,24 @@ def test_the_manuals_repair_scenario_end_to_end(live_server: LiveServer) -> None
     ]
 
 
+def test_the_applicant_sends_it_back_from_confirmation(live_server: LiveServer) -> None:
+    liu, jia = Client(live_server, LIU), Client(live_server, JIA)
+    app_id = liu.submit(REPAIR_CODE, REPAIR, next_handler=JIA)
+    jia.act(app_id, "approve", data={"acceptor": "刘诗宏", "repair_result": "已重启打印服务"})
+    assert liu.act(app_id, "reject", comment="不要了").status_code == 422  # confirming: send it back instead
+    back = liu.act(app_id, "return", comment="打印机仍然无法共享")
+    assert back.status_code == 200, back.text
+    assert (back.json()["status"], back.json()["current_step"]) == ("in_progress", "receive")
+    note = jia.get("/api/v1/me/notifications").json()["items"][0]
+    assert note["kind"] == "returned" and "原因：打印机仍然无法共享" in note["body"] and "退回" in note["title"]
+    assert jia.box()["items"][0]["task"]["step"] == "receive"
+    jia.act(app_id, "approve", data={"acceptor": "刘诗宏", "repair_result": "已修好"})
+    assert liu.act(app_id, "approve").json()["status"] == "completed"
+    final = liu.application(app_id)
+    assert final["data"]["repair_result"] == "已修好"
+    assert [e["action"] for e in final["events"]] == ["submit", "approve", "return", "approve", "confirm", "complete"]
+
+
 # -- who may act -----------------------------------------------------------------------------------------------
 def test_forbidden_actions_are_403_and_rejected_through_the_push(live_server: LiveServer) -> None:
     student, clerk = Client(live_server, STUDENT), Client(live_server, JWC_A)

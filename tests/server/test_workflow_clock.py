@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from sync_server.core import inbox, sync, workflow_state
+from sync_server.core import inbox, sync, workflow_state, workflow_views
 from sync_server.db import Database
-from sync_server.models import Application
+from sync_server.models import Application, User
 from tests.helpers import copy_sqlite
 from tests.server.workflow_helpers import JWC_A, STUDENT, example
 
@@ -105,3 +106,21 @@ def test_due_times_overdue_and_waiting_in_the_lists(db: Database, clock: Clock) 
         app = s.get(Application, app_id)
         assert app is not None
         assert clock.now.date().isoformat() == "2026-12-04" and app.data["handle_date"] == "2026-12-05"
+
+
+def test_a_past_application_without_a_workflow_can_be_viewed_not_acted_on(db: Database) -> None:
+    """The demo's past 办结 applications predate workflows: their applicant sees them (申请人填写 → 办结); acting
+    on them is refused, with 403 for anyone else."""
+    with db.sessions() as s:
+        app = s.scalars(select(Application).where(Application.workflow_version.is_(None)).limit(1)).one()
+        applicant = s.get(User, app.applicant_id)
+        assert applicant is not None
+        view = workflow_views.view_for(s, applicant, app.id)
+        app_id, applicant_id = app.id, app.applicant_id
+    assert view["status_name"] == "办结" and [x["name"] for x in view["steps"]] == ["申请人填写", "办结"]
+    assert (
+        push(db, applicant_id, "workflow.comment", {"application_id": app_id, "comment": "谢谢"})["error"]["code"]
+        == "workflow_not_found"
+    )
+    stranger = JWC_A if applicant_id != JWC_A else STUDENT
+    assert push(db, stranger, "workflow.approve", {"application_id": app_id})["error"]["code"] == "forbidden"

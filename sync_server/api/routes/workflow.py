@@ -1,14 +1,20 @@
 """Workflow and approvals over HTTP: actions on applications, the 待办/已办/我的申请 lists, notifications.
-Terminals do the same offline through the sync push (operations `workflow.<action>`, `notification.read`)."""
+Terminals do the same offline through the sync push (operations `workflow.<action>`, `notification.read`).
+
+Each route checks the token and does its database work in one call, in a session of its own (deps.principal_in),
+so no pooled connection is held while the request waits for a thread; an action commits before it answers."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy import func, select
 
-from sync_server.api.deps import CurrentPrincipal, ReadPrincipal, ReadSessionDep, SessionDep
+from sync_server.api.deps import DatabaseDep, principal_in
 from sync_server.core import inbox, notify, workflow, workflow_views
 from sync_server.core import workflow_state as wf
 from sync_server.core.errors import ERROR_SCHEMA, ApiError
@@ -32,6 +38,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     c: {"description": "error", "content": {"application/json": {"schema": ERROR_SCHEMA}}}
     for c in (401, 403, 404, 409, 422, 429)
 }
+# As many list reads of a worker at once as there are CPUs; the others wait here, holding neither a connection
+# nor the interpreter: 40 threads interleaving their 2 ms of Python make each take up to 40 times as long
+# (bench/README.md, 待办). A read that runs, runs at full speed.
+LIST_READS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 AppId = Annotated[str, Path(min_length=32, max_length=36, pattern=r"^[0-9a-fA-F-]{32,36}$")]
 ProcessCode = Annotated[str, Path(max_length=64)]
 
@@ -46,7 +56,7 @@ def _api_error(exc: OpRejected) -> ApiError:
 
 
 @router.post("/applications/{app_id}/actions", response_model=ActionResult, responses=_ERRORS)
-def act(app_id: AppId, body: ActionRequest, principal: CurrentPrincipal, session: SessionDep) -> dict[str, Any]:
+def act(app_id: AppId, body: ActionRequest, request: Request, db: DatabaseDep) -> dict[str, Any]:
     """Approve (办理/同意; 确认 at the applicant's confirmation), return (退回, `to`: applicant or previous),
     reject (不予办理), transfer (转办), withdraw (撤回), terminate (终止), urge (催办, once an hour), comment (备注,
     or 批注 with `field`), resubmit (after a return or withdrawal). Only whoever the step names may act:
@@ -54,56 +64,66 @@ def act(app_id: AppId, body: ActionRequest, principal: CurrentPrincipal, session
     payload = body.model_dump(exclude_none=True, exclude={"action"})
     payload["application_id"] = app_id
     try:
-        return workflow.perform(session, principal.user, body.action, payload)
+        with db.sessions.begin() as session:  # committed here, before the answer: a 200 is durable
+            principal = principal_in(session, request)
+            return workflow.perform(session, principal.user, body.action, payload)
     except OpRejected as exc:
         raise _api_error(exc) from None
 
 
 @router.get("/applications/{app_id}", responses=_ERRORS)
-def get_application(app_id: AppId, principal: ReadPrincipal, session: ReadSessionDep) -> dict[str, Any]:
+def get_application(app_id: AppId, request: Request, db: DatabaseDep) -> dict[str, Any]:
     """The application with its form data, progress (steps), audit trail (events), current assignees, the
     actions open to the caller and the caller's own tasks on it (`my_tasks`). For its applicant and those who
     had a task on it."""
     try:
-        return workflow_views.view_for(session, principal.user, app_id)
+        with db.read_sessions() as session:
+            principal = principal_in(session, request, touch=False)
+            return workflow_views.view_for(session, principal.user, app_id)
     except OpRejected as exc:
         raise _api_error(exc) from None
 
 
 @router.get("/applications/{app_id}/handlers", response_model=NextStep | None, responses=_ERRORS)
-def next_handlers(app_id: AppId, principal: ReadPrincipal, session: ReadSessionDep) -> dict[str, Any] | None:
+def next_handlers(app_id: AppId, request: Request, db: DatabaseDep) -> dict[str, Any] | None:
     """For the holder of an open task: the step an approval leads to and whom it may be given to (null: 办结)."""
     try:
-        return workflow.handlers_after(session, principal.user, app_id)
+        with db.read_sessions() as session:
+            principal = principal_in(session, request, touch=False)
+            return workflow.handlers_after(session, principal.user, app_id)
     except OpRejected as exc:
         raise _api_error(exc) from None
 
 
 @router.get("/hall/processes/{code}/handlers", response_model=NextStep, responses=_ERRORS)
-def first_handlers(code: ProcessCode, principal: ReadPrincipal, session: ReadSessionDep) -> dict[str, Any]:
+def first_handlers(code: ProcessCode, request: Request, db: DatabaseDep) -> dict[str, Any]:
     """选择审核人: the first step of the process and who may handle it for the caller as applicant."""
-    if session.get(Process, code) is None:
-        raise ApiError(404, "process_not_found", "该服务已不存在")
     try:
-        return workflow_views.first_step_handlers(session, principal.user, code)
+        with db.read_sessions() as session:
+            principal = principal_in(session, request, touch=False)
+            if session.get(Process, code) is None:
+                raise ApiError(404, "process_not_found", "该服务已不存在")
+            return workflow_views.first_step_handlers(session, principal.user, code)
     except OpRejected as exc:
         raise _api_error(exc) from None
 
 
 @router.get("/hall/processes/{code}/workflow", responses=_ERRORS)
-def get_workflow(code: ProcessCode, session: ReadSessionDep) -> dict[str, Any]:
+def get_workflow(code: ProcessCode, db: DatabaseDep) -> dict[str, Any]:
     """The process's current workflow definition (sync_server/core/workflow_defs.py), with the holders of fixed
     posts as `candidates`; terminals get the same through /sync/pull as public "workflow" changes."""
-    row = wf.latest_definition(session, code)
-    if row is None:
-        raise ApiError(404, "workflow_not_found", "该服务暂未配置办理流程")
-    return workflow_views.public_definition(session, row)
+    with db.read_sessions() as session:
+        row = wf.latest_definition(session, code)
+        if row is None:
+            raise ApiError(404, "workflow_not_found", "该服务暂未配置办理流程")
+        return workflow_views.public_definition(session, row)
 
 
 @router.get("/me/tasks", response_model=TaskPage, responses=_ERRORS)
 def my_tasks(
-    principal: ReadPrincipal,
-    session: ReadSessionDep,
+    request: Request,
+    response: Response,
+    db: DatabaseDep,
     box: Annotated[
         str, Query(pattern="^(todo|done|mine)$", description="todo 待办 | done 已办 | mine 我的申请")
     ] = "todo",
@@ -112,11 +132,17 @@ def my_tasks(
     limit: Annotated[int, Query(ge=1, le=inbox.MAX_PAGE)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> TaskPage:
+    """待办 (todo), 已办 (done) or 我的申请 (mine), newest first. `Server-Timing: db;dur=…` says how long the
+    list took to read and build on the server (bench/bench_todo.py)."""
     if status is not None and status not in wf.STATUS_NAMES:
         raise ApiError(422, "invalid_status", f"status must be one of {', '.join(wf.STATUS_NAMES)}.")
-    page = inbox.tasks_page(
-        session, principal.user.user_id, box, process=process, status=status, limit=limit, offset=offset
-    )
+    with LIST_READS, db.read_sessions() as session:
+        principal = principal_in(session, request, touch=False)
+        started = time.perf_counter()
+        page = inbox.tasks_page(
+            session, principal.user.user_id, box, process=process, status=status, limit=limit, offset=offset
+        )
+        response.headers["Server-Timing"] = f"db;dur={(time.perf_counter() - started) * 1000:.2f}"
     return TaskPage(
         box=box,
         items=[TaskItem.model_validate(i) for i in page.items],
@@ -127,39 +153,43 @@ def my_tasks(
 
 
 @router.get("/me/tasks/counts", response_model=TaskCounts, responses=_ERRORS)
-def my_counts(principal: ReadPrincipal, session: ReadSessionDep) -> TaskCounts:
+def my_counts(request: Request, db: DatabaseDep) -> TaskCounts:
     """The 待办 badge of the home page and the others."""
-    return TaskCounts(**inbox.counts(session, principal.user.user_id))
+    with LIST_READS, db.read_sessions() as session:
+        principal = principal_in(session, request, touch=False)
+        return TaskCounts(**inbox.counts(session, principal.user.user_id))
 
 
 @router.get("/me/notifications", response_model=NotificationPage, responses=_ERRORS)
 def my_notifications(
-    principal: ReadPrincipal,
-    session: ReadSessionDep,
+    request: Request,
+    db: DatabaseDep,
     unread: Annotated[bool, Query(description="only unread ones")] = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> NotificationPage:
-    user_id = principal.user.user_id
-    where = [Notification.user_id == user_id]
-    if unread:
-        where.append(Notification.read_at.is_(None))
-    rows = session.scalars(
-        select(Notification).where(*where).order_by(Notification.id.desc()).limit(limit).offset(offset)
-    ).all()
-    total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
-    return NotificationPage(
-        items=[NotificationPublic.model_validate(notify.notification_view(r)) for r in rows],
-        total=int(total),
-        unread=notify.unread_count(session, user_id),
-    )
+    with db.read_sessions() as session:
+        user_id = principal_in(session, request, touch=False).user.user_id
+        where = [Notification.user_id == user_id]
+        if unread:
+            where.append(Notification.read_at.is_(None))
+        rows = session.scalars(
+            select(Notification).where(*where).order_by(Notification.id.desc()).limit(limit).offset(offset)
+        ).all()
+        total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
+        return NotificationPage(
+            items=[NotificationPublic.model_validate(notify.notification_view(r)) for r in rows],
+            total=int(total),
+            unread=notify.unread_count(session, user_id),
+        )
 
 
 @router.post("/me/notifications/read", response_model=MarkedRead, responses=_ERRORS)
-def mark_read(body: MarkRead, principal: CurrentPrincipal, session: SessionDep) -> MarkedRead:
+def mark_read(body: MarkRead, request: Request, db: DatabaseDep) -> MarkedRead:
     """Mark notifications read: `ids`, or `all`. Terminals queue the same as a `notification.read` operation."""
     if not body.all and body.ids is None:
         raise ApiError(422, "invalid_payload", "请指定要标记为已读的通知")
-    user_id = principal.user.user_id
-    updated = notify.mark_read(session, user_id, None if body.all else body.ids, wf.as_utc(wf.clock()))
-    return MarkedRead(updated=updated, unread=notify.unread_count(session, user_id))
+    with db.sessions.begin() as session:
+        user_id = principal_in(session, request).user.user_id
+        updated = notify.mark_read(session, user_id, None if body.all else body.ids, wf.as_utc(wf.clock()))
+        return MarkedRead(updated=updated, unread=notify.unread_count(session, user_id))
