@@ -12,7 +12,7 @@ from enum import IntEnum, auto
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
-from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
+from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable, QQmlEngine
 
 from kiosk.views.context import singleton_for
 from kiosk.views.list_model import RowListModel
@@ -111,6 +111,8 @@ def _snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
+@QmlElement
+@QmlUncreatable("WorkItemListModel comes from Inbox.items")
 class WorkItemListModel(RowListModel):
     ROLES = WorkItemRole
     ROLE_ATTRS: ClassVar[dict[int, str]] = {int(r): _snake(r.name) for r in WorkItemRole}
@@ -138,6 +140,8 @@ class NotificationRole(IntEnum):
     When = auto()
 
 
+@QmlElement
+@QmlUncreatable("NotificationListModel comes from Inbox.notifications")
 class NotificationListModel(RowListModel):
     ROLES = NotificationRole
     ROLE_ATTRS: ClassVar[dict[int, str]] = {int(r): _snake(r.name) for r in NotificationRole}
@@ -188,6 +192,62 @@ def item_from_application(app: dict[str, Any], names: dict[str, str], now: datet
     )
 
 
+def _display(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(_display(v) for v in value)
+    if isinstance(value, dict):
+        if "start" in value:
+            return f"{value.get('start', '')} 至 {value.get('end', '')}"
+        return str(value.get("name") or "")
+    if value is None:
+        return ""
+    return str(value)
+
+
+def form_sections(form: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The form as the progress page shows it: each section (the applicant's and each step's) with its
+    fields' labels and values; sections of steps not reached yet are left out."""
+    out = []
+    for section in form.get("ui", {}).get("sections", []):
+        rows = []
+        for name in section.get("fields", []):
+            hints = form["ui"]["fields"].get(name, {})
+            if hints.get("widget") == "signature":
+                value = "已签名" if data.get(name) else ""
+            else:
+                value = _display(data.get(name))
+            rows.append({"name": name, "label": hints.get("label", name), "value": value})
+        if section.get("step") and not any(r["value"] for r in rows):
+            continue
+        out.append({"title": section.get("title", ""), "step": section.get("step") or "", "rows": rows})
+    return out
+
+
+def step_inputs(form: dict[str, Any], section_key: str | None) -> list[dict[str, Any]]:
+    """What the holder of a step fills in (its section's editable fields): widget, options, placeholder."""
+    if not section_key:
+        return []
+    from sync_server.core import forms
+
+    out = []
+    for name in forms.step_fields(form, section_key):
+        hints = form["ui"]["fields"].get(name, {})
+        if hints.get("widget") == "readonly":
+            continue  # 接收人, 接收时间: filled from the actor's records by the server
+        prop = form["schema"]["properties"].get(name, {})
+        out.append(
+            {
+                "name": name,
+                "label": hints.get("label", name),
+                "widget": hints.get("widget", "text"),
+                "options": list(prop.get("enum") or []),
+                "placeholder": hints.get("placeholder", ""),
+                "required": forms.is_required(form, name),
+            }
+        )
+    return out
+
+
 @QmlElement
 @QmlSingleton
 class Inbox(QObject):
@@ -196,6 +256,8 @@ class Inbox(QObject):
 
     changed = Signal()
     countsChanged = Signal()
+    # The box's rows were read again or another box was chosen (not a filter): the filters' choices change.
+    revisionChanged = Signal()
     # A notification that arrived since the last look (desk mode shows it in the system tray).
     notified = Signal(str, str)
 
@@ -212,6 +274,8 @@ class Inbox(QObject):
         self._seen_notifications: set[str] | None = None
         self._app: AppState | None = None
         self._generation = 0
+        self._revision = 0
+        self._forms: dict[str, dict[str, Any]] = {}
 
     def bind(self, app: AppState) -> None:
         self._app = app
@@ -238,10 +302,13 @@ class Inbox(QObject):
         generation = self._generation
 
         def read() -> dict[str, Any]:
+            todo, done, mine = store.tasks(user, "todo"), store.tasks(user, "done"), store.applications(user)
+            codes = {str(x.get("process_code", "")) for x in todo + done + mine}
             return {
-                "todo": store.tasks(user, "todo"),
-                "done": store.tasks(user, "done"),
-                "mine": store.applications(user),
+                "todo": todo,
+                "done": done,
+                "mine": mine,
+                "forms": {code: store.form(code) for code in codes if code},
                 "counts": store.inbox_counts(user),
                 "notifications": store.notifications(user),
                 "states": store.op_states(user, "application:"),
@@ -254,11 +321,17 @@ class Inbox(QObject):
                 self._data[box] = result[box]
             self._counts = result["counts"]
             self._states = result["states"]
+            self._forms = {code: form for code, form in result["forms"].items() if form}
             self._set_notifications(result["notifications"])
             self._publish()
+            self._bump()
             self.countsChanged.emit()
 
         app.tasks.run(read, loaded)
+
+    def _bump(self) -> None:
+        self._revision += 1
+        self.revisionChanged.emit()
 
     def _set_notifications(self, notes: list[dict[str, Any]]) -> None:
         rows = [
@@ -321,13 +394,16 @@ class Inbox(QObject):
         self._seen_notifications = None
         self._notifications.set_rows([])
         self._publish()
+        self._bump()
         self.countsChanged.emit()
 
     @Slot(str)
     def setBox(self, box: str) -> None:
         if box in BOXES and box != self._box:
             self._box = box
+            self._process_filter = self._status_filter = ""
             self._publish()
+            self._bump()
 
     @Slot(str, str)
     def setFilter(self, process_code: str, status: str) -> None:
@@ -358,13 +434,36 @@ class Inbox(QObject):
         own = next((a for a in self._data["mine"] if a.get("id") == application_id), None)
         app = own or (task or {}).get("application") or {}
         state = self._states.get(f"application:{application_id}", {})
+        form = self._forms.get(str(app.get("process_code", "")))
+        open_task = task if task and task.get("box") == "todo" else None
         return {
             "application": app,
+            "name": self._names().get(str(app.get("process_code", "")), str(app.get("process_name", ""))),
             "task": task or {},
+            "open": open_task is not None,
             "mine": own is not None,
+            "sections": form_sections(form, app.get("data") or {}) if form else [],
+            "stepFields": step_inputs(form, open_task.get("section")) if form and open_task else [],
             "syncState": state.get("status", ""),
             "syncError": state.get("error", ""),
         }
+
+    @Slot(str, "QVariantMap", result="QVariantMap")
+    def checkStep(self, application_id: str, values: dict[str, Any]) -> dict[str, str]:
+        """The step section's values checked with the form's own rules (offline; the server checks again):
+        {field: Chinese message}, empty when they may be sent."""
+        detail = self.detail(application_id)
+        task, app = detail["task"], detail["application"]
+        form = self._forms.get(str(app.get("process_code", "")))
+        section = task.get("section")
+        if not form or not section:
+            return {}
+        from sync_server.core import forms
+
+        editable = {f["name"] for f in detail["stepFields"]}
+        data = forms.normalise(form, {k: v for k, v in values.items() if k in editable and v not in ("", None)})
+        problems = forms.validate(form, data, step=section)
+        return {k: v for k, v in problems.items() if k in editable or k == ""}
 
     # -- writing ------------------------------------------------------------------------------------------------
     @Slot(str, str, "QVariantMap", result=bool)
@@ -428,6 +527,9 @@ class Inbox(QObject):
     def _get_notifications(self) -> QObject:
         return self._notifications
 
+    def _get_revision(self) -> int:
+        return self._revision
+
     def _get_box(self) -> str:
         return self._box
 
@@ -446,6 +548,7 @@ class Inbox(QObject):
     items = Property(WorkItemListModel, _get_items, constant=True)
     notifications = Property(NotificationListModel, _get_notifications, constant=True)
     box = Property(str, _get_box, notify=changed)
+    revision = Property(int, _get_revision, notify=revisionChanged)
     todoCount = Property(int, _todo, notify=countsChanged)
     doneCount = Property(int, _done, notify=countsChanged)
     mineCount = Property(int, _mine, notify=countsChanged)

@@ -43,6 +43,7 @@ REQUIRED = {
         "code": "xj-diannao-weixiu",
     },
     "GuidePage": {"processCode": "xj-diannao-weixiu"},
+    "ApplicationPage": {"applicationId": "00000000-0000-0000-0000-000000000000"},
     "FormPage": {"processCode": "xj-diannao-weixiu"},
     "FormField": {
         "name": "asset_type",

@@ -42,6 +42,14 @@ ApplicationWindow {
         stack.replace(null, pages[section])
     }
 
+    // 我的办件 (待办 / 已办 / 我的申请) and an application's progress, pushed over the current section.
+    function openTasks(box: string) {
+        stack.push(tasksPage, { initialBox: box })
+    }
+    function openApplication(applicationId: string) {
+        stack.push(applicationPage, { applicationId: applicationId })
+    }
+
     // 办事指南 then the form, pushed over the current section; 返回 pops, 完成 goes back to where it started.
     function openProcess(code: string) {
         stack.push(guidePage, { processCode: code })
@@ -126,6 +134,7 @@ ApplicationWindow {
         HomePage {
             onLoginRequested: window.navigate(Session.loggedIn ? "profile" : "login")
             onOpen: (code) => window.openProcess(code)
+            onOpenTasks: (box) => window.openTasks(box)
         }
     }
     Component { id: hallPage; HallPage { onOpen: (code) => window.openProcess(code) } }
@@ -144,6 +153,14 @@ ApplicationWindow {
             onDone: stack.popToIndex(0)
         }
     }
+    Component {
+        id: tasksPage
+        TasksPage {
+            onBack: stack.pop()
+            onOpen: (applicationId) => window.openApplication(applicationId)
+        }
+    }
+    Component { id: applicationPage; ApplicationPage { onBack: stack.pop() } }
     Component { id: calendarPage; CalendarPage { onLoginRequested: window.navigate("login") } }
     Component { id: messagesPage; MessagesPage {} }
     Component {

@@ -10,6 +10,7 @@ Item {
     objectName: "homePage"
     signal open(string code)
     signal loginRequested()
+    signal openTasks(string box)
 
     ColumnLayout {
         anchors.fill: parent
@@ -38,6 +39,8 @@ Item {
                 delegate: Rectangle {
                     id: counter
                     required property var modelData
+                    // 待办 comes from the synced tasks; the others have no source yet.
+                    readonly property bool live: modelData.name === "todo" && Session.loggedIn
                     objectName: "counter_" + modelData.name
                     Layout.fillWidth: true
                     implicitHeight: counterColumn.implicitHeight + 2 * Theme.spacingLarge
@@ -56,12 +59,13 @@ Item {
                         }
                         // No source yet: "—" and why, never a made-up number.
                         Text {
+                            objectName: "counterValue"
                             anchors.horizontalCenter: parent.horizontalCenter
-                            text: "—"
+                            text: counter.live ? Inbox.todoCount : "—"
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.fontCounter
                             font.bold: true
-                            color: Theme.textSecondary
+                            color: counter.live ? Theme.primary : Theme.textSecondary
                         }
                         Text {
                             anchors.horizontalCenter: parent.horizontalCenter
@@ -74,12 +78,17 @@ Item {
                             width: parent.width
                             horizontalAlignment: Text.AlignHCenter
                             // Logged in, but no connector feeds these figures yet: say so, never invent one.
-                            text: Session.loggedIn ? qsTr("暂未接入数据源") : qsTr("登录后显示")
+                            text: counter.live ? qsTr("点击查看待办事宜")
+                                  : Session.loggedIn ? qsTr("暂未接入数据源") : qsTr("登录后显示")
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.fontSmall
                             color: Theme.textSecondary
                             wrapMode: Text.Wrap
                         }
+                    }
+                    TapHandler {
+                        enabled: counter.live
+                        onTapped: root.openTasks("todo")
                     }
                 }
             }

@@ -1,0 +1,166 @@
+"""The manual's repair scenario through the real QML against a real server: 刘诗宏 submits 教职工办公电脑维修申请
+on a kiosk; 贾孟杰 finds it in 待办 (首页's counter), fills 验收人 / 维修情况 and sends it on; 刘诗宏 sees 待确认
+and taps 确认验收; the application shows 办结 with its timeline. A screenshot of each step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from PySide6.QtCore import Q_ARG, QMetaObject, QPointF
+from PySide6.QtGui import QGuiApplication
+
+from tests.helpers import LiveServer, copy_sqlite
+from tests.qml.test_all_forms import _open_form
+from tests.qml.test_identity import current_page, log_in
+from tests.server.test_auth import LIU, LIU_PW, NEW_PW, activated, bearer
+
+JIA, JIA_PW = "101207", "030356"  # the last 6 characters of the national ID
+
+
+@pytest.fixture
+def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    live = LiveServer(db_url=copy_sqlite(seeded_sqlite, tmp_path / "db"), workdir=tmp_path).start()
+    yield live
+    live.stop()
+
+
+def _synced(ui: Any) -> None:
+    """立即同步, then wait until nothing is pending and the boxes were read again."""
+    ui.state.sync.syncNow()
+    ui.wait_for(lambda: ui.state.sync.property("pendingCount") == 0, timeout=30_000)
+    ui.wait_for(lambda: not ui.state.sync.property("syncing"), timeout=30_000)
+    ui.state.inbox.reload()
+    ui.settle(300)
+
+
+def _log_out(ui: Any) -> None:
+    QGuiApplication.inputMethod().hide()
+    ui.settle(200)
+    ui.tap(ui.find_visible("logoutButton"))
+    ui.wait_for(lambda: current_page(ui) == "loginPage", timeout=15_000)
+
+
+def _in_view(ui: Any, name: str) -> Any:
+    """Scroll the page so the item is on screen, above the keyboard (as a finger would)."""
+    item = ui.find_visible(name)
+    scroller = ui.find("applicationScroller")
+    y = item.mapToItem(scroller.property("contentItem"), QPointF(0, 0)).y()
+    room = scroller.property("contentHeight") - scroller.height()
+    scroller.setProperty("contentY", max(0.0, min(y - 80, room)))
+    ui.settle(60)
+    return item
+
+
+def _home_counter(ui: Any) -> str:
+    return str(ui.find("counterValue", ui.find("counter_todo")).property("text"))
+
+
+def _open_from_todo(ui: Any, application_id: str) -> None:
+    ui.wait_for(lambda: current_page(ui) == "homePage", timeout=20_000)
+    try:
+        ui.wait_for(lambda: _home_counter(ui) == "1", timeout=20_000)
+    except Exception:
+        user = ui.state.sync._user()
+        raise AssertionError(
+            (_home_counter(ui), user, ui.state.store.inbox_counts(user or ""), ui.state.store.tasks(user or "", "todo"))
+        ) from None
+    ui.wait_for(lambda: not ui.find("pageStack").property("busy"))  # a tap during a page transition is lost
+    ui.tap(ui.find_visible("counter_todo"))
+    ui.wait_for(lambda: current_page(ui) == "tasksPage")
+    ui.wait_for(lambda: ui.find_visible("workItem_" + application_id) is not None)
+
+
+def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: Any) -> None:
+    liu_token = activated(server, LIU, LIU_PW)["access_token"]
+    jia_token = activated(server, JIA, JIA_PW)["access_token"]
+    ui = launch_ui(server.url)
+
+    # 1. 刘诗宏 fills the form as in the manual and submits it.
+    log_in(ui, LIU, NEW_PW)
+    ui.wait_for(lambda: current_page(ui) == "homePage")
+    ui.wait_for(lambda: ui.state.sync.property("lastSync") != "")
+    controller = _open_form(ui, "xj-diannao-weixiu")
+    for name, value in (
+        ("phone", "13303857660"),
+        ("asset_type", "打印机"),
+        ("asset_code", "101007"),
+        ("location", "综合实验楼101"),
+        ("problem", "打印机无法共享打印!"),
+    ):
+        controller.setValue(name, value)
+    assert controller.checkAll()
+    controller.confirmSubmit()
+    ui.wait_for(lambda: controller.property("state") == "saved")
+    application_id = controller._application_id
+    _synced(ui)
+    ui.screenshot("workflow-1-submitted")
+    QMetaObject.invokeMethod(ui.find("pageStack"), "popToIndex", Q_ARG(int, 0))
+    ui.settle(100)
+    # 我的申请 shows it, with the step it waits at.
+    QMetaObject.invokeMethod(ui.window, "openTasks", Q_ARG(str, "mine"))
+    ui.wait_for(lambda: ui.find_visible("workItem_" + application_id) is not None)
+    assert "现教中心实验室管理科接收" in " ".join(ui.texts(ui.find("workItem_" + application_id)))
+    ui.screenshot("workflow-2-my-applications")
+    _log_out(ui)
+
+    # 2. 贾孟杰: 首页's 待办 counter → 待办事宜 → the application → 审核信息 → 通过.
+    log_in(ui, JIA, NEW_PW)
+    _open_from_todo(ui, application_id)
+    ui.screenshot("workflow-3-todo")
+    ui.wait_for(lambda: not ui.find("pageStack").property("busy"))
+    ui.tap(ui.find_visible("workItem_" + application_id))
+    ui.wait_for(lambda: current_page(ui) == "applicationPage")
+    ui.wait_for(lambda: ui.find_visible("stepInput_repair_result") is not None)
+    texts = ui.texts()
+    assert "打印机无法共享打印!" in texts and "综合实验楼101" in texts
+    current = ui.find("step_receive")
+    assert current.property("color").name() == "#0f3d7a"  # the current step is highlighted
+    # 通过 without 维修情况: refused here, on the field.
+    ui.tap(_in_view(ui, "action_approve"))
+    ui.wait_for(lambda: ui.find("stepError_repair_result").property("text") != "")
+    _in_view(ui, "stepInput_acceptor")
+    ui.type_into("stepInput_acceptor", "刘诗宏")
+    ui.settle(300)  # the page turns compact for the keyboard, and keeps 验收人 in view
+    _in_view(ui, "stepInput_repair_result")
+    ui.type_into("stepInput_repair_result", "已修好")
+    QGuiApplication.inputMethod().hide()
+    ui.settle(300)
+    _in_view(ui, "action_approve")
+    ui.screenshot("workflow-4-handling")
+    ui.tap(ui.find_visible("action_approve"))
+    _synced(ui)
+    handled = requests.get(
+        server.url + f"/api/v1/applications/{application_id}", headers=bearer(jia_token), timeout=10
+    ).json()
+    assert handled["status"] == "confirming", handled["status"]
+    assert handled["data"]["repair_result"] == "已修好"
+    _log_out(ui)
+
+    # 3. 刘诗宏 sees 待确认 and confirms (确认验收).
+    log_in(ui, LIU, NEW_PW)
+    _open_from_todo(ui, application_id)
+    assert "待确认" in " ".join(ui.texts(ui.find("workItem_" + application_id)))
+    ui.wait_for(lambda: not ui.find("pageStack").property("busy"))
+    ui.tap(ui.find_visible("workItem_" + application_id))
+    ui.wait_for(lambda: current_page(ui) == "applicationPage")
+    ui.wait_for(lambda: ui.find_visible("action_approve") is not None)
+    assert "已修好" in ui.texts()
+    assert ui.find("action_approve").property("text") == "确认验收"
+    ui.screenshot("workflow-5-confirm")
+    ui.tap(ui.find_visible("action_approve"))
+    _synced(ui)
+    ui.wait_for(lambda: "状态：办结" in str(ui.find("applicationStatus").property("text")), timeout=20_000)
+    timeline = " ".join(ui.texts(ui.find("timeline")))
+    for who in ("刘诗宏", "贾孟杰"):
+        assert who in timeline
+    ui.screenshot("workflow-6-completed")
+
+    done = requests.get(server.url + f"/api/v1/applications/{application_id}", headers=bearer(liu_token), timeout=10)
+    body = done.json()
+    assert body["status"] == "completed"
+    assert [e["action"] for e in body["events"]][:1] == ["submit"]
+    assert [s["state"] for s in body["steps"]][-1] == "done"
