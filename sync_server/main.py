@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from sync_server import __version__
-from sync_server.api.routes import admin, auth, content, hall, health, me, phone, sync
+from sync_server.api.routes import admin, attachments, auth, content, hall, health, me, phone, sync
 from sync_server.core.config import Settings
 from sync_server.core.errors import install_error_handlers
 from sync_server.core.logging import configure_logging
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(phone.router)
     app.include_router(sync.router)
+    app.include_router(attachments.router)
     # Outermost first: the access log must see the 413s the body limit sends.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLogMiddleware)
