@@ -326,6 +326,8 @@ class FormController(QObject):
         app.tasks.run(lambda: store.form(code), self._loaded, lambda exc: self._set_state("missing"))
 
     def _loaded(self, definition: dict[str, Any] | None) -> None:
+        if not self._alive():
+            return
         app = self._app()
         if definition is None or app is None or app.auth.current is None:
             self._set_state("missing")
@@ -357,7 +359,9 @@ class FormController(QObject):
                 if hasattr(value, "toVariant"):
                     value = value.toVariant()
                 rows[i] = replace(row, value=value)
-                self._touched.add(name)
+                half_range = row.widget == "daterange" and isinstance(value, dict) and not all(value.values())
+                if not half_range:  # the start of a range alone is not a mistake yet: wait for its end
+                    self._touched.add(name)
                 self._model.update_rows(rows)
                 self._revalidate()
                 return
@@ -372,7 +376,14 @@ class FormController(QObject):
         from sync_server.core import forms
 
         assert self._definition is not None
-        data, problems = to_data(self._definition, self._model.rows())
+        rows = self._model.rows()
+        data, problems = to_data(self._definition, rows)
+        for row in rows:
+            # Half a date range says which half is missing (the schema would call the empty end "not a date").
+            if row.widget == "daterange" and isinstance(row.value, dict):
+                start, end = row.value.get("start") or "", row.value.get("end") or ""
+                if bool(start) != bool(end):
+                    problems[row.name] = "请选择结束日期" if start else "请选择开始日期"
         for name, message in forms.validate(self._definition, data).items():
             problems.setdefault(name, message)
         return problems
@@ -456,7 +467,12 @@ class FormController(QObject):
 
     def _follow(self) -> None:
         """After each sync round: where the submission stands (待同步 / 已同步 with its 流水号 / 被拒绝)."""
-        app, application_id = self._app(), self._application_id
+        app = self._app()
+        if not self._alive():
+            if app is not None:
+                app.sync.settled.disconnect(self._follow)  # the page is gone: nobody to tell
+            return
+        application_id = self._application_id
         user = app.sync._user() if app is not None else None
         if app is None or app.store is None or user is None or not application_id:
             return
@@ -468,6 +484,8 @@ class FormController(QObject):
             return state, mine
 
         def loaded(result: tuple[dict[str, Any], dict[str, Any] | None]) -> None:
+            if not self._alive():
+                return  # the page was left while this was read
             state, mine = result
             if state:
                 self._submit_state, self._submit_error = state["status"], state["error"]

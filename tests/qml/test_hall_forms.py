@@ -276,6 +276,33 @@ def test_hall_home_az_departments_and_search(server: LiveServer, launch_ui: Any,
     assert ui.find_visible("noResults") is not None
 
 
+def test_hall_in_english(server: LiveServer, launch_ui: Any) -> None:
+    """The hall's own words in English (the processes' names are the school's data, in Chinese)."""
+    from tests.server.test_auth import STUDENT, STUDENT_PW
+
+    activated(server, STUDENT, STUDENT_PW)
+    ui = launch_ui(server.url, language="en_US")
+    log_in(ui, STUDENT, NEW_PW)
+    ui.wait_for(lambda: ui.state.session.property("loggedIn"))
+    QGuiApplication.inputMethod().hide()
+    ui.tap(ui.find_visible("nav_hall"))
+    ui.wait_for(lambda: ui.state.hall.property("indexReady") and ui.find_visible("hallHome") is not None)
+    texts = ui.texts()
+    for english in ("Recommended", "All services A–Z", "Search: name, pinyin or initials"):
+        assert english in texts, english
+    assert not {"推荐服务", "热门服务", "服务分类", "服务首页", "按部门"} & set(texts)
+    ui.screenshot("en-kiosk-hall-home")
+    ui.tap(ui.find_visible("hallTab_az"))
+    ui.wait_for(lambda: ui.find_visible("azGrid_B") is not None)
+    ui.screenshot("en-kiosk-hall-az")
+    ui.type_into("hallSearch", "xiuxue")
+    ui.wait_for(lambda: ui.state.hall._results.rowCount() > 0)
+    QGuiApplication.inputMethod().hide()
+    ui.settle(300)
+    assert ui.find_visible("resultTitle").property("text").startswith("Results for")
+    ui.screenshot("en-kiosk-hall-search")
+
+
 @pytest.mark.parametrize("how", ["logout", "idle"])
 def test_what_was_typed_in_a_form_is_forgotten(server: LiveServer, launch_ui: Any, how: str) -> None:
     """Kiosk mode keeps no draft: after 退出, or after the idle countdown, a marker typed into a form is in

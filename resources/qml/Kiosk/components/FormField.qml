@@ -77,7 +77,8 @@ ColumnLayout {
     }
 
     Text {
-        visible: root.help.length > 0
+        // A desk-only field's help is about files a kiosk does not take.
+        visible: root.help.length > 0 && !root.deskOnly
         Layout.fillWidth: true
         text: root.help
         font.family: Theme.fontFamily
@@ -347,12 +348,15 @@ ColumnLayout {
         onPicked: (date) => {
             if (target === "") {
                 root.set(date)
+                root.controller.touch(root.name)
             } else {
                 const range = { start: root.value ? root.value.start : "", end: root.value ? root.value.end : "" }
                 range[target] = date
                 root.set(range)
+                // The start alone is not a mistake yet: the field is judged once its end is picked too.
+                if (range.start.length > 0 && range.end.length > 0)
+                    root.controller.touch(root.name)
             }
-            root.controller.touch(root.name)
         }
     }
 
