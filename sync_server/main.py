@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from sync_server import __version__
-from sync_server.api.routes import admin, auth, content, hall, health, me, phone, sync, workflow
+from sync_server.api.routes import admin, attachments, auth, content, hall, health, me, phone, sync, workflow
 from sync_server.core import notify
 from sync_server.core.config import Settings
 from sync_server.core.errors import install_error_handlers
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(phone.router)
     app.include_router(sync.router)
     app.include_router(workflow.router)
+    app.include_router(attachments.router)
     # Added innermost first: the access log must see the 413s and 503s of the two below it.
     app.add_middleware(AdmissionMiddleware, limit=settings.max_in_flight, queue_timeout=settings.admission_timeout_s)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -380,3 +392,34 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     email_status: Mapped[str] = mapped_column(String(12), default="none")  # none | pending | sending | sent | failed
+
+
+class Attachment(Base):
+    """A file uploaded for an attachment field of a process's form (desk mode). It is created with what the
+    client declares (name, size, SHA-256) and filled by chunks in order; `complete` once every byte is in and
+    the hash matched. A form's value names it by `id`. Who may read it: core/attachments.py."""
+
+    __tablename__ = "attachments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex: unguessable
+    uploader_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), index=True)
+    process_code: Mapped[str] = mapped_column(ForeignKey("processes.code"))
+    field: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class AttachmentChunk(Base):
+    """One piece of an attachment's content, at its byte offset. Pieces (each under the request body limit)
+    let a 20 MB file arrive in requests the server's 1 MiB body limit allows, and an interrupted upload go on
+    from the last piece stored; in the database, so several workers and a backup need no shared disk."""
+
+    __tablename__ = "attachment_chunks"
+    attachment_id: Mapped[str] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True)
+    offset: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -34,6 +34,7 @@ from kiosk.models.tables import (
     CachedProcess,
     CachedWorkflow,
     LocalApplication,
+    LocalDraft,
     LocalFavorite,
     LocalNotification,
     LocalTask,
@@ -115,6 +116,15 @@ def _migration_6(conn: Connection) -> None:
 def _migration_7(conn: Connection) -> None:
     _run(
         conn,
+        "CREATE TABLE drafts (user_id VARCHAR(32) NOT NULL, process_code VARCHAR(64) NOT NULL, "
+        "form_version INTEGER NOT NULL, data JSON NOT NULL, saved_at VARCHAR(40) NOT NULL, "
+        "PRIMARY KEY (user_id, process_code))",
+    )
+
+
+def _migration_8(conn: Connection) -> None:
+    _run(
+        conn,
         "CREATE TABLE workflows (process_code VARCHAR(64) NOT NULL, version INTEGER NOT NULL, "
         "definition JSON NOT NULL, PRIMARY KEY (process_code))",
         "CREATE TABLE tasks (id VARCHAR(36) NOT NULL, user_id VARCHAR(32) NOT NULL, "
@@ -137,6 +147,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -726,6 +737,48 @@ class LocalStore:
                 for r in rows
             ]
 
+    # -- drafts (desk mode) ------------------------------------------------------------------------------------------
+    def save_draft(self, user_id: str, process_code: str, form_version: int, data: dict[str, Any]) -> str:
+        """Keep what the user typed in a form (replacing their earlier draft of it); returns when it was saved."""
+        saved_at = datetime.now(UTC).isoformat()
+        with self.transaction() as session:
+            session.merge(
+                LocalDraft(
+                    user_id=user_id,
+                    process_code=process_code,
+                    form_version=form_version,
+                    data=data,
+                    saved_at=saved_at,
+                )
+            )
+        return saved_at
+
+    def draft(self, user_id: str, process_code: str) -> dict[str, Any] | None:
+        with self.sessions() as session:
+            row = session.get(LocalDraft, (user_id, process_code))
+            if row is None:
+                return None
+            return {"form_version": row.form_version, "data": dict(row.data), "saved_at": row.saved_at}
+
+    def drafts(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's drafts, the latest first."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(LocalDraft.process_code, LocalDraft.saved_at)
+                .where(LocalDraft.user_id == user_id)
+                .order_by(LocalDraft.saved_at.desc())
+            ).all()
+            return [{"process_code": code, "saved_at": saved_at} for code, saved_at in rows]
+
+    def delete_draft(self, user_id: str, process_code: str, session: Session | None = None) -> None:
+        """Within `session` (e.g. the one that queues the submission), or in a transaction of its own."""
+        query = delete(LocalDraft).where(LocalDraft.user_id == user_id, LocalDraft.process_code == process_code)
+        if session is not None:
+            session.execute(query)
+            return
+        with self.transaction() as own:
+            own.execute(query)
+
     def favorites(self, user_id: str) -> list[str]:
         with self.sessions() as session:
             return list(
@@ -746,13 +799,16 @@ class LocalStore:
             counts.update({status: n for status, n in session.execute(query).all()})
             return counts
 
-    def wipe_personal(self) -> None:
+    def wipe_personal(self, keep_drafts: bool = False) -> None:
         """Logout: delete every personal row (secure_delete zeroes them) and fold the WAL back and truncate it,
         so nothing of the user remains in the file or its WAL. Operations still waiting for the server stay
-        until they are delivered (sync guarantee 7); settled ones go."""
+        until they are delivered (sync guarantee 7); settled ones go. A desk client keeps its users' drafts
+        (`keep_drafts`: each is shown to its own user only); a kiosk keeps none."""
         with self.transaction() as session:
             for table in PERSONAL_TABLES:
                 session.execute(delete(table))
+            if not keep_drafts:
+                session.execute(delete(LocalDraft))
             session.execute(delete(OutboxOp).where(OutboxOp.status != "pending"))
             session.execute(delete(Meta).where(Meta.key.like("user.%")))
         self.checkpoint()

@@ -142,6 +142,19 @@ class LocalNotification(Base):
     view: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class LocalDraft(Base):
+    """A form being filled in, saved with 存草稿 (desk mode only; a kiosk never writes one). One per user and
+    process; `data` holds the values as typed, valid or not. Kept across logout and restart on the desk
+    client, shown only to its user; deleted in the transaction that queues the submission."""
+
+    __tablename__ = "drafts"
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    process_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    form_version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_at: Mapped[str] = mapped_column(String(40))
+
+
 # Every table holding one person's data; logout deletes all their rows. Later features add theirs here.
 # The outbox is handled apart: its pending operations are delivered after logout (sync guarantee 7).
 PERSONAL_TABLES: list[type[Base]] = [UserProfile, LocalFavorite, LocalApplication, LocalTask, LocalNotification]

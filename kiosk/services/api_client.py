@@ -158,6 +158,26 @@ class ApiClient:
         result: dict[str, Any] = self._request("GET", "/api/v1/sync/pull", params=params)
         return result
 
+    # -- attachments (desk mode) --------------------------------------------------------------------------------
+    def attachment_create(self, declared: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("POST", "/api/v1/attachments", json=declared)
+        return result
+
+    def attachment_put(self, attachment_id: str, offset: int, data: bytes) -> dict[str, Any]:
+        result: dict[str, Any] = self._request(
+            "PUT",
+            f"/api/v1/attachments/{attachment_id}/content",
+            params={"offset": offset},
+            data=data,
+            headers={"Content-Type": "application/octet-stream"},
+            timeout=max(self.timeout, 30.0),  # half a megabyte on a slow office line
+        )
+        return result
+
+    def attachment_state(self, attachment_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("GET", f"/api/v1/attachments/{attachment_id}")
+        return result
+
     def close(self) -> None:
         if self._http is not None:
             self._http.close()

@@ -1,10 +1,15 @@
 """The form of a hall process for QML: its fields as a list model, values typed on the kiosk, and validation
 with the server's own code (sync_server/core/forms.py), offline.
 
-`FormController` is created by the form page (one per visit, destroyed with the page, so a kiosk keeps no
-draft past logout). It reads the definition from the local store on a worker, fills read-only fields from the
-logged-in user's profile, checks each field as it is edited (after the first attempt to submit, every field),
-and submits through the outbox: the application is stored locally and queued in one durable transaction.
+`FormController` is created by the form page (one per visit, destroyed with the page). It reads the definition
+from the local store on a worker, fills read-only fields from the logged-in user's profile, checks each field as
+it is edited (after the first attempt to submit, every field), and submits through the outbox: the application
+is stored locally and queued in one durable transaction.
+
+Desk mode only: attachments are uploaded as they are chosen (on a worker; the value is the list of uploaded
+files), and 存草稿 keeps what was typed in the local store, offered again when the same process is opened
+(继续填写草稿 / 重新填写) and deleted in the transaction that queues the submission. A kiosk keeps no draft and
+no file: its controller refuses both.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import IntEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
+import shiboken6
+from PySide6.QtCore import Property, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from kiosk.views.list_model import RowListModel
@@ -48,6 +55,12 @@ class FieldRow:
     desk_only: bool
     max_length: int
     section_title: str  # rows of widget "section" are the headers of the sections, in place
+    # Attachment fields (desk mode): the files being uploaded or refused ({token, name, size, progress, state,
+    # message}), the last problem with a choice of files, and the field's limits.
+    uploads: tuple[dict[str, Any], ...] = ()
+    notice: str = ""
+    accept: tuple[str, ...] = ()
+    max_count: int = 0
 
 
 class FieldRole(IntEnum):
@@ -65,6 +78,10 @@ class FieldRole(IntEnum):
     DeskOnly = Qt.ItemDataRole.UserRole + 12
     MaxLength = Qt.ItemDataRole.UserRole + 13
     SectionTitle = Qt.ItemDataRole.UserRole + 14
+    Uploads = Qt.ItemDataRole.UserRole + 15
+    Notice = Qt.ItemDataRole.UserRole + 16
+    Accept = Qt.ItemDataRole.UserRole + 17
+    MaxCount = Qt.ItemDataRole.UserRole + 18
 
 
 @QmlElement
@@ -86,6 +103,10 @@ class FieldListModel(RowListModel):
         int(FieldRole.DeskOnly): "desk_only",
         int(FieldRole.MaxLength): "max_length",
         int(FieldRole.SectionTitle): "section_title",
+        int(FieldRole.Uploads): "uploads",
+        int(FieldRole.Notice): "notice",
+        int(FieldRole.Accept): "accept",
+        int(FieldRole.MaxCount): "max_count",
     }
     DISPLAY_ATTR = "label"
 
@@ -142,6 +163,7 @@ def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str) -> l
             if isinstance(source, str) and source not in forms.SERVER_SOURCES:
                 value = profile_value(source, user)
             options = prop.get("enum") or prop.get("items", {}).get("enum") or []
+            limits = forms.attachment_limits(definition, name) if widget == "attachment" else None
             rows.append(
                 FieldRow(
                     name=name,
@@ -158,9 +180,53 @@ def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str) -> l
                     desk_only=bool(hints.get("desk_only")) and mode == "kiosk",
                     max_length=int(prop.get("maxLength", 0) or 0),
                     section_title="",
+                    accept=tuple(limits.accept) if limits else (),
+                    max_count=limits.max_count if limits else 0,
                 )
             )
     return rows
+
+
+def draft_values(rows: list[FieldRow]) -> dict[str, Any]:
+    """What a draft keeps: every field the user edits, as typed (valid or not); read-only ones are filled again
+    from the profile when the draft is opened."""
+    return {r.name: r.value for r in rows if r.widget != "section" and not r.read_only and not r.desk_only}
+
+
+def restore_draft(rows: list[FieldRow], values: dict[str, Any]) -> tuple[list[FieldRow], set[str]]:
+    """Put a draft's values back into the rows of the form as it is now (a field the form no longer has, or
+    whose kind of value changed, is left as the form starts it). Returns the rows and the fields restored."""
+    out, restored = [], set()
+    for row in rows:
+        value = values.get(row.name)
+        editable = not row.read_only and not row.desk_only and row.widget != "section"
+        if row.name in values and editable and isinstance(value, type(row.value)):
+            out.append(replace(row, value=value))
+            restored.add(row.name)
+        else:
+            out.append(row)
+    return out, restored
+
+
+def _filled(value: Any) -> bool:
+    return value not in ("", [], None) and not (isinstance(value, dict) and not any(value.values()))
+
+
+def _local_time(iso: str) -> str:
+    """When a draft was saved, as the user reads it: 14:05 today, else 11-28 14:05."""
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return ""
+    return moment.strftime("%H:%M" if moment.date() == date.today() else "%m-%d %H:%M")
+
+
+def local_path(file: Any) -> Path:
+    """A file the dialog chose (a QUrl or its text) as a path on this machine."""
+    if isinstance(file, QUrl):
+        return Path(file.toLocalFile())
+    text = str(file)
+    return Path(QUrl(text).toLocalFile()) if text.startswith("file:") else Path(text)
 
 
 def to_data(definition: dict[str, Any], rows: list[FieldRow]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -208,6 +274,8 @@ class FormController(QObject):
 
     changed = Signal()
     submitted = Signal(str)  # the application's id, once it is durably queued
+    draftSaved = Signal()
+    draftFailed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -223,6 +291,13 @@ class FormController(QObject):
         self._submit_error = ""
         self._serial = ""
         self._doc_no = ""
+        self._draft: dict[str, Any] | None = None  # the draft found when the form opened, until the user chooses
+        self._draft_saved_at = ""
+        # Uploads in flight: token → (done, total) bytes, written by the worker, read by a timer here.
+        self._progress: dict[str, tuple[int, int]] = {}
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(200)
+        self._progress_timer.timeout.connect(self._show_progress)
 
     @staticmethod
     def _app() -> AppState | None:
@@ -251,6 +326,8 @@ class FormController(QObject):
         app.tasks.run(lambda: store.form(code), self._loaded, lambda exc: self._set_state("missing"))
 
     def _loaded(self, definition: dict[str, Any] | None) -> None:
+        if not self._alive():
+            return
         app = self._app()
         if definition is None or app is None or app.auth.current is None:
             self._set_state("missing")
@@ -259,6 +336,15 @@ class FormController(QObject):
         self._model.set_rows(build_rows(definition, app.auth.current.user, app.config.mode))
         self._set_state("ready")
         self._revalidate()
+        self._look_for_draft()
+
+    def _desk(self) -> bool:
+        app = self._app()
+        return app is not None and app.config.mode == "desk"
+
+    def _alive(self) -> bool:
+        """False once the page (and this controller) is gone: a worker's answer then has nowhere to go."""
+        return shiboken6.isValid(self)
 
     def _set_state(self, state: str) -> None:
         self._state = state
@@ -273,7 +359,9 @@ class FormController(QObject):
                 if hasattr(value, "toVariant"):
                     value = value.toVariant()
                 rows[i] = replace(row, value=value)
-                self._touched.add(name)
+                half_range = row.widget == "daterange" and isinstance(value, dict) and not all(value.values())
+                if not half_range:  # the start of a range alone is not a mistake yet: wait for its end
+                    self._touched.add(name)
                 self._model.update_rows(rows)
                 self._revalidate()
                 return
@@ -288,7 +376,14 @@ class FormController(QObject):
         from sync_server.core import forms
 
         assert self._definition is not None
-        data, problems = to_data(self._definition, self._model.rows())
+        rows = self._model.rows()
+        data, problems = to_data(self._definition, rows)
+        for row in rows:
+            # Half a date range says which half is missing (the schema would call the empty end "not a date").
+            if row.widget == "daterange" and isinstance(row.value, dict):
+                start, end = row.value.get("start") or "", row.value.get("end") or ""
+                if bool(start) != bool(end):
+                    problems[row.name] = "请选择结束日期" if start else "请选择开始日期"
         for name, message in forms.validate(self._definition, data).items():
             problems.setdefault(name, message)
         return problems
@@ -327,9 +422,13 @@ class FormController(QObject):
         if user is None:
             return
 
+        store = app.store
+
         def apply_local(session: Any) -> None:
             from kiosk.models.tables import LocalApplication
 
+            if store is not None:
+                store.delete_draft(user, code, session)  # the draft goes with the submission, or neither does
             session.add(
                 LocalApplication(
                     id=application_id,
@@ -355,6 +454,9 @@ class FormController(QObject):
             self._set_state("ready")
 
     def _saved(self, application_id: str) -> None:
+        app = self._app()
+        if app is not None and self._desk():
+            app.hall.reloadDrafts()
         self._application_id = application_id
         self._submit_state = "pending"
         self._set_state("saved")
@@ -365,7 +467,12 @@ class FormController(QObject):
 
     def _follow(self) -> None:
         """After each sync round: where the submission stands (待同步 / 已同步 with its 流水号 / 被拒绝)."""
-        app, application_id = self._app(), self._application_id
+        app = self._app()
+        if not self._alive():
+            if app is not None:
+                app.sync.settled.disconnect(self._follow)  # the page is gone: nobody to tell
+            return
+        application_id = self._application_id
         user = app.sync._user() if app is not None else None
         if app is None or app.store is None or user is None or not application_id:
             return
@@ -377,6 +484,8 @@ class FormController(QObject):
             return state, mine
 
         def loaded(result: tuple[dict[str, Any], dict[str, Any] | None]) -> None:
+            if not self._alive():
+                return  # the page was left while this was read
             state, mine = result
             if state:
                 self._submit_state, self._submit_error = state["status"], state["error"]
@@ -386,6 +495,203 @@ class FormController(QObject):
 
         app.tasks.run(read, loaded)
 
+    # -- drafts (desk mode) -------------------------------------------------------------------------------------
+    def _look_for_draft(self) -> None:
+        app, code = self._app(), self._code
+        user = app.sync._user() if app is not None else None
+        if app is None or app.store is None or user is None or not self._desk():
+            return
+        store = app.store
+
+        def found(draft: dict[str, Any] | None) -> None:
+            if draft is not None and self._alive() and self._state == "ready":
+                self._draft = draft
+                self.changed.emit()
+
+        app.tasks.run(lambda: store.draft(user, code), found, lambda exc: log.error("reading a draft: %s", exc))
+
+    @Slot()
+    def resumeDraft(self) -> None:
+        """继续填写草稿: the draft's values back in the form, their errors shown as if each had been left."""
+        if self._draft is None:
+            return
+        rows, restored = restore_draft(self._model.rows(), self._draft.get("data") or {})
+        self._draft_saved_at = self._draft.get("saved_at", "")
+        self._draft = None
+        self._model.update_rows(rows)
+        self._touched |= {r.name for r in rows if r.name in restored and _filled(r.value)}
+        self._revalidate()
+
+    @Slot()
+    def discardDraft(self) -> None:
+        """重新填写: the draft is deleted and the form starts empty."""
+        app, code = self._app(), self._code
+        user = app.sync._user() if app is not None else None
+        self._draft = None
+        self.changed.emit()
+        if app is not None and app.store is not None and user is not None:
+            store = app.store
+            app.tasks.run(lambda: store.delete_draft(user, code), lambda _: app.hall.reloadDrafts())
+
+    @Slot(result=bool)
+    def saveDraft(self) -> bool:
+        """存草稿 (desk mode; a kiosk never writes a draft). False when nothing could be saved."""
+        app, code, definition = self._app(), self._code, self._definition
+        user = app.sync._user() if app is not None else None
+        if not self._desk() or app is None or app.store is None or user is None or definition is None:
+            return False
+        if self._state != "ready":
+            return False
+        store, values, version = app.store, draft_values(self._model.rows()), int(definition.get("version", 1))
+
+        def saved(saved_at: str) -> None:
+            app.hall.reloadDrafts()
+            if self._alive():
+                self._draft_saved_at = saved_at
+                self.draftSaved.emit()
+                self.changed.emit()
+
+        def failed(exc: Exception) -> None:
+            log.error("saving a draft: %s", exc)
+            if self._alive():
+                self.draftFailed.emit()
+
+        app.tasks.run(lambda: store.save_draft(user, code, version, values), saved, failed)
+        return True
+
+    # -- attachments (desk mode) ---------------------------------------------------------------------------------
+    def _replace_row(self, name: str, **changes: Any) -> FieldRow | None:
+        rows = self._model.rows()
+        for i, row in enumerate(rows):
+            if row.name == name:
+                rows[i] = replace(row, **changes)
+                self._model.update_rows(rows)
+                return rows[i]
+        return None
+
+    def _row(self, name: str) -> FieldRow | None:
+        return next((r for r in self._model.rows() if r.name == name), None)
+
+    @Slot(str, "QVariantList")
+    def addFiles(self, name: str, files: list[Any]) -> None:
+        """Files chosen for an attachment field: each checked and uploaded on a worker, shown meanwhile with its
+        progress; once on the server it joins the field's value. Refusals are said on the field."""
+        from sync_server.core import forms
+
+        app, row, definition = self._app(), self._row(name), self._definition
+        if app is None or row is None or definition is None or row.widget != "attachment" or not self._desk():
+            return
+        limits = forms.attachment_limits(definition, name)
+        paths = [local_path(f) for f in files]
+        room = limits.max_count - len(row.value) - len([u for u in row.uploads if u["state"] == "uploading"])
+        notice = ""
+        if len(paths) > room:
+            notice = f"最多上传 {limits.max_count} 个文件" + ("，未添加：" + "、".join(p.name for p in paths[room:]))
+            paths = paths[: max(0, room)]
+        uploads = [u for u in row.uploads if u["state"] == "uploading"]  # earlier refusals are cleared
+        for path in paths:
+            token = uuid.uuid4().hex
+            uploads.append(
+                {"token": token, "name": path.name, "size": 0, "progress": 0.0, "state": "uploading", "message": ""}
+            )
+            self._start_upload(name, token, path, limits)
+        self._replace_row(name, uploads=tuple(uploads), notice=notice)
+        self._revalidate()
+
+    def _start_upload(self, name: str, token: str, path: Path, limits: Any) -> None:
+        from kiosk.services.api_client import ApiClient
+        from kiosk.services.attachments import upload
+
+        app = self._app()
+        assert app is not None
+        client = ApiClient(app.client.base_url, session=app.client.http)
+        client.access_token = app.client.access_token
+        code, progress = self._code, self._progress
+        progress[token] = (0, 0)
+
+        def moved(done: int, total: int) -> None:  # on the worker: a plain dict write, read by the timer
+            progress[token] = (done, total)
+
+        self._progress_timer.start()
+        app.tasks.run(
+            lambda: upload(client, path, code, name, limits, moved),
+            lambda item: self._upload_done(name, token, item),
+            lambda exc: self._upload_failed(name, token, exc),
+        )
+
+    def _show_progress(self) -> None:
+        for row in self._model.rows():
+            if not any(u["state"] == "uploading" for u in row.uploads):
+                continue
+            uploads = []
+            for u in row.uploads:
+                done, total = self._progress.get(u["token"], (0, 0))
+                uploads.append(
+                    {**u, "progress": done / total if total else 0.0, "size": total} if u["state"] == "uploading" else u
+                )
+            self._replace_row(row.name, uploads=tuple(uploads))
+        if not self._progress:
+            self._progress_timer.stop()
+
+    def _upload_done(self, name: str, token: str, item: dict[str, Any]) -> None:
+        if not self._alive():
+            return
+        self._progress.pop(token, None)
+        row = self._row(name)
+        if row is None:
+            return
+        value = [*row.value, item] if not any(v.get("id") == item["id"] for v in row.value) else list(row.value)
+        self._replace_row(name, value=value, uploads=tuple(u for u in row.uploads if u["token"] != token))
+        self._touched.add(name)
+        self._revalidate()
+
+    def _upload_failed(self, name: str, token: str, exc: Exception) -> None:
+        from kiosk.services.attachments import UploadError
+
+        if not self._alive():
+            return
+        self._progress.pop(token, None)
+        from kiosk.services.attachments import OFFLINE_MESSAGE
+
+        message = exc.message if isinstance(exc, UploadError) else "上传失败，请重试"
+        if not isinstance(exc, UploadError):
+            log.error("attachment upload failed: %r", exc)
+        app = self._app()
+        if message == OFFLINE_MESSAGE and app is not None:
+            app.refresh()  # the top bar says 离线 now, not at the next poll
+        row = self._row(name)
+        if row is None:
+            return
+        uploads = tuple({**u, "state": "failed", "message": message} if u["token"] == token else u for u in row.uploads)
+        self._replace_row(name, uploads=uploads)
+        self._revalidate()
+
+    @Slot(str, str)
+    def removeAttachment(self, name: str, attachment_id: str) -> None:
+        """✕ on an uploaded file: it leaves the form (the server keeps the upload, unused)."""
+        row = self._row(name)
+        if row is None or row.widget != "attachment":
+            return
+        self._replace_row(name, value=[v for v in row.value if v.get("id") != attachment_id])
+        self._touched.add(name)
+        self._revalidate()
+
+    @Slot(str, str)
+    def dismissUpload(self, name: str, token: str) -> None:
+        """✕ on a file that was refused: its message goes."""
+        row = self._row(name)
+        if row is not None:
+            self._replace_row(name, uploads=tuple(u for u in row.uploads if u["token"] != token), notice="")
+
+    @Slot("qint64", result=str)
+    def sizeText(self, size: int) -> str:
+        from sync_server.core import forms
+
+        return forms.size_text(int(size))
+
+    def _uploading(self) -> int:
+        return sum(1 for r in self._model.rows() for u in r.uploads if u["state"] == "uploading")
+
     # -- properties -------------------------------------------------------------------------------------------
     def _get_fields(self) -> QObject:
         return self._model
@@ -394,7 +700,19 @@ class FormController(QObject):
         return self._state
 
     def _get_valid(self) -> bool:
-        return self._definition is not None and self._error_count == 0
+        return self._definition is not None and self._error_count == 0 and self._uploading() == 0
+
+    def _get_uploading(self) -> int:
+        return self._uploading()
+
+    def _get_desk(self) -> bool:
+        return self._desk()
+
+    def _get_has_draft(self) -> bool:
+        return self._draft is not None
+
+    def _get_draft_saved_at(self) -> str:
+        return _local_time(self._draft.get("saved_at", "") if self._draft is not None else self._draft_saved_at)
 
     def _get_error_count(self) -> int:
         return self._error_count
@@ -420,3 +738,9 @@ class FormController(QObject):
     state = Property(str, _get_state, notify=changed)
     valid = Property(bool, _get_valid, notify=changed)
     errorCount = Property(int, _get_error_count, notify=changed)
+    uploading = Property(int, _get_uploading, notify=changed)
+    desk = Property(bool, _get_desk, notify=changed)
+    # A draft of this process was found when the form opened: the page asks 继续填写草稿 or 重新填写.
+    hasDraft = Property(bool, _get_has_draft, notify=changed)
+    # When the draft on offer, or the one just saved, was saved (local time); "" when there is none.
+    draftSavedAt = Property(str, _get_draft_saved_at, notify=changed)

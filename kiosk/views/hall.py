@@ -16,7 +16,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from kiosk.views.context import singleton_for
-from kiosk.views.process_model import ProcessListModel, ProcessRow
+from kiosk.views.process_model import LetterListModel, LetterRow, ProcessListModel, ProcessRow
 
 if TYPE_CHECKING:
     from kiosk.services.search import SearchIndex
@@ -61,6 +61,13 @@ class Hall(QObject):
         self._recommended = ProcessListModel(self)
         self._popular = ProcessListModel(self)
         self._az = ProcessListModel(self)
+        # 服务中心 A–Z draws each letter as a grid of cards: one model per letter, kept while the app runs (QML
+        # holds them), emptied when a letter has no process left.
+        self._az_groups: dict[str, ProcessListModel] = {}
+        self._az_letters = LetterListModel(self)
+        self._drafts = ProcessListModel(self)
+        self._draft_codes: list[str] = []  # desk mode: the user's drafts, the latest first
+        self._draft_generation = 0
         self._view = "home"  # home | az | departments | category | department | search
         self._filter = ""
         self._query = ""
@@ -71,6 +78,7 @@ class Hall(QObject):
         app.catalog.changed.connect(self._catalog_changed)
         app.catalog.favoritesChanged.connect(self._refresh)
         app.session.signedIn.connect(self._refresh)
+        app.session.signedIn.connect(self.reloadDrafts)
         app.session.signedOut.connect(self._signed_out)
 
     @staticmethod
@@ -105,6 +113,8 @@ class Hall(QObject):
         self._refresh()
 
     def _signed_out(self, _reason: str = "") -> None:
+        self._draft_generation += 1
+        self._draft_codes = []
         self._query = ""
         self._view, self._filter = "home", ""
         self._refresh()
@@ -119,10 +129,19 @@ class Hall(QObject):
         self._rows = rows
         self._recommended.set_rows([r for r in rows if r.recommended])
         self._popular.set_rows(sorted((r for r in rows if r.popular_rank), key=lambda r: r.popular_rank))
+        by_code = {r.code: r for r in rows}
+        self._drafts.set_rows([by_code[c] for c in self._draft_codes if c in by_code])
         if self._letters:
             lettered = [replace(r, letter=self._letters.get(r.code, "#")) for r in rows]
             order = {code: n for n, code in enumerate(self._letters)}
-            self._az.set_rows(sorted(lettered, key=lambda r: (r.letter == "#", r.letter, order.get(r.code, 0))))
+            az = sorted(lettered, key=lambda r: (r.letter == "#", r.letter, order.get(r.code, 0)))
+            self._az.set_rows(az)
+            groups: dict[str, list[ProcessRow]] = {}
+            for row in az:
+                groups.setdefault(row.letter, []).append(row)
+            for letter in set(self._az_groups) | set(groups):
+                self._group(letter).update_rows(groups.get(letter, []))
+            self._az_letters.update_rows([LetterRow(letter) for letter in groups])
         self._apply_view()
 
     def _apply_view(self) -> None:
@@ -160,9 +179,37 @@ class Hall(QObject):
         self._view, self._filter, self._query = view, filter_, ""
         self._apply_view()
 
-    @Slot(str, result=int)
-    def azIndexOf(self, letter: str) -> int:
-        return next((i for i, r in enumerate(self._az.rows()) if r.letter == letter), 0)
+    @Slot()
+    def reloadDrafts(self) -> None:
+        """Desk mode: read which processes the user has drafts of (on a worker), for 我的草稿 on the hall home."""
+        app = self.app
+        user = app.sync._user()
+        if app.store is None or user is None or app.config.mode != "desk":
+            return
+        store = app.store
+        self._draft_generation += 1
+        generation = self._draft_generation
+
+        def loaded(drafts: list[dict[str, Any]]) -> None:
+            if generation == self._draft_generation and app.sync._user() == user:
+                self._draft_codes = [d["process_code"] for d in drafts]
+                self._refresh()
+
+        app.tasks.run(lambda: store.drafts(user), loaded, lambda exc: log.error("reading drafts: %s", exc))
+
+    @Slot(str, result=bool)
+    def hasDraft(self, code: str) -> bool:
+        return code in self._draft_codes
+
+    def _group(self, letter: str) -> ProcessListModel:
+        if letter not in self._az_groups:
+            self._az_groups[letter] = ProcessListModel(self)
+        return self._az_groups[letter]
+
+    @Slot(str, result=QObject)
+    def azGroup(self, letter: str) -> QObject:
+        """The processes under one letter of 服务中心 A–Z, for that letter's grid."""
+        return self._group(letter)
 
     # -- properties ---------------------------------------------------------------------------------------------
     def _get_view(self) -> str:
@@ -185,6 +232,12 @@ class Hall(QObject):
 
     def _get_az(self) -> QObject:
         return self._az
+
+    def _get_az_letters(self) -> QObject:
+        return self._az_letters
+
+    def _get_drafts(self) -> QObject:
+        return self._drafts
 
     def _get_categories(self) -> list[dict[str, Any]]:
         counts: dict[str, int] = {}
@@ -214,6 +267,8 @@ class Hall(QObject):
     recommended = Property(ProcessListModel, _get_recommended, constant=True)
     popular = Property(ProcessListModel, _get_popular, constant=True)
     az = Property(ProcessListModel, _get_az, constant=True)
+    drafts = Property(ProcessListModel, _get_drafts, constant=True)
+    azLetters = Property(LetterListModel, _get_az_letters, constant=True)
     categories = Property(list, _get_categories, notify=changed)
     departments = Property(list, _get_departments, notify=changed)
     letters = Property(list, _get_letters, notify=changed)

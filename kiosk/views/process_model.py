@@ -1,4 +1,4 @@
-"""The hall catalog as a list model for QML."""
+"""The hall catalog as list models for QML: processes, and the letters of 服务中心 A–Z."""
 
 from __future__ import annotations
 
@@ -87,3 +87,23 @@ _ROLE_ATTR = {
 class ProcessListModel(RowListModel):
     ROLES = ProcessRole
     ROLE_ATTRS: ClassVar[dict[int, str]] = {int(k): v for k, v in _ROLE_ATTR.items()}
+
+
+@dataclass(frozen=True)
+class LetterRow:
+    letter: str
+
+
+class LetterRole(IntEnum):
+    Letter = Qt.ItemDataRole.UserRole + 1
+
+
+@QmlElement
+@QmlUncreatable("LetterListModel comes from Hall.azLetters")
+class LetterListModel(RowListModel):
+    """The letters of 服务中心 A–Z that have processes: a model (not a list property), so a ★ tap does not
+    rebuild the blocks and lose the scroll position."""
+
+    ROLES = LetterRole
+    ROLE_ATTRS: ClassVar[dict[int, str]] = {int(LetterRole.Letter): "letter"}
+    DISPLAY_ATTR = "letter"

@@ -416,7 +416,9 @@ class Session(QObject):
         self.app.tasks.run(lambda: self.auth.revoke_on_server(token))
         store = self.app.store
         if store is not None:
-            self.app.tasks.run(store.wipe_personal)
+            # A desk client keeps drafts (each shown to its own user only); a kiosk keeps nothing personal.
+            keep_drafts = self.app.config.mode == "desk"
+            self.app.tasks.run(lambda: store.wipe_personal(keep_drafts=keep_drafts))
         self._devices.set_rows([])
         self.idle.arm(False)
         self.stopQr()

@@ -120,17 +120,17 @@
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="95"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="99"/>
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="99"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="103"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="107"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -138,47 +138,77 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="173"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="180"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="193"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="200"/>
         <source>请选择日期</source>
         <translation>Choose a date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="206"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="213"/>
         <source>开始日期</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="211"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="218"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="215"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="222"/>
         <source>结束日期</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="227"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="234"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="246"/>
-        <source>附件上传将在下一版本提供；如需提交材料，请按办事指南送至受理部门。</source>
-        <translation>Attachments cannot be uploaded yet; please bring documents to the handling office as the guide says.</translation>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="264"/>
+        <source>选择文件</source>
+        <translation>Choose files</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="256"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="270"/>
+        <source>已上传 %1 / %2 个</source>
+        <translation>%1 of %2 uploaded</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="282"/>
+        <source>已上传</source>
+        <translation>uploaded</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="295"/>
+        <source>上传中 %1%</source>
+        <translation>Uploading… %1%</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="368"/>
+        <source>选择要上传的文件</source>
+        <translation>Choose the files to upload</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="370"/>
+        <source>附件 (%1)</source>
+        <translation>Attachments (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="428"/>
+        <source>移除 %1</source>
+        <translation>Remove %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="315"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="276"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="335"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -186,102 +216,137 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="39"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="40"/>
         <source>流水号：%1，主管部门：%2</source>
         <translation>Serial no.: %1, department: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="39"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="40"/>
         <source>待分配</source>
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="134"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="149"/>
         <source>还有 %1 处需要填写或修改</source>
         <translation>%1 field(s) still to fill in or correct</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="134"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="150"/>
         <source>已填写完整，可以提交</source>
         <translation>Complete, ready to submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="143"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="150"/>
+        <source>附件上传中，请稍候…</source>
+        <translation>Attachments are uploading, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="160"/>
         <source>查看未填项</source>
         <translation>Show what is missing</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="150"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="167"/>
+        <source>草稿已保存 %1</source>
+        <translation>Draft saved %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="176"/>
+        <source>存草稿</source>
+        <translation>Save draft</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="184"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="172"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="204"/>
         <source>正在打开表单…</source>
         <translation>Opening the form…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="172"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="204"/>
         <source>该服务的表单暂未同步到本机</source>
         <translation>This service&apos;s form has not reached this terminal yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="173"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
         <source>请连接网络后稍候再试，或到受理部门窗口办理。</source>
         <translation>Connect to the network and try again shortly, or apply at the handling office&apos;s window.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="191"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="223"/>
         <source>提交成功</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="192"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="224"/>
         <source>提交未被受理</source>
         <translation>Not accepted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="192"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="224"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="237"/>
         <source>流水号 %1%2。可在“我的申请”中查看办理进度。</source>
         <translation>Serial no. %1%2. Follow its progress under My applications.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="206"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="238"/>
         <source>，单号 %1</source>
         <translation>, document no. %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="208"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="240"/>
         <source>申请已保存在本机，联网后自动提交；退出登录也不会丢失。</source>
         <translation>Your application is saved on this terminal and will be submitted once online; logging out will not lose it.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="222"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="254"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="264"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="301"/>
+        <source>有未提交的草稿</source>
+        <translation>You have an unsubmitted draft</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="309"/>
+        <source>您在 %1 保存过“%2”的草稿。继续填写草稿，还是删除草稿重新填写？</source>
+        <translation>You saved a draft of &quot;%2&quot; at %1. Continue the draft, or delete it and start again?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="322"/>
+        <source>重新填写</source>
+        <translation>Start again</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="329"/>
+        <source>继续填写草稿</source>
+        <translation>Continue the draft</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="349"/>
         <source>确认提交？</source>
         <translation>Submit now?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="272"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="357"/>
         <source>提交“%1”后将进入审批流程，提交后不能再修改表单内容。</source>
-        <translation>Once submitted, “%1” goes for approval and the form can no longer be changed.</translation>
+        <translation>Once submitted, &quot;%1&quot; goes for approval and the form can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="284"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="369"/>
         <source>再检查一下</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="291"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="376"/>
         <source>确认提交</source>
         <translation>Submit</translation>
     </message>
@@ -367,97 +432,102 @@
 <context>
     <name>HallPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="29"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="32"/>
         <source>办事大厅</source>
         <translation>Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="31"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="34"/>
         <source>共 %1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="31"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="34"/>
         <source>（离线副本）</source>
         <translation> (offline copy)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="43"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="46"/>
         <source>搜索服务：名称、拼音或首字母</source>
         <translation>Search: name, pinyin or initials</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="60"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="63"/>
         <source>服务首页</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="61"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="64"/>
         <source>服务中心 A–Z</source>
         <translation>All services A–Z</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="62"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="65"/>
         <source>按部门</source>
         <translation>By department</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="101"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="105"/>
+        <source>我的草稿</source>
+        <translation>My drafts</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="107"/>
         <source>推荐服务</source>
         <translation>Recommended</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="103"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="109"/>
         <source>热门服务</source>
         <translation>Popular</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="105"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="111"/>
         <source>服务分类</source>
         <translation>Categories</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="135"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="141"/>
         <source>%1 项</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="247"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="264"/>
         <source>%1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="265"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="282"/>
         <source>“%1”的搜索结果：%2 项</source>
-        <translation>Results for “%1”: %2</translation>
+        <translation>Results for &quot;%1&quot;: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="266"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="283"/>
         <source>%1 · %2 项</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="292"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="309"/>
         <source>没有找到相关服务</source>
         <translation>No matching service</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="293"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="310"/>
         <source>换个说法试试，例如输入拼音首字母“xx”查找“休学”，或到“服务中心 A–Z”中浏览全部服务。</source>
-        <translation>Try other words, e.g. the initials “xx” for 休学 (suspension of studies), or browse All services A–Z.</translation>
+        <translation>Try other words, e.g. the initials &quot;xx&quot; for 休学 (suspension of studies), or browse All services A–Z.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="303"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="320"/>
         <source>暂时无法获取办事目录</source>
         <translation>The service catalogue is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="303"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="320"/>
         <source>正在获取办事目录…</source>
         <translation>Loading the service catalogue…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="305"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="322"/>
         <source>网络未连接：%1。恢复后会自动重试，也可点右上角的状态重试。</source>
         <translation>No connection: %1. It retries automatically; tap the status at the top right to retry now.</translation>
     </message>
@@ -739,12 +809,12 @@
 <context>
     <name>ProcessDelegate</name>
     <message>
-        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="78"/>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
         <source>取消收藏</source>
         <translation>Remove from favourites</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="78"/>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
         <source>收藏</source>
         <translation>Add to favourites</translation>
     </message>
@@ -810,7 +880,7 @@
         <translation>Sign here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="71"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="86"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>

@@ -36,6 +36,12 @@ the user's profile (profile.name, profile.department_name, profile.user_id, prof
 profile.phone), the date of filling (today), or the server at submission (server.doc_no: the per-process
 document number like 202208-003; server.serial: the campus-wide 流水号) — those show 提交后生成 until then.
 
+Attachments (widget "attachment", desk mode only: a kiosk keeps no files): the value is a list of uploaded files,
+each `{"id", "name", "size", "sha256"}` as `POST /api/v1/attachments` answered (ATTACHMENT_ITEM); the hints
+`accept` (extensions, of ATTACHMENT_TYPES), `max_bytes` and `max_count` are the limits, and must agree with the
+schema's `items.properties.size.maximum` and `maxItems`. `check_file` applies them, on the desk client before
+it uploads and on the server when it accepts an upload.
+
 Formats (beyond JSON Schema's own): date (YYYY-MM-DD), time (HH:MM), cn-mobile (11 digits, 1[3-9]…),
 cn-id-card (18 characters with the GB 11643 check digit), campus-user-id (学号/工号: letters upper-case and
 digits). Widgets and the schema types they go with are checked by `definition_problems`.
@@ -151,6 +157,91 @@ FORMAT_MESSAGES = {
     "cn-id-card": "身份证号码不正确（18 位，末位为校验码）",
     "campus-user-id": "请输入有效的学号/工号（大写字母和数字）",
 }
+
+
+# -- attachments ------------------------------------------------------------------------------------------
+# The file types an attachment field may accept, and how each one's content begins (checked on both ends: a
+# renamed file is refused, not stored under a type it is not).
+ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+}
+ATTACHMENT_ID = r"^[0-9a-f]{32}$"
+ATTACHMENT_NAME_MAX = 120
+# What one uploaded file is in a form's value.
+ATTACHMENT_ITEM: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": ATTACHMENT_ID},
+        "name": {"type": "string", "minLength": 1, "maxLength": ATTACHMENT_NAME_MAX},
+        "size": {"type": "integer", "minimum": 1},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    },
+    "required": ["id", "name", "size", "sha256"],
+    "additionalProperties": False,
+}
+_BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+class AttachmentLimits:
+    """An attachment field's limits, from its UI hints."""
+
+    def __init__(self, accept: list[str], max_bytes: int, max_count: int) -> None:
+        self.accept = accept
+        self.max_bytes = max_bytes
+        self.max_count = max_count
+
+    def describe(self) -> str:
+        """The limits as the field's help says them: PDF、JPG 或 PNG 文件，每个不超过 20MB，最多 5 个."""
+        return f"{type_names(self.accept)} 文件，每个不超过 {size_text(self.max_bytes)}，最多 {self.max_count} 个"
+
+
+def type_names(accept: list[str]) -> str:
+    names = list(dict.fromkeys("JPG" if ext in ("jpg", "jpeg") else ext.upper() for ext in accept))
+    return "、".join(names[:-1]) + " 或 " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def size_text(size: int) -> str:
+    """20971520 → 20MB, 1536 → 1.5KB, as people read sizes."""
+    for unit, step in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= step:
+            value = size / step
+            return f"{value:.0f}{unit}" if value == int(value) or value >= 100 else f"{value:.1f}{unit}"
+    return f"{size}B"
+
+
+def attachment_limits(definition: dict[str, Any], name: str) -> AttachmentLimits:
+    hints = field_ui(definition, name)
+    return AttachmentLimits(
+        accept=[str(e).lower() for e in hints.get("accept", [])],
+        max_bytes=int(hints.get("max_bytes", 0)),
+        max_count=int(hints.get("max_count", 0)),
+    )
+
+
+def extension(file_name: str) -> str:
+    return file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+
+
+def check_file(limits: AttachmentLimits, file_name: str, size: int, head: bytes | None = None) -> str | None:
+    """Why this file cannot be attached (a Chinese message), or None. `head` is the file's first bytes when
+    known: its content must be of the type its name says."""
+    if not file_name.strip() or _BAD_NAME.search(file_name):
+        return "文件名不正确"
+    if len(file_name) > ATTACHMENT_NAME_MAX:
+        return f"文件名过长（最多 {ATTACHMENT_NAME_MAX} 个字），请改短后再上传"
+    ext = extension(file_name)
+    if ext not in limits.accept or ext not in ATTACHMENT_TYPES:
+        return f"只能上传 {type_names(limits.accept)} 文件"
+    if size <= 0:
+        return "文件是空的"
+    if size > limits.max_bytes:
+        return f"文件超过 {size_text(limits.max_bytes)}，请压缩后再上传"
+    if head is not None and not head.startswith(ATTACHMENT_TYPES[ext][1]):
+        return f"文件内容不是有效的 {type_names([ext])} 文件"
+    return None
 
 
 # -- reading a definition ---------------------------------------------------------------------------------
@@ -349,7 +440,29 @@ def definition_problems(definition: dict[str, Any], known_steps: Iterable[str] =
             out.append(f"{name}: time needs format time")
         if widget in ("text", "textarea") and "maxLength" not in prop:
             out.append(f"{name}: text needs a maxLength")
+        if widget == "attachment":
+            out.extend(_attachment_problems(name, prop, hints))
     editable = [n for n in step_fields(definition, None) if ui.get("fields", {}).get(n, {}).get("widget") != "readonly"]
     if not editable:
         out.append("the applicant has nothing to fill in")
+    return out
+
+
+def _attachment_problems(name: str, prop: dict[str, Any], hints: dict[str, Any]) -> list[str]:
+    """An attachment field holds ATTACHMENT_ITEMs, and its hints' limits agree with its schema."""
+    out = []
+    items = prop.get("items", {})
+    item_props = items.get("properties", {})
+    if set(items.get("required", [])) != set(ATTACHMENT_ITEM["required"]) or set(item_props) != set(
+        ATTACHMENT_ITEM["properties"]
+    ):
+        out.append(f"{name}: attachment items must be {{id, name, size, sha256}}")
+    accept = hints.get("accept")
+    if not isinstance(accept, list) or not accept or any(e not in ATTACHMENT_TYPES for e in accept):
+        out.append(f"{name}: accept must list extensions of {sorted(ATTACHMENT_TYPES)}")
+    max_bytes, max_count = hints.get("max_bytes"), hints.get("max_count")
+    if not isinstance(max_bytes, int) or max_bytes < 1 or item_props.get("size", {}).get("maximum") != max_bytes:
+        out.append(f"{name}: max_bytes must be items.properties.size.maximum")
+    if not isinstance(max_count, int) or max_count < 1 or prop.get("maxItems") != max_count:
+        out.append(f"{name}: max_count must be maxItems")
     return out

@@ -81,7 +81,8 @@ def test_push_pull_and_a_lost_response(live_server: LiveServer, tmp_path: Path) 
     assert store.favorites(STUDENT) == ["jw-chengjidan", "jw-xiuxue"]
     with store.transaction() as session:
         session.query(LocalFavorite).delete()
-    forms = len(list(SEED_FORMS.glob("*.json")))  # public "form" changes come along
+    # Public "form" and "workflow" changes come along, one per process.
+    forms = len(list(SEED_FORMS.glob("*.json"))) + len(list((SEED_DIR / "workflows").glob("*.json")))
     assert engine.pull(STUDENT) == 2 + forms  # each applied op once, despite the replay
     assert store.favorites(STUDENT) == ["jw-chengjidan", "jw-xiuxue"]
     assert engine.pull(STUDENT) == 0  # resumes from the cursor

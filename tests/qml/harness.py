@@ -3,6 +3,7 @@ type with QTest, and save a screenshot of every screen under test-artifacts/scre
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,13 @@ from kiosk.services.config import KioskConfig
 from kiosk.views import context
 from kiosk.views.app_state import AppState
 from tests.helpers import save_screenshot
+
+# The kiosk tests need the virtual keyboard's input method (conftest.py sets it for the whole process), so the
+# desk-mode tests run under it too, which the desk app never does. A desk window has no InputPanel, and then Qt
+# Virtual Keyboard opens a keyboard window of its own at the first focused field: it takes the activation from
+# the app's window (the field never gets focus, keys go nowhere) and outlives it at teardown (an abort, or a
+# hang). That was the hang of the first desk-mode form test. Without that window a desk test types as on a PC.
+os.environ["QT_VIRTUALKEYBOARD_DESKTOP_DISABLE"] = "1"
 
 # Warnings that Qt's own modules print, which we cannot fix. Each entry says why it is allowed.
 QT_OWN_WARNINGS = (
@@ -112,6 +120,7 @@ class KioskUI:
         return point.toPoint()
 
     def click(self, name: str | QQuickItem) -> None:
+        self.wait_idle()  # a StackView drops every press while a page slides in or out
         item = self.find_visible(name) if isinstance(name, str) else name
         assert item.isVisible() and item.isEnabled(), f"{item.objectName()} is not clickable"
         QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, self.center(item))
@@ -119,6 +128,7 @@ class KioskUI:
 
     def tap(self, name: str | QQuickItem) -> None:
         """A real touch press and release at the item's centre."""
+        self.wait_idle()
         item = self.find_visible(name) if isinstance(name, str) else name
         device = _touch_device()
         point = self.center(item)
@@ -145,6 +155,10 @@ class KioskUI:
     def settle(self, ms: int = 30) -> None:
         """Let events run, and any page transition finish (input during one may hit the page leaving)."""
         QTest.qWait(ms)
+        self.wait_idle()
+
+    def wait_idle(self) -> None:
+        """Until no page transition runs: the page stack ignores input while it is busy."""
         stack = next((i for i in self.items() if i.objectName() == "pageStack"), None)
         if stack is not None and stack.property("busy"):
             self.qtbot.waitUntil(lambda: not stack.property("busy"), timeout=2_000)

@@ -59,6 +59,10 @@ REQUIRED = {
         "readOnly": False,
         "deskOnly": False,
         "maxLength": 0,
+        "uploads": [],
+        "notice": "",
+        "accept": [],
+        "maxCount": 0,
     },
 }
 STANDALONE = sorted(set(_qmldir_types()) - {"Theme"})

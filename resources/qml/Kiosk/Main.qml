@@ -102,9 +102,15 @@ ApplicationWindow {
             Layout.fillWidth: true
             Layout.fillHeight: true
             initialItem: loginPage
-            // Short, purposeful motion: a quick cross-fade that never delays input.
+            // Short, purposeful motion: a quick cross-fade. A StackView takes no input while a transition runs,
+            // so every one is short: the Basic style's own push and pop slide for 400 ms, and a tap on 开始办理
+            // right after the guide appeared went nowhere.
             replaceEnter: Transition { NumberAnimation { property: "opacity"; from: 0; to: 1; duration: Theme.animationMs } }
             replaceExit: Transition { NumberAnimation { property: "opacity"; from: 1; to: 0; duration: Theme.animationMs } }
+            pushEnter: Transition { NumberAnimation { property: "opacity"; from: 0; to: 1; duration: Theme.animationMs } }
+            pushExit: Transition { NumberAnimation { property: "opacity"; from: 1; to: 0; duration: Theme.animationMs } }
+            popEnter: Transition { NumberAnimation { property: "opacity"; from: 0; to: 1; duration: Theme.animationMs } }
+            popExit: Transition { NumberAnimation { property: "opacity"; from: 1; to: 0; duration: Theme.animationMs } }
         }
     }
 

@@ -70,6 +70,9 @@ Popup {
                 required property var model
                 readonly property string dayIso: root.iso(cell.model.date)
                 objectName: "day_" + dayIso
+                // Both implicit sizes: MonthGrid sizes itself from its cells', and with a width of 0 it gave the
+                // days no height at all (the picker showed no days).
+                implicitWidth: Theme.touchMin
                 implicitHeight: Theme.touchMin
                 radius: Theme.radius
                 color: dayIso === root.value ? Theme.accent : dayTap.pressed ? Theme.primaryLight : "transparent"
@@ -92,11 +95,12 @@ Popup {
             Layout.fillWidth: true
             spacing: Theme.spacing
             AppButton {
+                objectName: "datePickerToday"
                 text: qsTr("今天")
                 onClicked: { root.value = root.iso(new Date()); root.shownYear = new Date().getFullYear(); root.shownMonth = new Date().getMonth() }
             }
             Item { Layout.fillWidth: true }
-            AppButton { text: qsTr("取消"); onClicked: root.close() }
+            AppButton { objectName: "datePickerCancel"; text: qsTr("取消"); onClicked: root.close() }
             AppButton {
                 objectName: "datePickerOk"
                 kind: "primary"

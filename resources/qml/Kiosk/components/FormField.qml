@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls.Basic
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
@@ -23,6 +24,11 @@ ColumnLayout {
     required property bool readOnly
     required property bool deskOnly
     required property int maxLength
+    // Attachment fields (desk mode): files on their way or refused, the last problem with a choice, the limits.
+    required property var uploads
+    required property string notice
+    required property var accept
+    required property int maxCount
 
     objectName: "field_" + name
     spacing: 4
@@ -71,7 +77,8 @@ ColumnLayout {
     }
 
     Text {
-        visible: root.help.length > 0
+        // A desk-only field's help is about files a kiosk does not take.
+        visible: root.help.length > 0 && !root.deskOnly
         Layout.fillWidth: true
         text: root.help
         font.family: Theme.fontFamily
@@ -242,12 +249,64 @@ ColumnLayout {
     }
     Component {
         id: attachment
-        Text {
-            text: qsTr("附件上传将在下一版本提供；如需提交材料，请按办事指南送至受理部门。")
-            font.family: Theme.fontFamily
-            font.pixelSize: Theme.fontSmall
-            color: Theme.textSecondary
-            wrapMode: Text.Wrap
+        // 选择文件 opens the system's file dialog; each file is checked and uploaded at once (its progress shown),
+        // then listed with its size and a ✕. The form's value is the list of uploaded files.
+        ColumnLayout {
+            id: attachmentBox
+            spacing: Theme.spacing / 2
+            readonly property var files: root.value || []
+            readonly property int inFlight: (root.uploads || []).filter(u => u.state === "uploading").length
+            RowLayout {
+                spacing: Theme.spacing
+                AppButton {
+                    objectName: "input_" + root.name + "_choose"
+                    iconName: "paperclip"
+                    text: qsTr("选择文件")
+                    enabled: attachmentBox.files.length + attachmentBox.inFlight < root.maxCount
+                    onClicked: fileDialog.active = true
+                }
+                Text {
+                    Layout.fillWidth: true
+                    text: qsTr("已上传 %1 / %2 个").arg(attachmentBox.files.length).arg(root.maxCount)
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontSmall
+                    color: Theme.textSecondary
+                }
+            }
+            Repeater {
+                model: attachmentBox.files
+                delegate: FileRow {
+                    required property var modelData
+                    objectName: "attachment_" + modelData.name
+                    fileName: modelData.name
+                    detail: root.controller.sizeText(modelData.size) + " · " + qsTr("已上传")
+                    onRemove: root.controller.removeAttachment(root.name, modelData.id)
+                }
+            }
+            Repeater {
+                model: root.uploads || []
+                delegate: FileRow {
+                    required property var modelData
+                    objectName: "upload_" + modelData.name
+                    fileName: modelData.name
+                    failed: modelData.state === "failed"
+                    progress: modelData.state === "uploading" ? modelData.progress : -1
+                    detail: modelData.state === "failed" ? modelData.message
+                            : qsTr("上传中 %1%").arg(Math.round(modelData.progress * 100))
+                    removable: modelData.state === "failed"
+                    onRemove: root.controller.dismissUpload(root.name, modelData.token)
+                }
+            }
+            Text {
+                objectName: "attachmentNotice"
+                visible: root.notice.length > 0
+                Layout.fillWidth: true
+                text: root.notice
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+                color: Theme.error
+                wrapMode: Text.Wrap
+            }
         }
     }
     Component {
@@ -289,12 +348,86 @@ ColumnLayout {
         onPicked: (date) => {
             if (target === "") {
                 root.set(date)
+                root.controller.touch(root.name)
             } else {
                 const range = { start: root.value ? root.value.start : "", end: root.value ? root.value.end : "" }
                 range[target] = date
                 root.set(range)
+                // The start alone is not a mistake yet: the field is judged once its end is picked too.
+                if (range.start.length > 0 && range.end.length > 0)
+                    root.controller.touch(root.name)
             }
-            root.controller.touch(root.name)
+        }
+    }
+
+    // The system's file dialog, made only when 选择文件 is pressed (desk mode; a kiosk never shows one).
+    Loader {
+        id: fileDialog
+        active: false
+        sourceComponent: FileDialog {
+            title: qsTr("选择要上传的文件")
+            fileMode: FileDialog.OpenFiles
+            nameFilters: [qsTr("附件 (%1)").arg((root.accept || []).map(e => "*." + e + " *." + e.toUpperCase()).join(" "))]
+            Component.onCompleted: open()
+            onAccepted: { root.controller.addFiles(root.name, selectedFiles); fileDialog.active = false }
+            onRejected: fileDialog.active = false
+        }
+    }
+
+    component FileRow: Rectangle {
+        id: fileRow
+        property string fileName
+        property string detail
+        property bool failed: false
+        property bool removable: true
+        property real progress: -1   // 0…1 while uploading
+        signal remove()
+        Layout.fillWidth: true
+        implicitHeight: Theme.touchMin
+        radius: Theme.radius
+        color: failed ? Theme.errorLight : Theme.card
+        border.color: failed ? Theme.error : Theme.border
+        // The upload's progress fills the row from the left.
+        Rectangle {
+            visible: fileRow.progress >= 0
+            width: parent.width * Math.max(0, fileRow.progress)
+            height: parent.height
+            radius: parent.radius
+            color: Theme.primaryLight
+        }
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: Theme.spacing
+            anchors.rightMargin: Theme.spacing / 2
+            spacing: Theme.spacing
+            AppIcon { name: fileRow.failed ? "alert-circle" : "file"; color: fileRow.failed ? Theme.error : Theme.primary }
+            Text {
+                objectName: "fileName"
+                Layout.maximumWidth: fileRow.width * 0.5
+                text: fileRow.fileName
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: Theme.text
+                elide: Text.ElideMiddle
+            }
+            Text {
+                objectName: "fileDetail"
+                Layout.fillWidth: true
+                text: fileRow.detail
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+                color: fileRow.failed ? Theme.error : Theme.textSecondary
+                elide: Text.ElideRight
+            }
+            AppButton {
+                objectName: "removeFile"
+                visible: fileRow.removable
+                kind: "text"
+                iconName: "x"
+                text: ""
+                Accessible.name: qsTr("移除 %1").arg(fileRow.fileName)
+                onClicked: fileRow.remove()
+            }
         }
     }
 

@@ -33,7 +33,8 @@ Rectangle {
         id: content
         anchors.left: parent.left
         anchors.right: star.visible ? star.left : parent.right
-        anchors.top: parent.top
+        // Centred: a card is as tall as a two-line name needs, and a one-line one should not float at the top.
+        anchors.verticalCenter: parent.verticalCenter
         anchors.margins: Theme.spacing
         spacing: 4
         Text {

@@ -27,6 +27,15 @@ Rectangle {
         id: canvas
         anchors.fill: parent
         property var strokes: []
+        // A stroke ended: hand on the image once it has been painted with that stroke in it (requestPaint only
+        // schedules the paint; an image taken at once could miss the stroke's last points, or all of it).
+        property bool signPending: false
+        onPainted: {
+            if (signPending) {
+                signPending = false
+                root.signed(canvas.toDataURL("image/png"))
+            }
+        }
         onPaint: {
             const ctx = getContext("2d")
             ctx.clearRect(0, 0, width, height)
@@ -43,25 +52,31 @@ Rectangle {
             }
         }
     }
-    PointHandler {
+    // A MouseArea (a finger arrives as its synthesised mouse) that keeps what it pressed: the form around the pad
+    // is a Flickable, and a stroke must draw, not scroll the form away under the pen (a PointHandler only looks
+    // on, and the form took the stroke over after a few pixels). Declared before 清除, so a press on that button
+    // is the button's, not ink.
+    MouseArea {
         id: pen
-        onPointChanged: {
-            if (!active)
-                return
-            const strokes = canvas.strokes
-            strokes[strokes.length - 1].push({ x: point.position.x, y: point.position.y })
+        anchors.fill: parent
+        preventStealing: true
+        onPressed: (mouse) => {
+            canvas.strokes.push([{ x: mouse.x, y: mouse.y }])
+            root.hasInk = true
             canvas.requestPaint()
         }
-        onActiveChanged: {
-            if (active) {
-                canvas.strokes.push([{ x: point.position.x, y: point.position.y }])
-                root.hasInk = true
-            } else if (root.hasInk) {
-                root.signed(canvas.toDataURL("image/png"))
-            }
+        onPositionChanged: (mouse) => {
+            const strokes = canvas.strokes
+            strokes[strokes.length - 1].push({ x: mouse.x, y: mouse.y })
+            canvas.requestPaint()
+        }
+        onReleased: {
+            canvas.signPending = true
+            canvas.requestPaint()
         }
     }
     AppButton {
+        id: clearButton
         objectName: "clearSignature"
         anchors.right: parent.right
         anchors.top: parent.top
@@ -71,6 +86,7 @@ Rectangle {
         text: qsTr("清除")
         onClicked: {
             canvas.strokes = []
+            canvas.signPending = false
             canvas.requestPaint()
             root.hasInk = false
             root.cleared()

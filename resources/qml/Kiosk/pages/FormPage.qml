@@ -7,7 +7,8 @@ import Kiosk.Backend
 
 // The form of a process: its sections and fields from the definition the server synced, checked as they are
 // filled (Chinese messages on each field), 提交 when everything is valid, with a confirmation first. The
-// page is destroyed when it is left (and at logout), so a kiosk keeps no draft.
+// page is destroyed when it is left (and at logout), so a kiosk keeps nothing; on a desk client 存草稿 keeps
+// what was typed, and the next visit asks 继续填写草稿 or 重新填写.
 Item {
     id: root
     objectName: "formPage"
@@ -50,7 +51,6 @@ Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
             contentHeight: fieldsColumn.implicitHeight + Theme.spacingLarge
-            keepVisible: actions
 
             ColumnLayout {
                 id: fieldsColumn
@@ -82,6 +82,10 @@ Item {
                             required property bool readOnly
                             required property bool deskOnly
                             required property int maxLength
+                            required property var uploads
+                            required property string notice
+                            required property var accept
+                            required property int maxCount
                             readonly property bool wide: widget === "section" || widget === "textarea"
                                                          || widget === "radio" || widget === "checkboxes"
                                                          || widget === "signature" || widget === "daterange"
@@ -119,45 +123,73 @@ Item {
                                 readOnly: entry.readOnly
                                 deskOnly: entry.deskOnly
                                 maxLength: entry.maxLength
+                                uploads: entry.uploads
+                                notice: entry.notice
+                                accept: entry.accept
+                                maxCount: entry.maxCount
                             }
                         }
                     }
                 }
-                RowLayout {
-                    id: actions
-                    Layout.fillWidth: true
-                    Layout.topMargin: Theme.spacing
-                    spacing: Theme.spacing
-                    Text {
-                        objectName: "formProblems"
-                        Layout.fillWidth: true
-                        text: form.errorCount > 0 ? qsTr("还有 %1 处需要填写或修改").arg(form.errorCount) : qsTr("已填写完整，可以提交")
-                        font.family: Theme.fontFamily
-                        font.pixelSize: Theme.fontBody
-                        color: form.errorCount > 0 ? Theme.warning : Theme.success
-                        TapHandler { onTapped: root.showProblems() }
-                    }
-                    AppButton {
-                        objectName: "checkButton"
-                        visible: form.errorCount > 0
-                        text: qsTr("查看未填项")
-                        onClicked: root.showProblems()
-                    }
-                    AppButton {
-                        objectName: "submitButton"
-                        kind: "primary"
-                        iconName: "check"
-                        text: qsTr("提交")
-                        enabled: form.valid && form.state === "ready"
-                        onClicked: {
-                            if (!form.checkAll())
-                                return
-                            // Typing is over: put the keyboard away so the dialog and what follows are seen whole.
-                            root.forceActiveFocus()
-                            Qt.inputMethod.hide() // qmllint disable missing-property
-                            confirm.open()
-                        }
-                    }
+            }
+        }
+
+        // The form's actions stay at the bottom of the page, outside the scrolling fields: above the keyboard
+        // too, never half hidden under it, and 提交 needs no scrolling to the end of a long form.
+        RowLayout {
+            id: actions
+            visible: form.state === "ready" || form.state === "saving"
+            Layout.fillWidth: true
+            Layout.maximumWidth: fieldsColumn.width
+            Layout.alignment: Qt.AlignHCenter
+            spacing: Theme.spacing
+            Text {
+                objectName: "formProblems"
+                Layout.fillWidth: true
+                text: form.errorCount > 0 ? qsTr("还有 %1 处需要填写或修改").arg(form.errorCount)
+                      : form.uploading > 0 ? qsTr("附件上传中，请稍候…") : qsTr("已填写完整，可以提交")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: form.errorCount > 0 || form.uploading > 0 ? Theme.warning : Theme.success
+                wrapMode: Text.Wrap
+                TapHandler { onTapped: root.showProblems() }
+            }
+            AppButton {
+                objectName: "checkButton"
+                visible: form.errorCount > 0
+                text: qsTr("查看未填项")
+                onClicked: root.showProblems()
+            }
+            // Desk mode only: a kiosk never keeps what a student typed.
+            Text {
+                objectName: "draftStatus"
+                visible: form.desk && form.draftSavedAt.length > 0 && !form.hasDraft
+                text: qsTr("草稿已保存 %1").arg(form.draftSavedAt)
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+                color: Theme.textSecondary
+            }
+            AppButton {
+                objectName: "saveDraftButton"
+                visible: form.desk
+                iconName: "device-floppy"
+                text: qsTr("存草稿")
+                enabled: form.state === "ready"
+                onClicked: form.saveDraft()
+            }
+            AppButton {
+                objectName: "submitButton"
+                kind: "primary"
+                iconName: "check"
+                text: qsTr("提交")
+                enabled: form.valid && form.state === "ready"
+                onClicked: {
+                    if (!form.checkAll())
+                        return
+                    // Typing is over: put the keyboard away so the dialog and what follows are seen whole.
+                    root.forceActiveFocus()
+                    Qt.inputMethod.hide() // qmllint disable missing-property
+                    confirm.open()
                 }
             }
         }
@@ -246,6 +278,59 @@ Item {
                 return deeper
         }
         return null
+    }
+
+    // A draft of this process (desk mode): carry on with it, or start again (the draft is then deleted).
+    Connections {
+        target: form
+        function onChanged() { if (form.hasDraft && !draftDialog.opened) draftDialog.open() }
+    }
+    Popup {
+        id: draftDialog
+        objectName: "draftDialog"
+        modal: true
+        closePolicy: Popup.NoAutoClose
+        anchors.centerIn: Overlay.overlay
+        width: Math.min(root.width - 2 * Theme.margin, 720)
+        padding: Theme.spacingLarge
+        Overlay.modal: Rectangle { color: Qt.rgba(0, 0, 0, 0.5) }
+        background: Rectangle { radius: Theme.radius; color: Theme.card }
+        contentItem: ColumnLayout {
+            spacing: Theme.spacingLarge
+            Text {
+                text: qsTr("有未提交的草稿")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+                color: Theme.text
+            }
+            Text {
+                Layout.fillWidth: true
+                text: qsTr("您在 %1 保存过“%2”的草稿。继续填写草稿，还是删除草稿重新填写？")
+                          .arg(form.draftSavedAt).arg(root.info.name || "")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: Theme.textSecondary
+                wrapMode: Text.Wrap
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: Theme.spacing
+                AppButton {
+                    objectName: "draftDiscard"
+                    Layout.fillWidth: true
+                    text: qsTr("重新填写")
+                    onClicked: { draftDialog.close(); form.discardDraft() }
+                }
+                AppButton {
+                    objectName: "draftResume"
+                    Layout.fillWidth: true
+                    kind: "primary"
+                    text: qsTr("继续填写草稿")
+                    onClicked: { draftDialog.close(); form.resumeDraft() }
+                }
+            }
+        }
     }
 
     // 提交 asks first: a kiosk user in a queue must not send by a stray touch.

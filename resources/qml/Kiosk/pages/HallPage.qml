@@ -101,6 +101,9 @@ Item {
                 id: homeColumn
                 width: parent.width
                 spacing: Theme.spacingLarge
+                // Desk mode: the forms this user saved with 存草稿, to carry on with (a kiosk keeps none).
+                SectionTitle { text: qsTr("我的草稿"); visible: draftsFlow.count > 0 }
+                CardFlow { id: draftsFlow; objectName: "draftList"; visible: count > 0; model: Hall.drafts } // qmllint disable stale-property-read
                 SectionTitle { text: qsTr("推荐服务"); visible: recommendedFlow.count > 0 }
                 CardFlow { id: recommendedFlow; objectName: "recommendedList"; model: Hall.recommended } // qmllint disable stale-property-read
                 SectionTitle { text: qsTr("热门服务"); visible: popularFlow.count > 0 }
@@ -153,29 +156,40 @@ Item {
         id: azView
         RowLayout {
             spacing: Theme.spacing
+            // One block per letter: its title, then its processes as a grid of cards, as on 服务首页.
             ListView {
                 id: azList
                 objectName: "azList"
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 clip: true
-                model: Hall.az
-                spacing: Theme.spacing / 2
+                model: Hall.azLetters
+                spacing: Theme.spacing
                 boundsBehavior: Flickable.StopAtBounds
-                section.property: "letter"
-                section.criteria: ViewSection.FullString
-                section.delegate: Text {
-                    required property string section
-                    objectName: "azSection_" + section
+                delegate: Column {
+                    id: letterBlock
+                    required property string letter
                     width: ListView.view ? ListView.view.width : 0
-                    topPadding: Theme.spacing
-                    text: section
-                    font.family: Theme.fontFamily
-                    font.pixelSize: Theme.fontTitle
-                    font.bold: true
-                    color: Theme.primary
+                    spacing: Theme.spacing / 2
+                    Text {
+                        objectName: "azSection_" + letterBlock.letter
+                        text: letterBlock.letter
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontTitle
+                        font.bold: true
+                        color: Theme.primary
+                    }
+                    Flow {
+                        id: letterGrid
+                        objectName: "azGrid_" + letterBlock.letter
+                        width: parent.width
+                        readonly property int columns: Math.max(1, Math.floor(width / root.cardWidth))
+                        Repeater {
+                            model: Hall.azGroup(letterBlock.letter)
+                            delegate: ProcessCard { width: Math.floor(letterGrid.width / letterGrid.columns); height: root.cardHeight }
+                        }
+                    }
                 }
-                delegate: ProcessCard { width: azList.width; height: root.cardHeight * 0.8 }
                 ScrollBar.vertical: ScrollBar {}
             }
             // A touch index: tap a letter to jump to it.
@@ -203,7 +217,7 @@ Item {
                         }
                         TapHandler {
                             id: keyTap
-                            onTapped: azList.positionViewAtIndex(Hall.azIndexOf(letterKey.modelData), ListView.Beginning)
+                            onTapped: azList.positionViewAtIndex(Hall.letters.indexOf(letterKey.modelData), ListView.Beginning) // qmllint disable unresolved-type
                         }
                     }
                 }
