@@ -140,8 +140,21 @@ def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: A
     assert handled["data"]["repair_result"] == "已修好"
     _log_out(ui)
 
-    # 3. 刘诗宏 sees 待确认 and confirms (确认验收).
+    # 3. 刘诗宏: the bell says something happened; 消息 names it; then 待确认 and 确认验收.
     log_in(ui, LIU, NEW_PW)
+    ui.wait_for(lambda: current_page(ui) == "homePage", timeout=20_000)
+    ui.wait_for(lambda: ui.state.inbox.property("unreadCount") > 0, timeout=20_000)
+    assert ui.find_visible("unreadBadge") is not None
+    ui.wait_for(lambda: not ui.find("pageStack").property("busy"))
+    ui.tap(ui.find_visible("bell"))
+    ui.wait_for(lambda: current_page(ui) == "messagesPage")
+    ui.wait_for(lambda: ui.find("notifications").property("count") > 0)
+    assert any("确认" in t for t in ui.texts(ui.find("notifications")))
+    ui.screenshot("workflow-5a-notifications")
+    ui.tap(ui.find_visible("markAllRead"))
+    ui.wait_for(lambda: ui.state.inbox.property("unreadCount") == 0)
+    ui.wait_for(lambda: not ui.find("pageStack").property("busy"))
+    ui.tap(ui.find_visible("nav_home"))
     _open_from_todo(ui, application_id)
     assert "待确认" in " ".join(ui.texts(ui.find("workItem_" + application_id)))
     ui.wait_for(lambda: not ui.find("pageStack").property("busy"))

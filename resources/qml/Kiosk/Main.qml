@@ -55,7 +55,7 @@ ApplicationWindow {
         stack.push(guidePage, { processCode: code })
     }
 
-    header: TopBar {}
+    header: TopBar { onNotificationsRequested: window.navigate("messages") }
 
     Connections {
         target: Session
@@ -168,7 +168,10 @@ ApplicationWindow {
     }
     Component { id: applicationPage; ApplicationPage { onBack: stack.pop() } }
     Component { id: calendarPage; CalendarPage { onLoginRequested: window.navigate("login") } }
-    Component { id: messagesPage; MessagesPage {} }
+    Component {
+        id: messagesPage
+        MessagesPage { onOpenApplication: (applicationId) => window.openApplication(applicationId) }
+    }
     Component {
         id: profilePage
         ProfilePage {

@@ -12,6 +12,7 @@ Rectangle {
     color: Theme.primary
 
     property date now: new Date()
+    signal notificationsRequested()
     Timer {
         interval: 1000
         running: true
@@ -84,6 +85,48 @@ Rectangle {
         }
         StatusIndicator {
             Layout.alignment: Qt.AlignVCenter
+        }
+        // The bell: unread 办事通知 (new tasks, returns, urges, completions); opens 消息.
+        Rectangle {
+            id: bell
+            objectName: "bell"
+            visible: Session.loggedIn
+            Layout.alignment: Qt.AlignVCenter
+            implicitWidth: Theme.kiosk ? 64 : 36
+            implicitHeight: implicitWidth
+            radius: width / 2
+            color: bellTap.pressed ? Qt.rgba(1, 1, 1, 0.25) : Qt.rgba(1, 1, 1, 0.12)
+            Accessible.role: Accessible.Button
+            Accessible.name: qsTr("通知，%1 条未读").arg(Inbox.unreadCount)
+            AppIcon {
+                anchors.centerIn: parent
+                name: "bell"
+                color: Theme.textOnPrimary
+                size: Theme.fontLarge
+            }
+            Rectangle {
+                objectName: "unreadBadge"
+                visible: Inbox.unreadCount > 0
+                anchors.top: parent.top
+                anchors.right: parent.right
+                implicitWidth: Math.max(height, unread.implicitWidth + 10)
+                implicitHeight: unread.implicitHeight + 4
+                radius: height / 2
+                color: Theme.error
+                Text {
+                    id: unread
+                    anchors.centerIn: parent
+                    text: Inbox.unreadCount > 99 ? "99+" : Inbox.unreadCount
+                    color: Theme.textOnPrimary
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontSmall * 0.8
+                    font.bold: true
+                }
+            }
+            TapHandler {
+                id: bellTap
+                onTapped: root.notificationsRequested()
+            }
         }
         // Who is logged in, and the way out — always visible on a kiosk, so nobody walks away logged in.
         Rectangle {
