@@ -70,7 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kiosk.resources import qml_dir
     from kiosk.views.app_state import AppState
 
-    app = QGuiApplication(sys.argv[:1])
+    if config.mode == "desk":
+        # A QApplication (widgets) for the system tray's 办事通知; a kiosk keeps the lighter QGuiApplication.
+        from PySide6.QtWidgets import QApplication
+
+        app: QGuiApplication = QApplication(sys.argv[:1])
+    else:
+        app = QGuiApplication(sys.argv[:1])
     app.setApplicationName("campus-kiosk")
     app.setOrganizationName("campus-kiosk")
     app.setFont(QFont(["Noto Sans CJK SC", "Noto Sans"], 11))
@@ -87,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = engine.rootObjects()[0]
     state.watch_input(window)
     state.start(first_frame_of=window)
+    if config.mode == "desk":
+        from kiosk.views.tray import DeskTray
+
+        tray = DeskTray(state.inbox, state)  # noqa: F841  (kept alive by its parent)
 
     offscreen = app.platformName() in ("offscreen", "minimal")
     if size is None and (offscreen or config.mode == "desk"):

@@ -1,0 +1,46 @@
+"""Desk mode: new 办事通知 (a task, a return, an urge, a completion) also appear as system tray messages, so a
+member of staff working in another window sees them. Kiosks have no tray: their users walk away."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from kiosk.views.inbox import Inbox
+
+log = logging.getLogger(__name__)
+
+
+class DeskTray(QObject):
+    """Shows `Inbox.notified` in the system tray, when the desktop has one (a QApplication is required)."""
+
+    def __init__(self, inbox: Inbox, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.shown: list[tuple[str, str]] = []  # what was shown, newest last (for the logs and the tests)
+        self._icon: QSystemTrayIcon | None = None
+        from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+        if isinstance(QApplication.instance(), QApplication) and QSystemTrayIcon.isSystemTrayAvailable():
+            from PySide6.QtGui import QIcon
+
+            from kiosk.resources import icons_dir
+
+            self._icon = QSystemTrayIcon(QIcon(str(icons_dir() / "bell.svg")), self)
+            self._icon.setToolTip("一站式办事大厅")
+            self._icon.show()
+        else:
+            log.info("no system tray here: 办事通知 stay in the app's bell only")
+        inbox.notified.connect(self.show)
+
+    @Slot(str, str)
+    def show(self, title: str, body: str) -> None:
+        self.shown.append((title, body))
+        if self._icon is not None:
+            from PySide6.QtWidgets import QSystemTrayIcon
+
+            self._icon.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 10_000)

@@ -1,0 +1,31 @@
+"""Desk mode's tray messages: each new unread 办事通知 is shown once; ones already there when the user's
+notifications were first read, and read ones, are not announced again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.views.inbox import Inbox
+from kiosk.views.tray import DeskTray
+
+
+def _note(n: int, read: bool = False) -> dict[str, Any]:
+    return {
+        "id": n,
+        "kind": "task",
+        "title": f"新的待办 {n}",
+        "body": "…",
+        "created_at": "2026-11-29T09:00",
+        "read": read,
+    }
+
+
+def test_new_unread_notifications_reach_the_tray_once(qapp: Any) -> None:
+    inbox = Inbox()
+    tray = DeskTray(inbox)
+    inbox._set_notifications([_note(1), _note(2, read=True)])  # what was there at login: no burst of old news
+    assert tray.shown == []
+    inbox._set_notifications([_note(3), _note(1), _note(2, read=True), _note(4, read=True)])
+    assert tray.shown == [("新的待办 3", "…")]
+    inbox._set_notifications([_note(3), _note(1), _note(2, read=True), _note(4, read=True)])
+    assert tray.shown == [("新的待办 3", "…")]  # not again
