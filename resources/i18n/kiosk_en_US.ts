@@ -2,6 +2,104 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
+    <name>ApplicationPage</name>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="68"/>
+        <source>流水号：%1</source>
+        <translation>Serial no.: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="68"/>
+        <source>待分配</source>
+        <translation>to be assigned</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="69"/>
+        <source>单号：%1</source>
+        <translation>Doc no.: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="70"/>
+        <source>申请人：%1</source>
+        <translation>Applicant: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="142"/>
+        <source>状态：%1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="143"/>
+        <source>当前步骤：%1</source>
+        <translation>Current step: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="145"/>
+        <source>办理人：%1</source>
+        <translation>Handled by: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="254"/>
+        <source>办理：%1</source>
+        <translation>Handle: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="254"/>
+        <source>我的申请</source>
+        <translation>My applications</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="311"/>
+        <source>完成本操作后，流程将转到：%1</source>
+        <translation>After this, the application goes to: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="337"/>
+        <source>意见或备注（退回、不予办理时必填）</source>
+        <translation>Opinion or note (required to return or reject)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="351"/>
+        <source>确认验收</source>
+        <translation>Confirm and accept</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="351"/>
+        <source>通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="352"/>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="353"/>
+        <source>不予办理</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="354"/>
+        <source>撤回</source>
+        <translation>Withdraw</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="355"/>
+        <source>催办</source>
+        <translation>Urge</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="356"/>
+        <source>终止</source>
+        <translation>Terminate</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="378"/>
+        <source>办理记录</source>
+        <translation>History</translation>
+    </message>
+</context>
+<context>
     <name>CalendarPage</name>
     <message>
         <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="18"/>
@@ -535,62 +633,67 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="21"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="22"/>
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="22"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="23"/>
         <source>您好，%1</source>
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="23"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="24"/>
         <source>登录后这里显示您的待办、邮件、借阅与日程</source>
         <translation>After sign-in: your tasks, mail, loans and calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="34"/>
         <source>未读邮件</source>
         <translation>Unread mail</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="34"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="35"/>
         <source>在借图书</source>
         <translation>Books on loan</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="35"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="36"/>
         <source>逾期图书</source>
         <translation>Overdue books</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="36"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="37"/>
         <source>待办</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="77"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="81"/>
+        <source>点击查看待办事宜</source>
+        <translation>Tap to see your to-do list</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="82"/>
         <source>登录后显示</source>
         <translation>Shown after sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="77"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="82"/>
         <source>暂未接入数据源</source>
         <translation>Source not connected yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="96"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="105"/>
         <source>办事中心 · 我的收藏</source>
         <translation>Service centre · My favourites</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="106"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="115"/>
         <source>还没有收藏的服务。在“办事大厅”点服务卡片右侧的 ☆ 即可收藏，常用服务会显示在这里。</source>
         <translation>No favourites yet. In the Service Hall, tap ☆ on the right of a service card; your favourites show up here.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="157"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="166"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
@@ -742,12 +845,12 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="75"/>
+        <location filename="../qml/Kiosk/Main.qml" line="83"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="75"/>
+        <location filename="../qml/Kiosk/Main.qml" line="83"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
     </message>
@@ -755,17 +858,32 @@
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="17"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="25"/>
         <source>消息中心</source>
         <translation>Message centre</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="18"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="26"/>
+        <source>办事通知 · %1 条未读</source>
+        <translation>Notifications · %1 unread</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="27"/>
         <source>全部新闻 · 通知公告 · 学校新闻 · 科研动态 · 学工动态 · 门户通知</source>
         <translation>All news · Notices · School news · Research · Student affairs · Portal notices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="24"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="32"/>
+        <source>全部标为已读</source>
+        <translation>Mark all as read</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="120"/>
+        <source>暂无办事通知</source>
+        <translation>No notifications</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="128"/>
         <source>新闻与通知将在这里显示</source>
         <translation>News and notices will appear here</translation>
     </message>
@@ -947,14 +1065,102 @@
     </message>
 </context>
 <context>
+    <name>TasksPage</name>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="30"/>
+        <source>我的办件</source>
+        <translation>My work</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="31"/>
+        <source>待办 %1 · 已办 %2 · 我的申请 %3</source>
+        <translation>To do %1 · Done %2 · Mine %3</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="41"/>
+        <source>待办事宜</source>
+        <translation>To do</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="42"/>
+        <source>已办事宜</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="43"/>
+        <source>我的申请</source>
+        <translation>My applications</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="69"/>
+        <source>全部服务</source>
+        <translation>All services</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="81"/>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="137"/>
+        <source>流水号 %1</source>
+        <translation>Serial no. %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="138"/>
+        <source>申请人 %1</source>
+        <translation>Applicant %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="139"/>
+        <source>当前步骤：%1</source>
+        <translation>Current step: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="165"/>
+        <source>处理中…</source>
+        <translation>Processing…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="176"/>
+        <source>已超时 · 等待 %1</source>
+        <translation>Overdue · waiting %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="176"/>
+        <source>等待 %1</source>
+        <translation>Waiting %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="198"/>
+        <source>没有待办事宜</source>
+        <translation>Nothing to do</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="198"/>
+        <source>还没有已办事宜</source>
+        <translation>Nothing handled yet</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="199"/>
+        <source>还没有发起过申请</source>
+        <translation>No applications yet</translation>
+    </message>
+</context>
+<context>
     <name>TopBar</name>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="54"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="55"/>
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="123"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="100"/>
+        <source>通知，%1 条未读</source>
+        <translation>Notifications, %1 unread</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="166"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>
