@@ -14,7 +14,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Property, QCoreApplication, QObject, Qt, QTimer, QTranslator, Signal, Slot
+from PySide6.QtCore import (
+    Property,
+    QCoreApplication,
+    QLibraryInfo,
+    QObject,
+    Qt,
+    QTimer,
+    QTranslator,
+    Signal,
+    Slot,
+)
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from kiosk.resources import i18n_dir
@@ -97,6 +107,7 @@ class AppState(QObject):
         self._server_version = ""
         self._epoch = ""
         self._translator: QTranslator | None = None
+        self._qt_translator: QTranslator | None = None  # Qt's own words (the file dialog's 打开, 取消…)
         self._engine: QQmlEngine | None = None
         self._retry_ms = RETRY_MIN_MS
         self.store: LocalStore | None = None
@@ -149,6 +160,23 @@ class AppState(QObject):
         """Before the QML loads: install the configured language's translation."""
         if self._language != "zh_CN" and not self._install_translator(self._language):
             self._language = "zh_CN"
+        self._install_qt_translator(self._language)
+
+    def _install_qt_translator(self, language: str) -> None:
+        """Desk mode shows dialogs made by Qt (choosing files to attach): in Chinese they need Qt's own
+        translation, as our strings need ours in English. A kiosk shows none, so it does not load it."""
+        app = QCoreApplication.instance()
+        if self._qt_translator is not None and app is not None:
+            app.removeTranslator(self._qt_translator)
+            self._qt_translator = None
+        if self.config.mode != "desk" or language != "zh_CN" or app is None:
+            return
+        translator = QTranslator(self)
+        if translator.load(f"qt_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(translator)
+            self._qt_translator = translator
+        else:
+            log.warning("no Qt translation for %s", language)
 
     def start(self, first_frame_of: QObject | None = None) -> None:
         """Open the store and (demo) start the bundled server in the background, then watch the server.
@@ -285,6 +313,7 @@ class AppState(QObject):
             return
         if not self._install_translator(language):
             return
+        self._install_qt_translator(language)
         self._language = language
         if self._engine is not None:
             self._engine.retranslate()
@@ -304,6 +333,9 @@ class AppState(QObject):
         if self._translator is not None and app is not None:
             app.removeTranslator(self._translator)
             self._translator = None
+        if self._qt_translator is not None and app is not None:
+            app.removeTranslator(self._qt_translator)
+            self._qt_translator = None
         self.tasks.wait(15_000)
         if self.demo_server is not None:
             self.demo_server.stop()

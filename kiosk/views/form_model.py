@@ -583,11 +583,12 @@ class FormController(QObject):
             return
         limits = forms.attachment_limits(definition, name)
         paths = [local_path(f) for f in files]
-        room = limits.max_count - len(row.value) - len([u for u in row.uploads if u["state"] == "uploading"])
+        in_flight = len([u for u in row.uploads if u["state"] == "uploading"])
+        room = max(0, limits.max_count - len(row.value) - in_flight)
         notice = ""
         if len(paths) > room:
-            notice = f"最多上传 {limits.max_count} 个文件" + ("，未添加：" + "、".join(p.name for p in paths[room:]))
-            paths = paths[: max(0, room)]
+            notice = f"最多上传 {limits.max_count} 个文件，未添加：" + "、".join(p.name for p in paths[room:])
+            paths = paths[:room]
         uploads = [u for u in row.uploads if u["state"] == "uploading"]  # earlier refusals are cleared
         for path in paths:
             token = uuid.uuid4().hex

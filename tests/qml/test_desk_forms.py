@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 import requests
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QMetaObject, QUrl
+from PySide6.QtGui import QGuiApplication
 
 from kiosk.services.attachments import OFFLINE_MESSAGE
-from tests.helpers import LiveServer, copy_sqlite
+from tests.helpers import LiveServer, copy_sqlite, save_screenshot
 from tests.qml.test_hall_forms import field_error, in_view
 from tests.qml.test_identity import current_page, log_in
 from tests.server.test_auth import LIU, LIU_PW, NEW_PW, activated, bearer
@@ -85,6 +86,24 @@ def test_attachments_on_a_desk(server: LiveServer, launch_ui: Any, tmp_path: Pat
     in_view(ui, "field_photos")
     assert ui.find_visible("input_photos_choose").isEnabled()
     assert "已上传 0 / 3 个" in ui.texts()
+    # 选择文件 opens the file dialog (a window of its own, for this window), limited to the field's types.
+    ui.click(ui.find_visible("input_photos_choose"))
+    loader = ui.find("fileDialogLoader", ui.find("field_photos"))
+    ui.wait_for(lambda: loader.property("item") is not None and loader.property("item").property("visible"))
+    dialog = loader.property("item")
+    assert dialog.property("title") == "选择要上传的文件"
+    assert dialog.property("nameFilters") == ["附件 (*.pdf *.PDF *.jpg *.JPG *.jpeg *.JPEG *.png *.PNG)"]
+    dialog_window = next(w for w in QGuiApplication.topLevelWindows() if w.title() == "选择要上传的文件")
+    assert dialog_window.transientParent() is ui.window
+    ui.settle(300)
+    save_screenshot(dialog_window, "desk-file-dialog")
+    # What the person picks there reaches addFiles (below, with the files the dialog would return); cancelled,
+    # the dialog goes and the form is as it was.
+    QMetaObject.invokeMethod(dialog, "reject")
+    ui.wait_for(lambda: not loader.property("active"))
+    ui.window.requestActivate()
+    ui.wait_for(ui.window.isActive)
+    assert value_of(form, "photos") == [] and uploads_of(form, "photos") == []
 
     files = tmp_path / "files"
     files.mkdir()

@@ -1,4 +1,5 @@
 pragma ComponentBehavior: Bound
+import QtCore
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Dialogs
@@ -363,10 +364,12 @@ ColumnLayout {
     // The system's file dialog, made only when 选择文件 is pressed (desk mode; a kiosk never shows one).
     Loader {
         id: fileDialog
+        objectName: "fileDialogLoader"
         active: false
         sourceComponent: FileDialog {
             title: qsTr("选择要上传的文件")
             fileMode: FileDialog.OpenFiles
+            currentFolder: StandardPaths.standardLocations(StandardPaths.HomeLocation)[0]  // not the program's folder
             nameFilters: [qsTr("附件 (%1)").arg((root.accept || []).map(e => "*." + e + " *." + e.toUpperCase()).join(" "))]
             Component.onCompleted: open()
             onAccepted: { root.controller.addFiles(root.name, selectedFiles); fileDialog.active = false }
