@@ -1,6 +1,6 @@
 """The manual's repair scenario through the real QML against a real server: 刘诗宏 submits 教职工办公电脑维修申请
-on a kiosk; 贾孟杰, on a desk client, finds it in 待办 (首页's counter), fills 验收人 / 维修情况 and sends it on; 刘诗宏 sees 待确认
-and taps 确认验收; the application shows 办结 with its timeline. A screenshot of each step."""
+on a kiosk; 贾孟杰, on a desk client, finds it in 待办 (首页's counter), fills 验收人 / 维修情况 and sends it on;
+刘诗宏 sees 待确认 and taps 确认验收; the application shows 办结 with its timeline. A screenshot of each step."""
 
 from __future__ import annotations
 
