@@ -282,6 +282,8 @@ class FormController(QObject):
         self._model = FieldListModel(self)
         self._code = ""
         self._definition: dict[str, Any] | None = None
+        self._workflow: dict[str, Any] | None = None
+        self._next_handler = ""
         self._state = "idle"  # idle | loading | ready | missing | saving | saved
         self._checked_all = False
         self._touched: set[str] = set()
@@ -323,7 +325,12 @@ class FormController(QObject):
             return
         self._set_state("loading")
         store, code = app.store, self._code
-        app.tasks.run(lambda: store.form(code), self._loaded, lambda exc: self._set_state("missing"))
+
+        def read() -> dict[str, Any] | None:
+            self._workflow = store.workflow(code)  # for 选择审核人: read here, with the form, off the GUI thread
+            return store.form(code)
+
+        app.tasks.run(read, self._loaded, lambda exc: self._set_state("missing"))
 
     def _loaded(self, definition: dict[str, Any] | None) -> None:
         if not self._alive():
@@ -333,6 +340,9 @@ class FormController(QObject):
             self._set_state("missing")
             return
         self._definition = definition
+        handlers = self._get_next_step().get("handlers") or []
+        if len(handlers) == 1:  # as the manual shows it: the one handler there is, already chosen
+            self._next_handler = str(handlers[0].get("user_id", ""))
         self._model.set_rows(build_rows(definition, app.auth.current.user, app.config.mode))
         self._set_state("ready")
         self._revalidate()
@@ -409,6 +419,26 @@ class FormController(QObject):
     def firstErrorField(self) -> str:
         return next((r.name for r in self._model.rows() if r.error), "")
 
+    def _get_next_step(self) -> dict[str, Any]:
+        """完成本操作后，流程将转到以下步骤: the first step of the process's workflow (as last synced) and, when the
+        applicant may choose who handles it (选择审核人), the holders to choose from. Empty when not known."""
+        workflow = self._workflow or {}
+        steps = workflow.get("steps") or []
+        if not steps:
+            return {}
+        first = steps[0]
+        handlers = list(first.get("candidates") or []) if first.get("choose") else []
+        return {"name": first.get("name", ""), "choose": bool(handlers), "handlers": handlers}
+
+    @Slot(str)
+    def chooseHandler(self, user_id: str) -> None:
+        """The applicant's choice of handler for the first step ("" : whoever of them takes it first)."""
+        self._next_handler = user_id
+        self.changed.emit()
+
+    def _get_next_handler(self) -> str:
+        return self._next_handler
+
     @Slot()
     def confirmSubmit(self) -> None:
         """After the confirmation dialog: store the application and its outbox operation in one transaction."""
@@ -442,7 +472,9 @@ class FormController(QObject):
             )
 
         self._set_state("saving")
-        payload = {"application_id": application_id, "process_code": code, "data": data}
+        payload: dict[str, Any] = {"application_id": application_id, "process_code": code, "data": data}
+        if self._next_handler:
+            payload["next_handler"] = self._next_handler
         started = app.sync.enqueue(
             "application.submit",
             payload,
@@ -731,6 +763,8 @@ class FormController(QObject):
         return self._doc_no
 
     processCode = Property(str, _get_code, _set_code, notify=changed)
+    nextStep = Property("QVariantMap", _get_next_step, notify=changed)
+    nextHandler = Property(str, _get_next_handler, notify=changed)
     submitState = Property(str, _get_submit_state, notify=changed)
     submitError = Property(str, _get_submit_error, notify=changed)
     serial = Property(str, _get_serial, notify=changed)

@@ -236,77 +236,77 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="180"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="181"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="200"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="201"/>
         <source>请选择日期</source>
         <translation>Choose a date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="213"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="214"/>
         <source>开始日期</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="218"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="219"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="222"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="223"/>
         <source>结束日期</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="234"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="235"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="264"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="265"/>
         <source>选择文件</source>
         <translation>Choose files</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="270"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="271"/>
         <source>已上传 %1 / %2 个</source>
         <translation>%1 of %2 uploaded</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="282"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="283"/>
         <source>已上传</source>
         <translation>uploaded</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="295"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="296"/>
         <source>上传中 %1%</source>
         <translation>Uploading… %1%</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="368"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="370"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="370"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="373"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="428"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="431"/>
         <source>移除 %1</source>
         <translation>Remove %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="315"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="316"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="335"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="336"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -440,11 +440,21 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/FormPage.qml" line="369"/>
+        <source>完成本操作后，流程将转到：%1</source>
+        <translation>After this, the application goes to: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="384"/>
+        <source>办理人 %1</source>
+        <translation>Handler: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="396"/>
         <source>再检查一下</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="376"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="403"/>
         <source>确认提交</source>
         <translation>Submit</translation>
     </message>

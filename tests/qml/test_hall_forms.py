@@ -200,7 +200,7 @@ def test_repair_form_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
     ui.click(ui.find_visible("process_xj-diannao-weixiu"))
     ui.wait_for(lambda: current_page(ui) == "guidePage")
     texts = ui.texts()
-    assert "办理流程" in texts and "现教中心接收" in texts and "开始办理" in texts
+    assert "办理流程" in texts and "现教中心实验室管理科接收" in texts and "开始办理" in texts
     ui.screenshot("desk-guide-repair")
 
     ui.click(ui.find_visible("startButton"))  # a real click, as on the kiosk a real tap

@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 
 from tests.helpers import LiveServer, copy_sqlite
 from tests.qml.test_all_forms import _open_form
+from tests.qml.test_hall_forms import in_view
 from tests.qml.test_identity import current_page, log_in
 from tests.server.test_auth import LIU, LIU_PW, NEW_PW, activated, bearer
 
@@ -93,7 +94,16 @@ def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: A
     ):
         controller.setValue(name, value)
     assert controller.checkAll()
-    controller.confirmSubmit()
+    # 提交 → the confirmation names the next step and its handler (选择审核人), as in the manual.
+    ui.wait_for(lambda: ui.find("submitButton").isEnabled())
+    ui.tap(in_view(ui, "submitButton"))
+    ui.wait_for(lambda: ui.find_visible("confirmSubmit") is not None)
+    assert ui.find("nextStep").property("text") == "完成本操作后，流程将转到：现教中心实验室管理科接收"
+    ui.wait_for(lambda: ui.find_visible("handler_" + JIA) is not None)
+    assert ui.find("handler_" + JIA).property("checked")  # the one holder of the post, already chosen
+    assert controller.property("nextHandler") == JIA
+    ui.screenshot("workflow-0-choose-handler")
+    ui.tap(ui.find_visible("confirmSubmit"))
     ui.wait_for(lambda: controller.property("state") == "saved")
     application_id = controller._application_id
     _synced(ui)
@@ -140,6 +150,7 @@ def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: A
     ).json()
     assert handled["status"] == "confirming", handled["status"]
     assert handled["data"]["repair_result"] == "已修好"
+    assert [e["actor_id"] for e in handled["events"] if e["action"] == "approve"] == [JIA]
     ui = kiosk
     ui.window.requestActivate()
     ui.wait_for(ui.window.isActive)  # key events go to the active window only

@@ -360,6 +360,33 @@ Item {
                 color: Theme.textSecondary
                 wrapMode: Text.Wrap
             }
+            // The manual's 完成本操作后，流程将转到以下步骤 and 选择审核人: the first step and, when the applicant
+            // may choose, its handlers (none chosen: whichever of them takes it first).
+            Text {
+                objectName: "nextStep"
+                visible: (form.nextStep.name || "").length > 0
+                Layout.fillWidth: true
+                text: qsTr("完成本操作后，流程将转到：%1").arg(form.nextStep.name || "")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: Theme.text
+                wrapMode: Text.Wrap
+            }
+            Flow {
+                visible: form.nextStep.choose === true
+                Layout.fillWidth: true
+                spacing: Theme.spacing
+                Repeater {
+                    model: form.nextStep.choose === true ? form.nextStep.handlers : []
+                    delegate: ChoiceChip {
+                        required property var modelData
+                        objectName: "handler_" + modelData.user_id
+                        text: qsTr("办理人 %1").arg(modelData.name)
+                        checked: form.nextHandler === modelData.user_id
+                        onToggled: form.chooseHandler(checked ? "" : modelData.user_id)
+                    }
+                }
+            }
             RowLayout {
                 Layout.fillWidth: true
                 spacing: Theme.spacing
