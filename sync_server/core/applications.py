@@ -68,12 +68,39 @@ def checked_applicant_data(
 ) -> dict[str, Any]:
     """The applicant's part as stored, validated (refused with per-field messages when it is not valid)."""
     stored = _authoritative(definition, data, profile_values(session, user))
-    problems = forms.validate(definition, stored)
+    problems = forms.validate(definition, stored) or _attachment_problems(session, definition, stored, user)
     if problems:
         field, message = next(iter(problems.items()))
         label = forms.label_of(definition, field) if field in definition["ui"]["fields"] else ""
         raise OpRejected("invalid_form", f"{label}：{message}" if label else message, fields=problems)
     return stored
+
+
+def _attachment_problems(
+    session: Session, definition: dict[str, Any], data: dict[str, Any], user: User
+) -> dict[str, str]:
+    """Each file a form names must be one this applicant uploaded, completely, for this field of this process,
+    with the name, size and SHA-256 the form says: a form cannot claim another person's file, a half-uploaded one,
+    or a file under false metadata (the handlers read what the form names: core/attachments.py)."""
+    from sync_server.models import Attachment
+
+    problems: dict[str, str] = {}
+    for name in forms.applicant_fields(definition):
+        if forms.field_ui(definition, name).get("widget") != "attachment":
+            continue
+        for item in data.get(name) or []:
+            row = session.get(Attachment, item.get("id")) if isinstance(item, dict) else None
+            if (
+                row is None
+                or row.uploader_id != user.user_id
+                or not row.complete
+                or row.field != name
+                or row.process_code != definition.get("process", row.process_code)
+                or (row.name, row.size, row.sha256) != (item.get("name"), item.get("size"), item.get("sha256"))
+            ):
+                problems[name] = "附件不存在或未上传完成，请重新上传"
+                break
+    return problems
 
 
 def _next_serial(session: Session) -> int:

@@ -228,7 +228,8 @@ def test_who_may_read_an_attachment(live_server: LiveServer) -> None:
     assert status(student) == 200
     assert who_reads() == {ADMIN}  # not yet part of any application: its uploader and admins only
 
-    # Another student names it in an application of their own: that gives its handlers nothing.
+    # Another student names it in an application of their own: refused (it is not their file), and its
+    # handlers get nothing.
     form = requests.get(live_server.url + f"/api/v1/hall/processes/{XIUXUE}/form", timeout=10).json()
     data = {
         "phone": "13800138000",
@@ -244,8 +245,12 @@ def test_who_may_read_an_attachment(live_server: LiveServer) -> None:
     }
     assert set(data) <= set(forms.applicant_fields(form)), set(data) - set(forms.applicant_fields(form))
     borrowed = submit(live_server, tokens[OTHER_STUDENT], XIUXUE, data)
-    assert borrowed["status"] == "applied", borrowed
+    assert borrowed["status"] == "rejected", borrowed
+    assert borrowed["error"]["fields"] == {"proofs": "附件不存在或未上传完成，请重新上传"}
     assert who_reads() == {ADMIN}
+    # Its owner cannot claim it under another name or size either.
+    renamed = submit(live_server, student, XIUXUE, {**data, "proofs": [{**attachment, "name": "other.pdf"}]})
+    assert renamed["status"] == "rejected" and "proofs" in renamed["error"]["fields"], renamed
 
     mine = submit(live_server, student, XIUXUE, data)
     assert mine["status"] == "applied", mine
