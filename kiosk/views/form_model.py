@@ -419,6 +419,10 @@ class FormController(QObject):
     def firstErrorField(self) -> str:
         return next((r.name for r in self._model.rows() if r.error), "")
 
+    @Slot(result="QVariantMap")
+    def nextStep(self) -> dict[str, Any]:
+        return self._get_next_step()
+
     def _get_next_step(self) -> dict[str, Any]:
         """完成本操作后，流程将转到以下步骤: the first step of the process's workflow (as last synced) and, when the
         applicant may choose who handles it (选择审核人), the holders to choose from. Empty when not known."""
@@ -763,7 +767,6 @@ class FormController(QObject):
         return self._doc_no
 
     processCode = Property(str, _get_code, _set_code, notify=changed)
-    nextStep = Property("QVariantMap", _get_next_step, notify=changed)
     nextHandler = Property(str, _get_next_handler, notify=changed)
     submitState = Property(str, _get_submit_state, notify=changed)
     submitError = Property(str, _get_submit_error, notify=changed)

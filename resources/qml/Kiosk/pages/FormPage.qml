@@ -344,6 +344,7 @@ Item {
         Overlay.modal: Rectangle { color: Qt.rgba(0, 0, 0, 0.5) }
         background: Rectangle { radius: Theme.radius; color: Theme.card }
         contentItem: ColumnLayout {
+            id: confirmBody
             spacing: Theme.spacingLarge
             Text {
                 text: qsTr("确认提交？")
@@ -361,23 +362,25 @@ Item {
                 wrapMode: Text.Wrap
             }
             // The manual's 完成本操作后，流程将转到以下步骤 and 选择审核人: the first step and, when the applicant
-            // may choose, its handlers (none chosen: whichever of them takes it first).
+            // may choose, its handlers (none chosen: whichever of them takes it first). Read once the form is ready
+            // (the workflow is loaded with it).
+            readonly property var nextStep: form.state === "ready" ? form.nextStep() : ({})
             Text {
                 objectName: "nextStep"
-                visible: (form.nextStep.name || "").length > 0
+                visible: (confirmBody.nextStep.name || "").length > 0
                 Layout.fillWidth: true
-                text: qsTr("完成本操作后，流程将转到：%1").arg(form.nextStep.name || "")
+                text: qsTr("完成本操作后，流程将转到：%1").arg(confirmBody.nextStep.name || "")
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
                 color: Theme.text
                 wrapMode: Text.Wrap
             }
             Flow {
-                visible: form.nextStep.choose === true
+                visible: confirmBody.nextStep.choose === true
                 Layout.fillWidth: true
                 spacing: Theme.spacing
                 Repeater {
-                    model: form.nextStep.choose === true ? form.nextStep.handlers : []
+                    model: confirmBody.nextStep.choose === true ? confirmBody.nextStep.handlers : []
                     delegate: ChoiceChip {
                         required property var modelData
                         objectName: "handler_" + modelData.user_id
