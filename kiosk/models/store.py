@@ -38,6 +38,7 @@ from kiosk.models.tables import (
     LocalFavorite,
     LocalNotification,
     LocalTask,
+    LocalWorkflowHandlers,
     Meta,
     OutboxOp,
     UserProfile,
@@ -138,6 +139,14 @@ def _migration_8(conn: Connection) -> None:
     )
 
 
+def _migration_9(conn: Connection) -> None:
+    _run(
+        conn,
+        "CREATE TABLE workflow_handlers (process_code VARCHAR(64) NOT NULL, user_id VARCHAR(32) NOT NULL, "
+        "steps JSON NOT NULL, PRIMARY KEY (process_code, user_id))",
+    )
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -148,6 +157,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -534,6 +544,8 @@ class LocalStore:
                     self._apply_application(session, user_id, change)
                 elif change["entity"] == "workflow":
                     self._apply_workflow(session, change)
+                elif change["entity"] == "workflow_handlers" and user_id is not None:
+                    self._apply_handlers(session, user_id, change)
                 elif change["entity"] == "task" and user_id is not None:
                     self._apply_task(session, user_id, change)
                 elif change["entity"] == "notification" and user_id is not None:
@@ -570,6 +582,18 @@ class LocalStore:
         session.merge(
             CachedWorkflow(process_code=change["id"], version=int(definition.get("version", 1)), definition=definition)
         )
+
+    @staticmethod
+    def _apply_handlers(session: Session, user_id: str, change: dict[str, Any]) -> None:
+        if change["op"] == "delete":
+            session.execute(
+                delete(LocalWorkflowHandlers).where(
+                    LocalWorkflowHandlers.process_code == change["id"], LocalWorkflowHandlers.user_id == user_id
+                )
+            )
+            return
+        steps = (change["data"] or {}).get("steps") or {}
+        session.merge(LocalWorkflowHandlers(process_code=change["id"], user_id=user_id, steps=steps))
 
     @staticmethod
     def _apply_task(session: Session, user_id: str, change: dict[str, Any]) -> None:
@@ -645,15 +669,30 @@ class LocalStore:
             row = session.get(CachedWorkflow, process_code)
             return dict(row.definition) if row else None
 
+    def workflow_handlers(self, user_id: str, process_code: str) -> dict[str, list[dict[str, Any]]]:
+        """Who holds each post-assigned step of the process (step key → people), as told to this user."""
+        with self.sessions() as session:
+            row = session.get(LocalWorkflowHandlers, (process_code, user_id))
+            return dict(row.steps) if row else {}
+
     def tasks(self, user_id: str, box: str) -> list[dict[str, Any]]:
         """The user's 待办 (box "todo": oldest first, the longest waiting on top) or 已办 ("done": latest
-        first), as the server described each, with the application it belongs to."""
+        first, one row per application), as the server described each, with the application it belongs to."""
         order = LocalTask.created_at.asc() if box == "todo" else LocalTask.acted_at.desc()
         with self.sessions() as session:
             rows = session.scalars(
                 select(LocalTask).where(LocalTask.user_id == user_id, LocalTask.box == box).order_by(order)
             ).all()
+        if box == "todo":
             return [dict(r.view) for r in rows]
+        # 已办 lists an application once, with the latest task (approved, returned to them, approved again).
+        seen: set[str] = set()
+        out = []
+        for row in rows:
+            if row.application_id not in seen:
+                seen.add(row.application_id)
+                out.append(dict(row.view))
+        return out
 
     def task_of(self, user_id: str, application_id: str) -> dict[str, Any] | None:
         """The user's open task on an application, else their latest done one."""
@@ -696,7 +735,9 @@ class LocalStore:
         with self.sessions() as session:
             boxes = dict(
                 session.execute(
-                    select(LocalTask.box, func.count()).where(LocalTask.user_id == user_id).group_by(LocalTask.box)
+                    select(LocalTask.box, func.count(LocalTask.application_id.distinct()))
+                    .where(LocalTask.user_id == user_id)
+                    .group_by(LocalTask.box)
                 ).all()
             )
             mine = session.scalar(

@@ -107,8 +107,8 @@ class LocalApplication(Base):
 
 
 class CachedWorkflow(Base):
-    """A process's workflow definition as the server announces it (public): its steps for the progress bar,
-    and the holders of fixed posts, so 选择审核人 works offline."""
+    """A process's workflow definition as the server announces it (public): its steps, for 选择审核人's
+    "流程将转到" and the progress bar. Staff names are not in it (see LocalWorkflowHandlers)."""
 
     __tablename__ = "workflows"
     process_code: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -142,6 +142,16 @@ class LocalNotification(Base):
     view: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class LocalWorkflowHandlers(Base):
+    """Who holds each post-assigned step of a process ("workflow_handlers", announced to signed-in users only),
+    so 选择审核人 works offline. Staff names are personal data: wiped at logout like the user's own rows."""
+
+    __tablename__ = "workflow_handlers"
+    process_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    steps: Mapped[dict[str, Any]] = mapped_column(JSON)  # step key → [{user_id, name, department, post}]
+
+
 class LocalDraft(Base):
     """A form being filled in, saved with 存草稿 (desk mode only; a kiosk never writes one). One per user and
     process; `data` holds the values as typed, valid or not. Kept across logout and restart on the desk
@@ -157,4 +167,11 @@ class LocalDraft(Base):
 
 # Every table holding one person's data; logout deletes all their rows. Later features add theirs here.
 # The outbox is handled apart: its pending operations are delivered after logout (sync guarantee 7).
-PERSONAL_TABLES: list[type[Base]] = [UserProfile, LocalFavorite, LocalApplication, LocalTask, LocalNotification]
+PERSONAL_TABLES: list[type[Base]] = [
+    UserProfile,
+    LocalFavorite,
+    LocalApplication,
+    LocalTask,
+    LocalNotification,
+    LocalWorkflowHandlers,
+]

@@ -117,3 +117,40 @@ def test_logout_forgets_tasks_and_notifications(tmp_path: Path) -> None:
     raw = (tmp_path / "kiosk.db").read_bytes()
     assert "现教中心实验室管理科接收".encode() not in raw
     store.close()
+
+
+def test_done_lists_an_application_once_with_its_latest_task(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "kiosk.db")
+    # 贾孟杰 approved app-a, it came back to him, and he approved it again; app-b once.
+    _apply(
+        store,
+        "jia",
+        [
+            _task(1, "app-a", "done", "2026-11-27T08:00:00+00:00", acted="2026-11-27T09:00:00+00:00"),
+            _task(2, "app-b", "done", "2026-11-28T08:00:00+00:00", acted="2026-11-28T09:00:00+00:00"),
+            _task(3, "app-a", "done", "2026-11-29T08:00:00+00:00", acted="2026-11-29T09:00:00+00:00"),
+        ],
+    )
+    assert [t["id"] for t in store.tasks("jia", "done")] == [3, 2]
+    assert store.inbox_counts("jia")["done"] == 2
+    store.close()
+
+
+def test_post_holders_are_kept_per_user_and_forgotten_at_logout(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "kiosk.db")
+    holders = {"receive": [{"user_id": "101207", "name": "贾孟杰", "department": "现教中心", "post": "实验室管理科"}]}
+    change = {
+        "seq": 0,
+        "entity": "workflow_handlers",
+        "id": "xj-diannao-weixiu",
+        "op": "upsert",
+        "scope": "user",
+        "data": {"process_code": "xj-diannao-weixiu", "version": 2, "steps": holders},
+    }
+    _apply(store, "liu", [change])
+    assert store.workflow_handlers("liu", "xj-diannao-weixiu") == holders
+    assert store.workflow_handlers("zhang", "xj-diannao-weixiu") == {}
+    store.wipe_personal()
+    assert store.workflow_handlers("liu", "xj-diannao-weixiu") == {}
+    assert "贾孟杰".encode() not in (tmp_path / "kiosk.db").read_bytes()
+    store.close()
