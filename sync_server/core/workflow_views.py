@@ -30,8 +30,10 @@ from sync_server.core.workflow_state import (
     iso,
     latest_definition,
     post_holders,
+    previous_step,
     related,
     step_name,
+    transfer_targets,
 )
 from sync_server.models import Application, ApplicationEvent, Department, Post, User, WorkflowDefinition, WorkflowTask
 
@@ -155,19 +157,50 @@ def next_handlers(ctx: Ctx, after: str) -> dict[str, Any] | None:
         "key": step["key"],
         "name": step["name"],
         "choose": bool(step.get("choose")),
-        "handlers": [handler_view(ctx.session, u) for u in people],
+        "handlers": handler_views(ctx.session, people),
     }
 
 
 def handler_view(session: Session, user: User) -> dict[str, Any]:
-    dept = session.get(Department, user.department_code) if user.department_code else None
-    post = session.get(Post, user.post_code) if user.post_code else None
-    return {
-        "user_id": user.user_id,
-        "name": user.name,
-        "department": dept.short_name if dept else None,
-        "post": post.name if post else None,
+    return handler_views(session, [user])[0]
+
+
+def handler_views(session: Session, people: list[User]) -> list[dict[str, Any]]:
+    """People as 选择审核人 and 转办 list them, with their department's short name and their post; one query for
+    all their names, not two a person (task views are rebuilt after every action)."""
+    if not people:
+        return []
+    names = {
+        row.user_id: (row.department, row.post)
+        for row in session.execute(
+            select(User.user_id, Department.short_name.label("department"), Post.name.label("post"))
+            .outerjoin(Department, Department.code == User.department_code)
+            .outerjoin(Post, Post.code == User.post_code)
+            .where(User.user_id.in_({u.user_id for u in people}))
+        )
     }
+    return [
+        {
+            "user_id": u.user_id,
+            "name": u.name,
+            "department": names.get(u.user_id, (None, None))[0],
+            "post": names.get(u.user_id, (None, None))[1],
+        }
+        for u in people
+    ]
+
+
+def return_targets(ctx: Ctx, step: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where 退回 at `step` may send the application, as the engine decides it (core/workflow.py `_return`): the
+    applicant, and the previous step of this round with who handled it there, when there is one. At the
+    applicant's confirmation only the previous step: the applicant sends it back to whoever handled it."""
+    applicant = {"to": "applicant", "name": "申请人"}
+    previous = previous_step(ctx)
+    if previous is None:
+        return [applicant]  # also at a confirmation: with no step before it, the return goes to the applicant
+    key, people = previous
+    there = {"to": "previous", "key": key, "name": ctx.step_name(key), "people": [p.name for p in people]}
+    return [there] if defs.is_applicant_step(step) else [applicant, there]
 
 
 def task_view(ctx: Ctx, task: WorkflowTask, app_view: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +215,8 @@ def task_view(ctx: Ctx, task: WorkflowTask, app_view: dict[str, Any]) -> dict[st
         if step is not None and defs.is_countersign(step)
         else "handle"
     )
-    view = {
+    actions = task_actions(ctx, task)
+    view: dict[str, Any] = {
         "id": task.id,
         "application_id": task.application_id,
         "process_code": task.process_code,
@@ -199,10 +233,17 @@ def task_view(ctx: Ctx, task: WorkflowTask, app_view: dict[str, Any]) -> dict[st
         "created_at": iso(task.created_at),
         "due_at": iso(task.due_at),
         "acted_at": iso(task.acted_at),
-        "actions": task_actions(ctx, task),
+        "actions": actions,
         "next": next_handlers(ctx, task.step) if task.status == "open" and step is not None else None,
+        "transfer_candidates": [],
+        "return_targets": [],
         "application": app_view,
     }
+    holder = ctx.user(task.assignee_id) if "transfer" in actions else None
+    if holder is not None:
+        view["transfer_candidates"] = handler_views(ctx.session, transfer_targets(ctx, holder))
+    if "return" in actions and step is not None:
+        view["return_targets"] = return_targets(ctx, step)
     if view["next"] is None and task.status == "open" and step is not None:
         view["next"] = {"key": "done", "name": "办结", "choose": False, "handlers": []}
     return view
@@ -252,7 +293,7 @@ def first_step_handlers(session: Session, user: User, process_code: str) -> dict
         "name": step["name"],
         "choose": bool(step.get("choose")),
         "depends_on": depends_on,
-        "handlers": [handler_view(session, u) for u in people],
+        "handlers": handler_views(session, people),
     }
 
 
