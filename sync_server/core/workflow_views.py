@@ -15,7 +15,7 @@ from sync_server.core import forms
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as state
 from sync_server.core.meta import get_meta, set_meta
-from sync_server.core.sync import append_change, user_scope
+from sync_server.core.sync import MEMBERS_SCOPE, append_change, user_scope
 from sync_server.core.workflow_state import (
     ACTION_NAMES,
     FINAL,
@@ -161,10 +161,6 @@ def next_handlers(ctx: Ctx, after: str) -> dict[str, Any] | None:
     }
 
 
-def handler_view(session: Session, user: User) -> dict[str, Any]:
-    return handler_views(session, [user])[0]
-
-
 def handler_views(session: Session, people: list[User]) -> list[dict[str, Any]]:
     """People as 选择审核人 and 转办 list them, with their department's short name and their post; one query for
     all their names, not two a person (task views are rebuilt after every action)."""
@@ -297,33 +293,47 @@ def first_step_handlers(session: Session, user: User, process_code: str) -> dict
     }
 
 
-def public_definition(session: Session, row: WorkflowDefinition) -> dict[str, Any]:
-    """A definition as terminals get it ("workflow" change): as stored, plus the holders of fixed posts, so the
-    kiosk can offer 选择审核人 offline for steps that do not depend on the applicant."""
-    out = {**row.definition, "steps": []}
-    for step in defs.steps(row.definition):
-        view = dict(step)
-        assign = step["assign"]
-        if "post" in assign:
-            view["candidates"] = [handler_view(session, u) for u in post_holders(session, assign["post"], None)]
-        out["steps"].append(view)
-    return out
+def public_definition(row: WorkflowDefinition) -> dict[str, Any]:
+    """A definition as everyone gets it (public "workflow" change; GET /hall/processes/{code}/workflow): as stored,
+    naming posts, never the people who hold them: those are for signed-in users (`workflow_handlers`)."""
+    return dict(row.definition)
+
+
+def workflow_handlers(session: Session, row: WorkflowDefinition) -> dict[str, Any]:
+    """Who holds the post each step of a definition is assigned to, by step key (steps assigned otherwise depend on
+    the applicant and are not listed): the kiosk offers them as 选择审核人 offline. For signed-in users only
+    ("workflow_handlers" change in the members' scope)."""
+    steps = {
+        step["key"]: handler_views(session, post_holders(session, step["assign"]["post"], None))
+        for step in defs.steps(row.definition)
+        if "post" in step["assign"]
+    }
+    return {"process_code": row.process_code, "version": row.version, "steps": steps}
+
+
+def _announce(session: Session, scope: str, entity: str, entity_id: str, view: dict[str, Any]) -> bool:
+    """Append an upsert of `view` unless the last one announced for it was the same; whether it did."""
+    digest = hashlib.sha256(json.dumps(view, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    key = f"{entity}.announced:{entity_id}"
+    if get_meta(session, key) == digest:
+        return False
+    set_meta(session, key, digest)
+    append_change(session, scope, entity, entity_id, "upsert", view)
+    return True
 
 
 def announce_definitions(session: Session) -> int:
-    """Announce each process's current definition as a public "workflow" change when it, or the holders of the
-    posts it names, changed since the last announcement (after seeding, after a user import); returns how many."""
+    """Announce each process's current definition (a public "workflow" change) and the holders of the posts it
+    names (a "workflow_handlers" change for signed-in users) when either changed since it was last announced
+    (after seeding, after a user import); returns how many changes were appended."""
     count = 0
     for code in list(session.scalars(select(WorkflowDefinition.process_code).distinct())):
         row = latest_definition(session, code)
         if row is None:
             continue
-        view = public_definition(session, row)
-        digest = hashlib.sha256(json.dumps(view, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        key = f"workflow.announced:{code}"
-        if get_meta(session, key) == digest:
-            continue
-        set_meta(session, key, digest)
-        append_change(session, "public", "workflow", code, "upsert", view)
-        count += 1
+        count += _announce(session, "public", "workflow", code, public_definition(row))
+        handlers = workflow_handlers(session, row)
+        # A process with no step assigned to a post has nobody to list, unless a list was announced before.
+        if handlers["steps"] or get_meta(session, f"workflow_handlers.announced:{code}") is not None:
+            count += _announce(session, MEMBERS_SCOPE, "workflow_handlers", code, handlers)
     return count
