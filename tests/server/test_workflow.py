@@ -464,6 +464,27 @@ def test_lists_filter_page_and_count(live_server: LiveServer) -> None:
     assert requests.get(live_server.url + "/api/v1/me/tasks", timeout=10).status_code == 401
 
 
+def test_done_lists_an_application_once(live_server: LiveServer) -> None:
+    liu, jia = Client(live_server, LIU), Client(live_server, JIA)
+    twice = liu.submit(REPAIR_CODE, REPAIR, next_handler=JIA)
+    assert jia.act(twice, "approve", data={"acceptor": "刘诗宏", "repair_result": "已重启打印服务"}).status_code == 200
+    assert liu.act(twice, "return", comment="打印机仍然无法共享").status_code == 200
+    once = liu.submit(REPAIR_CODE, REPAIR, next_handler=JIA)
+    assert jia.act(once, "approve", data={"acceptor": "刘诗宏", "repair_result": "已修好"}).status_code == 200
+    assert jia.act(twice, "approve", data={"acceptor": "刘诗宏", "repair_result": "已修好"}).status_code == 200
+
+    mine = jia.application(twice)["my_tasks"]
+    assert [(t["box"], t["outcome"]) for t in mine] == [("done", "approved"), ("done", "approved")]
+    done = jia.box("done")
+    assert done["total"] == 2 and [i["application_id"] for i in done["items"]] == [twice, once]  # newest first
+    assert done["items"][0]["task"]["id"] == mine[-1]["id"]  # with the latest task
+    assert [i["application_id"] for i in jia.box("done", limit=1, offset=1)["items"]] == [once]
+    assert jia.box("done", process=REPAIR_CODE)["total"] == 2
+    assert jia.box("done", status="confirming")["total"] == 2 and jia.box("done", status="completed")["total"] == 0
+    counts = jia.get("/api/v1/me/tasks/counts").json()
+    assert (counts["todo"], counts["done"]) == (0, 2)
+
+
 def test_notifications_unread_and_read(live_server: LiveServer) -> None:
     student, clerk = Client(live_server, STUDENT), Client(live_server, JWC_A)
     for _ in range(3):
