@@ -176,12 +176,7 @@ def handler_views(session: Session, people: list[User]) -> list[dict[str, Any]]:
         )
     }
     return [
-        {
-            "user_id": u.user_id,
-            "name": u.name,
-            "department": names.get(u.user_id, (None, None))[0],
-            "post": names.get(u.user_id, (None, None))[1],
-        }
+        {"user_id": u.user_id, "name": u.name, "department": names[u.user_id][0], "post": names[u.user_id][1]}
         for u in people
     ]
 
