@@ -5,10 +5,9 @@ field's limits with the same code the desk client used (core/forms.py `check_fil
 in order (`append`); the last chunk completes it when the whole content has the declared hash. A chunk is a
 request of its own, under the server's body limit, and an interrupted upload goes on from `received`.
 
-Who may read one (`may_read`): its uploader; an admin; and the handlers of an application of the uploader's
-that names it in an attachment field. Until the workflow assigns steps to people, a handler is an approver whose
-post belongs to the process's department (or a sub-department of it), or, for a form with a 学院/部门审核
-(dept_review) step, to the applicant's own department.
+Who may read one (`may_read`): its uploader; an admin; and, for an application of the uploader's that names it in
+an attachment field, its applicant and everyone who holds or held a task on it (any task: open, done, transferred
+or cancelled), nobody else of their department. Anyone else is refused as forbidden.
 """
 
 from __future__ import annotations
@@ -30,11 +29,10 @@ from sync_server.models import (
     Application,
     Attachment,
     AttachmentChunk,
-    Department,
     FormDefinition,
-    Post,
     Process,
     User,
+    WorkflowTask,
 )
 
 # A chunk stays well under the default 1 MiB request body limit (CAMPUS_SYNC_MAX_BODY_BYTES).
@@ -186,49 +184,32 @@ def _names(data: dict[str, Any], definition: dict[str, Any], attachment_id: str)
     return False
 
 
-def _department_and_below(session: Session, code: str) -> set[str]:
-    found, frontier = {code}, [code]
-    while frontier:
-        children = set(session.scalars(select(Department.code).where(Department.parent_code.in_(frontier))))
-        frontier = list(children - found)
-        found |= children
-    return found
-
-
-def _handles(session: Session, user: User, application: Application, definition: dict[str, Any]) -> bool:
-    if user.role != "approver" or user.post_code is None:
-        return False
-    post = session.get(Post, user.post_code)
-    process = session.get(Process, application.process_code)
-    if post is None or process is None:
-        return False
-    if post.department_code in _department_and_below(session, process.department_code):
-        return True
-    steps = {s.get("step") for s in definition["ui"]["sections"]}
-    if "dept_review" in steps:
-        applicant = session.get(User, application.applicant_id)
-        return applicant is not None and applicant.department_code == post.department_code
-    return False
-
-
 def may_read(session: Session, user: User, row: Attachment) -> bool:
     if user.user_id == row.uploader_id or user.role == "admin":
         return True
-    if user.role != "approver":
-        return False
     # Only the uploader's own applications count: naming someone else's attachment id in a form gives its
     # handlers nothing.
-    applications = session.scalars(
-        select(Application).where(
+    applications = session.execute(
+        select(Application.id, Application.applicant_id, Application.data).where(
             Application.applicant_id == row.uploader_id, Application.process_code == row.process_code
         )
     ).all()
     form = session.get(FormDefinition, row.process_code)
     if form is None:
         return False
-    return any(
-        _names(a.data, form.definition, row.id) and _handles(session, user, a, form.definition) for a in applications
+    naming = [a for a in applications if isinstance(a.data, dict) and _names(a.data, form.definition, row.id)]
+    if any(a.applicant_id == user.user_id for a in naming):
+        return True
+    if not naming:
+        return False
+    # Any task of theirs on it, whatever became of it: whoever handled, transferred or was passed over keeps
+    # reading what they were given to decide on.
+    held = session.scalar(
+        select(WorkflowTask.id)
+        .where(WorkflowTask.application_id.in_([a.id for a in naming]), WorkflowTask.assignee_id == user.user_id)
+        .limit(1)
     )
+    return held is not None
 
 
 def readable(session: Session, user: User, attachment_id: str) -> Attachment:

@@ -4,7 +4,7 @@ status, current step and waiting time, filtered by process and status, in pages.
 The 待办 query reads one user's open tasks newest first straight off the index (assignee_id, status, created_at)
 and joins each page row to its application, process and applicant by primary key, selecting only the columns
 listed (no form data); step names come from a cache of definition versions, which never change once stored.
-bench/bench_todo.py measures it.
+bench/bench_todo.py measures it. 已办 lists each application once, with the holder's latest task on it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import Row, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from sync_server.core import notify
 from sync_server.core import workflow_defs as defs
@@ -139,6 +139,24 @@ def _filtered(query: Any, process: str | None, status: str | None, box: str) -> 
     return query
 
 
+def _latest_done() -> Any:
+    """A done task that is its holder's last on its application: 已办 lists an application once, however often
+    its holder handled it (approved, got it back, approved again). Probed per row through the application's
+    index, so a page still reads the holder's done tasks newest first off (assignee_id, status, acted_at)."""
+    later = aliased(WorkflowTask)
+    return ~(
+        select(later.id)
+        .where(
+            later.application_id == WorkflowTask.application_id,
+            later.assignee_id == WorkflowTask.assignee_id,
+            later.status == "done",
+            (later.acted_at > WorkflowTask.acted_at)
+            | ((later.acted_at == WorkflowTask.acted_at) & (later.id > WorkflowTask.id)),
+        )
+        .exists()
+    )
+
+
 def tasks_page(
     session: Session,
     user_id: str,
@@ -177,7 +195,14 @@ def tasks_page(
         else (WorkflowTask.acted_at.desc(), WorkflowTask.id.desc())
     )
     where = (WorkflowTask.assignee_id == user_id) & (WorkflowTask.status == task_status)
-    count_query = select(func.count()).select_from(WorkflowTask)
+    if box == "done":
+        listed = where & _latest_done()
+        # The applications the list shows, counted without the probe: an application's tasks share its process
+        # and status, so the filters pick all of them or none.
+        count_query = select(func.count(WorkflowTask.application_id.distinct())).select_from(WorkflowTask)
+    else:
+        listed = where
+        count_query = select(func.count()).select_from(WorkflowTask)
     if status is not None:
         count_query = count_query.join(Application, Application.id == WorkflowTask.application_id)
     count = _filtered(count_query.where(where), process, status, box)
@@ -188,7 +213,7 @@ def tasks_page(
             .join(Application, Application.id == WorkflowTask.application_id)
             .join(Process, Process.code == Application.process_code)
             .join(User, User.user_id == Application.applicant_id)
-            .where(where),
+            .where(listed),
             process,
             status,
             box,
@@ -202,17 +227,21 @@ def tasks_page(
 
 def counts(session: Session, user_id: str) -> dict[str, int]:
     """The badges: 待办, 已办, 我的申请 and unread notifications."""
-    by_status = dict(
-        session.execute(
-            select(WorkflowTask.status, func.count())
-            .where(WorkflowTask.assignee_id == user_id, WorkflowTask.status.in_(("open", "done")))
-            .group_by(WorkflowTask.status)
-        ).all()
+    todo = session.scalar(
+        select(func.count())
+        .select_from(WorkflowTask)
+        .where(WorkflowTask.assignee_id == user_id, WorkflowTask.status == "open")
+    )
+    # 已办 as the list shows it: applications, not tasks (one handled twice is one).
+    done = session.scalar(
+        select(func.count(WorkflowTask.application_id.distinct())).where(
+            WorkflowTask.assignee_id == user_id, WorkflowTask.status == "done"
+        )
     )
     mine = session.scalar(select(func.count()).select_from(Application).where(Application.applicant_id == user_id))
     return {
-        "todo": int(by_status.get("open", 0)),
-        "done": int(by_status.get("done", 0)),
+        "todo": int(todo or 0),
+        "done": int(done or 0),
         "mine": int(mine or 0),
         "unread_notifications": notify.unread_count(session, user_id),
     }

@@ -32,8 +32,18 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+# Changes for whoever is signed in, never for an anonymous pull (e.g. who holds which post: "workflow_handlers").
+# Terminals get them as "user" changes, so they are wiped with the rest of a user's data at logout.
+MEMBERS_SCOPE = "members"
+
+
 def user_scope(user_id: str) -> str:
     return f"user:{user_id}"
+
+
+def pulled_scopes(user_id: str | None) -> list[str]:
+    """The scopes a pull reads: public ones for anyone; with a token, also everyone signed in's and the user's own."""
+    return ["public"] + ([MEMBERS_SCOPE, user_scope(user_id)] if user_id else [])
 
 
 def append_change(
@@ -72,7 +82,7 @@ class PullPage:
 
 
 def pull(session: Session, user_id: str | None, cursor: int, limit: int) -> PullPage:
-    scopes = ["public"] + ([user_scope(user_id)] if user_id else [])
+    scopes = pulled_scopes(user_id)
     # Rows of the columns sent, not ORM objects: loading 100,000 ChangeLog objects cost 0.8 s more of a first
     # pull (bench/README.md, `bench_sync.py`).
     rows = session.execute(
@@ -89,6 +99,8 @@ def pull(session: Session, user_id: str | None, cursor: int, limit: int) -> Pull
             "id": entity_id,
             "op": op,
             "data": data,
+            # The client knows two scopes: "public" it keeps across users; "user" (the user's own and the members'
+            # changes) it wipes at logout.
             "scope": "public" if scope == "public" else "user",
         }
         for seq, scope, entity, entity_id, op, data in page
@@ -98,7 +110,7 @@ def pull(session: Session, user_id: str | None, cursor: int, limit: int) -> Pull
 
 def count_after(session: Session, user_id: str | None, cursor: int) -> int:
     """How many changes a client would still pull after `cursor` (an index range count on (scope, seq))."""
-    scopes = ["public"] + ([user_scope(user_id)] if user_id else [])
+    scopes = pulled_scopes(user_id)
     return int(
         session.scalar(
             select(func.count()).select_from(ChangeLog).where(ChangeLog.seq > cursor, ChangeLog.scope.in_(scopes))

@@ -32,7 +32,6 @@ from sync_server.core.workflow_state import (
     CAMPUS_TZ,
     FINAL,
     FINAL_PHRASES,
-    HANDLER_ROLES,
     MAX_COMMENT,
     URGE_INTERVAL,
     WAITING_FOR_OTHERS,
@@ -44,7 +43,9 @@ from sync_server.core.workflow_state import (
     context,
     eligible,
     latest_definition,
+    previous_step,
     related,
+    transfer_targets,
 )
 from sync_server.core.workflow_views import next_handlers, publish
 from sync_server.models import Application, ApplicationEvent, FormDefinition, User, WorkflowTask
@@ -371,28 +372,6 @@ def _approve(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     return {"step_complete": True}
 
 
-def _previous(ctx: Ctx) -> tuple[str, list[User]] | None:
-    """The step before the current one in this round, and who approved it there (None: the applicant)."""
-    round_start = ctx.session.scalar(
-        select(func.max(ApplicationEvent.visit)).where(
-            ApplicationEvent.application_id == ctx.app.id, ApplicationEvent.action.in_(("submit", "resubmit"))
-        )
-    )
-    approved = [
-        t
-        for t in ctx.tasks()
-        if t.outcome == "approved"
-        and (round_start is None or t.visit >= round_start)
-        and t.visit < ctx.app.visit
-        and t.step != ctx.app.current_step
-    ]
-    if not approved:
-        return None
-    last_visit = max(t.visit for t in approved)
-    people = [ctx.user(t.assignee_id) for t in approved if t.visit == last_visit]
-    return approved[-1].step, [p for p in people if p is not None]
-
-
 def _return(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     task = _my_open_task(ctx, user, payload.get("task_id"))
     step = ctx.step(task.step)
@@ -404,7 +383,7 @@ def _return(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
         raise Refused(422, "invalid_payload", "退回目标只能是申请人或上一步")
     if defs.is_applicant_step(step):
         to = "previous"  # the applicant confirming sends it back to whoever handled it (e.g. 未修好)
-    previous = _previous(ctx) if to == "previous" else None
+    previous = previous_step(ctx) if to == "previous" else None
     task.status, task.outcome, task.acted_at, task.comment = "done", "returned", ctx.now, comment
     _close_others(ctx, task, "returned" if defs.is_countersign(step) else "taken")
     if previous is None:
@@ -467,16 +446,8 @@ def _transfer(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     target_id = _normalise_id(payload.get("transfer_to"), "转办对象")
     if target_id is None:
         raise Refused(422, "invalid_transfer", "请选择转办给谁", fields={"transfer_to": "请选择转办给谁"})
-    target = ctx.user(target_id)
-    holding = {t.assignee_id for t in ctx.visit_tasks() if t.status == "open"}
-    if (
-        target is None
-        or target.user_id == user.user_id
-        or target.user_id == ctx.app.applicant_id
-        or target.role not in HANDLER_ROLES
-        or target.department_code != user.department_code
-        or target.user_id in holding
-    ):
+    target = next((u for u in transfer_targets(ctx, user) if u.user_id == target_id), None)
+    if target is None:
         raise Refused(422, "invalid_transfer", "只能转办给本部门尚未参与该步骤的其他教职工")
     comment = _comment(payload)
     task.status, task.outcome, task.acted_at, task.comment = "done", "transferred", ctx.now, comment

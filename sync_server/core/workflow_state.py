@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync_server.core import forms
@@ -17,6 +17,7 @@ from sync_server.core import workflow_defs as defs
 from sync_server.core.sync import OpRejected
 from sync_server.models import (
     Application,
+    ApplicationEvent,
     Department,
     FormDefinition,
     Process,
@@ -275,3 +276,50 @@ def related(ctx: Ctx, user: User) -> bool:
     if user.user_id == ctx.app.applicant_id:
         return True
     return any(t.assignee_id == user.user_id for t in ctx.tasks())
+
+
+def previous_step(ctx: Ctx) -> tuple[str, list[User]] | None:
+    """The step before the current one in this round, and who approved it there (None: the applicant).
+    退回 to the previous step goes there (core/workflow.py); a task view offers it (core/workflow_views.py)."""
+    round_start = ctx.session.scalar(
+        select(func.max(ApplicationEvent.visit)).where(
+            ApplicationEvent.application_id == ctx.app.id, ApplicationEvent.action.in_(("submit", "resubmit"))
+        )
+    )
+    approved = [
+        t
+        for t in ctx.tasks()
+        if t.outcome == "approved"
+        and (round_start is None or t.visit >= round_start)
+        and t.visit < ctx.app.visit
+        and t.step != ctx.app.current_step
+    ]
+    if not approved:
+        return None
+    last_visit = max(t.visit for t in approved)
+    people = [ctx.user(t.assignee_id) for t in approved if t.visit == last_visit]
+    return approved[-1].step, [p for p in people if p is not None]
+
+
+def transfer_targets(ctx: Ctx, holder: User) -> list[User]:
+    """Whom `holder` may transfer their open task of the current visit to (转办), by name: a colleague of the same
+    department who may handle tasks, neither the applicant nor anyone already holding an open task of this visit.
+    The engine accepts exactly these and the task view lists them; one query, as views are rebuilt after every
+    action (core/workflow_views.py `publish`)."""
+    if holder.department_code is None:
+        return []
+    holding = select(WorkflowTask.id).where(
+        WorkflowTask.application_id == ctx.app.id,
+        WorkflowTask.visit == ctx.app.visit,
+        WorkflowTask.status == "open",
+        WorkflowTask.assignee_id == User.user_id,
+    )
+    people = ctx.session.scalars(
+        select(User).where(
+            User.department_code == holder.department_code,
+            User.role.in_(HANDLER_ROLES),
+            User.user_id.not_in((holder.user_id, ctx.app.applicant_id)),
+            ~holding.exists(),
+        )
+    )
+    return sorted(people, key=lambda u: (u.name, u.user_id))

@@ -15,7 +15,7 @@ from sync_server.core import forms
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as state
 from sync_server.core.meta import get_meta, set_meta
-from sync_server.core.sync import append_change, user_scope
+from sync_server.core.sync import MEMBERS_SCOPE, append_change, user_scope
 from sync_server.core.workflow_state import (
     ACTION_NAMES,
     FINAL,
@@ -30,8 +30,10 @@ from sync_server.core.workflow_state import (
     iso,
     latest_definition,
     post_holders,
+    previous_step,
     related,
     step_name,
+    transfer_targets,
 )
 from sync_server.models import Application, ApplicationEvent, Department, Post, User, WorkflowDefinition, WorkflowTask
 
@@ -155,19 +157,41 @@ def next_handlers(ctx: Ctx, after: str) -> dict[str, Any] | None:
         "key": step["key"],
         "name": step["name"],
         "choose": bool(step.get("choose")),
-        "handlers": [handler_view(ctx.session, u) for u in people],
+        "handlers": handler_views(ctx.session, people),
     }
 
 
-def handler_view(session: Session, user: User) -> dict[str, Any]:
-    dept = session.get(Department, user.department_code) if user.department_code else None
-    post = session.get(Post, user.post_code) if user.post_code else None
-    return {
-        "user_id": user.user_id,
-        "name": user.name,
-        "department": dept.short_name if dept else None,
-        "post": post.name if post else None,
+def handler_views(session: Session, people: list[User]) -> list[dict[str, Any]]:
+    """People as 选择审核人 and 转办 list them, with their department's short name and their post; one query for
+    all their names, not two a person (task views are rebuilt after every action)."""
+    if not people:
+        return []
+    names = {
+        row.user_id: (row.department, row.post)
+        for row in session.execute(
+            select(User.user_id, Department.short_name.label("department"), Post.name.label("post"))
+            .outerjoin(Department, Department.code == User.department_code)
+            .outerjoin(Post, Post.code == User.post_code)
+            .where(User.user_id.in_({u.user_id for u in people}))
+        )
     }
+    return [
+        {"user_id": u.user_id, "name": u.name, "department": names[u.user_id][0], "post": names[u.user_id][1]}
+        for u in people
+    ]
+
+
+def return_targets(ctx: Ctx, step: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where 退回 at `step` may send the application, as the engine decides it (core/workflow.py `_return`): the
+    applicant, and the previous step of this round with who handled it there, when there is one. At the
+    applicant's confirmation only the previous step: the applicant sends it back to whoever handled it."""
+    applicant = {"to": "applicant", "name": "申请人"}
+    previous = previous_step(ctx)
+    if previous is None:
+        return [applicant]  # also at a confirmation: with no step before it, the return goes to the applicant
+    key, people = previous
+    there = {"to": "previous", "key": key, "name": ctx.step_name(key), "people": [p.name for p in people]}
+    return [there] if defs.is_applicant_step(step) else [applicant, there]
 
 
 def task_view(ctx: Ctx, task: WorkflowTask, app_view: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +206,8 @@ def task_view(ctx: Ctx, task: WorkflowTask, app_view: dict[str, Any]) -> dict[st
         if step is not None and defs.is_countersign(step)
         else "handle"
     )
-    view = {
+    actions = task_actions(ctx, task)
+    view: dict[str, Any] = {
         "id": task.id,
         "application_id": task.application_id,
         "process_code": task.process_code,
@@ -199,10 +224,17 @@ def task_view(ctx: Ctx, task: WorkflowTask, app_view: dict[str, Any]) -> dict[st
         "created_at": iso(task.created_at),
         "due_at": iso(task.due_at),
         "acted_at": iso(task.acted_at),
-        "actions": task_actions(ctx, task),
+        "actions": actions,
         "next": next_handlers(ctx, task.step) if task.status == "open" and step is not None else None,
+        "transfer_candidates": [],
+        "return_targets": [],
         "application": app_view,
     }
+    holder = ctx.user(task.assignee_id) if "transfer" in actions else None
+    if holder is not None:
+        view["transfer_candidates"] = handler_views(ctx.session, transfer_targets(ctx, holder))
+    if "return" in actions and step is not None:
+        view["return_targets"] = return_targets(ctx, step)
     if view["next"] is None and task.status == "open" and step is not None:
         view["next"] = {"key": "done", "name": "办结", "choose": False, "handlers": []}
     return view
@@ -252,37 +284,51 @@ def first_step_handlers(session: Session, user: User, process_code: str) -> dict
         "name": step["name"],
         "choose": bool(step.get("choose")),
         "depends_on": depends_on,
-        "handlers": [handler_view(session, u) for u in people],
+        "handlers": handler_views(session, people),
     }
 
 
-def public_definition(session: Session, row: WorkflowDefinition) -> dict[str, Any]:
-    """A definition as terminals get it ("workflow" change): as stored, plus the holders of fixed posts, so the
-    kiosk can offer 选择审核人 offline for steps that do not depend on the applicant."""
-    out = {**row.definition, "steps": []}
-    for step in defs.steps(row.definition):
-        view = dict(step)
-        assign = step["assign"]
-        if "post" in assign:
-            view["candidates"] = [handler_view(session, u) for u in post_holders(session, assign["post"], None)]
-        out["steps"].append(view)
-    return out
+def public_definition(row: WorkflowDefinition) -> dict[str, Any]:
+    """A definition as everyone gets it (public "workflow" change; GET /hall/processes/{code}/workflow): as stored,
+    naming posts, never the people who hold them: those are for signed-in users (`workflow_handlers`)."""
+    return dict(row.definition)
+
+
+def workflow_handlers(session: Session, row: WorkflowDefinition) -> dict[str, Any]:
+    """Who holds the post each step of a definition is assigned to, by step key (steps assigned otherwise depend on
+    the applicant and are not listed): the kiosk offers them as 选择审核人 offline. For signed-in users only
+    ("workflow_handlers" change in the members' scope)."""
+    steps = {
+        step["key"]: handler_views(session, post_holders(session, step["assign"]["post"], None))
+        for step in defs.steps(row.definition)
+        if "post" in step["assign"]
+    }
+    return {"process_code": row.process_code, "version": row.version, "steps": steps}
+
+
+def _announce(session: Session, scope: str, entity: str, entity_id: str, view: dict[str, Any]) -> bool:
+    """Append an upsert of `view` unless the last one announced for it was the same; whether it did."""
+    digest = hashlib.sha256(json.dumps(view, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    key = f"{entity}.announced:{entity_id}"
+    if get_meta(session, key) == digest:
+        return False
+    set_meta(session, key, digest)
+    append_change(session, scope, entity, entity_id, "upsert", view)
+    return True
 
 
 def announce_definitions(session: Session) -> int:
-    """Announce each process's current definition as a public "workflow" change when it, or the holders of the
-    posts it names, changed since the last announcement (after seeding, after a user import); returns how many."""
+    """Announce each process's current definition (a public "workflow" change) and the holders of the posts it
+    names (a "workflow_handlers" change for signed-in users) when either changed since it was last announced
+    (after seeding, after a user import); returns how many changes were appended."""
     count = 0
     for code in list(session.scalars(select(WorkflowDefinition.process_code).distinct())):
         row = latest_definition(session, code)
         if row is None:
             continue
-        view = public_definition(session, row)
-        digest = hashlib.sha256(json.dumps(view, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        key = f"workflow.announced:{code}"
-        if get_meta(session, key) == digest:
-            continue
-        set_meta(session, key, digest)
-        append_change(session, "public", "workflow", code, "upsert", view)
-        count += 1
+        count += _announce(session, "public", "workflow", code, public_definition(row))
+        handlers = workflow_handlers(session, row)
+        # A process with no step assigned to a post has nobody to list, unless a list was announced before.
+        if handlers["steps"] or get_meta(session, f"workflow_handlers.announced:{code}") is not None:
+            count += _announce(session, MEMBERS_SCOPE, "workflow_handlers", code, handlers)
     return count

@@ -1,6 +1,7 @@
 """Attachments over a real server: a file declared for a form's attachment field, sent in chunks under the body
 limit, resumed after an interruption, checked against the field's limits and its declared hash, and read back
-only by its uploader, the handlers of the application that names it, and admins — on SQLite and PostgreSQL.
+only by its uploader, whoever holds or held a task on the application that names it, and admins — on SQLite
+and PostgreSQL.
 Also the attachment part of the form contract (core/forms.py)."""
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from sync_server.models import Base
 from tests.helpers import LiveServer
 from tests.server.test_applications import submit
 from tests.server.test_auth import ADMIN, ADMIN_PW, LIU, LIU_PW, STUDENT, STUDENT_PW, activated, bearer
+from tests.server.workflow_helpers import example, password, positive
 
 OTHER_STUDENT, OTHER_STUDENT_PW = "2022010102", "220520"
-JWC, JWC_PW = "100512", "180267"  # 教务处: handles 休学审批申请
-COLLEGE, COLLEGE_PW = "101822", "250452"  # 信息工程学院: its 学院意见 (dept_review) step
+JWC, JWC_PW = "100512", "180267"  # 教务处办事员: 教务处审核 of 休学审批申请
+COLLEGE, COLLEGE_PW = "101822", "250452"  # 信息工程学院's counsellor: no part in 休学
+SECRETARY = "101645"  # 信息工程学院's 教学秘书: its 学院意见 (dept_review) step
+JWC_HEAD = "102315"  # 教务处负责人: none of 休学's steps is his, until a clerk transfers one to him
 RSC, RSC_PW = "100638", "270138"  # 人事处: nothing to do with it
 
 XIUXUE = "jw-xiuxue"  # 休学审批申请: students; proofs (PDF/JPG/PNG, 20 MB, 5 files)
@@ -254,8 +258,28 @@ def test_who_may_read_an_attachment(live_server: LiveServer) -> None:
 
     mine = submit(live_server, student, XIUXUE, data)
     assert mine["status"] == "applied", mine
-    # 教务处 handles 休学; the student's college gives its 学院意见; 人事处 and other people have no part in it.
-    assert who_reads() == {ADMIN, JWC, COLLEGE}
+    app_id = mine["result"]["application_id"]
+    # Its first step, 学院意见, is with the college's 教学秘书 alone: the counsellor of that college and the 教务处
+    # clerks, approvers of the departments concerned but given no task, read nothing.
+    tokens[SECRETARY] = activated(live_server, SECRETARY, password(SECRETARY))["access_token"]
+    tokens[JWC_HEAD] = activated(live_server, JWC_HEAD, password(JWC_HEAD))["access_token"]
+    assert who_reads() == {ADMIN, SECRETARY}
+
+    def act(who: str, action: str, **body: Any) -> None:
+        answer = requests.post(
+            f"{live_server.url}/api/v1/applications/{app_id}/actions",
+            json={"action": action, **body},
+            headers=bearer(tokens[who]),
+            timeout=20,
+        )
+        assert answer.status_code == 200, answer.text
+
+    act(SECRETARY, "approve", data=example(XIUXUE, SECRETARY, "dept_review", where=positive(XIUXUE, "dept_review")))
+    # 教务处审核: both clerks hold it now (one of them is JWC); their head holds nothing yet. The secretary, whose
+    # task is done, still reads it.
+    assert who_reads() == {ADMIN, SECRETARY, JWC}
+    act(JWC, "transfer", transfer_to=JWC_HEAD)
+    assert who_reads() == {ADMIN, SECRETARY, JWC, JWC_HEAD}  # the one it was transferred to, and who transferred it
 
     missing = requests.get(f"{live_server.url}/api/v1/attachments/{uuid.uuid4().hex}", headers=bearer(student))
     assert missing.status_code == 404 and error(missing) == "attachment_not_found"

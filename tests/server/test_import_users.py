@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from sync_server.core.security import verify_password
+from sync_server.core.sync import MEMBERS_SCOPE
 from sync_server.db import Database
 from sync_server.models import ChangeLog, User
 from tests.helpers import copy_sqlite, server_cmd
@@ -125,8 +126,9 @@ def test_unlock_and_reset_from_the_command_line(seeded_sqlite: Path, tmp_path: P
 
 
 def test_a_new_post_holder_reaches_the_terminals_with_the_workflows(seeded_sqlite: Path, tmp_path: Path) -> None:
-    """Terminals offer a fixed post's holders as 选择审核人 (the public "workflow" change): after an import adds a
-    教务处办事员, the processes 教务处 handles are announced again with them; nothing else is."""
+    """Terminals offer a fixed post's holders as 选择审核人 (the "workflow_handlers" change, for signed-in users):
+    after an import adds a 教务处办事员, the holders of the processes 教务处 handles are announced again with her;
+    nothing else is, and the public definitions (which name no one) are not announced again."""
     db_url = copy_sqlite(seeded_sqlite, tmp_path / "db")
     db = Database(db_url)
     with db.session() as s:
@@ -135,12 +137,14 @@ def test_a_new_post_holder_reaches_the_terminals_with_the_workflows(seeded_sqlit
     clerk.write_text(HEADER + "t26002,冯办事,approver,jwc,jwc-bsy,654321,,\n", encoding="utf-8")
     assert _run(db_url, clerk).returncode == 0
     with db.session() as s:
-        changes = s.scalars(select(ChangeLog).where(ChangeLog.seq > last, ChangeLog.entity == "workflow")).all()
+        changes = s.scalars(select(ChangeLog).where(ChangeLog.seq > last)).all()
     db.dispose()
+    assert {(c.entity, c.scope) for c in changes} == {("workflow_handlers", MEMBERS_SCOPE)}
     announced = {c.entity_id: c.data for c in changes}
     assert "jw-chengjidan" in announced and "xj-diannao-weixiu" not in announced
-    first = announced["jw-chengjidan"]["steps"][0]  # type: ignore[index]
-    assert "冯办事" in [c["name"] for c in first["candidates"]]
+    handlers = announced["jw-chengjidan"]
+    assert handlers is not None and handlers["process_code"] == "jw-chengjidan"
+    assert "冯办事" in [h["name"] for h in handlers["steps"]["handle"]]
     assert _run(db_url, clerk).returncode == 0  # the same file again: nothing new to announce
     db = Database(db_url)
     with db.session() as s:

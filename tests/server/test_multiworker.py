@@ -17,6 +17,7 @@ import requests
 from sqlalchemy import func, select
 
 from sync_server.core import auth
+from sync_server.core.sync import MEMBERS_SCOPE
 from sync_server.db import Database
 from sync_server.models import AppliedOp, ChangeLog, Process, User
 from tests.helpers import LiveServer
@@ -123,8 +124,10 @@ def test_many_users_across_two_workers(two_workers: LiveServer) -> None:
             assert per_op == dict.fromkeys(ops, 1), user
             # … and a puller that ran alongside saw every change of the user's scope once, in order: no change
             # that committed late was skipped by a cursor that had moved past its number.
+            # The "user" changes it pulled are the user's own and those for every signed-in user.
+            scopes = (f"user:{user}", MEMBERS_SCOPE)
             truth = list(
-                session.scalars(select(ChangeLog.seq).where(ChangeLog.scope == f"user:{user}").order_by(ChangeLog.seq))
+                session.scalars(select(ChangeLog.seq).where(ChangeLog.scope.in_(scopes)).order_by(ChangeLog.seq))
             )
             assert seen[user] == truth, user
     db.dispose()

@@ -4,14 +4,21 @@ operations recorded without blocking the rest, and pull by cursor, in pages, par
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
+from pathlib import Path
 from typing import Any
 
 import requests
+from sqlalchemy import create_engine, insert, select
 
+from sync_server.core import sync
+from sync_server.migrate import upgrade
+from sync_server.models import ChangeLog
 from tests.helpers import LiveServer
 from tests.server.test_auth import LIU, LIU_PW, STUDENT, STUDENT_PW, activated, bearer
+from tests.server.workflow_helpers import PEOPLE
 
 
 def op(seq: int, code: str, on: bool = True, op_id: str | None = None) -> dict[str, Any]:
@@ -109,15 +116,16 @@ def test_pull_is_partitioned_by_the_token_and_resumable(live_server: LiveServer)
     everything, cursor = pull_all(live_server, student, limit=1)
     # Public changes (the forms and workflows) come to everyone; the rest is the token's user's own.
     assert {c["entity"] for c in everything if c["scope"] == "public"} == {"form", "workflow"}
-    mine = [c for c in everything if c["scope"] == "user"]
+    # Signed in, also who holds the posts (for every signed-in user) and the user's own favourites.
+    assert {c["entity"] for c in everything if c["scope"] == "user"} == {"workflow_handlers", "favorite"}
+    mine = [c for c in everything if c["scope"] == "user" and c["entity"] == "favorite"]
     assert [(c["id"], c["op"]) for c in mine] == [
         ("jw-xiuxue", "upsert"),
         ("jw-chengjidan", "upsert"),
         ("jw-xiuxue", "delete"),
     ]
-    assert all(c["scope"] == "user" for c in mine)
     theirs, _ = pull_all(live_server, staff)
-    assert [c["id"] for c in theirs if c["scope"] == "user"] == ["xj-diannao-weixiu"]
+    assert [c["id"] for c in theirs if c["scope"] == "user" and c["entity"] == "favorite"] == ["xj-diannao-weixiu"]
     anonymous, _ = pull_all(live_server, None)
     assert [c for c in anonymous if c["scope"] != "public"] == []  # nobody's favourites without a token
     # Resuming from the last cursor returns nothing already seen.
@@ -125,6 +133,61 @@ def test_pull_is_partitioned_by_the_token_and_resumable(live_server: LiveServer)
         live_server.url + "/api/v1/sync/pull", params={"cursor": cursor}, headers=bearer(student), timeout=10
     ).json()
     assert page["changes"] == [] and page["cursor"] == cursor and page["epoch"]
+
+
+def test_post_holders_only_for_signed_in_users(live_server: LiveServer) -> None:
+    """Who holds a post (贾孟杰, 现教中心实验室管理科接收人) is not public: an anonymous pull and the anonymous
+    workflow carry no staff names; a signed-in pull gets the holders as "workflow_handlers", a "user" change the
+    kiosk wipes at logout, and count_remaining counts it."""
+    staff = {p["user_id"]: p["name"] for p in PEOPLE.values() if p["role"] in ("staff", "approver", "admin")}
+    assert staff["101207"] == "贾孟杰" and len(staff) > 40
+    anonymous, _ = pull_all(live_server, None, limit=1000)
+    assert {c["entity"] for c in anonymous} == {"form", "workflow"}
+    text = json.dumps(anonymous, ensure_ascii=False)
+    assert [name for name in staff.values() if name in text] == []
+    assert [user_id for user_id in staff if f'"{user_id}"' in text] == []
+    workflow = requests.get(live_server.url + "/api/v1/hall/processes/xj-diannao-weixiu/workflow", timeout=10)
+    assert workflow.status_code == 200 and workflow.json()["steps"][0]["key"] == "receive"
+    assert "candidates" not in workflow.text and "贾孟杰" not in workflow.text
+
+    token = activated(live_server, STUDENT, STUDENT_PW)["access_token"]
+    signed_in, _ = pull_all(live_server, token, limit=1000)
+    handlers = {c["id"]: c for c in signed_in if c["entity"] == "workflow_handlers"}
+    repair = handlers["xj-diannao-weixiu"]
+    assert (repair["scope"], repair["op"]) == ("user", "upsert")
+    assert repair["data"] == {
+        "process_code": "xj-diannao-weixiu",
+        "version": 1,
+        "steps": {
+            "receive": [
+                {
+                    "user_id": "101207",
+                    "name": "贾孟杰",
+                    "department": "实验室管理科",
+                    "post": "现教中心实验室管理科接收人",
+                }
+            ]
+        },
+    }
+    assert sorted(h["name"] for h in handlers["jw-chengjidan"]["data"]["steps"]["handle"]) == ["袁丽萍", "陈晓燕"]
+    # A step whose holders depend on the applicant (辅导员意见) is not listed, only the 学生处 post's.
+    assert list(handlers["xs-tiaohuan-sushe"]["data"]["steps"]) == ["review"]
+    first = requests.get(
+        live_server.url + "/api/v1/sync/pull",
+        params={"cursor": 0, "limit": 1, "count_remaining": "true"},
+        headers=bearer(token),
+        timeout=10,
+    ).json()
+    assert first["remaining"] == len(signed_in) - 1 and len(signed_in) == len(anonymous) + len(handlers)
+    with_token = requests.get(
+        live_server.url + "/api/v1/hall/processes/xj-diannao-weixiu/workflow", headers=bearer(token), timeout=10
+    ).json()
+    assert with_token["steps"][0]["candidates"] == repair["data"]["steps"]["receive"]
+    assert "candidates" not in with_token["steps"][1]  # 申请人确认: nobody's post
+    bad_token = requests.get(
+        live_server.url + "/api/v1/hall/processes/xj-diannao-weixiu/workflow", headers=bearer("x" * 40), timeout=10
+    )
+    assert bad_token.status_code == 401
 
 
 def test_push_needs_a_user_and_well_formed_ops(live_server: LiveServer) -> None:
@@ -153,3 +216,40 @@ def test_pull_with_a_bad_or_restricted_token_is_refused(live_server: LiveServer)
     ).json()["access_token"]
     restricted = requests.get(url, headers=bearer(fresh), timeout=10)
     assert restricted.status_code == 403 and restricted.json()["error"]["code"] == "password_change_required"
+
+
+def test_the_migration_strips_post_holders_from_logged_workflow_changes(tmp_path: Path) -> None:
+    """A database from before: its public "workflow" changes named post holders; after the upgrade an anonymous
+    pull from cursor 0 no longer does, and everything else in them is kept."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0006")
+    engine = create_engine(url)
+    named = {"key": "handle", "name": "教务处办理", "assign": {"post": "jwc-bsy"}, "candidates": [{"name": "陈晓燕"}]}
+    kept = {"key": "confirm", "name": "申请人确认", "assign": {"applicant": True}}
+    with engine.begin() as conn:
+        for scope, entity, data in (
+            ("public", "workflow", {"process": "jw-chengjidan", "version": 1, "steps": [named, kept]}),
+            ("public", "form", {"steps": [{"candidates": "not a workflow"}]}),
+            ("public", "workflow", None),
+        ):
+            conn.execute(
+                insert(ChangeLog.__table__).values(
+                    scope=scope, entity=entity, entity_id="jw-chengjidan", op="upsert", data=data, created_at=sync.now()
+                )
+            )
+    upgrade(url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(ChangeLog.entity, ChangeLog.data).order_by(ChangeLog.seq)).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        (
+            "workflow",
+            {
+                "process": "jw-chengjidan",
+                "version": 1,
+                "steps": [{k: v for k, v in named.items() if k != "candidates"}, kept],
+            },
+        ),
+        ("form", {"steps": [{"candidates": "not a workflow"}]}),
+        ("workflow", None),
+    ]

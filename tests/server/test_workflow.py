@@ -342,6 +342,68 @@ def test_transfer_to_a_colleague(live_server: LiveServer) -> None:
     assert transfer["data"] == {"to": JWC_B, "to_name": "袁丽萍"} and transfer["comment"] == "请袁老师办理"
 
 
+def test_a_task_lists_whom_it_may_be_transferred_to(live_server: LiveServer) -> None:
+    student, a, b = Client(live_server, STUDENT), Client(live_server, JWC_A), Client(live_server, JWC_B)
+    both = student.submit(TRANSCRIPT, example(TRANSCRIPT, STUDENT))  # both clerks hold it
+    offered = a.application(both)["my_tasks"][0]["transfer_candidates"]
+    assert [(h["user_id"], h["name"]) for h in offered] == [("102315", "张建华")]  # not herself, not 袁丽萍
+    assert set(offered[0]) == {"user_id", "name", "department", "post"} and offered[0]["department"]
+
+    chosen = student.submit(TRANSCRIPT, example(TRANSCRIPT, STUDENT), next_handler=JWC_A)
+    pulled = latest(a.pull(), "task")
+    task = next(t for t in pulled.values() if t is not None and t["application_id"] == chosen)
+    assert [h["name"] for h in task["transfer_candidates"]] == ["张建华", "袁丽萍"]  # by name
+    assert a.application(chosen)["my_tasks"][0]["transfer_candidates"] == task["transfer_candidates"]
+    listed = {h["user_id"] for h in task["transfer_candidates"]}
+    for target in (LIU, STUDENT, JWC_A, HUANG):  # none of them listed, each refused
+        assert target not in listed
+        wrong = a.act(chosen, "transfer", transfer_to=target)
+        assert wrong.status_code == 422 and error_code(wrong) == "invalid_transfer", target
+    assert a.act(chosen, "transfer", transfer_to=JWC_B).status_code == 200
+    theirs = b.application(chosen)["my_tasks"][0]
+    assert [h["name"] for h in theirs["transfer_candidates"]] == ["张建华", "陈晓燕"]  # hers is done: may take it back
+    done = next(t for t in latest(a.pull(), "task").values() if t is not None and t["application_id"] == chosen)
+    assert (done["box"], done["transfer_candidates"], done["return_targets"]) == ("done", [], [])
+
+    # The applicant is a colleague of the head of 现代教育技术中心 (调出部门): never offered.
+    liu, head = Client(live_server, LIU), Client(live_server, "102364")
+    moving = liu.submit("rs-tiaogang", example("rs-tiaogang", LIU, target_dept="教务处"))
+    assert [h["name"] for h in head.application(moving)["my_tasks"][0]["transfer_candidates"]] == ["程亚楠"]
+    refused = head.act(moving, "transfer", transfer_to=LIU)
+    assert refused.status_code == 422 and error_code(refused) == "invalid_transfer"
+
+
+def test_a_task_says_where_it_may_be_returned_to(live_server: LiveServer) -> None:
+    student, counsellor, office = Client(live_server, STUDENT), Client(live_server, YANG), Client(live_server, XSC)
+    app_id = student.submit(DORM, example(DORM, STUDENT))
+    applicant_only = [{"to": "applicant", "name": "申请人"}]
+    assert counsellor.application(app_id)["my_tasks"][0]["return_targets"] == applicant_only  # the first step
+    assert counsellor.act(app_id, "approve", data=handle_data(DORM, YANG, "dept_review")).status_code == 200
+
+    both = [
+        {"to": "applicant", "name": "申请人"},
+        {"to": "previous", "key": "dept_review", "name": "辅导员意见", "people": ["杨帆"]},
+    ]
+    assert office.application(app_id)["my_tasks"][0]["return_targets"] == both
+    pulled = next(t for t in latest(office.pull(), "task").values() if t is not None and t["application_id"] == app_id)
+    assert pulled["return_targets"] == both
+    back = office.act(app_id, "return", to="previous", comment="请核实床位")
+    assert back.status_code == 200 and back.json()["returned_to"] == "dept_review"
+    again = counsellor.application(app_id)["my_tasks"]
+    assert [(t["step"], t["box"]) for t in again] == [("dept_review", "done"), ("dept_review", "todo")]
+    assert again[1]["return_targets"] == applicant_only
+
+    # At the applicant's confirmation: only back to whoever handled it.
+    liu, jia = Client(live_server, LIU), Client(live_server, JIA)
+    repair = liu.submit(REPAIR_CODE, REPAIR, next_handler=JIA)
+    jia.act(repair, "approve", data={"acceptor": "刘诗宏", "repair_result": "已重启打印服务"})
+    confirm = liu.application(repair)["my_tasks"][-1]
+    assert confirm["kind"] == "confirm" and confirm["transfer_candidates"] == []
+    assert confirm["return_targets"] == [
+        {"to": "previous", "key": "receive", "name": "现教中心实验室管理科接收", "people": ["贾孟杰"]}
+    ]
+
+
 def test_urge_at_most_once_an_hour(live_server: LiveServer) -> None:
     student, a, b = Client(live_server, STUDENT), Client(live_server, JWC_A), Client(live_server, JWC_B)
     app_id = student.submit(TRANSCRIPT, example(TRANSCRIPT, STUDENT))
@@ -400,6 +462,27 @@ def test_lists_filter_page_and_count(live_server: LiveServer) -> None:
     assert clerk.get("/api/v1/me/tasks", box="everything").status_code == 422
     assert clerk.get("/api/v1/me/tasks", status="lost").status_code == 422
     assert requests.get(live_server.url + "/api/v1/me/tasks", timeout=10).status_code == 401
+
+
+def test_done_lists_an_application_once(live_server: LiveServer) -> None:
+    liu, jia = Client(live_server, LIU), Client(live_server, JIA)
+    twice = liu.submit(REPAIR_CODE, REPAIR, next_handler=JIA)
+    assert jia.act(twice, "approve", data={"acceptor": "刘诗宏", "repair_result": "已重启打印服务"}).status_code == 200
+    assert liu.act(twice, "return", comment="打印机仍然无法共享").status_code == 200
+    once = liu.submit(REPAIR_CODE, REPAIR, next_handler=JIA)
+    assert jia.act(once, "approve", data={"acceptor": "刘诗宏", "repair_result": "已修好"}).status_code == 200
+    assert jia.act(twice, "approve", data={"acceptor": "刘诗宏", "repair_result": "已修好"}).status_code == 200
+
+    mine = jia.application(twice)["my_tasks"]
+    assert [(t["box"], t["outcome"]) for t in mine] == [("done", "approved"), ("done", "approved")]
+    done = jia.box("done")
+    assert done["total"] == 2 and [i["application_id"] for i in done["items"]] == [twice, once]  # newest first
+    assert done["items"][0]["task"]["id"] == mine[-1]["id"]  # with the latest task
+    assert [i["application_id"] for i in jia.box("done", limit=1, offset=1)["items"]] == [once]
+    assert jia.box("done", process=REPAIR_CODE)["total"] == 2
+    assert jia.box("done", status="confirming")["total"] == 2 and jia.box("done", status="completed")["total"] == 0
+    counts = jia.get("/api/v1/me/tasks/counts").json()
+    assert (counts["todo"], counts["done"]) == (0, 2)
 
 
 def test_notifications_unread_and_read(live_server: LiveServer) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy import func, select
 
-from sync_server.api.deps import DatabaseDep, principal_in
+from sync_server.api.deps import DatabaseDep, get_optional_principal_read, principal_in
 from sync_server.core import inbox, notify, workflow, workflow_views
 from sync_server.core import workflow_state as wf
 from sync_server.core.errors import ERROR_SCHEMA, ApiError
@@ -109,14 +109,24 @@ def first_handlers(code: ProcessCode, request: Request, db: DatabaseDep) -> dict
 
 
 @router.get("/hall/processes/{code}/workflow", responses=_ERRORS)
-def get_workflow(code: ProcessCode, db: DatabaseDep) -> dict[str, Any]:
-    """The process's current workflow definition (sync_server/core/workflow_defs.py), with the holders of fixed
-    posts as `candidates`; terminals get the same through /sync/pull as public "workflow" changes."""
+def get_workflow(code: ProcessCode, request: Request, db: DatabaseDep) -> dict[str, Any]:
+    """The process's current workflow definition (sync_server/core/workflow_defs.py), as terminals get it through
+    /sync/pull (public "workflow" change). Open to anyone; who holds a post is not public: only with a valid
+    token does each step assigned to a post carry its holders as `candidates` (what signed-in terminals get as
+    the "workflow_handlers" change). A token that is there must be valid (401)."""
     with db.read_sessions() as session:
+        principal = get_optional_principal_read(request, session)
         row = wf.latest_definition(session, code)
         if row is None:
             raise ApiError(404, "workflow_not_found", "该服务暂未配置办理流程")
-        return workflow_views.public_definition(session, row)
+        view = workflow_views.public_definition(row)
+        if principal is not None:
+            holders = workflow_views.workflow_handlers(session, row)["steps"]
+            view["steps"] = [
+                {**step, "candidates": holders[step["key"]]} if step["key"] in holders else step
+                for step in view["steps"]
+            ]
+        return view
 
 
 @router.get("/me/tasks", response_model=TaskPage, responses=_ERRORS)
