@@ -216,26 +216,18 @@ def _revert_read(session: Session, op: OutboxOp) -> None:
     mark_read(session, op.user_id, ids, read=False)
 
 
-# How to undo the optimistic local effect of a rejected operation, by type.
+# How to undo the optimistic local effect of a rejected operation, by type; every `workflow.<action>` alike.
 REVERTS: dict[str, Callable[[Session, OutboxOp], None]] = {
     "favorite.set": _revert_favorite,
     "application.submit": _revert_application,
     "notification.read": _revert_read,
-    **{
-        f"workflow.{action}": _revert_workflow_action
-        for action in (
-            "approve",
-            "return",
-            "reject",
-            "transfer",
-            "withdraw",
-            "terminate",
-            "urge",
-            "comment",
-            "resubmit",
-        )
-    },
 }
+
+
+def revert_of(op_type: str) -> Callable[[Session, OutboxOp], None] | None:
+    if op_type.startswith("workflow."):
+        return _revert_workflow_action
+    return REVERTS.get(op_type)
 
 
 def _later_pending(session: Session, op: OutboxOp) -> bool:
@@ -504,7 +496,7 @@ class LocalStore:
                     continue
                 error = result.get("error") or {}
                 row.status, row.error_code, row.error_message = "rejected", error.get("code"), error.get("message")
-                revert = REVERTS.get(row.type)
+                revert = revert_of(row.type)
                 if revert is not None and not _later_pending(session, row):
                     revert(session, row)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import IntEnum
@@ -61,6 +62,8 @@ class FieldRow:
     notice: str = ""
     accept: tuple[str, ...] = ()
     max_count: int = 0
+    # A handler's 批注 on this field, shown when the returned application is corrected ("贾孟杰：请写明型号").
+    annotation: str = ""
 
 
 class FieldRole(IntEnum):
@@ -82,6 +85,7 @@ class FieldRole(IntEnum):
     Notice = Qt.ItemDataRole.UserRole + 16
     Accept = Qt.ItemDataRole.UserRole + 17
     MaxCount = Qt.ItemDataRole.UserRole + 18
+    Annotation = Qt.ItemDataRole.UserRole + 19
 
 
 @QmlElement
@@ -107,6 +111,7 @@ class FieldListModel(RowListModel):
         int(FieldRole.Notice): "notice",
         int(FieldRole.Accept): "accept",
         int(FieldRole.MaxCount): "max_count",
+        int(FieldRole.Annotation): "annotation",
     }
     DISPLAY_ATTR = "label"
 
@@ -208,6 +213,32 @@ def restore_draft(rows: list[FieldRow], values: dict[str, Any]) -> tuple[list[Fi
     return out, restored
 
 
+def latest_round(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The audit events since the application was last submitted (its current round)."""
+    starts = [i for i, e in enumerate(events) if e.get("action") in ("submit", "resubmit")]
+    return events[starts[-1] :] if starts else list(events)
+
+
+def annotations(events: list[dict[str, Any]]) -> dict[str, str]:
+    """The 批注 of this round, per field: "贾孟杰：请写明型号" (several joined by a line break)."""
+    out: dict[str, list[str]] = {}
+    for event in latest_round(events):
+        if event.get("action") == "annotate" and event.get("field"):
+            out.setdefault(str(event["field"]), []).append(f"{event.get('actor_name', '')}：{event.get('comment', '')}")
+    return {name: "\n".join(notes) for name, notes in out.items()}
+
+
+def return_note(events: list[dict[str, Any]]) -> str:
+    """Why the application is back with its applicant: the latest 退回 (or 撤回) of this round."""
+    for event in reversed(latest_round(events)):
+        if event.get("action") == "return":
+            reason = f"：{event['comment']}" if event.get("comment") else ""
+            return f"{event.get('actor_name', '')}退回了申请{reason}"
+        if event.get("action") == "withdraw":
+            return "您已撤回申请"
+    return ""
+
+
 def _filled(value: Any) -> bool:
     return value not in ("", [], None) and not (isinstance(value, dict) and not any(value.values()))
 
@@ -283,6 +314,7 @@ class FormController(QObject):
         self._code = ""
         self._definition: dict[str, Any] | None = None
         self._workflow: dict[str, Any] | None = None
+        self._handlers: dict[str, list[dict[str, Any]]] = {}  # step key → holders of its post
         self._next_handler = ""
         self._state = "idle"  # idle | loading | ready | missing | saving | saved
         self._checked_all = False
@@ -295,6 +327,11 @@ class FormController(QObject):
         self._doc_no = ""
         self._draft: dict[str, Any] | None = None  # the draft found when the form opened, until the user chooses
         self._draft_saved_at = ""
+        # 修改后重新提交: the returned application being corrected ("" : a new application), and why it came back.
+        self._resubmit_of = ""
+        self._resubmitting: dict[str, Any] | None = None
+        self._return_note = ""
+        self._load_generation = 0
         # Uploads in flight: token → (done, total) bytes, written by the worker, read by a timer here.
         self._progress: dict[str, tuple[int, int]] = {}
         self._progress_timer = QTimer(self)
@@ -318,35 +355,79 @@ class FormController(QObject):
         self._code = code
         self._load()
 
+    def _get_resubmit_of(self) -> str:
+        return self._resubmit_of
+
+    def _set_resubmit_of(self, application_id: str) -> None:
+        if application_id == self._resubmit_of:
+            return
+        self._resubmit_of = application_id
+        if self._code:
+            self._load()
+
     def _load(self) -> None:
         app = self._app()
         if app is None or app.store is None or not self._code:
             self._set_state("missing")
             return
         self._set_state("loading")
-        store, code = app.store, self._code
+        store, code, resubmit_of = app.store, self._code, self._resubmit_of
+        user = app.sync._user()
+        self._load_generation += 1
+        generation = self._load_generation
 
-        def read() -> dict[str, Any] | None:
-            self._workflow = store.workflow(code)  # for 选择审核人: read here, with the form, off the GUI thread
-            return store.form(code)
+        def read() -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+            # For 选择审核人: read here, with the form, off the GUI thread.
+            self._workflow = store.workflow(code)
+            self._handlers = store.workflow_handlers(user, code) if user else {}
+            returned = store.application_view(user, resubmit_of) if user and resubmit_of else None
+            return store.form(code), returned
 
-        app.tasks.run(read, self._loaded, lambda exc: self._set_state("missing"))
+        def loaded(result: tuple[dict[str, Any] | None, dict[str, Any] | None]) -> None:
+            if self._alive() and generation == self._load_generation:
+                self._loaded(*result)
 
-    def _loaded(self, definition: dict[str, Any] | None) -> None:
+        app.tasks.run(read, loaded, lambda exc: self._set_state("missing"))
+
+    def _loaded(self, definition: dict[str, Any] | None, returned: dict[str, Any] | None = None) -> None:
         if not self._alive():
             return
         app = self._app()
         if definition is None or app is None or app.auth.current is None:
             self._set_state("missing")
             return
+        if self._resubmit_of and returned is None:
+            self._set_state("missing")  # not theirs, or no longer on this terminal
+            return
         self._definition = definition
         handlers = self._get_next_step().get("handlers") or []
         if len(handlers) == 1:  # as the manual shows it: the one handler there is, already chosen
             self._next_handler = str(handlers[0].get("user_id", ""))
-        self._model.set_rows(build_rows(definition, app.auth.current.user, app.config.mode))
+        rows = build_rows(definition, app.auth.current.user, app.config.mode)
+        if returned is not None:
+            # 修改后重新提交: the form as it was sent, each handler's 批注 on its field, every error shown.
+            self._resubmitting = returned
+            events = list(returned.get("events") or [])
+            self._return_note = return_note(events)
+            notes = annotations(events)
+            sent = dict(returned.get("data") or {})
+            rows, restored = restore_draft(rows, sent)
+            # What the server filled (单号) stays as it was; the profile's and today's are filled again.
+            rows = [
+                replace(r, value=sent[r.name])
+                if r.read_only and not _filled(r.value) and _filled(sent.get(r.name))
+                else r
+                for r in rows
+            ]
+            rows = [replace(r, annotation=notes.get(r.name, "")) for r in rows]
+            self._touched |= restored
+            self._serial = str(returned.get("serial") or "")
+            self._doc_no = str(returned.get("doc_no") or "")
+        self._model.set_rows(rows)
         self._set_state("ready")
         self._revalidate()
-        self._look_for_draft()
+        if returned is None:
+            self._look_for_draft()
 
     def _desk(self) -> bool:
         app = self._app()
@@ -419,6 +500,11 @@ class FormController(QObject):
     def firstErrorField(self) -> str:
         return next((r.name for r in self._model.rows() if r.error), "")
 
+    @Slot(result=str)
+    def firstAnnotatedField(self) -> str:
+        """修改后重新提交: the first field a handler wrote a 批注 on (the page scrolls to it)."""
+        return next((r.name for r in self._model.rows() if r.annotation), "")
+
     @Slot(result="QVariantMap")
     def nextStep(self) -> dict[str, Any]:
         return self._get_next_step()
@@ -431,7 +517,7 @@ class FormController(QObject):
         if not steps:
             return {}
         first = steps[0]
-        handlers = list(first.get("candidates") or []) if first.get("choose") else []
+        handlers = list(self._handlers.get(str(first.get("key")), [])) if first.get("choose") else []
         return {"name": first.get("name", ""), "choose": bool(handlers), "handlers": handlers}
 
     @Slot(str)
@@ -450,12 +536,14 @@ class FormController(QObject):
         if app is None or self._definition is None or not self.checkAll():
             return
         data, _ = to_data(self._definition, self._model.rows())
-        application_id = str(uuid.uuid4())
-        code, definition = self._code, self._definition
         user = app.sync._user()
         if user is None:
             return
-
+        if self._resubmit_of:
+            self._resubmit(app, user, data)
+            return
+        application_id = str(uuid.uuid4())
+        code, definition = self._code, self._definition
         store = app.store
 
         def apply_local(session: Any) -> None:
@@ -475,12 +563,40 @@ class FormController(QObject):
                 )
             )
 
+        self._queue(app, "application.submit", application_id, {"process_code": code, "data": data}, apply_local)
+
+    def _resubmit(self, app: AppState, user: str, data: dict[str, Any]) -> None:
+        """修改后重新提交: a workflow action on the returned application (the server decides; a refusal shows
+        on the page and on the item, and the corrected form stays in the outbox's record)."""
+        application_id = self._resubmit_of
+
+        def apply_local(session: Any) -> None:
+            from kiosk.models.store import mark_acting
+            from kiosk.models.tables import LocalApplication
+
+            mark_acting(session, user, application_id, "resubmit")
+            row = session.get(LocalApplication, application_id)
+            if row is not None and row.user_id == user:
+                row.data = data
+
+        self._queue(app, "workflow.resubmit", application_id, {"data": data}, apply_local)
+
+    def _queue(
+        self,
+        app: AppState,
+        op_type: str,
+        application_id: str,
+        payload: dict[str, Any],
+        apply_local: Callable[[Any], None],
+    ) -> None:
+        """Queue the submission (or resubmission) with the chosen handler; the page says 已保存 once it is
+        durably in the outbox."""
         self._set_state("saving")
-        payload: dict[str, Any] = {"application_id": application_id, "process_code": code, "data": data}
+        payload = {"application_id": application_id, **payload}
         if self._next_handler:
             payload["next_handler"] = self._next_handler
         started = app.sync.enqueue(
-            "application.submit",
+            op_type,
             payload,
             apply_local,
             lambda _op: self._saved(application_id),
@@ -525,6 +641,8 @@ class FormController(QObject):
             state, mine = result
             if state:
                 self._submit_state, self._submit_error = state["status"], state["error"]
+            if mine is None and self._resubmitting is not None:
+                mine = self._resubmitting
             if mine is not None and mine.get("serial"):
                 self._serial, self._doc_no = str(mine["serial"]), mine.get("doc_no") or ""
             self.changed.emit()
@@ -535,7 +653,7 @@ class FormController(QObject):
     def _look_for_draft(self) -> None:
         app, code = self._app(), self._code
         user = app.sync._user() if app is not None else None
-        if app is None or app.store is None or user is None or not self._desk():
+        if app is None or app.store is None or user is None or not self._desk() or self._resubmit_of:
             return
         store = app.store
 
@@ -576,7 +694,7 @@ class FormController(QObject):
         user = app.sync._user() if app is not None else None
         if not self._desk() or app is None or app.store is None or user is None or definition is None:
             return False
-        if self._state != "ready":
+        if self._state != "ready" or self._resubmit_of:  # a returned application is corrected, not drafted
             return False
         store, values, version = app.store, draft_values(self._model.rows()), int(definition.get("version", 1))
 
@@ -766,7 +884,12 @@ class FormController(QObject):
     def _get_doc_no(self) -> str:
         return self._doc_no
 
+    def _get_return_note(self) -> str:
+        return self._return_note
+
     processCode = Property(str, _get_code, _set_code, notify=changed)
+    resubmitOf = Property(str, _get_resubmit_of, _set_resubmit_of, notify=changed)
+    returnNote = Property(str, _get_return_note, notify=changed)
     nextHandler = Property(str, _get_next_handler, notify=changed)
     submitState = Property(str, _get_submit_state, notify=changed)
     submitError = Property(str, _get_submit_error, notify=changed)

@@ -15,6 +15,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable, QQmlEngine
 
 from kiosk.views.context import singleton_for
+from kiosk.views.form_model import annotations
 from kiosk.views.list_model import RowListModel
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ BOXES = ("todo", "done", "mine")
 # Statuses a list can be filtered by, in the order the filter shows them.
 STATUS_NAMES = {
     "queued": "待提交",
-    "submitted": "待受理",
+    "submitted": "待办理",
     "in_progress": "办理中",
     "returned": "已退回",
     "confirming": "待确认",
@@ -204,9 +205,12 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def form_sections(form: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+def form_sections(
+    form: dict[str, Any], data: dict[str, Any], notes: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The form as the progress page shows it: each section (the applicant's and each step's) with its
-    fields' labels and values; sections of steps not reached yet are left out."""
+    fields' labels, values and this round's 批注; sections of steps not reached yet are left out."""
+    notes = notes or {}
     out = []
     for section in form.get("ui", {}).get("sections", []):
         rows = []
@@ -216,7 +220,7 @@ def form_sections(form: dict[str, Any], data: dict[str, Any]) -> list[dict[str, 
                 value = "已签名" if data.get(name) else ""
             else:
                 value = _display(data.get(name))
-            rows.append({"name": name, "label": hints.get("label", name), "value": value})
+            rows.append({"name": name, "label": hints.get("label", name), "value": value, "note": notes.get(name, "")})
         if section.get("step") and not any(r["value"] for r in rows):
             continue
         out.append({"title": section.get("title", ""), "step": section.get("step") or "", "rows": rows})
@@ -260,6 +264,9 @@ class Inbox(QObject):
     revisionChanged = Signal()
     # A notification that arrived since the last look (desk mode shows it in the system tray).
     notified = Signal(str, str)
+    # An action of this user the server refused (someone else handled the task first …): the process's name and
+    # the server's reason, said once, even when the item itself is gone from the boxes.
+    refused = Signal(str, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -317,6 +324,7 @@ class Inbox(QObject):
         def loaded(result: dict[str, Any]) -> None:
             if generation != self._generation or app.sync._user() != user:
                 return  # a newer read is on its way, or they left meanwhile
+            self._announce_refusals(self._states, result["states"])  # before the boxes forget a taken task
             for box in BOXES:
                 self._data[box] = result[box]
             self._counts = result["counts"]
@@ -328,6 +336,16 @@ class Inbox(QObject):
             self.countsChanged.emit()
 
         app.tasks.run(read, loaded)
+
+    def _announce_refusals(self, before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> None:
+        names = self._names()
+        known = {str(x.get("application_id") or x.get("id")): x for box in BOXES for x in self._data[box]}
+        for entity, state in after.items():
+            if state.get("status") != "rejected" or before.get(entity, {}).get("status") != "pending":
+                continue
+            item = known.get(entity.removeprefix("application:"), {})
+            code = str(item.get("process_code", ""))
+            self.refused.emit(names.get(code, ""), state.get("error", ""))
 
     def _bump(self) -> None:
         self._revision += 1
@@ -436,13 +454,23 @@ class Inbox(QObject):
         state = self._states.get(f"application:{application_id}", {})
         form = self._forms.get(str(app.get("process_code", "")))
         open_task = task if task and task.get("box") == "todo" else None
+        handling = open_task is not None and open_task.get("kind") not in ("apply", "confirm")
+        notes = annotations(list(app.get("events") or []))
+        actions = set((open_task or {}).get("actions") or []) | (set(app.get("actions") or []) if own else set())
         return {
             "application": app,
             "name": self._names().get(str(app.get("process_code", "")), str(app.get("process_name", ""))),
             "task": task or {},
             "open": open_task is not None,
             "mine": own is not None,
-            "sections": form_sections(form, app.get("data") or {}) if form else [],
+            "sections": form_sections(form, app.get("data") or {}, notes) if form else [],
+            # 退回 to the applicant or to the step before (the server says which exist); 转办 to a colleague.
+            "returnTargets": list((open_task or {}).get("return_targets") or [{"to": "applicant", "name": "申请人"}]),
+            "transferCandidates": list((open_task or {}).get("transfer_candidates") or []) if handling else [],
+            # A holder of a handling step may write a 批注 on a field; the applicant corrects and resubmits.
+            "canAnnotate": handling and "comment" in actions,
+            "canComment": "comment" in actions,
+            "canResubmit": own is not None and "resubmit" in actions,
             "stepFields": step_inputs(form, open_task.get("section")) if form and open_task else [],
             "syncState": state.get("status", ""),
             "syncError": state.get("error", ""),

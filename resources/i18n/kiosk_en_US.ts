@@ -4,97 +4,292 @@
 <context>
     <name>ApplicationPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="68"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="110"/>
+        <source>请填写退回原因</source>
+        <translation>Please give the reason for returning it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="110"/>
+        <source>请填写不予办理的理由</source>
+        <translation>Please give the reason for rejecting it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="111"/>
+        <source>请填写备注内容</source>
+        <translation>Please write the note</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="111"/>
+        <source>请填写批注内容</source>
+        <translation>Please write the annotation</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="117"/>
+        <source>请选择转办给谁</source>
+        <translation>Please choose whom to transfer it to</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="145"/>
         <source>流水号：%1</source>
         <translation>Serial no.: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="68"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="145"/>
         <source>待分配</source>
         <translation>to be assigned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="69"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="146"/>
         <source>单号：%1</source>
         <translation>Doc no.: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="70"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="147"/>
         <source>申请人：%1</source>
         <translation>Applicant: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="142"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="164"/>
+        <source>该事项已不在您的待办中。</source>
+        <translation>This is no longer in your to-do list. </translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="239"/>
         <source>状态：%1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="143"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="240"/>
         <source>当前步骤：%1</source>
         <translation>Current step: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="145"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="242"/>
         <source>办理人：%1</source>
         <translation>Handled by: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="254"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="330"/>
+        <source>批注 · %1</source>
+        <translation>Annotation · %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="343"/>
+        <source>批注</source>
+        <translation>Annotate</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="377"/>
         <source>办理：%1</source>
         <translation>Handle: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="254"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="378"/>
         <source>我的申请</source>
         <translation>My applications</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="311"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="378"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="505"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="529"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="387"/>
+        <source>处理中…，联网后由服务器确认</source>
+        <translation>Processing… the server confirms it once online</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="445"/>
         <source>完成本操作后，流程将转到：%1</source>
         <translation>After this, the application goes to: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="337"/>
-        <source>意见或备注（退回、不予办理时必填）</source>
-        <translation>Opinion or note (required to return or reject)</translation>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="473"/>
+        <source>办理意见（选填）</source>
+        <translation>Opinion (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="351"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="497"/>
         <source>确认验收</source>
         <translation>Confirm and accept</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="351"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="497"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="352"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="498"/>
+        <source>修改后重新提交</source>
+        <translation>Revise and resubmit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="499"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="526"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="353"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="500"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="528"/>
+        <source>转办</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="501"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="527"/>
         <source>不予办理</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="354"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="502"/>
         <source>撤回</source>
         <translation>Withdraw</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="355"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="503"/>
         <source>催办</source>
         <translation>Urge</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="356"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="504"/>
         <source>终止</source>
         <translation>Terminate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="378"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="530"/>
+        <source>批注：%1</source>
+        <translation>Annotate: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="531"/>
+        <source>撤回申请</source>
+        <translation>Withdraw the application</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="532"/>
+        <source>终止申请</source>
+        <translation>Terminate the application</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="540"/>
+        <source>退回后，由所选的一方修改或重新办理。</source>
+        <translation>Once returned, the party you choose revises or handles it again.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="541"/>
+        <source>不予办理后流程结束，申请人会收到通知和理由。</source>
+        <translation>Rejecting ends the process; the applicant is notified with your reason.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="542"/>
+        <source>转给本部门的同事办理，您的待办随之转出。</source>
+        <translation>A colleague of your department handles it instead; it leaves your to-do list.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="543"/>
+        <source>备注写入办理记录，申请人和办理人都能看到。</source>
+        <translation>A note goes into the history, seen by the applicant and the handlers.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="544"/>
+        <source>批注显示在该字段旁，申请人修改时能看到。</source>
+        <translation>The annotation is shown beside the field; the applicant sees it when revising.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="545"/>
+        <source>撤回后申请回到您这里，可修改后重新提交。</source>
+        <translation>Withdrawn, the application comes back to you to revise and resubmit.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="546"/>
+        <source>终止后本申请结束，不能再继续办理。</source>
+        <translation>Terminated, the application ends and cannot be continued.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="562"/>
+        <source>退回申请人</source>
+        <translation>Return to the applicant</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="563"/>
+        <source>退回上一步：%1</source>
+        <translation>Return to the previous step: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="575"/>
+        <source>本部门暂无可以转办的同事。</source>
+        <translation>No colleague of your department can take it.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="601"/>
+        <source>退回原因（必填）</source>
+        <translation>Reason for returning (required)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="602"/>
+        <source>不予办理的理由（必填）</source>
+        <translation>Reason for rejecting (required)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="603"/>
+        <source>转办说明（选填）</source>
+        <translation>Note for your colleague (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="604"/>
+        <source>备注内容</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="605"/>
+        <source>批注内容，如：请写明打印机型号</source>
+        <translation>Annotation, e.g. please state the printer model</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="606"/>
+        <source>说明（选填）</source>
+        <translation>Note (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="625"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="632"/>
+        <source>确认退回</source>
+        <translation>Return it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="633"/>
+        <source>确认不予办理</source>
+        <translation>Reject it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="634"/>
+        <source>确认转办</source>
+        <translation>Transfer it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="635"/>
+        <source>确认撤回</source>
+        <translation>Withdraw it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="636"/>
+        <source>确认终止</source>
+        <translation>Terminate it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="637"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="659"/>
         <source>办理记录</source>
         <translation>History</translation>
     </message>
@@ -236,77 +431,82 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="181"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="203"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="201"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="223"/>
         <source>请选择日期</source>
         <translation>Choose a date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="214"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="236"/>
         <source>开始日期</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="219"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="241"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="223"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="245"/>
         <source>结束日期</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="235"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="257"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="265"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="287"/>
         <source>选择文件</source>
         <translation>Choose files</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="271"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="293"/>
         <source>已上传 %1 / %2 个</source>
         <translation>%1 of %2 uploaded</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="283"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="305"/>
         <source>已上传</source>
         <translation>uploaded</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="296"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="318"/>
         <source>上传中 %1%</source>
         <translation>Uploading… %1%</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="370"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="392"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="373"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="395"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="431"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="453"/>
         <source>移除 %1</source>
         <translation>Remove %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="316"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="338"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="336"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="76"/>
+        <source>批注 · %1</source>
+        <translation>Annotation · %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="358"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -314,149 +514,184 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="40"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="42"/>
+        <source>修改后重新提交</source>
+        <translation>Revise and resubmit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="44"/>
         <source>流水号：%1，主管部门：%2</source>
         <translation>Serial no.: %1, department: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="40"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="44"/>
         <source>待分配</source>
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="149"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="65"/>
+        <source>请按批注修改后重新提交。</source>
+        <translation>Please revise as annotated and resubmit.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="178"/>
         <source>还有 %1 处需要填写或修改</source>
         <translation>%1 field(s) still to fill in or correct</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="150"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="179"/>
         <source>已填写完整，可以提交</source>
         <translation>Complete, ready to submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="150"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="179"/>
         <source>附件上传中，请稍候…</source>
         <translation>Attachments are uploading, please wait…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="160"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="189"/>
         <source>查看未填项</source>
         <translation>Show what is missing</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="167"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="196"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="176"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
         <source>存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="184"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="213"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="204"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="213"/>
+        <source>重新提交</source>
+        <translation>Resubmit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="233"/>
         <source>正在打开表单…</source>
         <translation>Opening the form…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="204"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="233"/>
         <source>该服务的表单暂未同步到本机</source>
         <translation>This service&apos;s form has not reached this terminal yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="234"/>
         <source>请连接网络后稍候再试，或到受理部门窗口办理。</source>
         <translation>Connect to the network and try again shortly, or apply at the handling office&apos;s window.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="223"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="252"/>
         <source>提交成功</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="224"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="252"/>
+        <source>已重新提交</source>
+        <translation>Resubmitted</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
         <source>提交未被受理</source>
         <translation>Not accepted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="224"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="237"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="266"/>
         <source>流水号 %1%2。可在“我的申请”中查看办理进度。</source>
         <translation>Serial no. %1%2. Follow its progress under My applications.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="238"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="267"/>
         <source>，单号 %1</source>
         <translation>, document no. %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="240"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="269"/>
         <source>申请已保存在本机，联网后自动提交；退出登录也不会丢失。</source>
         <translation>Your application is saved on this terminal and will be submitted once online; logging out will not lose it.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="254"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="283"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="301"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="349"/>
         <source>有未提交的草稿</source>
         <translation>You have an unsubmitted draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="309"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="357"/>
         <source>您在 %1 保存过“%2”的草稿。继续填写草稿，还是删除草稿重新填写？</source>
         <translation>You saved a draft of &quot;%2&quot; at %1. Continue the draft, or delete it and start again?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="322"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="370"/>
         <source>重新填写</source>
         <translation>Start again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="329"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="377"/>
         <source>继续填写草稿</source>
         <translation>Continue the draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="349"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="398"/>
         <source>确认提交？</source>
         <translation>Submit now?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="357"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="398"/>
+        <source>确认重新提交？</source>
+        <translation>Resubmit?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="407"/>
+        <source>修改后的“%1”将重新进入审批流程。</source>
+        <translation>The revised “%1” goes through the approval process again.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="408"/>
         <source>提交“%1”后将进入审批流程，提交后不能再修改表单内容。</source>
         <translation>Once submitted, &quot;%1&quot; goes for approval and the form can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="369"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="422"/>
         <source>完成本操作后，流程将转到：%1</source>
         <translation>After this, the application goes to: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="384"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="437"/>
         <source>办理人 %1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="396"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="449"/>
         <source>再检查一下</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="403"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="456"/>
         <source>确认提交</source>
         <translation>Submit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="456"/>
+        <source>确认重新提交</source>
+        <translation>Resubmit</translation>
     </message>
 </context>
 <context>
@@ -863,6 +1098,11 @@
         <location filename="../qml/Kiosk/Main.qml" line="83"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Main.qml" line="91"/>
+        <source>未能办理%1：%2</source>
+        <translation>Could not handle %1: %2</translation>
     </message>
 </context>
 <context>

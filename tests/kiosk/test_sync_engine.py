@@ -3,6 +3,7 @@ costs nothing), rejections recorded and not blocking, pull by cursor into the lo
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from pathlib import Path
@@ -81,8 +82,11 @@ def test_push_pull_and_a_lost_response(live_server: LiveServer, tmp_path: Path) 
     assert store.favorites(STUDENT) == ["jw-chengjidan", "jw-xiuxue"]
     with store.transaction() as session:
         session.query(LocalFavorite).delete()
-    # Public "form" and "workflow" changes come along, one per process.
-    forms = len(list(SEED_FORMS.glob("*.json"))) + len(list((SEED_DIR / "workflows").glob("*.json")))
+    # Public "form" and "workflow" changes come along, one per process, and for a signed-in user the holders of
+    # each process's posts (workflow_handlers: those with a step assigned by post).
+    workflows = [json.loads(p.read_text(encoding="utf-8")) for p in (SEED_DIR / "workflows").glob("*.json")]
+    by_post = sum(1 for w in workflows if any("post" in step["assign"] for step in w["steps"]))
+    forms = len(list(SEED_FORMS.glob("*.json"))) + len(workflows) + by_post
     assert engine.pull(STUDENT) == 2 + forms  # each applied op once, despite the replay
     assert store.favorites(STUDENT) == ["jw-chengjidan", "jw-xiuxue"]
     assert engine.pull(STUDENT) == 0  # resumes from the cursor

@@ -83,6 +83,14 @@ ApplicationWindow {
             toast.show(outcome === "saved" ? qsTr("已保存，待同步") : qsTr("保存失败，请重试"))
         }
     }
+    Connections {
+        target: Inbox
+        // An action refused by the server (the task was handled by someone else first …): said even when the
+        // item has left the boxes.
+        function onRefused(name: string, reason: string) {
+            toast.show(qsTr("未能办理%1：%2").arg(name.length > 0 ? "“" + name + "”" : "").arg(reason))
+        }
+    }
 
     RowLayout {
         anchors.fill: parent
@@ -156,7 +164,7 @@ ApplicationWindow {
         id: formPage
         FormPage {
             onBack: stack.pop()
-            onDone: stack.popToIndex(0)
+            onDone: resubmitting ? stack.pop() : stack.popToIndex(0)
         }
     }
     Component {
@@ -166,7 +174,15 @@ ApplicationWindow {
             onOpen: (applicationId) => window.openApplication(applicationId)
         }
     }
-    Component { id: applicationPage; ApplicationPage { onBack: stack.pop() } }
+    Component {
+        id: applicationPage
+        ApplicationPage {
+            onBack: stack.pop()
+            // 修改后重新提交: the form over the progress page; 完成 comes back to it.
+            onResubmit: (applicationId, processCode) => stack.push(formPage, { processCode: processCode,
+                                                                               resubmitOf: applicationId })
+        }
+    }
     Component { id: calendarPage; CalendarPage { onLoginRequested: window.navigate("login") } }
     Component {
         id: messagesPage

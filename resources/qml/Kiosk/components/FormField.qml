@@ -30,6 +30,8 @@ ColumnLayout {
     required property string notice
     required property var accept
     required property int maxCount
+    // A handler's 批注 on this field (a returned application being corrected).
+    property string annotation: ""
 
     objectName: "field_" + name
     spacing: 4
@@ -57,6 +59,26 @@ ColumnLayout {
             elide: Text.ElideRight
         }
         Item { Layout.fillWidth: true; visible: root.hint.length === 0 }
+    }
+
+    Rectangle {
+        objectName: "annotation"
+        visible: root.annotation.length > 0
+        Layout.fillWidth: true
+        implicitHeight: annotationText.implicitHeight + Theme.spacing
+        radius: Theme.radius / 2
+        color: Qt.rgba(Theme.warning.r, Theme.warning.g, Theme.warning.b, 0.10)
+        border.color: Theme.warning
+        Text {
+            id: annotationText
+            anchors.fill: parent
+            anchors.margins: Theme.spacing / 2
+            text: qsTr("批注 · %1").arg(root.annotation)
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontSmall
+            color: Theme.text
+            wrapMode: Text.Wrap
+        }
     }
 
     Loader {

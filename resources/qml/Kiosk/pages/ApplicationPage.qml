@@ -6,31 +6,60 @@ import Kiosk
 import Kiosk.Backend
 
 // 办理进度 of one application, as the manual shows it: the step bar (1 申请人填写 → 2 … → 办结) with the current
-// step highlighted, the form with each step's section, the audit timeline; and what the user may do now — the
-// holder of the current step fills its section and sends it on (通过 / 退回 / 不予办理), the applicant confirms
-// (确认验收), withdraws (撤回), urges (催办) or ends it (终止). Every action is queued here and decided by the
-// server; a refusal shows on the page with its reason.
+// step highlighted, the form with each step's section and its 批注, the audit timeline; and what the user may do
+// now — the holder of the current step fills its section and sends it on (通过), returns it to the applicant or
+// the step before (退回), refuses it (不予办理), hands it to a colleague (转办) or writes a 批注 on a field; the
+// applicant confirms (确认验收), corrects and resubmits a returned application, withdraws (撤回), urges (催办) or
+// ends it (终止); anyone concerned may add a 备注. Actions with consequences open a sheet in the panel first
+// (reason, target, 确认), in the page rather than a dialog so the virtual keyboard can serve its field. Every
+// action is queued here and decided by the server; a refusal shows on the page with its reason.
 Item {
     id: root
     objectName: "applicationPage"
     required property string applicationId
     signal back()
+    signal resubmit(string applicationId, string processCode)
 
     property var detail: Inbox.detail(applicationId)
     readonly property var app: detail.application || ({})
     readonly property var task: detail.task || ({})
-    readonly property bool canHandle: detail.open === true && (task.pending_action || "") === ""
+    readonly property bool acting: (task.pending_action || "") !== ""
+    // The applicant's own open step (申请人填写, after a return) is not "handling": it is corrected in the form.
+    readonly property bool canHandle: detail.open === true && !acting && task.kind !== "apply" && !gone
+    // The application left this user's boxes while the page was open (someone else handled the task first,
+    // it was transferred): the page keeps what it showed, says so, and offers nothing more to do.
+    property bool gone: false
+    property string goneReason: ""
+    readonly property bool applicantView: detail.mine === true && !canHandle
     readonly property var stepFields: detail.stepFields || []
     property var values: ({})
     property var problems: ({})
     property string nextHandler: ""
     property string comment: ""
+    // The sheet open in the action panel: "" | return | reject | transfer | comment | annotate | withdraw | terminate
+    property string sheet: ""
+    property string sheetField: ""        // annotate: the field and its label
+    property string sheetFieldLabel: ""
+    property string sheetChoice: ""       // return: "applicant" | "previous"; transfer: a colleague's user id
+    property string sheetError: ""
+    readonly property var returnTargets: detail.returnTargets || []
+    readonly property var transferCandidates: detail.transferCandidates || []
     // With the virtual keyboard up the page is short: the step bar and status give their room to the field.
     readonly property bool compact: Qt.inputMethod.visible // qmllint disable missing-property
 
     Connections {
         target: Inbox
-        function onChanged() { root.detail = Inbox.detail(root.applicationId) }
+        function onChanged() {
+            const fresh = Inbox.detail(root.applicationId)
+            if ((fresh.application || {}).id) {
+                root.detail = fresh
+                root.gone = false
+            } else {
+                root.gone = true
+                root.goneReason = fresh.syncError || ""
+                root.sheet = ""
+            }
+        }
     }
 
     function setValue(name, value) {
@@ -57,6 +86,54 @@ Item {
         }
     }
 
+    function openSheet(kind: string, field: string, label: string) {
+        sheet = kind
+        sheetField = field
+        sheetFieldLabel = label
+        sheetError = ""
+        sheetChoice = kind === "return" && returnTargets.length > 0 ? returnTargets[0].to : ""
+        sheetComment.text = kind === "return" || kind === "reject" ? comment : ""
+        Qt.callLater(revealPanel)
+    }
+    function closeSheet() {
+        sheet = ""
+        sheetError = ""
+        Qt.inputMethod.hide() // qmllint disable missing-property
+    }
+    // The action panel in view (in portrait it is under the form).
+    function revealPanel() {
+        const y = actionPanel.mapToItem(scroller.contentItem, 0, 0).y - Theme.spacing
+        scroller.contentY = Math.max(0, Math.min(y, scroller.contentHeight - scroller.height))
+    }
+    function confirmSheet() {
+        const text = sheetComment.text.trim()
+        const required = { "return": qsTr("请填写退回原因"), "reject": qsTr("请填写不予办理的理由"),
+                           "comment": qsTr("请填写备注内容"), "annotate": qsTr("请填写批注内容") }
+        if (sheet in required && text.length === 0) {
+            sheetError = required[sheet]
+            return
+        }
+        if (sheet === "transfer" && sheetChoice.length === 0) {
+            sheetError = qsTr("请选择转办给谁")
+            return
+        }
+        const args = { comment: text }
+        if (sheet === "return" || sheet === "reject" || sheet === "transfer")
+            args.task_id = String(task.id || "")
+        if (sheet === "return")
+            args.to = sheetChoice
+        if (sheet === "transfer")
+            args.transfer_to = sheetChoice
+        if (sheet === "annotate")
+            args.field = sheetField
+        const action = sheet === "annotate" ? "comment" : sheet
+        if (Inbox.act(applicationId, action, args)) {
+            closeSheet()
+            comment = ""
+            commentField.text = ""
+        }
+    }
+
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: Theme.margin
@@ -70,6 +147,26 @@ Item {
                       + (root.app.applicant ? "，" + qsTr("申请人：%1").arg(root.app.applicant.name) : "")
             canGoBack: true
             onBack: root.back()
+        }
+
+        Rectangle {
+            objectName: "goneNote"
+            visible: root.gone
+            Layout.fillWidth: true
+            implicitHeight: goneText.implicitHeight + 2 * Theme.spacing
+            radius: Theme.radius
+            color: Theme.errorLight
+            border.color: Theme.error
+            Text {
+                id: goneText
+                anchors.fill: parent
+                anchors.margins: Theme.spacing
+                text: qsTr("该事项已不在您的待办中。") + (root.goneReason.length > 0 ? root.goneReason : "")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: Theme.error
+                wrapMode: Text.Wrap
+            }
         }
 
         // The step bar.
@@ -214,14 +311,37 @@ Item {
                                             color: Theme.textSecondary
                                             wrapMode: Text.Wrap
                                         }
-                                        Text {
-                                            objectName: "value_" + line.modelData.name
+                                        ColumnLayout {
                                             Layout.fillWidth: true
-                                            text: line.modelData.value || "—"
-                                            font.family: Theme.fontFamily
-                                            font.pixelSize: Theme.fontBody
-                                            color: Theme.text
-                                            wrapMode: Text.Wrap
+                                            spacing: 2
+                                            Text {
+                                                objectName: "value_" + line.modelData.name
+                                                Layout.fillWidth: true
+                                                text: line.modelData.value || "—"
+                                                font.family: Theme.fontFamily
+                                                font.pixelSize: Theme.fontBody
+                                                color: Theme.text
+                                                wrapMode: Text.Wrap
+                                            }
+                                            Text {
+                                                objectName: "note_" + line.modelData.name
+                                                visible: (line.modelData.note || "").length > 0
+                                                Layout.fillWidth: true
+                                                text: qsTr("批注 · %1").arg(line.modelData.note || "")
+                                                font.family: Theme.fontFamily
+                                                font.pixelSize: Theme.fontSmall
+                                                color: Theme.warning
+                                                wrapMode: Text.Wrap
+                                            }
+                                        }
+                                        AppButton {
+                                            objectName: "annotate_" + line.modelData.name
+                                            visible: root.detail.canAnnotate === true && !root.acting && root.sheet === ""
+                                            Layout.alignment: Qt.AlignTop
+                                            kind: "text"
+                                            iconName: "message-circle"
+                                            text: qsTr("批注")
+                                            onClicked: root.openSheet("annotate", line.modelData.name, line.modelData.label)
                                         }
                                     }
                                 }
@@ -238,9 +358,11 @@ Item {
 
                     // What the user may do now.
                     Rectangle {
+                        id: actionPanel
                         objectName: "actionPanel"
                         Layout.fillWidth: true
-                        visible: root.canHandle || (root.detail.mine === true && (root.app.actions || []).length > 1)
+                        visible: !root.gone && (root.canHandle || root.detail.canComment === true
+                                                || root.detail.canResubmit === true)
                         implicitHeight: actions.implicitHeight + 2 * Theme.spacing
                         radius: Theme.radius
                         color: Theme.card
@@ -251,15 +373,27 @@ Item {
                             anchors.margins: Theme.spacing
                             spacing: Theme.spacing
                             Text {
-                                text: root.canHandle ? qsTr("办理：%1").arg(root.task.step_name || "") : qsTr("我的申请")
+                                visible: root.sheet === ""
+                                text: root.canHandle ? qsTr("办理：%1").arg(root.task.step_name || "")
+                                      : root.applicantView ? qsTr("我的申请") : qsTr("备注")
                                 font.family: Theme.fontFamily
                                 font.pixelSize: Theme.fontLarge
                                 font.bold: true
                                 color: Theme.primary
                             }
+                            Text {
+                                objectName: "actingNote"
+                                visible: root.acting && root.sheet === ""
+                                text: qsTr("处理中…，联网后由服务器确认")
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontBody
+                                color: Theme.warning
+                                Layout.fillWidth: true
+                                wrapMode: Text.Wrap
+                            }
                             // The step's own section (维修情况 …).
                             Repeater {
-                                model: root.canHandle ? root.stepFields : []
+                                model: root.canHandle && root.sheet === "" ? root.stepFields : []
                                 delegate: ColumnLayout {
                                     id: input
                                     required property var modelData
@@ -307,7 +441,7 @@ Item {
                             }
                             // 完成本操作后，流程将转到以下步骤: the next step and, where it may be chosen, its handler.
                             Text {
-                                visible: root.canHandle && root.task.next !== undefined && root.task.next !== null
+                                visible: root.canHandle && root.sheet === "" && root.task.next !== undefined && root.task.next !== null
                                 text: qsTr("完成本操作后，流程将转到：%1").arg(root.task.next ? root.task.next.name : "")
                                 font.family: Theme.fontFamily
                                 font.pixelSize: Theme.fontBody
@@ -317,7 +451,7 @@ Item {
                             }
                             Flow {
                                 Layout.fillWidth: true
-                                visible: root.canHandle && root.task.next && root.task.next.choose === true
+                                visible: root.canHandle && root.sheet === "" && root.task.next && root.task.next.choose === true
                                 spacing: Theme.spacing
                                 Repeater {
                                     model: root.canHandle && root.task.next ? root.task.next.handlers : []
@@ -333,28 +467,175 @@ Item {
                             AppTextField {
                                 id: commentField
                                 objectName: "actionComment"
+                                visible: root.canHandle && root.sheet === ""
                                 Layout.fillWidth: true
-                                placeholderText: qsTr("意见或备注（退回、不予办理时必填）")
+                                maximumLength: 500
+                                placeholderText: qsTr("办理意见（选填）")
                                 onTextEdited: root.comment = text
                             }
                             Flow {
+                                objectName: "actionButtons"
+                                visible: root.sheet === "" && !root.acting
                                 Layout.fillWidth: true
                                 spacing: Theme.spacing
                                 Repeater {
-                                    model: root.canHandle ? root.task.actions || [] : root.app.actions || []
+                                    // What the server offers this user now, in the order a person reads them.
+                                    model: {
+                                        const offered = root.canHandle ? (root.task.actions || [])
+                                                      : root.applicantView ? (root.app.actions || [])
+                                                      : (root.detail.canComment ? ["comment"] : [])
+                                        const order = ["approve", "resubmit", "return", "transfer", "reject", "urge",
+                                                       "withdraw", "terminate", "comment"]
+                                        return order.filter(a => offered.indexOf(a) >= 0)
+                                    }
                                     delegate: AppButton {
                                         required property string modelData
                                         objectName: "action_" + modelData
-                                        visible: modelData !== "comment" && modelData !== "transfer" && modelData !== "resubmit"
-                                        kind: modelData === "approve" ? "primary" : "secondary"
+                                        kind: modelData === "approve" || modelData === "resubmit" ? "primary" : "secondary"
+                                        iconName: modelData === "comment" ? "message-circle" : ""
                                         text: modelData === "approve"
                                               ? (root.task.kind === "confirm" ? qsTr("确认验收") : qsTr("通过"))
+                                              : modelData === "resubmit" ? qsTr("修改后重新提交")
                                               : modelData === "return" ? qsTr("退回")
+                                              : modelData === "transfer" ? qsTr("转办")
                                               : modelData === "reject" ? qsTr("不予办理")
                                               : modelData === "withdraw" ? qsTr("撤回")
                                               : modelData === "urge" ? qsTr("催办")
-                                              : modelData === "terminate" ? qsTr("终止") : modelData
-                                        onClicked: root.send(modelData)
+                                              : modelData === "terminate" ? qsTr("终止")
+                                              : modelData === "comment" ? qsTr("备注") : modelData
+                                        onClicked: {
+                                            if (modelData === "approve" || modelData === "urge")
+                                                root.send(modelData)
+                                            else if (modelData === "resubmit")
+                                                root.resubmit(root.applicationId, root.app.process_code || "")
+                                            else
+                                                root.openSheet(modelData, "", "")
+                                        }
+                                    }
+                                }
+                            }
+
+                            // The sheet of an action with consequences: what it does, its target, the reason, 确认.
+                            ColumnLayout {
+                                objectName: "actionSheet"
+                                visible: root.sheet !== ""
+                                Layout.fillWidth: true
+                                spacing: Theme.spacing
+                                Text {
+                                    objectName: "sheetTitle"
+                                    text: root.sheet === "return" ? qsTr("退回")
+                                          : root.sheet === "reject" ? qsTr("不予办理")
+                                          : root.sheet === "transfer" ? qsTr("转办")
+                                          : root.sheet === "comment" ? qsTr("备注")
+                                          : root.sheet === "annotate" ? qsTr("批注：%1").arg(root.sheetFieldLabel)
+                                          : root.sheet === "withdraw" ? qsTr("撤回申请")
+                                          : root.sheet === "terminate" ? qsTr("终止申请") : ""
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontLarge
+                                    font.bold: true
+                                    color: root.sheet === "reject" || root.sheet === "terminate" ? Theme.error : Theme.primary
+                                }
+                                Text {
+                                    Layout.fillWidth: true
+                                    text: root.sheet === "return" ? qsTr("退回后，由所选的一方修改或重新办理。")
+                                          : root.sheet === "reject" ? qsTr("不予办理后流程结束，申请人会收到通知和理由。")
+                                          : root.sheet === "transfer" ? qsTr("转给本部门的同事办理，您的待办随之转出。")
+                                          : root.sheet === "comment" ? qsTr("备注写入办理记录，申请人和办理人都能看到。")
+                                          : root.sheet === "annotate" ? qsTr("批注显示在该字段旁，申请人修改时能看到。")
+                                          : root.sheet === "withdraw" ? qsTr("撤回后申请回到您这里，可修改后重新提交。")
+                                          : root.sheet === "terminate" ? qsTr("终止后本申请结束，不能再继续办理。") : ""
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontBody
+                                    color: Theme.textSecondary
+                                    wrapMode: Text.Wrap
+                                }
+                                // 退回至: the applicant, or the step before (when there is one).
+                                Flow {
+                                    visible: root.sheet === "return"
+                                    Layout.fillWidth: true
+                                    spacing: Theme.spacing
+                                    Repeater {
+                                        model: root.sheet === "return" ? root.returnTargets : []
+                                        delegate: ChoiceChip {
+                                            required property var modelData
+                                            objectName: "returnTo_" + modelData.to
+                                            text: modelData.to === "applicant" ? qsTr("退回申请人")
+                                                  : qsTr("退回上一步：%1").arg(modelData.name)
+                                                    + ((modelData.people || []).length > 0 ? "（" + modelData.people.join("、") + "）" : "")
+                                            checked: root.sheetChoice === modelData.to
+                                            onToggled: { root.sheetChoice = modelData.to; root.sheetError = "" }
+                                        }
+                                    }
+                                }
+                                // 转办给: the colleagues the server would accept.
+                                Text {
+                                    objectName: "noColleague"
+                                    visible: root.sheet === "transfer" && root.transferCandidates.length === 0
+                                    Layout.fillWidth: true
+                                    text: qsTr("本部门暂无可以转办的同事。")
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontBody
+                                    color: Theme.warning
+                                    wrapMode: Text.Wrap
+                                }
+                                Flow {
+                                    visible: root.sheet === "transfer"
+                                    Layout.fillWidth: true
+                                    spacing: Theme.spacing
+                                    Repeater {
+                                        model: root.sheet === "transfer" ? root.transferCandidates : []
+                                        delegate: ChoiceChip {
+                                            required property var modelData
+                                            objectName: "transferTo_" + modelData.user_id
+                                            text: modelData.name + (modelData.post ? "（" + modelData.post + "）" : "")
+                                            checked: root.sheetChoice === modelData.user_id
+                                            onToggled: { root.sheetChoice = modelData.user_id; root.sheetError = "" }
+                                        }
+                                    }
+                                }
+                                AppTextField {
+                                    id: sheetComment
+                                    objectName: "sheetComment"
+                                    Layout.fillWidth: true
+                                    maximumLength: 500
+                                    placeholderText: root.sheet === "return" ? qsTr("退回原因（必填）")
+                                                     : root.sheet === "reject" ? qsTr("不予办理的理由（必填）")
+                                                     : root.sheet === "transfer" ? qsTr("转办说明（选填）")
+                                                     : root.sheet === "comment" ? qsTr("备注内容")
+                                                     : root.sheet === "annotate" ? qsTr("批注内容，如：请写明打印机型号")
+                                                     : qsTr("说明（选填）")
+                                    onTextEdited: root.sheetError = ""
+                                }
+                                Text {
+                                    objectName: "sheetError"
+                                    visible: root.sheetError.length > 0
+                                    Layout.fillWidth: true
+                                    text: root.sheetError
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontSmall
+                                    color: Theme.error
+                                    wrapMode: Text.Wrap
+                                }
+                                RowLayout {
+                                    Layout.fillWidth: true
+                                    spacing: Theme.spacing
+                                    AppButton {
+                                        objectName: "sheetCancel"
+                                        Layout.fillWidth: true
+                                        text: qsTr("取消")
+                                        onClicked: root.closeSheet()
+                                    }
+                                    AppButton {
+                                        objectName: "sheetConfirm"
+                                        Layout.fillWidth: true
+                                        kind: "primary"
+                                        text: root.sheet === "return" ? qsTr("确认退回")
+                                              : root.sheet === "reject" ? qsTr("确认不予办理")
+                                              : root.sheet === "transfer" ? qsTr("确认转办")
+                                              : root.sheet === "withdraw" ? qsTr("确认撤回")
+                                              : root.sheet === "terminate" ? qsTr("确认终止")
+                                              : qsTr("保存")
+                                        onClicked: root.confirmSheet()
                                     }
                                 }
                             }

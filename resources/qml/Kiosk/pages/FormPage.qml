@@ -8,11 +8,14 @@ import Kiosk.Backend
 // The form of a process: its sections and fields from the definition the server synced, checked as they are
 // filled (Chinese messages on each field), 提交 when everything is valid, with a confirmation first. The
 // page is destroyed when it is left (and at logout), so a kiosk keeps nothing; on a desk client 存草稿 keeps
-// what was typed, and the next visit asks 继续填写草稿 or 重新填写.
+// what was typed, and the next visit asks 继续填写草稿 or 重新填写. With `resubmitOf` it corrects an application
+// that was returned (修改后重新提交): the form as it was sent, the reason it came back and each 批注 on its field.
 Item {
     id: root
     objectName: "formPage"
     required property string processCode
+    property string resubmitOf: ""
+    readonly property bool resubmitting: resubmitOf.length > 0
     readonly property var info: Catalog.process(processCode)
     signal back()
     signal done()
@@ -20,6 +23,7 @@ Item {
     FormController {
         id: form
         processCode: root.processCode
+        resubmitOf: root.resubmitOf
     }
     focus: true
 
@@ -35,12 +39,35 @@ Item {
         PageHeader {
             visible: !root.compact
             Layout.fillWidth: true
-            title: root.info.name || ""
+            title: (root.info.name || "") + (root.resubmitting ? " · " + qsTr("修改后重新提交") : "")
             // The manual's header line: 流水号 (assigned by the server; 待分配 until then) and 主管部门.
             subtitle: qsTr("流水号：%1，主管部门：%2").arg(form.serial.length > 0 ? form.serial : qsTr("待分配"))
                                                      .arg(root.info.departmentName || "")
             canGoBack: form.state !== "saving"
             onBack: root.back()
+        }
+
+        // Why a returned application is back: who returned it and their reason, above the form to correct.
+        Rectangle {
+            objectName: "returnNote"
+            visible: root.resubmitting && form.returnNote.length > 0 && form.state === "ready" && !root.compact
+            Layout.fillWidth: true
+            Layout.maximumWidth: fieldsColumn.width
+            Layout.alignment: Qt.AlignHCenter
+            implicitHeight: returnText.implicitHeight + 2 * Theme.spacing
+            radius: Theme.radius
+            color: Qt.rgba(Theme.warning.r, Theme.warning.g, Theme.warning.b, 0.10)
+            border.color: Theme.warning
+            Text {
+                id: returnText
+                anchors.fill: parent
+                anchors.margins: Theme.spacing
+                text: form.returnNote + "。" + qsTr("请按批注修改后重新提交。")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: Theme.text
+                wrapMode: Text.Wrap
+            }
         }
 
         // -- filling in ------------------------------------------------------------------------------------
@@ -86,6 +113,7 @@ Item {
                             required property string notice
                             required property var accept
                             required property int maxCount
+                            required property string annotation
                             readonly property bool wide: widget === "section" || widget === "textarea"
                                                          || widget === "radio" || widget === "checkboxes"
                                                          || widget === "signature" || widget === "daterange"
@@ -127,6 +155,7 @@ Item {
                                 notice: entry.notice
                                 accept: entry.accept
                                 maxCount: entry.maxCount
+                                annotation: entry.annotation
                             }
                         }
                     }
@@ -171,7 +200,7 @@ Item {
             }
             AppButton {
                 objectName: "saveDraftButton"
-                visible: form.desk
+                visible: form.desk && !root.resubmitting
                 iconName: "device-floppy"
                 text: qsTr("存草稿")
                 enabled: form.state === "ready"
@@ -181,7 +210,7 @@ Item {
                 objectName: "submitButton"
                 kind: "primary"
                 iconName: "check"
-                text: qsTr("提交")
+                text: root.resubmitting ? qsTr("重新提交") : qsTr("提交")
                 enabled: form.valid && form.state === "ready"
                 onClicked: {
                     if (!form.checkAll())
@@ -220,7 +249,7 @@ Item {
             Text {
                 objectName: "savedTitle"
                 Layout.alignment: Qt.AlignHCenter
-                text: form.submitState === "applied" ? qsTr("提交成功")
+                text: form.submitState === "applied" ? (root.resubmitting ? qsTr("已重新提交") : qsTr("提交成功"))
                       : form.submitState === "rejected" ? qsTr("提交未被受理") : qsTr("已保存，待同步")
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontHero
@@ -258,9 +287,28 @@ Item {
         }
     }
 
+    // A returned application opens at the first field a handler wrote a 批注 on.
+    Connections {
+        target: form
+        function onChanged() {
+            if (root.resubmitting && form.state === "ready" && !root.shownAnnotation) {
+                root.shownAnnotation = true
+                annotationScroll.start()
+            }
+        }
+    }
+    property bool shownAnnotation: false
+    Timer {
+        id: annotationScroll
+        interval: 60  // once the fields are laid out
+        onTriggered: root.scrollToField(form.firstAnnotatedField())
+    }
+
     function showProblems() {
         form.checkAll()
-        const name = form.firstErrorField()
+        root.scrollToField(form.firstErrorField())
+    }
+    function scrollToField(name: string) {
         if (name.length === 0)
             return
         const item = root.findField(fieldsColumn, "field_" + name)
@@ -347,7 +395,7 @@ Item {
             id: confirmBody
             spacing: Theme.spacingLarge
             Text {
-                text: qsTr("确认提交？")
+                text: root.resubmitting ? qsTr("确认重新提交？") : qsTr("确认提交？")
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
                 font.bold: true
@@ -355,7 +403,9 @@ Item {
             }
             Text {
                 Layout.fillWidth: true
-                text: qsTr("提交“%1”后将进入审批流程，提交后不能再修改表单内容。").arg(root.info.name || "")
+                text: root.resubmitting
+                      ? qsTr("修改后的“%1”将重新进入审批流程。").arg(root.info.name || "")
+                      : qsTr("提交“%1”后将进入审批流程，提交后不能再修改表单内容。").arg(root.info.name || "")
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
                 color: Theme.textSecondary
@@ -403,7 +453,7 @@ Item {
                     objectName: "confirmSubmit"
                     Layout.fillWidth: true
                     kind: "primary"
-                    text: qsTr("确认提交")
+                    text: root.resubmitting ? qsTr("确认重新提交") : qsTr("确认提交")
                     onClicked: { confirm.close(); form.confirmSubmit() }
                 }
             }

@@ -67,6 +67,7 @@ Item {
                 valueRole: "code"
                 // Re-read when the box or its rows change (the choices are those present in the box).
                 model: Inbox.revision >= 0 ? [{ code: "", name: qsTr("全部服务") }].concat(Inbox.processChoices()) : []
+                delegate: filterEntry
                 onActivated: Inbox.setFilter(currentValue, statusFilter.currentValue || "")
             }
             ComboBox {
@@ -79,7 +80,23 @@ Item {
                 textRole: "name"
                 valueRole: "code"
                 model: Inbox.revision >= 0 ? [{ code: "", name: qsTr("全部状态") }].concat(Inbox.statusChoices()) : []
+                delegate: filterEntry
                 onActivated: Inbox.setFilter(processFilter.currentValue || "", currentValue)
+            }
+        }
+
+        // A filter's entries are touch targets like every other (the default ones are 40 px).
+        Component {
+            id: filterEntry
+            ItemDelegate {
+                required property var modelData
+                required property int index
+                width: ListView.view ? ListView.view.width : implicitWidth
+                height: Theme.touchMin
+                text: modelData.name
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                highlighted: ListView.view ? ListView.view.currentIndex === index : false
             }
         }
 
