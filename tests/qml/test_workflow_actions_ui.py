@@ -28,13 +28,32 @@ from tests.server.workflow_helpers import (
     REPAIR_CODE,
     STUDENT,
     Client,
-    example,
-    positive,
 )
 
 JWC_HEAD = "102315"  # 张建华, 教务处负责人: a colleague of 陈晓燕 who holds no task on it
 HUANKAO = "jw-huankao"  # 课程缓考申请: 学院教学秘书审核 → 教务处审核
 CHENGJIDAN = "jw-chengjidan"  # 成绩单打印申请: 教务处 (both 办事员 hold it)
+# What a student would write (the screenshots are read by people).
+HUANKAO_DATA = {
+    "phone": "13903710101",
+    "course_name": "高等数学A（二）",
+    "course_code": "MATH1002",
+    "teacher": "李明",
+    "exam_date": "2026-12-28",
+    "exam_time": "09:00",
+    "exam_room": "教学楼A201",
+    "cause": "因病",
+    "explanation": "12月下旬住院治疗，无法参加考试，附医院证明。",
+}
+CHENGJIDAN_DATA = {
+    "phone": "13903710101",
+    "transcript_type": "中英文成绩单",
+    "score_range": "在校期间全部成绩",
+    "show_gpa": "是",
+    "copies": 3,
+    "purpose": "出国（境）留学",
+    "pickup": "本人自取",
+}
 
 
 @pytest.fixture
@@ -175,8 +194,8 @@ def test_annotate_return_and_resubmit(server: LiveServer, launch_ui: Any) -> Non
 
 def _huankao_at_jwc(student: Client, huang: Client) -> str:
     """A 课程缓考申请 the 学院 has approved: now with both 教务处办事员."""
-    application_id = student.submit(HUANKAO, example(HUANKAO, STUDENT), next_handler=HUANG)
-    data = example(HUANKAO, HUANG, step="dept_review", where=positive(HUANKAO, "dept_review"))
+    application_id = student.submit(HUANKAO, HUANKAO_DATA, next_handler=HUANG)
+    data = {"dept_review_result": "同意", "dept_review_comment": "情况属实，同意缓考。"}
     task = huang.box("todo")["items"][0]
     response = huang.act(application_id, "approve", task_id=task["task"]["id"], data=data)
     assert response.status_code == 200, response.text
@@ -207,7 +226,7 @@ def test_return_to_the_step_before_transfer_and_a_refused_action(server: LiveSer
     assert [a["user_id"] for a in body["assignees"]] == [HUANG]
     # 黄佳 approves again; it is back with 教务处.
     task = huang.box("todo")["items"][0]
-    data = example(HUANKAO, HUANG, step="dept_review", where=positive(HUANKAO, "dept_review"))
+    data = {"dept_review_result": "同意", "dept_review_comment": "已核实，同意缓考。"}
     assert huang.act(application_id, "approve", task_id=task["task"]["id"], data=data).status_code == 200
 
     # 转办: her colleagues who hold no task on it; 袁丽萍 already does.
@@ -237,7 +256,7 @@ def test_return_to_the_step_before_transfer_and_a_refused_action(server: LiveSer
     ui.wait_for(lambda: ui.find("workItems").property("count") == 1)
 
     # A task someone else handles first: 袁丽萍 returns 成绩单 before 陈晓燕's 退回 reaches the server.
-    second = student.submit(CHENGJIDAN, example(CHENGJIDAN, STUDENT))
+    second = student.submit(CHENGJIDAN, CHENGJIDAN_DATA)
     _back_home(ui)
     _synced(ui)
     _open_application(ui, "todo", second)
@@ -259,7 +278,7 @@ def test_return_to_the_step_before_transfer_and_a_refused_action(server: LiveSer
 def test_a_refused_urge_shows_on_its_item_and_filters(server: LiveServer, launch_ui: Any) -> None:
     student, huang = Client(server, STUDENT), Client(server, HUANG)
     first = _huankao_at_jwc(student, huang)
-    second = student.submit(CHENGJIDAN, example(CHENGJIDAN, STUDENT))
+    second = student.submit(CHENGJIDAN, CHENGJIDAN_DATA)
     assert student.act(first, "urge").status_code == 200  # urged within the hour: the next one is refused
 
     ui = launch_ui(server.url)

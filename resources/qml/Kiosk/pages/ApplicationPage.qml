@@ -58,6 +58,7 @@ Item {
                 root.gone = true
                 root.goneReason = fresh.syncError || ""
                 root.sheet = ""
+                scroller.contentY = 0
             }
         }
     }
@@ -229,9 +230,9 @@ Item {
             }
         }
 
-        // Where it stands.
+        // Where it stands (not once it left the user's boxes: what the page last knew is no longer so).
         RowLayout {
-            visible: !root.compact
+            visible: !root.compact && !root.gone
             Layout.fillWidth: true
             spacing: Theme.spacing
             Text {
