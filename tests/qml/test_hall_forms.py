@@ -314,6 +314,9 @@ def test_hall_in_english(server: LiveServer, launch_ui: Any) -> None:
     for english in ("Recommended", "All services A–Z", "Search: name, pinyin or initials"):
         assert english in texts, english
     assert not {"推荐服务", "热门服务", "服务分类", "服务首页", "按部门"} & set(texts)
+    school = ui.find("schoolName")  # the school's English name is long: shrunk to fit, not cut short
+    assert school.property("text") == "Zhengzhou Technology and Business University"
+    assert not school.property("truncated")
     ui.screenshot("en-kiosk-hall-home")
     ui.tap(ui.find_visible("hallTab_az"))
     ui.wait_for(lambda: ui.find_visible("azGrid_B") is not None)

@@ -48,6 +48,9 @@ Rectangle {
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
                 font.bold: true
+                // A long English name shrinks to fit (down to the body size) before it is cut short.
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: Theme.fontBody
                 elide: Text.ElideRight
                 width: parent.width
             }
