@@ -310,6 +310,31 @@ def test_a_refused_urge_shows_on_its_item_and_filters(server: LiveServer, launch
     ui.wait_for(lambda: list_view.property("count") == 1)
     assert _visible(ui, "workItem_" + first)
 
+    # 撤回 while nobody has acted (a sheet, confirmed), then 终止: final, nothing more to do.
+    _back_home(ui)
+    _open_application(ui, "mine", second)
+    ui.tap(_in_view(ui, "action_withdraw"))
+    ui.wait_for(lambda: _visible(ui, "actionSheet"))
+    assert ui.find("sheetTitle").property("text") == "撤回申请"
+    ui.tap(_in_view(ui, "sheetConfirm"))
+    _synced(ui)
+    ui.wait_for(lambda: "已撤回" in str(ui.find("applicationStatus").property("text")), timeout=20_000)
+    assert _visible(ui, "action_resubmit") and not _visible(ui, "action_withdraw")
+    ui.tap(_in_view(ui, "action_terminate"))
+    ui.wait_for(lambda: _visible(ui, "actionSheet"))
+    _in_view(ui, "sheetComment")
+    ui.type_into("sheetComment", "不需要了")
+    QGuiApplication.inputMethod().hide()
+    ui.settle(200)
+    ui.tap(_in_view(ui, "sheetConfirm"))
+    _synced(ui)
+    ui.wait_for(lambda: "已终止" in str(ui.find("applicationStatus").property("text")), timeout=20_000)
+    assert "当前步骤" not in str(ui.find("applicationStatus").property("text"))  # there is none once it ended
+    assert not _visible(ui, "action_resubmit") and not _visible(ui, "action_terminate")
+    ui.screenshot("workflow-actions-11-terminated")
+    events = [e["action"] for e in student.application(second)["events"]]
+    assert events == ["submit", "withdraw", "terminate"], events
+
 
 def _choose(ui: Any, combo_name: str, text: str) -> None:
     """Open a filter's list with a tap and tap the entry."""

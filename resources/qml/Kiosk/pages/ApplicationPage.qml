@@ -29,6 +29,8 @@ Item {
     // The application left this user's boxes while the page was open (someone else handled the task first,
     // it was transferred): the page keeps what it showed, says so, and offers nothing more to do.
     property bool gone: false
+    // 办结, 不予办理, 已终止: no current step any more.
+    readonly property bool closed: ["completed", "rejected", "terminated"].indexOf(app.status || "") >= 0
     property string goneReason: ""
     readonly property bool applicantView: detail.mine === true && !canHandle
     readonly property var stepFields: detail.stepFields || []
@@ -238,7 +240,8 @@ Item {
             Text {
                 objectName: "applicationStatus"
                 text: qsTr("状态：%1").arg(root.app.status_name || root.app.status || "")
-                      + (root.app.current_step_name ? " · " + qsTr("当前步骤：%1").arg(root.app.current_step_name) : "")
+                      + (root.app.current_step_name && !root.closed
+                         ? " · " + qsTr("当前步骤：%1").arg(root.app.current_step_name) : "")
                       + ((root.app.assignees || []).length > 0
                          ? " · " + qsTr("办理人：%1").arg(root.app.assignees.map(a => a.name).join("、")) : "")
                 font.family: Theme.fontFamily
