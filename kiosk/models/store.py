@@ -5,6 +5,7 @@ Open it once per process, off the GUI thread; every later call is a short transa
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -139,12 +140,22 @@ def _migration_8(conn: Connection) -> None:
     )
 
 
+def _strip_post_holders(definition: dict[str, Any]) -> dict[str, Any]:
+    """A workflow definition without the staff names servers before 0007 put in it (`candidates`)."""
+    steps = [{k: v for k, v in step.items() if k != "candidates"} for step in definition.get("steps") or []]
+    return {**definition, "steps": steps}
+
+
 def _migration_9(conn: Connection) -> None:
     _run(
         conn,
         "CREATE TABLE workflow_handlers (process_code VARCHAR(64) NOT NULL, user_id VARCHAR(32) NOT NULL, "
         "steps JSON NOT NULL, PRIMARY KEY (process_code, user_id))",
     )
+    # Post holders are personal data now: out of the definitions kept from before (they outlive logouts).
+    for code, raw in conn.exec_driver_sql("SELECT process_code, definition FROM workflows").all():
+        stripped = json.dumps(_strip_post_holders(json.loads(raw)), ensure_ascii=False)
+        conn.exec_driver_sql("UPDATE workflows SET definition = ? WHERE process_code = ?", (stripped, code))
 
 
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
@@ -570,7 +581,7 @@ class LocalStore:
         if change["op"] == "delete":
             session.execute(delete(CachedWorkflow).where(CachedWorkflow.process_code == change["id"]))
             return
-        definition = change["data"] or {}
+        definition = _strip_post_holders(change["data"] or {})
         session.merge(
             CachedWorkflow(process_code=change["id"], version=int(definition.get("version", 1)), definition=definition)
         )
