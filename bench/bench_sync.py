@@ -373,7 +373,8 @@ def bench_pull(server: Any, token: str, tmp: Path, sizes: Sizes, profile: bool) 
     from kiosk.services.api_client import ApiClient
 
     expected = visible_changes(server.db_url, STUDENT)
-    log(f"pull: the first pull gets {expected:,} changes ({expected - sizes.rows} from the demo seed: forms, workflows, post holders)")
+    seeded = expected - sizes.rows
+    log(f"pull: the first pull gets {expected:,} changes ({seeded} from the demo seed: forms, workflows, post holders)")
     warm = ApiClient(server.url)  # one small page first: the server's first request pays its lazy imports
     warm.access_token = token
     warm.pull(0, 10)
