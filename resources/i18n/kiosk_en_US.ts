@@ -4,292 +4,299 @@
 <context>
     <name>ApplicationPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="110"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="117"/>
         <source>请填写退回原因</source>
         <translation>Please give the reason for returning it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="110"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="117"/>
         <source>请填写不予办理的理由</source>
         <translation>Please give the reason for rejecting it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="111"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="118"/>
         <source>请填写备注内容</source>
         <translation>Please write the note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="111"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="118"/>
         <source>请填写批注内容</source>
         <translation>Please write the annotation</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="117"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="124"/>
         <source>请选择转办给谁</source>
         <translation>Please choose whom to transfer it to</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="145"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="152"/>
         <source>流水号：%1</source>
         <translation>Serial no.: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="145"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="152"/>
         <source>待分配</source>
         <translation>to be assigned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="146"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="153"/>
         <source>单号：%1</source>
         <translation>Doc no.: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="147"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="154"/>
         <source>申请人：%1</source>
         <translation>Applicant: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="171"/>
         <source>该事项已不在您的待办中。</source>
         <translation>This is no longer in your to-do list. </translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="239"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="246"/>
         <source>状态：%1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="240"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="248"/>
         <source>当前步骤：%1</source>
         <translation>Current step: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="242"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="250"/>
         <source>办理人：%1</source>
         <translation>Handled by: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="330"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="338"/>
         <source>批注 · %1</source>
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="343"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="352"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="538"/>
         <source>批注</source>
         <translation>Annotate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="377"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="386"/>
         <source>办理：%1</source>
         <translation>Handle: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="378"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="387"/>
         <source>我的申请</source>
         <translation>My applications</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="378"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="505"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="529"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="387"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="537"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="564"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="387"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="396"/>
         <source>处理中…，联网后由服务器确认</source>
         <translation>Processing… the server confirms it once online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="445"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="454"/>
         <source>完成本操作后，流程将转到：%1</source>
         <translation>After this, the application goes to: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="473"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="482"/>
         <source>办理意见（选填）</source>
         <translation>Opinion (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="497"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="493"/>
+        <source>请在表单中点击要批注的字段旁的“批注”。</source>
+        <translation>In the form, tap “Annotate” beside the field to annotate.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="529"/>
         <source>确认验收</source>
         <translation>Confirm and accept</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="497"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="529"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="498"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="530"/>
         <source>修改后重新提交</source>
         <translation>Revise and resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="499"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="526"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="531"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="561"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="500"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="528"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="532"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="563"/>
         <source>转办</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="501"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="527"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="533"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="562"/>
         <source>不予办理</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="502"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="534"/>
         <source>撤回</source>
         <translation>Withdraw</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="503"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="535"/>
         <source>催办</source>
         <translation>Urge</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="504"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="536"/>
         <source>终止</source>
         <translation>Terminate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="530"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="565"/>
         <source>批注：%1</source>
         <translation>Annotate: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="531"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="566"/>
         <source>撤回申请</source>
         <translation>Withdraw the application</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="532"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="567"/>
         <source>终止申请</source>
         <translation>Terminate the application</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="540"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="575"/>
         <source>退回后，由所选的一方修改或重新办理。</source>
         <translation>Once returned, the party you choose revises or handles it again.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="541"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="576"/>
         <source>不予办理后流程结束，申请人会收到通知和理由。</source>
         <translation>Rejecting ends the process; the applicant is notified with your reason.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="542"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="577"/>
         <source>转给本部门的同事办理，您的待办随之转出。</source>
         <translation>A colleague of your department handles it instead; it leaves your to-do list.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="543"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="578"/>
         <source>备注写入办理记录，申请人和办理人都能看到。</source>
         <translation>A note goes into the history, seen by the applicant and the handlers.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="544"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="579"/>
         <source>批注显示在该字段旁，申请人修改时能看到。</source>
         <translation>The annotation is shown beside the field; the applicant sees it when revising.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="545"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="580"/>
         <source>撤回后申请回到您这里，可修改后重新提交。</source>
         <translation>Withdrawn, the application comes back to you to revise and resubmit.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="546"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="581"/>
         <source>终止后本申请结束，不能再继续办理。</source>
         <translation>Terminated, the application ends and cannot be continued.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="562"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="597"/>
         <source>退回申请人</source>
         <translation>Return to the applicant</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="563"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="598"/>
         <source>退回上一步：%1</source>
         <translation>Return to the previous step: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="575"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="610"/>
         <source>本部门暂无可以转办的同事。</source>
         <translation>No colleague of your department can take it.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="601"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="636"/>
         <source>退回原因（必填）</source>
         <translation>Reason for returning (required)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="602"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="637"/>
         <source>不予办理的理由（必填）</source>
         <translation>Reason for rejecting (required)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="603"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="638"/>
         <source>转办说明（选填）</source>
         <translation>Note for your colleague (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="604"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="639"/>
         <source>备注内容</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="605"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="640"/>
         <source>批注内容，如：请写明打印机型号</source>
         <translation>Annotation, e.g. please state the printer model</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="606"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="641"/>
         <source>说明（选填）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="625"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="501"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="660"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="632"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="667"/>
         <source>确认退回</source>
         <translation>Return it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="633"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="668"/>
         <source>确认不予办理</source>
         <translation>Reject it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="634"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="669"/>
         <source>确认转办</source>
         <translation>Transfer it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="635"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="670"/>
         <source>确认撤回</source>
         <translation>Withdraw it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="636"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="671"/>
         <source>确认终止</source>
         <translation>Terminate it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="637"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="672"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="659"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="694"/>
         <source>办理记录</source>
         <translation>History</translation>
     </message>
@@ -1347,52 +1354,52 @@
         <translation>All services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="81"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="82"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="137"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="154"/>
         <source>流水号 %1</source>
         <translation>Serial no. %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="138"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="155"/>
         <source>申请人 %1</source>
         <translation>Applicant %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="139"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="156"/>
         <source>当前步骤：%1</source>
         <translation>Current step: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="165"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="182"/>
         <source>处理中…</source>
         <translation>Processing…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="176"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="193"/>
         <source>已超时 · 等待 %1</source>
         <translation>Overdue · waiting %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="176"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="193"/>
         <source>等待 %1</source>
         <translation>Waiting %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="198"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
         <source>没有待办事宜</source>
         <translation>Nothing to do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="198"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
         <source>还没有已办事宜</source>
         <translation>Nothing handled yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="199"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
         <source>还没有发起过申请</source>
         <translation>No applications yet</translation>
     </message>
@@ -1400,17 +1407,17 @@
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="55"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="58"/>
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="100"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="103"/>
         <source>通知，%1 条未读</source>
         <translation>Notifications, %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="166"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="169"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>

@@ -119,6 +119,10 @@ def test_annotate_return_and_resubmit(server: LiveServer, launch_ui: Any) -> Non
     log_in(ui, JIA, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage", timeout=20_000)
     _open_application(ui, "todo", application_id)
+    assert not _visible(ui, "annotate_problem")  # the form is not crowded with a button on every row …
+    assert not _visible(ui, "action_transfer")  # … and 转办 is not offered: he is his post's only holder
+    ui.tap(_in_view(ui, "action_annotate"))  # … until 批注 is chosen
+    ui.wait_for(lambda: _visible(ui, "annotateHint"))
     ui.tap(_in_view(ui, "annotate_problem"))
     ui.wait_for(lambda: _visible(ui, "actionSheet"))
     assert ui.find("sheetTitle").property("text") == "批注：需维修问题"

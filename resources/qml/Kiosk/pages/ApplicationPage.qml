@@ -44,6 +44,9 @@ Item {
     property string sheetFieldLabel: ""
     property string sheetChoice: ""       // return: "applicant" | "previous"; transfer: a colleague's user id
     property string sheetError: ""
+    // 批注: after 批注 in the panel, each field of the form offers its own 批注 button (not before: a button on
+    // every row would crowd the form).
+    property bool annotating: false
     readonly property var returnTargets: detail.returnTargets || []
     readonly property var transferCandidates: detail.transferCandidates || []
     // With the virtual keyboard up the page is short: the step bar and status give their room to the field.
@@ -90,6 +93,7 @@ Item {
     }
 
     function openSheet(kind: string, field: string, label: string) {
+        annotating = false
         sheet = kind
         sheetField = field
         sheetFieldLabel = label
@@ -340,7 +344,8 @@ Item {
                                         }
                                         AppButton {
                                             objectName: "annotate_" + line.modelData.name
-                                            visible: root.detail.canAnnotate === true && !root.acting && root.sheet === ""
+                                            visible: root.annotating && root.detail.canAnnotate === true && !root.acting
+                                                     && root.sheet === ""
                                             Layout.alignment: Qt.AlignTop
                                             kind: "text"
                                             iconName: "message-circle"
@@ -477,9 +482,29 @@ Item {
                                 placeholderText: qsTr("办理意见（选填）")
                                 onTextEdited: root.comment = text
                             }
+                            // 批注 chosen: which field? (Each row now has its 批注 button.)
+                            ColumnLayout {
+                                objectName: "annotateHint"
+                                visible: root.annotating && root.sheet === ""
+                                Layout.fillWidth: true
+                                spacing: Theme.spacing
+                                Text {
+                                    Layout.fillWidth: true
+                                    text: qsTr("请在表单中点击要批注的字段旁的“批注”。")
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontBody
+                                    color: Theme.text
+                                    wrapMode: Text.Wrap
+                                }
+                                AppButton {
+                                    objectName: "annotateCancel"
+                                    text: qsTr("取消")
+                                    onClicked: root.annotating = false
+                                }
+                            }
                             Flow {
                                 objectName: "actionButtons"
-                                visible: root.sheet === "" && !root.acting
+                                visible: root.sheet === "" && !root.acting && !root.annotating
                                 Layout.fillWidth: true
                                 spacing: Theme.spacing
                                 Repeater {
@@ -490,13 +515,16 @@ Item {
                                                       : (root.detail.canComment ? ["comment"] : [])
                                         const order = ["approve", "resubmit", "return", "transfer", "reject", "urge",
                                                        "withdraw", "terminate", "comment"]
-                                        return order.filter(a => offered.indexOf(a) >= 0)
+                                        // 转办 only when someone may take it; 批注 for the holder of a handling step.
+                                        return order.filter(a => offered.indexOf(a) >= 0
+                                                                 && (a !== "transfer" || root.transferCandidates.length > 0))
+                                                    .concat(root.detail.canAnnotate === true ? ["annotate"] : [])
                                     }
                                     delegate: AppButton {
                                         required property string modelData
                                         objectName: "action_" + modelData
                                         kind: modelData === "approve" || modelData === "resubmit" ? "primary" : "secondary"
-                                        iconName: modelData === "comment" ? "message-circle" : ""
+                                        iconName: modelData === "comment" || modelData === "annotate" ? "message-circle" : ""
                                         text: modelData === "approve"
                                               ? (root.task.kind === "confirm" ? qsTr("确认验收") : qsTr("通过"))
                                               : modelData === "resubmit" ? qsTr("修改后重新提交")
@@ -506,12 +534,15 @@ Item {
                                               : modelData === "withdraw" ? qsTr("撤回")
                                               : modelData === "urge" ? qsTr("催办")
                                               : modelData === "terminate" ? qsTr("终止")
-                                              : modelData === "comment" ? qsTr("备注") : modelData
+                                              : modelData === "comment" ? qsTr("备注")
+                                              : modelData === "annotate" ? qsTr("批注") : modelData
                                         onClicked: {
                                             if (modelData === "approve" || modelData === "urge")
                                                 root.send(modelData)
                                             else if (modelData === "resubmit")
                                                 root.resubmit(root.applicationId, root.app.process_code || "")
+                                            else if (modelData === "annotate")
+                                                root.annotating = true
                                             else
                                                 root.openSheet(modelData, "", "")
                                         }
