@@ -1,5 +1,6 @@
 """Desk mode: new 办事通知 (a task, a return, an urge, a completion) also appear as system tray messages, so a
-member of staff working in another window sees them. Kiosks have no tray: their users walk away."""
+member of staff working in another window sees them; so does an action of theirs the server refused once it
+synced (someone else handled the task first). Kiosks have no tray: their users walk away."""
 
 from __future__ import annotations
 
@@ -36,11 +37,20 @@ class DeskTray(QObject):
         else:
             log.info("no system tray here: 办事通知 stay in the app's bell only")
         inbox.notified.connect(self.show)
+        inbox.refused.connect(self.show_refusal)
 
     @Slot(str, str)
     def show(self, title: str, body: str) -> None:
+        self._show(title, body, warning=False)
+
+    @Slot(str, str)
+    def show_refusal(self, process_name: str, reason: str) -> None:
+        self._show(f"未能办理：{process_name}" if process_name else "未能办理", reason, warning=True)
+
+    def _show(self, title: str, body: str, warning: bool) -> None:
         self.shown.append((title, body))
         if self._icon is not None:
             from PySide6.QtWidgets import QSystemTrayIcon
 
-            self._icon.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 10_000)
+            kind = QSystemTrayIcon.MessageIcon.Warning if warning else QSystemTrayIcon.MessageIcon.Information
+            self._icon.showMessage(title, body, kind, 10_000)

@@ -29,3 +29,17 @@ def test_new_unread_notifications_reach_the_tray_once(qapp: Any) -> None:
     assert tray.shown == [("新的待办 3", "…")]
     inbox._set_notifications([_note(3), _note(1), _note(2, read=True), _note(4, read=True)])
     assert tray.shown == [("新的待办 3", "…")]  # not again
+
+
+def test_a_refused_action_reaches_the_tray_once(qapp: Any) -> None:
+    inbox = Inbox()
+    tray = DeskTray(inbox)
+    inbox._data["todo"] = [{"application_id": "a1", "process_code": "jw-chengjidan"}]
+    pending = {"application:a1": {"status": "pending", "error": ""}}
+    refused = {"application:a1": {"status": "rejected", "error": "该待办已由袁丽萍处理，无需再办理"}}
+    inbox._announce_refusals({}, refused)  # known as refused before this session's action: not news
+    assert tray.shown == []
+    inbox._announce_refusals(pending, refused)
+    assert tray.shown == [("未能办理", "该待办已由袁丽萍处理，无需再办理")]  # no catalog here: no process name
+    inbox._announce_refusals(refused, refused)
+    assert len(tray.shown) == 1
