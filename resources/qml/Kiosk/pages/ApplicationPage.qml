@@ -75,17 +75,18 @@ Item {
         if (problems[name] !== undefined) problems = Inbox.checkStep(applicationId, values)
     }
 
-    function send(action) {
+    // 通过 (with the step's section, checked here first, and the chosen next handler) and 催办: no sheet.
+    function send(action: string) {
         const args = { task_id: String(task.id || ""), comment: comment }
-        if (action === "approve" || action === "reject") {
+        if (action === "approve") {
             if (stepFields.length > 0) {
                 problems = Inbox.checkStep(applicationId, values)
                 if (Object.keys(problems).length > 0) return
                 args.data = values
             }
-            if (action === "approve" && nextHandler.length > 0) args.next_handler = nextHandler
+            if (nextHandler.length > 0) args.next_handler = nextHandler
         }
-        if (action === "withdraw" || action === "urge" || action === "terminate") delete args.task_id
+        if (action === "urge") delete args.task_id
         if (Inbox.act(applicationId, action, args)) {
             comment = ""
             commentField.text = ""
