@@ -151,3 +151,36 @@ def test_a_new_post_holder_reaches_the_terminals_with_the_workflows(seeded_sqlit
         again = s.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.seq > last))
     db.dispose()
     assert again == len(changes)
+
+
+def test_a_server_upgraded_from_before_announces_the_post_holders_when_it_starts(
+    seeded_sqlite: Path, tmp_path: Path
+) -> None:
+    """A database from before workflow_handlers existed (its definitions announced, the post holders not): the
+    server's start (init-db, run by serve before the workers) announces them once; a second start adds nothing."""
+    from sync_server.models import ServerMeta
+
+    db_url = copy_sqlite(seeded_sqlite, tmp_path / "db")
+    db = Database(db_url)
+    with db.transaction() as s:
+        s.execute(ChangeLog.__table__.delete().where(ChangeLog.entity == "workflow_handlers"))
+        s.execute(ServerMeta.__table__.delete().where(ServerMeta.key.like("workflow_handlers.announced:%")))
+        before = s.scalar(select(func.max(ChangeLog.seq))) or 0
+
+    def announced() -> list[str]:
+        with db.session() as s:
+            rows = s.scalars(
+                select(ChangeLog.entity_id).where(ChangeLog.seq > before, ChangeLog.entity == "workflow_handlers")
+            ).all()
+        return [str(r) for r in rows]
+
+    init = subprocess.run(server_cmd("init-db", db_url=db_url), capture_output=True, text=True, timeout=120)
+    assert init.returncode == 0, init.stderr
+    first = announced()
+    assert "xj-diannao-weixiu" in first and len(first) == len(set(first)) > 50
+    with db.session() as s:
+        scopes = set(s.scalars(select(ChangeLog.scope).where(ChangeLog.seq > before)).all())
+    assert scopes == {MEMBERS_SCOPE}  # nothing public, and the definitions were not announced again
+    assert subprocess.run(server_cmd("init-db", db_url=db_url), timeout=120).returncode == 0
+    assert announced() == first
+    db.dispose()
