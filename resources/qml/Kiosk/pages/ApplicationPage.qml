@@ -48,6 +48,32 @@ Item {
     // every row would crowd the form).
     property bool annotating: false
     readonly property var returnTargets: detail.returnTargets || []
+    // Each action's words in one place: its button, and for those with a sheet, the sheet's title, what it does,
+    // the field's placeholder, the message when the reason is missing ("" : optional), and the confirm button.
+    readonly property var actionTexts: ({
+        "approve": { button: task.kind === "confirm" ? qsTr("确认验收") : qsTr("通过") },
+        "resubmit": { button: qsTr("修改后重新提交") },
+        "urge": { button: qsTr("催办") },
+        "return": { button: qsTr("退回"), title: qsTr("退回"), detail: qsTr("退回后，由所选的一方修改或重新办理。"),
+                    placeholder: qsTr("退回原因（必填）"), required: qsTr("请填写退回原因"), confirm: qsTr("确认退回") },
+        "reject": { button: qsTr("不予办理"), title: qsTr("不予办理"),
+                    detail: qsTr("不予办理后流程结束，申请人会收到通知和理由。"),
+                    placeholder: qsTr("不予办理的理由（必填）"), required: qsTr("请填写不予办理的理由"),
+                    confirm: qsTr("确认不予办理") },
+        "transfer": { button: qsTr("转办"), title: qsTr("转办"), detail: qsTr("转给本部门的同事办理，您的待办随之转出。"),
+                      placeholder: qsTr("转办说明（选填）"), required: "", confirm: qsTr("确认转办") },
+        "comment": { button: qsTr("备注"), title: qsTr("备注"), detail: qsTr("备注写入办理记录，申请人和办理人都能看到。"),
+                     placeholder: qsTr("备注内容"), required: qsTr("请填写备注内容"), confirm: qsTr("保存") },
+        "annotate": { button: qsTr("批注"), title: qsTr("批注：%1").arg(sheetFieldLabel),
+                      detail: qsTr("批注显示在该字段旁，申请人修改时能看到。"),
+                      placeholder: qsTr("批注内容，如：请写明打印机型号"), required: qsTr("请填写批注内容"),
+                      confirm: qsTr("保存") },
+        "withdraw": { button: qsTr("撤回"), title: qsTr("撤回申请"), detail: qsTr("撤回后申请回到您这里，可修改后重新提交。"),
+                      placeholder: qsTr("说明（选填）"), required: "", confirm: qsTr("确认撤回") },
+        "terminate": { button: qsTr("终止"), title: qsTr("终止申请"), detail: qsTr("终止后本申请结束，不能再继续办理。"),
+                       placeholder: qsTr("说明（选填）"), required: "", confirm: qsTr("确认终止") }
+    })
+    readonly property var sheetTexts: sheet.length > 0 ? actionTexts[sheet] : ({})
     readonly property var transferCandidates: detail.transferCandidates || []
     // With the virtual keyboard up the page is short: the step bar and status give their room to the field.
     readonly property bool compact: Qt.inputMethod.visible // qmllint disable missing-property
@@ -115,10 +141,8 @@ Item {
     }
     function confirmSheet() {
         const text = sheetComment.text.trim()
-        const required = { "return": qsTr("请填写退回原因"), "reject": qsTr("请填写不予办理的理由"),
-                           "comment": qsTr("请填写备注内容"), "annotate": qsTr("请填写批注内容") }
-        if (sheet in required && text.length === 0) {
-            sheetError = required[sheet]
+        if (sheetTexts.required.length > 0 && text.length === 0) {
+            sheetError = sheetTexts.required
             return
         }
         if (sheet === "transfer" && sheetChoice.length === 0) {
@@ -526,17 +550,7 @@ Item {
                                         objectName: "action_" + modelData
                                         kind: modelData === "approve" || modelData === "resubmit" ? "primary" : "secondary"
                                         iconName: modelData === "comment" || modelData === "annotate" ? "message-circle" : ""
-                                        text: modelData === "approve"
-                                              ? (root.task.kind === "confirm" ? qsTr("确认验收") : qsTr("通过"))
-                                              : modelData === "resubmit" ? qsTr("修改后重新提交")
-                                              : modelData === "return" ? qsTr("退回")
-                                              : modelData === "transfer" ? qsTr("转办")
-                                              : modelData === "reject" ? qsTr("不予办理")
-                                              : modelData === "withdraw" ? qsTr("撤回")
-                                              : modelData === "urge" ? qsTr("催办")
-                                              : modelData === "terminate" ? qsTr("终止")
-                                              : modelData === "comment" ? qsTr("备注")
-                                              : modelData === "annotate" ? qsTr("批注") : modelData
+                                        text: (root.actionTexts[modelData] || { button: modelData }).button
                                         onClicked: {
                                             if (modelData === "approve" || modelData === "urge")
                                                 root.send(modelData)
@@ -559,13 +573,7 @@ Item {
                                 spacing: Theme.spacing
                                 Text {
                                     objectName: "sheetTitle"
-                                    text: root.sheet === "return" ? qsTr("退回")
-                                          : root.sheet === "reject" ? qsTr("不予办理")
-                                          : root.sheet === "transfer" ? qsTr("转办")
-                                          : root.sheet === "comment" ? qsTr("备注")
-                                          : root.sheet === "annotate" ? qsTr("批注：%1").arg(root.sheetFieldLabel)
-                                          : root.sheet === "withdraw" ? qsTr("撤回申请")
-                                          : root.sheet === "terminate" ? qsTr("终止申请") : ""
+                                    text: root.sheetTexts.title || ""
                                     font.family: Theme.fontFamily
                                     font.pixelSize: Theme.fontLarge
                                     font.bold: true
@@ -573,13 +581,7 @@ Item {
                                 }
                                 Text {
                                     Layout.fillWidth: true
-                                    text: root.sheet === "return" ? qsTr("退回后，由所选的一方修改或重新办理。")
-                                          : root.sheet === "reject" ? qsTr("不予办理后流程结束，申请人会收到通知和理由。")
-                                          : root.sheet === "transfer" ? qsTr("转给本部门的同事办理，您的待办随之转出。")
-                                          : root.sheet === "comment" ? qsTr("备注写入办理记录，申请人和办理人都能看到。")
-                                          : root.sheet === "annotate" ? qsTr("批注显示在该字段旁，申请人修改时能看到。")
-                                          : root.sheet === "withdraw" ? qsTr("撤回后申请回到您这里，可修改后重新提交。")
-                                          : root.sheet === "terminate" ? qsTr("终止后本申请结束，不能再继续办理。") : ""
+                                    text: root.sheetTexts.detail || ""
                                     font.family: Theme.fontFamily
                                     font.pixelSize: Theme.fontBody
                                     color: Theme.textSecondary
@@ -603,17 +605,7 @@ Item {
                                         }
                                     }
                                 }
-                                // 转办给: the colleagues the server would accept.
-                                Text {
-                                    objectName: "noColleague"
-                                    visible: root.sheet === "transfer" && root.transferCandidates.length === 0
-                                    Layout.fillWidth: true
-                                    text: qsTr("本部门暂无可以转办的同事。")
-                                    font.family: Theme.fontFamily
-                                    font.pixelSize: Theme.fontBody
-                                    color: Theme.warning
-                                    wrapMode: Text.Wrap
-                                }
+                                // 转办给: the colleagues the server would accept (转办 is offered only when there are some).
                                 Flow {
                                     visible: root.sheet === "transfer"
                                     Layout.fillWidth: true
@@ -634,12 +626,7 @@ Item {
                                     objectName: "sheetComment"
                                     Layout.fillWidth: true
                                     maximumLength: 500
-                                    placeholderText: root.sheet === "return" ? qsTr("退回原因（必填）")
-                                                     : root.sheet === "reject" ? qsTr("不予办理的理由（必填）")
-                                                     : root.sheet === "transfer" ? qsTr("转办说明（选填）")
-                                                     : root.sheet === "comment" ? qsTr("备注内容")
-                                                     : root.sheet === "annotate" ? qsTr("批注内容，如：请写明打印机型号")
-                                                     : qsTr("说明（选填）")
+                                    placeholderText: root.sheetTexts.placeholder || ""
                                     onTextEdited: root.sheetError = ""
                                 }
                                 Text {
@@ -665,12 +652,7 @@ Item {
                                         objectName: "sheetConfirm"
                                         Layout.fillWidth: true
                                         kind: "primary"
-                                        text: root.sheet === "return" ? qsTr("确认退回")
-                                              : root.sheet === "reject" ? qsTr("确认不予办理")
-                                              : root.sheet === "transfer" ? qsTr("确认转办")
-                                              : root.sheet === "withdraw" ? qsTr("确认撤回")
-                                              : root.sheet === "terminate" ? qsTr("确认终止")
-                                              : qsTr("保存")
+                                        text: root.sheetTexts.confirm || ""
                                         onClicked: root.confirmSheet()
                                     }
                                 }
