@@ -40,7 +40,7 @@ from kiosk.views.process_model import ProcessListModel, ProcessRow
 from kiosk.views.qr_image import QrImageProvider
 from kiosk.views.session import Idle, Session
 from kiosk.views.sync_status import Sync
-from kiosk.views.tasks import TaskRunner
+from kiosk.views.tasks import LatestPersonalRead, TaskRunner
 
 if TYPE_CHECKING:
     from kiosk.models.store import LocalStore
@@ -411,7 +411,7 @@ class Catalog(QObject):
         self._favorites: set[str] = set()
         self._states: dict[str, dict[str, str]] = {}
         self._app: AppState | None = None
-        self._generation = 0
+        self._personal = LatestPersonalRead()
         self._raw: dict[str, dict[str, Any]] = {}
 
     def bind(self, app: AppState) -> None:
@@ -462,31 +462,20 @@ class Catalog(QObject):
     @Slot()
     def reloadPersonal(self) -> None:
         """Read the user's ★ and the state of their ★ writes from the local store (on a worker)."""
-        app = self._app
-        if app is None or app.store is None:
-            return
-        user = app.sync._user()
-        if user is None:
-            return
-        store = app.store
-        self._generation += 1
-        generation = self._generation
 
-        def read() -> tuple[list[str], dict[str, dict[str, str]]]:
+        def read(store: LocalStore, user: str) -> tuple[list[str], dict[str, dict[str, str]]]:
             return store.favorites(user), store.op_states(user, "favorite:")
 
         def loaded(result: tuple[list[str], dict[str, dict[str, str]]]) -> None:
-            if generation != self._generation or app.sync._user() != user:
-                return  # a newer read is on its way, or they left meanwhile
             favorites, states = result
             self._favorites = set(favorites)
             self._states = states
             self._publish()
 
-        app.tasks.run(read, loaded)
+        self._personal.run(self._app, read, loaded)
 
     def _forget_personal(self, _reason: str = "") -> None:
-        self._generation += 1
+        self._personal.forget()
         self._favorites, self._states = set(), {}
         self._publish()
 

@@ -17,8 +17,10 @@ from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable, QQmlEngine
 from kiosk.views.context import singleton_for
 from kiosk.views.form_model import annotations
 from kiosk.views.list_model import RowListModel
+from kiosk.views.tasks import LatestPersonalRead
 
 if TYPE_CHECKING:
+    from kiosk.models.store import LocalStore
     from kiosk.views.app_state import AppState
 
 QML_IMPORT_NAME = "Kiosk.Backend"
@@ -280,7 +282,7 @@ class Inbox(QObject):
         self._states: dict[str, dict[str, str]] = {}
         self._seen_notifications: set[str] | None = None
         self._app: AppState | None = None
-        self._generation = 0
+        self._reader = LatestPersonalRead()
         self._revision = 0
         self._forms: dict[str, dict[str, Any]] = {}
 
@@ -298,17 +300,8 @@ class Inbox(QObject):
     @Slot()
     def reload(self) -> None:
         """Read the user's boxes, counts and notifications from the local store (on a worker)."""
-        app = self._app
-        if app is None or app.store is None:
-            return
-        user = app.sync._user()
-        if user is None:
-            return
-        store = app.store
-        self._generation += 1
-        generation = self._generation
 
-        def read() -> dict[str, Any]:
+        def read(store: LocalStore, user: str) -> dict[str, Any]:
             todo, done, mine = store.tasks(user, "todo"), store.tasks(user, "done"), store.applications(user)
             codes = {str(x.get("process_code", "")) for x in todo + done + mine}
             return {
@@ -322,8 +315,6 @@ class Inbox(QObject):
             }
 
         def loaded(result: dict[str, Any]) -> None:
-            if generation != self._generation or app.sync._user() != user:
-                return  # a newer read is on its way, or they left meanwhile
             self._announce_refusals(self._states, result["states"])  # before the boxes forget a taken task
             for box in BOXES:
                 self._data[box] = result[box]
@@ -335,7 +326,7 @@ class Inbox(QObject):
             self._bump()
             self.countsChanged.emit()
 
-        app.tasks.run(read, loaded)
+        self._reader.run(self._app, read, loaded)
 
     def _announce_refusals(self, before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> None:
         names = self._names()
@@ -405,7 +396,7 @@ class Inbox(QObject):
         self.changed.emit()
 
     def _forget(self, _reason: str = "") -> None:
-        self._generation += 1
+        self._reader.forget()
         self._data = {box: [] for box in BOXES}
         self._counts = {"todo": 0, "done": 0, "mine": 0, "unread": 0}
         self._states = {}

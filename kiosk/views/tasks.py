@@ -74,3 +74,32 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 10_000) -> bool:
         return self.pool.waitForDone(msecs)
+
+
+class LatestPersonalRead:
+    """Reads of the signed-in user's rows from the local store, on a worker, where only the newest answer
+    counts: one that arrives after a newer read was started, after `forget()`, or after the user left, is
+    dropped (it would show an older state, or someone else's data). Shared by ★ and 办件."""
+
+    def __init__(self) -> None:
+        self._generation = 0
+
+    def run(self, app: Any, read: Callable[[Any, str], Any], loaded: Callable[[Any], None]) -> None:
+        """`read(store, user_id)` on a worker, then `loaded(result)` here; nothing when nobody is signed in."""
+        if app is None or app.store is None:
+            return
+        user = app.sync._user()
+        if user is None:
+            return
+        store = app.store
+        self._generation += 1
+        generation = self._generation
+
+        def done(result: Any) -> None:
+            if generation == self._generation and app.sync._user() == user:
+                loaded(result)
+
+        app.tasks.run(lambda: read(store, user), done)
+
+    def forget(self) -> None:
+        self._generation += 1
