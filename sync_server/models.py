@@ -109,7 +109,7 @@ class AuthSession(Base):
     refresh_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoke_reason: Mapped[str | None] = mapped_column(String(32), default=None)
-    # The session's operation key (core/op_grant.py): the server must know it to check signatures.
+    # The session's operation key (campus_common/op_signing.py): the server must know it to check signatures.
     op_key: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
@@ -272,7 +272,7 @@ class Favorite(Base):
 
 
 class FormDefinition(Base):
-    """The form of a hall process (core/forms.py describes the format); synced to terminals as public
+    """The form of a hall process (campus_common/forms.py describes the format); synced to terminals as public
     "form" changes, so they can render and validate it offline."""
 
     __tablename__ = "form_definitions"

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for the forms of hall processes (sync_server/core/forms.py).
+"""Hypothesis strategies for the forms of hall processes (campus_common/forms.py).
 
 `valid_data(definition, profile, step=None)` draws what a client submits for one part of a form (the applicant's
 part, or the section a workflow step fills) and `forms.validate` accepts; `invalid_data(...)` draws (data, field)
@@ -27,7 +27,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from sync_server.core import forms
+from campus_common import forms
 
 TEXT_CAP = 200  # longest plain text drawn for a valid value (forms allow up to 3000)
 ID_CHECK_CHARS = "10X98765432"

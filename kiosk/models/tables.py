@@ -65,7 +65,7 @@ class OutboxOp(Base):
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # The login session the operation was made in and its signature with that session's operation key, so it
-    # can be delivered after the user has left (sync_server/core/op_grant.py). Added by migration 4.
+    # can be delivered after the user has left (campus_common/op_signing.py). Added by migration 4.
     session_id: Mapped[str | None] = mapped_column(String(32), default=None)
     signature: Mapped[str | None] = mapped_column(String(64), default=None)
     # What the operation is about ("favorite:<code>"), for the 待同步 / 已同步 / 被拒绝 badge on that item.

@@ -1,6 +1,6 @@
 """Uploading a file for a form's attachment field (desk mode). Blocking: run it on a worker thread.
 
-The file is checked against the field's limits with the server's own code (core/forms.py `check_file`: type by
+The file is checked against the field's limits with the server's own code (campus_common/forms.py `check_file`: type by
 name and by its first bytes, size), hashed, declared, then sent in chunks of the size the server names; a chunk
 the server says is out of place is resent from where the server stands. The result is what the form's value
 holds: {"id", "name", "size", "sha256"}.
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from campus_common import forms
 from kiosk.services.api_client import ApiClient, ApiError
-from sync_server.core import forms
 
 HEAD_BYTES = 16
 RETRIES = 2

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from campus_common import password_policy
 from kiosk.services.api_client import ApiClient, ApiError
-from sync_server.core import password_policy
 
 if TYPE_CHECKING:
     from kiosk.services.credentials import CredentialStore
@@ -36,7 +36,7 @@ class UserSession:
     refresh_token: str | None = field(repr=False)
     session_id: str
     must_change_password: bool
-    # Signs the outbox operations of this session (sync_server/core/op_grant.py); memory only, like the tokens.
+    # Signs the outbox operations of this session (campus_common/op_signing.py); memory only, like the tokens.
     op_key: str | None = field(default=None, repr=False)
 
     @classmethod

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from campus_common import op_signing
 from kiosk.services.api_client import ApiClient, ApiError
-from sync_server.core import op_grant
 
 if TYPE_CHECKING:
     from kiosk.models.store import LocalStore
@@ -30,7 +30,7 @@ def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
 
 def op_signer(op_key: str, session_id: str, device_id: str) -> Callable[[dict[str, Any]], str]:
     """What LocalStore.enqueue calls to sign an operation with the session's key (held in memory only)."""
-    return lambda op: op_grant.sign(op_key, session_id, device_id, op)
+    return lambda op: op_signing.sign(op_key, session_id, device_id, op)
 
 
 @dataclass

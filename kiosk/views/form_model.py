@@ -1,5 +1,5 @@
 """The form of a hall process for QML: its fields as a list model, values typed on the kiosk, and validation
-with the server's own code (sync_server/core/forms.py), offline.
+with the server's own code (campus_common/forms.py), offline.
 
 `FormController` is created by the form page (one per visit, destroyed with the page). It reads the definition
 from the local store on a worker, fills read-only fields from the logged-in user's profile, checks each field as
@@ -130,7 +130,7 @@ def profile_value(source: str, user: dict[str, Any]) -> str:
 
 def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str) -> list[FieldRow]:
     """The applicant's fields, in section order, with values prefilled from the profile."""
-    from sync_server.core import forms  # jsonschema loads with the first form, not at start-up
+    from campus_common import forms  # jsonschema loads with the first form, not at start-up
 
     schema_props = definition["schema"].get("properties", {})
     rows = []
@@ -263,7 +263,7 @@ def local_path(file: Any) -> Path:
 def to_data(definition: dict[str, Any], rows: list[FieldRow]) -> tuple[dict[str, Any], dict[str, str]]:
     """What is submitted: typed values converted to the schema's types; empty optional fields left out.
     Returns (data, problems the conversion itself found, e.g. letters in a number)."""
-    from sync_server.core import forms  # jsonschema loads with the first form, not at start-up
+    from campus_common import forms  # jsonschema loads with the first form, not at start-up
 
     props = definition["schema"].get("properties", {})
     data: dict[str, Any] = {}
@@ -464,7 +464,7 @@ class FormController(QObject):
         self._revalidate()
 
     def _problems(self) -> dict[str, str]:
-        from sync_server.core import forms
+        from campus_common import forms
 
         assert self._definition is not None
         rows = self._model.rows()
@@ -730,7 +730,7 @@ class FormController(QObject):
     def addFiles(self, name: str, files: list[Any]) -> None:
         """Files chosen for an attachment field: each checked and uploaded on a worker, shown meanwhile with its
         progress; once on the server it joins the field's value. Refusals are said on the field."""
-        from sync_server.core import forms
+        from campus_common import forms
 
         app, row, definition = self._app(), self._row(name), self._definition
         if app is None or row is None or definition is None or row.widget != "attachment" or not self._desk():
@@ -840,7 +840,7 @@ class FormController(QObject):
 
     @Slot("qint64", result=str)
     def sizeText(self, size: int) -> str:
-        from sync_server.core import forms
+        from campus_common import forms
 
         return forms.size_text(int(size))
 

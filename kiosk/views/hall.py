@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
+from campus_common.audience import audience_of
 from kiosk.views.context import singleton_for
 from kiosk.views.process_model import LetterListModel, LetterRow, ProcessListModel, ProcessRow
 
@@ -35,8 +36,6 @@ CATEGORIES = [
     ("网络服务", "wifi"),
     ("校务综合", "file-text"),
 ]
-# Whose processes a role sees (the catalog's 申请对象).
-AUDIENCE_OF_ROLE = {"student": "学生", "staff": "教工", "approver": "教工", "external": "校外人员"}
 
 
 def highlight(name: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -90,7 +89,7 @@ class Hall(QObject):
         current = self.app.auth.current
         if current is None:
             return None  # browsing guides before logging in: everything
-        return AUDIENCE_OF_ROLE.get(str(current.user.get("role")))  # admin: None, everything
+        return audience_of(str(current.user.get("role")))  # admin: None, everything
 
     def _catalog_changed(self) -> None:
         """A new catalog: rebuild the pinyin index and the A–Z letters off the GUI thread."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable, QQmlEngine
 
+from campus_common import statuses
 from kiosk.views.context import singleton_for
 from kiosk.views.form_model import annotations
 from kiosk.views.list_model import RowListModel
@@ -27,18 +28,9 @@ QML_IMPORT_NAME = "Kiosk.Backend"
 QML_IMPORT_MAJOR_VERSION = 1
 
 BOXES = ("todo", "done", "mine")
-# Statuses a list can be filtered by, in the order the filter shows them.
-STATUS_NAMES = {
-    "queued": "待提交",
-    "submitted": "待办理",
-    "in_progress": "办理中",
-    "returned": "已退回",
-    "confirming": "待确认",
-    "completed": "办结",
-    "rejected": "不予办理",
-    "terminated": "已终止",
-    "withdrawn": "已撤回",
-}
+# Statuses a list can be filtered by, in the order the filter shows them: the server's, and the kiosk's own
+# for an application still in its outbox.
+STATUS_NAMES = {statuses.QUEUED: statuses.QUEUED_NAME, **statuses.STATUS_NAMES}
 
 
 def waiting_text(since: str | None, now: datetime | None = None) -> str:
@@ -233,7 +225,7 @@ def step_inputs(form: dict[str, Any], section_key: str | None) -> list[dict[str,
     """What the holder of a step fills in (its section's editable fields): widget, options, placeholder."""
     if not section_key:
         return []
-    from sync_server.core import forms
+    from campus_common import forms
 
     out = []
     for name in forms.step_fields(form, section_key):
@@ -477,7 +469,7 @@ class Inbox(QObject):
         section = task.get("section")
         if not form or not section:
             return {}
-        from sync_server.core import forms
+        from campus_common import forms
 
         editable = {f["name"] for f in detail["stepFields"]}
         data = forms.normalise(form, {k: v for k, v in values.items() if k in editable and v not in ("", None)})

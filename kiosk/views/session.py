@@ -26,12 +26,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable, QQmlEngine
 
+from campus_common import password_policy
 from kiosk.services.api_client import ApiError
 from kiosk.services.auth import AuthError, AuthService, UserSession
 from kiosk.views.context import singleton_for
 from kiosk.views.list_model import RowListModel
 from kiosk.views.qr_image import QrImageProvider
-from sync_server.core import password_policy
 
 if TYPE_CHECKING:
     from kiosk.views.app_state import AppState

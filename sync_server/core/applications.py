@@ -2,7 +2,7 @@
 application to 办结.
 
 The server is the authority on the form: it validates with the same code the terminal used offline
-(core/forms.py), and overrides every read-only field taken from the profile with what it knows of the user.
+(campus_common/forms.py), and overrides every read-only field taken from the profile with what it knows of the user.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sync_server.core import forms
+from campus_common import forms
+from campus_common.audience import allows as audience_allows
 from sync_server.core.meta import get_meta, set_meta
-from sync_server.core.sync import OpRejected, audience_allows, handler, lock_change_log
+from sync_server.core.sync import OpRejected, handler, lock_change_log
 from sync_server.core.workflow_state import CAMPUS_TZ, campus_today
 from sync_server.models import Application, Department, FormDefinition, Process, User
 

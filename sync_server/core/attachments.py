@@ -1,7 +1,7 @@
 """Attachments: files uploaded for the attachment fields of hall forms (desk mode), in chunks.
 
 An upload is declared first (`create`: the form's field, the file's name, size and SHA-256), checked against the
-field's limits with the same code the desk client used (core/forms.py `check_file`), then filled chunk by chunk
+field's limits with the same code the desk client used (campus_common/forms.py `check_file`), then filled chunk by chunk
 in order (`append`); the last chunk completes it when the whole content has the declared hash. A chunk is a
 request of its own, under the server's body limit, and an interrupted upload goes on from `received`.
 
@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from sync_server.core import forms
+from campus_common import forms
+from campus_common.audience import allows as audience_allows
 from sync_server.core.errors import ApiError
-from sync_server.core.sync import audience_allows
 from sync_server.models import (
     Application,
     Attachment,

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sync_server.core import op_grant, password_policy
+from campus_common import op_signing, password_policy
 from sync_server.core.errors import ApiError
 from sync_server.core.security import hash_password, needs_rehash, verify_password
 from sync_server.models import AddressThrottle, AuthSession, LoginFailure, QrTicket, User
@@ -163,7 +163,7 @@ def create_session(
         last_seen_at=moment,
         access_expires_at=moment + ACCESS_TTL,
         refresh_expires_at=moment + REFRESH_TTL[kind] if refresh else None,
-        op_key=op_grant.new_op_key() if kind in ("kiosk", "desk") else None,
+        op_key=op_signing.new_op_key() if kind in ("kiosk", "desk") else None,
     )
     session.add(row)
     return IssuedTokens(row, access, refresh)

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, aliased
 
+from campus_common import statuses
 from sync_server.core import notify
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as wf
@@ -93,7 +94,7 @@ def _seconds(since: datetime | None, now: datetime) -> int | None:
 
 def _item(session: Session, row: Row[Any], now: datetime, with_task: bool) -> dict[str, Any]:
     names = StepNames.of(session, row.process_code, row.workflow_version)
-    final = row.status in wf.FINAL
+    final = row.status in statuses.FINAL
     out: dict[str, Any] = {
         "application_id": row.id,
         "serial": row.serial,
@@ -103,7 +104,7 @@ def _item(session: Session, row: Row[Any], now: datetime, with_task: bool) -> di
         "applicant_id": row.applicant_id,
         "applicant_name": row.applicant_name,
         "status": row.status,
-        "status_name": wf.STATUS_NAMES.get(row.status, row.status),
+        "status_name": statuses.STATUS_NAMES.get(row.status, row.status),
         "current_step": row.current_step,
         "current_step_name": _step_name(names, row.current_step, row.status),
         "submitted_at": wf.iso(row.created_at),

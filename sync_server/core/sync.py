@@ -20,6 +20,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from campus_common import op_signing
+from campus_common.audience import allows as audience_allows
 from sync_server.core import op_grant
 from sync_server.core.errors import ApiError
 from sync_server.models import AppliedOp, AuthSession, ChangeLog, Favorite, Process, User
@@ -174,11 +176,6 @@ def _favorite_set(session: Session, user: User, payload: dict[str, Any]) -> dict
     return {"process_code": code, "on": on}
 
 
-def audience_allows(role: str, audience: list[str]) -> bool:
-    groups = {"student": "学生", "staff": "教工", "approver": "教工", "external": "校外人员"}
-    return groups.get(role) in audience
-
-
 def payload_hash(op_type: str, payload: dict[str, Any]) -> str:
     canonical = json.dumps(
         {"type": op_type, "payload": payload}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
@@ -265,7 +262,7 @@ def _apply_one(
             return _result_of(existing, "duplicate")
 
 
-# -- token-less delivery (core/op_grant.py) ---------------------------------------------------------------------
+# -- token-less delivery (campus_common/op_signing.py) --------------------------------------------------------
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -296,7 +293,7 @@ def push_granted(
         raise ApiError(401, "op_grant_invalid", "该登录会话的待同步操作已无法提交")
     valid, results = [], {}
     for op in ops:
-        if op_grant.verify(key, session_id, device_id, op, op.get("signature") or ""):
+        if op_signing.verify(key, session_id, device_id, op, op.get("signature") or ""):
             valid.append(op)
         else:
             results[op["id"]] = {

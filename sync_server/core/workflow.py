@@ -22,19 +22,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from campus_common import forms
+from campus_common.statuses import ACTIONS, FINAL, FINAL_PHRASES, WAITING_FOR_OTHERS
 from sync_server.core import applications as apps_core
-from sync_server.core import forms, notify
+from sync_server.core import notify
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as state
 from sync_server.core.sync import OpRejected, handler
 from sync_server.core.workflow_state import (
-    ACTIONS,
     CAMPUS_TZ,
-    FINAL,
-    FINAL_PHRASES,
     MAX_COMMENT,
     URGE_INTERVAL,
-    WAITING_FOR_OTHERS,
     Ctx,
     Refused,
     as_utc,

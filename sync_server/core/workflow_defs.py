@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sync_server.core import forms
+from campus_common import forms
 
 APPLY = "apply"  # the applicant's own step: filling in, and again after a return or withdrawal
 RESERVED_KEYS = {APPLY, "done"}

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sync_server.core import forms
+from campus_common import forms
+from campus_common.statuses import FINAL, STATUS_NAMES
 from sync_server.core import workflow_defs as defs
 from sync_server.core.sync import OpRejected
 from sync_server.models import (
@@ -30,36 +31,6 @@ CAMPUS_TZ = ZoneInfo("Asia/Shanghai")
 URGE_INTERVAL = timedelta(hours=1)
 MAX_COMMENT = 500
 HANDLER_ROLES = ("staff", "approver")
-
-STATUS_NAMES = {
-    "submitted": "待办理",
-    "in_progress": "办理中",
-    "returned": "已退回",
-    "withdrawn": "已撤回",
-    "confirming": "待确认",
-    "completed": "办结",
-    "rejected": "不予办理",
-    "terminated": "已终止",
-}
-FINAL = frozenset({"completed", "rejected", "terminated"})
-FINAL_PHRASES = {"completed": "已办结", "rejected": "已不予办理", "terminated": "已终止"}
-WAITING_FOR_OTHERS = frozenset({"submitted", "in_progress"})
-ACTION_NAMES = {
-    "submit": "提交",
-    "resubmit": "重新提交",
-    "approve": "同意",
-    "confirm": "确认",
-    "return": "退回",
-    "reject": "不予办理",
-    "transfer": "转办",
-    "withdraw": "撤回",
-    "terminate": "终止",
-    "urge": "催办",
-    "comment": "备注",
-    "annotate": "批注",
-    "complete": "办结",
-}
-ACTIONS = ("approve", "return", "reject", "transfer", "withdraw", "terminate", "urge", "comment", "resubmit")
 
 
 def _utcnow() -> datetime:

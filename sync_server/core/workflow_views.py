@@ -10,17 +10,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from campus_common import forms
+from campus_common.statuses import ACTION_NAMES, FINAL, STATUS_NAMES, WAITING_FOR_OTHERS
 from sync_server.core import applications as apps_core
-from sync_server.core import forms
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as state
 from sync_server.core.meta import get_meta, set_meta
 from sync_server.core.sync import MEMBERS_SCOPE, append_change, user_scope
 from sync_server.core.workflow_state import (
-    ACTION_NAMES,
-    FINAL,
-    STATUS_NAMES,
-    WAITING_FOR_OTHERS,
     Ctx,
     Refused,
     as_utc,

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import requests
 
+from campus_common import forms
 from kiosk.services.api_client import ApiClient, ApiError
 from kiosk.services.attachments import OFFLINE_MESSAGE, UploadError, upload
-from sync_server.core import forms
 from sync_server.db import Database
 from sync_server.models import Attachment
 from tests.helpers import LiveServer, copy_sqlite

@@ -55,12 +55,3 @@ def test_application_row_before_and_after_the_server() -> None:
     }
     row = item_from_application(numbered, {}, NOW)
     assert (row.serial, row.status_name, row.step_name, row.waiting) == ("92819", "待确认", "申请人确认", "30 分钟")
-
-
-def test_status_names_are_the_servers() -> None:
-    from kiosk.views.inbox import STATUS_NAMES
-    from sync_server.core.workflow_state import STATUS_NAMES as SERVER_NAMES
-
-    # The kiosk names a status before the server's view of the application arrives (a filter's choices, a
-    # queued action): it must say what the server will say.
-    assert {k: v for k, v in STATUS_NAMES.items() if k != "queued"} == SERVER_NAMES

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Q_ARG, QMetaObject
 from PySide6.QtGui import QGuiApplication
 
+from campus_common import forms
 from kiosk.views.form_model import to_data
-from sync_server.core import forms
 from sync_server.seed import SEED_DIR
 from tests.form_strategies import invalid_data, valid_data
 from tests.helpers import LiveServer, copy_sqlite

@@ -2,7 +2,7 @@
 limit, resumed after an interruption, checked against the field's limits and its declared hash, and read back
 only by its uploader, whoever holds or held a task on the application that names it, and admins — on SQLite
 and PostgreSQL.
-Also the attachment part of the form contract (core/forms.py)."""
+Also the attachment part of the form contract (campus_common/forms.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from sync_server.core import forms
+from campus_common import forms
 from sync_server.core.attachments import CHUNK_BYTES
 from sync_server.migrate import upgrade
 from sync_server.models import Base

@@ -1,5 +1,5 @@
 """The form definitions of the 64 hall processes (sync_server/seed/forms/) against the contract in
-sync_server/core/forms.py: one usable definition per process, fitted to its audience, the manual's repair form as
+campus_common/forms.py: one usable definition per process, fitted to its audience, the manual's repair form as
 the manual shows it, Chinese messages on the right field, and property tests with tests/form_strategies.py."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from sync_server.core import forms
+from campus_common import forms
 from tests.form_strategies import invalid_data, valid_data
 
 SEED = Path(__file__).resolve().parents[2] / "sync_server" / "seed"

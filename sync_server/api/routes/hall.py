@@ -7,16 +7,15 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from campus_common import forms
+from campus_common.audience import AUDIENCES
 from sync_server.api.deps import ReadSessionDep
-from sync_server.core import forms
 from sync_server.core import workflow_state as wf
 from sync_server.core.errors import NOT_FOUND, ApiError
 from sync_server.models import Application, Department, FormDefinition, Process, WorkflowDefinition
 from sync_server.schemas import DepartmentPublic, ProcessList, ProcessPublic
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
-
-AUDIENCES = ("学生", "教工", "校外人员")
 
 
 STEP_LABELS = {
@@ -146,7 +145,7 @@ def get_process(session: ReadSessionDep, code: Annotated[str, Path(max_length=64
 
 @router.get("/hall/processes/{code}/form", responses=NOT_FOUND)
 def get_form(session: ReadSessionDep, code: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-    """The process's form definition (JSON Schema 2020-12 + UI hints; see sync_server/core/forms.py).
+    """The process's form definition (JSON Schema 2020-12 + UI hints; see campus_common/forms.py).
     Terminals get the same through /sync/pull as public "form" changes."""
     row = session.get(FormDefinition, code)
     if row is None:

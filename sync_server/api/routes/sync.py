@@ -99,7 +99,7 @@ def pull(
 def push(body: PushRequest, request: Request, db: DatabaseDep) -> PushResponse:
     """With a token: the token's user's operations. Without one (the user has logged out of the terminal):
     `session_id` and `device_id` name the session the operations were queued in, and every operation carries
-    its signature (see core/op_grant.py)."""
+    its signature (see campus_common/op_signing.py)."""
     ids = [op.id for op in body.ops]
     if len(set(ids)) != len(ids):
         raise ApiError(422, "duplicate_op_id", "同一批次中有重复的操作编号")

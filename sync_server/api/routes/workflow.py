@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy import func, select
 
+from campus_common import statuses
 from sync_server.api.deps import DatabaseDep, get_optional_principal_read, principal_in
 from sync_server.core import inbox, notify, workflow, workflow_views
 from sync_server.core import workflow_state as wf
@@ -144,8 +145,8 @@ def my_tasks(
 ) -> TaskPage:
     """待办 (todo), 已办 (done) or 我的申请 (mine), newest first. `Server-Timing: db;dur=…` says how long the
     list took to read and build on the server (bench/bench_todo.py)."""
-    if status is not None and status not in wf.STATUS_NAMES:
-        raise ApiError(422, "invalid_status", f"status must be one of {', '.join(wf.STATUS_NAMES)}.")
+    if status is not None and status not in statuses.STATUS_NAMES:
+        raise ApiError(422, "invalid_status", f"status must be one of {', '.join(statuses.STATUS_NAMES)}.")
     with LIST_READS, db.read_sessions() as session:
         principal = principal_in(session, request, touch=False)
         started = time.perf_counter()

@@ -1,0 +1,24 @@
+"""The operation types a terminal queues in its outbox and the server applies (POST /api/v1/sync/push)."""
+
+from __future__ import annotations
+
+from campus_common.statuses import ACTIONS
+
+FAVORITE_SET = "favorite.set"
+APPLICATION_SUBMIT = "application.submit"
+NOTIFICATION_READ = "notification.read"
+WORKFLOW_PREFIX = "workflow."
+
+
+def workflow_op(action: str) -> str:
+    """The op type of a workflow action (`workflow.approve`, …)."""
+    if action not in ACTIONS:
+        raise ValueError(f"not a workflow action: {action!r}")
+    return WORKFLOW_PREFIX + action
+
+
+def is_workflow_op(op_type: str) -> bool:
+    return op_type.startswith(WORKFLOW_PREFIX)
+
+
+OP_TYPES = (FAVORITE_SET, APPLICATION_SUBMIT, NOTIFICATION_READ, *(WORKFLOW_PREFIX + a for a in ACTIONS))
