@@ -8,7 +8,7 @@ configured delays and logs a line for each failure. A rolled-back action sends n
 a slow or broken mail server never holds up an action, it only delays the mail.
 
 A channel is a `Notifier`: `name` and `send(message)`, raising on failure. `SmtpNotifier` is the e-mail one;
-README.md ("Workflow and approvals") shows how a 企业微信 (WeCom) app-message notifier plugs in.
+docs/workflows.md ("Adding a channel") shows how a 企业微信 (WeCom) app-message notifier plugs in.
 """
 
 from __future__ import annotations

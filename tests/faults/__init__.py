@@ -1,2 +1,2 @@
 """The seeded fault harness: kiosk processes, a fault proxy and a real server, and the checks of the seven
-sync guarantees after healing (README.md, "Fault harness")."""
+sync guarantees after healing (docs/faults.md)."""

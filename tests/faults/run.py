@@ -4,7 +4,7 @@
     .venv/bin/python -m tests.faults.run --seeds 17,342 --keep     # re-run failing seeds alone, keep their files
 
 Each lane is a process with its own real server (its own copy of the activated demo database) and runs its
-share of the seeds one after another. See README.md, "Fault harness".
+share of the seeds one after another. See docs/faults.md.
 """
 
 from __future__ import annotations
