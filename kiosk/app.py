@@ -67,8 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtQuick import QQuickWindow  # noqa: F401  (rootObjects() must come back as QQuickWindow)
 
     import kiosk.views  # noqa: F401  (registers Kiosk.Backend)
+    from kiosk.backend import Backend
     from kiosk.resources import qml_dir
-    from kiosk.views.app_state import AppState
 
     if config.mode == "desk":
         # A QApplication (widgets) for the system tray's 办事通知; a kiosk keeps the lighter QGuiApplication.
@@ -81,22 +81,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("campus-kiosk")
     app.setFont(QFont(["Noto Sans CJK SC", "Noto Sans"], 11))
 
-    state = AppState(config, demo=args.demo)
+    backend = Backend(config, demo=args.demo)
+    state = backend.state
     engine = QQmlApplicationEngine()
-    state.attach(engine)
+    backend.attach(engine)
     engine.addImportPath(str(qml_dir()))
-    state.prepare()
+    backend.prepare()
     engine.loadFromModule("Kiosk", "Main")
     if not engine.rootObjects():
-        state.shutdown()
+        backend.shutdown()
         return 1
     window = engine.rootObjects()[0]
-    state.watch_input(window)
-    state.start(first_frame_of=window)
+    backend.watch_input(window)
+    # The store opens after the first frame: on 2 cores it would otherwise compete with compiling the QML.
+    window.frameSwapped.connect(backend.start, type=Qt.ConnectionType.SingleShotConnection)
     if config.mode == "desk":
         from kiosk.views.tray import DeskTray
 
-        tray = DeskTray(state.inbox, state)  # noqa: F841  (kept alive by its parent)
+        tray = DeskTray(backend.inbox, state)  # noqa: F841  (kept alive by its parent)
 
     offscreen = app.platformName() in ("offscreen", "minimal")
     if size is None and (offscreen or config.mode == "desk"):
@@ -124,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.quit()
 
         window.frameSwapped.connect(lambda: QTimer.singleShot(0, shoot), type=Qt.ConnectionType.SingleShotConnection)
-    app.aboutToQuit.connect(state.shutdown)
+    app.aboutToQuit.connect(backend.shutdown)
     rc = app.exec()
     del engine
     return exit_code or rc

@@ -39,6 +39,13 @@ class ApiClient:
         self._http = session
         self.access_token: str | None = None
 
+    def with_token(self, access_token: str | None) -> ApiClient:
+        """A client on the same connection pool that holds `access_token` of its own: work started for one user
+        keeps acting as that user even if someone else signs in before it ends (it then fails, revoked)."""
+        client = ApiClient(self.base_url, self.timeout, session=self.http)
+        client.access_token = access_token
+        return client
+
     @property
     def http(self) -> requests.Session:
         # requests costs ~65 ms to import: load it with the first call (on a worker thread), not at start-up.

@@ -93,6 +93,13 @@ class AuthService:
         self.current: UserSession | None = None
 
     # -- ID + password ----------------------------------------------------------------------------------------
+    @property
+    def user_id(self) -> str | None:
+        """Who may read and write personal data now: the signed-in user, unless they must first change their
+        password (until then nothing of theirs is synced or shown)."""
+        current = self.current
+        return current.user["user_id"] if current and not current.must_change_password else None
+
     def login(self, user_id: str, password: str, *, remember: bool = False) -> UserSession:
         user_id = normalise_user_id(user_id)
         if not user_id:

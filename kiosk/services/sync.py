@@ -129,4 +129,56 @@ class SyncEngine:
                 return applied
 
 
-__all__ = ["ApiError", "PushReport", "SyncEngine", "backoff_delay", "op_signer"]
+@dataclass(frozen=True)
+class QueueCounts:
+    """How much waits: the signed-in user's operations (pending, rejected), and the terminal's (everyone's,
+    those of users who have left included: what IT must see on a terminal that cannot reach the server)."""
+
+    pending: int = 0
+    rejected: int = 0
+    waiting_all: int = 0
+
+
+def queue_counts(store: LocalStore, user_id: str | None) -> QueueCounts:
+    mine = store.outbox_counts(user_id) if user_id is not None else {"pending": 0, "rejected": 0}
+    return QueueCounts(mine["pending"], mine["rejected"], store.outbox_counts()["pending"])
+
+
+def sync_round(
+    client: ApiClient,
+    store: LocalStore,
+    device_id: str,
+    user_id: str | None,
+    *,
+    still_current: Callable[[], bool] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> QueueCounts:
+    """One whole round, blocking (run it on a worker): the signed-in user's queue pushed and their changes
+    pulled (`client` holds their token), or, with nobody signed in, the public changes for the next person;
+    then the queued operations of users who have left are delivered. `on_progress(0…1)` follows a user's
+    first pull on this terminal, the one that takes long."""
+    engine = SyncEngine(client, store, device_id)
+    if user_id is not None:
+        engine.push(user_id)
+        first = not store.get_meta(f"user.sync.cursor.{user_id}")
+        progress = None
+        if first and on_progress is not None:
+            on_progress(0.0)
+            progress = lambda done, remaining: on_progress(done / max(1, done + remaining))  # noqa: E731
+        engine.pull(user_id, on_progress=progress, still_current=still_current)
+    else:
+        engine.pull(None)  # public data (forms, catalog changes) for the next person, offline too
+    engine.deliver_departed(user_id)
+    return queue_counts(store, user_id)
+
+
+__all__ = [
+    "ApiError",
+    "PushReport",
+    "QueueCounts",
+    "SyncEngine",
+    "backoff_delay",
+    "op_signer",
+    "queue_counts",
+    "sync_round",
+]

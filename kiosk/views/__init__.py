@@ -1,17 +1,22 @@
 """Thin QObjects and list models that QML sees; they adapt kiosk.services and hold no business rules.
 
-Importing this package registers the types in the QML module `Kiosk.Backend`.
+Importing this package registers the types in the QML module `Kiosk.Backend`; kiosk/app.py builds them.
 """
 
 from kiosk.views import (  # noqa: F401  (registration)
     app_state,
+    catalog,
+    devices_model,
     form_model,
+    forms,
     hall,
     icons,
+    idle,
     inbox,
     process_model,
+    qr_login,
     session,
-    sync_status,
+    sync,
 )
 
 QML_IMPORT_NAME = "Kiosk.Backend"

@@ -27,9 +27,3 @@ def singleton_for(name: str, engine: Any) -> QObject:
 
 def clear() -> None:
     _instances.clear()
-
-
-def lookup(name: str) -> Any:
-    """The object provided as `name`, or None: for QML-created objects (a form page's controller) that need
-    the application's state."""
-    return _instances.get(name)

@@ -21,16 +21,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import shiboken6
 from PySide6.QtCore import Property, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from kiosk.views.forms import Forms
 from kiosk.views.list_model import RowListModel
-
-if TYPE_CHECKING:
-    from kiosk.views.app_state import AppState
 
 QML_IMPORT_NAME = "Kiosk.Backend"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -311,6 +309,7 @@ class FormController(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._model = FieldListModel(self)
+        self._forms: Forms | None = None
         self._code = ""
         self._definition: dict[str, Any] | None = None
         self._workflow: dict[str, Any] | None = None
@@ -338,12 +337,18 @@ class FormController(QObject):
         self._progress_timer.setInterval(200)
         self._progress_timer.timeout.connect(self._show_progress)
 
-    @staticmethod
-    def _app() -> AppState | None:
-        from kiosk.views import context
+    def _app(self) -> Forms | None:
+        return self._forms
 
-        state: AppState | None = context.lookup("AppState")
-        return state
+    def _get_forms(self) -> QObject | None:
+        return self._forms
+
+    def _set_forms(self, forms: QObject | None) -> None:
+        if forms is self._forms:
+            return
+        self._forms = forms if isinstance(forms, Forms) else None
+        if self._code:
+            self._load()
 
     # -- loading --------------------------------------------------------------------------------------------
     def _get_code(self) -> str:
@@ -372,7 +377,7 @@ class FormController(QObject):
             return
         self._set_state("loading")
         store, code, resubmit_of = app.store, self._code, self._resubmit_of
-        user = app.sync._user()
+        user = app.auth.user_id
         self._load_generation += 1
         generation = self._load_generation
 
@@ -387,7 +392,7 @@ class FormController(QObject):
             if self._alive() and generation == self._load_generation:
                 self._loaded(*result)
 
-        app.tasks.run(read, loaded, lambda exc: self._set_state("missing"))
+        app.workers.run(read, loaded, lambda exc: self._set_state("missing"))
 
     def _loaded(self, definition: dict[str, Any] | None, returned: dict[str, Any] | None = None) -> None:
         if not self._alive():
@@ -536,7 +541,7 @@ class FormController(QObject):
         if app is None or self._definition is None or not self.checkAll():
             return
         data, _ = to_data(self._definition, self._model.rows())
-        user = app.sync._user()
+        user = app.auth.user_id
         if user is None:
             return
         if self._resubmit_of:
@@ -565,7 +570,7 @@ class FormController(QObject):
 
         self._queue(app, "application.submit", application_id, {"process_code": code, "data": data}, apply_local)
 
-    def _resubmit(self, app: AppState, user: str, data: dict[str, Any]) -> None:
+    def _resubmit(self, app: Forms, user: str, data: dict[str, Any]) -> None:
         """修改后重新提交: a workflow action on the returned application (the server decides; a refusal shows
         on the page and on the item, and the corrected form stays in the outbox's record)."""
         application_id = self._resubmit_of
@@ -583,7 +588,7 @@ class FormController(QObject):
 
     def _queue(
         self,
-        app: AppState,
+        app: Forms,
         op_type: str,
         application_id: str,
         payload: dict[str, Any],
@@ -625,7 +630,7 @@ class FormController(QObject):
                 app.sync.settled.disconnect(self._follow)  # the page is gone: nobody to tell
             return
         application_id = self._application_id
-        user = app.sync._user() if app is not None else None
+        user = app.auth.user_id if app is not None else None
         if app is None or app.store is None or user is None or not application_id:
             return
         store = app.store
@@ -647,12 +652,12 @@ class FormController(QObject):
                 self._serial, self._doc_no = str(mine["serial"]), mine.get("doc_no") or ""
             self.changed.emit()
 
-        app.tasks.run(read, loaded)
+        app.workers.run(read, loaded)
 
     # -- drafts (desk mode) -------------------------------------------------------------------------------------
     def _look_for_draft(self) -> None:
         app, code = self._app(), self._code
-        user = app.sync._user() if app is not None else None
+        user = app.auth.user_id if app is not None else None
         if app is None or app.store is None or user is None or not self._desk() or self._resubmit_of:
             return
         store = app.store
@@ -662,7 +667,7 @@ class FormController(QObject):
                 self._draft = draft
                 self.changed.emit()
 
-        app.tasks.run(lambda: store.draft(user, code), found, lambda exc: log.error("reading a draft: %s", exc))
+        app.workers.run(lambda: store.draft(user, code), found, lambda exc: log.error("reading a draft: %s", exc))
 
     @Slot()
     def resumeDraft(self) -> None:
@@ -680,18 +685,18 @@ class FormController(QObject):
     def discardDraft(self) -> None:
         """重新填写: the draft is deleted and the form starts empty."""
         app, code = self._app(), self._code
-        user = app.sync._user() if app is not None else None
+        user = app.auth.user_id if app is not None else None
         self._draft = None
         self.changed.emit()
         if app is not None and app.store is not None and user is not None:
             store = app.store
-            app.tasks.run(lambda: store.delete_draft(user, code), lambda _: app.hall.reloadDrafts())
+            app.workers.run(lambda: store.delete_draft(user, code), lambda _: app.hall.reloadDrafts())
 
     @Slot(result=bool)
     def saveDraft(self) -> bool:
         """存草稿 (desk mode; a kiosk never writes a draft). False when nothing could be saved."""
         app, code, definition = self._app(), self._code, self._definition
-        user = app.sync._user() if app is not None else None
+        user = app.auth.user_id if app is not None else None
         if not self._desk() or app is None or app.store is None or user is None or definition is None:
             return False
         if self._state != "ready" or self._resubmit_of:  # a returned application is corrected, not drafted
@@ -710,7 +715,7 @@ class FormController(QObject):
             if self._alive():
                 self.draftFailed.emit()
 
-        app.tasks.run(lambda: store.save_draft(user, code, version, values), saved, failed)
+        app.workers.run(lambda: store.save_draft(user, code, version, values), saved, failed)
         return True
 
     # -- attachments (desk mode) ---------------------------------------------------------------------------------
@@ -768,7 +773,7 @@ class FormController(QObject):
             progress[token] = (done, total)
 
         self._progress_timer.start()
-        app.tasks.run(
+        app.workers.run(
             lambda: upload(client, path, code, name, limits, moved),
             lambda item: self._upload_done(name, token, item),
             lambda exc: self._upload_failed(name, token, exc),
@@ -813,7 +818,7 @@ class FormController(QObject):
             log.error("attachment upload failed: %r", exc)
         app = self._app()
         if message == OFFLINE_MESSAGE and app is not None:
-            app.refresh()  # the top bar says 离线 now, not at the next poll
+            app.server_unreachable()
         row = self._row(name)
         if row is None:
             return
@@ -887,6 +892,8 @@ class FormController(QObject):
     def _get_return_note(self) -> str:
         return self._return_note
 
+    # The application's part of the form (set in QML: `forms: Forms`); the form loads once it and the code are set.
+    forms = Property(QObject, _get_forms, _set_forms, notify=changed)
     processCode = Property(str, _get_code, _set_code, notify=changed)
     resubmitOf = Property(str, _get_resubmit_of, _set_resubmit_of, notify=changed)
     returnNote = Property(str, _get_return_note, notify=changed)

@@ -20,8 +20,12 @@ from kiosk.views.context import singleton_for
 from kiosk.views.process_model import LetterListModel, LetterRow, ProcessListModel, ProcessRow
 
 if TYPE_CHECKING:
+    from kiosk.services.auth import AuthService
     from kiosk.services.search import SearchIndex
     from kiosk.views.app_state import AppState
+    from kiosk.views.catalog import Catalog
+    from kiosk.views.session import Session
+    from kiosk.views.workers import WorkerPool
 
 QML_IMPORT_NAME = "Kiosk.Backend"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -53,9 +57,11 @@ def highlight(name: str, spans: tuple[tuple[int, int], ...]) -> str:
 class Hall(QObject):
     changed = Signal()
 
-    def __init__(self, app: AppState) -> None:
-        super().__init__(app)
-        self.app = app
+    def __init__(
+        self, state: AppState, auth: AuthService, catalog: Catalog, session: Session, workers: WorkerPool
+    ) -> None:
+        super().__init__(state)
+        self._state, self._auth, self._catalog, self._workers = state, auth, catalog, workers
         self._results = ProcessListModel(self)
         self._recommended = ProcessListModel(self)
         self._popular = ProcessListModel(self)
@@ -74,11 +80,11 @@ class Hall(QObject):
         self._letters: dict[str, str] = {}
         self._rows: list[ProcessRow] = []
         self._generation = 0
-        app.catalog.changed.connect(self._catalog_changed)
-        app.catalog.favoritesChanged.connect(self._refresh)
-        app.session.signedIn.connect(self._refresh)
-        app.session.signedIn.connect(self.reloadDrafts)
-        app.session.signedOut.connect(self._signed_out)
+        catalog.changed.connect(self._catalog_changed)
+        catalog.favoritesChanged.connect(self._refresh)
+        session.signedIn.connect(self._refresh)
+        session.signedIn.connect(self.reloadDrafts)
+        session.signedOut.connect(self._signed_out)
 
     @staticmethod
     def create(engine: QQmlEngine) -> QObject:
@@ -86,14 +92,14 @@ class Hall(QObject):
 
     # -- data ------------------------------------------------------------------------------------------------
     def _audience(self) -> str | None:
-        current = self.app.auth.current
+        current = self._auth.current
         if current is None:
             return None  # browsing guides before logging in: everything
         return audience_of(str(current.user.get("role")))  # admin: None, everything
 
     def _catalog_changed(self) -> None:
         """A new catalog: rebuild the pinyin index and the A–Z letters off the GUI thread."""
-        processes = list(self.app.catalog.raw_processes().values())
+        processes = list(self._catalog.raw_processes().values())
         self._generation += 1
         generation = self._generation
 
@@ -108,7 +114,7 @@ class Hall(QObject):
                 self._index, self._letters = result
                 self._refresh()
 
-        self.app.tasks.run(build, built, lambda exc: log.error("search index: %s", exc))
+        self._workers.run(build, built, lambda exc: log.error("search index: %s", exc))
         self._refresh()
 
     def _signed_out(self, _reason: str = "") -> None:
@@ -120,7 +126,7 @@ class Hall(QObject):
 
     def _visible_rows(self) -> list[ProcessRow]:
         audience = self._audience()
-        rows = self.app.catalog._decorated()
+        rows = self._catalog.decorated_rows()
         return [r for r in rows if audience is None or audience in r.audience.split("/")]
 
     def _refresh(self) -> None:
@@ -181,20 +187,18 @@ class Hall(QObject):
     @Slot()
     def reloadDrafts(self) -> None:
         """Desk mode: read which processes the user has drafts of (on a worker), for 我的草稿 on the hall home."""
-        app = self.app
-        user = app.sync._user()
-        if app.store is None or user is None or app.config.mode != "desk":
+        store, user = self._state.store, self._auth.user_id
+        if store is None or user is None or self._auth.mode != "desk":
             return
-        store = app.store
         self._draft_generation += 1
         generation = self._draft_generation
 
         def loaded(drafts: list[dict[str, Any]]) -> None:
-            if generation == self._draft_generation and app.sync._user() == user:
+            if generation == self._draft_generation and self._auth.user_id == user:
                 self._draft_codes = [d["process_code"] for d in drafts]
                 self._refresh()
 
-        app.tasks.run(lambda: store.drafts(user), loaded, lambda exc: log.error("reading drafts: %s", exc))
+        self._workers.run(lambda: store.drafts(user), loaded, lambda exc: log.error("reading drafts: %s", exc))
 
     @Slot(str, result=bool)
     def hasDraft(self, code: str) -> bool:

@@ -18,11 +18,16 @@ from campus_common import statuses
 from kiosk.views.context import singleton_for
 from kiosk.views.form_model import annotations
 from kiosk.views.list_model import RowListModel
-from kiosk.views.tasks import LatestPersonalRead
+from kiosk.views.workers import LatestPersonalRead
 
 if TYPE_CHECKING:
     from kiosk.models.store import LocalStore
+    from kiosk.services.auth import AuthService
     from kiosk.views.app_state import AppState
+    from kiosk.views.catalog import Catalog
+    from kiosk.views.session import Session
+    from kiosk.views.sync import Sync
+    from kiosk.views.workers import WorkerPool
 
 QML_IMPORT_NAME = "Kiosk.Backend"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -262,8 +267,11 @@ class Inbox(QObject):
     # the server's reason, said once, even when the item itself is gone from the boxes.
     refused = Signal(str, str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self, state: AppState, auth: AuthService, catalog: Catalog, session: Session, sync: Sync, workers: WorkerPool
+    ) -> None:
+        super().__init__(state)
+        self._auth, self._catalog, self._sync = auth, catalog, sync
         self._items = WorkItemListModel(self)
         self._notifications = NotificationListModel(self)
         self._box = "todo"
@@ -273,16 +281,12 @@ class Inbox(QObject):
         self._counts = {"todo": 0, "done": 0, "mine": 0, "unread": 0}
         self._states: dict[str, dict[str, str]] = {}
         self._seen_notifications: set[str] | None = None
-        self._app: AppState | None = None
-        self._reader = LatestPersonalRead()
+        self._reader = LatestPersonalRead(state, auth, workers)
         self._revision = 0
         self._forms: dict[str, dict[str, Any]] = {}
-
-    def bind(self, app: AppState) -> None:
-        self._app = app
-        app.session.signedIn.connect(self.reload)
-        app.session.signedOut.connect(self._forget)
-        app.sync.settled.connect(self.reload)
+        session.signedIn.connect(self.reload)
+        session.signedOut.connect(self._forget)
+        sync.settled.connect(self.reload)
 
     @staticmethod
     def create(engine: QQmlEngine) -> QObject:
@@ -318,7 +322,7 @@ class Inbox(QObject):
             self._bump()
             self.countsChanged.emit()
 
-        self._reader.run(self._app, read, loaded)
+        self._reader.run(read, loaded)
 
     def _announce_refusals(self, before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> None:
         names = self._names()
@@ -356,10 +360,7 @@ class Inbox(QObject):
         self._seen_notifications = ids
 
     def _names(self) -> dict[str, str]:
-        app = self._app
-        if app is None:
-            return {}
-        return {code: str(raw.get("name", "")) for code, raw in app.catalog.raw_processes().items()}
+        return {code: str(raw.get("name", "")) for code, raw in self._catalog.raw_processes().items()}
 
     def _publish(self) -> None:
         now = datetime.now(UTC)
@@ -481,10 +482,7 @@ class Inbox(QObject):
     def act(self, application_id: str, action: str, args: dict[str, Any]) -> bool:
         """Queue a workflow action (approve, return, reject, transfer, withdraw, terminate, urge, comment,
         resubmit) with its arguments (task_id, comment, data, next_handler, to, transfer_to, field)."""
-        app = self._app
-        if app is None:
-            return False
-        user = app.sync._user()
+        user = self._auth.user_id
         if user is None:
             return False
         payload = {"application_id": application_id, **{k: v for k, v in args.items() if v not in (None, "")}}
@@ -503,7 +501,7 @@ class Inbox(QObject):
             self._states[f"application:{application_id}"] = {"status": "pending", "error": ""}
             self.reload()
 
-        return app.sync.enqueue(
+        return self._sync.enqueue(
             f"workflow.{action}", payload, apply_local, saved, entity=f"application:{application_id}"
         )
 
@@ -516,10 +514,7 @@ class Inbox(QObject):
         self._mark(None)
 
     def _mark(self, ids: list[str] | None) -> None:
-        app = self._app
-        if app is None:
-            return
-        user = app.sync._user()
+        user = self._auth.user_id
         if user is None:
             return
         payload: dict[str, Any] = {"all": True} if ids is None else {"ids": [int(i) for i in ids if i.isdigit()]}
@@ -529,7 +524,7 @@ class Inbox(QObject):
 
             mark_read(session, user, ids)
 
-        app.sync.enqueue("notification.read", payload, apply_local, lambda _op: self.reload())
+        self._sync.enqueue("notification.read", payload, apply_local, lambda _op: self.reload())
 
     # -- properties ---------------------------------------------------------------------------------------------
     def _get_items(self) -> QObject:

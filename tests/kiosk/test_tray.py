@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from kiosk.backend import Backend
+from kiosk.services.config import KioskConfig
 from kiosk.views.inbox import Inbox
 from kiosk.views.tray import DeskTray
+
+
+@pytest.fixture
+def inbox(qapp: Any, tmp_path: Any) -> Inbox:
+    """The desk client's Inbox as the application builds it (no server, no store: nothing is read)."""
+    backend = Backend(KioskConfig(server_url="http://127.0.0.1:9", mode="desk", data_dir=str(tmp_path)))
+    return backend.inbox
 
 
 def _note(n: int, read: bool = False) -> dict[str, Any]:
@@ -20,8 +31,7 @@ def _note(n: int, read: bool = False) -> dict[str, Any]:
     }
 
 
-def test_new_unread_notifications_reach_the_tray_once(qapp: Any) -> None:
-    inbox = Inbox()
+def test_new_unread_notifications_reach_the_tray_once(inbox: Inbox) -> None:
     tray = DeskTray(inbox)
     inbox._set_notifications([_note(1), _note(2, read=True)])  # what was there at login: no burst of old news
     assert tray.shown == []
@@ -31,8 +41,7 @@ def test_new_unread_notifications_reach_the_tray_once(qapp: Any) -> None:
     assert tray.shown == [("新的待办 3", "…")]  # not again
 
 
-def test_a_refused_action_reaches_the_tray_once(qapp: Any) -> None:
-    inbox = Inbox()
+def test_a_refused_action_reaches_the_tray_once(inbox: Inbox) -> None:
     tray = DeskTray(inbox)
     inbox._data["todo"] = [{"application_id": "a1", "process_code": "jw-chengjidan"}]
     pending = {"application:a1": {"status": "pending", "error": ""}}

@@ -17,10 +17,10 @@ from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtTest import QTest
 
 import kiosk.views  # noqa: F401  (registers Kiosk.Backend)
+from kiosk.backend import Backend
 from kiosk.resources import qml_dir
 from kiosk.services.config import KioskConfig
 from kiosk.views import context
-from kiosk.views.app_state import AppState
 from tests.helpers import save_screenshot
 
 # The kiosk tests need the virtual keyboard's input method (conftest.py sets it for the whole process), so the
@@ -76,7 +76,7 @@ def qt_messages() -> Iterator[MessageLog]:
 class KioskUI:
     """The running application: its window, state singleton, and helpers to act on it as a person would."""
 
-    def __init__(self, qtbot: Any, state: AppState, engine: QQmlApplicationEngine, window: QQuickWindow) -> None:
+    def __init__(self, qtbot: Any, state: Backend, engine: QQmlApplicationEngine, window: QQuickWindow) -> None:
         self.qtbot = qtbot
         self.state = state
         self.engine = engine
@@ -183,7 +183,7 @@ def _touch_device() -> QPointingDevice:
 @pytest.fixture
 def launch_ui(qtbot: Any, qapp: QGuiApplication, tmp_path: Path) -> Iterator[Callable[..., KioskUI]]:
     """Start the real application UI: launch_ui(server_url, mode="kiosk", size=(1920, 1080), language="zh_CN")."""
-    started: list[tuple[AppState, QQmlApplicationEngine]] = []
+    started: list[tuple[Backend, QQmlApplicationEngine]] = []
 
     def launch(
         server_url: str,
@@ -200,7 +200,7 @@ def launch_ui(qtbot: Any, qapp: QGuiApplication, tmp_path: Path) -> Iterator[Cal
             data_dir=data_dir or str(tmp_path / f"kiosk-data-{len(started)}"),
             device_name="测试终端",
         )
-        state = AppState(config)
+        state = Backend(config)
         engine = QQmlApplicationEngine()
         state.attach(engine)
         engine.addImportPath(str(qml_dir()))
@@ -210,7 +210,7 @@ def launch_ui(qtbot: Any, qapp: QGuiApplication, tmp_path: Path) -> Iterator[Cal
         window = engine.rootObjects()[0]
         assert isinstance(window, QQuickWindow)
         state.watch_input(window)
-        state.start(first_frame_of=window)
+        window.frameSwapped.connect(state.start, type=Qt.ConnectionType.SingleShotConnection)
         window.resize(*size)
         window.show()
         window.requestActivate()
@@ -219,7 +219,7 @@ def launch_ui(qtbot: Any, qapp: QGuiApplication, tmp_path: Path) -> Iterator[Cal
         qtbot.waitExposed(window)
         qtbot.waitUntil(window.isActive, timeout=5_000)  # key events go to the active window only
         if wait_online:
-            ui.wait_for(lambda: state.connection == "online" and state.catalog.count > 0, timeout=15_000)
+            ui.wait_for(lambda: state.state.connection == "online" and state.catalog.count > 0, timeout=15_000)
         ui.settle(100)
         return ui
 

@@ -155,7 +155,7 @@ def test_attachments_on_a_desk(server: LiveServer, launch_ui: Any, tmp_path: Pat
     failed = next(u for u in uploads_of(form, "photos") if u["name"] == "补充2.pdf")
     assert failed["message"] == OFFLINE_MESSAGE
     assert value_of(form, "building") == "行政楼" and len(value_of(form, "photos")) == 2
-    ui.wait_for(lambda: ui.state.connection == "offline")
+    ui.wait_for(lambda: ui.state.state.connection == "offline")
     in_view(ui, "field_photos")
     ui.screenshot("desk-form-attachment-offline")
     server.start(port=server.port)
@@ -212,7 +212,7 @@ def test_drafts_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
     ui.wait_for(lambda: current_page(ui) == "homePage")
     ui.click(ui.find_visible("nav_hall"))
     ui.wait_for(lambda: ui.find_visible("hallHome") is not None)
-    assert not ui.find("draftList").isVisible() and ui.state.hall._drafts.rowCount() == 0
+    assert not ui.find("draftList").isVisible() and ui.state.hall.property("drafts").rowCount() == 0
     lin_form = open_form(ui, code, "diannao")
     ui.settle(500)  # the look for a draft runs on a worker: give it time to (not) find one
     assert not lin_form.property("hasDraft") and "有未提交的草稿" not in ui.texts()
@@ -272,5 +272,5 @@ def test_drafts_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
     # Submitted: the draft went in the same transaction; the other user's draft is untouched.
     assert again.state.store.draft(LIU, code) is None
     assert again.state.store.draft(LIN, code)["data"]["location"] == "林峰的第二份"
-    again.wait_for(lambda: again.state.hall._drafts.rowCount() == 0)
+    again.wait_for(lambda: again.state.hall.property("drafts").rowCount() == 0)
     again.wait_for(lambda: again.find("savedTitle").property("text") == "提交成功", timeout=20_000)

@@ -27,7 +27,7 @@ def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def _row(ui: Any, code: str) -> Any:
-    return next(r for r in ui.state.catalog._model.rows() if r.code == code)
+    return next(r for r in ui.state.catalog.property("processes").rows() if r.code == code)
 
 
 def _show_in_hall(ui: Any, code: str) -> Any:
@@ -104,8 +104,8 @@ def test_offline_star_is_delivered_after_logout(server: LiveServer, launch_ui: A
     star = _show_in_hall(ui, "jw-chengjidan")
 
     server.stop()
-    ui.state._check_health()
-    ui.wait_for(lambda: ui.state.connection == "offline")
+    ui.state.state.checkHealth()
+    ui.wait_for(lambda: ui.state.state.connection == "offline")
     ui.tap(star)
     ui.wait_for(lambda: ui.find("toastText").property("text") == "已保存，待同步")
     ui.wait_for(lambda: _row(ui, "jw-chengjidan").sync_state == "pending")
@@ -119,8 +119,8 @@ def test_offline_star_is_delivered_after_logout(server: LiveServer, launch_ui: A
     ui.wait_for(lambda: "1 项待同步" in ui.find("statusText").property("text"))  # the terminal's queue
 
     server.start(port=server.port)
-    ui.state._check_health()
+    ui.state.state.checkHealth()
     ui.wait_for(lambda: ui.state.sync.property("pendingCount") == 0, timeout=40_000)
     assert _server_favorites(server, token) == ["jw-chengjidan"]
-    ui.state.tasks.wait(10_000)
+    ui.state.workers.wait(10_000)
     assert ui.state.store.outbox_counts() == {"pending": 0, "applied": 0, "rejected": 0}

@@ -53,7 +53,7 @@ def store_bytes(ui: Any) -> bytes:
 
 
 def assert_forgotten(ui: Any, *markers: str) -> None:
-    ui.state.tasks.wait(10_000)  # the wipe runs on a worker thread
+    ui.state.workers.wait(10_000)  # the wipe runs on a worker thread
     on_disk = store_bytes(ui)
     shown = "\n".join(ui.texts())
     for marker in markers:
@@ -61,7 +61,7 @@ def assert_forgotten(ui: Any, *markers: str) -> None:
         assert marker not in shown, f"{marker!r} still on screen"
     assert ui.state.store.profile() is None
     assert ui.state.auth.current is None and ui.state.client.access_token is None
-    assert ui.state.session._devices.rowCount() == 0
+    assert ui.state.session.property("devices").rowCount() == 0
 
 
 def test_first_login_forces_a_password_change_then_logout_forgets(server: LiveServer, launch_ui: Any) -> None:
@@ -145,20 +145,20 @@ def test_qr_login_decoded_from_the_screen(server: LiveServer, launch_ui: Any, la
     activated(server, LIU, LIU_PW)
     ui = launch_ui(server.url, language=language)
     ui.tap("tabQr")
-    ui.wait_for(lambda: ui.state.session.property("qrState") == "pending")
+    ui.wait_for(lambda: ui.state.qr_login.property("state") == "pending")
     ui.wait_for(lambda: ui.find("qrImage").property("progress") == 1.0 and ui.find("qrImage").isVisible())
     suffix = "zh" if language == "zh_CN" else "en"
     shot = ui.screenshot(f"kiosk-qr-{suffix}")
     url = _decode_qr(shot)
     assert url.startswith(server.url + "/m/qr/")
-    assert ui.state.session.property("qrSecondsLeft") > 100
+    assert ui.state.qr_login.property("secondsLeft") > 100
 
     phone = requests.Session()
     page = phone.get(url, timeout=10)
     assert "测试终端" in page.text  # the kiosk's device name, so the user knows what they are confirming
     page = phone.post(url + "/login", data={"user_id": LIU, "password": NEW_PW}, timeout=10).text
-    ui.wait_for(lambda: ui.state.session.property("qrState") == "scanned", timeout=5_000)
-    assert ui.state.session.property("qrMessage") == "刘诗宏"
+    ui.wait_for(lambda: ui.state.qr_login.property("state") == "scanned", timeout=5_000)
+    assert ui.state.qr_login.property("message") == "刘诗宏"
     ui.screenshot(f"kiosk-qr-scanned-{suffix}")
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
     phone.post(url + "/confirm", data={"csrf": csrf}, timeout=10)
@@ -178,23 +178,23 @@ def test_qr_code_refreshes_itself_when_it_expires(server: LiveServer, launch_ui:
 
     ui = launch_ui(server.url)
     ui.tap("tabQr")
-    ui.wait_for(lambda: ui.state.session.property("qrState") == "pending")
-    first = ui.state.session._qr_ticket
+    ui.wait_for(lambda: ui.state.qr_login.property("state") == "pending")
+    first = ui.state.qr_login.property("source")  # image://qr/N: a new N for each new ticket
     db = Database(server.db_url)
     with db.transaction() as s:
         s.execute(update(QrTicket).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
     db.dispose()
-    ui.wait_for(lambda: ui.state.session._qr_ticket not in ("", first), timeout=15_000)
-    assert ui.state.session.property("qrState") in ("loading", "pending")
+    ui.wait_for(lambda: ui.state.qr_login.property("source") not in ("", first), timeout=15_000)
+    assert ui.state.qr_login.property("state") in ("loading", "pending")
     ui.tap("tabAccount")
-    assert ui.state.session.property("qrState") == "idle"
+    assert ui.state.qr_login.property("state") == "idle"
 
 
 def test_idle_countdown_then_logout(server: LiveServer, launch_ui: Any) -> None:
     activated(server, LIU, LIU_PW)
     ui = launch_ui(server.url)
     idle = ui.state.idle
-    idle._quiet.setInterval(600)  # the minute of quiet, shortened for the test
+    idle.set_quiet_ms(600)  # the minute of quiet, shortened for the test
     idle.countdown_s = 3
     log_in(ui, LIU, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage")
@@ -215,7 +215,7 @@ def test_idle_countdown_then_logout(server: LiveServer, launch_ui: Any) -> None:
 def test_idle_dialog_in_english(server: LiveServer, launch_ui: Any) -> None:
     activated(server, LIU, LIU_PW)
     ui = launch_ui(server.url, language="en_US")
-    ui.state.idle._quiet.setInterval(300)
+    ui.state.idle.set_quiet_ms(300)
     ui.state.idle.countdown_s = 30
     log_in(ui, LIU, NEW_PW)
     ui.wait_for(lambda: ui.state.idle.property("countdownActive"), timeout=5_000)
@@ -254,7 +254,7 @@ def test_desk_remember_me_survives_a_restart(server: LiveServer, launch_ui: Any,
     again.wait_for(lambda: current_page(again) == "homePage")
     assert again.find("userName").property("text") == "刘诗宏"
     again.tap("nav_profile")
-    again.wait_for(lambda: again.state.session._devices.rowCount() >= 1)
+    again.wait_for(lambda: again.state.session.property("devices").rowCount() >= 1)
     again.screenshot("desk-profile-devices")
     again.click("profileLogoutButton")
     again.wait_for(lambda: current_page(again) == "loginPage")
@@ -267,7 +267,7 @@ def test_kiosk_never_writes_tokens(server: LiveServer, launch_ui: Any) -> None:
     assert ui.state.auth.credentials is None
     log_in(ui, LIU, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage")
-    ui.state.tasks.wait(5_000)
+    ui.state.workers.wait(5_000)
     current = ui.state.auth.current
     data_dir = Path(ui.state.config.data_dir)
     for path in data_dir.rglob("*"):

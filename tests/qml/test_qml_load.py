@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from PySide6.QtQml import QQmlComponent, QQmlEngine
 
+from kiosk.backend import Backend
 from kiosk.resources import qml_dir
 from kiosk.services.config import KioskConfig
 from kiosk.views import context
-from kiosk.views.app_state import AppState
 
 MODULE_DIR = qml_dir() / "Kiosk"
 
@@ -73,7 +73,7 @@ STANDALONE = sorted(set(_qmldir_types()) - {"Theme"})
 def test_component_loads_without_warnings(
     qapp: Any, qt_messages: Any, tmp_path: Path, mode: str, type_name: str
 ) -> None:
-    state = AppState(KioskConfig(server_url="http://127.0.0.1:9", mode=mode, data_dir=str(tmp_path)))
+    state = Backend(KioskConfig(server_url="http://127.0.0.1:9", mode=mode, data_dir=str(tmp_path)))
     engine = QQmlEngine()
     state.attach(engine)
     engine.addImportPath(str(qml_dir()))

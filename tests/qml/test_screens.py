@@ -28,7 +28,7 @@ def test_kiosk_login_screen_zh_and_en(shared_server: LiveServer, launch_ui: Any)
     ui.screenshot("kiosk-login-zh")
 
     ui.click("languageToggle")
-    ui.wait_for(lambda: ui.state.language == "en_US")
+    ui.wait_for(lambda: ui.state.state.language == "en_US")
     texts = ui.texts()
     assert "Unified Identity Authentication" in texts
     assert ui.find("schoolName").property("text") == "Zhengzhou Technology and Business University"
@@ -36,7 +36,7 @@ def test_kiosk_login_screen_zh_and_en(shared_server: LiveServer, launch_ui: Any)
     ui.screenshot("kiosk-login-en")
 
     ui.click("languageToggle")
-    ui.wait_for(lambda: ui.state.language == "zh_CN")
+    ui.wait_for(lambda: ui.state.state.language == "zh_CN")
     assert "统一身份认证平台" in ui.texts()
 
 
@@ -117,7 +117,7 @@ def test_offline_shows_reason_not_numbers(tmp_path: Any, launch_ui: Any) -> None
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     ui = launch_ui(f"http://127.0.0.1:{port}", wait_online=False)
-    ui.wait_for(lambda: ui.state.connection == "offline")
+    ui.wait_for(lambda: ui.state.state.connection == "offline")
     assert ui.find("statusText").property("text") == "离线"
     ui.tap("nav_hall")
     ui.wait_for(lambda: _current_page(ui) == "hallPage")

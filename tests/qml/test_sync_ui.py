@@ -31,8 +31,8 @@ def test_offline_write_is_delivered_when_the_server_returns(server: LiveServer, 
     ui.wait_for(lambda: ui.state.sync.property("lastSync") != "")
 
     server.stop()
-    ui.state._check_health()  # the terminal notices at once (its own poll would within 15 s)
-    ui.wait_for(lambda: ui.state.connection == "offline")
+    ui.state.state.checkHealth()  # the terminal notices at once (its own poll would within 15 s)
+    ui.wait_for(lambda: ui.state.state.connection == "offline")
     ui.state.sync.enqueue("favorite.set", {"process_code": "xj-diannao-weixiu", "on": True})
     ui.wait_for(lambda: ui.state.sync.property("pendingCount") == 1)
     ui.wait_for(lambda: "1 项待同步" in ui.find("statusText").property("text"))

@@ -65,7 +65,7 @@ def _open_from_todo(ui: Any, application_id: str) -> None:
     try:
         ui.wait_for(lambda: _home_counter(ui) == "1", timeout=20_000)
     except Exception:
-        user = ui.state.sync._user()
+        user = ui.state.auth.user_id
         raise AssertionError(
             (_home_counter(ui), user, ui.state.store.inbox_counts(user or ""), ui.state.store.tasks(user or "", "todo"))
         ) from None

@@ -22,6 +22,7 @@ Item {
 
     FormController {
         id: form
+        forms: Forms
         processCode: root.processCode
         resubmitOf: root.resubmitOf
     }

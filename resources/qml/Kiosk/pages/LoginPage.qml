@@ -26,9 +26,9 @@ Item {
         Session.login(id, passwordField.text, rememberMe.checked)
     }
 
-    onQrModeChanged: qrMode ? Session.startQr() : Session.stopQr()
+    onQrModeChanged: qrMode ? QrLogin.start() : QrLogin.stop()
     // Leaving the page (not quitting the app) ends the QR polling.
-    StackView.onRemoved: Session.stopQr()
+    StackView.onRemoved: QrLogin.stop()
 
     Connections {
         target: Session
@@ -240,37 +240,37 @@ Item {
                                 objectName: "qrImage"
                                 anchors.fill: parent
                                 anchors.margins: 4
-                                visible: Session.qrSource.length > 0
-                                         && (Session.qrState === "pending" || Session.qrState === "scanned")
-                                source: Session.qrSource
+                                visible: QrLogin.source.length > 0
+                                         && (QrLogin.state === "pending" || QrLogin.state === "scanned")
+                                source: QrLogin.source
                                 sourceSize.width: width
                                 sourceSize.height: height
                                 smooth: false
                                 cache: false
-                                opacity: Session.qrState === "scanned" ? 0.15 : 1
+                                opacity: QrLogin.state === "scanned" ? 0.15 : 1
                             }
                             EmptyState {
                                 anchors.centerIn: parent
                                 width: parent.width - 2 * Theme.spacing
-                                visible: !qrImage.visible || Session.qrState === "scanned"
-                                iconName: Session.qrState === "scanned" ? "circle-check"
-                                          : Session.qrState === "error" ? "wifi-off"
-                                          : Session.qrState === "denied" ? "x" : "loader-2"
-                                title: Session.qrState === "scanned" ? qsTr("已扫码")
-                                       : Session.qrState === "denied" ? qsTr("已在手机上取消")
-                                       : Session.qrState === "error" ? qsTr("暂时无法获取二维码")
-                                       : Session.qrState === "confirmed" ? qsTr("正在登录…")
+                                visible: !qrImage.visible || QrLogin.state === "scanned"
+                                iconName: QrLogin.state === "scanned" ? "circle-check"
+                                          : QrLogin.state === "error" ? "wifi-off"
+                                          : QrLogin.state === "denied" ? "x" : "loader-2"
+                                title: QrLogin.state === "scanned" ? qsTr("已扫码")
+                                       : QrLogin.state === "denied" ? qsTr("已在手机上取消")
+                                       : QrLogin.state === "error" ? qsTr("暂时无法获取二维码")
+                                       : QrLogin.state === "confirmed" ? qsTr("正在登录…")
                                        : qsTr("正在获取二维码…")
-                                detail: Session.qrState === "scanned" ? qsTr("%1，请在手机上点“确认登录”").arg(Session.qrMessage)
-                                        : Session.qrState === "error" ? Session.qrMessage : ""
+                                detail: QrLogin.state === "scanned" ? qsTr("%1，请在手机上点“确认登录”").arg(QrLogin.message)
+                                        : QrLogin.state === "error" ? QrLogin.message : ""
                             }
                         }
                         Text {
                             objectName: "qrHint"
                             width: parent.width
                             horizontalAlignment: Text.AlignHCenter
-                            text: Session.qrState === "pending"
-                                  ? qsTr("请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）").arg(Session.qrSecondsLeft)
+                            text: QrLogin.state === "pending"
+                                  ? qsTr("请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）").arg(QrLogin.secondsLeft)
                                   : qsTr("用手机扫描二维码，在手机上确认后即可登录本机")
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.fontBody
@@ -283,7 +283,7 @@ Item {
                             kind: "secondary"
                             iconName: "refresh"
                             text: qsTr("刷新二维码")
-                            onClicked: Session.startQr()
+                            onClicked: QrLogin.start()
                         }
                     }
 

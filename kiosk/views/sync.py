@@ -15,11 +15,15 @@ from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from kiosk.services.api_client import ApiError
-from kiosk.services.sync import backoff_delay
+from kiosk.services.outbox import Writer
+from kiosk.services.sync import QueueCounts, backoff_delay, queue_counts, sync_round
 from kiosk.views.context import singleton_for
 
 if TYPE_CHECKING:
+    from kiosk.services.auth import AuthService
     from kiosk.views.app_state import AppState
+    from kiosk.views.session import Session
+    from kiosk.views.workers import WorkerPool
 
 QML_IMPORT_NAME = "Kiosk.Backend"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -39,9 +43,9 @@ class Sync(QObject):
     # After a sync round: item views re-read their badges (待同步 / 已同步 / 被拒绝).
     settled = Signal()
 
-    def __init__(self, app: AppState) -> None:
-        super().__init__(app)
-        self.app = app
+    def __init__(self, state: AppState, auth: AuthService, session: Session, workers: WorkerPool) -> None:
+        super().__init__(state)
+        self._state, self._auth, self._workers = state, auth, workers
         self._running = False
         self._again = False
         self._attempt = 0
@@ -53,9 +57,10 @@ class Sync(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.syncNow)
-        app.session.signedIn.connect(self._signed_in)
-        app.session.signedOut.connect(self._signed_out)
-        app.connectionChanged.connect(self._connection_changed)
+        session.signedIn.connect(self._signed_in)
+        session.signedOut.connect(self._signed_out)
+        state.connectionChanged.connect(self._connection_changed)
+        state.storeReady.connect(self._refresh_counts)  # what waits on disk shows before any round
         self._progress_arrived.connect(self._on_progress)
         self._was_online = False
 
@@ -63,12 +68,8 @@ class Sync(QObject):
     def create(engine: QQmlEngine) -> QObject:
         return singleton_for("Sync", engine)
 
-    def _user(self) -> str | None:
-        current = self.app.auth.current
-        return current.user["user_id"] if current and not current.must_change_password else None
-
     def _connection_changed(self) -> None:
-        online = self.app.connection == "online"
+        online = self._state.connection == "online"
         if online and not self._was_online:
             self.syncNow()  # connectivity came back: move the queue now
         self._was_online = online
@@ -100,23 +101,13 @@ class Sync(QObject):
     ) -> bool:
         """A user's write: stored durably (with its local effect and its signature) on a worker, then pushed.
         Returns False when nobody who may write is logged in or the store is not open yet."""
-        store, current = self.app.store, self.app.auth.current
-        user = self._user()
-        if store is None or current is None or user is None:
+        store, writer = self._state.store, Writer.of(self._auth)
+        if store is None or writer is None:
             return False
-        from kiosk.services.sync import op_signer
-
-        device = self.app.auth.device_id
-        signer = op_signer(current.op_key, current.session_id, device) if current.op_key else None
-        session_id = current.session_id
-
-        def save() -> dict[str, Any]:
-            return store.enqueue(
-                user, op_type, payload, apply_local, entity=entity, session_id=session_id, signer=signer
-            )
+        user = writer.user_id
 
         def saved(op: dict[str, Any]) -> None:
-            if self._user() != user:
+            if self._auth.user_id != user:
                 return  # they left while it was being written: it is queued, nothing of theirs to show
             self._pending += 1
             self.changed.emit()
@@ -130,12 +121,12 @@ class Sync(QObject):
             log.error("could not save %s: %s", op_type, exc)
             self.saved.emit("failed")
 
-        self.app.tasks.run(save, saved, failed)
+        self._workers.run(lambda: writer.write(store, op_type, payload, apply_local, entity=entity), saved, failed)
         return True
 
     @Slot()
     def syncNow(self) -> None:
-        store, user = self.app.store, self._user()
+        store, user, auth = self._state.store, self._auth.user_id, self._auth
         if store is None:
             return
         if self._running:
@@ -143,45 +134,21 @@ class Sync(QObject):
             return
         self._running = True
         self._timer.stop()
-        # This run's own client, holding the token of the user it started for: if they log out and someone
-        # else logs in meanwhile, the rest of this run must not act with the newcomer's token (it fails with
-        # the revoked one instead, and the next run starts over).
-        from kiosk.services.api_client import ApiClient
-        from kiosk.services.sync import SyncEngine
-
-        client = ApiClient(self.app.client.base_url, session=self.app.client.http)
-        current = self.app.auth.current
-        client.access_token = current.access_token if user is not None and current is not None else None
-        engine = SyncEngine(client, store, self.app.auth.device_id)
-        auth = self.app.auth
+        current = auth.current
+        # This round's own client holds the token of the user it started for: if they log out and someone else
+        # logs in meanwhile, the rest of the round fails with the revoked token, never acts as the newcomer.
+        client = self._state.client.with_token(current.access_token if user and current else None)
 
         def still_current() -> bool:
             # Read on the worker inside the page's transaction; logout clears auth.current before the wipe.
-            now = auth.current
-            return now is not None and now.user.get("user_id") == user
+            return user is not None and auth.user_id == user
 
         self.changed.emit()
-
-        def progress(done: int, remaining: int) -> None:
-            # Called on the worker: hand the figure to the GUI thread through a queued signal.
-            self._progress_arrived.emit(done / max(1, done + remaining))
-
-        def work() -> dict[str, int]:
-            if user is not None:
-                engine.push(user)
-                # A user's first pull on this terminal (no cursor yet) shows its progress.
-                first = not store.get_meta(f"user.sync.cursor.{user}")
-                if first:
-                    progress(0, 1)
-                engine.pull(user, on_progress=progress if first else None, still_current=still_current)
-            else:
-                engine.pull(None)  # public data (forms, catalog changes) for the next person, offline too
-            engine.deliver_departed(user)
-            counts = store.outbox_counts(user) if user is not None else {"pending": 0, "applied": 0, "rejected": 0}
-            counts["waiting_all"] = store.outbox_counts()["pending"]
-            return counts
-
-        self.app.tasks.run(work, lambda counts: self._done(user, counts), self._failed)
+        # The progress is reported on the worker: a queued signal hands it to the GUI thread.
+        round_ = lambda: sync_round(  # noqa: E731
+            client, store, auth.device_id, user, still_current=still_current, on_progress=self._progress_arrived.emit
+        )
+        self._workers.run(round_, lambda counts: self._done(user, counts), self._failed)
 
     _progress_arrived = Signal(float)
 
@@ -191,20 +158,20 @@ class Sync(QObject):
             self._progress = value
             self.changed.emit()
 
-    def _done(self, user: str | None, counts: dict[str, int]) -> None:
+    def _done(self, user: str | None, counts: QueueCounts) -> None:
         self._running = False
         self._progress = -1.0
         self._attempt = 0
-        self._waiting_all = counts["waiting_all"]
-        if user is not None and self._user() == user:
-            self._pending, self._rejected = counts["pending"], counts["rejected"]
+        self._waiting_all = counts.waiting_all
+        if user is not None and self._auth.user_id == user:
+            self._pending, self._rejected = counts.pending, counts.rejected
             self._last_sync = time.strftime("%H:%M")
         self.changed.emit()
         self.settled.emit()
         if self._again:
             self._again = False
             self.syncNow()
-        elif self._user() is not None or self._waiting_all > 0:
+        elif self._auth.user_id is not None or self._waiting_all > 0:
             self._timer.start(PERIODIC_MS)
 
     def _failed(self, exc: Exception) -> None:
@@ -221,29 +188,25 @@ class Sync(QObject):
         self._timer.start(int(delay * 1000))
 
     def _refresh_counts(self) -> None:
-        """Re-read the queue's size (a failed round reports none): the user's, and the terminal's."""
-        store, user = self.app.store, self._user()
+        """Re-read the queue's size (a failed round reports none, and at start no round has run yet): the
+        user's, and the terminal's."""
+        store, user = self._state.store, self._auth.user_id
         if store is None:
             return
 
-        def read() -> tuple[dict[str, int], int]:
-            mine = store.outbox_counts(user) if user is not None else {"pending": 0, "rejected": 0}
-            return mine, store.outbox_counts()["pending"]
-
-        def loaded(result: tuple[dict[str, int], int]) -> None:
-            mine, everyone = result
-            self._waiting_all = everyone
-            if user is not None and self._user() == user:
-                self._pending, self._rejected = mine["pending"], mine["rejected"]
+        def loaded(counts: QueueCounts) -> None:
+            self._waiting_all = counts.waiting_all
+            if user is not None and self._auth.user_id == user:
+                self._pending, self._rejected = counts.pending, counts.rejected
             self.changed.emit()
 
-        self.app.tasks.run(read, loaded)
+        self._workers.run(lambda: queue_counts(store, user), loaded)
 
     def _get_syncing(self) -> bool:
         return self._running
 
     def _get_pending(self) -> int:
-        return self._pending if self._user() is not None else self._waiting_all
+        return self._pending if self._auth.user_id is not None else self._waiting_all
 
     def _get_rejected(self) -> int:
         return self._rejected

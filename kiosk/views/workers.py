@@ -1,12 +1,16 @@
-"""Run blocking service calls on Qt's thread pool and deliver their results on the GUI thread."""
+"""Run blocking service calls on Qt's thread pool and deliver their results on the GUI thread; and reads of the
+signed-in user's rows where only the newest answer counts."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+if TYPE_CHECKING:
+    from kiosk.services.auth import AuthService
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,7 @@ class _Job(QRunnable):
             self.relay.succeeded.emit(result)
 
 
-class TaskRunner(QObject):
+class WorkerPool(QObject):
     """`run(fn, on_done, on_error)`: fn runs on a worker thread, the callbacks on this object's thread."""
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
@@ -81,25 +85,23 @@ class LatestPersonalRead:
     counts: one that arrives after a newer read was started, after `forget()`, or after the user left, is
     dropped (it would show an older state, or someone else's data). Shared by ★ and 办件."""
 
-    def __init__(self) -> None:
+    def __init__(self, state: Any, auth: AuthService, workers: WorkerPool) -> None:
+        self._state, self._auth, self._workers = state, auth, workers  # state: whatever holds `.store`
         self._generation = 0
 
-    def run(self, app: Any, read: Callable[[Any, str], Any], loaded: Callable[[Any], None]) -> None:
+    def run(self, read: Callable[[Any, str], Any], loaded: Callable[[Any], None]) -> None:
         """`read(store, user_id)` on a worker, then `loaded(result)` here; nothing when nobody is signed in."""
-        if app is None or app.store is None:
+        store, user = self._state.store, self._auth.user_id
+        if store is None or user is None:
             return
-        user = app.sync._user()
-        if user is None:
-            return
-        store = app.store
         self._generation += 1
         generation = self._generation
 
         def done(result: Any) -> None:
-            if generation == self._generation and app.sync._user() == user:
+            if generation == self._generation and self._auth.user_id == user:
                 loaded(result)
 
-        app.tasks.run(lambda: read(store, user), done)
+        self._workers.run(lambda: read(store, user), done)
 
     def forget(self) -> None:
         self._generation += 1

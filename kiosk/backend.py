@@ -1,0 +1,113 @@
+"""The composition root: builds the services and the views QML sees, and hands each exactly what it needs.
+
+`Backend(config)` makes the objects; `attach(engine)` gives them to the QML singletons of `Kiosk.Backend`;
+`prepare()` before the QML loads, `start()` after the window's first frame, `shutdown()` when the app quits.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from kiosk.services.api_client import ApiClient
+from kiosk.services.auth import AuthService
+from kiosk.services.config import KioskConfig
+from kiosk.views import context
+from kiosk.views.app_state import AppState
+from kiosk.views.catalog import Catalog
+from kiosk.views.forms import Forms
+from kiosk.views.hall import Hall
+from kiosk.views.icons import IconProvider
+from kiosk.views.idle import Idle
+from kiosk.views.inbox import Inbox
+from kiosk.views.qr_image import QrImageProvider
+from kiosk.views.qr_login import QrLogin
+from kiosk.views.session import Session
+from kiosk.views.sync import Sync
+from kiosk.views.workers import WorkerPool
+
+if TYPE_CHECKING:
+    from PySide6.QtQml import QQmlEngine
+
+    from kiosk.models.store import LocalStore
+
+
+class Backend:
+    def __init__(self, config: KioskConfig, *, demo: bool = False, store_path: Path | None = None) -> None:
+        self.config = config
+        kiosk = config.mode == "kiosk"
+        self.client = ApiClient(config.server_url)
+        # Desk credentials (keyring) are looked up on the worker thread when the store opens.
+        self.auth = AuthService(self.client, mode=config.mode, device_id="", device_name=config.device_name)
+        # Four threads: a QR long poll may hold one for 8 s while health checks and logins go on.
+        self.workers = WorkerPool(max_threads=4)
+        # A kiosk's virtual keyboard keeps what it learns in a private directory that logout empties.
+        self.keyboard_dir = Path(tempfile.mkdtemp(prefix="campus-kbd-")) if kiosk else None
+        self.state = AppState(
+            config,
+            self.client,
+            self.auth,
+            self.workers,
+            demo=demo,
+            store_path=store_path,
+            keyboard_dir=self.keyboard_dir,
+        )
+        self.workers.setParent(self.state)
+        self.qr_images = QrImageProvider()
+        self.idle = Idle(config.idle_timeout_s, config.idle_countdown_s, self.state)
+        self.session = Session(self.state, self.auth, self.workers, self.idle, self.keyboard_dir)
+        self.qr_login = QrLogin(self.auth, self.session, self.workers, self.qr_images)
+        self.sync = Sync(self.state, self.auth, self.session, self.workers)
+        self.catalog = Catalog(self.state, self.auth, self.session, self.sync, self.workers)
+        self.hall = Hall(self.state, self.auth, self.catalog, self.session, self.workers)
+        self.inbox = Inbox(self.state, self.auth, self.catalog, self.session, self.sync, self.workers)
+        self.forms = Forms(self.state, self.auth, self.sync, self.hall, self.workers)
+        # A desk client signs in with its remembered token once the store (and the keyring) is open.
+        self.state.storeReady.connect(self.session.resume)
+
+    @property
+    def store(self) -> LocalStore | None:
+        return self.state.store
+
+    def singletons(self) -> dict[str, QObject]:
+        return {
+            "AppState": self.state,
+            "Catalog": self.catalog,
+            "Session": self.session,
+            "QrLogin": self.qr_login,
+            "Idle": self.idle,
+            "Sync": self.sync,
+            "Hall": self.hall,
+            "Inbox": self.inbox,
+            "Forms": self.forms,
+        }
+
+    def attach(self, engine: QQmlEngine) -> None:
+        """Give `engine` these singletons and the image providers; call before loading QML."""
+        for name, obj in self.singletons().items():
+            context.provide(name, obj)
+        engine.addImageProvider("icon", IconProvider())
+        engine.addImageProvider("qr", self.qr_images)
+
+    def prepare(self) -> None:
+        self.state.prepare()
+
+    def watch_input(self, window: QObject) -> None:
+        """Kiosk: every touch and key on the window resets the idle timer."""
+        window.installEventFilter(self.idle)
+
+    def start(self) -> None:
+        """Open the store and (demo) start the bundled server in the background, then watch the server."""
+        self.state.start()
+
+    def shutdown(self) -> None:
+        if self.config.mode == "kiosk":  # a kiosk forgets; a desk client stays logged in (记住我)
+            self.session.logout_because("shutdown")
+        self.qr_login.stop()
+        self.state.shutdown()
+        if self.keyboard_dir is not None:
+            shutil.rmtree(self.keyboard_dir, ignore_errors=True)

@@ -1,0 +1,49 @@
+"""A user's write: its local effect and its signed outbox operation, stored in one durable transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kiosk.services.sync import op_signer
+
+if TYPE_CHECKING:
+    from kiosk.models.store import LocalStore
+    from kiosk.services.auth import AuthService
+
+ApplyLocal = Callable[[Any], None]
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who writes, taken when the user acts (on the GUI thread), so that the write, done later on a worker,
+    is theirs even if they have left by then."""
+
+    user_id: str
+    session_id: str
+    sign: Callable[[dict[str, Any]], str] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, auth: AuthService) -> Writer | None:
+        """The signed-in user as a writer; None when nobody may write (nobody, or a password to change)."""
+        user_id, current = auth.user_id, auth.current
+        if user_id is None or current is None:
+            return None
+        signer = op_signer(current.op_key, current.session_id, auth.device_id) if current.op_key else None
+        return cls(user_id, current.session_id, signer)
+
+    def write(
+        self,
+        store: LocalStore,
+        op_type: str,
+        payload: dict[str, Any],
+        apply_local: ApplyLocal | None = None,
+        *,
+        entity: str | None = None,
+    ) -> dict[str, Any]:
+        """Store the optimistic local rows and the operation (signed with the session's key, so it can be
+        delivered after logout) in one transaction; returns the queued operation. Blocking: run on a worker."""
+        return store.enqueue(
+            self.user_id, op_type, payload, apply_local, entity=entity, session_id=self.session_id, signer=self.sign
+        )

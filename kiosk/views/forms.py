@@ -1,0 +1,53 @@
+"""Forms (QML singleton): what a form page's FormController needs from the application, handed to it in QML
+(`FormController { forms: Forms }`) instead of looked up: the store, the user, the outbox, the drafts list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
+
+from kiosk.views.context import singleton_for
+
+if TYPE_CHECKING:
+    from kiosk.models.store import LocalStore
+    from kiosk.services.api_client import ApiClient
+    from kiosk.services.auth import AuthService
+    from kiosk.services.config import KioskConfig
+    from kiosk.views.app_state import AppState
+    from kiosk.views.hall import Hall
+    from kiosk.views.sync import Sync
+    from kiosk.views.workers import WorkerPool
+
+QML_IMPORT_NAME = "Kiosk.Backend"
+QML_IMPORT_MAJOR_VERSION = 1
+
+
+@QmlElement
+@QmlSingleton
+class Forms(QObject):
+    def __init__(self, state: AppState, auth: AuthService, sync: Sync, hall: Hall, workers: WorkerPool) -> None:
+        super().__init__(state)
+        self._state = state
+        self.auth, self.sync, self.hall, self.workers = auth, sync, hall, workers
+
+    @staticmethod
+    def create(engine: QQmlEngine) -> QObject:
+        return singleton_for("Forms", engine)
+
+    @property
+    def store(self) -> LocalStore | None:
+        return self._state.store
+
+    @property
+    def config(self) -> KioskConfig:
+        return self._state.config
+
+    @property
+    def client(self) -> ApiClient:
+        return self._state.client
+
+    def server_unreachable(self) -> None:
+        """An upload found the server gone: the top bar should say 离线 now, not at the next poll."""
+        self._state.refresh()
