@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
@@ -16,19 +15,16 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Engine,
     bindparam,
-    create_engine,
     delete,
-    event,
     func,
     insert,
     select,
-    text,
     update,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from kiosk.models.base import StoreBase, StoreError
 from kiosk.models.tables import (
     PERSONAL_TABLES,
     CachedForm,
@@ -253,29 +249,9 @@ def _later_pending(session: Session, op: OutboxOp) -> bool:
     return bool(session.scalar(later))
 
 
-class StoreError(RuntimeError):
-    pass
-
-
-def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    # FULL: a commit is on disk before we tell the user 已保存 (sync guarantee 1).
-    cur.execute("PRAGMA synchronous=FULL")
-    # Deleted personal rows are overwritten with zeros, not left in free pages.
-    cur.execute("PRAGMA secure_delete=ON")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.close()
-
-
-class LocalStore:
+class LocalStore(StoreBase):
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
-        event.listen(self.engine, "connect", _pragmas)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        super().__init__(path)
         self.schema_version = self._migrate()
 
     def _migrate(self) -> int:
@@ -294,25 +270,6 @@ class LocalStore:
                 MIGRATIONS[number - 1](conn)
                 conn.exec_driver_sql(f"PRAGMA user_version={number}")
         return SCHEMA_VERSION
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        with self.sessions.begin() as session:
-            # Take the write lock first, so what the transaction reads is still true when it writes. Python's
-            # sqlite3 would BEGIN only at the first INSERT/UPDATE: two saves on the app's two-thread pool then
-            # both read outbox.last_seq = n and both wrote n + 1, and a user's writes lost their order (the
-            # fault harness found it). Writers queue on busy_timeout, as on the server.
-            session.execute(text("BEGIN IMMEDIATE"))
-            yield session
-
-    def get_meta(self, key: str, default: str | None = None) -> str | None:
-        with self.sessions() as session:
-            row = session.get(Meta, key)
-            return row.value if row else default
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction() as session:
-            session.merge(Meta(key=key, value=value))
 
     def replace_catalog(self, processes: list[dict[str, Any]]) -> None:
         """Store the server's catalog in one transaction: readers see the old list or the new, never half."""
@@ -856,11 +813,3 @@ class LocalStore:
             session.execute(delete(OutboxOp).where(OutboxOp.status != "pending"))
             session.execute(delete(Meta).where(Meta.key.like("user.%")))
         self.checkpoint()
-
-    def checkpoint(self) -> None:
-        """Fold the WAL back into the main file and truncate it (after deleting personal rows)."""
-        with self.engine.connect() as conn:
-            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-
-    def close(self) -> None:
-        self.engine.dispose()
