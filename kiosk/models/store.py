@@ -5,7 +5,6 @@ Open it once per process, off the GUI thread; every later call is a short transa
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import groupby
@@ -18,12 +17,13 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    update,
 )
 from sqlalchemy.orm import Session
 
-from kiosk.models.base import StoreBase, StoreError
+from kiosk.models.base import StoreError
 from kiosk.models.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, strip_post_holders
+from kiosk.models.outbox import OutboxMixin
+from kiosk.models.reverts import mark_acting, mark_read
 from kiosk.models.tables import (
     PERSONAL_TABLES,
     CachedForm,
@@ -43,87 +43,10 @@ from kiosk.models.tables import (
 # What callers import from here (the names kiosk.models.store had before it was split by job).
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "LocalStore", "StoreError", "mark_acting", "mark_read"]
 
-LAST_SEQ_KEY = "outbox.last_seq"
 GUIDE_KEYS = ("materials", "expected_days", "contact_phone", "contact_office", "steps")
 
 
-def _revert_favorite(session: Session, op: OutboxOp) -> None:
-    # The server refused this ★ (the process is gone or not for this user), so it holds no such favourite.
-    session.execute(
-        delete(LocalFavorite).where(
-            LocalFavorite.user_id == op.user_id, LocalFavorite.process_code == op.payload.get("process_code")
-        )
-    )
-
-
-def _revert_application(session: Session, op: OutboxOp) -> None:
-    # The application stays in 我的申请, marked refused (the badge gives the server's reason): what the user
-    # typed is not lost, and they can start again.
-    row = session.get(LocalApplication, op.payload.get("application_id"))
-    if row is not None:
-        row.status = "rejected"
-
-
-def mark_acting(session: Session, user_id: str, application_id: str, action: str | None) -> None:
-    """The optimistic effect of a workflow action: the user's tasks on the application say which action is on
-    its way (None: none), until the server's answer replaces them."""
-    for row in session.scalars(
-        select(LocalTask).where(LocalTask.user_id == user_id, LocalTask.application_id == application_id)
-    ):
-        view = dict(row.view)
-        if action is None:
-            view.pop("pending_action", None)
-        else:
-            view["pending_action"] = action
-        row.view = view
-
-
-def mark_read(session: Session, user_id: str, ids: list[str] | None, read: bool = True) -> None:
-    """Notifications read (None: all of the user's), ahead of the server."""
-    query = update(LocalNotification).where(LocalNotification.user_id == user_id)
-    if ids is not None:
-        query = query.where(LocalNotification.id.in_(ids))
-    session.execute(query.values(read=1 if read else 0))
-
-
-def _revert_workflow_action(session: Session, op: OutboxOp) -> None:
-    # Refused (someone else handled the task first, the application changed meanwhile): the task is as the
-    # server has it; the reason shows on the item's badge.
-    mark_acting(session, op.user_id, str(op.payload.get("application_id", "")), None)
-
-
-def _revert_read(session: Session, op: OutboxOp) -> None:
-    ids = None if op.payload.get("all") else [str(i) for i in op.payload.get("ids") or []]
-    mark_read(session, op.user_id, ids, read=False)
-
-
-# How to undo the optimistic local effect of a rejected operation, by type; every `workflow.<action>` alike.
-REVERTS: dict[str, Callable[[Session, OutboxOp], None]] = {
-    "favorite.set": _revert_favorite,
-    "application.submit": _revert_application,
-    "notification.read": _revert_read,
-}
-
-
-def revert_of(op_type: str) -> Callable[[Session, OutboxOp], None] | None:
-    if op_type.startswith("workflow."):
-        return _revert_workflow_action
-    return REVERTS.get(op_type)
-
-
-def _later_pending(session: Session, op: OutboxOp) -> bool:
-    if op.entity is None:
-        return False
-    later = select(func.count()).where(
-        OutboxOp.entity == op.entity,
-        OutboxOp.user_id == op.user_id,
-        OutboxOp.seq > op.seq,
-        OutboxOp.status == "pending",
-    )
-    return bool(session.scalar(later))
-
-
-class LocalStore(StoreBase):
+class LocalStore(OutboxMixin):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.schema_version = migrate(self.engine, path)
@@ -192,142 +115,6 @@ class LocalStore(StoreBase):
                 "department_name": row.department_name,
                 "class_name": row.class_name,
             }
-
-    # -- the outbox ------------------------------------------------------------------------------------------------
-    def enqueue(
-        self,
-        user_id: str,
-        op_type: str,
-        payload: dict[str, Any],
-        apply_local: Callable[[Session], None] | None = None,
-        *,
-        entity: str | None = None,
-        session_id: str | None = None,
-        signer: Callable[[dict[str, Any]], str] | None = None,
-    ) -> dict[str, Any]:
-        """Write the optimistic local effect and the outbox operation in ONE transaction (synchronous=FULL):
-        when this returns, the write survives a power cut, and the UI may say 已保存，待同步. `signer` signs the
-        operation with the session's operation key, so it can be delivered after the user has left."""
-        op_id = str(uuid.uuid4())
-        with self.transaction() as session:
-            counter = session.get(Meta, LAST_SEQ_KEY)
-            seq = int(counter.value if counter else "0") + 1
-            session.merge(Meta(key=LAST_SEQ_KEY, value=str(seq)))
-            op = {
-                "id": op_id,
-                "seq": seq,
-                "type": op_type,
-                "payload": payload,
-                "created_at": datetime.now(UTC).isoformat(),
-            }
-            session.add(
-                OutboxOp(
-                    **op,
-                    user_id=user_id,
-                    status="pending",
-                    attempts=0,
-                    entity=entity,
-                    session_id=session_id,
-                    signature=signer(op) if signer is not None else None,
-                )
-            )
-            if apply_local is not None:
-                apply_local(session)
-        return op
-
-    @staticmethod
-    def _wire(row: OutboxOp) -> dict[str, Any]:
-        op = {"id": row.id, "seq": row.seq, "type": row.type, "payload": row.payload, "created_at": row.created_at}
-        if row.signature:
-            op["signature"] = row.signature
-        return op
-
-    def _pending(self, condition: Any, limit: int) -> list[dict[str, Any]]:
-        with self.sessions() as session:
-            rows = session.scalars(
-                select(OutboxOp).where(condition, OutboxOp.status == "pending").order_by(OutboxOp.seq).limit(limit)
-            ).all()
-            return [self._wire(r) for r in rows]
-
-    def pending_ops(self, user_id: str, limit: int = 100) -> list[dict[str, Any]]:
-        return self._pending(OutboxOp.user_id == user_id, limit)
-
-    def departed_sessions(self, current_user: str | None) -> list[tuple[str, str]]:
-        """(user, session) pairs with operations waiting whose user is not the one logged in now, each user's
-        sessions in the order their operations were made. Operations without a session (no key) wait for
-        their user's next login."""
-        with self.sessions() as session:
-            query = (
-                select(OutboxOp.user_id, OutboxOp.session_id, func.min(OutboxOp.seq))
-                .where(OutboxOp.status == "pending", OutboxOp.session_id.is_not(None))
-                .group_by(OutboxOp.user_id, OutboxOp.session_id)
-                .order_by(OutboxOp.user_id, func.min(OutboxOp.seq))
-            )
-            if current_user is not None:
-                query = query.where(OutboxOp.user_id != current_user)
-            return [(user, sid) for user, sid, _ in session.execute(query).all() if sid]
-
-    def pending_ops_of_session(self, session_id: str, limit: int = 100) -> list[dict[str, Any]]:
-        return self._pending(OutboxOp.session_id == session_id, limit)
-
-    def reject_session_ops(self, session_id: str, code: str, message: str) -> int:
-        """The server will never take this session's operations (its grant is gone): settle them as rejected
-        so they stop being retried and the queue behind them moves."""
-        with self.transaction() as session:
-            rows = session.scalars(
-                select(OutboxOp).where(OutboxOp.session_id == session_id, OutboxOp.status == "pending")
-            ).all()
-            for row in rows:
-                row.status, row.error_code, row.error_message = "rejected", code, message
-            return len(rows)
-
-    def purge_settled(self, current_user: str | None) -> None:
-        """Delete the settled operations of users who are not logged in (their payloads are personal data,
-        kept only until delivered)."""
-        with self.transaction() as session:
-            query = delete(OutboxOp).where(OutboxOp.status != "pending")
-            if current_user is not None:
-                query = query.where(OutboxOp.user_id != current_user)
-            session.execute(query)
-
-    def op_states(self, user_id: str, prefix: str) -> dict[str, dict[str, Any]]:
-        """The latest operation on each entity starting with `prefix`: its status and, if rejected, why."""
-        with self.sessions() as session:
-            rows = session.execute(
-                select(OutboxOp.entity, OutboxOp.status, OutboxOp.error_message)
-                .where(OutboxOp.user_id == user_id, OutboxOp.entity.like(prefix + "%"))
-                .order_by(OutboxOp.seq)
-            ).all()
-        return {entity: {"status": status, "error": error or ""} for entity, status, error in rows if entity}
-
-    def record_results(self, results: list[dict[str, Any]]) -> None:
-        """The server's answers: applied and duplicate are done; rejected keeps the reason to show, and its
-        optimistic local effect is undone (unless a later write to the same item is still on its way).
-        The usual answer, a batch all applied, is one UPDATE: loading each row to set its status was most of
-        the terminal's share of draining a queue (bench/README.md, drain)."""
-        done = [
-            r["id"]
-            for r in results
-            if not (r["status"] == "rejected" or (r["status"] == "duplicate" and r.get("error")))
-        ]
-        settled = set(done)
-        refused = [r for r in results if r["id"] not in settled]
-        with self.transaction() as session:
-            if done:
-                session.execute(update(OutboxOp).where(OutboxOp.id.in_(done)).values(status="applied"))
-            for result in refused:
-                row = session.get(OutboxOp, result["id"])
-                if row is None:
-                    continue
-                error = result.get("error") or {}
-                row.status, row.error_code, row.error_message = "rejected", error.get("code"), error.get("message")
-                revert = revert_of(row.type)
-                if revert is not None and not _later_pending(session, row):
-                    revert(session, row)
-
-    def count_attempt(self, op_ids: list[str]) -> None:
-        with self.transaction() as session:
-            session.execute(update(OutboxOp).where(OutboxOp.id.in_(op_ids)).values(attempts=OutboxOp.attempts + 1))
 
     def apply_changes(
         self,
@@ -646,16 +433,6 @@ class LocalStore(StoreBase):
                     .order_by(LocalFavorite.process_code)
                 )
             )
-
-    def outbox_counts(self, user_id: str | None = None) -> dict[str, int]:
-        """Operations by status, of one user or (None) of everyone on this terminal."""
-        with self.sessions() as session:
-            query = select(OutboxOp.status, func.count()).group_by(OutboxOp.status)
-            if user_id is not None:
-                query = query.where(OutboxOp.user_id == user_id)
-            counts = {"pending": 0, "applied": 0, "rejected": 0}
-            counts.update({status: n for status, n in session.execute(query).all()})
-            return counts
 
     def wipe_personal(self, keep_drafts: bool = False) -> None:
         """Logout: delete every personal row (secure_delete zeroes them) and fold the WAL back and truncate it,
