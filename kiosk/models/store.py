@@ -1,6 +1,11 @@
 """The local store: one SQLite file (WAL, synchronous=FULL, secure_delete), schema versioned by user_version.
 
 Open it once per process, off the GUI thread; every later call is a short transaction.
+
+LocalStore is put together from one part per job, each a mixin over base.StoreBase (the file, its sessions and
+transaction()): outbox.py queues operations and settles the server's answers (reverts.py undoes refused ones),
+apply.py writes what the server sent, queries.py reads for the views, drafts.py keeps form drafts, wipe.py
+empties the file at logout. migrations.py brings the file's schema up to date before any of them runs.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "LocalStore", "StoreError", "mark_act
 
 
 class LocalStore(OutboxMixin, ApplyMixin, QueriesMixin, DraftsMixin, WipeMixin):
+    """The store the app, the sync engine and the tests use; opening it migrates the file first."""
+
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.schema_version = migrate(self.engine, path)
