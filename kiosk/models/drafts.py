@@ -1,0 +1,56 @@
+"""The users' form drafts (desk mode): saved, read, listed, deleted (also inside the transaction that queues the
+submission made from one)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from kiosk.models.base import StoreBase
+from kiosk.models.tables import LocalDraft
+
+
+class DraftsMixin(StoreBase):
+    def save_draft(self, user_id: str, process_code: str, form_version: int, data: dict[str, Any]) -> str:
+        """Keep what the user typed in a form (replacing their earlier draft of it); returns when it was saved."""
+        saved_at = datetime.now(UTC).isoformat()
+        with self.transaction() as session:
+            session.merge(
+                LocalDraft(
+                    user_id=user_id,
+                    process_code=process_code,
+                    form_version=form_version,
+                    data=data,
+                    saved_at=saved_at,
+                )
+            )
+        return saved_at
+
+    def draft(self, user_id: str, process_code: str) -> dict[str, Any] | None:
+        with self.sessions() as session:
+            row = session.get(LocalDraft, (user_id, process_code))
+            if row is None:
+                return None
+            return {"form_version": row.form_version, "data": dict(row.data), "saved_at": row.saved_at}
+
+    def drafts(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's drafts, the latest first."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(LocalDraft.process_code, LocalDraft.saved_at)
+                .where(LocalDraft.user_id == user_id)
+                .order_by(LocalDraft.saved_at.desc())
+            ).all()
+            return [{"process_code": code, "saved_at": saved_at} for code, saved_at in rows]
+
+    def delete_draft(self, user_id: str, process_code: str, session: Session | None = None) -> None:
+        """Within `session` (e.g. the one that queues the submission), or in a transaction of its own."""
+        query = delete(LocalDraft).where(LocalDraft.user_id == user_id, LocalDraft.process_code == process_code)
+        if session is not None:
+            session.execute(query)
+            return
+        with self.transaction() as own:
+            own.execute(query)

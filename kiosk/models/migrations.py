@@ -1,0 +1,158 @@
+"""The local store's schema migrations: each one's frozen DDL, in order, and the runner that brings a file's
+user_version up to SCHEMA_VERSION."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from kiosk.models.base import StoreError
+
+
+# Each migration's DDL is frozen text, not the live models: a migration must create the schema of its time,
+# or a later one that alters it would find its columns already there.
+def _run(conn: Connection, *statements: str) -> None:
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+
+
+def _migration_1(conn: Connection) -> None:
+    _run(
+        conn,
+        'CREATE TABLE meta ("key" VARCHAR(64) NOT NULL, value TEXT NOT NULL, PRIMARY KEY ("key"))',
+        "CREATE TABLE processes (code VARCHAR(64) NOT NULL, name VARCHAR(64) NOT NULL, "
+        "department VARCHAR(32) NOT NULL, department_name VARCHAR(64) NOT NULL, audience JSON NOT NULL, "
+        "category VARCHAR(16) NOT NULL, description TEXT NOT NULL, recommended INTEGER NOT NULL, "
+        "popular_rank INTEGER, sort_order INTEGER NOT NULL, PRIMARY KEY (code))",
+    )
+
+
+def _migration_2(conn: Connection) -> None:
+    _run(
+        conn,
+        "CREATE TABLE user_profile (user_id VARCHAR(32) NOT NULL, name VARCHAR(64) NOT NULL, "
+        "role VARCHAR(16) NOT NULL, department_name VARCHAR(64), class_name VARCHAR(64), PRIMARY KEY (user_id))",
+    )
+
+
+def _migration_3(conn: Connection) -> None:
+    _run(
+        conn,
+        "CREATE TABLE outbox (id VARCHAR(36) NOT NULL, user_id VARCHAR(32) NOT NULL, seq INTEGER NOT NULL, "
+        "type VARCHAR(48) NOT NULL, payload JSON NOT NULL, created_at VARCHAR(40) NOT NULL, "
+        "status VARCHAR(12) NOT NULL, error_code VARCHAR(48), error_message TEXT, attempts INTEGER NOT NULL, "
+        "PRIMARY KEY (id))",
+        "CREATE INDEX ix_outbox_user_id ON outbox (user_id)",
+        "CREATE TABLE favorites (user_id VARCHAR(32) NOT NULL, process_code VARCHAR(64) NOT NULL, "
+        "PRIMARY KEY (user_id, process_code))",
+    )
+
+
+def _migration_4(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE outbox ADD COLUMN session_id VARCHAR(32)")
+    conn.exec_driver_sql("ALTER TABLE outbox ADD COLUMN signature VARCHAR(64)")
+    conn.exec_driver_sql("ALTER TABLE outbox ADD COLUMN entity VARCHAR(96)")
+    conn.exec_driver_sql("CREATE INDEX ix_outbox_entity ON outbox (entity)")
+    # Sequence numbers now come from one counter of the terminal that survives logout (settled rows are
+    # deleted then, so max(seq) could go backwards and reorder a user's stream on the server).
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO meta (key, value) SELECT 'outbox.last_seq', CAST(COALESCE(MAX(seq), 0) AS TEXT) "
+        "FROM outbox"
+    )
+
+
+def _migration_5(conn: Connection) -> None:
+    _run(
+        conn,
+        "CREATE TABLE forms (process_code VARCHAR(64) NOT NULL, version INTEGER NOT NULL, "
+        "definition JSON NOT NULL, PRIMARY KEY (process_code))",
+        "CREATE TABLE applications (id VARCHAR(36) NOT NULL, user_id VARCHAR(32) NOT NULL, "
+        "process_code VARCHAR(64) NOT NULL, form_version INTEGER NOT NULL, data JSON NOT NULL, "
+        "status VARCHAR(16) NOT NULL, serial INTEGER, doc_no VARCHAR(16), created_at VARCHAR(40), summary JSON, "
+        "PRIMARY KEY (id))",
+        "CREATE INDEX ix_applications_user_id ON applications (user_id)",
+    )
+
+
+def _migration_6(conn: Connection) -> None:
+    _run(conn, "ALTER TABLE processes ADD COLUMN guide JSON")
+
+
+def _migration_7(conn: Connection) -> None:
+    _run(
+        conn,
+        "CREATE TABLE drafts (user_id VARCHAR(32) NOT NULL, process_code VARCHAR(64) NOT NULL, "
+        "form_version INTEGER NOT NULL, data JSON NOT NULL, saved_at VARCHAR(40) NOT NULL, "
+        "PRIMARY KEY (user_id, process_code))",
+    )
+
+
+def _migration_8(conn: Connection) -> None:
+    _run(
+        conn,
+        "CREATE TABLE workflows (process_code VARCHAR(64) NOT NULL, version INTEGER NOT NULL, "
+        "definition JSON NOT NULL, PRIMARY KEY (process_code))",
+        "CREATE TABLE tasks (id VARCHAR(36) NOT NULL, user_id VARCHAR(32) NOT NULL, "
+        "application_id VARCHAR(36) NOT NULL, process_code VARCHAR(64) NOT NULL, box VARCHAR(8) NOT NULL, "
+        "created_at VARCHAR(40) NOT NULL, acted_at VARCHAR(40), view JSON NOT NULL, PRIMARY KEY (id))",
+        "CREATE INDEX ix_tasks_user_id ON tasks (user_id)",
+        "CREATE INDEX ix_tasks_application_id ON tasks (application_id)",
+        "CREATE TABLE notifications (id VARCHAR(36) NOT NULL, user_id VARCHAR(32) NOT NULL, "
+        "created_at VARCHAR(40) NOT NULL, read INTEGER NOT NULL, view JSON NOT NULL, PRIMARY KEY (id))",
+        "CREATE INDEX ix_notifications_user_id ON notifications (user_id)",
+    )
+
+
+def strip_post_holders(definition: dict[str, Any]) -> dict[str, Any]:
+    """A workflow definition without the staff names servers before 0007 put in it (`candidates`). Migration 9
+    strips the definitions kept from before; applying a pulled one strips it too (an old server still sends them)."""
+    steps = [{k: v for k, v in step.items() if k != "candidates"} for step in definition.get("steps") or []]
+    return {**definition, "steps": steps}
+
+
+def _migration_9(conn: Connection) -> None:
+    _run(
+        conn,
+        "CREATE TABLE workflow_handlers (process_code VARCHAR(64) NOT NULL, user_id VARCHAR(32) NOT NULL, "
+        "steps JSON NOT NULL, PRIMARY KEY (process_code, user_id))",
+    )
+    # Post holders are personal data now: out of the definitions kept from before (they outlive logouts).
+    for code, raw in conn.exec_driver_sql("SELECT process_code, definition FROM workflows").all():
+        stripped = json.dumps(strip_post_holders(json.loads(raw)), ensure_ascii=False)
+        conn.exec_driver_sql("UPDATE workflows SET definition = ? WHERE process_code = ?", (stripped, code))
+
+
+# Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+    _migration_5,
+    _migration_6,
+    _migration_7,
+    _migration_8,
+    _migration_9,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(engine: Engine, path: Path) -> int:
+    """Run the migrations the file at `path` has not had yet; refuse a file of a newer program."""
+    with engine.begin() as conn:
+        # Python's sqlite3 runs DDL outside any transaction unless one is open (it BEGINs only before
+        # INSERT/UPDATE/DELETE): without this, a kiosk killed between a CREATE TABLE and its user_version
+        # could never open its store again ("table meta already exists"; the fault harness found it).
+        # IMMEDIATE also keeps a second process from migrating the same file at the same time.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{path} has schema version {version}, newer than this program's {SCHEMA_VERSION}")
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[number - 1](conn)
+            conn.exec_driver_sql(f"PRAGMA user_version={number}")
+    return SCHEMA_VERSION
