@@ -48,6 +48,9 @@ class AppState(QObject):
     storeReady = Signal()
     # The hall's processes: (list of dicts, "cache" | "server"), for the Catalog.
     processesArrived = Signal(object, str)
+    # True once the screen tells the truth: the local store opened (or failed to) and the server answered (or
+    # did not). Until then the status shows 连接中.
+    readyChanged = Signal()
     # Configuration is fixed for a run; the signal exists so QML tooling knows bindings on it are sound.
     configChanged = Signal()
 
@@ -83,6 +86,8 @@ class AppState(QObject):
         self._engine: QQmlEngine | None = None
         self._retry_ms = RETRY_MIN_MS
         self.store: LocalStore | None = None
+        self._store_settled = False
+        self._refresh_waiting = False
         self.demo_server: DemoServer | None = None
         self._poll = QTimer(self)
         self._poll.setSingleShot(True)
@@ -103,8 +108,10 @@ class AppState(QObject):
             self._translators.install(self._language)
 
     def start(self) -> None:
-        """Open the store and (demo) start the bundled server in the background, then watch the server."""
+        """Open the store and, at the same time, reach the server (or, demo, start the bundled one) in the
+        background: on two cores the health check need not wait for SQLAlchemy to import."""
         self.workers.run(self._open_store, self._store_opened, self._store_failed)
+        self._connect()
 
     def _open_store(self) -> tuple[LocalStore, list[dict[str, Any]]]:
         # SQLAlchemy takes ~0.3 s to import: it loads here, on a worker thread, after the first frame.
@@ -126,7 +133,7 @@ class AppState(QObject):
         if cached:
             self.processesArrived.emit(cached, "cache")
         self.storeReady.emit()
-        self._connect()
+        self._settle_store()
 
     def _connect(self) -> None:
         if self._demo:
@@ -137,7 +144,7 @@ class AppState(QObject):
     def _store_failed(self, exc: Exception) -> None:
         # Without the local copy the terminal still works online; nothing personal is kept anyway.
         log.error("local store unavailable, running without it: %s", exc)
-        self._connect()
+        self._settle_store()
 
     def _start_demo_server(self) -> str:
         from kiosk.services.demo_server import DemoServer
@@ -181,12 +188,30 @@ class AppState(QObject):
 
     def _set_connection(self, state: str, detail: str) -> None:
         if (state, detail) != (self._connection, self._connection_detail):
+            was_ready = self._get_ready()
             self._connection, self._connection_detail = state, detail
             self.connectionChanged.emit()
+            if self._get_ready() != was_ready:
+                self.readyChanged.emit()
+
+    def _settle_store(self) -> None:
+        was_ready = self._get_ready()
+        self._store_settled = True
+        if self._refresh_waiting:  # the server answered first: its catalog goes into the store now
+            self._refresh_waiting = False
+            self.refresh()
+        if self._get_ready() != was_ready:
+            self.readyChanged.emit()
+
+    def _get_ready(self) -> bool:
+        return self._store_settled and self._connection != "connecting"
 
     @Slot()
     def refresh(self) -> None:
         """Fetch the school's names and the catalog again (the top bar's status dot triggers it too)."""
+        if not self._store_settled:
+            self._refresh_waiting = True  # the catalog is kept in the store: wait until it is open
+            return
         store, client = self.store, self.client
         self.workers.run(client.school, self._school_loaded, lambda exc: None)
         if store is None:  # no local copy to keep: show what the server says
@@ -277,5 +302,6 @@ class AppState(QObject):
     connection = Property(str, _get_connection, notify=connectionChanged)
     connectionDetail = Property(str, _get_connection_detail, notify=connectionChanged)
     serverVersion = Property(str, _get_server_version, notify=connectionChanged)
+    ready = Property(bool, _get_ready, notify=readyChanged)
     # Kiosk: where the virtual keyboard keeps what it learns (emptied at every logout).
     keyboardDataPath = Property(str, _get_keyboard_dir, notify=configChanged)

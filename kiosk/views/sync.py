@@ -60,7 +60,7 @@ class Sync(QObject):
         session.signedIn.connect(self._signed_in)
         session.signedOut.connect(self._signed_out)
         state.connectionChanged.connect(self._connection_changed)
-        state.storeReady.connect(self._refresh_counts)  # what waits on disk shows before any round
+        state.storeReady.connect(self._store_ready)
         self._progress_arrived.connect(self._on_progress)
         self._was_online = False
 
@@ -73,6 +73,11 @@ class Sync(QObject):
         if online and not self._was_online:
             self.syncNow()  # connectivity came back: move the queue now
         self._was_online = online
+
+    def _store_ready(self) -> None:
+        self._refresh_counts()  # what waits on disk shows before any round
+        if self._state.connection == "online":
+            self.syncNow()  # the server answered before the store opened: deliver what waits now
 
     def _signed_in(self) -> None:
         self._last_sync = ""

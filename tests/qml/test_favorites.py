@@ -27,7 +27,7 @@ def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def _row(ui: Any, code: str) -> Any:
-    return next(r for r in ui.state.catalog.property("processes").rows() if r.code == code)
+    return next(r for r in ui.state.catalog.processes.rows() if r.code == code)
 
 
 def _show_in_hall(ui: Any, code: str) -> Any:

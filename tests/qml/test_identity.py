@@ -61,7 +61,7 @@ def assert_forgotten(ui: Any, *markers: str) -> None:
         assert marker not in shown, f"{marker!r} still on screen"
     assert ui.state.store.profile() is None
     assert ui.state.auth.current is None and ui.state.client.access_token is None
-    assert ui.state.session.property("devices").rowCount() == 0
+    assert ui.state.session.devices.rowCount() == 0
 
 
 def test_first_login_forces_a_password_change_then_logout_forgets(server: LiveServer, launch_ui: Any) -> None:
@@ -254,7 +254,7 @@ def test_desk_remember_me_survives_a_restart(server: LiveServer, launch_ui: Any,
     again.wait_for(lambda: current_page(again) == "homePage")
     assert again.find("userName").property("text") == "刘诗宏"
     again.tap("nav_profile")
-    again.wait_for(lambda: again.state.session.property("devices").rowCount() >= 1)
+    again.wait_for(lambda: again.state.session.devices.rowCount() >= 1)
     again.screenshot("desk-profile-devices")
     again.click("profileLogoutButton")
     again.wait_for(lambda: current_page(again) == "loginPage")
