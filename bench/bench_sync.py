@@ -484,7 +484,7 @@ def bench_drain(server: Any, token: str, tmp: Path, sizes: Sizes) -> dict[str, A
     client = ApiClient(server.url, timeout=60)
     client.access_token = token
     engine = SyncEngine(client, store, "bench-drain")
-    parts = {name: Timed(store, name) for name in ("pending_ops", "count_attempt", "record_results")}
+    parts = {name: Timed(store, name) for name in ("pending_ops", "record_results")}
     http = Timed(client, "push_ops")
     log_offset = server.log_path.stat().st_size
     with stopwatch() as took:

@@ -123,3 +123,63 @@ def save_screenshot(window: object, name: str) -> Path:
     assert not image.isNull(), "grabWindow returned nothing"
     assert image.save(str(path)), f"could not save {path}"
     return path
+
+
+class FailingProxy:
+    """A loopback HTTP proxy in front of a real server that answers 500, as a server with a bug would, to every
+    push carrying an operation of `fail_type`; everything else is relayed as it is."""
+
+    def __init__(self, upstream: str, fail_type: str) -> None:
+        import http.client
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlsplit
+
+        target = urlsplit(upstream)
+        proxy = self
+        self.fail_type = fail_type
+        self.failed = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def _relay(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.startswith("/api/v1/sync/push") and proxy.fail_type:
+                    ops = json.loads(body or b"{}").get("ops") or []
+                    if any(op.get("type") == proxy.fail_type for op in ops):
+                        proxy.failed += 1
+                        answer = b'{"error": {"code": "internal_error", "message": "internal error"}}'
+                        self.send_response(500)
+                        self.send_header("Content-Type", "application/json")
+                        self.send_header("Content-Length", str(len(answer)))
+                        self.end_headers()
+                        self.wfile.write(answer)
+                        return
+                conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+                self.send_response(response.status)
+                for key, value in response.getheaders():
+                    if key.lower() not in ("transfer-encoding", "connection", "content-length", "date", "server"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                conn.close()
+
+            do_GET = do_POST = do_PUT = do_DELETE = _relay
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

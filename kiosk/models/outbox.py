@@ -16,6 +16,10 @@ from kiosk.models.reverts import revert_of
 from kiosk.models.tables import Meta, OutboxOp
 
 LAST_SEQ_KEY = "outbox.last_seq"
+PARKED = "parked"
+# Not yet delivered: kept through logouts and purges (sync guarantee 7) until the server has them or the user
+# gives them up.
+UNSETTLED = ("pending", PARKED)
 
 
 def _later_pending(session: Session, op: OutboxOp) -> bool:
@@ -122,7 +126,7 @@ class OutboxMixin(StoreBase):
         """Delete the settled operations of users who are not logged in (their payloads are personal data,
         kept only until delivered)."""
         with self.transaction() as session:
-            query = delete(OutboxOp).where(OutboxOp.status != "pending")
+            query = delete(OutboxOp).where(OutboxOp.status.not_in(UNSETTLED))
             if current_user is not None:
                 query = query.where(OutboxOp.user_id != current_user)
             session.execute(query)
@@ -162,9 +166,65 @@ class OutboxMixin(StoreBase):
                 if revert is not None and not _later_pending(session, row):
                     revert(session, row)
 
-    def count_attempt(self, op_ids: list[str]) -> None:
+    def note_server_failure(self, op_id: str) -> int:
+        """The server failed (500) on this operation sent alone; returns how many times in a row it has (the
+        column `attempts` counts exactly that, and a retry of a parked operation starts it again)."""
         with self.transaction() as session:
-            session.execute(update(OutboxOp).where(OutboxOp.id.in_(op_ids)).values(attempts=OutboxOp.attempts + 1))
+            row = session.get(OutboxOp, op_id)
+            if row is None:
+                return 0
+            row.attempts += 1
+            return row.attempts
+
+    def park(self, op_id: str, code: str, message: str) -> None:
+        """Set aside an operation the server keeps failing on, so the ones behind it go on. Its local effect
+        stays (it may yet be applied); it waits for `retry_parked` or `discard_parked`."""
+        with self.transaction() as session:
+            row = session.get(OutboxOp, op_id)
+            if row is not None and row.status == "pending":
+                row.status, row.error_code, row.error_message = PARKED, code, message
+
+    def parked_ops(self, user_id: str | None = None) -> list[dict[str, Any]]:
+        """Parked operations, oldest first: one user's, or (None) every user's on this terminal."""
+        with self.sessions() as session:
+            query = select(OutboxOp).where(OutboxOp.status == PARKED).order_by(OutboxOp.seq)
+            if user_id is not None:
+                query = query.where(OutboxOp.user_id == user_id)
+            return [
+                {
+                    "id": r.id,
+                    "user_id": r.user_id,
+                    "type": r.type,
+                    "entity": r.entity or "",
+                    "created_at": r.created_at,
+                    "error": r.error_message or "",
+                }
+                for r in session.scalars(query).all()
+            ]
+
+    def retry_parked(self, user_id: str | None = None, op_id: str | None = None) -> int:
+        """Parked operations (one user's, one, or all) back in the queue, in their place, with a fresh count."""
+        with self.transaction() as session:
+            query = update(OutboxOp).where(OutboxOp.status == PARKED)
+            if user_id is not None:
+                query = query.where(OutboxOp.user_id == user_id)
+            if op_id is not None:
+                query = query.where(OutboxOp.id == op_id)
+            result = session.execute(query.values(status="pending", attempts=0, error_code=None, error_message=None))
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def discard_parked(self, user_id: str, op_id: str) -> bool:
+        """The user gives up on a parked operation: settled as rejected (their choice, said as such) and its
+        optimistic local effect undone, as for a refusal."""
+        with self.transaction() as session:
+            row = session.get(OutboxOp, op_id)
+            if row is None or row.user_id != user_id or row.status != PARKED:
+                return False
+            row.status, row.error_code, row.error_message = "rejected", "discarded", "已放弃同步"
+            revert = revert_of(row.type)
+            if revert is not None and not _later_pending(session, row):
+                revert(session, row)
+            return True
 
     def outbox_counts(self, user_id: str | None = None) -> dict[str, int]:
         """Operations by status, of one user or (None) of everyone on this terminal."""
@@ -172,6 +232,6 @@ class OutboxMixin(StoreBase):
             query = select(OutboxOp.status, func.count()).group_by(OutboxOp.status)
             if user_id is not None:
                 query = query.where(OutboxOp.user_id == user_id)
-            counts = {"pending": 0, "applied": 0, "rejected": 0}
+            counts = {"pending": 0, "applied": 0, "rejected": 0, PARKED: 0}
             counts.update({status: n for status, n in session.execute(query).all()})
             return counts

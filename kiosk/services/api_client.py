@@ -23,6 +23,12 @@ class ApiError(Exception):
     def is_offline(self) -> bool:
         return self.code in ("offline", "timeout")
 
+    @property
+    def is_server_fault(self) -> bool:
+        """The server failed on this request itself (500), as opposed to being unreachable or overloaded
+        (502, 503, 504: retried like being offline) or refusing it (4xx: an answer)."""
+        return self.status == 500
+
 
 @dataclass(frozen=True)
 class Health:

@@ -1,4 +1,5 @@
-"""A user's write: its local effect and its signed outbox operation, stored in one durable transaction."""
+"""A user's write: its local effect and its signed outbox operation, stored in one durable transaction; and
+what a queued operation is called when it must be shown (a parked one)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from campus_common import ops
+from campus_common.statuses import ACTION_NAMES
 from kiosk.services.sync import op_signer
 
 if TYPE_CHECKING:
@@ -47,3 +50,13 @@ class Writer:
         return store.enqueue(
             self.user_id, op_type, payload, apply_local, entity=entity, session_id=self.session_id, signer=self.sign
         )
+
+
+_OP_NAMES = {ops.FAVORITE_SET: "收藏", ops.APPLICATION_SUBMIT: "提交申请", ops.NOTIFICATION_READ: "标记已读"}
+
+
+def op_name(op_type: str) -> str:
+    """What a queued operation did, as the user would say it (收藏, 提交申请, 同意 …)."""
+    if ops.is_workflow_op(op_type):
+        return ACTION_NAMES.get(op_type.removeprefix(ops.WORKFLOW_PREFIX), op_type)
+    return _OP_NAMES.get(op_type, op_type)

@@ -4,6 +4,7 @@ page per transaction, and the retry schedule. The view layer drives it from a ti
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,10 @@ BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 60.0
 PUSH_BATCH = 50
 PULL_PAGE = 1000
+# An operation the server fails on (500) this many times in a row, sent alone, is parked: the ones behind it go
+# on, and it waits for a retry (the user's, or the next start) instead of jamming the queue forever.
+PARK_AFTER = 5
+PARKED_MESSAGE = "服务器多次处理失败"
 
 
 def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
@@ -38,6 +43,7 @@ class PushReport:
     sent: int = 0
     applied: int = 0
     rejected: int = 0
+    parked: int = 0
 
 
 class SyncEngine:
@@ -55,9 +61,7 @@ class SyncEngine:
             batch = self.store.pending_ops(user_id, PUSH_BATCH)
             if not batch:
                 return report
-            self.store.count_attempt([op["id"] for op in batch])
-            body = self.client.push_ops(self.device_id, batch)
-            self._count(report, batch, body["results"])
+            self._send(report, batch, lambda ops: self.client.push_ops(self.device_id, ops))
             if len(batch) < PUSH_BATCH:
                 return report
 
@@ -72,19 +76,48 @@ class SyncEngine:
                 batch = self.store.pending_ops_of_session(session_id, PUSH_BATCH)
                 if not batch:
                     break
-                self.store.count_attempt([op["id"] for op in batch])
                 try:
-                    body = self.client.push_granted(self.device_id, session_id, batch)
+                    self._send(report, batch, functools.partial(self.client.push_granted, self.device_id, session_id))
                 except ApiError as exc:
                     if exc.code != "op_grant_invalid":
                         raise
                     report.rejected += self.store.reject_session_ops(session_id, exc.code, exc.message)
                     break
-                self._count(report, batch, body["results"])
                 if len(batch) < PUSH_BATCH:
                     break
         self.store.purge_settled(current_user)
         return report
+
+    def _send(
+        self,
+        report: PushReport,
+        batch: list[dict[str, Any]],
+        push: Callable[[list[dict[str, Any]]], dict[str, Any]],
+    ) -> None:
+        """Push a batch. If the server fails on it (500: a bug or a value it cannot store, not an outage), send
+        its operations one at a time, in order, to find the one it fails on; that one is parked once it has
+        failed PARK_AFTER times, and the rest go on. Any other failure raises with the operations pending."""
+        try:
+            body = push(batch)
+        except ApiError as exc:
+            if not exc.is_server_fault:
+                raise
+        else:
+            self._count(report, batch, body["results"])
+            return
+        for op in batch:
+            try:
+                body = push([op])
+            except ApiError as exc:
+                if not exc.is_server_fault:
+                    raise
+                if self.store.note_server_failure(op["id"]) < PARK_AFTER:
+                    raise  # not yet: the round ends and is retried with backoff, the order kept
+                # The server's own words for a 500 are not for the person at the screen.
+                self.store.park(op["id"], exc.code, PARKED_MESSAGE)
+                report.parked += 1
+                continue
+            self._count(report, [op], body["results"])
 
     def _count(self, report: PushReport, batch: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
         self.store.record_results(results)

@@ -19,7 +19,8 @@ from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from kiosk.services.api_client import ApiClient, ApiError
 from kiosk.services.auth import AuthService
-from kiosk.services.config import KioskConfig, device_id
+from kiosk.services.config import KioskConfig
+from kiosk.services.local_store import open_local_store
 from kiosk.views.context import singleton_for
 from kiosk.views.translations import LANGUAGES, Translators
 from kiosk.views.workers import WorkerPool
@@ -114,19 +115,7 @@ class AppState(QObject):
         self._connect()
 
     def _open_store(self) -> tuple[LocalStore, list[dict[str, Any]]]:
-        # SQLAlchemy takes ~0.3 s to import: it loads here, on a worker thread, after the first frame.
-        from kiosk.models.store import LocalStore
-
-        self.auth.device_id = device_id(self.config.data_path)
-        if self.config.mode == "desk":
-            from kiosk.services.credentials import choose_store
-
-            self.auth.credentials = choose_store(self.config.data_path)
-        store = LocalStore(self._store_path)
-        # A kiosk that crashed or lost power with someone logged in forgets them at the next start.
-        if self.config.mode == "kiosk":
-            store.wipe_personal()
-        return store, store.catalog()
+        return open_local_store(self.config, self._store_path, self.auth)
 
     def _store_opened(self, result: tuple[LocalStore, list[dict[str, Any]]]) -> None:
         self.store, cached = result

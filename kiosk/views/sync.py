@@ -15,7 +15,7 @@ from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from kiosk.services.api_client import ApiError
-from kiosk.services.outbox import Writer
+from kiosk.services.outbox import Writer, op_name
 from kiosk.services.sync import QueueCounts, backoff_delay, queue_counts, sync_round
 from kiosk.views.context import singleton_for
 
@@ -52,6 +52,8 @@ class Sync(QObject):
         self._pending = 0
         self._waiting_all = 0
         self._rejected = 0
+        self._parked: list[dict[str, Any]] = []
+        self._parked_all = 0
         self._last_sync = ""
         self._progress = -1.0
         self._timer = QTimer(self)
@@ -76,16 +78,19 @@ class Sync(QObject):
 
     def _store_ready(self) -> None:
         self._refresh_counts()  # what waits on disk shows before any round
+        self._refresh_parked()
         if self._state.connection == "online":
             self.syncNow()  # the server answered before the store opened: deliver what waits now
 
     def _signed_in(self) -> None:
         self._last_sync = ""
+        self._refresh_parked()
         self.syncNow()
 
     def _signed_out(self, _reason: str) -> None:
         self._attempt = 0
         self._pending = self._rejected = 0
+        self._parked = []
         self._last_sync = ""
         self._progress = -1.0
         self.changed.emit()
@@ -168,6 +173,7 @@ class Sync(QObject):
         self._progress = -1.0
         self._attempt = 0
         self._waiting_all = counts.waiting_all
+        self._refresh_parked()
         if user is not None and self._auth.user_id == user:
             self._pending, self._rejected = counts.pending, counts.rejected
             self._last_sync = time.strftime("%H:%M")
@@ -189,6 +195,7 @@ class Sync(QObject):
         self.changed.emit()
         self.settled.emit()
         self._refresh_counts()
+        self._refresh_parked()
         # Retry on the backoff schedule while anyone's writes wait or someone is logged in.
         self._timer.start(int(delay * 1000))
 
@@ -207,6 +214,52 @@ class Sync(QObject):
 
         self._workers.run(lambda: queue_counts(store, user), loaded)
 
+    # -- parked operations: the server kept failing on them; the queue went on without them -----------------
+    def _refresh_parked(self) -> None:
+        store, user = self._state.store, self._auth.user_id
+        if store is None:
+            return
+
+        def read() -> tuple[list[dict[str, Any]], int]:
+            mine = store.parked_ops(user) if user is not None else []
+            return mine, len(store.parked_ops())
+
+        def loaded(result: tuple[list[dict[str, Any]], int]) -> None:
+            mine, everyone = result
+            if self._auth.user_id == user:
+                self._parked = [{**op, "name": op_name(op["type"])} for op in mine]
+            self._parked_all = everyone
+            self.changed.emit()
+
+        self._workers.run(read, loaded)
+
+    @Slot()
+    def retryParked(self) -> None:
+        """重试: the user's parked operations back in the queue, in their place, and a round now."""
+        store, user = self._state.store, self._auth.user_id
+        if store is None or user is None:
+            return
+        self._workers.run(lambda: store.retry_parked(user), lambda _n: self._after_parked_change())
+
+    @Slot(str)
+    def discardParked(self, op_id: str) -> None:
+        """放弃: the user gives up on one parked operation; its local effect is undone."""
+        store, user = self._state.store, self._auth.user_id
+        if store is None or user is None:
+            return
+        self._workers.run(lambda: store.discard_parked(user, op_id), lambda _ok: self._after_parked_change())
+
+    def _after_parked_change(self) -> None:
+        self._refresh_parked()
+        self.settled.emit()
+        self.syncNow()
+
+    def _get_parked(self) -> list[dict[str, Any]]:
+        return self._parked
+
+    def _get_parked_count(self) -> int:
+        return len(self._parked) if self._auth.user_id is not None else self._parked_all
+
     def _get_syncing(self) -> bool:
         return self._running
 
@@ -223,6 +276,10 @@ class Sync(QObject):
         return self._progress
 
     syncing = Property(bool, _get_syncing, notify=changed)
+    # Operations the server kept failing on (500), set aside so the queue goes on: {id, name, error, created_at}.
+    parkedOps = Property(list, _get_parked, notify=changed)
+    # The user's parked operations; with nobody signed in, the terminal's (what IT must see).
+    parkedCount = Property(int, _get_parked_count, notify=changed)
     pendingCount = Property(int, _get_pending, notify=changed)
     rejectedCount = Property(int, _get_rejected, notify=changed)
     lastSync = Property(str, _get_last, notify=changed)

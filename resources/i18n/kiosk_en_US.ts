@@ -518,182 +518,182 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="42"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="43"/>
         <source>修改后重新提交</source>
         <translation>Revise and resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="44"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="45"/>
         <source>流水号：%1，主管部门：%2</source>
         <translation>Serial no.: %1, department: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="44"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="45"/>
         <source>待分配</source>
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="65"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="66"/>
         <source>请按批注修改后重新提交。</source>
         <translation>Please revise as annotated and resubmit.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="178"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="179"/>
         <source>还有 %1 处需要填写或修改</source>
         <translation>%1 field(s) still to fill in or correct</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="179"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="180"/>
         <source>已填写完整，可以提交</source>
         <translation>Complete, ready to submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="179"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="180"/>
         <source>附件上传中，请稍候…</source>
         <translation>Attachments are uploading, please wait…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="189"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="190"/>
         <source>查看未填项</source>
         <translation>Show what is missing</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="196"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="197"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="206"/>
         <source>存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="213"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="214"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="213"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="214"/>
         <source>重新提交</source>
         <translation>Resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="233"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="234"/>
         <source>正在打开表单…</source>
         <translation>Opening the form…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="233"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="234"/>
         <source>该服务的表单暂未同步到本机</source>
         <translation>This service&apos;s form has not reached this terminal yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="234"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="235"/>
         <source>请连接网络后稍候再试，或到受理部门窗口办理。</source>
         <translation>Connect to the network and try again shortly, or apply at the handling office&apos;s window.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="252"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
         <source>提交成功</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="252"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
         <source>已重新提交</source>
         <translation>Resubmitted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="254"/>
         <source>提交未被受理</source>
         <translation>Not accepted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="254"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="266"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="267"/>
         <source>流水号 %1%2。可在“我的申请”中查看办理进度。</source>
         <translation>Serial no. %1%2. Follow its progress under My applications.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="267"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="268"/>
         <source>，单号 %1</source>
         <translation>, document no. %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="269"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="270"/>
         <source>申请已保存在本机，联网后自动提交；退出登录也不会丢失。</source>
         <translation>Your application is saved on this terminal and will be submitted once online; logging out will not lose it.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="283"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="284"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="349"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="350"/>
         <source>有未提交的草稿</source>
         <translation>You have an unsubmitted draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="357"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="358"/>
         <source>您在 %1 保存过“%2”的草稿。继续填写草稿，还是删除草稿重新填写？</source>
         <translation>You saved a draft of &quot;%2&quot; at %1. Continue the draft, or delete it and start again?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="370"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="371"/>
         <source>重新填写</source>
         <translation>Start again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="377"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="378"/>
         <source>继续填写草稿</source>
         <translation>Continue the draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="398"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="399"/>
         <source>确认提交？</source>
         <translation>Submit now?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="398"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="399"/>
         <source>确认重新提交？</source>
         <translation>Resubmit?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="407"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="408"/>
         <source>修改后的“%1”将重新进入审批流程。</source>
         <translation>The revised “%1” goes through the approval process again.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="408"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="409"/>
         <source>提交“%1”后将进入审批流程，提交后不能再修改表单内容。</source>
         <translation>Once submitted, &quot;%1&quot; goes for approval and the form can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="422"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="423"/>
         <source>完成本操作后，流程将转到：%1</source>
         <translation>After this, the application goes to: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="437"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="438"/>
         <source>办理人 %1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="449"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="450"/>
         <source>再检查一下</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="456"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="457"/>
         <source>确认提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="456"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="457"/>
         <source>确认重新提交</source>
         <translation>Resubmit</translation>
     </message>
@@ -1179,6 +1179,29 @@
     </message>
 </context>
 <context>
+    <name>ParkedOpsCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/ParkedOpsCard.qml" line="30"/>
+        <source>%1 项操作暂停同步：服务器多次处理失败，其余操作照常同步</source>
+        <translation>%1 operation(s) paused: the server failed on them repeatedly; everything else keeps syncing</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ParkedOpsCard.qml" line="40"/>
+        <source>全部重试</source>
+        <translation>Retry all</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ParkedOpsCard.qml" line="53"/>
+        <source>：%1</source>
+        <translation>: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ParkedOpsCard.qml" line="62"/>
+        <source>放弃</source>
+        <translation>Give up</translation>
+    </message>
+</context>
+<context>
     <name>ProcessDelegate</name>
     <message>
         <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
@@ -1219,27 +1242,27 @@
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="96"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="98"/>
         <source>我的登录设备</source>
         <translation>My signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="136"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="138"/>
         <source>（本机）</source>
         <translation> (this device)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="143"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="145"/>
         <source>最近使用 %1</source>
         <translation>Last used %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="152"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="154"/>
         <source>退出该设备</source>
         <translation>Sign out there</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="166"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
@@ -1291,6 +1314,11 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="43"/>
+        <source> · %1 项暂停同步</source>
+        <translation> · %1 paused</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="44"/>
         <source> · 上次同步 %1</source>
         <translation> · Last sync %1</translation>
     </message>
@@ -1298,24 +1326,29 @@
 <context>
     <name>SyncBadge</name>
     <message>
-        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="36"/>
+        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="38"/>
         <source>被拒绝：%1</source>
         <translation>Rejected: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="36"/>
+        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="38"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="37"/>
+        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="39"/>
         <source>已同步</source>
         <translation>Synced</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="37"/>
+        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="40"/>
         <source>待同步</source>
         <translation>Waiting to sync</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SyncBadge.qml" line="40"/>
+        <source>同步暂停</source>
+        <translation>Sync paused</translation>
     </message>
 </context>
 <context>

@@ -79,7 +79,7 @@ def test_queued_while_offline_delivered_after_logout_without_a_token(live_server
     assert (report.sent, report.applied, report.rejected) == (3, 3, 0)
     assert _server_favorites(live_server, STUDENT) == ["jw-chengjidan"]
     # Delivered operations' payloads are personal: gone from the kiosk.
-    assert store.outbox_counts() == {"pending": 0, "applied": 0, "rejected": 0}
+    assert store.outbox_counts() == {"pending": 0, "applied": 0, "rejected": 0, "parked": 0}
 
     # Exactly once, in order: each operation's effect is in the change log once, in the order queued.
     db = Database(live_server.db_url)

@@ -76,7 +76,7 @@ def test_push_pull_and_a_lost_response(live_server: LiveServer, tmp_path: Path) 
     report = engine.push(STUDENT)
     assert (report.sent, report.applied, report.rejected) == (3, 2, 1)
     counts = store.outbox_counts(STUDENT)
-    assert counts == {"pending": 0, "applied": 2, "rejected": 1}
+    assert counts == {"pending": 0, "applied": 2, "rejected": 1, "parked": 0}
 
     # The rejected optimistic ★ was undone at once; pull brings the server's truth.
     assert store.favorites(STUDENT) == ["jw-chengjidan", "jw-xiuxue"]

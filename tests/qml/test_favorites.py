@@ -123,4 +123,38 @@ def test_offline_star_is_delivered_after_logout(server: LiveServer, launch_ui: A
     ui.wait_for(lambda: ui.state.sync.property("pendingCount") == 0, timeout=40_000)
     assert _server_favorites(server, token) == ["jw-chengjidan"]
     ui.state.workers.wait(10_000)
-    assert ui.state.store.outbox_counts() == {"pending": 0, "applied": 0, "rejected": 0}
+    assert ui.state.store.outbox_counts() == {"pending": 0, "applied": 0, "rejected": 0, "parked": 0}
+
+
+def test_a_star_the_server_keeps_failing_on_is_parked_then_given_up(
+    server: LiveServer, launch_ui: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server fails on every ★ (500): the ★ is parked (the queue goes on), the top bar and the item say so,
+    and 我的 lists it with 全部重试 and 放弃; giving it up undoes the ★."""
+    from tests.helpers import FailingProxy
+
+    monkeypatch.setattr("kiosk.services.sync.PARK_AFTER", 1)  # park at the first failure alone: no backoff wait
+    activated(server, STUDENT, STUDENT_PW)
+    proxy = FailingProxy(server.url, "favorite.set")
+    try:
+        ui = launch_ui(proxy.url)
+        log_in(ui, STUDENT, NEW_PW)
+        ui.wait_for(lambda: ui.state.sync.property("lastSync") != "")
+        code = "jw-xiuxue"
+        ui.tap(_show_in_hall(ui, code))
+        ui.wait_for(lambda: _row(ui, code).sync_state == "parked", timeout=15_000)
+        assert _row(ui, code).favorite and _badge_text(ui, code) == "同步暂停"
+        ui.wait_for(lambda: "1 项暂停同步" in ui.find("statusText").property("text"))
+        ui.screenshot("kiosk-hall-favorite-parked")
+        ui.tap("nav_profile")
+        ui.wait_for(lambda: ui.find("parkedOpsCard").isVisible())
+        [op] = ui.state.sync.property("parkedOps")
+        assert (op["name"], op["error"]) == ("收藏", "服务器多次处理失败")
+        ui.screenshot("kiosk-profile-parked")
+        ui.tap(ui.find_visible("discardParked_" + op["id"]))
+        ui.wait_for(lambda: ui.state.sync.property("parkedCount") == 0)
+        ui.wait_for(lambda: not _row(ui, code).favorite)
+        assert not ui.find("parkedOpsCard").isVisible()
+        assert proxy.failed >= 2
+    finally:
+        proxy.stop()

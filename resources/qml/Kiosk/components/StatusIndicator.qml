@@ -40,6 +40,7 @@ Rectangle {
                                      : qsTr("同步中…"))
                    : qsTr("在线"))
                   + (Sync.pendingCount > 0 ? qsTr(" · %1 项待同步").arg(Sync.pendingCount) : "")
+                  + (Sync.parkedCount > 0 ? qsTr(" · %1 项暂停同步").arg(Sync.parkedCount) : "")
                   + (Sync.lastSync.length > 0 && !Sync.syncing ? qsTr(" · 上次同步 %1").arg(Sync.lastSync) : "")
             color: Theme.textOnPrimary
             font.family: Theme.fontFamily

@@ -91,6 +91,8 @@ Item {
             }
         }
 
+        ParkedOpsCard { Layout.fillWidth: true }
+
         Text {
             visible: Session.loggedIn
             text: qsTr("我的登录设备")
