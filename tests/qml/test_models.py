@@ -71,12 +71,12 @@ def test_process_model_roles_and_count(qtbot: Any) -> None:
 def test_session_model_shows_local_times(qtmodeltester: Any, monkeypatch: Any) -> None:
     import time
 
-    from kiosk.views.session import SessionListModel, SessionRole, _session_rows
+    from kiosk.views.devices_model import SessionListModel, SessionRole, session_rows
 
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()
     try:
-        rows = _session_rows(
+        rows = session_rows(
             [
                 {
                     "id": "a",
