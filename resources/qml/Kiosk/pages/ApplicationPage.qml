@@ -23,16 +23,15 @@ Item {
     property var detail: Inbox.detail(applicationId)
     readonly property var app: detail.application || ({})
     readonly property var task: detail.task || ({})
-    readonly property bool acting: (task.pending_action || "") !== ""
-    // The applicant's own open step (申请人填写, after a return) is not "handling": it is corrected in the form.
-    readonly property bool canHandle: detail.open === true && !acting && task.kind !== "apply" && !gone
+    readonly property bool acting: detail.acting === true
+    readonly property bool canHandle: detail.canHandle === true && !gone
     // The application left this user's boxes while the page was open (someone else handled the task first,
     // it was transferred): the page keeps what it showed, says so, and offers nothing more to do.
     property bool gone: false
     // 办结, 不予办理, 已终止: no current step any more.
-    readonly property bool closed: ["completed", "rejected", "terminated"].indexOf(app.status || "") >= 0
+    readonly property bool closed: detail.closed === true
     property string goneReason: ""
-    readonly property bool applicantView: detail.mine === true && !canHandle
+    readonly property bool applicantView: detail.applicantView === true
     readonly property var stepFields: detail.stepFields || []
     property var values: ({})
     property var problems: ({})
@@ -48,32 +47,36 @@ Item {
     // every row would crowd the form).
     property bool annotating: false
     readonly property var returnTargets: detail.returnTargets || []
-    // Each action's words in one place: its button, and for those with a sheet, the sheet's title, what it does,
-    // the field's placeholder, the message when the reason is missing ("" : optional), and the confirm button.
+    // Each action's words in one place (its rules come from Inbox.actionRule): its button, and for those with a
+    // sheet, the sheet's title, what it does, the field's placeholder, what is said when the reason or the choice
+    // is missing, and the confirm button. The holder's opinion (办理意见) becomes the reason of 退回 / 不予办理.
     readonly property var actionTexts: ({
-        "approve": { button: task.kind === "confirm" ? qsTr("确认验收") : qsTr("通过") },
-        "resubmit": { button: qsTr("修改后重新提交") },
+        "approve": { button: detail.confirms === true ? qsTr("确认验收") : qsTr("通过"), primary: true },
+        "resubmit": { button: qsTr("修改后重新提交"), primary: true },
         "urge": { button: qsTr("催办") },
         "return": { button: qsTr("退回"), title: qsTr("退回"), detail: qsTr("退回后，由所选的一方修改或重新办理。"),
-                    placeholder: qsTr("退回原因（必填）"), required: qsTr("请填写退回原因"), confirm: qsTr("确认退回") },
+                    placeholder: qsTr("退回原因（必填）"), reason: qsTr("请填写退回原因"), confirm: qsTr("确认退回"),
+                    fromOpinion: true },
         "reject": { button: qsTr("不予办理"), title: qsTr("不予办理"),
                     detail: qsTr("不予办理后流程结束，申请人会收到通知和理由。"),
-                    placeholder: qsTr("不予办理的理由（必填）"), required: qsTr("请填写不予办理的理由"),
-                    confirm: qsTr("确认不予办理") },
+                    placeholder: qsTr("不予办理的理由（必填）"), reason: qsTr("请填写不予办理的理由"),
+                    confirm: qsTr("确认不予办理"), fromOpinion: true },
         "transfer": { button: qsTr("转办"), title: qsTr("转办"), detail: qsTr("转给本部门的同事办理，您的待办随之转出。"),
-                      placeholder: qsTr("转办说明（选填）"), required: "", confirm: qsTr("确认转办") },
-        "comment": { button: qsTr("备注"), title: qsTr("备注"), detail: qsTr("备注写入办理记录，申请人和办理人都能看到。"),
-                     placeholder: qsTr("备注内容"), required: qsTr("请填写备注内容"), confirm: qsTr("保存") },
-        "annotate": { button: qsTr("批注"), title: qsTr("批注：%1").arg(sheetFieldLabel),
+                      placeholder: qsTr("转办说明（选填）"), choice: qsTr("请选择转办给谁"), confirm: qsTr("确认转办") },
+        "comment": { button: qsTr("备注"), icon: "message-circle", title: qsTr("备注"),
+                     detail: qsTr("备注写入办理记录，申请人和办理人都能看到。"),
+                     placeholder: qsTr("备注内容"), reason: qsTr("请填写备注内容"), confirm: qsTr("保存") },
+        "annotate": { button: qsTr("批注"), icon: "message-circle", title: qsTr("批注：%1").arg(sheetFieldLabel),
                       detail: qsTr("批注显示在该字段旁，申请人修改时能看到。"),
-                      placeholder: qsTr("批注内容，如：请写明打印机型号"), required: qsTr("请填写批注内容"),
+                      placeholder: qsTr("批注内容，如：请写明打印机型号"), reason: qsTr("请填写批注内容"),
                       confirm: qsTr("保存") },
         "withdraw": { button: qsTr("撤回"), title: qsTr("撤回申请"), detail: qsTr("撤回后申请回到您这里，可修改后重新提交。"),
-                      placeholder: qsTr("说明（选填）"), required: "", confirm: qsTr("确认撤回") },
+                      placeholder: qsTr("说明（选填）"), confirm: qsTr("确认撤回") },
         "terminate": { button: qsTr("终止"), title: qsTr("终止申请"), detail: qsTr("终止后本申请结束，不能再继续办理。"),
-                       placeholder: qsTr("说明（选填）"), required: "", confirm: qsTr("确认终止") }
+                       placeholder: qsTr("说明（选填）"), confirm: qsTr("确认终止") }
     })
     readonly property var sheetTexts: sheet.length > 0 ? actionTexts[sheet] : ({})
+    readonly property var sheetRule: sheet.length > 0 ? Inbox.actionRule(sheet) : ({})
     readonly property var transferCandidates: detail.transferCandidates || []
     // With the virtual keyboard up the page is short: the step bar and status give their room to the field.
     readonly property bool compact: Qt.inputMethod.visible // qmllint disable missing-property
@@ -101,19 +104,11 @@ Item {
         if (problems[name] !== undefined) problems = Inbox.checkStep(applicationId, values)
     }
 
-    // 通过 (with the step's section, checked here first, and the chosen next handler) and 催办: no sheet.
+    // 通过 (with the step's section, whose problems show on its fields, and the chosen next handler) and 催办.
     function send(action: string) {
-        const args = { task_id: String(task.id || ""), comment: comment }
-        if (action === "approve") {
-            if (stepFields.length > 0) {
-                problems = Inbox.checkStep(applicationId, values)
-                if (Object.keys(problems).length > 0) return
-                args.data = values
-            }
-            if (nextHandler.length > 0) args.next_handler = nextHandler
-        }
-        if (action === "urge") delete args.task_id
-        if (Inbox.act(applicationId, action, args)) {
+        const result = Inbox.act(applicationId, action, { comment: comment, values: values, nextHandler: nextHandler })
+        problems = result.fields || ({})
+        if (result.queued) {
             comment = ""
             commentField.text = ""
         }
@@ -125,8 +120,10 @@ Item {
         sheetField = field
         sheetFieldLabel = label
         sheetError = ""
-        sheetChoice = kind === "return" && returnTargets.length > 0 ? returnTargets[0].to : ""
-        sheetComment.text = kind === "return" || kind === "reject" ? comment : ""
+        const chooses = Inbox.actionRule(kind).chooses
+        sheetChoice = chooses === "field" ? field
+                    : chooses === "return_target" && returnTargets.length > 0 ? returnTargets[0].to : ""
+        sheetComment.text = actionTexts[kind].fromOpinion === true ? comment : ""
         Qt.callLater(revealPanel)
     }
     function closeSheet() {
@@ -140,26 +137,10 @@ Item {
         scroller.contentY = Math.max(0, Math.min(y, scroller.contentHeight - scroller.height))
     }
     function confirmSheet() {
-        const text = sheetComment.text.trim()
-        if (sheetTexts.required.length > 0 && text.length === 0) {
-            sheetError = sheetTexts.required
-            return
-        }
-        if (sheet === "transfer" && sheetChoice.length === 0) {
-            sheetError = qsTr("请选择转办给谁")
-            return
-        }
-        const args = { comment: text }
-        if (sheet === "return" || sheet === "reject" || sheet === "transfer")
-            args.task_id = String(task.id || "")
-        if (sheet === "return")
-            args.to = sheetChoice
-        if (sheet === "transfer")
-            args.transfer_to = sheetChoice
-        if (sheet === "annotate")
-            args.field = sheetField
-        const action = sheet === "annotate" ? "comment" : sheet
-        if (Inbox.act(applicationId, action, args)) {
+        const result = Inbox.act(applicationId, sheet, { comment: sheetComment.text, choice: sheetChoice })
+        if (result.problem === "reason" || result.problem === "choice") {
+            sheetError = sheetTexts[result.problem] || ""
+        } else if (result.queued) {
             closeSheet()
             comment = ""
             commentField.text = ""
@@ -395,8 +376,7 @@ Item {
                         id: actionPanel
                         objectName: "actionPanel"
                         Layout.fillWidth: true
-                        visible: !root.gone && (root.canHandle || root.detail.canComment === true
-                                                || root.detail.canResubmit === true)
+                        visible: !root.gone && root.detail.actionable === true
                         implicitHeight: actions.implicitHeight + 2 * Theme.spacing
                         radius: Theme.radius
                         color: Theme.card
@@ -534,29 +514,21 @@ Item {
                                 spacing: Theme.spacing
                                 Repeater {
                                     // What the server offers this user now, in the order a person reads them.
-                                    model: {
-                                        const offered = root.canHandle ? (root.task.actions || [])
-                                                      : root.applicantView ? (root.app.actions || [])
-                                                      : (root.detail.canComment ? ["comment"] : [])
-                                        const order = ["approve", "resubmit", "return", "transfer", "reject", "urge",
-                                                       "withdraw", "terminate", "comment"]
-                                        // 转办 only when someone may take it; 批注 for the holder of a handling step.
-                                        return order.filter(a => offered.indexOf(a) >= 0
-                                                                 && (a !== "transfer" || root.transferCandidates.length > 0))
-                                                    .concat(root.detail.canAnnotate === true ? ["annotate"] : [])
-                                    }
+                                    model: root.detail.actions || []
                                     delegate: AppButton {
                                         required property string modelData
+                                        readonly property var texts: root.actionTexts[modelData] || { button: modelData }
                                         objectName: "action_" + modelData
-                                        kind: modelData === "approve" || modelData === "resubmit" ? "primary" : "secondary"
-                                        iconName: modelData === "comment" || modelData === "annotate" ? "message-circle" : ""
-                                        text: (root.actionTexts[modelData] || { button: modelData }).button
+                                        kind: texts.primary === true ? "primary" : "secondary"
+                                        iconName: texts.icon || ""
+                                        text: texts.button
                                         onClicked: {
-                                            if (modelData === "approve" || modelData === "urge")
+                                            const flow = Inbox.actionRule(modelData).flow
+                                            if (flow === "send")
                                                 root.send(modelData)
-                                            else if (modelData === "resubmit")
+                                            else if (flow === "form")
                                                 root.resubmit(root.applicationId, root.app.process_code || "")
-                                            else if (modelData === "annotate")
+                                            else if (flow === "field")
                                                 root.annotating = true
                                             else
                                                 root.openSheet(modelData, "", "")
@@ -577,7 +549,7 @@ Item {
                                     font.family: Theme.fontFamily
                                     font.pixelSize: Theme.fontLarge
                                     font.bold: true
-                                    color: root.sheet === "reject" || root.sheet === "terminate" ? Theme.error : Theme.primary
+                                    color: root.sheetRule.ends === true ? Theme.error : Theme.primary
                                 }
                                 Text {
                                     Layout.fillWidth: true
@@ -589,11 +561,11 @@ Item {
                                 }
                                 // 退回至: the applicant, or the step before (when there is one).
                                 Flow {
-                                    visible: root.sheet === "return"
+                                    visible: root.sheetRule.chooses === "return_target"
                                     Layout.fillWidth: true
                                     spacing: Theme.spacing
                                     Repeater {
-                                        model: root.sheet === "return" ? root.returnTargets : []
+                                        model: root.sheetRule.chooses === "return_target" ? root.returnTargets : []
                                         delegate: ChoiceChip {
                                             required property var modelData
                                             objectName: "returnTo_" + modelData.to
@@ -607,11 +579,11 @@ Item {
                                 }
                                 // 转办给: the colleagues the server would accept (转办 is offered only when there are some).
                                 Flow {
-                                    visible: root.sheet === "transfer"
+                                    visible: root.sheetRule.chooses === "colleague"
                                     Layout.fillWidth: true
                                     spacing: Theme.spacing
                                     Repeater {
-                                        model: root.sheet === "transfer" ? root.transferCandidates : []
+                                        model: root.sheetRule.chooses === "colleague" ? root.transferCandidates : []
                                         delegate: ChoiceChip {
                                             required property var modelData
                                             objectName: "transferTo_" + modelData.user_id
