@@ -214,15 +214,32 @@ class Refusal:
     reason: str  # the server's, in Chinese
 
 
-def refusals(before: InboxSnapshot, after: InboxSnapshot, names: dict[str, str]) -> list[Refusal]:
-    """The user's actions the server refused between two reads: an application whose operation was pending
-    and is now rejected. A refusal known before (an earlier session's) is not news. The process is named from
-    the earlier read: the task someone else took first has left the later one."""
-    known = {str(x.get("application_id") or x.get("id")): x for box in BOXES for x in before.box(box)}
-    out = []
-    for entity, state in after.states.items():
-        if state.get("status") != "rejected" or before.states.get(entity, {}).get("status") != "pending":
-            continue
-        item = known.get(entity.removeprefix(application_entity("")), {})
-        out.append(Refusal(names.get(str(item.get("process_code", "")), ""), state.get("error", "")))
-    return out
+class RefusalWatch:
+    """The user's actions the server refused, each said once, named after its process. The process is taken
+    when the action is queued: a read may already have dropped the task (someone else took it first) by the
+    time the refusal itself is read."""
+
+    def __init__(self) -> None:
+        self._processes: dict[str, str] = {}  # application entity → process code, while its action is on its way
+
+    def queued(self, application_id: str, process_code: str) -> None:
+        self._processes[application_entity(application_id)] = process_code
+
+    def news(self, before: InboxSnapshot, after: InboxSnapshot, names: dict[str, str]) -> list[Refusal]:
+        """The refusals between two reads: an application whose operation was pending and is now rejected. A
+        refusal known before (an earlier session's) is not news."""
+        known = {str(x.get("application_id") or x.get("id")): x for box in BOXES for x in before.box(box)}
+        out = []
+        for entity, state in after.states.items():
+            status = state.get("status")
+            if status == "rejected" and before.states.get(entity, {}).get("status") == "pending":
+                item = known.get(entity.removeprefix(application_entity("")), {})
+                code = self._processes.get(entity) or str(item.get("process_code", ""))
+                out.append(Refusal(names.get(code, ""), state.get("error", "")))
+            if status != "pending":
+                self._processes.pop(entity, None)
+        return out
+
+    def forget(self) -> None:
+        """The user left."""
+        self._processes.clear()

@@ -17,11 +17,11 @@ from kiosk.services.applications import ActionInput, Application, action_rule
 from kiosk.services.inbox import (
     BOXES,
     InboxSnapshot,
+    RefusalWatch,
     application_entity,
     box_items,
     process_choices,
     read_inbox,
-    refusals,
     status_choices,
 )
 from kiosk.services.notifications import UnreadNews, notification_rows, read_write
@@ -69,6 +69,7 @@ class Inbox(QObject):
         self._status_filter = ""
         self._snapshot = InboxSnapshot()
         self._news = UnreadNews()
+        self._refusals = RefusalWatch()
         self._reader = LatestPersonalRead(state, auth, workers)
         self._revision = 0
         session.signedIn.connect(self.reload)
@@ -89,7 +90,7 @@ class Inbox(QObject):
         """Show a read of the user's 办件: the lists, counters and notifications change to it; refusals of the
         user's actions since the read before, and notifications new since then, are announced."""
         names = self._names()
-        for refusal in refusals(self._snapshot, snapshot, names):
+        for refusal in self._refusals.news(self._snapshot, snapshot, names):
             self.refused.emit(refusal.process_name, refusal.reason)
         self._snapshot = snapshot
         rows = notification_rows(snapshot.notifications)
@@ -123,6 +124,7 @@ class Inbox(QObject):
         self._reader.forget()
         self._snapshot = InboxSnapshot()
         self._news.forget()
+        self._refusals.forget()
         self._notifications.set_rows([])
         self._publish()
         self._bump()
@@ -189,6 +191,7 @@ class Inbox(QObject):
 
         def saved(_op: dict[str, Any]) -> None:
             self._snapshot = self._snapshot.with_pending(application_id)
+            self._refusals.queued(application_id, str(application.view.get("process_code", "")))
             self.reload()
 
         entity = application_entity(application_id)

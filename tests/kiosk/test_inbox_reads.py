@@ -1,12 +1,13 @@
 """What one read of the user's 办件 holds (from a real local store), and which of the user's actions the server
-refused between two reads: each refusal said once, named after its process even when its task is gone."""
+refused between two reads: each refusal said once, named after its process even when its task is gone, even
+when a read dropped the task before the refusal came."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from kiosk.models.store import LocalStore
-from kiosk.services.inbox import InboxSnapshot, read_inbox, refusals
+from kiosk.services.inbox import InboxSnapshot, RefusalWatch, read_inbox
 
 NAMES = {"jw-chengjidan": "成绩单打印申请"}
 TASK = {"application_id": "a1", "process_code": "jw-chengjidan", "box": "todo"}
@@ -32,10 +33,30 @@ def test_a_read_of_the_store(tmp_path: Path) -> None:
 
 
 def test_a_refusal_is_news_once() -> None:
+    watch = RefusalWatch()
     queued = InboxSnapshot(todo=[TASK]).with_pending("a1")
     gone = InboxSnapshot(states=TAKEN)  # someone else took the task: it left 待办
-    [refusal] = refusals(queued, gone, NAMES)
+    [refusal] = watch.news(queued, gone, NAMES)
     assert (refusal.process_name, refusal.reason) == ("成绩单打印申请", "该待办已由袁丽萍处理，无需再办理")
-    assert refusals(gone, gone, NAMES) == []  # the next read: already said
-    assert refusals(InboxSnapshot(todo=[TASK]), gone, NAMES) == []  # refused before this session: not news
-    assert refusals(queued, gone, {})[0].process_name == ""  # no catalog: no name
+    assert watch.news(gone, gone, NAMES) == []  # the next read: already said
+    assert watch.news(InboxSnapshot(todo=[TASK]), gone, NAMES) == []  # refused before this session: not news
+    assert watch.news(queued, gone, {})[0].process_name == ""  # no catalog: no name
+
+
+def test_a_refusal_read_after_its_task_left_is_still_named() -> None:
+    # A sync round already under way pulled the task's deletion before it pushed the action: one read has the
+    # action pending and no task, the next one the refusal.
+    watch = RefusalWatch()
+    watch.queued("a1", "jw-chengjidan")
+    emptied = InboxSnapshot(states={"application:a1": {"status": "pending", "error": ""}})
+    assert watch.news(InboxSnapshot(todo=[TASK]).with_pending("a1"), emptied, NAMES) == []
+    [refusal] = watch.news(emptied, InboxSnapshot(states=TAKEN), NAMES)
+    assert refusal.process_name == "成绩单打印申请"
+    watch.queued("a2", "jw-chengjidan")
+    applied = {"application:a2": {"status": "applied", "error": ""}}
+    watch.news(InboxSnapshot().with_pending("a2"), InboxSnapshot(states=applied), NAMES)
+    refused_later = {"application:a2": {"status": "rejected", "error": "…"}}
+    # Settled, the action is forgotten: a later refusal (a later action, queued elsewhere) names nothing of it.
+    assert (
+        watch.news(InboxSnapshot().with_pending("a2"), InboxSnapshot(states=refused_later), NAMES)[0].process_name == ""
+    )
