@@ -271,8 +271,10 @@ def test_return_to_the_step_before_transfer_and_a_refused_action(server: LiveSer
     ui.tap(_in_view(ui, "sheetConfirm"))
     _synced(ui)
     ui.wait_for(lambda: _visible(ui, "goneNote"), timeout=20_000)
-    gone = " ".join(ui.texts(ui.find("goneNote")))
-    assert "该事项已不在您的待办中" in gone and "已" in gone
+    # The server's reason on the page, and a toast naming the process (the task may leave before the refusal).
+    ui.wait_for(lambda: "袁丽萍" in " ".join(ui.texts(ui.find("goneNote"))), timeout=20_000)
+    assert "该事项已不在您的待办中" in " ".join(ui.texts(ui.find("goneNote")))
+    ui.wait_for(lambda: "未能办理“成绩单打印申请”" in str(ui.find("toastText").property("text")), timeout=20_000)
     assert not _visible(ui, "actionPanel")
     ui.screenshot("workflow-actions-8-refused")
     assert other.application(second)["status"] == "returned"  # 袁丽萍's return stands, once
