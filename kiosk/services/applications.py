@@ -57,15 +57,6 @@ class ActionInput:
     values: dict[str, Any] = field(default_factory=dict)
     next_handler: str = ""
 
-    @classmethod
-    def from_map(cls, given: dict[str, Any]) -> ActionInput:
-        return cls(
-            comment=str(given.get("comment") or ""),
-            choice=str(given.get("choice") or ""),
-            values=dict(given.get("values") or {}),
-            next_handler=str(given.get("nextHandler") or ""),
-        )
-
 
 def latest_round(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The audit events since the application was last submitted (its current round)."""

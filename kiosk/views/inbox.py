@@ -179,7 +179,12 @@ class Inbox(QObject):
         if user is None:
             return {"queued": False, "problem": "", "fields": {}}
         application = Application.find(self._snapshot, application_id)
-        wanted = ActionInput.from_map(given)
+        wanted = ActionInput(
+            comment=str(given.get("comment") or ""),
+            choice=str(given.get("choice") or ""),
+            values=dict(given.get("values") or {}),
+            next_handler=str(given.get("nextHandler") or ""),
+        )
         problem = application.problem(action, wanted)
         if problem:
             fields = application.check_step(wanted.values) if problem == "fields" else {}
