@@ -13,6 +13,7 @@ from kiosk.views import (  # noqa: F401  (registration)
     icons,
     idle,
     inbox,
+    inbox_models,
     process_model,
     qr_login,
     session,

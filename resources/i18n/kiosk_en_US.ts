@@ -2,300 +2,315 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
-    <name>ApplicationPage</name>
+    <name>ActionPanel</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="58"/>
-        <source>请填写退回原因</source>
-        <translation>Please give the reason for returning it</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="61"/>
-        <source>请填写不予办理的理由</source>
-        <translation>Please give the reason for rejecting it</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="66"/>
-        <source>请填写备注内容</source>
-        <translation>Please write the note</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="69"/>
-        <source>请填写批注内容</source>
-        <translation>Please write the annotation</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="149"/>
-        <source>请选择转办给谁</source>
-        <translation>Please choose whom to transfer it to</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="177"/>
-        <source>流水号：%1</source>
-        <translation>Serial no.: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="177"/>
-        <source>待分配</source>
-        <translation>to be assigned</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="178"/>
-        <source>单号：%1</source>
-        <translation>Doc no.: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="179"/>
-        <source>申请人：%1</source>
-        <translation>Applicant: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="196"/>
-        <source>该事项已不在您的待办中。</source>
-        <translation>This is no longer in your to-do list. </translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="271"/>
-        <source>状态：%1</source>
-        <translation>Status: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="273"/>
-        <source>当前步骤：%1</source>
-        <translation>Current step: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="275"/>
-        <source>办理人：%1</source>
-        <translation>Handled by: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="363"/>
-        <source>批注 · %1</source>
-        <translation>Annotation · %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="67"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="377"/>
-        <source>批注</source>
-        <translation>Annotate</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="411"/>
-        <source>办理：%1</source>
-        <translation>Handle: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="412"/>
-        <source>我的申请</source>
-        <translation>My applications</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="65"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="65"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="412"/>
-        <source>备注</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="421"/>
-        <source>处理中…，联网后由服务器确认</source>
-        <translation>Processing… the server confirms it once online</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="479"/>
-        <source>完成本操作后，流程将转到：%1</source>
-        <translation>After this, the application goes to: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="507"/>
-        <source>办理意见（选填）</source>
-        <translation>Opinion (optional)</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="518"/>
-        <source>请在表单中点击要批注的字段旁的“批注”。</source>
-        <translation>In the form, tap “Annotate” beside the field to annotate.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="54"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="34"/>
         <source>确认验收</source>
         <translation>Confirm and accept</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="54"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="34"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="55"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="35"/>
         <source>修改后重新提交</source>
         <translation>Revise and resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="57"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="57"/>
-        <source>退回</source>
-        <translation>Return</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="63"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="63"/>
-        <source>转办</source>
-        <translation>Transfer</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="59"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="59"/>
-        <source>不予办理</source>
-        <translation>Reject</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="71"/>
-        <source>撤回</source>
-        <translation>Withdraw</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="56"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="36"/>
         <source>催办</source>
         <translation>Urge</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="73"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="37"/>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="38"/>
+        <source>不予办理</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="39"/>
+        <source>转办</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="40"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="97"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="41"/>
+        <source>批注</source>
+        <translation>Annotate</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="42"/>
+        <source>撤回</source>
+        <translation>Withdraw</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="43"/>
         <source>终止</source>
         <translation>Terminate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="67"/>
-        <source>批注：%1</source>
-        <translation>Annotate: %1</translation>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="96"/>
+        <source>办理：%1</source>
+        <translation>Handle: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="71"/>
-        <source>撤回申请</source>
-        <translation>Withdraw the application</translation>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="97"/>
+        <source>我的申请</source>
+        <translation>My applications</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="73"/>
-        <source>终止申请</source>
-        <translation>Terminate the application</translation>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="106"/>
+        <source>处理中…，联网后由服务器确认</source>
+        <translation>Processing… the server confirms it once online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="57"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="164"/>
+        <source>完成本操作后，流程将转到：%1</source>
+        <translation>After this, the application goes to: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="192"/>
+        <source>办理意见（选填）</source>
+        <translation>Opinion (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="203"/>
+        <source>请在表单中点击要批注的字段旁的“批注”。</source>
+        <translation>In the form, tap “Annotate” beside the field to annotate.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="211"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ActionSheet</name>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="27"/>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="27"/>
         <source>退回后，由所选的一方修改或重新办理。</source>
         <translation>Once returned, the party you choose revises or handles it again.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="60"/>
-        <source>不予办理后流程结束，申请人会收到通知和理由。</source>
-        <translation>Rejecting ends the process; the applicant is notified with your reason.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="63"/>
-        <source>转给本部门的同事办理，您的待办随之转出。</source>
-        <translation>A colleague of your department handles it instead; it leaves your to-do list.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="65"/>
-        <source>备注写入办理记录，申请人和办理人都能看到。</source>
-        <translation>A note goes into the history, seen by the applicant and the handlers.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="68"/>
-        <source>批注显示在该字段旁，申请人修改时能看到。</source>
-        <translation>The annotation is shown beside the field; the applicant sees it when revising.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="71"/>
-        <source>撤回后申请回到您这里，可修改后重新提交。</source>
-        <translation>Withdrawn, the application comes back to you to revise and resubmit.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="73"/>
-        <source>终止后本申请结束，不能再继续办理。</source>
-        <translation>Terminated, the application ends and cannot be continued.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="600"/>
-        <source>退回申请人</source>
-        <translation>Return to the applicant</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="601"/>
-        <source>退回上一步：%1</source>
-        <translation>Return to the previous step: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="58"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="28"/>
         <source>退回原因（必填）</source>
         <translation>Reason for returning (required)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="61"/>
-        <source>不予办理的理由（必填）</source>
-        <translation>Reason for rejecting (required)</translation>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="28"/>
+        <source>请填写退回原因</source>
+        <translation>Please give the reason for returning it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="64"/>
-        <source>转办说明（选填）</source>
-        <translation>Note for your colleague (optional)</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="66"/>
-        <source>备注内容</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="69"/>
-        <source>批注内容，如：请写明打印机型号</source>
-        <translation>Annotation, e.g. please state the printer model</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="72"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="74"/>
-        <source>说明（选填）</source>
-        <translation>Note (optional)</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="526"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="648"/>
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="58"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="28"/>
         <source>确认退回</source>
         <translation>Return it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="62"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="30"/>
+        <source>不予办理</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="30"/>
+        <source>不予办理后流程结束，申请人会收到通知和理由。</source>
+        <translation>Rejecting ends the process; the applicant is notified with your reason.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="31"/>
+        <source>不予办理的理由（必填）</source>
+        <translation>Reason for rejecting (required)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="31"/>
+        <source>请填写不予办理的理由</source>
+        <translation>Please give the reason for rejecting it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="32"/>
         <source>确认不予办理</source>
         <translation>Reject it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="64"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="33"/>
+        <source>转办</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="33"/>
+        <source>转给本部门的同事办理，您的待办随之转出。</source>
+        <translation>A colleague of your department handles it instead; it leaves your to-do list.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="34"/>
+        <source>转办说明（选填）</source>
+        <translation>Note for your colleague (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="34"/>
+        <source>请选择转办给谁</source>
+        <translation>Please choose whom to transfer it to</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="34"/>
         <source>确认转办</source>
         <translation>Transfer it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="72"/>
-        <source>确认撤回</source>
-        <translation>Withdraw it</translation>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="35"/>
+        <source>备注</source>
+        <translation>Note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="74"/>
-        <source>确认终止</source>
-        <translation>Terminate it</translation>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="35"/>
+        <source>备注写入办理记录，申请人和办理人都能看到。</source>
+        <translation>A note goes into the history, seen by the applicant and the handlers.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="66"/>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="70"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="36"/>
+        <source>备注内容</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="36"/>
+        <source>请填写备注内容</source>
+        <translation>Please write the note</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="36"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="39"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="677"/>
-        <source>办理记录</source>
-        <translation>History</translation>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="37"/>
+        <source>批注：%1</source>
+        <translation>Annotate: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="37"/>
+        <source>批注显示在该字段旁，申请人修改时能看到。</source>
+        <translation>The annotation is shown beside the field; the applicant sees it when revising.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="38"/>
+        <source>批注内容，如：请写明打印机型号</source>
+        <translation>Annotation, e.g. please state the printer model</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="38"/>
+        <source>请填写批注内容</source>
+        <translation>Please write the annotation</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="40"/>
+        <source>撤回申请</source>
+        <translation>Withdraw the application</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="40"/>
+        <source>撤回后申请回到您这里，可修改后重新提交。</source>
+        <translation>Withdrawn, the application comes back to you to revise and resubmit.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="41"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="43"/>
+        <source>说明（选填）</source>
+        <translation>Note (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="41"/>
+        <source>确认撤回</source>
+        <translation>Withdraw it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="42"/>
+        <source>终止申请</source>
+        <translation>Terminate the application</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="42"/>
+        <source>终止后本申请结束，不能再继续办理。</source>
+        <translation>Terminated, the application ends and cannot be continued.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="43"/>
+        <source>确认终止</source>
+        <translation>Terminate it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="102"/>
+        <source>退回申请人</source>
+        <translation>Return to the applicant</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="103"/>
+        <source>退回上一步：%1</source>
+        <translation>Return to the previous step: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="150"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ApplicationPage</name>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="58"/>
+        <source>流水号：%1</source>
+        <translation>Serial no.: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="58"/>
+        <source>待分配</source>
+        <translation>to be assigned</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="59"/>
+        <source>单号：%1</source>
+        <translation>Doc no.: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="60"/>
+        <source>申请人：%1</source>
+        <translation>Applicant: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="77"/>
+        <source>该事项已不在您的待办中。</source>
+        <translation>This is no longer in your to-do list. </translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="99"/>
+        <source>状态：%1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="101"/>
+        <source>当前步骤：%1</source>
+        <translation>Current step: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="103"/>
+        <source>办理人：%1</source>
+        <translation>Handled by: %1</translation>
     </message>
 </context>
 <context>
@@ -430,6 +445,14 @@
         <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="107"/>
         <source>确定</source>
         <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>EventTimeline</name>
+    <message>
+        <location filename="../qml/Kiosk/components/EventTimeline.qml" line="24"/>
+        <source>办理记录</source>
+        <translation>History</translation>
     </message>
 </context>
 <context>
@@ -696,6 +719,19 @@
         <location filename="../qml/Kiosk/pages/FormPage.qml" line="457"/>
         <source>确认重新提交</source>
         <translation>Resubmit</translation>
+    </message>
+</context>
+<context>
+    <name>FormSectionCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/FormSectionCard.qml" line="64"/>
+        <source>批注 · %1</source>
+        <translation>Annotation · %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormSectionCard.qml" line="77"/>
+        <source>批注</source>
+        <translation>Annotate</translation>
     </message>
 </context>
 <context>

@@ -1,11 +1,19 @@
 """Rows of 待办 / 已办 / 我的申请 as the lists show them: waiting time in words, overdue, 待分配 until the
-server numbers an application."""
+server numbers an application, how it ended; each box filtered by process and status, with its outbox state."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kiosk.views.inbox import item_from_application, item_from_task, waiting_text
+from kiosk.services.inbox import (
+    InboxSnapshot,
+    box_items,
+    item_from_application,
+    item_from_task,
+    process_choices,
+    status_choices,
+    waiting_text,
+)
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -55,3 +63,35 @@ def test_application_row_before_and_after_the_server() -> None:
     }
     row = item_from_application(numbered, {}, NOW)
     assert (row.serial, row.status_name, row.step_name, row.waiting) == ("92819", "待确认", "申请人确认", "30 分钟")
+    assert row.outcome == ""
+    ended = item_from_application({**numbered, "status": "rejected", "status_name": "不予办理"}, {}, NOW)
+    assert (ended.waiting, ended.outcome) == ("", "stopped")  # final: waits on nobody
+    assert item_from_application({**numbered, "status": "completed"}, {}, NOW).outcome == "completed"
+
+
+def test_a_box_filtered_with_its_outbox_states() -> None:
+    def mine(app_id: str, code: str, status: str) -> dict[str, object]:
+        return {"id": app_id, "process_code": code, "status": status, "created_at": "2026-11-29T11:00:00+00:00"}
+
+    snapshot = InboxSnapshot(
+        mine=[mine("a1", "jw-huankao", "in_progress"), mine("a2", "jw-chengjidan", "submitted")],
+        states={"application:a1": {"status": "rejected", "error": "每小时只能催办一次"}},
+    )
+    names = {"jw-chengjidan": "成绩单打印申请"}
+    rows = box_items(snapshot, "mine", names, NOW)
+    assert [(r.application_id, r.sync_state, r.sync_error) for r in rows] == [
+        ("a1", "rejected", "每小时只能催办一次"),
+        ("a2", "", ""),
+    ]
+    assert [r.application_id for r in box_items(snapshot, "mine", names, NOW, process_code="jw-chengjidan")] == ["a2"]
+    assert [r.application_id for r in box_items(snapshot, "mine", names, NOW, status="in_progress")] == ["a1"]
+    assert box_items(snapshot, "todo", names, NOW) == []
+    assert process_choices(snapshot, "mine", names) == [
+        {"code": "jw-chengjidan", "name": "成绩单打印申请"},
+        {"code": "jw-huankao", "name": "jw-huankao"},  # not in the catalog: its code
+    ]
+    # In the filter's order (the server's), not the box's.
+    assert status_choices(snapshot, "mine") == [
+        {"code": "submitted", "name": "待办理"},
+        {"code": "in_progress", "name": "办理中"},
+    ]

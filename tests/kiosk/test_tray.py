@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.backend import Backend
 from kiosk.services.config import KioskConfig
+from kiosk.services.inbox import InboxSnapshot
 from kiosk.views.inbox import Inbox
 from kiosk.views.tray import DeskTray
 
@@ -33,22 +34,25 @@ def _note(n: int, read: bool = False) -> dict[str, Any]:
 
 def test_new_unread_notifications_reach_the_tray_once(inbox: Inbox) -> None:
     tray = DeskTray(inbox)
-    inbox._set_notifications([_note(1), _note(2, read=True)])  # what was there at login: no burst of old news
+    inbox.present(InboxSnapshot(notifications=[_note(1), _note(2, read=True)]))  # there at login: no burst of old news
     assert tray.shown == []
-    inbox._set_notifications([_note(3), _note(1), _note(2, read=True), _note(4, read=True)])
+    later = [_note(3), _note(1), _note(2, read=True), _note(4, read=True)]
+    inbox.present(InboxSnapshot(notifications=later))
     assert tray.shown == [("新的待办 3", "…")]
-    inbox._set_notifications([_note(3), _note(1), _note(2, read=True), _note(4, read=True)])
+    inbox.present(InboxSnapshot(notifications=later))
     assert tray.shown == [("新的待办 3", "…")]  # not again
+    assert inbox.notifications.rowCount() == 4  # the bell and 消息 show them all
 
 
 def test_a_refused_action_reaches_the_tray_once(inbox: Inbox) -> None:
     tray = DeskTray(inbox)
-    inbox._data["todo"] = [{"application_id": "a1", "process_code": "jw-chengjidan"}]
+    todo = [{"application_id": "a1", "process_code": "jw-chengjidan", "box": "todo"}]
     pending = {"application:a1": {"status": "pending", "error": ""}}
     refused = {"application:a1": {"status": "rejected", "error": "该待办已由袁丽萍处理，无需再办理"}}
-    inbox._announce_refusals({}, refused)  # known as refused before this session's action: not news
+    inbox.present(InboxSnapshot(todo=todo, states=refused))  # refused before this session's action: not news
     assert tray.shown == []
-    inbox._announce_refusals(pending, refused)
+    inbox.present(InboxSnapshot(todo=todo, states=pending))
+    inbox.present(InboxSnapshot(states=refused))  # someone else took the task: it left 待办
     assert tray.shown == [("未能办理", "该待办已由袁丽萍处理，无需再办理")]  # no catalog here: no process name
-    inbox._announce_refusals(refused, refused)
+    inbox.present(InboxSnapshot(states=refused))
     assert len(tray.shown) == 1

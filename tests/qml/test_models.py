@@ -145,3 +145,39 @@ def test_field_model_carries_the_upload_state(qtmodeltester: Any) -> None:
     index = model.index(0, 0)
     assert model.data(index, FieldRole.Uploads)[0]["progress"] == 0.5
     assert model.data(index, FieldRole.Accept) == ["pdf", "png"] and model.data(index, FieldRole.MaxCount) == 3
+
+
+def test_work_item_model_passes_model_tester(qtmodeltester: Any) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.services.inbox import item_from_application, item_from_task
+    from kiosk.views.inbox_models import WorkItemListModel, WorkItemRole
+
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    task = {"id": 7, "application_id": "a1", "box": "todo", "application": {"status": "submitted", "serial": 92818}}
+    app = {"id": "a2", "process_code": "jw-xiuxue", "status": "completed"}
+    model = WorkItemListModel()
+    model.set_rows([item_from_task(task, {}, now), item_from_application(app, {"jw-xiuxue": "休学审批申请"}, now)])
+    qtmodeltester.check(model)
+    assert bytes(model.roleNames()[WorkItemRole.StatusName]) == b"statusName"
+    assert model.data(model.index(0, 0), WorkItemRole.Serial) == "92818"
+    assert model.data(model.index(1, 0), WorkItemRole.Outcome) == "completed"
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.DisplayRole) == "休学审批申请"
+    model.set_rows([])
+    qtmodeltester.check(model)
+
+
+def test_notification_model_passes_model_tester(qtmodeltester: Any) -> None:
+    from kiosk.services.notifications import notification_rows
+    from kiosk.views.inbox_models import NotificationListModel, NotificationRole
+
+    model = NotificationListModel()
+    notes = [
+        {"id": 10, "title": "新的待办", "body": "…", "application_id": "a1", "read": False},
+        {"id": 11, "read": True},
+    ]
+    model.set_rows(notification_rows(notes))
+    qtmodeltester.check(model)
+    assert bytes(model.roleNames()[NotificationRole.ApplicationId]) == b"applicationId"
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.DisplayRole) == "新的待办"
+    assert model.data(model.index(1, 0), NotificationRole.Read) is True

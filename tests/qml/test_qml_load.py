@@ -44,6 +44,18 @@ REQUIRED = {
     },
     "GuidePage": {"processCode": "xj-diannao-weixiu"},
     "ApplicationPage": {"applicationId": "00000000-0000-0000-0000-000000000000"},
+    "StepBar": {"steps": [{"key": "apply", "name": "申请人填写", "state": "done"}, {"key": "receive", "name": "接收"}]},
+    "FormSectionCard": {
+        "section": {"title": "报修信息", "step": "", "rows": [{"name": "problem", "label": "需维修问题", "value": ""}]},
+        "annotating": True,
+    },
+    "ActionPanel": {"applicationId": "00000000-0000-0000-0000-000000000000", "detail": {}},
+    "ActionSheet": {
+        "applicationId": "00000000-0000-0000-0000-000000000000",
+        "returnTargets": [{"to": "applicant", "name": "申请人"}],
+        "transferCandidates": [],
+    },
+    "EventTimeline": {"events": [{"action": "submit", "actor_name": "刘诗宏", "action_name": "提交"}]},
     "FormPage": {"processCode": "xj-diannao-weixiu"},
     "FormField": {
         "name": "asset_type",

@@ -9,17 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
-from PySide6.QtCore import Q_ARG, QMetaObject, QPointF
+from PySide6.QtCore import Q_ARG, QMetaObject
 from PySide6.QtGui import QGuiApplication
 
 from tests.helpers import LiveServer, copy_sqlite
 from tests.qml.test_all_forms import _open_form
 from tests.qml.test_hall_forms import in_view
 from tests.qml.test_identity import current_page, log_in
-from tests.server.test_auth import LIU, LIU_PW, NEW_PW, activated, bearer
-
-JIA, JIA_PW = "101207", "030356"  # the last 6 characters of the national ID
+from tests.qml.workflow_steps import log_out, scrolled_to, synced
+from tests.server.test_auth import NEW_PW
+from tests.server.workflow_helpers import JIA, LIU, Client
 
 
 @pytest.fixture
@@ -27,33 +26,6 @@ def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
     live = LiveServer(db_url=copy_sqlite(seeded_sqlite, tmp_path / "db"), workdir=tmp_path).start()
     yield live
     live.stop()
-
-
-def _synced(ui: Any) -> None:
-    """立即同步, then wait until nothing is pending and the boxes were read again."""
-    ui.state.sync.syncNow()
-    ui.wait_for(lambda: ui.state.sync.property("pendingCount") == 0, timeout=30_000)
-    ui.wait_for(lambda: not ui.state.sync.property("syncing"), timeout=30_000)
-    ui.state.inbox.reload()
-    ui.settle(300)
-
-
-def _log_out(ui: Any) -> None:
-    QGuiApplication.inputMethod().hide()
-    ui.settle(200)
-    ui.tap(ui.find_visible("logoutButton"))
-    ui.wait_for(lambda: current_page(ui) == "loginPage", timeout=15_000)
-
-
-def _in_view(ui: Any, name: str) -> Any:
-    """Scroll the page so the item is on screen, above the keyboard (as a finger would)."""
-    item = ui.find_visible(name)
-    scroller = ui.find("applicationScroller")
-    y = item.mapToItem(scroller.property("contentItem"), QPointF(0, 0)).y()
-    room = scroller.property("contentHeight") - scroller.height()
-    scroller.setProperty("contentY", max(0.0, min(y - 80, room)))
-    ui.settle(60)
-    return item
 
 
 def _home_counter(ui: Any) -> str:
@@ -76,8 +48,7 @@ def _open_from_todo(ui: Any, application_id: str) -> None:
 
 
 def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: Any) -> None:
-    liu_token = activated(server, LIU, LIU_PW)["access_token"]
-    jia_token = activated(server, JIA, JIA_PW)["access_token"]
+    liu, jia = Client(server, LIU), Client(server, JIA)  # their first passwords changed, as the manual requires
     ui = launch_ui(server.url)
 
     # 1. 刘诗宏 fills the form as in the manual and submits it.
@@ -106,7 +77,7 @@ def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: A
     ui.tap(ui.find_visible("confirmSubmit"))
     ui.wait_for(lambda: controller.property("state") == "saved")
     application_id = controller._application_id
-    _synced(ui)
+    synced(ui)
     ui.screenshot("workflow-1-submitted")
     QMetaObject.invokeMethod(ui.find("pageStack"), "popToIndex", Q_ARG(int, 0))
     ui.settle(100)
@@ -115,7 +86,7 @@ def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: A
     ui.wait_for(lambda: ui.find_visible("workItem_" + application_id) is not None)
     assert "现教中心实验室管理科接收" in " ".join(ui.texts(ui.find("workItem_" + application_id)))
     ui.screenshot("workflow-2-my-applications")
-    _log_out(ui)
+    log_out(ui)
 
     # 2. 贾孟杰: 首页's 待办 counter → 待办事宜 → the application → 审核信息 → 通过.
     kiosk = ui
@@ -132,22 +103,20 @@ def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: A
     current = ui.find("step_receive")
     assert current.property("color").name() == "#0f3d7a"  # the current step is highlighted
     # 通过 without 维修情况: refused here, on the field.
-    ui.tap(_in_view(ui, "action_approve"))
+    ui.tap(scrolled_to(ui, "action_approve"))
     ui.wait_for(lambda: ui.find("stepError_repair_result").property("text") != "")
-    _in_view(ui, "stepInput_acceptor")
+    scrolled_to(ui, "stepInput_acceptor")
     ui.type_into("stepInput_acceptor", "刘诗宏")
     ui.settle(300)  # the page turns compact for the keyboard, and keeps 验收人 in view
-    _in_view(ui, "stepInput_repair_result")
+    scrolled_to(ui, "stepInput_repair_result")
     ui.type_into("stepInput_repair_result", "已修好")
     QGuiApplication.inputMethod().hide()
     ui.settle(300)
-    _in_view(ui, "action_approve")
+    scrolled_to(ui, "action_approve")
     ui.screenshot("workflow-4-handling")
     ui.tap(ui.find_visible("action_approve"))
-    _synced(ui)
-    handled = requests.get(
-        server.url + f"/api/v1/applications/{application_id}", headers=bearer(jia_token), timeout=10
-    ).json()
+    synced(ui)
+    handled = jia.application(application_id)
     assert handled["status"] == "confirming", handled["status"]
     assert handled["data"]["repair_result"] == "已修好"
     assert [e["actor_id"] for e in handled["events"] if e["action"] == "approve"] == [JIA]
@@ -180,15 +149,14 @@ def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: A
     assert ui.find("action_approve").property("text") == "确认验收"
     ui.screenshot("workflow-5-confirm")
     ui.tap(ui.find_visible("action_approve"))
-    _synced(ui)
+    synced(ui)
     ui.wait_for(lambda: "状态：办结" in str(ui.find("applicationStatus").property("text")), timeout=20_000)
     timeline = " ".join(ui.texts(ui.find("timeline")))
     for who in ("刘诗宏", "贾孟杰"):
         assert who in timeline
     ui.screenshot("workflow-6-completed")
 
-    done = requests.get(server.url + f"/api/v1/applications/{application_id}", headers=bearer(liu_token), timeout=10)
-    body = done.json()
+    body = liu.application(application_id)
     assert body["status"] == "completed"
     assert [e["action"] for e in body["events"]][:1] == ["submit"]
     assert [s["state"] for s in body["steps"]][-1] == "done"

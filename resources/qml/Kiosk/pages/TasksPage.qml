@@ -117,8 +117,8 @@ Item {
                 required property string name
                 required property string applicant
                 required property string serial
-                required property string status
                 required property string statusName
+                required property string outcome  // "completed", "stopped" (不予办理, 已终止), "" while open
                 required property string stepName
                 required property string waiting
                 required property bool overdue
@@ -172,8 +172,8 @@ Item {
                             implicitWidth: statusText.implicitWidth + Theme.spacing * 2
                             implicitHeight: statusText.implicitHeight + 8
                             radius: height / 2
-                            color: item.status === "completed" ? Qt.rgba(0.18, 0.49, 0.2, 0.12)
-                                   : item.status === "rejected" || item.status === "terminated" ? Theme.errorLight
+                            color: item.outcome === "completed" ? Qt.rgba(Theme.success.r, Theme.success.g, Theme.success.b, 0.12)
+                                   : item.outcome === "stopped" ? Theme.errorLight
                                    : Theme.primaryLight
                             Text {
                                 id: statusText
@@ -182,8 +182,8 @@ Item {
                                 text: item.pendingAction.length > 0 ? qsTr("处理中…") : item.statusName
                                 font.family: Theme.fontFamily
                                 font.pixelSize: Theme.fontSmall
-                                color: item.status === "completed" ? Theme.success
-                                       : item.status === "rejected" || item.status === "terminated" ? Theme.error
+                                color: item.outcome === "completed" ? Theme.success
+                                       : item.outcome === "stopped" ? Theme.error
                                        : Theme.primary
                             }
                         }
