@@ -212,7 +212,7 @@ def test_drafts_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
     ui.wait_for(lambda: current_page(ui) == "homePage")
     ui.click(ui.find_visible("nav_hall"))
     ui.wait_for(lambda: ui.find_visible("hallHome") is not None)
-    assert not ui.find("draftList").isVisible() and ui.state.hall.property("drafts").rowCount() == 0
+    assert not ui.find("draftList").isVisible() and ui.state.hall.drafts.rowCount() == 0
     lin_form = open_form(ui, code, "diannao")
     ui.settle(500)  # the look for a draft runs on a worker: give it time to (not) find one
     assert not lin_form.property("hasDraft") and "有未提交的草稿" not in ui.texts()
@@ -272,5 +272,5 @@ def test_drafts_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
     # Submitted: the draft went in the same transaction; the other user's draft is untouched.
     assert again.state.store.draft(LIU, code) is None
     assert again.state.store.draft(LIN, code)["data"]["location"] == "林峰的第二份"
-    again.wait_for(lambda: again.state.hall.property("drafts").rowCount() == 0)
+    again.wait_for(lambda: again.state.hall.drafts.rowCount() == 0)
     again.wait_for(lambda: again.find("savedTitle").property("text") == "提交成功", timeout=20_000)

@@ -61,7 +61,9 @@ def find_in_hall(ui: Any, code: str) -> Any:
     ui.wait_for(lambda: ui.find_visible("nav_hall") is not None)
     ui.tap(ui.find_visible("nav_hall"))
     ui.wait_for(lambda: ui.state.hall.property("indexReady"))
-    name = next(r.name for r in ui.state.catalog.property("processes").rows() if r.code == code)
+    # The list models are read as attributes: QObject.property() cannot hand Python a property typed with a
+    # Python class ("Can't find converter for 'ProcessListModel*'"); QML reads them either way.
+    name = next(r.name for r in ui.state.catalog.processes.rows() if r.code == code)
     search = ui.find_visible("hallSearchInput")
     search.setProperty("text", "")
     ui.type_into("hallSearch", name)
@@ -179,7 +181,7 @@ def _check_letter_grid(ui: Any, letter: str, min_columns: int) -> None:
     """服务中心 A–Z: a letter's processes as a grid of cards, in rows of as many as fit side by side."""
     grid = _grid_of(ui, letter)
     cards = [c for c in grid.childItems() if c.property("code")]
-    expected = [r.code for r in ui.state.hall.property("az").rows() if r.letter == letter]
+    expected = [r.code for r in ui.state.hall.az.rows() if r.letter == letter]
     assert sorted(c.property("code") for c in cards) == sorted(expected), letter
     columns = grid.property("columns")
     assert columns >= min_columns
@@ -258,8 +260,8 @@ def test_hall_home_az_departments_and_search(server: LiveServer, launch_ui: Any,
     ui.wait_for(lambda: ui.state.hall.property("indexReady") and ui.find_visible("hallHome") is not None)
     hall = ui.state.hall
     # A student sees the student processes only; 推荐服务 and 热门服务 as in the manual (those for students).
-    assert all("学生" in r.audience for r in hall.property("results").rows() + hall.property("az").rows())
-    popular = [r.name for r in hall.property("popular").rows()]
+    assert all("学生" in r.audience for r in hall.results.rows() + hall.az.rows())
+    popular = [r.name for r in hall.popular.rows()]
     assert popular[:3] == ["休学审批申请", "课程缓考申请", "新生保留入学资格申请"], popular
     texts = ui.texts()
     assert "推荐服务" in texts and "热门服务" in texts and "服务分类" in texts
@@ -284,19 +286,19 @@ def test_hall_home_az_departments_and_search(server: LiveServer, launch_ui: Any,
 
     # Search by initials: zzy → 转专业审批申请 first, its matched characters in bold.
     ui.type_into("hallSearch", "zzy")
-    ui.wait_for(lambda: hall.property("view") == "search" and hall.property("results").rowCount() > 0)
-    first = hall.property("results").rows()[0]
+    ui.wait_for(lambda: hall.property("view") == "search" and hall.results.rowCount() > 0)
+    first = hall.results.rows()[0]
     assert first.name == "转专业审批申请" and "<b>" in first.name_html
     QGuiApplication.inputMethod().hide()
     ui.settle(100)
     ui.screenshot(f"{mode}-hall-search-zzy")
     ui.find_visible("hallSearchInput").setProperty("text", "")
     ui.type_into("hallSearch", "xiuxue")
-    results = hall.property("results")
+    results = hall.results
     ui.wait_for(lambda: results.rowCount() > 0 and results.rows()[0].name == "休学审批申请")
     ui.find_visible("hallSearchInput").setProperty("text", "")
     ui.type_into("hallSearch", "qwertyqwerty")
-    ui.wait_for(lambda: hall.property("results").rowCount() == 0)
+    ui.wait_for(lambda: hall.results.rowCount() == 0)
     assert ui.find_visible("noResults") is not None
 
 
@@ -323,7 +325,7 @@ def test_hall_in_english(server: LiveServer, launch_ui: Any) -> None:
     ui.wait_for(lambda: ui.find_visible("azGrid_B") is not None)
     ui.screenshot("en-kiosk-hall-az")
     ui.type_into("hallSearch", "xiuxue")
-    ui.wait_for(lambda: ui.state.hall.property("results").rowCount() > 0)
+    ui.wait_for(lambda: ui.state.hall.results.rowCount() > 0)
     QGuiApplication.inputMethod().hide()
     ui.settle(300)
     assert ui.find_visible("resultTitle").property("text").startswith("Results for")
