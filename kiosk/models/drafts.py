@@ -13,6 +13,11 @@ from kiosk.models.base import StoreBase
 from kiosk.models.tables import LocalDraft
 
 
+def remove_draft(session: Session, user_id: str, process_code: str) -> None:
+    """Within `session`: the transaction that queues the submission takes the draft with it, or neither happens."""
+    session.execute(delete(LocalDraft).where(LocalDraft.user_id == user_id, LocalDraft.process_code == process_code))
+
+
 class DraftsMixin(StoreBase):
     def save_draft(self, user_id: str, process_code: str, form_version: int, data: dict[str, Any]) -> str:
         """Keep what the user typed in a form (replacing their earlier draft of it); returns when it was saved."""
@@ -48,9 +53,8 @@ class DraftsMixin(StoreBase):
 
     def delete_draft(self, user_id: str, process_code: str, session: Session | None = None) -> None:
         """Within `session` (e.g. the one that queues the submission), or in a transaction of its own."""
-        query = delete(LocalDraft).where(LocalDraft.user_id == user_id, LocalDraft.process_code == process_code)
         if session is not None:
-            session.execute(query)
+            remove_draft(session, user_id, process_code)
             return
         with self.transaction() as own:
-            own.execute(query)
+            remove_draft(own, user_id, process_code)
