@@ -51,10 +51,6 @@ class DraftsMixin(StoreBase):
             ).all()
             return [{"process_code": code, "saved_at": saved_at} for code, saved_at in rows]
 
-    def delete_draft(self, user_id: str, process_code: str, session: Session | None = None) -> None:
-        """Within `session` (e.g. the one that queues the submission), or in a transaction of its own."""
-        if session is not None:
+    def delete_draft(self, user_id: str, process_code: str) -> None:
+        with self.transaction() as session:
             remove_draft(session, user_id, process_code)
-            return
-        with self.transaction() as own:
-            remove_draft(own, user_id, process_code)

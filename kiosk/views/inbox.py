@@ -15,8 +15,8 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QmlUncreatable, QQmlEngine
 
 from campus_common import statuses
+from kiosk.services.form_fields import annotations
 from kiosk.views.context import singleton_for
-from kiosk.views.form_model import annotations
 from kiosk.views.list_model import RowListModel
 from kiosk.views.workers import LatestPersonalRead
 
