@@ -41,7 +41,9 @@ class FormDrafts(QObject):
             return
 
         def found(draft: Draft | None) -> None:
-            if draft is not None and shiboken6.isValid(self) and still_wanted():
+            if draft is None and forms.hall.hasDraft(process_code):
+                forms.hall.reloadDrafts()  # listed, but it could not be opened (its key was lost): it is gone now
+            elif draft is not None and shiboken6.isValid(self) and still_wanted():
                 self.offered = draft
                 self.changed.emit()
 

@@ -52,14 +52,16 @@ class Forms(QObject):
         return self._state.client
 
     def drafts(self) -> Drafts | None:
-        """A desk client's drafts, once its store is open; None on a kiosk, which keeps none."""
-        store = self.store
-        if self.config.mode != "desk" or store is None:
+        """A desk client's drafts, once its store and credential store are open (the key is read on first use, on
+        a worker); None on a kiosk, which keeps none."""
+        store, credentials, device = self.store, self.auth.credentials, self.auth.device_id
+        if self.config.mode != "desk" or store is None or credentials is None:
             return None
         if self._drafts is None or self._drafts.store is not store:
+            from kiosk.services.credentials import draft_key
             from kiosk.services.drafts import Drafts
 
-            self._drafts = Drafts(store)
+            self._drafts = Drafts(store, lambda: draft_key(credentials, device))
         return self._drafts
 
     def server_unreachable(self) -> None:

@@ -65,8 +65,8 @@ def test_the_form_page_loads_in_one_call(store: LocalStore) -> None:
 
 
 def test_a_new_application_is_queued_with_its_row_and_takes_the_draft(store: LocalStore) -> None:
-    store.save_draft(LIU, CODE, 1, {"location": "综合实验楼101"})
-    store.save_draft(OTHER, CODE, 1, {"location": "别人的草稿"})
+    store.save_draft(LIU, CODE, 1, "sealed draft")
+    store.save_draft(OTHER, CODE, 1, "someone else's")
     sub = submissions.new_application(LIU, CODE, DEFINITION, DATA, next_handler=JIA["user_id"])
     assert sub.op_type == ops.APPLICATION_SUBMIT and sub.entity == f"application:{sub.application_id}"
     assert sub.payload == {
@@ -86,7 +86,7 @@ def test_a_new_application_is_queued_with_its_row_and_takes_the_draft(store: Loc
 
 
 def test_the_draft_stays_when_the_submission_is_not_stored(store: LocalStore) -> None:
-    store.save_draft(LIU, CODE, 1, {"location": "综合实验楼101"})
+    store.save_draft(LIU, CODE, 1, "sealed draft")
     sub = submissions.new_application(LIU, CODE, DEFINITION, DATA)
 
     def fails_after(session: Any) -> None:

@@ -203,6 +203,11 @@ def test_drafts_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
     draft = draft_of(ui, LIU, code)
     assert draft is not None and draft["location"] == "综合实验楼101" and draft["asset_type"] == "打印机"
     assert "applicant" not in draft  # read-only fields are filled from the profile again
+    # Sealed at rest: what was typed is in neither the store file nor its WAL (as UTF-8 or as JSON's escapes;
+    # 综合实验楼101 would not do: it is the form's own placeholder, cached with the form).
+    on_disk = b"".join(p.read_bytes() for p in ui.state.config.data_path.glob("kiosk.db*"))
+    typed = "打印机无法共享打印!"
+    assert typed.encode() not in on_disk and typed.encode("unicode_escape") not in on_disk
     ui.screenshot("desk-form-repair-draft-saved")
     ui.click(ui.find_visible("nav_hall"))
     ui.find_visible("hallSearchInput").setProperty("text", "")
