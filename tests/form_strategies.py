@@ -71,7 +71,7 @@ CAMPUS_FORMATS: dict[str, tuple[str, st.SearchStrategy[str]]] = {
 
 # -- reading a definition ----------------------------------------------------------------------------------
 def profile_value(profile: dict[str, Any], source: str) -> str:
-    """What a client fills a read-only field with (the kiosk's form_model.profile_value)."""
+    """What a client fills a read-only field with (the kiosk's form_fields.profile_value)."""
     if source == "today":
         return date.today().isoformat()
     if source in profile:

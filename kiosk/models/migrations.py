@@ -126,6 +126,19 @@ def _migration_9(conn: Connection) -> None:
         conn.exec_driver_sql("UPDATE workflows SET definition = ? WHERE process_code = ?", (stripped, code))
 
 
+def _migration_10(conn: Connection) -> None:
+    # Drafts are sealed from now on, with a key kept outside this file (kiosk/services/drafts.py). Those written
+    # before are plain text and the key is out of a migration's reach: they are dropped, not carried over, and
+    # secure_delete zeroes their pages, so what was typed leaves the file.
+    _run(
+        conn,
+        "DROP TABLE drafts",
+        "CREATE TABLE drafts (user_id VARCHAR(32) NOT NULL, process_code VARCHAR(64) NOT NULL, "
+        "form_version INTEGER NOT NULL, sealed TEXT NOT NULL, saved_at VARCHAR(40) NOT NULL, "
+        "PRIMARY KEY (user_id, process_code))",
+    )
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -137,6 +150,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_7,
     _migration_8,
     _migration_9,
+    _migration_10,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -154,14 +154,15 @@ class LocalWorkflowHandlers(Base):
 
 class LocalDraft(Base):
     """A form being filled in, saved with 存草稿 (desk mode only; a kiosk never writes one). One per user and
-    process; `data` holds the values as typed, valid or not. Kept across logout and restart on the desk
+    process; `sealed` holds the values as typed, valid or not, encrypted with the terminal's draft key
+    (kiosk/services/drafts.py, migration 10), never in plain text. Kept across logout and restart on the desk
     client, shown only to its user; deleted in the transaction that queues the submission."""
 
     __tablename__ = "drafts"
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     process_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     form_version: Mapped[int] = mapped_column(Integer)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sealed: Mapped[str] = mapped_column(Text)
     saved_at: Mapped[str] = mapped_column(String(40))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from campus_common import ops, statuses
+from kiosk.services import form_fields
 from kiosk.services.inbox import InboxSnapshot
 
 
@@ -56,21 +57,6 @@ class ActionInput:
     choice: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     next_handler: str = ""
-
-
-def latest_round(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The audit events since the application was last submitted (its current round)."""
-    starts = [i for i, e in enumerate(events) if e.get("action") in ("submit", "resubmit")]
-    return events[starts[-1] :] if starts else list(events)
-
-
-def annotations_by_field(events: list[dict[str, Any]]) -> dict[str, str]:
-    """The 批注 of this round, per field: "贾孟杰：请写明型号" (several joined by a line break)."""
-    out: dict[str, list[str]] = {}
-    for event in latest_round(events):
-        if event.get("action") == "annotate" and event.get("field"):
-            out.setdefault(str(event["field"]), []).append(f"{event.get('actor_name', '')}：{event.get('comment', '')}")
-    return {name: "\n".join(notes) for name, notes in out.items()}
 
 
 def _display(value: Any) -> str:
@@ -206,7 +192,7 @@ class Application:
         """What the progress page shows (its keys are the page's)."""
         code = str(self.view.get("process_code", ""))
         granted = self.granted
-        notes = annotations_by_field(list(self.view.get("events") or []))
+        notes = form_fields.annotations(list(self.view.get("events") or []))
         can_resubmit = self.own and "resubmit" in granted
         return {
             "application": self.view,

@@ -1,6 +1,7 @@
-"""Desk mode's "记住我": only the refresh token is kept — in the OS keyring, or where none is usable (a headless
-Linux has only keyring's failing backend, and keyrings.alt's default would store plaintext), in an encrypted
-file. Kiosk mode never uses this: nothing that logs a user in is written to a kiosk's disk.
+"""Desk mode's secrets: for "记住我" only the refresh token, and the key that seals the terminal's drafts — in
+the OS keyring, or where none is usable (a headless Linux has only keyring's failing backend, and keyrings.alt's
+default would store plaintext), in an encrypted file. Kiosk mode never uses this: nothing that logs a user in is
+written to a kiosk's disk, and a kiosk keeps no drafts.
 
 The file fallback (`EncryptedFileStore`): Fernet (AES-128-CBC + HMAC-SHA256) with a key derived by HKDF-SHA256
 from a random 32-byte key file (mode 0600, in the data dir) and this machine's /etc/machine-id. It keeps the
@@ -116,6 +117,25 @@ class EncryptedFileStore:
 
     def delete(self, account: str) -> None:
         self._path(account).unlink(missing_ok=True)
+
+
+def draft_key(credentials: CredentialStore, device_id: str) -> bytes:
+    """The Fernet key that seals this terminal's drafts (kiosk/services/drafts.py): made once per terminal (its
+    data dir's device id names it, as one OS user's keyring may serve several) and kept beside the remember-me
+    token. Lost, the drafts sealed with it can no longer be opened."""
+    from cryptography.fernet import Fernet
+
+    account = f"draft-key-{device_id}"
+    stored = credentials.load(account)
+    if stored:
+        try:
+            Fernet(stored)
+            return stored.encode()
+        except ValueError:
+            log.warning("the stored draft key is not a key; making a new one")
+    key = Fernet.generate_key()
+    credentials.save(account, key.decode())
+    return key
 
 
 def choose_store(data_dir: Path) -> CredentialStore:

@@ -1,5 +1,6 @@
 """Forms (QML singleton): what a form page's FormController needs from the application, handed to it in QML
-(`FormController { forms: Forms }`) instead of looked up: the store, the user, the outbox, the drafts list."""
+(`FormController { forms: Forms }`) instead of looked up: the store, the user, the outbox, the desk's drafts and
+the hall's list of them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from kiosk.services.api_client import ApiClient
     from kiosk.services.auth import AuthService
     from kiosk.services.config import KioskConfig
+    from kiosk.services.drafts import Drafts
     from kiosk.views.app_state import AppState
     from kiosk.views.hall import Hall
     from kiosk.views.sync import Sync
@@ -31,6 +33,7 @@ class Forms(QObject):
         super().__init__(state)
         self._state = state
         self.auth, self.sync, self.hall, self.workers = auth, sync, hall, workers
+        self._drafts: Drafts | None = None
 
     @staticmethod
     def create(engine: QQmlEngine) -> QObject:
@@ -47,6 +50,19 @@ class Forms(QObject):
     @property
     def client(self) -> ApiClient:
         return self._state.client
+
+    def drafts(self) -> Drafts | None:
+        """A desk client's drafts, once its store and credential store are open (the key is read on first use, on
+        a worker); None on a kiosk, which keeps none."""
+        store, credentials, device = self.store, self.auth.credentials, self.auth.device_id
+        if self.config.mode != "desk" or store is None or credentials is None:
+            return None
+        if self._drafts is None or self._drafts.store is not store:
+            from kiosk.services.credentials import draft_key
+            from kiosk.services.drafts import Drafts
+
+            self._drafts = Drafts(store, lambda: draft_key(credentials, device))
+        return self._drafts
 
     def server_unreachable(self) -> None:
         """An upload found the server gone: the top bar should say 离线 now, not at the next poll."""

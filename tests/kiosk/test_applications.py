@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from kiosk.models.store import LocalStore
-from kiosk.services.applications import ActionInput, Application, action_rule, annotations_by_field, form_sections
+from kiosk.services.applications import ActionInput, Application, action_rule, form_sections
+from kiosk.services.form_fields import annotations
 from kiosk.services.inbox import InboxSnapshot
 from tests.helpers import ROOT
 
@@ -168,7 +169,7 @@ def test_the_local_effect_marks_the_task_acting(tmp_path: Path) -> None:
 
 
 def test_this_rounds_annotations_under_their_fields() -> None:
-    notes = annotations_by_field(EVENTS)
+    notes = annotations(EVENTS)
     assert notes == {"problem": "贾孟杰：请写明打印机型号\n黄佳：附照片"}  # the round before the resubmit is over
     sections = form_sections(FORM, {**DATA, "repair_result": "已修好", "receiver": {"name": "贾孟杰"}}, notes)
     review = sections[-1]

@@ -78,36 +78,6 @@ def test_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
     store.close()
 
 
-def test_drafts_are_per_user_and_kept_only_by_a_desk_client(tmp_path: Path) -> None:
-    store = LocalStore(tmp_path / "kiosk.db")
-    store.save_draft("101203", "xj-diannao-weixiu", 2, {"location": "综合实验楼101", "asset_type": "打印机"})
-    store.save_draft("101203", "hq-baoxiu", 1, {"description": "漏水"})
-    store.save_draft("101390", "xj-diannao-weixiu", 2, {"location": "别人的草稿"})
-    draft = store.draft("101203", "xj-diannao-weixiu")
-    assert draft is not None and draft["data"] == {"location": "综合实验楼101", "asset_type": "打印机"}
-    assert draft["form_version"] == 2 and draft["saved_at"]
-    assert [d["process_code"] for d in store.drafts("101203")] == ["hq-baoxiu", "xj-diannao-weixiu"]
-    assert store.draft("2022010101", "xj-diannao-weixiu") is None  # another user sees none
-
-    store.save_draft("101203", "xj-diannao-weixiu", 2, {"location": "改过了"})  # one draft per process
-    assert store.draft("101203", "xj-diannao-weixiu")["data"] == {"location": "改过了"}  # type: ignore[index]
-    assert len(store.drafts("101203")) == 2
-
-    store.wipe_personal(keep_drafts=True)  # a desk client's logout
-    assert len(store.drafts("101203")) == 2 and len(store.drafts("101390")) == 1
-    store.close()
-    reopened = LocalStore(tmp_path / "kiosk.db")  # and a restart
-    assert reopened.draft("101203", "hq-baoxiu") is not None
-    reopened.delete_draft("101203", "hq-baoxiu")
-    assert [d["process_code"] for d in reopened.drafts("101203")] == ["xj-diannao-weixiu"]
-
-    reopened.wipe_personal()  # a kiosk: nothing of anyone's stays, not even in the file's free pages
-    assert reopened.drafts("101203") == [] and reopened.drafts("101390") == []
-    reopened.close()
-    raw = (tmp_path / "kiosk.db").read_bytes()
-    assert "综合实验楼101".encode() not in raw and "别人的草稿".encode() not in raw
-
-
 def test_a_store_of_schema_6_gains_drafts_and_keeps_its_data(tmp_path: Path) -> None:
     from sqlalchemy import create_engine
 

@@ -20,7 +20,7 @@ from PySide6.QtCore import Q_ARG, QMetaObject
 from PySide6.QtGui import QGuiApplication
 
 from campus_common import forms
-from kiosk.views.form_model import to_data
+from kiosk.services.form_fields import to_data
 from sync_server.seed import SEED_DIR
 from tests.form_strategies import invalid_data, valid_data
 from tests.helpers import LiveServer, copy_sqlite
@@ -165,7 +165,7 @@ def test_every_form_renders_validates_and_submits(server: LiveServer, launch_ui:
         assert controller.checkAll(), (code, good, [r for r in controller.property("fields").rows() if r.error])
         controller.confirmSubmit()
         ui.wait_for(lambda c=controller: c.property("state") == "saved")
-        submitted[code] = controller._application_id
+        submitted[code] = controller.property("applicationId")
         if code in ("jw-xiuxue", "xj-diannao-weixiu", "bw-laifang-baobei"):
             ui.screenshot(f"kiosk-form-{code}-submitted")
         _leave(ui)

@@ -35,7 +35,7 @@ def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def value_of(controller: Any, name: str) -> Any:
-    return next(r.value for r in controller._model.rows() if r.name == name)
+    return next(r.value for r in controller.property("fields").rows() if r.name == name)
 
 
 def month_ahead(months: int, day: int) -> str:

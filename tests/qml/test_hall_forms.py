@@ -61,6 +61,8 @@ def find_in_hall(ui: Any, code: str) -> Any:
     ui.wait_for(lambda: ui.find_visible("nav_hall") is not None)
     ui.tap(ui.find_visible("nav_hall"))
     ui.wait_for(lambda: ui.state.hall.property("indexReady"))
+    # The list models are read as attributes: QObject.property() cannot hand Python a property typed with a
+    # Python class ("Can't find converter for 'ProcessListModel*'"); QML reads them either way.
     name = next(r.name for r in ui.state.catalog.processes.rows() if r.code == code)
     search = ui.find_visible("hallSearchInput")
     search.setProperty("text", "")
@@ -367,7 +369,7 @@ def test_what_was_typed_in_a_form_is_forgotten(server: LiveServer, launch_ui: An
     ui.settle(300)
     assert_forgotten(ui, "MARKER7f3a", "打印机卡纸", "刘诗宏")
     controllers = [o for o in ui.engine.findChildren(QObject) if type(o).__name__ == "FormController"]
-    alive = [c for c in controllers if any(str(r.value).find("MARKER7f3a") >= 0 for r in c._model.rows())]
+    alive = [c for c in controllers if any(str(r.value).find("MARKER7f3a") >= 0 for r in c.property("fields").rows())]
     assert not alive, "a form controller still holds what was typed"
     with ui.state.store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM drafts").scalar() == 0

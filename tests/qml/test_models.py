@@ -117,36 +117,6 @@ def test_letter_model_passes_model_tester(qtmodeltester: Any) -> None:
     qtmodeltester.check(model)
 
 
-def test_field_model_carries_the_upload_state(qtmodeltester: Any) -> None:
-    from kiosk.views.form_model import FieldListModel, FieldRole, FieldRow
-
-    row = FieldRow(
-        name="photos",
-        widget="attachment",
-        label="现场照片",
-        required=False,
-        placeholder="",
-        help="",
-        hint="",
-        options=(),
-        value=[{"id": "a" * 32, "name": "a.pdf", "size": 10, "sha256": "0" * 64}],
-        error="",
-        read_only=False,
-        desk_only=False,
-        max_length=0,
-        section_title="",
-        uploads=({"token": "t", "name": "b.png", "size": 0, "progress": 0.5, "state": "uploading", "message": ""},),
-        accept=("pdf", "png"),
-        max_count=3,
-    )
-    model = FieldListModel()
-    model.set_rows([row])
-    qtmodeltester.check(model)
-    index = model.index(0, 0)
-    assert model.data(index, FieldRole.Uploads)[0]["progress"] == 0.5
-    assert model.data(index, FieldRole.Accept) == ["pdf", "png"] and model.data(index, FieldRole.MaxCount) == 3
-
-
 def test_work_item_model_passes_model_tester(qtmodeltester: Any) -> None:
     from datetime import UTC, datetime
 

@@ -96,7 +96,7 @@ def test_component_loads_without_warnings(
     assert component.isReady(), component.errorString()
     initial = dict(REQUIRED.get(type_name, {}))
     if type_name == "FormField":
-        from kiosk.views.form_model import FormController
+        from kiosk.views.form_controller import FormController
 
         controller = FormController()
         initial["controller"] = controller

@@ -76,7 +76,7 @@ def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: A
     ui.screenshot("workflow-0-choose-handler")
     ui.tap(ui.find_visible("confirmSubmit"))
     ui.wait_for(lambda: controller.property("state") == "saved")
-    application_id = controller._application_id
+    application_id = controller.property("applicationId")
     synced(ui)
     ui.screenshot("workflow-1-submitted")
     QMetaObject.invokeMethod(ui.find("pageStack"), "popToIndex", Q_ARG(int, 0))
