@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator
@@ -28,11 +29,17 @@ def translation_file(language: str, cache_dir: Path) -> Path | None:
     if not cached.is_file() or cached.stat().st_mtime < ts.stat().st_mtime:
         cache_dir.mkdir(parents=True, exist_ok=True)
         try:
-            subprocess.run(["pyside6-lrelease", "-silent", str(ts), "-qm", str(cached)], check=True, timeout=30)
+            subprocess.run([_lrelease(), "-silent", str(ts), "-qm", str(cached)], check=True, timeout=30)
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("cannot compile %s: %s", ts, exc)
             return None
     return cached
+
+
+def _lrelease() -> str:
+    """PySide6's lrelease: beside this Python (a venv not on PATH), else whichever PATH finds."""
+    beside = Path(sys.executable).with_name("pyside6-lrelease")
+    return str(beside) if beside.is_file() else "pyside6-lrelease"
 
 
 class Translators:
