@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -183,3 +184,46 @@ class FailingProxy:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+# -- the demo users the tests sign in as, and signing in -------------------------------------------------------
+STUDENT, STUDENT_PW = "2022010101", "150311"
+
+
+LETTER_STUDENT, LETTER_PW = "Z2023030107", "09078X"
+
+
+LIU, LIU_PW = "101203", "120239"
+
+
+ADMIN, ADMIN_PW = "ADMIN", "150291"
+
+
+NEW_PW = "Campus2026ok"
+
+
+def login(server: LiveServer, user_id: str, password: str, **extra: Any) -> requests.Response:
+    return requests.post(
+        server.url + "/api/v1/auth/login", json={"user_id": user_id, "password": password, **extra}, timeout=10
+    )
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def activated(server: LiveServer, user_id: str, initial: str, new: str = NEW_PW) -> dict[str, Any]:
+    """Log in with the initial password, change it, log in again: the tokens of a normal session."""
+    first = login(server, user_id, initial).json()
+    changed = requests.post(
+        server.url + "/api/v1/auth/password",
+        json={"old_password": initial, "new_password": new},
+        headers=bearer(first["access_token"]),
+        timeout=10,
+    )
+    assert changed.status_code == 200, changed.text
+    response = login(server, user_id, new)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["must_change_password"] is False
+    return body

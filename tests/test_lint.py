@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,15 @@ def test_qmllint(tmp_path: Path) -> None:
     result = _run(str(BIN / "pyside6-qmllint"), "-I", str(ROOT / "resources" / "qml"), "-I", str(tmp_path), *files)
     # qmllint exits 0 on warnings; any line it prints is a finding.
     assert result.returncode == 0 and not (result.stdout + result.stderr).strip(), result.stdout + result.stderr
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared steps and fixtures live in helper modules (tests/helpers.py, tests/qml/harness.py, steps.py …):
+    a test module imported by another would run its tests twice and tie the two together."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for path in (ROOT / "tests").rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"\s*(from|import) tests(\.\w+)*\.test_\w+", line)
+    ]
+    assert not offenders, "\n".join(offenders)

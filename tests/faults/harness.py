@@ -49,7 +49,7 @@ from sync_server.core.sync import payload_hash
 from sync_server.seed import load_seed
 from tests.faults import kiosk_proc
 from tests.faults.proxy import FaultProfile, FaultProxy
-from tests.helpers import ROOT, LiveServer, copy_sqlite
+from tests.helpers import ROOT, LiveServer, activated, copy_sqlite
 
 NEW_PW = "Campus2026ok"  # tests/server/test_auth.py NEW_PW: every demo user's password after activation
 BACKOFF_CAP_S = 0.5  # the scaled cap (the app's is 60 s): every backoff delay × 1/120
@@ -265,7 +265,6 @@ class KioskProcess:
 def build_template(seeded_db: Path, workdir: Path) -> Path:
     """A copy of a demo-seeded database in which every demo user has changed the initial password (through
     the real server, as tests/server/test_auth.py `activated` does)."""
-    from tests.server.test_auth import activated
 
     workdir.mkdir(parents=True, exist_ok=True)
     server = LiveServer(db_url=copy_sqlite(seeded_db, workdir), workdir=workdir).start()

@@ -19,8 +19,7 @@ from kiosk.services.api_client import ApiClient, ApiError
 from kiosk.services.attachments import OFFLINE_MESSAGE, UploadError, upload
 from sync_server.db import Database
 from sync_server.models import Attachment
-from tests.helpers import LiveServer, copy_sqlite
-from tests.server.test_auth import STUDENT, STUDENT_PW, activated, bearer
+from tests.helpers import STUDENT, STUDENT_PW, LiveServer, activated, bearer, copy_sqlite
 
 LIMITS = forms.AttachmentLimits(["pdf", "jpg", "jpeg", "png"], 20 * 1024 * 1024, 5)
 

@@ -18,8 +18,7 @@ from kiosk.services.auth import AuthService, UserSession
 from kiosk.services.sync import SyncEngine, op_signer
 from sync_server.db import Database
 from sync_server.models import AppliedOp, AuthSession, ChangeLog, Favorite
-from tests.helpers import LiveServer
-from tests.server.test_auth import NEW_PW, STUDENT, STUDENT_PW, activated
+from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated
 
 DEVICE = "kiosk-east-1"
 

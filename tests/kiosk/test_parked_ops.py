@@ -13,8 +13,7 @@ from kiosk.models.store import LocalStore
 from kiosk.models.tables import LocalFavorite
 from kiosk.services.api_client import ApiClient, ApiError
 from kiosk.services.sync import PARK_AFTER, SyncEngine
-from tests.helpers import FailingProxy, LiveServer
-from tests.server.test_auth import NEW_PW, STUDENT, STUDENT_PW, activated, login
+from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, FailingProxy, LiveServer, activated, login
 
 
 @pytest.fixture

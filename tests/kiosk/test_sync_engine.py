@@ -18,8 +18,7 @@ from kiosk.services.sync import BACKOFF_CAP_S, SyncEngine, backoff_delay
 from sync_server.core.meta import rotate_epoch
 from sync_server.db import Database
 from sync_server.seed import SEED_DIR
-from tests.helpers import LiveServer
-from tests.server.test_auth import STUDENT, STUDENT_PW, activated
+from tests.helpers import STUDENT, STUDENT_PW, LiveServer, activated
 
 SEED_FORMS = SEED_DIR / "forms"
 

@@ -16,16 +16,13 @@ import pytest
 import requests
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import Q_ARG, QMetaObject
-from PySide6.QtGui import QGuiApplication
 
 from campus_common import forms
 from kiosk.services.form_fields import to_data
 from sync_server.seed import SEED_DIR
 from tests.form_strategies import invalid_data, valid_data
-from tests.helpers import LiveServer, copy_sqlite
-from tests.qml.test_identity import current_page, log_in
-from tests.server.test_auth import NEW_PW, activated, bearer
+from tests.helpers import NEW_PW, LiveServer, activated, bearer, copy_sqlite
+from tests.qml.steps import back_to_start, log_in, open_form_of
 
 PROCESSES = json.loads((SEED_DIR / "processes.json").read_text(encoding="utf-8"))
 DEFINITIONS = {p["code"]: json.loads((SEED_DIR / "forms" / f"{p['code']}.json").read_text()) for p in PROCESSES}
@@ -42,32 +39,6 @@ def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
     live = LiveServer(db_url=copy_sqlite(seeded_sqlite, tmp_path / "db"), workdir=tmp_path).start()
     yield live
     live.stop()
-
-
-def _open_form(ui: Any, code: str) -> Any:
-    window = ui.window
-    QGuiApplication.inputMethod().hide()
-    panel = next((i for i in ui.items() if i.objectName() == "inputPanel"), None)
-    if panel is not None:  # the keyboard slides away first; a tap meanwhile would land on it
-        ui.wait_for(lambda: not panel.isVisible() or panel.property("active") is False)
-        ui.settle(250)
-    # What a tap on the process's card calls (finding 64 cards by search is test_hall_forms.py's part).
-    QMetaObject.invokeMethod(window, "openProcess", Q_ARG(str, code))
-    ui.wait_for(lambda: current_page(ui) == "guidePage")
-    guide = ui.find("pageStack").property("currentItem")
-    assert guide.property("processCode") == code
-    ui.tap(ui.find_visible("startButton", guide))  # a real touch on 开始办理
-    ui.wait_for(lambda: current_page(ui) == "formPage")
-    page = ui.find("pageStack").property("currentItem")
-    controller = next(c for c in page.children() if type(c).__name__ == "FormController")
-    ui.wait_for(lambda: controller.property("state") in ("ready", "missing"))
-    assert controller.property("state") == "ready", (code, controller.property("state"))
-    return controller
-
-
-def _leave(ui: Any) -> None:
-    QMetaObject.invokeMethod(ui.find("pageStack"), "popToIndex", Q_ARG(int, 0))
-    ui.settle(50)
 
 
 # Each form's examples are found one at a time, deterministically, before its turn in the UI: a draw that
@@ -99,7 +70,7 @@ def test_every_form_renders_validates_and_submits(server: LiveServer, launch_ui:
     submitted: dict[str, str] = {}
     for process in mine:
         code, definition = process["code"], DEFINITIONS[process["code"]]
-        controller = _open_form(ui, code)
+        controller = open_form_of(ui, code)
         # Every applicant field is on the page, under its section.
         for name in forms.applicant_fields(definition):
             assert ui.find("field_" + name) is not None, (code, name)
@@ -168,7 +139,7 @@ def test_every_form_renders_validates_and_submits(server: LiveServer, launch_ui:
         submitted[code] = controller.property("applicationId")
         if code in ("jw-xiuxue", "xj-diannao-weixiu", "bw-laifang-baobei"):
             ui.screenshot(f"kiosk-form-{code}-submitted")
-        _leave(ui)
+        back_to_start(ui)
 
     ui.state.sync.syncNow()
     ui.wait_for(lambda: ui.state.sync.property("pendingCount") == 0, timeout=60_000)

@@ -13,10 +13,8 @@ import requests
 
 from sync_server.db import Database
 from sync_server.models import Process
-from tests.helpers import LiveServer, copy_sqlite
-from tests.qml.test_hall_forms import find_in_hall
-from tests.qml.test_identity import log_in
-from tests.server.test_auth import NEW_PW, STUDENT, STUDENT_PW, activated, bearer
+from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, copy_sqlite
+from tests.qml.steps import find_in_hall, log_in
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ import requests
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication
 
-from tests.helpers import LiveServer, copy_sqlite
-from tests.qml.test_identity import current_page, log_in
-from tests.server.test_auth import LIU, LIU_PW, NEW_PW, activated, bearer
+from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, copy_sqlite
+from tests.qml.steps import assert_forgotten, current_page, field_error, in_view, log_in, open_form
 
 
 @pytest.fixture
@@ -24,62 +23,6 @@ def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
     live = LiveServer(db_url=copy_sqlite(seeded_sqlite, tmp_path / "db"), workdir=tmp_path).start()
     yield live
     live.stop()
-
-
-def in_view(ui: Any, name: str) -> Any:
-    """Scroll the form so the item is on screen (a finger cannot reach what is scrolled away)."""
-    item = ui.find_visible(name)
-    scroller = ui.find("formScroller")
-    content = scroller.property("contentItem")
-    if not any(parent is content for parent in _ancestors(item)):
-        return item  # outside the scrolling part (the actions row stays in view)
-    # While the keyboard slides in the form keeps the focused field in view on every step of its height, which
-    # would scroll back what a finger scrolled meanwhile: scroll again until the item stays put.
-    for _ in range(20):
-        y = item.mapToItem(content, QPointF(0, 0)).y()
-        fits = item.height() <= scroller.height()
-        # Some room above for what comes before, the whole item when it fits, else its top.
-        wanted = max(y - 40, y + item.height() - scroller.height()) if fits else y
-        limit = scroller.property("contentHeight") - scroller.height()
-        scroller.setProperty("contentY", max(0.0, min(wanted, limit)))
-        ui.settle(60)
-        top = item.mapToItem(scroller, QPointF(0, 0)).y()
-        if top >= -1 and (top + item.height() <= scroller.height() + 1 if fits else top <= 1):
-            return item
-    raise AssertionError(f"{name} cannot be scrolled into view")
-
-
-def _ancestors(item: Any) -> Iterator[Any]:
-    while item is not None:
-        yield item
-        item = item.parentItem()
-
-
-def find_in_hall(ui: Any, code: str) -> Any:
-    """Go to 办事大厅 and search for the process by its name, as a user would; returns its card."""
-    QGuiApplication.inputMethod().hide()  # the keyboard's ⌄ key: the navigation bar comes back
-    ui.wait_for(lambda: ui.find_visible("nav_hall") is not None)
-    ui.tap(ui.find_visible("nav_hall"))
-    ui.wait_for(lambda: ui.state.hall.property("indexReady"))
-    # The list models are read as attributes: QObject.property() cannot hand Python a property typed with a
-    # Python class ("Can't find converter for 'ProcessListModel*'"); QML reads them either way.
-    name = next(r.name for r in ui.state.catalog.processes.rows() if r.code == code)
-    search = ui.find_visible("hallSearchInput")
-    search.setProperty("text", "")
-    ui.type_into("hallSearch", name)
-    QGuiApplication.inputMethod().hide()  # done typing: the results get the whole page
-    ui.settle(100)
-    ui.wait_for(lambda: ui.find_visible("process_" + code) is not None)
-    return ui.find_visible("process_" + code)
-
-
-def open_form(ui: Any, code: str) -> None:
-    ui.tap(find_in_hall(ui, code))
-    ui.wait_for(lambda: current_page(ui) == "guidePage")
-
-
-def field_error(ui: Any, name: str) -> str:
-    return str(ui.find("fieldError", ui.find("field_" + name)).property("text"))
 
 
 def test_repair_form_as_in_the_manual(server: LiveServer, launch_ui: Any) -> None:
@@ -244,7 +187,6 @@ def test_repair_form_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
 
 @pytest.mark.parametrize("mode", ["kiosk", "desk"])
 def test_hall_home_az_departments_and_search(server: LiveServer, launch_ui: Any, mode: str) -> None:
-    from tests.server.test_auth import STUDENT, STUDENT_PW
 
     activated(server, STUDENT, STUDENT_PW)
     ui = launch_ui(server.url, mode=mode, size=(1920, 1080) if mode == "kiosk" else (1366, 768))
@@ -304,7 +246,6 @@ def test_hall_home_az_departments_and_search(server: LiveServer, launch_ui: Any,
 
 def test_hall_in_english(server: LiveServer, launch_ui: Any) -> None:
     """The hall's own words in English (the processes' names are the school's data, in Chinese)."""
-    from tests.server.test_auth import STUDENT, STUDENT_PW
 
     activated(server, STUDENT, STUDENT_PW)
     ui = launch_ui(server.url, language="en_US")
@@ -337,8 +278,6 @@ def test_what_was_typed_in_a_form_is_forgotten(server: LiveServer, launch_ui: An
     """Kiosk mode keeps no draft: after 退出, or after the idle countdown, a marker typed into a form is in
     neither the local SQLite file nor its WAL, nor on screen, nor in any live model or controller."""
     from PySide6.QtCore import QObject
-
-    from tests.qml.test_identity import assert_forgotten
 
     activated(server, LIU, LIU_PW)
     ui = launch_ui(server.url)

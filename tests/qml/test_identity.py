@@ -13,11 +13,11 @@ import pytest
 import requests
 import zxingcpp
 from PIL import Image
-from PySide6.QtCore import QObject, QPointF
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
-from tests.helpers import LiveServer, copy_sqlite
-from tests.server.test_auth import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, activated
+from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite
+from tests.qml.steps import assert_forgotten, current_page, log_in
 
 
 @pytest.fixture
@@ -26,42 +26,6 @@ def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
     live = LiveServer(db_url=copy_sqlite(seeded_sqlite, tmp_path / "db"), workdir=tmp_path).start()
     yield live
     live.stop()
-
-
-def current_page(ui: Any) -> str:
-    item = ui.find("pageStack").property("currentItem")
-    return item.objectName() if item is not None else ""
-
-
-def log_in(ui: Any, user_id: str, password: str) -> None:
-    ui.type_into("userField", user_id)
-    ui.type_into("passwordField", password)
-    ui.settle(100)
-    button = ui.find_visible("loginButton")
-    if ui.state.config.mode == "kiosk":  # the keyboard is up: the button must still be reachable above it
-        panel = ui.find("inputPanel")
-        assert ui.center(button).y() < panel.mapToScene(QPointF(0, 0)).y(), "登录 is hidden under the keyboard"
-    ui.tap(button)
-
-
-def store_bytes(ui: Any) -> bytes:
-    """Everything on disk of the kiosk's local store: the database file and its WAL."""
-    path = Path(ui.state.store.path)
-    data = path.read_bytes()
-    wal = path.with_name(path.name + "-wal")
-    return data + (wal.read_bytes() if wal.exists() else b"")
-
-
-def assert_forgotten(ui: Any, *markers: str) -> None:
-    ui.state.workers.wait(10_000)  # the wipe runs on a worker thread
-    on_disk = store_bytes(ui)
-    shown = "\n".join(ui.texts())
-    for marker in markers:
-        assert marker.encode() not in on_disk, f"{marker!r} still in the store or its WAL"
-        assert marker not in shown, f"{marker!r} still on screen"
-    assert ui.state.store.profile() is None
-    assert ui.state.auth.current is None and ui.state.client.access_token is None
-    assert ui.state.session.devices.rowCount() == 0
 
 
 def test_first_login_forces_a_password_change_then_logout_forgets(server: LiveServer, launch_ui: Any) -> None:

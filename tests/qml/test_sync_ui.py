@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.helpers import LiveServer, copy_sqlite
-from tests.server.test_auth import LIU, LIU_PW, NEW_PW, activated, bearer
+from tests.helpers import LIU, LIU_PW, NEW_PW, LiveServer, activated, bearer, copy_sqlite
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ import pytest
 from PySide6.QtCore import Q_ARG, QMetaObject
 from PySide6.QtGui import QGuiApplication
 
-from tests.helpers import LiveServer, copy_sqlite
-from tests.qml.test_identity import current_page, log_in
+from tests.helpers import NEW_PW, LiveServer, copy_sqlite
+from tests.qml.steps import current_page, log_in
 from tests.qml.workflow_steps import log_out, scrolled_to, synced
-from tests.server.test_auth import NEW_PW
 from tests.server.workflow_helpers import (
     HUANG,
     JIA,

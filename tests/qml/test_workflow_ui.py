@@ -12,12 +12,9 @@ import pytest
 from PySide6.QtCore import Q_ARG, QMetaObject
 from PySide6.QtGui import QGuiApplication
 
-from tests.helpers import LiveServer, copy_sqlite
-from tests.qml.test_all_forms import _open_form
-from tests.qml.test_hall_forms import in_view
-from tests.qml.test_identity import current_page, log_in
+from tests.helpers import NEW_PW, LiveServer, copy_sqlite
+from tests.qml.steps import current_page, in_view, log_in, open_form_of
 from tests.qml.workflow_steps import log_out, scrolled_to, synced
-from tests.server.test_auth import NEW_PW
 from tests.server.workflow_helpers import JIA, LIU, Client
 
 
@@ -55,7 +52,7 @@ def test_the_manuals_repair_scenario_end_to_end(server: LiveServer, launch_ui: A
     log_in(ui, LIU, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage")
     ui.wait_for(lambda: ui.state.sync.property("lastSync") != "")
-    controller = _open_form(ui, "xj-diannao-weixiu")
+    controller = open_form_of(ui, "xj-diannao-weixiu")
     for name, value in (
         ("phone", "13303857660"),
         ("asset_type", "打印机"),

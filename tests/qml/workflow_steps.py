@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication
 
-from tests.qml.test_identity import current_page
+from tests.qml.steps import current_page
 
 
 def synced(ui: Any) -> None:

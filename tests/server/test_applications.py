@@ -4,14 +4,13 @@ kiosk uses offline, read-only profile fields taken from the server's records, �
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 import requests
 
 from sync_server.core.workflow_state import CAMPUS_TZ
-from tests.helpers import LiveServer
-from tests.server.test_auth import LIU, LIU_PW, STUDENT, STUDENT_PW, activated, bearer
+from tests.helpers import LIU, LIU_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer
+from tests.server.workflow_helpers import submit
 
 REPAIR = {
     "repair_date": "2022-08-25",
@@ -23,21 +22,6 @@ REPAIR = {
     "asset_code": "101007",
     "problem": "打印机无法共享打印!",
 }
-
-
-def submit(server: LiveServer, token: str, code: str, data: dict[str, Any], app_id: str | None = None) -> Any:
-    op = {
-        "id": str(uuid.uuid4()),
-        "seq": 1,
-        "type": "application.submit",
-        "payload": {"application_id": app_id or str(uuid.uuid4()), "process_code": code, "data": data},
-        "created_at": datetime.now(UTC).isoformat(),
-    }
-    response = requests.post(
-        server.url + "/api/v1/sync/push", json={"device_id": "t", "ops": [op]}, headers=bearer(token), timeout=10
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["results"][0]
 
 
 def test_the_manual_repair_form_submitted_and_numbered(live_server: LiveServer) -> None:

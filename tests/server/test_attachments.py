@@ -21,10 +21,8 @@ from campus_common import forms
 from sync_server.core.attachments import CHUNK_BYTES
 from sync_server.migrate import upgrade
 from sync_server.models import Base
-from tests.helpers import LiveServer
-from tests.server.test_applications import submit
-from tests.server.test_auth import ADMIN, ADMIN_PW, LIU, LIU_PW, STUDENT, STUDENT_PW, activated, bearer
-from tests.server.workflow_helpers import example, password, positive
+from tests.helpers import ADMIN, ADMIN_PW, LIU, LIU_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer
+from tests.server.workflow_helpers import example, password, positive, submit
 
 OTHER_STUDENT, OTHER_STUDENT_PW = "2022010102", "220520"
 JWC, JWC_PW = "100512", "180267"  # 教务处办事员: 教务处审核 of 休学审批申请

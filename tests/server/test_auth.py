@@ -12,40 +12,21 @@ from sqlalchemy import update
 
 from sync_server.db import Database
 from sync_server.models import AuthSession, LoginFailure
-from tests.helpers import LiveServer
-
-STUDENT, STUDENT_PW = "2022010101", "150311"
-LETTER_STUDENT, LETTER_PW = "Z2023030107", "09078X"
-LIU, LIU_PW = "101203", "120239"
-ADMIN, ADMIN_PW = "ADMIN", "150291"
-NEW_PW = "Campus2026ok"
-
-
-def login(server: LiveServer, user_id: str, password: str, **extra: Any) -> requests.Response:
-    return requests.post(
-        server.url + "/api/v1/auth/login", json={"user_id": user_id, "password": password, **extra}, timeout=10
-    )
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def activated(server: LiveServer, user_id: str, initial: str, new: str = NEW_PW) -> dict[str, Any]:
-    """Log in with the initial password, change it, log in again: the tokens of a normal session."""
-    first = login(server, user_id, initial).json()
-    changed = requests.post(
-        server.url + "/api/v1/auth/password",
-        json={"old_password": initial, "new_password": new},
-        headers=bearer(first["access_token"]),
-        timeout=10,
-    )
-    assert changed.status_code == 200, changed.text
-    response = login(server, user_id, new)
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["must_change_password"] is False
-    return body
+from tests.helpers import (
+    ADMIN,
+    ADMIN_PW,
+    LETTER_PW,
+    LETTER_STUDENT,
+    LIU,
+    LIU_PW,
+    NEW_PW,
+    STUDENT,
+    STUDENT_PW,
+    LiveServer,
+    activated,
+    bearer,
+    login,
+)
 
 
 def test_first_login_must_change_password_before_anything_else(live_server: LiveServer) -> None:

@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.helpers import LiveServer
-from tests.server.test_auth import ADMIN, ADMIN_PW, activated
+from tests.helpers import ADMIN, ADMIN_PW, LiveServer, activated
 
 
 def test_no_input_makes_the_server_fail(shared_server: LiveServer, tmp_path: Path) -> None:

@@ -13,8 +13,7 @@ from sqlalchemy import update
 
 from sync_server.db import Database
 from sync_server.models import QrTicket
-from tests.helpers import LiveServer
-from tests.server.test_auth import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, activated
+from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated
 
 DEVICE = {"device_id": "kiosk-0001", "device_name": "图书馆一楼 1 号机"}
 

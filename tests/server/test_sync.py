@@ -16,8 +16,7 @@ from sqlalchemy import create_engine, insert, select
 from sync_server.core import sync
 from sync_server.migrate import upgrade
 from sync_server.models import ChangeLog
-from tests.helpers import LiveServer
-from tests.server.test_auth import LIU, LIU_PW, STUDENT, STUDENT_PW, activated, bearer
+from tests.helpers import LIU, LIU_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer
 from tests.server.workflow_helpers import PEOPLE
 
 

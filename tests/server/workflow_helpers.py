@@ -15,8 +15,7 @@ from hypothesis import HealthCheck, Phase, find, settings
 
 from sync_server.core.security import default_password
 from tests.form_strategies import valid_data
-from tests.helpers import LiveServer
-from tests.server.test_auth import activated, bearer
+from tests.helpers import LiveServer, activated, bearer
 
 SEED = Path(__file__).resolve().parents[2] / "sync_server" / "seed"
 CONTENT = json.loads((SEED / "demo_content.json").read_text(encoding="utf-8"))
@@ -173,3 +172,18 @@ def latest(changes: list[dict[str, Any]], entity: str) -> dict[str, dict[str, An
 
 def error_code(response: requests.Response) -> str:
     return str(response.json()["error"]["code"])
+
+
+def submit(server: LiveServer, token: str, code: str, data: dict[str, Any], app_id: str | None = None) -> Any:
+    op = {
+        "id": str(uuid.uuid4()),
+        "seq": 1,
+        "type": "application.submit",
+        "payload": {"application_id": app_id or str(uuid.uuid4()), "process_code": code, "data": data},
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+    response = requests.post(
+        server.url + "/api/v1/sync/push", json={"device_id": "t", "ops": [op]}, headers=bearer(token), timeout=10
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["results"][0]
