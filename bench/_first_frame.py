@@ -88,7 +88,10 @@ def _watch_truth(engine: Any, window: Any, t0: float, marks: dict[str, float]) -
 
     def check() -> None:
         state = engine.singletonInstance("Kiosk.Backend", "AppState")
-        if state is not None and state.property("ready"):
+        ready = state.property("ready") if state is not None else False
+        if ready is None:  # a build from before AppState.ready: the same condition, read from its parts
+            ready = getattr(state, "store", None) is not None and state.property("connection") != "connecting"
+        if ready:
             marks["true_screen"] = time.monotonic()
             _report(t0, marks, rss[0])
 
