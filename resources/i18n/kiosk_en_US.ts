@@ -314,6 +314,34 @@
     </message>
 </context>
 <context>
+    <name>AttachmentField</name>
+    <message>
+        <location filename="../qml/Kiosk/components/AttachmentField.qml" line="28"/>
+        <source>选择文件</source>
+        <translation>Choose files</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/AttachmentField.qml" line="34"/>
+        <source>已上传 %1 / %2 个</source>
+        <translation>%1 of %2 uploaded</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/AttachmentField.qml" line="46"/>
+        <source>已上传</source>
+        <translation>uploaded</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/AttachmentField.qml" line="59"/>
+        <source>上传中 %1%</source>
+        <translation>Uploading… %1%</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/AttachmentField.qml" line="126"/>
+        <source>移除 %1</source>
+        <translation>Remove %1</translation>
+    </message>
+</context>
+<context>
     <name>CalendarPage</name>
     <message>
         <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="18"/>
@@ -425,6 +453,14 @@
     </message>
 </context>
 <context>
+    <name>DateField</name>
+    <message>
+        <location filename="../qml/Kiosk/components/DateField.qml" line="15"/>
+        <source>请选择日期</source>
+        <translation>Choose a date</translation>
+    </message>
+</context>
+<context>
     <name>DatePickerPopup</name>
     <message>
         <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="48"/>
@@ -448,6 +484,24 @@
     </message>
 </context>
 <context>
+    <name>DateRangeField</name>
+    <message>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="20"/>
+        <source>开始日期</source>
+        <translation>Start date</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="26"/>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="30"/>
+        <source>结束日期</source>
+        <translation>End date</translation>
+    </message>
+</context>
+<context>
     <name>EventTimeline</name>
     <message>
         <location filename="../qml/Kiosk/components/EventTimeline.qml" line="24"/>
@@ -458,72 +512,27 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="203"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="176"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="223"/>
-        <source>请选择日期</source>
-        <translation>Choose a date</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="236"/>
-        <source>开始日期</source>
-        <translation>Start date</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="241"/>
-        <source>至</source>
-        <translation>to</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="245"/>
-        <source>结束日期</source>
-        <translation>End date</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="257"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="220"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="287"/>
-        <source>选择文件</source>
-        <translation>Choose files</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="293"/>
-        <source>已上传 %1 / %2 个</source>
-        <translation>%1 of %2 uploaded</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="305"/>
-        <source>已上传</source>
-        <translation>uploaded</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="318"/>
-        <source>上传中 %1%</source>
-        <translation>Uploading… %1%</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="392"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="289"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="395"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="292"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="453"/>
-        <source>移除 %1</source>
-        <translation>Remove %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="338"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="254"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
@@ -533,7 +542,7 @@
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="358"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="274"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>

@@ -76,6 +76,16 @@ REQUIRED = {
         "accept": [],
         "maxCount": 0,
     },
+    "ChoiceField": {"options": ["打印机", "电脑主机"], "value": "打印机"},
+    "DateField": {"name": "repair_date", "value": ""},
+    "DateRangeField": {"name": "suspend_period", "value": {"start": "2026-03-02", "end": ""}},
+    "AttachmentField": {
+        "name": "photos",
+        "files": [{"id": "a1", "name": "漏水现场.pdf", "sizeText": "1.1MB"}],
+        "uploads": [{"token": "t1", "name": "水管.png", "state": "uploading", "progress": 0.5, "message": ""}],
+        "notice": "",
+        "maxCount": 3,
+    },
 }
 STANDALONE = sorted(set(_qmldir_types()) - {"Theme"})
 
