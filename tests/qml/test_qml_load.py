@@ -86,6 +86,25 @@ REQUIRED = {
         "notice": "",
         "maxCount": 3,
     },
+    "ReturnNoteCard": {"note": "贾孟杰退回了申请：型号不清楚，请补充"},
+    "SubmitConfirmDialog": {
+        "processName": "教职工办公电脑维修申请",
+        "resubmitting": False,
+        "nextStep": {
+            "name": "现教中心实验室管理科接收",
+            "choose": True,
+            "handlers": [{"user_id": "u1", "name": "贾孟杰"}],
+        },
+        "nextHandler": "",
+    },
+    "DraftOfferDialog": {"processName": "教职工办公电脑维修申请", "savedAt": "12月5日 09:30"},
+    "SubmittedCard": {
+        "submitState": "applied",
+        "submitError": "",
+        "serial": "WB20260001",
+        "docNo": "",
+        "resubmitting": False,
+    },
 }
 STANDALONE = sorted(set(_qmldir_types()) - {"Theme"})
 
