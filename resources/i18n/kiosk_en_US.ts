@@ -314,6 +314,34 @@
     </message>
 </context>
 <context>
+    <name>AttachmentField</name>
+    <message>
+        <location filename="../qml/Kiosk/components/AttachmentField.qml" line="28"/>
+        <source>选择文件</source>
+        <translation>Choose files</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/AttachmentField.qml" line="34"/>
+        <source>已上传 %1 / %2 个</source>
+        <translation>%1 of %2 uploaded</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/AttachmentField.qml" line="46"/>
+        <source>已上传</source>
+        <translation>uploaded</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/AttachmentField.qml" line="59"/>
+        <source>上传中 %1%</source>
+        <translation>Uploading… %1%</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/AttachmentField.qml" line="126"/>
+        <source>移除 %1</source>
+        <translation>Remove %1</translation>
+    </message>
+</context>
+<context>
     <name>CalendarPage</name>
     <message>
         <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="18"/>
@@ -425,6 +453,14 @@
     </message>
 </context>
 <context>
+    <name>DateField</name>
+    <message>
+        <location filename="../qml/Kiosk/components/DateField.qml" line="15"/>
+        <source>请选择日期</source>
+        <translation>Choose a date</translation>
+    </message>
+</context>
+<context>
     <name>DatePickerPopup</name>
     <message>
         <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="48"/>
@@ -448,6 +484,47 @@
     </message>
 </context>
 <context>
+    <name>DateRangeField</name>
+    <message>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="20"/>
+        <source>开始日期</source>
+        <translation>Start date</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="26"/>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="30"/>
+        <source>结束日期</source>
+        <translation>End date</translation>
+    </message>
+</context>
+<context>
+    <name>DraftOfferDialog</name>
+    <message>
+        <location filename="../qml/Kiosk/components/DraftOfferDialog.qml" line="26"/>
+        <source>有未提交的草稿</source>
+        <translation>You have an unsubmitted draft</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DraftOfferDialog.qml" line="34"/>
+        <source>您在 %1 保存过“%2”的草稿。继续填写草稿，还是删除草稿重新填写？</source>
+        <translation>You saved a draft of &quot;%2&quot; at %1. Continue the draft, or delete it and start again?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DraftOfferDialog.qml" line="47"/>
+        <source>重新填写</source>
+        <translation>Start again</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DraftOfferDialog.qml" line="54"/>
+        <source>继续填写草稿</source>
+        <translation>Continue the draft</translation>
+    </message>
+</context>
+<context>
     <name>EventTimeline</name>
     <message>
         <location filename="../qml/Kiosk/components/EventTimeline.qml" line="24"/>
@@ -458,72 +535,27 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="203"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="176"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="223"/>
-        <source>请选择日期</source>
-        <translation>Choose a date</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="236"/>
-        <source>开始日期</source>
-        <translation>Start date</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="241"/>
-        <source>至</source>
-        <translation>to</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="245"/>
-        <source>结束日期</source>
-        <translation>End date</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="257"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="220"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="287"/>
-        <source>选择文件</source>
-        <translation>Choose files</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="293"/>
-        <source>已上传 %1 / %2 个</source>
-        <translation>%1 of %2 uploaded</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="305"/>
-        <source>已上传</source>
-        <translation>uploaded</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="318"/>
-        <source>上传中 %1%</source>
-        <translation>Uploading… %1%</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="392"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="289"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="395"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="292"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="453"/>
-        <source>移除 %1</source>
-        <translation>Remove %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="338"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="254"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
@@ -533,7 +565,7 @@
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="358"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="274"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -541,184 +573,74 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="43"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="42"/>
         <source>修改后重新提交</source>
         <translation>Revise and resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="45"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="44"/>
         <source>流水号：%1，主管部门：%2</source>
         <translation>Serial no.: %1, department: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="45"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="44"/>
         <source>待分配</source>
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="66"/>
-        <source>请按批注修改后重新提交。</source>
-        <translation>Please revise as annotated and resubmit.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="179"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="163"/>
         <source>还有 %1 处需要填写或修改</source>
         <translation>%1 field(s) still to fill in or correct</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="180"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="164"/>
         <source>已填写完整，可以提交</source>
         <translation>Complete, ready to submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="180"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="164"/>
         <source>附件上传中，请稍候…</source>
         <translation>Attachments are uploading, please wait…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="190"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="174"/>
         <source>查看未填项</source>
         <translation>Show what is missing</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="197"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="181"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="206"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="190"/>
         <source>存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="214"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="198"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="214"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="198"/>
         <source>重新提交</source>
         <translation>Resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="234"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="218"/>
         <source>正在打开表单…</source>
         <translation>Opening the form…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="234"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="218"/>
         <source>该服务的表单暂未同步到本机</source>
         <translation>This service&apos;s form has not reached this terminal yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="235"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="219"/>
         <source>请连接网络后稍候再试，或到受理部门窗口办理。</source>
         <translation>Connect to the network and try again shortly, or apply at the handling office&apos;s window.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
-        <source>提交成功</source>
-        <translation>Submitted</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
-        <source>已重新提交</source>
-        <translation>Resubmitted</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="254"/>
-        <source>提交未被受理</source>
-        <translation>Not accepted</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="254"/>
-        <source>已保存，待同步</source>
-        <translation>Saved, waiting to sync</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="267"/>
-        <source>流水号 %1%2。可在“我的申请”中查看办理进度。</source>
-        <translation>Serial no. %1%2. Follow its progress under My applications.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="268"/>
-        <source>，单号 %1</source>
-        <translation>, document no. %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="270"/>
-        <source>申请已保存在本机，联网后自动提交；退出登录也不会丢失。</source>
-        <translation>Your application is saved on this terminal and will be submitted once online; logging out will not lose it.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="284"/>
-        <source>完成</source>
-        <translation>Done</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="350"/>
-        <source>有未提交的草稿</source>
-        <translation>You have an unsubmitted draft</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="358"/>
-        <source>您在 %1 保存过“%2”的草稿。继续填写草稿，还是删除草稿重新填写？</source>
-        <translation>You saved a draft of &quot;%2&quot; at %1. Continue the draft, or delete it and start again?</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="371"/>
-        <source>重新填写</source>
-        <translation>Start again</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="378"/>
-        <source>继续填写草稿</source>
-        <translation>Continue the draft</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="399"/>
-        <source>确认提交？</source>
-        <translation>Submit now?</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="399"/>
-        <source>确认重新提交？</source>
-        <translation>Resubmit?</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="408"/>
-        <source>修改后的“%1”将重新进入审批流程。</source>
-        <translation>The revised “%1” goes through the approval process again.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="409"/>
-        <source>提交“%1”后将进入审批流程，提交后不能再修改表单内容。</source>
-        <translation>Once submitted, &quot;%1&quot; goes for approval and the form can no longer be changed.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="423"/>
-        <source>完成本操作后，流程将转到：%1</source>
-        <translation>After this, the application goes to: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="438"/>
-        <source>办理人 %1</source>
-        <translation>Handler: %1</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="450"/>
-        <source>再检查一下</source>
-        <translation>Check again</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="457"/>
-        <source>确认提交</source>
-        <translation>Submit</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="457"/>
-        <source>确认重新提交</source>
-        <translation>Resubmit</translation>
     </message>
 </context>
 <context>
@@ -1304,6 +1226,14 @@
     </message>
 </context>
 <context>
+    <name>ReturnNoteCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/ReturnNoteCard.qml" line="19"/>
+        <source>请按批注修改后重新提交。</source>
+        <translation>Please revise as annotated and resubmit.</translation>
+    </message>
+</context>
+<context>
     <name>SignaturePad</name>
     <message>
         <location filename="../qml/Kiosk/components/SignaturePad.qml" line="21"/>
@@ -1357,6 +1287,97 @@
         <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="44"/>
         <source> · 上次同步 %1</source>
         <translation> · Last sync %1</translation>
+    </message>
+</context>
+<context>
+    <name>SubmitConfirmDialog</name>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="29"/>
+        <source>确认重新提交？</source>
+        <translation>Resubmit?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="29"/>
+        <source>确认提交？</source>
+        <translation>Submit now?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="38"/>
+        <source>修改后的“%1”将重新进入审批流程。</source>
+        <translation>The revised “%1” goes through the approval process again.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="39"/>
+        <source>提交“%1”后将进入审批流程，提交后不能再修改表单内容。</source>
+        <translation>Once submitted, &quot;%1&quot; goes for approval and the form can no longer be changed.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="49"/>
+        <source>完成本操作后，流程将转到：%1</source>
+        <translation>After this, the application goes to: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="64"/>
+        <source>办理人 %1</source>
+        <translation>Handler: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="76"/>
+        <source>再检查一下</source>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="83"/>
+        <source>确认重新提交</source>
+        <translation>Resubmit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="83"/>
+        <source>确认提交</source>
+        <translation>Submit</translation>
+    </message>
+</context>
+<context>
+    <name>SubmittedCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="29"/>
+        <source>已重新提交</source>
+        <translation>Resubmitted</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="29"/>
+        <source>提交成功</source>
+        <translation>Submitted</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="30"/>
+        <source>提交未被受理</source>
+        <translation>Not accepted</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="30"/>
+        <source>已保存，待同步</source>
+        <translation>Saved, waiting to sync</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="43"/>
+        <source>流水号 %1%2。可在“我的申请”中查看办理进度。</source>
+        <translation>Serial no. %1%2. Follow its progress under My applications.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="44"/>
+        <source>，单号 %1</source>
+        <translation>, document no. %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="46"/>
+        <source>申请已保存在本机，联网后自动提交；退出登录也不会丢失。</source>
+        <translation>Your application is saved on this terminal and will be submitted once online; logging out will not lose it.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="60"/>
+        <source>完成</source>
+        <translation>Done</translation>
     </message>
 </context>
 <context>

@@ -76,6 +76,35 @@ REQUIRED = {
         "accept": [],
         "maxCount": 0,
     },
+    "ChoiceField": {"options": ["打印机", "电脑主机"], "value": "打印机"},
+    "DateField": {"name": "repair_date", "value": ""},
+    "DateRangeField": {"name": "suspend_period", "value": {"start": "2026-03-02", "end": ""}},
+    "AttachmentField": {
+        "name": "photos",
+        "files": [{"id": "a1", "name": "漏水现场.pdf", "sizeText": "1.1MB"}],
+        "uploads": [{"token": "t1", "name": "水管.png", "state": "uploading", "progress": 0.5, "message": ""}],
+        "notice": "",
+        "maxCount": 3,
+    },
+    "ReturnNoteCard": {"note": "贾孟杰退回了申请：型号不清楚，请补充"},
+    "SubmitConfirmDialog": {
+        "processName": "教职工办公电脑维修申请",
+        "resubmitting": False,
+        "nextStep": {
+            "name": "现教中心实验室管理科接收",
+            "choose": True,
+            "handlers": [{"user_id": "u1", "name": "贾孟杰"}],
+        },
+        "nextHandler": "",
+    },
+    "DraftOfferDialog": {"processName": "教职工办公电脑维修申请", "savedAt": "12月5日 09:30"},
+    "SubmittedCard": {
+        "submitState": "applied",
+        "submitError": "",
+        "serial": "WB20260001",
+        "docNo": "",
+        "resubmitting": False,
+    },
 }
 STANDALONE = sorted(set(_qmldir_types()) - {"Theme"})
 

@@ -88,9 +88,9 @@ ColumnLayout {
                          : root.deskOnly ? deskOnlyNote
                          : root.readOnly ? readOnlyText
                          : root.widget === "textarea" ? multiline
-                         : root.widget === "radio" || (root.widget === "select" && root.options.length <= 6) ? single
+                         : root.widget === "radio" || (root.widget === "select" && root.options.length <= 6) ? chips
                          : root.widget === "select" ? dropdown
-                         : root.widget === "checkboxes" ? multiple
+                         : root.widget === "checkboxes" ? chips
                          : root.widget === "date" ? dateButton
                          : root.widget === "daterange" ? dateRange
                          : root.widget === "time" ? timeField
@@ -159,39 +159,12 @@ ColumnLayout {
         }
     }
     Component {
-        id: single
-        Flow {
-            spacing: Theme.spacing
-            Repeater {
-                model: root.options
-                delegate: ChoiceChip {
-                    required property string modelData
-                    text: modelData
-                    checked: root.value === modelData
-                    onToggled: root.set(modelData)
-                }
-            }
-        }
-    }
-    Component {
-        id: multiple
-        Flow {
-            spacing: Theme.spacing
-            Repeater {
-                model: root.options
-                delegate: ChoiceChip {
-                    required property string modelData
-                    multiple: true
-                    text: modelData
-                    checked: (root.value || []).indexOf(modelData) >= 0
-                    onToggled: {
-                        const current = (root.value || []).slice()
-                        const at = current.indexOf(modelData)
-                        if (at >= 0) current.splice(at, 1); else current.push(modelData)
-                        root.set(current)
-                    }
-                }
-            }
+        id: chips
+        ChoiceField {
+            options: root.options
+            value: root.value
+            multiple: root.widget === "checkboxes"
+            onChosen: (choice) => root.set(choice)
         }
     }
     Component {
@@ -218,34 +191,24 @@ ColumnLayout {
     }
     Component {
         id: dateButton
-        PickerButton {
-            objectName: "input_" + root.name
-            text: typeof root.value === "string" && root.value.length > 0 ? root.value : qsTr("请选择日期")
-            empty: !(typeof root.value === "string" && root.value.length > 0)
-            iconName: "calendar-event"
-            onClicked: { picker.target = ""; picker.openWith(typeof root.value === "string" ? root.value : "") }
+        DateField {
+            name: root.name
+            value: root.value
+            invalid: root.error.length > 0
+            onPicked: (date) => { root.set(date); root.controller.touch(root.name) }
         }
     }
     Component {
         id: dateRange
-        RowLayout {
-            spacing: Theme.spacing
-            PickerButton {
-                objectName: "input_" + root.name + "_start"
-                Layout.fillWidth: true
-                text: root.value && root.value.start ? root.value.start : qsTr("开始日期")
-                empty: !(root.value && root.value.start)
-                iconName: "calendar-event"
-                onClicked: { picker.target = "start"; picker.openWith(root.value ? root.value.start : "") }
-            }
-            Text { text: qsTr("至"); font.family: Theme.fontFamily; font.pixelSize: Theme.fontBody; color: Theme.text }
-            PickerButton {
-                objectName: "input_" + root.name + "_end"
-                Layout.fillWidth: true
-                text: root.value && root.value.end ? root.value.end : qsTr("结束日期")
-                empty: !(root.value && root.value.end)
-                iconName: "calendar-event"
-                onClicked: { picker.target = "end"; picker.openWith(root.value ? root.value.end : "") }
+        DateRangeField {
+            name: root.name
+            value: root.value
+            invalid: root.error.length > 0
+            onPicked: (range) => {
+                root.set(range)
+                // The start alone is not a mistake yet: the field is judged once its end is picked too.
+                if (range.start.length > 0 && range.end.length > 0)
+                    root.controller.touch(root.name)
             }
         }
     }
@@ -274,62 +237,15 @@ ColumnLayout {
         id: attachment
         // 选择文件 opens the system's file dialog; each file is checked and uploaded at once (its progress shown),
         // then listed with its size and a ✕. The form's value is the list of uploaded files.
-        ColumnLayout {
-            id: attachmentBox
-            spacing: Theme.spacing / 2
-            readonly property var files: root.value || []
-            readonly property int inFlight: (root.uploads || []).filter(u => u.state === "uploading").length
-            RowLayout {
-                spacing: Theme.spacing
-                AppButton {
-                    objectName: "input_" + root.name + "_choose"
-                    iconName: "paperclip"
-                    text: qsTr("选择文件")
-                    enabled: attachmentBox.files.length + attachmentBox.inFlight < root.maxCount
-                    onClicked: fileDialog.active = true
-                }
-                Text {
-                    Layout.fillWidth: true
-                    text: qsTr("已上传 %1 / %2 个").arg(attachmentBox.files.length).arg(root.maxCount)
-                    font.family: Theme.fontFamily
-                    font.pixelSize: Theme.fontSmall
-                    color: Theme.textSecondary
-                }
-            }
-            Repeater {
-                model: attachmentBox.files
-                delegate: FileRow {
-                    required property var modelData
-                    objectName: "attachment_" + modelData.name
-                    fileName: modelData.name
-                    detail: root.controller.sizeText(modelData.size) + " · " + qsTr("已上传")
-                    onRemove: root.controller.removeAttachment(root.name, modelData.id)
-                }
-            }
-            Repeater {
-                model: root.uploads || []
-                delegate: FileRow {
-                    required property var modelData
-                    objectName: "upload_" + modelData.name
-                    fileName: modelData.name
-                    failed: modelData.state === "failed"
-                    progress: modelData.state === "uploading" ? modelData.progress : -1
-                    detail: modelData.state === "failed" ? modelData.message
-                            : qsTr("上传中 %1%").arg(Math.round(modelData.progress * 100))
-                    removable: modelData.state === "failed"
-                    onRemove: root.controller.dismissUpload(root.name, modelData.token)
-                }
-            }
-            Text {
-                objectName: "attachmentNotice"
-                visible: root.notice.length > 0
-                Layout.fillWidth: true
-                text: root.notice
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontSmall
-                color: Theme.error
-                wrapMode: Text.Wrap
-            }
+        AttachmentField {
+            name: root.name
+            files: (root.value || []).map(f => ({ id: f.id, name: f.name, sizeText: root.controller.sizeText(f.size) }))
+            uploads: root.uploads
+            notice: root.notice
+            maxCount: root.maxCount
+            onChooseFiles: fileDialog.active = true
+            onRemoveFile: (id) => root.controller.removeAttachment(root.name, id)
+            onDismissUpload: (token) => root.controller.dismissUpload(root.name, token)
         }
     }
     Component {
@@ -364,25 +280,6 @@ ColumnLayout {
         }
     }
 
-    DatePickerPopup {
-        id: picker
-        property string target: ""
-        parent: Overlay.overlay
-        onPicked: (date) => {
-            if (target === "") {
-                root.set(date)
-                root.controller.touch(root.name)
-            } else {
-                const range = { start: root.value ? root.value.start : "", end: root.value ? root.value.end : "" }
-                range[target] = date
-                root.set(range)
-                // The start alone is not a mistake yet: the field is judged once its end is picked too.
-                if (range.start.length > 0 && range.end.length > 0)
-                    root.controller.touch(root.name)
-            }
-        }
-    }
-
     // The system's file dialog, made only when 选择文件 is pressed (desk mode; a kiosk never shows one).
     Loader {
         id: fileDialog
@@ -397,90 +294,5 @@ ColumnLayout {
             onAccepted: { root.controller.addFiles(root.name, selectedFiles); fileDialog.active = false }
             onRejected: fileDialog.active = false
         }
-    }
-
-    component FileRow: Rectangle {
-        id: fileRow
-        property string fileName
-        property string detail
-        property bool failed: false
-        property bool removable: true
-        property real progress: -1   // 0…1 while uploading
-        signal remove()
-        Layout.fillWidth: true
-        implicitHeight: Theme.touchMin
-        radius: Theme.radius
-        color: failed ? Theme.errorLight : Theme.card
-        border.color: failed ? Theme.error : Theme.border
-        // The upload's progress fills the row from the left.
-        Rectangle {
-            visible: fileRow.progress >= 0
-            width: parent.width * Math.max(0, fileRow.progress)
-            height: parent.height
-            radius: parent.radius
-            color: Theme.primaryLight
-        }
-        RowLayout {
-            anchors.fill: parent
-            anchors.leftMargin: Theme.spacing
-            anchors.rightMargin: Theme.spacing / 2
-            spacing: Theme.spacing
-            AppIcon { name: fileRow.failed ? "alert-circle" : "file"; color: fileRow.failed ? Theme.error : Theme.primary }
-            Text {
-                objectName: "fileName"
-                Layout.maximumWidth: fileRow.width * 0.5
-                text: fileRow.fileName
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontBody
-                color: Theme.text
-                elide: Text.ElideMiddle
-            }
-            Text {
-                objectName: "fileDetail"
-                Layout.fillWidth: true
-                text: fileRow.detail
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontSmall
-                color: fileRow.failed ? Theme.error : Theme.textSecondary
-                elide: Text.ElideRight
-            }
-            AppButton {
-                objectName: "removeFile"
-                visible: fileRow.removable
-                kind: "text"
-                iconName: "x"
-                text: ""
-                Accessible.name: qsTr("移除 %1").arg(fileRow.fileName)
-                onClicked: fileRow.remove()
-            }
-        }
-    }
-
-    component PickerButton: Rectangle {
-        id: pickerButton
-        property string text
-        property string iconName
-        property bool empty: false
-        signal clicked()
-        implicitHeight: Theme.touchMin
-        radius: Theme.radius
-        color: pickerTap.pressed ? Theme.primaryLight : Theme.card
-        border.width: 1
-        border.color: root.error.length > 0 ? Theme.error : Theme.border
-        Row {
-            anchors.left: parent.left
-            anchors.leftMargin: Theme.spacing
-            anchors.verticalCenter: parent.verticalCenter
-            spacing: Theme.spacing / 2
-            AppIcon { anchors.verticalCenter: parent.verticalCenter; name: pickerButton.iconName; color: Theme.textSecondary }
-            Text {
-                anchors.verticalCenter: parent.verticalCenter
-                text: pickerButton.text
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontBody
-                color: pickerButton.empty ? Theme.textSecondary : Theme.text
-            }
-        }
-        TapHandler { id: pickerTap; onTapped: pickerButton.clicked() }
     }
 }

@@ -1,6 +1,5 @@
 pragma ComponentBehavior: Bound
 import QtQuick
-import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
@@ -48,27 +47,12 @@ Item {
             onBack: root.back()
         }
 
-        // Why a returned application is back: who returned it and their reason, above the form to correct.
-        Rectangle {
-            objectName: "returnNote"
+        ReturnNoteCard {
             visible: root.resubmitting && form.returnNote.length > 0 && form.state === "ready" && !root.compact
             Layout.fillWidth: true
             Layout.maximumWidth: fieldsColumn.width
             Layout.alignment: Qt.AlignHCenter
-            implicitHeight: returnText.implicitHeight + 2 * Theme.spacing
-            radius: Theme.radius
-            color: Qt.rgba(Theme.warning.r, Theme.warning.g, Theme.warning.b, 0.10)
-            border.color: Theme.warning
-            Text {
-                id: returnText
-                anchors.fill: parent
-                anchors.margins: Theme.spacing
-                text: form.returnNote + "。" + qsTr("请按批注修改后重新提交。")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontBody
-                color: Theme.text
-                wrapMode: Text.Wrap
-            }
+            note: form.returnNote
         }
 
         // -- filling in ------------------------------------------------------------------------------------
@@ -234,57 +218,16 @@ Item {
             title: form.state === "loading" ? qsTr("正在打开表单…") : qsTr("该服务的表单暂未同步到本机")
             detail: form.state === "loading" ? "" : qsTr("请连接网络后稍候再试，或到受理部门窗口办理。")
         }
-        ColumnLayout {
-            objectName: "formSaved"
+        SubmittedCard {
             visible: form.state === "saved"
             Layout.fillWidth: true
             Layout.fillHeight: true
-            spacing: Theme.spacingLarge
-            Item { Layout.fillHeight: true }
-            AppIcon {
-                Layout.alignment: Qt.AlignHCenter
-                name: form.submitState === "rejected" ? "alert-circle" : "circle-check"
-                size: Theme.iconSize * 3
-                color: form.submitState === "rejected" ? Theme.error : Theme.success
-            }
-            Text {
-                objectName: "savedTitle"
-                Layout.alignment: Qt.AlignHCenter
-                text: form.submitState === "applied" ? (root.resubmitting ? qsTr("已重新提交") : qsTr("提交成功"))
-                      : form.submitState === "rejected" ? qsTr("提交未被受理") : qsTr("已保存，待同步")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontHero
-                font.bold: true
-                color: Theme.text
-            }
-            Text {
-                objectName: "savedDetail"
-                Layout.alignment: Qt.AlignHCenter
-                Layout.fillWidth: true
-                horizontalAlignment: Text.AlignHCenter
-                wrapMode: Text.Wrap
-                text: form.submitState === "applied"
-                      ? qsTr("流水号 %1%2。可在“我的申请”中查看办理进度。").arg(form.serial)
-                            .arg(form.docNo.length > 0 ? qsTr("，单号 %1").arg(form.docNo) : "")
-                      : form.submitState === "rejected" ? form.submitError
-                      : qsTr("申请已保存在本机，联网后自动提交；退出登录也不会丢失。")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontBody
-                color: form.submitState === "rejected" ? Theme.error : Theme.textSecondary
-            }
-            SyncBadge {
-                Layout.alignment: Qt.AlignHCenter
-                state_: form.submitState
-                reason: form.submitError
-            }
-            AppButton {
-                objectName: "doneButton"
-                Layout.alignment: Qt.AlignHCenter
-                kind: "primary"
-                text: qsTr("完成")
-                onClicked: root.done()
-            }
-            Item { Layout.fillHeight: true }
+            submitState: form.submitState
+            submitError: form.submitError
+            serial: form.serial
+            docNo: form.docNo
+            resubmitting: root.resubmitting
+            onDone: root.done()
         }
     }
 
@@ -334,130 +277,22 @@ Item {
         target: form
         function onChanged() { if (form.hasDraft && !draftDialog.opened) draftDialog.open() }
     }
-    Popup {
+    DraftOfferDialog {
         id: draftDialog
-        objectName: "draftDialog"
-        modal: true
-        closePolicy: Popup.NoAutoClose
-        anchors.centerIn: Overlay.overlay
-        width: Math.min(root.width - 2 * Theme.margin, 720)
-        padding: Theme.spacingLarge
-        Overlay.modal: Rectangle { color: Qt.rgba(0, 0, 0, 0.5) }
-        background: Rectangle { radius: Theme.radius; color: Theme.card }
-        contentItem: ColumnLayout {
-            spacing: Theme.spacingLarge
-            Text {
-                text: qsTr("有未提交的草稿")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontTitle
-                font.bold: true
-                color: Theme.text
-            }
-            Text {
-                Layout.fillWidth: true
-                text: qsTr("您在 %1 保存过“%2”的草稿。继续填写草稿，还是删除草稿重新填写？")
-                          .arg(form.draftSavedAt).arg(root.info.name || "")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontBody
-                color: Theme.textSecondary
-                wrapMode: Text.Wrap
-            }
-            RowLayout {
-                Layout.fillWidth: true
-                spacing: Theme.spacing
-                AppButton {
-                    objectName: "draftDiscard"
-                    Layout.fillWidth: true
-                    text: qsTr("重新填写")
-                    onClicked: { draftDialog.close(); form.discardDraft() }
-                }
-                AppButton {
-                    objectName: "draftResume"
-                    Layout.fillWidth: true
-                    kind: "primary"
-                    text: qsTr("继续填写草稿")
-                    onClicked: { draftDialog.close(); form.resumeDraft() }
-                }
-            }
-        }
+        processName: root.info.name || ""
+        savedAt: form.draftSavedAt
+        onResume: form.resumeDraft()
+        onDiscard: form.discardDraft()
     }
 
-    // 提交 asks first: a kiosk user in a queue must not send by a stray touch.
-    Popup {
+    SubmitConfirmDialog {
         id: confirm
-        objectName: "confirmDialog"
-        modal: true
-        anchors.centerIn: Overlay.overlay
-        width: Math.min(root.width - 2 * Theme.margin, 720)
-        padding: Theme.spacingLarge
-        Overlay.modal: Rectangle { color: Qt.rgba(0, 0, 0, 0.5) }
-        background: Rectangle { radius: Theme.radius; color: Theme.card }
-        contentItem: ColumnLayout {
-            id: confirmBody
-            spacing: Theme.spacingLarge
-            Text {
-                text: root.resubmitting ? qsTr("确认重新提交？") : qsTr("确认提交？")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontTitle
-                font.bold: true
-                color: Theme.text
-            }
-            Text {
-                Layout.fillWidth: true
-                text: root.resubmitting
-                      ? qsTr("修改后的“%1”将重新进入审批流程。").arg(root.info.name || "")
-                      : qsTr("提交“%1”后将进入审批流程，提交后不能再修改表单内容。").arg(root.info.name || "")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontBody
-                color: Theme.textSecondary
-                wrapMode: Text.Wrap
-            }
-            // The manual's 完成本操作后，流程将转到以下步骤 and 选择审核人: the first step and, when the applicant
-            // may choose, its handlers (none chosen: whichever of them takes it first). Read once the form is ready
-            // (the workflow is loaded with it).
-            readonly property var nextStep: form.state === "ready" ? form.nextStep() : ({})
-            Text {
-                objectName: "nextStep"
-                visible: (confirmBody.nextStep.name || "").length > 0
-                Layout.fillWidth: true
-                text: qsTr("完成本操作后，流程将转到：%1").arg(confirmBody.nextStep.name || "")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontBody
-                color: Theme.text
-                wrapMode: Text.Wrap
-            }
-            Flow {
-                visible: confirmBody.nextStep.choose === true
-                Layout.fillWidth: true
-                spacing: Theme.spacing
-                Repeater {
-                    model: confirmBody.nextStep.choose === true ? confirmBody.nextStep.handlers : []
-                    delegate: ChoiceChip {
-                        required property var modelData
-                        objectName: "handler_" + modelData.user_id
-                        text: qsTr("办理人 %1").arg(modelData.name)
-                        checked: form.nextHandler === modelData.user_id
-                        onToggled: form.chooseHandler(checked ? "" : modelData.user_id)
-                    }
-                }
-            }
-            RowLayout {
-                Layout.fillWidth: true
-                spacing: Theme.spacing
-                AppButton {
-                    objectName: "confirmCancel"
-                    Layout.fillWidth: true
-                    text: qsTr("再检查一下")
-                    onClicked: confirm.close()
-                }
-                AppButton {
-                    objectName: "confirmSubmit"
-                    Layout.fillWidth: true
-                    kind: "primary"
-                    text: root.resubmitting ? qsTr("确认重新提交") : qsTr("确认提交")
-                    onClicked: { confirm.close(); form.confirmSubmit() }
-                }
-            }
-        }
+        processName: root.info.name || ""
+        resubmitting: root.resubmitting
+        // Read once the form is ready (the workflow is loaded with it).
+        nextStep: form.state === "ready" ? form.nextStep() : ({})
+        nextHandler: form.nextHandler
+        onHandlerChosen: (userId) => form.chooseHandler(userId)
+        onConfirmed: form.confirmSubmit()
     }
 }
