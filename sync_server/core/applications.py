@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from campus_common import forms
 from campus_common.audience import allows as audience_allows
+from sync_server.core.change_log import lock_change_log
 from sync_server.core.meta import get_meta, set_meta
-from sync_server.core.sync import OpRejected, handler, lock_change_log
+from sync_server.core.sync import OpRejected, handler
 from sync_server.core.workflow_state import CAMPUS_TZ, campus_today
 from sync_server.models import Application, Department, FormDefinition, Process, User
 

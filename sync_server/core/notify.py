@@ -29,7 +29,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
-from sync_server.core.sync import append_change, user_scope
+from sync_server.core.change_log import append_change, user_scope
 from sync_server.models import Notification, User
 
 log = logging.getLogger("sync_server.notify")

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from campus_common import op_signing
 from campus_common.audience import allows as audience_allows
 from sync_server.core import op_grant
+from sync_server.core.change_log import MEMBERS_SCOPE, append_change, user_scope
 from sync_server.core.errors import ApiError
 from sync_server.models import AppliedOp, AuthSession, ChangeLog, Favorite, Process, User
 
@@ -34,46 +35,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-# Changes for whoever is signed in, never for an anonymous pull (e.g. who holds which post: "workflow_handlers").
-# Terminals get them as "user" changes, so they are wiped with the rest of a user's data at logout.
-MEMBERS_SCOPE = "members"
-
-
-def user_scope(user_id: str) -> str:
-    return f"user:{user_id}"
-
-
 def pulled_scopes(user_id: str | None) -> list[str]:
     """The scopes a pull reads: public ones for anyone; with a token, also everyone signed in's and the user's own."""
     return ["public"] + ([MEMBERS_SCOPE, user_scope(user_id)] if user_id else [])
-
-
-def append_change(
-    session: Session, scope: str, entity: str, entity_id: str, op: str, data: dict[str, Any] | None
-) -> None:
-    """Add a change in the caller's transaction. On PostgreSQL, writers of the log take one advisory lock, so
-    sequence numbers become visible in order: a reader can never pass a number that commits later."""
-    lock_change_log(session)
-    session.add(
-        ChangeLog(
-            scope=scope,
-            entity=entity,
-            entity_id=entity_id,
-            op=op,
-            data=data,
-            created_at=now(),
-            op_id=session.info.get("op_id"),
-        )
-    )
-
-
-def lock_change_log(session: Session) -> None:
-    """On PostgreSQL, take the change log's writer lock for the rest of the transaction (once). SQLite's
-    BEGIN IMMEDIATE already serialises writers."""
-    transaction = session.get_transaction()
-    if session.get_bind().dialect.name == "postgresql" and session.info.get("change_log_locked") is not transaction:
-        session.execute(text("SELECT pg_advisory_xact_lock(7270001)"))
-        session.info["change_log_locked"] = transaction  # the lock ends with this transaction
 
 
 @dataclass

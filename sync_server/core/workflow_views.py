@@ -15,8 +15,8 @@ from campus_common.statuses import ACTION_NAMES, FINAL, STATUS_NAMES, WAITING_FO
 from sync_server.core import applications as apps_core
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as state
+from sync_server.core.change_log import MEMBERS_SCOPE, append_change, user_scope
 from sync_server.core.meta import get_meta, set_meta
-from sync_server.core.sync import MEMBERS_SCOPE, append_change, user_scope
 from sync_server.core.workflow_state import (
     Ctx,
     Refused,

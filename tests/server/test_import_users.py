@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from sync_server.core.change_log import MEMBERS_SCOPE
 from sync_server.core.security import verify_password
-from sync_server.core.sync import MEMBERS_SCOPE
 from sync_server.db import Database
 from sync_server.models import ChangeLog, User
 from tests.helpers import copy_sqlite, server_cmd
