@@ -45,6 +45,16 @@ class ApiError(Exception):
         self.extra = extra
 
 
+class OpRejected(Exception):
+    """The operation is understood but refused (validation, permission, state changed meanwhile)."""
+
+    def __init__(self, code: str, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = fields  # per-field messages, for a form
+
+
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
 

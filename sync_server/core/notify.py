@@ -29,7 +29,9 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync_server.core import workflow_state
 from sync_server.core.change_log import append_change, user_scope
+from sync_server.core.errors import OpRejected
 from sync_server.models import Notification, User
 
 log = logging.getLogger("sync_server.notify")
@@ -286,6 +288,16 @@ def mark_read(session: Session, user_id: str, ids: Sequence[int] | None, now: da
         row.read_at = now
         append_change(session, user_scope(user_id), "notification", str(row.id), "upsert", notification_view(row))
     return len(rows)
+
+
+def read_notifications(session: Session, user: User, payload: dict[str, Any]) -> dict[str, Any]:
+    """The `notification.read` operation: the user's notifications `ids`, or `all` of them, marked read."""
+    ids = payload.get("ids")
+    if payload.get("all") is True:
+        ids = None
+    elif not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise OpRejected("invalid_payload", "要标记为已读的通知不正确")
+    return {"updated": mark_read(session, user.user_id, ids, workflow_state.as_utc(workflow_state.clock()))}
 
 
 @event.listens_for(Session, "after_commit")

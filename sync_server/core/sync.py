@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from campus_common import op_signing
-from campus_common.audience import allows as audience_allows
 from sync_server.core import op_grant
-from sync_server.core.change_log import MEMBERS_SCOPE, append_change, user_scope
-from sync_server.core.errors import ApiError
-from sync_server.models import AppliedOp, AuthSession, ChangeLog, Favorite, Process, User
+from sync_server.core.change_log import MEMBERS_SCOPE, user_scope
+from sync_server.core.errors import ApiError, OpRejected
+from sync_server.core.operations import OPERATIONS
+from sync_server.models import AppliedOp, AuthSession, ChangeLog, User
 
 MAX_PULL = 1000
 MAX_PUSH = 200
@@ -86,60 +85,6 @@ def count_after(session: Session, user_id: str | None, cursor: int) -> int:
 
 
 # -- push ----------------------------------------------------------------------------------------------------
-class OpRejected(Exception):
-    """The operation is understood but refused (validation, permission, state changed meanwhile)."""
-
-    def __init__(self, code: str, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.fields = fields  # per-field messages, for a form
-
-
-Handler = Callable[[Session, User, dict[str, Any]], dict[str, Any]]
-HANDLERS: dict[str, Handler] = {}
-
-
-def register_handlers() -> None:
-    """Operation types defined in other modules register themselves when those are imported. They import this
-    module, so they are imported here, on first use, not when this module loads."""
-    from sync_server.core import applications, workflow  # noqa: F401
-
-
-def handler(op_type: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[op_type] = fn
-        return fn
-
-    return register
-
-
-@handler("favorite.set")
-def _favorite_set(session: Session, user: User, payload: dict[str, Any]) -> dict[str, Any]:
-    code, on = payload.get("process_code"), payload.get("on")
-    if not isinstance(code, str) or not isinstance(on, bool):
-        raise OpRejected("invalid_payload", "收藏操作的数据不完整")
-    process = session.get(Process, code)
-    if process is None:
-        raise OpRejected("process_not_found", "该服务已不存在")
-    if user.role not in ("admin",) and not audience_allows(user.role, process.audience):
-        raise OpRejected("forbidden", "该服务不面向您的身份")
-    existing = session.get(Favorite, (user.user_id, code))
-    if on and existing is None:
-        session.add(Favorite(user_id=user.user_id, process_code=code, created_at=now()))
-    elif not on and existing is not None:
-        session.delete(existing)
-    append_change(
-        session,
-        user_scope(user.user_id),
-        "favorite",
-        code,
-        "upsert" if on else "delete",
-        {"process_code": code} if on else None,
-    )
-    return {"process_code": code, "on": on}
-
-
 def payload_hash(op_type: str, payload: dict[str, Any]) -> str:
     canonical = json.dumps(
         {"type": op_type, "payload": payload}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
@@ -160,7 +105,6 @@ def push(
     sessions: sessionmaker[Session], user_id: str, device_id: str, ops: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Apply `ops` (already shape-checked) for `user_id`, in `seq` order, each in its own transaction."""
-    register_handlers()
     hashes = {op["id"]: payload_hash(op["type"], op["payload"]) for op in ops}
     with sessions() as session:
         seen = {r.op_id: r for r in session.scalars(select(AppliedOp).where(AppliedOp.op_id.in_(list(hashes))))}
@@ -202,13 +146,13 @@ def _apply_one(
                 status="applied",
                 created_at=now(),
             )
-            fn = HANDLERS.get(op["type"])
+            operation = OPERATIONS.get(op["type"])
             try:
-                if fn is None:
+                if operation is None:
                     raise OpRejected("unknown_type", f"未知的操作类型：{op['type']}")
                 session.info["op_id"] = op["id"]  # append_change tags the effect with its operation
                 with session.begin_nested():  # a rejection undoes the effect but keeps the record
-                    row.result = fn(session, user, op["payload"])
+                    row.result = operation.apply(session, user, op["payload"])
             except OpRejected as exc:
                 row.status, row.error = "rejected", {"code": exc.code, "message": exc.message}
                 if exc.fields:

@@ -23,12 +23,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campus_common import forms
-from campus_common.statuses import ACTIONS, FINAL, FINAL_PHRASES, WAITING_FOR_OTHERS
-from sync_server.core import applications as apps_core
-from sync_server.core import notify
+from campus_common.statuses import FINAL, FINAL_PHRASES, WAITING_FOR_OTHERS
+from sync_server.core import form_data, notify
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as state
-from sync_server.core.sync import OpRejected, handler
 from sync_server.core.workflow_state import (
     CAMPUS_TZ,
     MAX_COMMENT,
@@ -297,7 +295,7 @@ def _section_values(ctx: Ctx, step: dict[str, Any], data: object, actor: User) -
         return {}
     if set(data) - set(fields):
         raise Refused(422, "invalid_form", "表单中有未定义的内容", fields={"": "表单中有未定义的内容"})
-    profile = apps_core.profile_values(ctx.session, actor)
+    profile = form_data.profile_values(ctx.session, actor)
     out: dict[str, Any] = {}
     for name in fields:
         hints = forms.field_ui(ctx.form, name)
@@ -561,7 +559,7 @@ def _resubmit(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise Refused(422, "invalid_form", "表单数据格式不正确", fields={"": "表单数据格式不正确"})
     chosen = _normalise_id(payload.get("next_handler"), "办理人")
-    stored = apps_core.checked_applicant_data(ctx.session, ctx.form, data, user)
+    stored = form_data.checked_applicant_data(ctx.session, ctx.form, data, user)
     # Server-filled numbers stay; what the steps filled before is cleared: they fill it again this round.
     for name in forms.applicant_fields(ctx.form):
         if forms.field_ui(ctx.form, name).get("source") in forms.SERVER_SOURCES and name in ctx.app.data:
@@ -637,25 +635,3 @@ def handlers_after(session: Session, user: User, app_id: str) -> dict[str, Any] 
     ctx = context(session, app, as_utc(state.clock()))
     task = _my_open_task(ctx, user, None)
     return next_handlers(ctx, task.step)
-
-
-# -- the sync push: one operation type per action ---------------------------------------------------------------
-def _push_action(action: str) -> Callable[[Session, User, dict[str, Any]], dict[str, Any]]:
-    def run(session: Session, user: User, payload: dict[str, Any]) -> dict[str, Any]:
-        return perform(session, user, action, payload)
-
-    return run
-
-
-for _action in ACTIONS:
-    handler(f"workflow.{_action}")(_push_action(_action))
-
-
-@handler("notification.read")
-def _notification_read(session: Session, user: User, payload: dict[str, Any]) -> dict[str, Any]:
-    ids = payload.get("ids")
-    if payload.get("all") is True:
-        ids = None
-    elif not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise OpRejected("invalid_payload", "要标记为已读的通知不正确")
-    return {"updated": notify.mark_read(session, user.user_id, ids, as_utc(state.clock()))}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from campus_common import forms
 from campus_common.statuses import FINAL, STATUS_NAMES
 from sync_server.core import workflow_defs as defs
-from sync_server.core.sync import OpRejected
+from sync_server.core.errors import OpRejected
 from sync_server.models import (
     Application,
     ApplicationEvent,

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from campus_common import forms
 from campus_common.statuses import ACTION_NAMES, FINAL, STATUS_NAMES, WAITING_FOR_OTHERS
-from sync_server.core import applications as apps_core
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as state
 from sync_server.core.change_log import MEMBERS_SCOPE, append_change, user_scope
@@ -32,10 +31,32 @@ from sync_server.core.workflow_state import (
     step_name,
     transfer_targets,
 )
-from sync_server.models import Application, ApplicationEvent, Department, Post, User, WorkflowDefinition, WorkflowTask
+from sync_server.models import (
+    Application,
+    ApplicationEvent,
+    Department,
+    Post,
+    Process,
+    User,
+    WorkflowDefinition,
+    WorkflowTask,
+)
 
 
 # -- views ---------------------------------------------------------------------------------------------
+def _summary(app: Application, process: Process) -> dict[str, Any]:
+    return {
+        "id": app.id,
+        "serial": app.serial,
+        "process_code": app.process_code,
+        "process_name": process.name,
+        "doc_no": app.doc_no,
+        "status": app.status,
+        "data": app.data,
+        "created_at": app.created_at.isoformat(),
+    }
+
+
 def progress(ctx: Ctx) -> list[dict[str, Any]]:
     """The steps as the manual's diagram shows them (申请人填写 → … → 办结), each done, current or pending."""
     app = ctx.app
@@ -126,7 +147,7 @@ def application_view(ctx: Ctx) -> dict[str, Any]:
     ).all()
     last_urge = max((e.created_at for e in events if e.action == "urge"), default=None)
     return {
-        **apps_core.summary(app, ctx.process),
+        **_summary(app, ctx.process),
         "status_name": STATUS_NAMES.get(app.status, app.status),
         "applicant": {"user_id": app.applicant_id, "name": ctx.applicant.name},
         "updated_at": iso(app.updated_at),

@@ -1,0 +1,39 @@
+"""How sync_server/core's modules import each other: along a hierarchy, never in a circle, so that any one of them
+can be imported first (the operation table names its handlers; nothing registers itself on import)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parents[2] / "sync_server" / "core"
+
+
+def core_imports(path: Path) -> set[str]:
+    """The core modules a module imports, at the top or inside a function."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "sync_server.core":
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sync_server.core."):
+            found.add((node.module or "").split(".")[2])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[2] for a in node.names if a.name.startswith("sync_server.core."))
+    return found - {path.stem}
+
+
+def test_core_modules_import_each_other_without_a_cycle() -> None:
+    graph = {path.stem: core_imports(path) for path in CORE.glob("*.py") if path.stem != "__init__"}
+    assert all(name in graph for targets in graph.values() for name in targets), graph
+    done: set[str] = set()
+
+    def visit(module: str, trail: list[str]) -> None:
+        assert module not in trail, " → ".join([*trail[trail.index(module) :], module])
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, [*trail, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
