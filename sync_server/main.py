@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from sync_server import __version__
+from sync_server.api.errors import install_error_handlers
+from sync_server.api.middleware import AccessLogMiddleware, AdmissionMiddleware, BodyLimitMiddleware
 from sync_server.api.routes import admin, attachments, auth, content, hall, health, me, phone, sync, workflow
 from sync_server.core import notify
 from sync_server.core.config import Settings
-from sync_server.core.errors import install_error_handlers
 from sync_server.core.logging import configure_logging
-from sync_server.core.middleware import AccessLogMiddleware, AdmissionMiddleware, BodyLimitMiddleware
 from sync_server.db import Database
 
 

@@ -15,7 +15,7 @@ from campus_common import forms
 from campus_common.audience import allows as audience_allows
 from sync_server.core import form_data, workflow
 from sync_server.core.change_log import lock_change_log
-from sync_server.core.errors import OpRejected
+from sync_server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from sync_server.core.meta import get_meta, set_meta
 from sync_server.core.workflow_state import CAMPUS_TZ
 from sync_server.models import Application, FormDefinition, Process, User
@@ -46,21 +46,21 @@ def submit(session: Session, user: User, payload: dict[str, Any]) -> dict[str, A
     first step lets the applicant choose (选择审核人), next_handler: the chosen person's 工号."""
     app_id, code, data = payload.get("application_id"), payload.get("process_code"), payload.get("data")
     if not isinstance(app_id, str) or not _UUID.match(app_id) or not isinstance(code, str):
-        raise OpRejected("invalid_payload", "申请数据不完整")
+        raise Invalid("invalid_payload", "申请数据不完整")
     if payload.get("next_handler") is not None and not isinstance(payload["next_handler"], str):
-        raise OpRejected("invalid_payload", "所选办理人不正确")
+        raise Invalid("invalid_payload", "所选办理人不正确")
     if not isinstance(data, dict):
-        raise OpRejected("invalid_form", "表单数据格式不正确", fields={"": "表单数据格式不正确"})
+        raise Invalid("invalid_form", "表单数据格式不正确", fields={"": "表单数据格式不正确"})
     process = session.get(Process, code)
     if process is None:
-        raise OpRejected("process_not_found", "该服务已不存在")
+        raise NotFound("process_not_found", "该服务已不存在")
     if user.role != "admin" and not audience_allows(user.role, process.audience):
-        raise OpRejected("forbidden", "该服务不面向您的身份")
+        raise Forbidden("forbidden", "该服务不面向您的身份")
     form = session.get(FormDefinition, code)
     if form is None:
-        raise OpRejected("form_not_found", "该服务暂不支持在线申请")
+        raise NotFound("form_not_found", "该服务暂不支持在线申请")
     if session.get(Application, app_id) is not None:
-        raise OpRejected("duplicate_application", "该申请已提交过")
+        raise Conflict("duplicate_application", "该申请已提交过")
     definition = form.definition
     stored = form_data.checked_applicant_data(session, definition, data, user)
 

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from campus_common import op_signing, password_policy
-from sync_server.core.errors import ApiError
+from sync_server.core.errors import Forbidden, Invalid, Locked, TooMany, Unauthorized
 from sync_server.core.security import hash_password, needs_rehash, verify_password
 from sync_server.models import AddressThrottle, AuthSession, LoginFailure, QrTicket, User
 
@@ -56,7 +56,8 @@ def normalise_user_id(user_id: str) -> str:
     return user_id.strip().upper()
 
 
-INVALID = ApiError(401, "invalid_credentials", "学号/工号或密码错误")
+def _invalid_credentials() -> Unauthorized:
+    return Unauthorized("invalid_credentials", "学号/工号或密码错误")
 
 
 def _retry_after(until: datetime) -> int:
@@ -71,8 +72,8 @@ def _check_address(session: Session, address: str) -> AddressThrottle | None:
         if now() - start > ADDRESS_WINDOW:
             row.failures, row.window_start = 0, now()
         elif row.failures >= MAX_ADDRESS_FAILURES:
-            raise ApiError(
-                429, "too_many_attempts", "尝试次数过多，请稍后再试", retry_after=_retry_after(start + ADDRESS_WINDOW)
+            raise TooMany(
+                "too_many_attempts", "尝试次数过多，请稍后再试", retry_after=_retry_after(start + ADDRESS_WINDOW)
             )
     return row
 
@@ -104,15 +105,15 @@ def check_password_outside_lock(read: Session, user_id: str, password: str) -> t
 def authenticate(
     session: Session, user_id: str, password: str, address: str, checked: tuple[str | None, bool] | None = None
 ) -> User:
-    """The user for these credentials, or ApiError: 401 invalid_credentials (one message for a wrong name
-    and a wrong password), 423 account_locked after 5 failures (for 15 min), 429 too_many_attempts from one
-    address. Failures are counted in the caller's transaction, which must commit even when this raises."""
+    """The user for these credentials, or the refusal: invalid_credentials (one message for a wrong name and a
+    wrong password), account_locked after 5 failures (for 15 min), too_many_attempts from one address. Failures
+    are counted in the caller's transaction, which must commit even when this raises."""
     key = normalise_user_id(user_id)[:64]
     address_row = _check_address(session, address)
     failure = session.get(LoginFailure, key)
     locked_until = _aware(failure.locked_until) if failure else None
     if locked_until is not None and locked_until > now():
-        raise ApiError(423, "account_locked", "账号已临时锁定，请稍后再试", retry_after=_retry_after(locked_until))
+        raise Locked("account_locked", "账号已临时锁定，请稍后再试", retry_after=_retry_after(locked_until))
     user = session.get(User, key) if key else None
     stored = user.password_hash if user else None
     if checked is not None and checked[0] == stored:
@@ -121,7 +122,7 @@ def authenticate(
         ok = verify_password(stored or _DUMMY_HASH, password)
     if user is None or not ok:
         _record_failure(session, key, address, address_row)
-        raise INVALID
+        raise _invalid_credentials()
     if failure is not None:
         session.delete(failure)
     if needs_rehash(user.password_hash):
@@ -174,14 +175,14 @@ def resolve_access_token(session: Session, token: str, *, touch: bool = True) ->
     readers on a read-only snapshot pass False."""
     row = session.scalar(select(AuthSession).where(AuthSession.access_hash == token_hash(token)))
     if row is None or row.revoked_at is not None:
-        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+        raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     expires = _aware(row.access_expires_at)
     assert expires is not None
     if expires <= now():
-        raise ApiError(401, "token_expired", "登录已过期，请重新登录")
+        raise Unauthorized("token_expired", "登录已过期，请重新登录")
     user = session.get(User, row.user_id)
     if user is None:
-        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+        raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     seen = _aware(row.last_seen_at)
     if touch and (seen is None or now() - seen > timedelta(minutes=1)):  # keep writes rare on the hot path
         row.last_seen_at = now()
@@ -197,10 +198,10 @@ def refresh_session(session: Session, refresh_token: str) -> IssuedTokens:
         reused = session.scalar(select(AuthSession).where(AuthSession.previous_refresh_hash == digest))
         if reused is not None and reused.revoked_at is None:
             reused.revoked_at, reused.revoke_reason = now(), "refresh_reuse"
-        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+        raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     expires = _aware(row.refresh_expires_at)
     if row.revoked_at is not None or expires is None or expires <= now():
-        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+        raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     access, refresh = new_token(), new_token()
     row.previous_refresh_hash = row.refresh_hash
     row.refresh_hash = token_hash(refresh)
@@ -225,10 +226,10 @@ def revoke_all(session: Session, user_id: str, reason: str, *, except_id: str | 
 
 def change_password(session: Session, user: User, current: AuthSession, old: str, new: str) -> None:
     if not verify_password(user.password_hash, old):
-        raise ApiError(403, "wrong_password", "原密码不正确")
+        raise Forbidden("wrong_password", "原密码不正确")
     found = password_policy.problems(user.user_id, new, old)
     if found:
-        raise ApiError(422, "weak_password", "；".join(p.message for p in found), problems=[p.code for p in found])
+        raise Invalid("weak_password", "；".join(p.message for p in found), problems=[p.code for p in found])
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.password_changed_at = now()

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from campus_common import forms
-from sync_server.core.errors import OpRejected
+from sync_server.core.errors import Invalid
 from sync_server.core.workflow_state import campus_today
 from sync_server.models import Attachment, Department, User
 
@@ -49,7 +49,7 @@ def _authoritative(definition: dict[str, Any], data: dict[str, Any], profile: di
     out = forms.normalise(definition, out)  # trimmed, blanks as not given: exactly what the kiosk sends
     extra = set(data) - set(forms.applicant_fields(definition))
     if extra:
-        raise OpRejected("invalid_form", "表单中有未定义的内容", fields={"": "表单中有未定义的内容"})
+        raise Invalid("invalid_form", "表单中有未定义的内容", fields={"": "表单中有未定义的内容"})
     return out
 
 
@@ -62,7 +62,7 @@ def checked_applicant_data(
     if problems:
         field, message = next(iter(problems.items()))
         label = forms.label_of(definition, field) if field in definition["ui"]["fields"] else ""
-        raise OpRejected("invalid_form", f"{label}：{message}" if label else message, fields=problems)
+        raise Invalid("invalid_form", f"{label}：{message}" if label else message, fields=problems)
     return stored
 
 

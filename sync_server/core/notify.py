@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sync_server.core import workflow_state
 from sync_server.core.change_log import append_change, user_scope
-from sync_server.core.errors import OpRejected
+from sync_server.core.errors import Invalid
 from sync_server.models import Notification, User
 
 log = logging.getLogger("sync_server.notify")
@@ -296,7 +296,7 @@ def read_notifications(session: Session, user: User, payload: dict[str, Any]) ->
     if payload.get("all") is True:
         ids = None
     elif not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise OpRejected("invalid_payload", "要标记为已读的通知不正确")
+        raise Invalid("invalid_payload", "要标记为已读的通知不正确")
     return {"updated": mark_read(session, user.user_id, ids, workflow_state.as_utc(workflow_state.clock()))}
 
 

@@ -14,7 +14,7 @@ from sync_server.core import applications, favorites, notify, workflow
 from sync_server.models import User
 
 # Applies one operation's payload for the user who pushed it, in the push's transaction; returns the result the
-# terminal gets, or raises OpRejected (the push records the rejection and goes on with the next operation).
+# terminal gets, or raises a DomainError (core/errors.py), which the push records as the operation's rejection.
 Handler = Callable[[Session, User, dict[str, Any]], dict[str, Any]]
 # The model an operation's payload must fit, checked before its handler runs.
 PayloadModel = type[Any]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from campus_common import op_signing
 from sync_server.core import op_grant
 from sync_server.core.change_log import MEMBERS_SCOPE, user_scope
-from sync_server.core.errors import ApiError, OpRejected
+from sync_server.core.errors import Conflict, DomainError, Invalid, Unauthorized
 from sync_server.core.operations import OPERATIONS
 from sync_server.models import AppliedOp, AuthSession, ChangeLog, User
 
@@ -111,7 +111,7 @@ def push(
     for op_id, row in seen.items():
         if row.payload_hash != hashes[op_id] or row.user_id != user_id:
             # The same key for something else: a client bug or a forgery. Nothing in the batch is applied.
-            raise ApiError(409, "idempotency_conflict", "操作编号已被另一操作使用", op_id=op_id)
+            raise Conflict("idempotency_conflict", "操作编号已被另一操作使用", op_id=op_id)
     results = []
     for op in sorted(ops, key=lambda o: o["seq"]):
         if op["id"] in seen:
@@ -134,7 +134,7 @@ def _apply_one(
             done = session.get(AppliedOp, op["id"])
             if done is not None:  # the same operation, sent again while we waited for the lock
                 if done.payload_hash != digest:
-                    raise ApiError(409, "idempotency_conflict", "操作编号已被另一操作使用", op_id=op["id"])
+                    raise Conflict("idempotency_conflict", "操作编号已被另一操作使用", op_id=op["id"])
                 return _result_of(done, "duplicate")
             row = AppliedOp(
                 op_id=op["id"],
@@ -149,11 +149,11 @@ def _apply_one(
             operation = OPERATIONS.get(op["type"])
             try:
                 if operation is None:
-                    raise OpRejected("unknown_type", f"未知的操作类型：{op['type']}")
+                    raise Invalid("unknown_type", f"未知的操作类型：{op['type']}")
                 session.info["op_id"] = op["id"]  # append_change tags the effect with its operation
                 with session.begin_nested():  # a rejection undoes the effect but keeps the record
                     row.result = operation.apply(session, user, op["payload"])
-            except OpRejected as exc:
+            except DomainError as exc:
                 row.status, row.error = "rejected", {"code": exc.code, "message": exc.message}
                 if exc.fields:
                     row.error["fields"] = exc.fields
@@ -192,13 +192,13 @@ def push_granted(
             or row.revoke_reason in op_grant.UNTRUSTED_REVOKE_REASONS
             or now() - _aware(row.created_at) > op_grant.GRANT_TTL
         ):
-            raise ApiError(401, "op_grant_invalid", "该登录会话的待同步操作已无法提交")
+            raise Unauthorized("op_grant_invalid", "该登录会话的待同步操作已无法提交")
         user = session.get(User, row.user_id)
         assert user is not None
         key, user_id = row.op_key, user.user_id
         must_change = user.must_change_password
     if must_change:
-        raise ApiError(401, "op_grant_invalid", "该登录会话的待同步操作已无法提交")
+        raise Unauthorized("op_grant_invalid", "该登录会话的待同步操作已无法提交")
     valid, results = [], {}
     for op in ops:
         if op_signing.verify(key, session_id, device_id, op, op.get("signature") or ""):

@@ -1,5 +1,5 @@
 """What the workflow engine (core/workflow.py) and its views (core/workflow_views.py) share: the statuses, the
-engine's clock, refusals, the context of one application, and whom a step's assignment names."""
+engine's clock, the context of one application, and whom a step's assignment names."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from campus_common import forms
 from campus_common.statuses import FINAL, STATUS_NAMES
 from sync_server.core import workflow_defs as defs
-from sync_server.core.errors import OpRejected
+from sync_server.core.errors import Conflict, Invalid
 from sync_server.models import (
     Application,
     ApplicationEvent,
@@ -56,17 +56,6 @@ def as_utc(moment: datetime) -> datetime:
 
 def iso(moment: datetime | None) -> str | None:
     return as_utc(moment).isoformat() if moment else None
-
-
-class Refused(OpRejected):
-    """An action refused: an OpRejected for the push, with the HTTP status the REST endpoint answers."""
-
-    def __init__(
-        self, status: int, code: str, message: str, fields: dict[str, str] | None = None, **extra: Any
-    ) -> None:
-        super().__init__(code, message, fields)
-        self.status = status
-        self.extra = extra
 
 
 # -- definitions and who may act --------------------------------------------------------------------------------
@@ -171,7 +160,7 @@ def check_departments_named(
                 problems[name] = "未找到该部门，请填写学校部门的全称，如：教务处"
     if problems:
         name = next(iter(problems))
-        raise Refused(422, "invalid_form", f"{forms.label_of(form, name)}：{problems[name]}", fields=problems)
+        raise Invalid("invalid_form", f"{forms.label_of(form, name)}：{problems[name]}", fields=problems)
 
 
 # -- the context of one action ----------------------------------------------------------------------------------
@@ -235,10 +224,10 @@ def context(session: Session, app: Application, now: datetime, *, to_act: bool =
     definition = definition_for(session, app)
     form_row = session.get(FormDefinition, app.process_code)
     if process is None or applicant is None:
-        raise Refused(409, "workflow_not_found", "该申请没有可执行的办理流程")
+        raise Conflict("workflow_not_found", "该申请没有可执行的办理流程")
     if definition is None or form_row is None:
         if to_act:
-            raise Refused(409, "workflow_not_found", "该申请没有可执行的办理流程")
+            raise Conflict("workflow_not_found", "该申请没有可执行的办理流程")
         definition = {"process": app.process_code, "version": 0, "steps": []}
     return Ctx(session, app, process, applicant, definition, form_row.definition if form_row else NO_FORM, now)
 

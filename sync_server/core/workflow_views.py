@@ -15,10 +15,10 @@ from campus_common.statuses import ACTION_NAMES, FINAL, STATUS_NAMES, WAITING_FO
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as state
 from sync_server.core.change_log import MEMBERS_SCOPE, append_change, user_scope
+from sync_server.core.errors import Forbidden, NotFound
 from sync_server.core.meta import get_meta, set_meta
 from sync_server.core.workflow_state import (
     Ctx,
-    Refused,
     as_utc,
     context,
     department_fields,
@@ -276,10 +276,10 @@ def view_for(session: Session, user: User, app_id: str) -> dict[str, Any]:
     """GET /applications/{id}: the applicant's view, plus the caller's own tasks on it."""
     app = session.get(Application, app_id)
     if app is None:
-        raise Refused(404, "application_not_found", "没有这个申请")
+        raise NotFound("application_not_found", "没有这个申请")
     ctx = context(session, app, as_utc(state.clock()), to_act=False)
     if not related(ctx, user) and user.role != "admin":
-        raise Refused(403, "forbidden", "无权查看该申请")
+        raise Forbidden("forbidden", "无权查看该申请")
     view = application_view(ctx)
     mine = [t for t in ctx.tasks() if t.assignee_id == user.user_id and t.status != "cancelled"]
     view["my_tasks"] = [{k: v for k, v in task_view(ctx, t, {}).items() if k != "application"} for t in mine]
@@ -292,7 +292,7 @@ def first_step_handlers(session: Session, user: User, process_code: str) -> dict
     """GET /hall/processes/{code}/handlers: whom an applicant may choose for the first step (选择审核人)."""
     row = latest_definition(session, process_code)
     if row is None:
-        raise Refused(404, "workflow_not_found", "该服务暂未配置办理流程")
+        raise NotFound("workflow_not_found", "该服务暂未配置办理流程")
     step = defs.steps(row.definition)[0]
     # Who handles a step that a form field decides (用人部门) is known only once the form is filled.
     depends_on = department_fields(step)

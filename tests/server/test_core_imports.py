@@ -1,9 +1,13 @@
-"""How sync_server/core's modules import each other: along a hierarchy, never in a circle, so that any one of them
-can be imported first (the operation table names its handlers; nothing registers itself on import)."""
+"""What sync_server/core imports: no web framework (HTTP is the API's business), and its own modules along a
+hierarchy, never in a circle, so that any one of them can be imported first (the operation table names its
+handlers; nothing registers itself on import)."""
 
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[2] / "sync_server" / "core"
@@ -37,3 +41,21 @@ def test_core_modules_import_each_other_without_a_cycle() -> None:
 
     for module in sorted(graph):
         visit(module, [])
+
+
+def test_core_imports_no_web_framework() -> None:
+    # A fresh interpreter: this one has FastAPI loaded already by other tests.
+    script = """
+import importlib, json, pkgutil, sys
+import sync_server.core as core
+names = [m.name for m in pkgutil.walk_packages(core.__path__, "sync_server.core.")]
+for name in names:
+    importlib.import_module(name)
+web = sorted(m for m in sys.modules if m.split(".")[0] in ("fastapi", "starlette"))
+print(json.dumps({"modules": names, "web": web}))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert "sync_server.core.operations" in found["modules"] and len(found["modules"]) >= 20, found["modules"]
+    assert found["web"] == []

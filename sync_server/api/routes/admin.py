@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from sync_server.api.deps import AdminPrincipal, SessionDep
+from sync_server.api.errors import NOT_FOUND
 from sync_server.core import auth
-from sync_server.core.errors import NOT_FOUND, ApiError
+from sync_server.core.errors import NotFound
 from sync_server.models import User
 from sync_server.schemas import Ok, PasswordReset
 
@@ -18,7 +19,7 @@ UserIdPath = Annotated[str, Path(max_length=64)]
 def _user(session: SessionDep, user_id: str) -> User:
     user = session.get(User, auth.normalise_user_id(user_id))
     if user is None:
-        raise ApiError(404, "user_not_found", "没有这个用户")
+        raise NotFound("user_not_found", "没有这个用户")
     return user
 
 

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from sync_server.api.deps import AnyPrincipal, DatabaseDep, SessionDep, client_address
+from sync_server.api.errors import error_responses
 from sync_server.core import auth
-from sync_server.core.errors import ERROR_SCHEMA, ApiError
+from sync_server.core.errors import DomainError, Gone, NotFound
 from sync_server.core.users import user_public
 from sync_server.db import Database
 from sync_server.models import User
@@ -26,10 +27,6 @@ from sync_server.schemas import (
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-def _error(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {c: {"description": "error", "content": {"application/json": {"schema": ERROR_SCHEMA}}} for c in codes}
-
-
 def token_pair(session: object, user: User, issued: auth.IssuedTokens) -> TokenPair:
     from sqlalchemy.orm import Session
 
@@ -45,7 +42,7 @@ def token_pair(session: object, user: User, issued: auth.IssuedTokens) -> TokenP
     )
 
 
-@router.post("/login", response_model=TokenPair, responses=_error(401, 422, 423, 429))
+@router.post("/login", response_model=TokenPair, responses=error_responses(401, 422, 423, 429))
 def login(body: LoginRequest, request: Request, db: DatabaseDep) -> TokenPair:
     address = client_address(request)
     with db.read_sessions() as read:
@@ -53,7 +50,7 @@ def login(body: LoginRequest, request: Request, db: DatabaseDep) -> TokenPair:
     with db.sessions() as session:
         try:
             user = auth.authenticate(session, body.user_id, body.password, address, checked)
-        except ApiError:
+        except DomainError:
             session.commit()  # the failure counters must stick although the login fails
             raise
         issued = auth.create_session(
@@ -70,12 +67,12 @@ def login(body: LoginRequest, request: Request, db: DatabaseDep) -> TokenPair:
         return pair
 
 
-@router.post("/refresh", response_model=TokenPair, responses=_error(401))
+@router.post("/refresh", response_model=TokenPair, responses=error_responses(401))
 def refresh(body: RefreshRequest, db: DatabaseDep) -> TokenPair:
     with db.sessions() as session:
         try:
             issued = auth.refresh_session(session, body.refresh_token)
-        except ApiError:
+        except DomainError:
             session.commit()  # a detected reuse revokes the session for good
             raise
         user = session.get(User, issued.session.user_id)
@@ -85,13 +82,13 @@ def refresh(body: RefreshRequest, db: DatabaseDep) -> TokenPair:
         return pair
 
 
-@router.post("/logout", response_model=Ok, responses=_error(401))
+@router.post("/logout", response_model=Ok, responses=error_responses(401))
 def logout(principal: AnyPrincipal) -> Ok:
     auth.revoke_session(principal.session, "logout")
     return Ok()
 
 
-@router.post("/password", response_model=Ok, responses=_error(401, 403, 422))
+@router.post("/password", response_model=Ok, responses=error_responses(401, 403, 422))
 def change_password(body: PasswordChange, principal: AnyPrincipal, session: SessionDep) -> Ok:
     auth.change_password(session, principal.user, principal.session, body.old_password, body.new_password)
     return Ok()
@@ -103,7 +100,7 @@ def public_base(request: Request) -> str:
     return (configured or str(request.base_url)).rstrip("/")
 
 
-@router.post("/qr", response_model=QrCreated, responses=_error(422))
+@router.post("/qr", response_model=QrCreated, responses=error_responses(422))
 def create_qr(body: QrCreate, request: Request, session: SessionDep) -> QrCreated:
     ticket, _ = auth.create_qr_ticket(session, body.device_id, body.device_name)
     return QrCreated(
@@ -117,11 +114,11 @@ def _poll_once(db: Database, ticket: str, device_id: str, known: str | None) -> 
         row = auth.find_qr_ticket(session, ticket, for_update=True)
         # A ticket is bound to the terminal that asked for it; to any other it does not exist.
         if row is None or row.device_id != device_id:
-            raise ApiError(404, "ticket_not_found", "二维码无效")
+            raise NotFound("ticket_not_found", "二维码无效")
         status = auth.qr_status(row)
         expires_in = max(0, int((auth._aware(row.expires_at) - auth.now()).total_seconds()))  # type: ignore[operator]
         if status == "consumed":
-            raise ApiError(410, "ticket_used", "二维码已使用，请刷新")
+            raise Gone("ticket_used", "二维码已使用，请刷新")
         if status == known and status in ("pending", "scanned"):
             return None
         user = session.get(User, row.user_id) if row.user_id else None
@@ -134,7 +131,7 @@ def _poll_once(db: Database, ticket: str, device_id: str, known: str | None) -> 
         return state
 
 
-@router.get("/qr/{ticket}", response_model=QrState, responses=_error(404, 410, 422))
+@router.get("/qr/{ticket}", response_model=QrState, responses=error_responses(404, 410, 422))
 async def poll_qr(
     request: Request,
     ticket: Annotated[str, Path(max_length=64)],

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
 
 from sync_server.api.deps import SessionDep
-from sync_server.core.errors import NOT_FOUND, ApiError
+from sync_server.api.errors import NOT_FOUND
+from sync_server.core.errors import NotFound
 from sync_server.models import App, NewsItem, Resource
 from sync_server.schemas import AppPublic, NewsList, NewsPublic, NewsSummary, ResourcePublic
 
@@ -35,7 +36,7 @@ def list_news(
 def get_news(session: SessionDep, news_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> NewsPublic:
     item = session.get(NewsItem, news_id)
     if item is None:
-        raise ApiError(404, "news_not_found", "No such news item.")
+        raise NotFound("news_not_found", "No such news item.")
     return NewsPublic.model_validate(item)
 
 

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from campus_common import forms
 from campus_common.audience import AUDIENCES
 from sync_server.api.deps import ReadSessionDep
+from sync_server.api.errors import NOT_FOUND
 from sync_server.core import workflow_state as wf
-from sync_server.core.errors import NOT_FOUND, ApiError
+from sync_server.core.errors import Invalid, NotFound
 from sync_server.models import Application, Department, FormDefinition, Process, WorkflowDefinition
 from sync_server.schemas import DepartmentPublic, ProcessList, ProcessPublic
 
@@ -113,7 +114,7 @@ def list_processes(
     category: Annotated[str | None, Query(max_length=16)] = None,
 ) -> ProcessList:
     if audience is not None and audience not in AUDIENCES:
-        raise ApiError(422, "invalid_audience", f"audience must be one of {', '.join(AUDIENCES)}.")
+        raise Invalid("invalid_audience", f"audience must be one of {', '.join(AUDIENCES)}.")
     rows = session.execute(
         select(Process, Department).join(Department).order_by(Process.sort_order, Process.code)
     ).all()
@@ -132,7 +133,7 @@ def list_processes(
 def get_process(session: ReadSessionDep, code: Annotated[str, Path(max_length=64)]) -> ProcessPublic:
     row = session.execute(select(Process, Department).join(Department).where(Process.code == code)).first()
     if row is None:
-        raise ApiError(404, "process_not_found", "No such process.")
+        raise NotFound("process_not_found", "No such process.")
     form = session.get(FormDefinition, code)
     latest = wf.latest_definition(session, code)
     return _public(
@@ -149,7 +150,7 @@ def get_form(session: ReadSessionDep, code: Annotated[str, Path(max_length=64)])
     Terminals get the same through /sync/pull as public "form" changes."""
     row = session.get(FormDefinition, code)
     if row is None:
-        raise ApiError(404, "form_not_found", "该服务暂不支持在线申请")
+        raise NotFound("form_not_found", "该服务暂不支持在线申请")
     return row.definition
 
 

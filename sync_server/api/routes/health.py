@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from sync_server import __version__
 from sync_server.api.deps import DatabaseDep, SessionDep
-from sync_server.core.errors import ApiError
+from sync_server.core.errors import Unavailable
 from sync_server.core.meta import DEFAULT_SCHOOL, get_meta
 from sync_server.migrate import current_revision
 from sync_server.schemas import Health, SchoolPublic
@@ -18,7 +18,7 @@ def healthz(db: DatabaseDep, session: SessionDep) -> Health:
         schema = current_revision(db.engine)
         epoch = get_meta(session, "epoch")
     except Exception as exc:  # a down database is a 503 the fleet monitor can read, not a 500
-        raise ApiError(503, "database_unavailable", "The database is unreachable.") from exc
+        raise Unavailable("database_unavailable", "The database is unreachable.") from exc
     return Health(status="ok", version=__version__, schema=schema, epoch=epoch)
 
 

@@ -6,8 +6,9 @@ from fastapi import APIRouter, Path
 from sqlalchemy import select
 
 from sync_server.api.deps import AnyPrincipal, CurrentPrincipal, SessionDep
+from sync_server.api.errors import NOT_FOUND
 from sync_server.core import auth
-from sync_server.core.errors import NOT_FOUND, ApiError
+from sync_server.core.errors import NotFound
 from sync_server.core.users import user_public
 from sync_server.models import AuthSession
 from sync_server.schemas import Ok, SessionPublic, UserPublic
@@ -52,6 +53,6 @@ def revoke_my_session(
     row = session.get(AuthSession, session_id)
     # Someone else's session is as unknown as a missing one.
     if row is None or row.user_id != principal.user.user_id or row.revoked_at is not None:
-        raise ApiError(404, "session_not_found", "没有这个登录")
+        raise NotFound("session_not_found", "没有这个登录")
     auth.revoke_session(row, "revoked_by_user")
     return Ok()

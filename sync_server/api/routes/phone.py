@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from sync_server.api.deps import client_address
 from sync_server.core import auth
-from sync_server.core.errors import ApiError
+from sync_server.core.errors import DomainError, TooLarge
 from sync_server.db import Database
 from sync_server.models import AuthSession, QrTicket, User
 
@@ -65,7 +65,7 @@ def _phone_session(db_session: object, request: Request) -> tuple[User, AuthSess
         return None
     try:
         user, row = auth.resolve_access_token(db_session, token)
-    except ApiError:
+    except DomainError:
         return None
     return (user, row) if row.kind == "phone" and not user.must_change_password else None
 
@@ -108,7 +108,7 @@ def _login_form(ticket: str, device: str, error: str = "") -> HTMLResponse:
 async def _form(request: Request) -> dict[str, str]:
     raw = await request.body()
     if len(raw) > 4096:
-        raise ApiError(413, "payload_too_large", "表单过大")
+        raise TooLarge("payload_too_large", "表单过大")
     parsed = parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
     return {k: v[0] for k, v in parsed.items()}
 
@@ -154,7 +154,7 @@ async def qr_login(request: Request, ticket: TicketPath) -> Response:
                 return _login_form(ticket, row.device_name, "请输入学号/工号和密码")
             try:
                 user = auth.authenticate(session, user_id, password, client_address(request))
-            except ApiError as exc:
+            except DomainError as exc:
                 session.commit()
                 return _login_form(ticket, row.device_name, exc.message)
             if user.must_change_password:
