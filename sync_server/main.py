@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
@@ -12,6 +13,7 @@ from sync_server.api.errors import install_error_handlers
 from sync_server.api.middleware import AccessLogMiddleware, AdmissionMiddleware, BodyLimitMiddleware
 from sync_server.api.routes import admin, attachments, auth, content, hall, health, me, phone, sync, workflow
 from sync_server.core import notify
+from sync_server.core.attachment_retention import PurgeSchedule
 from sync_server.core.config import Settings
 from sync_server.core.logging import configure_logging
 from sync_server.db import Database
@@ -36,11 +38,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         )
     dispatcher = notify.Dispatcher(database.sessions, notifiers, settings.mail_retry_delays)
+    purge = (
+        PurgeSchedule(database.sessions, timedelta(hours=settings.attachment_retention_hours))
+        if settings.attachment_retention_hours > 0
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         notify.install(dispatcher)  # this worker's delivery thread (nothing to run without a channel)
+        if purge is not None:
+            purge.start()  # each worker's; one at a time purges (core/attachment_retention.py)
         yield
+        if purge is not None:
+            purge.stop()
         notify.install(None)
         database.dispose()
 

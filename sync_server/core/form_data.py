@@ -77,7 +77,13 @@ def _attachment_problems(
         if forms.field_ui(definition, name).get("widget") != "attachment":
             continue
         for item in data.get(name) or []:
-            row = session.get(Attachment, item.get("id")) if isinstance(item, dict) else None
+            # FOR SHARE: held until the application naming it commits, so the purge of unnamed uploads
+            # (core/attachment_retention.py) cannot take it meanwhile.
+            row = (
+                session.get(Attachment, item.get("id"), with_for_update={"read": True})
+                if isinstance(item, dict)
+                else None
+            )
             if (
                 row is None
                 or row.uploader_id != user.user_id
