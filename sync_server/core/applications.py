@@ -15,9 +15,9 @@ from campus_common import forms
 from campus_common.audience import allows as audience_allows
 from sync_server.core import form_data, workflow
 from sync_server.core.change_log import lock_change_log
+from sync_server.core.clock import CAMPUS_TZ
 from sync_server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from sync_server.core.meta import get_meta, set_meta
-from sync_server.core.workflow_state import CAMPUS_TZ
 from sync_server.models import Application, FormDefinition, Process, User
 
 SERIAL_KEY = "application.serial"

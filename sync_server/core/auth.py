@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from campus_common import op_signing, password_policy
+from sync_server.core.clock import as_utc
 from sync_server.core.errors import Forbidden, Invalid, Locked, TooMany, Unauthorized
 from sync_server.core.security import hash_password, needs_rehash, verify_password
 from sync_server.models import AddressThrottle, AuthSession, LoginFailure, QrTicket, User
@@ -38,9 +39,7 @@ def now() -> datetime:
 
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; everything we store is UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
+    return as_utc(moment) if moment is not None else None
 
 
 def token_hash(token: str) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from campus_common import forms
+from sync_server.core.clock import campus_today
 from sync_server.core.errors import Invalid
-from sync_server.core.workflow_state import campus_today
 from sync_server.models import Attachment, Department, User
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
-from sync_server.core import workflow_state
+from sync_server.core import clock
 from sync_server.core.change_log import append_change, user_scope
 from sync_server.core.errors import Invalid
 from sync_server.models import Notification, User
@@ -297,7 +297,7 @@ def read_notifications(session: Session, user: User, payload: dict[str, Any]) ->
         ids = None
     elif not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         raise Invalid("invalid_payload", "要标记为已读的通知不正确")
-    return {"updated": mark_read(session, user.user_id, ids, workflow_state.as_utc(workflow_state.clock()))}
+    return {"updated": mark_read(session, user.user_id, ids, clock.now())}
 
 
 @event.listens_for(Session, "after_commit")

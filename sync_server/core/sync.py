@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from campus_common import op_signing
 from sync_server.core import op_grant
 from sync_server.core.change_log import MEMBERS_SCOPE, user_scope
+from sync_server.core.clock import as_utc
 from sync_server.core.errors import Conflict, DomainError, Invalid, Unauthorized
 from sync_server.core.operations import OPERATIONS
 from sync_server.models import AppliedOp, AuthSession, ChangeLog, User
@@ -171,10 +172,6 @@ def _apply_one(
 
 
 # -- token-less delivery (campus_common/op_signing.py) --------------------------------------------------------
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def push_granted(
     sessions: sessionmaker[Session], session_id: str, device_id: str, ops: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -190,7 +187,7 @@ def push_granted(
             or row.op_key is None
             or row.device_id != device_id
             or row.revoke_reason in op_grant.UNTRUSTED_REVOKE_REASONS
-            or now() - _aware(row.created_at) > op_grant.GRANT_TTL
+            or now() - as_utc(row.created_at) > op_grant.GRANT_TTL
         ):
             raise Unauthorized("op_grant_invalid", "该登录会话的待同步操作已无法提交")
         user = session.get(User, row.user_id)

@@ -24,17 +24,14 @@ from sqlalchemy.orm import Session
 
 from campus_common import forms
 from campus_common.statuses import FINAL, FINAL_PHRASES, WAITING_FOR_OTHERS
-from sync_server.core import form_data, notify
+from sync_server.core import clock, form_data, notify
 from sync_server.core import workflow_defs as defs
-from sync_server.core import workflow_state as state
+from sync_server.core.clock import CAMPUS_TZ, as_utc, campus_today
 from sync_server.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from sync_server.core.workflow_state import (
-    CAMPUS_TZ,
     MAX_COMMENT,
     URGE_INTERVAL,
     Ctx,
-    as_utc,
-    campus_today,
     check_departments_named,
     context,
     eligible,
@@ -592,7 +589,7 @@ def perform(session: Session, user: User, action: str, payload: dict[str, Any]) 
     """Run one action on an application for `user`; raises a DomainError with the reason it may not."""
     if action not in PERFORMERS:
         raise Invalid("unknown_action", f"未知的操作：{action}")
-    now = as_utc(state.clock())
+    now = clock.now()
     app = _lock(session, payload.get("application_id"))
     ctx = context(session, app, now, to_act=False)
     if not related(ctx, user):
@@ -619,7 +616,7 @@ def start(session: Session, app: Application, applicant: User, next_handler: obj
         raise Conflict("workflow_not_found", "该服务暂未配置办理流程")
     chosen = _normalise_id(next_handler, "办理人")
     app.workflow_version = row.version
-    ctx = context(session, app, as_utc(state.clock()))
+    ctx = context(session, app, clock.now())
     check_departments_named(session, ctx.definition, ctx.form, app.data)
     _enter(ctx, defs.steps(ctx.definition)[0], "submitted", chosen)
     _event(ctx, applicant, "submit", defs.APPLY)
@@ -632,6 +629,6 @@ def handlers_after(session: Session, user: User, app_id: str) -> dict[str, Any] 
     app = session.get(Application, app_id)
     if app is None:
         raise NotFound("application_not_found", "没有这个申请")
-    ctx = context(session, app, as_utc(state.clock()))
+    ctx = context(session, app, clock.now())
     task = _my_open_task(ctx, user, None)
     return next_handlers(ctx, task.step)

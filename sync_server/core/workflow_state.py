@@ -1,13 +1,11 @@
-"""What the workflow engine (core/workflow.py) and its views (core/workflow_views.py) share: the statuses, the
-engine's clock, the context of one application, and whom a step's assignment names."""
+"""What the workflow engine (core/workflow.py) and its views (core/workflow_views.py) share: the context of one
+application (Ctx) and whom a step's assignment names."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,35 +25,9 @@ from sync_server.models import (
     WorkflowTask,
 )
 
-CAMPUS_TZ = ZoneInfo("Asia/Shanghai")
 URGE_INTERVAL = timedelta(hours=1)
 MAX_COMMENT = 500
 HANDLER_ROLES = ("staff", "approver")
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-# The engine's clock; tests replace it (the urge limit, due times) with `set_clock`.
-clock: Callable[[], datetime] = _utcnow
-
-
-def set_clock(fn: Callable[[], datetime] | None) -> None:
-    global clock
-    clock = fn or _utcnow
-
-
-def campus_today(moment: datetime) -> date:
-    return as_utc(moment).astimezone(CAMPUS_TZ).date()
-
-
-def as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def iso(moment: datetime | None) -> str | None:
-    return as_utc(moment).isoformat() if moment else None
 
 
 # -- definitions and who may act --------------------------------------------------------------------------------

@@ -12,18 +12,17 @@ from sqlalchemy.orm import Session
 
 from campus_common import forms
 from campus_common.statuses import ACTION_NAMES, FINAL, STATUS_NAMES, WAITING_FOR_OTHERS
+from sync_server.core import clock
 from sync_server.core import workflow_defs as defs
-from sync_server.core import workflow_state as state
 from sync_server.core.change_log import MEMBERS_SCOPE, append_change, user_scope
+from sync_server.core.clock import iso
 from sync_server.core.errors import Forbidden, NotFound
 from sync_server.core.meta import get_meta, set_meta
 from sync_server.core.workflow_state import (
     Ctx,
-    as_utc,
     context,
     department_fields,
     eligible,
-    iso,
     latest_definition,
     post_holders,
     previous_step,
@@ -277,7 +276,7 @@ def view_for(session: Session, user: User, app_id: str) -> dict[str, Any]:
     app = session.get(Application, app_id)
     if app is None:
         raise NotFound("application_not_found", "没有这个申请")
-    ctx = context(session, app, as_utc(state.clock()), to_act=False)
+    ctx = context(session, app, clock.now(), to_act=False)
     if not related(ctx, user) and user.role != "admin":
         raise Forbidden("forbidden", "无权查看该申请")
     view = application_view(ctx)

@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from sync_server.core.workflow_state import CAMPUS_TZ
+from sync_server.core.clock import CAMPUS_TZ
 from tests.helpers import LiveServer
 from tests.server.test_auth import LIU, LIU_PW, STUDENT, STUDENT_PW, activated, bearer
 

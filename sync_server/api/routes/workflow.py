@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from campus_common import statuses
 from sync_server.api.deps import DatabaseDep, get_optional_principal_read, principal_in
 from sync_server.api.errors import error_responses
-from sync_server.core import inbox, notify, workflow, workflow_views
+from sync_server.core import clock, inbox, notify, workflow, workflow_views
 from sync_server.core import workflow_state as wf
 from sync_server.core.errors import Invalid, NotFound
 from sync_server.models import Notification, Process
@@ -178,5 +178,5 @@ def mark_read(body: MarkRead, request: Request, db: DatabaseDep) -> MarkedRead:
         raise Invalid("invalid_payload", "请指定要标记为已读的通知")
     with db.sessions.begin() as session:
         user_id = principal_in(session, request).user.user_id
-        updated = notify.mark_read(session, user_id, None if body.all else body.ids, wf.as_utc(wf.clock()))
+        updated = notify.mark_read(session, user_id, None if body.all else body.ids, clock.now())
         return MarkedRead(updated=updated, unread=notify.unread_count(session, user_id))
