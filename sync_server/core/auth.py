@@ -1,7 +1,9 @@
-"""Identity: password logins with lockout and throttling, sessions with opaque hashed tokens, QR tickets.
+"""Identity: password logins with lockout and throttling, and login sessions with opaque hashed tokens: issued,
+refreshed, listed and revoked (QR login, which issues them too, is core/qr_login.py).
 
-Routes stay thin; the rules live here. Every function takes the SQLAlchemy session of the request's
-transaction, so a login's effects (failure counters, the new session) commit together or not at all.
+Most functions take the SQLAlchemy session of the request's transaction, so a login's effects (failure counters,
+the new session) commit together or not at all; `log_in` and `refresh` run their own, which commit the counters
+of a refused attempt too.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from campus_common import op_signing, password_policy
 from sync_server.core.clock import as_utc
-from sync_server.core.errors import Forbidden, Invalid, Locked, TooMany, Unauthorized
+from sync_server.core.errors import DomainError, Forbidden, Invalid, Locked, NotFound, TooMany, Unauthorized
 from sync_server.core.security import hash_password, needs_rehash, verify_password
-from sync_server.models import AddressThrottle, AuthSession, LoginFailure, QrTicket, User
+from sync_server.core.users import user_public
+from sync_server.db import Database
+from sync_server.models import AddressThrottle, AuthSession, LoginFailure, User
+from sync_server.schemas import UserPublic
 
 MAX_USER_FAILURES = 5
 USER_LOCK = timedelta(minutes=15)
@@ -26,7 +31,6 @@ MAX_ADDRESS_FAILURES = 30
 ADDRESS_WINDOW = timedelta(minutes=10)
 ACCESS_TTL = timedelta(minutes=30)
 REFRESH_TTL = {"desk": timedelta(days=30), "kiosk": timedelta(hours=8), "phone": timedelta(days=7)}
-QR_TTL = timedelta(seconds=120)
 SESSION_KINDS = ("kiosk", "desk", "phone")
 
 # Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
@@ -250,30 +254,97 @@ def unlock(session: Session, user_id: str) -> None:
         session.delete(failure)
 
 
-# -- QR tickets --------------------------------------------------------------------------------------------
-def create_qr_ticket(session: Session, device_id: str, device_name: str) -> tuple[str, QrTicket]:
-    ticket = secrets.token_urlsafe(24)  # 192 random bits
-    row = QrTicket(
-        ticket_hash=token_hash(ticket),
-        device_id=device_id,
-        device_name=device_name,
-        status="pending",
-        created_at=now(),
-        expires_at=now() + QR_TTL,
-    )
-    session.add(row)
-    return ticket, row
+# -- logins as the API answers them ---------------------------------------------------------------------------
+@dataclass
+class SignedIn:
+    """A login as its client gets it: the tokens, the user, and the user as clients see them."""
+
+    tokens: IssuedTokens
+    user: User
+    profile: UserPublic
 
 
-def find_qr_ticket(session: Session, ticket: str, *, for_update: bool = False) -> QrTicket | None:
-    if not ticket or len(ticket) > 64:
-        return None
-    return session.get(QrTicket, token_hash(ticket), with_for_update=for_update)
+def signed_in(session: Session, user: User, tokens: IssuedTokens) -> SignedIn:
+    return SignedIn(tokens, user, user_public(session, user))
 
 
-def qr_status(row: QrTicket) -> str:
-    expires = _aware(row.expires_at)
-    assert expires is not None
-    if row.status in ("pending", "scanned") and expires <= now():
-        return "expired"
-    return row.status
+def log_in(
+    db: Database,
+    *,
+    user_id: str,
+    password: str,
+    kind: str,
+    address: str,
+    device_id: str | None = None,
+    device_name: str | None = None,
+    user_agent: str | None = None,
+) -> SignedIn:
+    """A password login: the password hashed on a read snapshot, then one transaction that counts a failure (and
+    commits it although the login is refused: `authenticate`) or opens the session."""
+    with db.read_sessions() as read:
+        checked = check_password_outside_lock(read, user_id, password)
+    with db.sessions() as session:
+        try:
+            user = authenticate(session, user_id, password, address, checked)
+        except DomainError:
+            session.commit()  # the failure counters must stick although the login fails
+            raise
+        issued = create_session(
+            session, user, kind, device_id=device_id, device_name=device_name, address=address, user_agent=user_agent
+        )
+        result = signed_in(session, user, issued)
+        session.commit()
+        return result
+
+
+def refresh(sessions: sessionmaker[Session], *, refresh_token: str) -> SignedIn:
+    """New tokens for a refresh token (`refresh_session`); a detected reuse revokes its session for good, committed
+    although the refresh is refused."""
+    with sessions() as session:
+        try:
+            issued = refresh_session(session, refresh_token)
+        except DomainError:
+            session.commit()
+            raise
+        user = session.get(User, issued.session.user_id)
+        assert user is not None
+        result = signed_in(session, user, issued)
+        session.commit()
+        return result
+
+
+# -- a user's own sessions, and an admin's help ---------------------------------------------------------------
+def live_sessions(session: Session, *, user_id: str) -> list[AuthSession]:
+    """The user's logins that still work (not revoked, a token not expired), the last used first."""
+    rows = session.scalars(
+        select(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .order_by(AuthSession.last_seen_at.desc())
+    ).all()
+    moment = now()
+    return [r for r in rows if (_aware(r.refresh_expires_at) or _aware(r.access_expires_at) or moment) > moment]
+
+
+def revoke_own_session(session: Session, *, user_id: str, session_id: str) -> None:
+    row = session.get(AuthSession, session_id)
+    # Someone else's session is as unknown as a missing one.
+    if row is None or row.user_id != user_id or row.revoked_at is not None:
+        raise NotFound("session_not_found", "没有这个登录")
+    revoke_session(row, "revoked_by_user")
+
+
+def _account(session: Session, user_id: str) -> User:
+    user = session.get(User, normalise_user_id(user_id))
+    if user is None:
+        raise NotFound("user_not_found", "没有这个用户")
+    return user
+
+
+def unlock_account(session: Session, *, user_id: str) -> None:
+    """Admin: lift a login lockout (5 wrong passwords)."""
+    unlock(session, _account(session, user_id).user_id)
+
+
+def reset_account_password(session: Session, *, user_id: str, initial: str) -> None:
+    """Admin: back to an initial password, to be changed at the next login (`reset_password`)."""
+    reset_password(session, _account(session, user_id), initial)
