@@ -223,7 +223,9 @@ def readable(session: Session, user: User, attachment_id: str) -> Attachment:
     return row
 
 
-def content(session: Session, row: Attachment) -> bytes:
+def readable_content(session: Session, *, user: User, attachment_id: str) -> tuple[Attachment, bytes]:
+    """An upload `user` may read (`readable`) and its whole content, once it is complete."""
+    row = readable(session, user, attachment_id)
     if not row.complete:
         raise Conflict("upload_incomplete", "该附件尚未上传完成")
-    return b"".join(_chunks(session, row.id))
+    return row, b"".join(_chunks(session, row.id))

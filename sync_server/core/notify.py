@@ -312,6 +312,34 @@ def _forget(session: Session) -> None:
     session.info.pop("notification_ids", None)
 
 
+@dataclass
+class NotificationPage:
+    items: list[dict[str, Any]]  # as notification_view shows them
+    total: int
+    unread: int
+
+
+def notifications_page(
+    session: Session, *, user_id: str, unread_only: bool = False, limit: int = 20, offset: int = 0
+) -> NotificationPage:
+    """The user's notifications, newest first (only the unread ones, or all), with how many are unread."""
+    where = [Notification.user_id == user_id]
+    if unread_only:
+        where.append(Notification.read_at.is_(None))
+    rows = session.scalars(
+        select(Notification).where(*where).order_by(Notification.id.desc()).limit(limit).offset(offset)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
+    return NotificationPage([notification_view(r) for r in rows], int(total), unread_count(session, user_id))
+
+
+def mark_read_now(session: Session, *, user_id: str, ids: Sequence[int] | None) -> tuple[int, int]:
+    """Mark the user's notifications read now (all unread ones when `ids` is None): how many changed, and how many
+    are still unread."""
+    updated = mark_read(session, user_id, ids, clock.now())
+    return updated, unread_count(session, user_id)
+
+
 def unread_count(session: Session, user_id: str) -> int:
     return int(
         session.scalar(

@@ -24,6 +24,7 @@ from sync_server.core import op_grant
 from sync_server.core.change_log import MEMBERS_SCOPE, user_scope
 from sync_server.core.clock import as_utc
 from sync_server.core.errors import Conflict, DomainError, Invalid, Unauthorized
+from sync_server.core.meta import get_meta
 from sync_server.core.operations import OPERATIONS
 from sync_server.models import AppliedOp, AuthSession, ChangeLog, User
 
@@ -72,6 +73,21 @@ def pull(session: Session, user_id: str | None, cursor: int, limit: int) -> Pull
         for seq, scope, entity, entity_id, op, data in page
     ]
     return PullPage(changes, page[-1].seq if page else cursor, len(rows) > limit)
+
+
+def pull_answer(
+    session: Session, *, user_id: str | None, cursor: int, limit: int, count_remaining: bool = False
+) -> dict[str, Any]:
+    """A pull as the client gets it: the page after `cursor`, the next cursor, whether more follow, the server's
+    epoch, and with `count_remaining` how many changes follow the page (0 otherwise)."""
+    page = pull(session, user_id, cursor, limit)
+    return {
+        "changes": page.changes,
+        "cursor": page.cursor,
+        "has_more": page.has_more,
+        "epoch": get_meta(session, "epoch") or "",
+        "remaining": count_after(session, user_id, page.cursor) if count_remaining and page.has_more else 0,
+    }
 
 
 def count_after(session: Session, user_id: str | None, cursor: int) -> int:

@@ -289,6 +289,8 @@ def view_for(session: Session, user: User, app_id: str) -> dict[str, Any]:
 
 def first_step_handlers(session: Session, user: User, process_code: str) -> dict[str, Any]:
     """GET /hall/processes/{code}/handlers: whom an applicant may choose for the first step (选择审核人)."""
+    if session.get(Process, process_code) is None:
+        raise NotFound("process_not_found", "该服务已不存在")
     row = latest_definition(session, process_code)
     if row is None:
         raise NotFound("workflow_not_found", "该服务暂未配置办理流程")
@@ -309,6 +311,21 @@ def public_definition(row: WorkflowDefinition) -> dict[str, Any]:
     """A definition as everyone gets it (public "workflow" change; GET /hall/processes/{code}/workflow): as stored,
     naming posts, never the people who hold them: those are for signed-in users (`workflow_handlers`)."""
     return dict(row.definition)
+
+
+def workflow_for(session: Session, *, process_code: str, signed_in: bool) -> dict[str, Any]:
+    """GET /hall/processes/{code}/workflow: the process's current definition as everyone gets it; for a signed-in
+    user each step assigned to a post also carries its holders as `candidates`."""
+    row = latest_definition(session, process_code)
+    if row is None:
+        raise NotFound("workflow_not_found", "该服务暂未配置办理流程")
+    view = public_definition(row)
+    if signed_in:
+        holders = workflow_handlers(session, row)["steps"]
+        view["steps"] = [
+            {**step, "candidates": holders[step["key"]]} if step["key"] in holders else step for step in view["steps"]
+        ]
+    return view
 
 
 def workflow_handlers(session: Session, row: WorkflowDefinition) -> dict[str, Any]:

@@ -86,8 +86,7 @@ def get_attachment(attachment_id: AttachmentId, principal: CurrentPrincipal, ses
     response_class=Response,
 )
 def get_content(attachment_id: AttachmentId, principal: CurrentPrincipal, session: ReadSessionDep) -> Response:
-    row = attachments.readable(session, principal.user, attachment_id)
-    data = attachments.content(session, row)
+    row, data = attachments.readable_content(session, user=principal.user, attachment_id=attachment_id)
     return Response(
         data,
         media_type=row.content_type,

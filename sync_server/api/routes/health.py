@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from sync_server import __version__
 from sync_server.api.deps import DatabaseDep, SessionDep
 from sync_server.core.errors import Unavailable
-from sync_server.core.meta import DEFAULT_SCHOOL, get_meta
+from sync_server.core.meta import get_meta, school_names
 from sync_server.migrate import current_revision
 from sync_server.schemas import Health, SchoolPublic
 
@@ -24,12 +24,10 @@ def healthz(db: DatabaseDep, session: SessionDep) -> Health:
 
 @router.get("/api/v1/school", response_model=SchoolPublic, tags=["content"])
 def school(session: SessionDep) -> SchoolPublic:
-    def meta(key: str) -> str:
-        return get_meta(session, key) or DEFAULT_SCHOOL[key]
-
+    names = school_names(session)
     return SchoolPublic(
-        name=meta("school_name"),
-        name_en=meta("school_name_en"),
-        portal_title=meta("portal_title"),
-        hall_title=meta("hall_title"),
+        name=names["school_name"],
+        name_en=names["school_name_en"],
+        portal_title=names["portal_title"],
+        hall_title=names["hall_title"],
     )

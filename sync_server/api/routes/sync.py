@@ -10,7 +10,6 @@ from sync_server.api.deps import DatabaseDep, get_optional_principal_read, get_p
 from sync_server.api.errors import error_responses
 from sync_server.core import sync
 from sync_server.core.errors import Invalid
-from sync_server.core.meta import get_meta
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 _ERRORS = error_responses(401, 409, 422)
@@ -83,14 +82,7 @@ def pull(
     with db.read_sessions() as session:
         principal = get_optional_principal_read(request, session)
         user_id = principal.user.user_id if principal else None
-        page = sync.pull(session, user_id, cursor, limit)
-        body = {
-            "changes": page.changes,
-            "cursor": page.cursor,
-            "has_more": page.has_more,
-            "epoch": get_meta(session, "epoch") or "",
-            "remaining": sync.count_after(session, user_id, page.cursor) if count_remaining and page.has_more else 0,
-        }
+        body = sync.pull_answer(session, user_id=user_id, cursor=cursor, limit=limit, count_remaining=count_remaining)
     return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), media_type="application/json")
 
 

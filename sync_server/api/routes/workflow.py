@@ -12,15 +12,12 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from sqlalchemy import func, select
 
 from campus_common import statuses
 from sync_server.api.deps import DatabaseDep, get_optional_principal_read, principal_in
 from sync_server.api.errors import error_responses
-from sync_server.core import clock, inbox, notify, workflow, workflow_views
-from sync_server.core import workflow_state as wf
-from sync_server.core.errors import Invalid, NotFound
-from sync_server.models import Notification, Process
+from sync_server.core import inbox, notify, workflow, workflow_views
+from sync_server.core.errors import Invalid
 from sync_server.schemas import (
     ActionRequest,
     ActionResult,
@@ -80,8 +77,6 @@ def first_handlers(code: ProcessCode, request: Request, db: DatabaseDep) -> dict
     """选择审核人: the first step of the process and who may handle it for the caller as applicant."""
     with db.read_sessions() as session:
         principal = principal_in(session, request, touch=False)
-        if session.get(Process, code) is None:
-            raise NotFound("process_not_found", "该服务已不存在")
         return workflow_views.first_step_handlers(session, principal.user, code)
 
 
@@ -93,17 +88,7 @@ def get_workflow(code: ProcessCode, request: Request, db: DatabaseDep) -> dict[s
     the "workflow_handlers" change). A token that is there must be valid (401)."""
     with db.read_sessions() as session:
         principal = get_optional_principal_read(request, session)
-        row = wf.latest_definition(session, code)
-        if row is None:
-            raise NotFound("workflow_not_found", "该服务暂未配置办理流程")
-        view = workflow_views.public_definition(row)
-        if principal is not None:
-            holders = workflow_views.workflow_handlers(session, row)["steps"]
-            view["steps"] = [
-                {**step, "candidates": holders[step["key"]]} if step["key"] in holders else step
-                for step in view["steps"]
-            ]
-        return view
+        return workflow_views.workflow_for(session, process_code=code, signed_in=principal is not None)
 
 
 @router.get("/me/tasks", response_model=TaskPage, responses=_ERRORS)
@@ -157,18 +142,10 @@ def my_notifications(
 ) -> NotificationPage:
     with db.read_sessions() as session:
         user_id = principal_in(session, request, touch=False).user.user_id
-        where = [Notification.user_id == user_id]
-        if unread:
-            where.append(Notification.read_at.is_(None))
-        rows = session.scalars(
-            select(Notification).where(*where).order_by(Notification.id.desc()).limit(limit).offset(offset)
-        ).all()
-        total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
-        return NotificationPage(
-            items=[NotificationPublic.model_validate(notify.notification_view(r)) for r in rows],
-            total=int(total),
-            unread=notify.unread_count(session, user_id),
-        )
+        page = notify.notifications_page(session, user_id=user_id, unread_only=unread, limit=limit, offset=offset)
+    return NotificationPage(
+        items=[NotificationPublic.model_validate(item) for item in page.items], total=page.total, unread=page.unread
+    )
 
 
 @router.post("/me/notifications/read", response_model=MarkedRead, responses=_ERRORS)
@@ -178,5 +155,5 @@ def mark_read(body: MarkRead, request: Request, db: DatabaseDep) -> MarkedRead:
         raise Invalid("invalid_payload", "请指定要标记为已读的通知")
     with db.sessions.begin() as session:
         user_id = principal_in(session, request).user.user_id
-        updated = notify.mark_read(session, user_id, None if body.all else body.ids, clock.now())
-        return MarkedRead(updated=updated, unread=notify.unread_count(session, user_id))
+        updated, unread = notify.mark_read_now(session, user_id=user_id, ids=None if body.all else body.ids)
+    return MarkedRead(updated=updated, unread=unread)
