@@ -31,7 +31,7 @@ class Settings:
     log_level: str = "INFO"
     log_json: bool = True
     public_url: str | None = None  # what phones use to reach /m/... (QR login); defaults to the bind address
-    # E-mail for notifications (core/notify.py): off unless smtp_host is set.
+    # E-mail for notifications (core/notification_delivery.py): off unless smtp_host is set.
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_user: str | None = None

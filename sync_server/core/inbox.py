@@ -18,7 +18,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, aliased
 
 from campus_common import statuses
-from sync_server.core import clock, notify
+from sync_server.core import clock, notifications
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as wf
 from sync_server.models import Application, Process, User, WorkflowDefinition, WorkflowTask
@@ -244,5 +244,5 @@ def counts(session: Session, user_id: str) -> dict[str, int]:
         "todo": int(todo or 0),
         "done": int(done or 0),
         "mine": int(mine or 0),
-        "unread_notifications": notify.unread_count(session, user_id),
+        "unread_notifications": notifications.unread_count(session, user_id),
     }

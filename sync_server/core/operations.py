@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from campus_common import ops
 from campus_common.statuses import ACTIONS
-from sync_server.core import applications, favorites, notify, workflow
+from sync_server.core import applications, favorites, notifications, workflow
 from sync_server.models import User
 
 # Applies one operation's payload for the user who pushed it, in the push's transaction; returns the result the
@@ -40,7 +40,7 @@ OPERATIONS: dict[str, Operation] = {
     for operation in (
         Operation(ops.FAVORITE_SET, favorites.set_favorite),
         Operation(ops.APPLICATION_SUBMIT, applications.submit),
-        Operation(ops.NOTIFICATION_READ, notify.read_notifications),
+        Operation(ops.NOTIFICATION_READ, notifications.read_notifications),
         *(Operation(ops.workflow_op(action), _workflow_action(action)) for action in ACTIONS),
     )
 }

@@ -9,7 +9,7 @@ endpoint (`POST /api/v1/applications/{id}/actions`, refusals as HTTP errors) and
 
 After every action the application is re-announced to its applicant ("application" change) and every task of it
 to its holder ("task" change; a task someone else took is deleted from its holder's list), so terminals stay
-current offline; every action writes an audit event and notifies whom it concerns (core/notify.py).
+current offline; every action writes an audit event and notifies whom it concerns (core/notifications.py).
 """
 
 from __future__ import annotations
@@ -24,24 +24,17 @@ from sqlalchemy.orm import Session
 
 from campus_common import forms
 from campus_common.statuses import FINAL, FINAL_PHRASES, WAITING_FOR_OTHERS
-from sync_server.core import clock, form_data, notify
+from sync_server.core import clock, form_data, notifications
 from sync_server.core import workflow_defs as defs
 from sync_server.core.clock import CAMPUS_TZ, as_utc, campus_today
 from sync_server.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
-from sync_server.core.workflow_state import (
-    MAX_COMMENT,
-    URGE_INTERVAL,
-    Ctx,
-    check_departments_named,
-    context,
-    eligible,
-    latest_definition,
-    previous_step,
-    related,
-    transfer_targets,
-)
+from sync_server.core.workflow_assignment import check_departments_named, eligible, transfer_targets
+from sync_server.core.workflow_state import Ctx, context, latest_definition, previous_step, related
 from sync_server.core.workflow_views import next_handlers, publish
 from sync_server.models import Application, ApplicationEvent, FormDefinition, User, WorkflowTask
+
+URGE_INTERVAL = timedelta(hours=1)
+MAX_COMMENT = 500
 
 
 def _forbidden() -> Forbidden:
@@ -86,7 +79,7 @@ def _about(ctx: Ctx) -> str:
 
 
 def _notify(ctx: Ctx, user_id: str, kind: str, title: str, body: str) -> None:
-    notify.notify(ctx.session, user_id, kind, title, body, ctx.app.id, ctx.now)
+    notifications.notify(ctx.session, user_id, kind, title, body, ctx.app.id, ctx.now)
 
 
 def _normalise_id(value: object, what: str) -> str | None:

@@ -18,18 +18,8 @@ from sync_server.core.change_log import MEMBERS_SCOPE, append_change, user_scope
 from sync_server.core.clock import iso
 from sync_server.core.errors import Forbidden, NotFound
 from sync_server.core.meta import get_meta, set_meta
-from sync_server.core.workflow_state import (
-    Ctx,
-    context,
-    department_fields,
-    eligible,
-    latest_definition,
-    post_holders,
-    previous_step,
-    related,
-    step_name,
-    transfer_targets,
-)
+from sync_server.core.workflow_assignment import department_fields, eligible, post_holders, transfer_targets
+from sync_server.core.workflow_state import Ctx, context, latest_definition, previous_step, related, step_name
 from sync_server.models import (
     Application,
     ApplicationEvent,

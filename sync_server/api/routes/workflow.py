@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from campus_common import statuses
 from sync_server.api.deps import DatabaseDep, get_optional_principal_read, principal_in
 from sync_server.api.errors import error_responses
-from sync_server.core import inbox, notify, workflow, workflow_views
+from sync_server.core import inbox, notifications, workflow, workflow_views
 from sync_server.core.errors import Invalid
 from sync_server.schemas import (
     ActionRequest,
@@ -142,7 +142,7 @@ def my_notifications(
 ) -> NotificationPage:
     with db.read_sessions() as session:
         user_id = principal_in(session, request, touch=False).user.user_id
-        page = notify.notifications_page(session, user_id=user_id, unread_only=unread, limit=limit, offset=offset)
+        page = notifications.page(session, user_id=user_id, unread_only=unread, limit=limit, offset=offset)
     return NotificationPage(
         items=[NotificationPublic.model_validate(item) for item in page.items], total=page.total, unread=page.unread
     )
@@ -155,5 +155,5 @@ def mark_read(body: MarkRead, request: Request, db: DatabaseDep) -> MarkedRead:
         raise Invalid("invalid_payload", "请指定要标记为已读的通知")
     with db.sessions.begin() as session:
         user_id = principal_in(session, request).user.user_id
-        updated, unread = notify.mark_read_now(session, user_id=user_id, ids=None if body.all else body.ids)
+        updated, unread = notifications.mark_read_now(session, user_id=user_id, ids=None if body.all else body.ids)
     return MarkedRead(updated=updated, unread=unread)
