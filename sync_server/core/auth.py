@@ -174,7 +174,7 @@ def create_session(
 
 
 def resolve_access_token(session: Session, token: str, *, touch: bool = True) -> tuple[User, AuthSession]:
-    """The user and session of an access token, or 401. `touch` records the use (at most once a minute);
+    """The user and session of an access token, or Unauthorized. `touch` records the use (at most once a minute);
     readers on a read-only snapshot pass False."""
     row = session.scalar(select(AuthSession).where(AuthSession.access_hash == token_hash(token)))
     if row is None or row.revoked_at is not None:

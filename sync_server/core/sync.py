@@ -2,9 +2,11 @@
 
 Guarantees (ARCHITECTURE.md): each pushed operation is applied once, with its idempotency record
 (id, payload hash, result) in the same transaction as its effect; a replay returns the stored result; the same
-id with another payload is refused (409). A rejected operation is recorded as rejected, so its replay is
-rejected the same way, and it does not stop the operations after it. Changes are partitioned by the user the
-token names, never by anything the client says.
+id with another payload is refused (idempotency_conflict). A rejected operation is recorded as rejected, so its
+replay is rejected the same way, and it does not stop the operations after it. Changes are partitioned by the
+user the token names, never by anything the client says.
+
+A pushed operation's type names its entry in core/operations.py, whose function applies it.
 """
 
 from __future__ import annotations
@@ -194,7 +196,7 @@ def push_granted(
     """Apply operations a terminal queued during session `session_id`, pushed after its user left (no token).
     Each must carry the signature made with that session's operation key. The session must belong to this
     device, be younger than GRANT_TTL and not have been revoked as compromised; otherwise the request is
-    refused as a whole (401 op_grant_invalid). An operation whose signature is wrong is rejected alone and
+    refused as a whole (op_grant_invalid). An operation whose signature is wrong is rejected alone and
     leaves no record, so a forger cannot claim an id."""
     with sessions() as session:
         row = session.get(AuthSession, session_id)

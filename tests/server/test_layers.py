@@ -1,6 +1,7 @@
-"""What sync_server/core imports: no web framework (HTTP is the API's business), and its own modules along a
-hierarchy, never in a circle, so that any one of them can be imported first (the operation table names its
-handlers; nothing registers itself on import)."""
+"""What each layer of sync_server may import. Core: no web framework (HTTP is the API's business), and its own
+modules along a hierarchy, never in a circle, so that any one of them can be imported first (the operation table
+names its handlers; nothing registers itself on import). Routes: neither SQLAlchemy nor the tables: they parse,
+call core and shape the answer."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[2] / "sync_server" / "core"
+SERVER = Path(__file__).resolve().parents[2] / "sync_server"
+CORE = SERVER / "core"
 
 
 def core_imports(path: Path) -> set[str]:
@@ -59,3 +61,15 @@ print(json.dumps({"modules": names, "web": web}))
     found = json.loads(result.stdout)
     assert "sync_server.core.operations" in found["modules"] and len(found["modules"]) >= 20, found["modules"]
     assert found["web"] == []
+
+
+def test_routes_run_no_queries_of_their_own() -> None:
+    for path in sorted((SERVER / "api" / "routes").glob("*.py")):
+        modules = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                modules.add(node.module or "")
+            elif isinstance(node, ast.Import):
+                modules.update(alias.name for alias in node.names)
+        data_access = {m for m in modules if m.split(".")[0] == "sqlalchemy" or m == "sync_server.models"}
+        assert not data_access, f"{path.name} imports {sorted(data_access)}"
