@@ -1,4 +1,4 @@
-"""`campus-sync-server serve | init-db | seed-demo`: run and prepare the sync server."""
+"""`campus-sync-server serve | init-db | seed-demo | …`: run, prepare and look after the sync server."""
 
 from __future__ import annotations
 
@@ -45,7 +45,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("user_id")
     reset.add_argument("initial_password", help="the last 6 characters of the national ID, X upper-case")
+    purge = sub.add_parser(
+        "purge-attachments",
+        parents=[common],
+        help="delete uploaded attachments that no submitted form names, once older than the retention period",
+    )
+    purge.add_argument(
+        "--older-than",
+        type=_positive_hours,
+        metavar="HOURS",
+        help="age in hours (default: CAMPUS_SYNC_ATTACHMENT_RETENTION_HOURS, 72)",
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     return parser
+
+
+def _positive_hours(value: str) -> float:
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = 0.0
+    if not hours > 0:
+        raise argparse.ArgumentTypeError("HOURS must be a number greater than 0")
+    return hours
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -155,6 +177,32 @@ def admin_action(settings: Settings, command: str, user_id: str, initial: str | 
     return 0
 
 
+def purge_attachments(settings: Settings, older_than: float | None, dry_run: bool) -> int:
+    from datetime import timedelta
+
+    from campus_common.forms import size_text
+    from sync_server.core.attachment_retention import purge_unreferenced
+    from sync_server.db import Database
+
+    hours = older_than if older_than is not None else settings.attachment_retention_hours
+    if hours <= 0:
+        print("附件保留时间为 0（CAMPUS_SYNC_ATTACHMENT_RETENTION_HOURS），请用 --older-than 指定", file=sys.stderr)
+        return 2
+    init_db(settings)
+    db = Database(settings.db_url)
+    try:
+        report = purge_unreferenced(db.sessions, older_than=timedelta(hours=hours), dry_run=dry_run)
+    finally:
+        db.dispose()
+    if report.busy:
+        print("另一个服务器进程正在清理附件，本次未执行", file=sys.stderr)
+        return 3
+    what = f"{report.deleted} 个超过 {hours:g} 小时、未被任何申请引用的附件（{size_text(report.deleted_bytes)}）"
+    kept = f"；{report.kept} 个同样久的附件被申请引用，保留" if report.kept else ""
+    print(f"将删除 {what}{kept}（试运行，未删除）" if dry_run else f"已删除 {what}{kept}")
+    return 0
+
+
 def serve(settings: Settings, port_file: str | None) -> None:
     import socket
 
@@ -207,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return admin_action(settings, args.command, args.user_id, getattr(args, "initial_password", None))
     elif args.command == "import-users":
         return import_users(settings, args.file, args.partial)
+    elif args.command == "purge-attachments":
+        return purge_attachments(settings, args.older_than, args.dry_run)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0

@@ -21,7 +21,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any, busy_timeout_ms: int = 10_000
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
-    # Past it, the request gets 503 server_busy (core/errors.py) and the client retries.
+    # Past it, the request gets 503 server_busy (api/errors.py) and the client retries.
     cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cur.close()
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from sync_server import __version__
+from sync_server.api.errors import install_error_handlers
+from sync_server.api.middleware import AccessLogMiddleware, AdmissionMiddleware, BodyLimitMiddleware
 from sync_server.api.routes import admin, attachments, auth, content, hall, health, me, phone, sync, workflow
-from sync_server.core import notify
+from sync_server.core import notification_delivery as delivery
+from sync_server.core.attachment_retention import PurgeSchedule
 from sync_server.core.config import Settings
-from sync_server.core.errors import install_error_handlers
 from sync_server.core.logging import configure_logging
-from sync_server.core.middleware import AccessLogMiddleware, AdmissionMiddleware, BodyLimitMiddleware
 from sync_server.db import Database
 
 
@@ -22,10 +24,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, settings.log_json)
     database = Database(settings.db_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
-    notifiers: list[notify.Notifier] = []
+    notifiers: list[delivery.Notifier] = []
     if settings.smtp_host:
         notifiers.append(
-            notify.SmtpNotifier(
+            delivery.SmtpNotifier(
                 host=settings.smtp_host,
                 port=settings.smtp_port,
                 sender=settings.smtp_from,
@@ -35,13 +37,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 timeout=settings.smtp_timeout,
             )
         )
-    dispatcher = notify.Dispatcher(database.sessions, notifiers, settings.mail_retry_delays)
+    dispatcher = delivery.Dispatcher(database.sessions, notifiers, settings.mail_retry_delays)
+    purge = (
+        PurgeSchedule(database.sessions, timedelta(hours=settings.attachment_retention_hours))
+        if settings.attachment_retention_hours > 0
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        notify.install(dispatcher)  # this worker's delivery thread (nothing to run without a channel)
+        delivery.install(dispatcher)  # this worker's delivery thread (nothing to run without a channel)
+        if purge is not None:
+            purge.start()  # each worker's; one at a time purges (core/attachment_retention.py)
         yield
-        notify.install(None)
+        if purge is not None:
+            purge.stop()
+        delivery.install(None)
         database.dispose()
 
     app = FastAPI(

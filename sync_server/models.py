@@ -375,7 +375,7 @@ class ApplicationEvent(Base):
 
 class Notification(Base):
     """An in-app notification (new task, return, urge, completion), synced to its user; e-mailed after the
-    commit when SMTP is configured (core/notify.py)."""
+    commit when SMTP is configured (core/notifications.py, core/notification_delivery.py)."""
 
     __tablename__ = "notifications"
     __table_args__ = (

@@ -258,7 +258,7 @@ def seed_forms(session: Session) -> int:
     """Load seed/forms/<code>.json; a new or changed definition is stored and announced to terminals as a
     public "form" change (unchanged ones are left alone, so re-seeding adds nothing to the change log).
     Returns how many changed."""
-    from sync_server.core.sync import append_change
+    from sync_server.core.change_log import append_change
 
     changed = 0
     for path in sorted((SEED_DIR / "forms").glob("*.json")):

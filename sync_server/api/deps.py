@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from sync_server.core.auth import resolve_access_token
-from sync_server.core.errors import ApiError
+from sync_server.core.errors import Forbidden, Unauthorized
 from sync_server.db import Database
 from sync_server.models import AuthSession, User
 
@@ -55,7 +55,7 @@ def _bearer(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token or len(token) > 256:
-        raise ApiError(401, "unauthorized", "请先登录")
+        raise Unauthorized("unauthorized", "请先登录")
     return token.strip()
 
 
@@ -68,7 +68,7 @@ def get_principal_allow_restricted(request: Request, session: SessionDep) -> Pri
 def get_principal(principal: Annotated[Principal, Depends(get_principal_allow_restricted)]) -> Principal:
     """The logged-in user, who has changed the initial password (the manual: before anything else)."""
     if principal.user.must_change_password:
-        raise ApiError(403, "password_change_required", "首次登录需要修改密码")
+        raise Forbidden("password_change_required", "首次登录需要修改密码")
     return principal
 
 
@@ -107,7 +107,7 @@ OptionalPrincipalRead = Annotated[Principal | None, Depends(get_optional_princip
 def require_roles(*roles: str) -> Callable[[Principal], Principal]:
     def check(principal: CurrentPrincipal) -> Principal:
         if principal.user.role not in roles:
-            raise ApiError(403, "forbidden", "没有权限执行此操作")
+            raise Forbidden("forbidden", "没有权限执行此操作")
         return principal
 
     return check
@@ -123,7 +123,7 @@ def get_principal_committed(request: Request, db: DatabaseDep) -> Principal:
     with db.sessions.begin() as session:
         user, auth_session = resolve_access_token(session, _bearer(request))
     if user.must_change_password:
-        raise ApiError(403, "password_change_required", "首次登录需要修改密码")
+        raise Forbidden("password_change_required", "首次登录需要修改密码")
     return Principal(user, auth_session)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from campus_common import forms
 from campus_common.audience import allows as audience_allows
-from sync_server.core.errors import ApiError
+from sync_server.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, TooMany
 from sync_server.models import (
     Application,
     Attachment,
@@ -43,8 +43,8 @@ DAILY_QUOTA_BYTES = 500 * 1024 * 1024
 _SHA256 = re.compile(forms.ATTACHMENT_ITEM["properties"]["sha256"]["pattern"])
 
 
-def not_found() -> ApiError:
-    return ApiError(404, "attachment_not_found", "附件不存在")
+def not_found() -> NotFound:
+    return NotFound("attachment_not_found", "附件不存在")
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,9 @@ def public(row: Attachment) -> dict[str, Any]:
 def create(session: Session, user: User, declared: Declared) -> Attachment:
     process = session.get(Process, declared.process_code)
     if process is None:
-        raise ApiError(404, "process_not_found", "该服务已不存在")
+        raise NotFound("process_not_found", "该服务已不存在")
     if user.role != "admin" and not audience_allows(user.role, process.audience):
-        raise ApiError(403, "forbidden", "该服务不面向您的身份")
+        raise Forbidden("forbidden", "该服务不面向您的身份")
     form = session.get(FormDefinition, declared.process_code)
     definition = form.definition if form is not None else None
     if (
@@ -83,15 +83,15 @@ def create(session: Session, user: User, declared: Declared) -> Attachment:
         or declared.field not in forms.applicant_fields(definition)
         or forms.field_ui(definition, declared.field).get("widget") != "attachment"
     ):
-        raise ApiError(422, "not_an_attachment_field", "该表单项不能上传附件")
+        raise Invalid("not_an_attachment_field", "该表单项不能上传附件")
     if not _SHA256.fullmatch(declared.sha256):
-        raise ApiError(422, "invalid_checksum", "文件校验值格式不正确")
+        raise Invalid("invalid_checksum", "文件校验值格式不正确")
     limits = forms.attachment_limits(definition, declared.field)
     problem = forms.check_file(limits, declared.name, declared.size)
     if problem is not None:
         if declared.size > limits.max_bytes:
-            raise ApiError(413, "file_too_large", problem)
-        raise ApiError(422, "invalid_file", problem)
+            raise TooLarge("file_too_large", problem)
+        raise Invalid("invalid_file", problem)
     since = datetime.now(UTC) - timedelta(days=1)
     used = session.scalar(
         select(func.coalesce(func.sum(Attachment.size), 0)).where(
@@ -99,7 +99,7 @@ def create(session: Session, user: User, declared: Declared) -> Attachment:
         )
     )
     if int(used or 0) + declared.size > DAILY_QUOTA_BYTES:
-        raise ApiError(429, "upload_quota_exceeded", "今天上传的附件已达上限，请明天再试")
+        raise TooMany("upload_quota_exceeded", "今天上传的附件已达上限，请明天再试")
     row = Attachment(
         id=uuid.uuid4().hex,
         uploader_id=user.user_id,
@@ -127,28 +127,30 @@ def _locked(session: Session, attachment_id: str, user: User) -> Attachment:
     return row
 
 
-def append(session: Session, user: User, attachment_id: str, offset: int, data: bytes) -> tuple[Attachment, bool]:
-    """Store one chunk at `offset` (which must be what has been received so far). Returns the upload and whether
-    its content is good; (row, False) when the last chunk made a file whose hash is not the declared one: the
-    upload is then reset to nothing received, a change the caller must commit (it is not an exception)."""
+def append(
+    session: Session, user: User, attachment_id: str, offset: int, data: bytes
+) -> tuple[Attachment, Invalid | None]:
+    """Store one chunk at `offset` (which must be what has been received so far). Returns the upload and, when the
+    last chunk made a file whose hash is not the declared one, the refusal to answer with: the upload is then reset
+    to nothing received, a change the caller must commit (so the refusal is returned, not raised)."""
     row = _locked(session, attachment_id, user)
     if row.complete:
-        raise ApiError(409, "upload_complete", "该附件已上传完成")
+        raise Conflict("upload_complete", "该附件已上传完成")
     if offset != row.received:
-        raise ApiError(409, "offset_mismatch", "上传位置不一致，请从已收到的位置继续", received=row.received)
+        raise Conflict("offset_mismatch", "上传位置不一致，请从已收到的位置继续", received=row.received)
     if not data:
-        raise ApiError(422, "empty_chunk", "上传的数据为空")
+        raise Invalid("empty_chunk", "上传的数据为空")
     if len(data) > CHUNK_BYTES or offset + len(data) > row.size:
-        raise ApiError(422, "chunk_too_large", "上传的数据超出了声明的文件大小")
+        raise Invalid("chunk_too_large", "上传的数据超出了声明的文件大小")
     if offset == 0:
         ext = forms.extension(row.name)
         if not data.startswith(forms.ATTACHMENT_TYPES[ext][1]):
-            raise ApiError(422, "invalid_file", f"文件内容不是有效的 {forms.type_names([ext])} 文件")
+            raise Invalid("invalid_file", f"文件内容不是有效的 {forms.type_names([ext])} 文件")
     session.add(AttachmentChunk(attachment_id=row.id, offset=offset, data=data))
     row.received = offset + len(data)
     session.flush()
     if row.received < row.size:
-        return row, True
+        return row, None
     digest = hashlib.sha256()
     for chunk in _chunks(session, row.id):
         digest.update(chunk)
@@ -157,11 +159,11 @@ def append(session: Session, user: User, attachment_id: str, offset: int, data: 
         session.execute(delete(AttachmentChunk).where(AttachmentChunk.attachment_id == row.id))
         row.received = 0
         session.flush()
-        return row, False
+        return row, Invalid("checksum_mismatch", "文件在上传中损坏，请重新上传", received=0)
     row.complete = True
     row.completed_at = datetime.now(UTC)
     session.flush()
-    return row, True
+    return row, None
 
 
 def _chunks(session: Session, attachment_id: str) -> list[bytes]:
@@ -217,11 +219,13 @@ def readable(session: Session, user: User, attachment_id: str) -> Attachment:
     if row is None:
         raise not_found()
     if not may_read(session, user, row):
-        raise ApiError(403, "forbidden", "没有权限查看该附件")
+        raise Forbidden("forbidden", "没有权限查看该附件")
     return row
 
 
-def content(session: Session, row: Attachment) -> bytes:
+def readable_content(session: Session, *, user: User, attachment_id: str) -> tuple[Attachment, bytes]:
+    """An upload `user` may read (`readable`) and its whole content, once it is complete."""
+    row = readable(session, user, attachment_id)
     if not row.complete:
-        raise ApiError(409, "upload_incomplete", "该附件尚未上传完成")
-    return b"".join(_chunks(session, row.id))
+        raise Conflict("upload_incomplete", "该附件尚未上传完成")
+    return row, b"".join(_chunks(session, row.id))

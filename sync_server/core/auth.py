@@ -1,7 +1,9 @@
-"""Identity: password logins with lockout and throttling, sessions with opaque hashed tokens, QR tickets.
+"""Identity: password logins with lockout and throttling, and login sessions with opaque hashed tokens: issued,
+refreshed, listed and revoked (QR login, which issues them too, is core/qr_login.py).
 
-Routes stay thin; the rules live here. Every function takes the SQLAlchemy session of the request's
-transaction, so a login's effects (failure counters, the new session) commit together or not at all.
+Most functions take the SQLAlchemy session of the request's transaction, so a login's effects (failure counters,
+the new session) commit together or not at all; `log_in` and `refresh` run their own, which commit the counters
+of a refused attempt too.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from campus_common import op_signing, password_policy
-from sync_server.core.errors import ApiError
+from sync_server.core.clock import as_utc
+from sync_server.core.errors import DomainError, Forbidden, Invalid, Locked, NotFound, TooMany, Unauthorized
 from sync_server.core.security import hash_password, needs_rehash, verify_password
-from sync_server.models import AddressThrottle, AuthSession, LoginFailure, QrTicket, User
+from sync_server.core.users import user_public
+from sync_server.db import Database
+from sync_server.models import AddressThrottle, AuthSession, LoginFailure, User
+from sync_server.schemas import UserPublic
 
 MAX_USER_FAILURES = 5
 USER_LOCK = timedelta(minutes=15)
@@ -25,7 +31,6 @@ MAX_ADDRESS_FAILURES = 30
 ADDRESS_WINDOW = timedelta(minutes=10)
 ACCESS_TTL = timedelta(minutes=30)
 REFRESH_TTL = {"desk": timedelta(days=30), "kiosk": timedelta(hours=8), "phone": timedelta(days=7)}
-QR_TTL = timedelta(seconds=120)
 SESSION_KINDS = ("kiosk", "desk", "phone")
 
 # Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
@@ -38,9 +43,7 @@ def now() -> datetime:
 
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; everything we store is UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
+    return as_utc(moment) if moment is not None else None
 
 
 def token_hash(token: str) -> str:
@@ -56,7 +59,8 @@ def normalise_user_id(user_id: str) -> str:
     return user_id.strip().upper()
 
 
-INVALID = ApiError(401, "invalid_credentials", "学号/工号或密码错误")
+def _invalid_credentials() -> Unauthorized:
+    return Unauthorized("invalid_credentials", "学号/工号或密码错误")
 
 
 def _retry_after(until: datetime) -> int:
@@ -71,8 +75,8 @@ def _check_address(session: Session, address: str) -> AddressThrottle | None:
         if now() - start > ADDRESS_WINDOW:
             row.failures, row.window_start = 0, now()
         elif row.failures >= MAX_ADDRESS_FAILURES:
-            raise ApiError(
-                429, "too_many_attempts", "尝试次数过多，请稍后再试", retry_after=_retry_after(start + ADDRESS_WINDOW)
+            raise TooMany(
+                "too_many_attempts", "尝试次数过多，请稍后再试", retry_after=_retry_after(start + ADDRESS_WINDOW)
             )
     return row
 
@@ -104,15 +108,15 @@ def check_password_outside_lock(read: Session, user_id: str, password: str) -> t
 def authenticate(
     session: Session, user_id: str, password: str, address: str, checked: tuple[str | None, bool] | None = None
 ) -> User:
-    """The user for these credentials, or ApiError: 401 invalid_credentials (one message for a wrong name
-    and a wrong password), 423 account_locked after 5 failures (for 15 min), 429 too_many_attempts from one
-    address. Failures are counted in the caller's transaction, which must commit even when this raises."""
+    """The user for these credentials, or the refusal: invalid_credentials (one message for a wrong name and a
+    wrong password), account_locked after 5 failures (for 15 min), too_many_attempts from one address. Failures
+    are counted in the caller's transaction, which must commit even when this raises."""
     key = normalise_user_id(user_id)[:64]
     address_row = _check_address(session, address)
     failure = session.get(LoginFailure, key)
     locked_until = _aware(failure.locked_until) if failure else None
     if locked_until is not None and locked_until > now():
-        raise ApiError(423, "account_locked", "账号已临时锁定，请稍后再试", retry_after=_retry_after(locked_until))
+        raise Locked("account_locked", "账号已临时锁定，请稍后再试", retry_after=_retry_after(locked_until))
     user = session.get(User, key) if key else None
     stored = user.password_hash if user else None
     if checked is not None and checked[0] == stored:
@@ -121,7 +125,7 @@ def authenticate(
         ok = verify_password(stored or _DUMMY_HASH, password)
     if user is None or not ok:
         _record_failure(session, key, address, address_row)
-        raise INVALID
+        raise _invalid_credentials()
     if failure is not None:
         session.delete(failure)
     if needs_rehash(user.password_hash):
@@ -170,18 +174,18 @@ def create_session(
 
 
 def resolve_access_token(session: Session, token: str, *, touch: bool = True) -> tuple[User, AuthSession]:
-    """The user and session of an access token, or 401. `touch` records the use (at most once a minute);
+    """The user and session of an access token, or Unauthorized. `touch` records the use (at most once a minute);
     readers on a read-only snapshot pass False."""
     row = session.scalar(select(AuthSession).where(AuthSession.access_hash == token_hash(token)))
     if row is None or row.revoked_at is not None:
-        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+        raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     expires = _aware(row.access_expires_at)
     assert expires is not None
     if expires <= now():
-        raise ApiError(401, "token_expired", "登录已过期，请重新登录")
+        raise Unauthorized("token_expired", "登录已过期，请重新登录")
     user = session.get(User, row.user_id)
     if user is None:
-        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+        raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     seen = _aware(row.last_seen_at)
     if touch and (seen is None or now() - seen > timedelta(minutes=1)):  # keep writes rare on the hot path
         row.last_seen_at = now()
@@ -197,10 +201,10 @@ def refresh_session(session: Session, refresh_token: str) -> IssuedTokens:
         reused = session.scalar(select(AuthSession).where(AuthSession.previous_refresh_hash == digest))
         if reused is not None and reused.revoked_at is None:
             reused.revoked_at, reused.revoke_reason = now(), "refresh_reuse"
-        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+        raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     expires = _aware(row.refresh_expires_at)
     if row.revoked_at is not None or expires is None or expires <= now():
-        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+        raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     access, refresh = new_token(), new_token()
     row.previous_refresh_hash = row.refresh_hash
     row.refresh_hash = token_hash(refresh)
@@ -225,10 +229,10 @@ def revoke_all(session: Session, user_id: str, reason: str, *, except_id: str | 
 
 def change_password(session: Session, user: User, current: AuthSession, old: str, new: str) -> None:
     if not verify_password(user.password_hash, old):
-        raise ApiError(403, "wrong_password", "原密码不正确")
+        raise Forbidden("wrong_password", "原密码不正确")
     found = password_policy.problems(user.user_id, new, old)
     if found:
-        raise ApiError(422, "weak_password", "；".join(p.message for p in found), problems=[p.code for p in found])
+        raise Invalid("weak_password", "；".join(p.message for p in found), problems=[p.code for p in found])
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.password_changed_at = now()
@@ -250,30 +254,97 @@ def unlock(session: Session, user_id: str) -> None:
         session.delete(failure)
 
 
-# -- QR tickets --------------------------------------------------------------------------------------------
-def create_qr_ticket(session: Session, device_id: str, device_name: str) -> tuple[str, QrTicket]:
-    ticket = secrets.token_urlsafe(24)  # 192 random bits
-    row = QrTicket(
-        ticket_hash=token_hash(ticket),
-        device_id=device_id,
-        device_name=device_name,
-        status="pending",
-        created_at=now(),
-        expires_at=now() + QR_TTL,
-    )
-    session.add(row)
-    return ticket, row
+# -- logins as the API answers them ---------------------------------------------------------------------------
+@dataclass
+class SignedIn:
+    """A login as its client gets it: the tokens, the user, and the user as clients see them."""
+
+    tokens: IssuedTokens
+    user: User
+    profile: UserPublic
 
 
-def find_qr_ticket(session: Session, ticket: str, *, for_update: bool = False) -> QrTicket | None:
-    if not ticket or len(ticket) > 64:
-        return None
-    return session.get(QrTicket, token_hash(ticket), with_for_update=for_update)
+def signed_in(session: Session, user: User, tokens: IssuedTokens) -> SignedIn:
+    return SignedIn(tokens, user, user_public(session, user))
 
 
-def qr_status(row: QrTicket) -> str:
-    expires = _aware(row.expires_at)
-    assert expires is not None
-    if row.status in ("pending", "scanned") and expires <= now():
-        return "expired"
-    return row.status
+def log_in(
+    db: Database,
+    *,
+    user_id: str,
+    password: str,
+    kind: str,
+    address: str,
+    device_id: str | None = None,
+    device_name: str | None = None,
+    user_agent: str | None = None,
+) -> SignedIn:
+    """A password login: the password hashed on a read snapshot, then one transaction that counts a failure (and
+    commits it although the login is refused: `authenticate`) or opens the session."""
+    with db.read_sessions() as read:
+        checked = check_password_outside_lock(read, user_id, password)
+    with db.sessions() as session:
+        try:
+            user = authenticate(session, user_id, password, address, checked)
+        except DomainError:
+            session.commit()  # the failure counters must stick although the login fails
+            raise
+        issued = create_session(
+            session, user, kind, device_id=device_id, device_name=device_name, address=address, user_agent=user_agent
+        )
+        result = signed_in(session, user, issued)
+        session.commit()
+        return result
+
+
+def refresh(sessions: sessionmaker[Session], *, refresh_token: str) -> SignedIn:
+    """New tokens for a refresh token (`refresh_session`); a detected reuse revokes its session for good, committed
+    although the refresh is refused."""
+    with sessions() as session:
+        try:
+            issued = refresh_session(session, refresh_token)
+        except DomainError:
+            session.commit()
+            raise
+        user = session.get(User, issued.session.user_id)
+        assert user is not None
+        result = signed_in(session, user, issued)
+        session.commit()
+        return result
+
+
+# -- a user's own sessions, and an admin's help ---------------------------------------------------------------
+def live_sessions(session: Session, *, user_id: str) -> list[AuthSession]:
+    """The user's logins that still work (not revoked, a token not expired), the last used first."""
+    rows = session.scalars(
+        select(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .order_by(AuthSession.last_seen_at.desc())
+    ).all()
+    moment = now()
+    return [r for r in rows if (_aware(r.refresh_expires_at) or _aware(r.access_expires_at) or moment) > moment]
+
+
+def revoke_own_session(session: Session, *, user_id: str, session_id: str) -> None:
+    row = session.get(AuthSession, session_id)
+    # Someone else's session is as unknown as a missing one.
+    if row is None or row.user_id != user_id or row.revoked_at is not None:
+        raise NotFound("session_not_found", "没有这个登录")
+    revoke_session(row, "revoked_by_user")
+
+
+def _account(session: Session, user_id: str) -> User:
+    user = session.get(User, normalise_user_id(user_id))
+    if user is None:
+        raise NotFound("user_not_found", "没有这个用户")
+    return user
+
+
+def unlock_account(session: Session, *, user_id: str) -> None:
+    """Admin: lift a login lockout (5 wrong passwords)."""
+    unlock(session, _account(session, user_id).user_id)
+
+
+def reset_account_password(session: Session, *, user_id: str, initial: str) -> None:
+    """Admin: back to an initial password, to be changed at the next login (`reset_password`)."""
+    reset_password(session, _account(session, user_id), initial)

@@ -31,7 +31,7 @@ class Settings:
     log_level: str = "INFO"
     log_json: bool = True
     public_url: str | None = None  # what phones use to reach /m/... (QR login); defaults to the bind address
-    # E-mail for notifications (core/notify.py): off unless smtp_host is set.
+    # E-mail for notifications (core/notification_delivery.py): off unless smtp_host is set.
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_user: str | None = None
@@ -40,6 +40,9 @@ class Settings:
     smtp_starttls: bool = False
     smtp_timeout: float = 10.0
     mail_retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0)  # seconds before the 2nd, 3rd, … attempt
+    # Uploaded attachments that no submitted form names are deleted once this old (core/attachment_retention.py);
+    # 0 turns the server's hourly purge off.
+    attachment_retention_hours: float = 72.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -70,6 +73,7 @@ class Settings:
             mail_retry_delays=tuple(
                 float(x) for x in (get("MAIL_RETRY_DELAYS", "5,30,120") or "").split(",") if x.strip()
             ),
+            attachment_retention_hours=float(get("ATTACHMENT_RETENTION_HOURS", "72") or 72),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -85,6 +89,7 @@ class Settings:
             "SQLITE_BUSY_MS": str(self.sqlite_busy_timeout_ms),
             "LOG_LEVEL": self.log_level,
             "LOG_JSON": "1" if self.log_json else "0",
+            "ATTACHMENT_RETENTION_HOURS": str(self.attachment_retention_hours),
         }
         if self.public_url:
             env["PUBLIC_URL"] = self.public_url

@@ -18,7 +18,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, aliased
 
 from campus_common import statuses
-from sync_server.core import notify
+from sync_server.core import clock, notifications
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as wf
 from sync_server.models import Application, Process, User, WorkflowDefinition, WorkflowTask
@@ -89,7 +89,7 @@ def _step_name(names: dict[str, str] | None, key: str | None, status: str) -> st
 
 
 def _seconds(since: datetime | None, now: datetime) -> int | None:
-    return max(0, int((now - wf.as_utc(since)).total_seconds())) if since else None
+    return max(0, int((now - clock.as_utc(since)).total_seconds())) if since else None
 
 
 def _item(session: Session, row: Row[Any], now: datetime, with_task: bool) -> dict[str, Any]:
@@ -107,24 +107,24 @@ def _item(session: Session, row: Row[Any], now: datetime, with_task: bool) -> di
         "status_name": statuses.STATUS_NAMES.get(row.status, row.status),
         "current_step": row.current_step,
         "current_step_name": _step_name(names, row.current_step, row.status),
-        "submitted_at": wf.iso(row.created_at),
-        "updated_at": wf.iso(row.updated_at),
-        "step_started_at": wf.iso(row.step_started_at),
+        "submitted_at": clock.iso(row.created_at),
+        "updated_at": clock.iso(row.updated_at),
+        "step_started_at": clock.iso(row.step_started_at),
         # How long it has been waiting where it is now (for a task of mine: since it reached me).
         "waiting_seconds": None if final else _seconds(row.step_started_at, now),
         "task": None,
     }
     if with_task:
-        due = wf.as_utc(row.task_due_at) if row.task_due_at else None
+        due = clock.as_utc(row.task_due_at) if row.task_due_at else None
         out["task"] = {
             "id": row.task_id,
             "step": row.task_step,
             "step_name": _step_name(names, row.task_step, row.status),
             "status": row.task_status,
             "outcome": row.task_outcome,
-            "created_at": wf.iso(row.task_created_at),
-            "due_at": wf.iso(row.task_due_at),
-            "acted_at": wf.iso(row.task_acted_at),
+            "created_at": clock.iso(row.task_created_at),
+            "due_at": clock.iso(row.task_due_at),
+            "acted_at": clock.iso(row.task_acted_at),
             "overdue": bool(row.task_status == "open" and due is not None and due < now),
         }
         if row.task_status == "open":
@@ -169,7 +169,7 @@ def tasks_page(
     offset: int = 0,
     now: datetime | None = None,
 ) -> Page:
-    now = wf.as_utc(now or wf.clock())
+    now = clock.as_utc(now) if now else clock.now()
     if box == "mine":
         where = Application.applicant_id == user_id
         count = _filtered(select(func.count()).select_from(Application).where(where), process, status, box)
@@ -244,5 +244,5 @@ def counts(session: Session, user_id: str) -> dict[str, int]:
         "todo": int(todo or 0),
         "done": int(done or 0),
         "mine": int(mine or 0),
-        "unread_notifications": notify.unread_count(session, user_id),
+        "unread_notifications": notifications.unread_count(session, user_id),
     }

@@ -16,6 +16,11 @@ DEFAULT_SCHOOL = {
 }
 
 
+def school_names(session: Session) -> dict[str, str]:
+    """The school's names and the portal's titles, as set by the seed or else the defaults."""
+    return {key: get_meta(session, key) or default for key, default in DEFAULT_SCHOOL.items()}
+
+
 def get_meta(session: Session, key: str, default: str | None = None) -> str | None:
     row = session.get(ServerMeta, key)
     return row.value if row else default

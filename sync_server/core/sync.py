@@ -2,29 +2,33 @@
 
 Guarantees (ARCHITECTURE.md): each pushed operation is applied once, with its idempotency record
 (id, payload hash, result) in the same transaction as its effect; a replay returns the stored result; the same
-id with another payload is refused (409). A rejected operation is recorded as rejected, so its replay is
-rejected the same way, and it does not stop the operations after it. Changes are partitioned by the user the
-token names, never by anything the client says.
+id with another payload is refused (idempotency_conflict). A rejected operation is recorded as rejected, so its
+replay is rejected the same way, and it does not stop the operations after it. Changes are partitioned by the
+user the token names, never by anything the client says.
+
+A pushed operation's type names its entry in core/operations.py, whose function applies it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from campus_common import op_signing
-from campus_common.audience import allows as audience_allows
 from sync_server.core import op_grant
-from sync_server.core.errors import ApiError
-from sync_server.models import AppliedOp, AuthSession, ChangeLog, Favorite, Process, User
+from sync_server.core.change_log import MEMBERS_SCOPE, user_scope
+from sync_server.core.clock import as_utc
+from sync_server.core.errors import Conflict, DomainError, Invalid, Unauthorized
+from sync_server.core.meta import get_meta
+from sync_server.core.operations import OPERATIONS
+from sync_server.models import AppliedOp, AuthSession, ChangeLog, User
 
 MAX_PULL = 1000
 MAX_PUSH = 200
@@ -34,46 +38,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-# Changes for whoever is signed in, never for an anonymous pull (e.g. who holds which post: "workflow_handlers").
-# Terminals get them as "user" changes, so they are wiped with the rest of a user's data at logout.
-MEMBERS_SCOPE = "members"
-
-
-def user_scope(user_id: str) -> str:
-    return f"user:{user_id}"
-
-
 def pulled_scopes(user_id: str | None) -> list[str]:
     """The scopes a pull reads: public ones for anyone; with a token, also everyone signed in's and the user's own."""
     return ["public"] + ([MEMBERS_SCOPE, user_scope(user_id)] if user_id else [])
-
-
-def append_change(
-    session: Session, scope: str, entity: str, entity_id: str, op: str, data: dict[str, Any] | None
-) -> None:
-    """Add a change in the caller's transaction. On PostgreSQL, writers of the log take one advisory lock, so
-    sequence numbers become visible in order: a reader can never pass a number that commits later."""
-    lock_change_log(session)
-    session.add(
-        ChangeLog(
-            scope=scope,
-            entity=entity,
-            entity_id=entity_id,
-            op=op,
-            data=data,
-            created_at=now(),
-            op_id=session.info.get("op_id"),
-        )
-    )
-
-
-def lock_change_log(session: Session) -> None:
-    """On PostgreSQL, take the change log's writer lock for the rest of the transaction (once). SQLite's
-    BEGIN IMMEDIATE already serialises writers."""
-    transaction = session.get_transaction()
-    if session.get_bind().dialect.name == "postgresql" and session.info.get("change_log_locked") is not transaction:
-        session.execute(text("SELECT pg_advisory_xact_lock(7270001)"))
-        session.info["change_log_locked"] = transaction  # the lock ends with this transaction
 
 
 @dataclass
@@ -110,6 +77,21 @@ def pull(session: Session, user_id: str | None, cursor: int, limit: int) -> Pull
     return PullPage(changes, page[-1].seq if page else cursor, len(rows) > limit)
 
 
+def pull_answer(
+    session: Session, *, user_id: str | None, cursor: int, limit: int, count_remaining: bool = False
+) -> dict[str, Any]:
+    """A pull as the client gets it: the page after `cursor`, the next cursor, whether more follow, the server's
+    epoch, and with `count_remaining` how many changes follow the page (0 otherwise)."""
+    page = pull(session, user_id, cursor, limit)
+    return {
+        "changes": page.changes,
+        "cursor": page.cursor,
+        "has_more": page.has_more,
+        "epoch": get_meta(session, "epoch") or "",
+        "remaining": count_after(session, user_id, page.cursor) if count_remaining and page.has_more else 0,
+    }
+
+
 def count_after(session: Session, user_id: str | None, cursor: int) -> int:
     """How many changes a client would still pull after `cursor` (an index range count on (scope, seq))."""
     scopes = pulled_scopes(user_id)
@@ -122,60 +104,6 @@ def count_after(session: Session, user_id: str | None, cursor: int) -> int:
 
 
 # -- push ----------------------------------------------------------------------------------------------------
-class OpRejected(Exception):
-    """The operation is understood but refused (validation, permission, state changed meanwhile)."""
-
-    def __init__(self, code: str, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.fields = fields  # per-field messages, for a form
-
-
-Handler = Callable[[Session, User, dict[str, Any]], dict[str, Any]]
-HANDLERS: dict[str, Handler] = {}
-
-
-def register_handlers() -> None:
-    """Operation types defined in other modules register themselves when those are imported. They import this
-    module, so they are imported here, on first use, not when this module loads."""
-    from sync_server.core import applications, workflow  # noqa: F401
-
-
-def handler(op_type: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[op_type] = fn
-        return fn
-
-    return register
-
-
-@handler("favorite.set")
-def _favorite_set(session: Session, user: User, payload: dict[str, Any]) -> dict[str, Any]:
-    code, on = payload.get("process_code"), payload.get("on")
-    if not isinstance(code, str) or not isinstance(on, bool):
-        raise OpRejected("invalid_payload", "收藏操作的数据不完整")
-    process = session.get(Process, code)
-    if process is None:
-        raise OpRejected("process_not_found", "该服务已不存在")
-    if user.role not in ("admin",) and not audience_allows(user.role, process.audience):
-        raise OpRejected("forbidden", "该服务不面向您的身份")
-    existing = session.get(Favorite, (user.user_id, code))
-    if on and existing is None:
-        session.add(Favorite(user_id=user.user_id, process_code=code, created_at=now()))
-    elif not on and existing is not None:
-        session.delete(existing)
-    append_change(
-        session,
-        user_scope(user.user_id),
-        "favorite",
-        code,
-        "upsert" if on else "delete",
-        {"process_code": code} if on else None,
-    )
-    return {"process_code": code, "on": on}
-
-
 def payload_hash(op_type: str, payload: dict[str, Any]) -> str:
     canonical = json.dumps(
         {"type": op_type, "payload": payload}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
@@ -196,14 +124,13 @@ def push(
     sessions: sessionmaker[Session], user_id: str, device_id: str, ops: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Apply `ops` (already shape-checked) for `user_id`, in `seq` order, each in its own transaction."""
-    register_handlers()
     hashes = {op["id"]: payload_hash(op["type"], op["payload"]) for op in ops}
     with sessions() as session:
         seen = {r.op_id: r for r in session.scalars(select(AppliedOp).where(AppliedOp.op_id.in_(list(hashes))))}
     for op_id, row in seen.items():
         if row.payload_hash != hashes[op_id] or row.user_id != user_id:
             # The same key for something else: a client bug or a forgery. Nothing in the batch is applied.
-            raise ApiError(409, "idempotency_conflict", "操作编号已被另一操作使用", op_id=op_id)
+            raise Conflict("idempotency_conflict", "操作编号已被另一操作使用", op_id=op_id)
     results = []
     for op in sorted(ops, key=lambda o: o["seq"]):
         if op["id"] in seen:
@@ -226,7 +153,7 @@ def _apply_one(
             done = session.get(AppliedOp, op["id"])
             if done is not None:  # the same operation, sent again while we waited for the lock
                 if done.payload_hash != digest:
-                    raise ApiError(409, "idempotency_conflict", "操作编号已被另一操作使用", op_id=op["id"])
+                    raise Conflict("idempotency_conflict", "操作编号已被另一操作使用", op_id=op["id"])
                 return _result_of(done, "duplicate")
             row = AppliedOp(
                 op_id=op["id"],
@@ -238,14 +165,14 @@ def _apply_one(
                 status="applied",
                 created_at=now(),
             )
-            fn = HANDLERS.get(op["type"])
+            operation = OPERATIONS.get(op["type"])
             try:
-                if fn is None:
-                    raise OpRejected("unknown_type", f"未知的操作类型：{op['type']}")
+                if operation is None:
+                    raise Invalid("unknown_type", f"未知的操作类型：{op['type']}")
                 session.info["op_id"] = op["id"]  # append_change tags the effect with its operation
                 with session.begin_nested():  # a rejection undoes the effect but keeps the record
-                    row.result = fn(session, user, op["payload"])
-            except OpRejected as exc:
+                    row.result = operation.apply(session, user, op["payload"])
+            except DomainError as exc:
                 row.status, row.error = "rejected", {"code": exc.code, "message": exc.message}
                 if exc.fields:
                     row.error["fields"] = exc.fields
@@ -263,17 +190,13 @@ def _apply_one(
 
 
 # -- token-less delivery (campus_common/op_signing.py) --------------------------------------------------------
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def push_granted(
     sessions: sessionmaker[Session], session_id: str, device_id: str, ops: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Apply operations a terminal queued during session `session_id`, pushed after its user left (no token).
     Each must carry the signature made with that session's operation key. The session must belong to this
     device, be younger than GRANT_TTL and not have been revoked as compromised; otherwise the request is
-    refused as a whole (401 op_grant_invalid). An operation whose signature is wrong is rejected alone and
+    refused as a whole (op_grant_invalid). An operation whose signature is wrong is rejected alone and
     leaves no record, so a forger cannot claim an id."""
     with sessions() as session:
         row = session.get(AuthSession, session_id)
@@ -282,15 +205,15 @@ def push_granted(
             or row.op_key is None
             or row.device_id != device_id
             or row.revoke_reason in op_grant.UNTRUSTED_REVOKE_REASONS
-            or now() - _aware(row.created_at) > op_grant.GRANT_TTL
+            or now() - as_utc(row.created_at) > op_grant.GRANT_TTL
         ):
-            raise ApiError(401, "op_grant_invalid", "该登录会话的待同步操作已无法提交")
+            raise Unauthorized("op_grant_invalid", "该登录会话的待同步操作已无法提交")
         user = session.get(User, row.user_id)
         assert user is not None
         key, user_id = row.op_key, user.user_id
         must_change = user.must_change_password
     if must_change:
-        raise ApiError(401, "op_grant_invalid", "该登录会话的待同步操作已无法提交")
+        raise Unauthorized("op_grant_invalid", "该登录会话的待同步操作已无法提交")
     valid, results = [], {}
     for op in ops:
         if op_signing.verify(key, session_id, device_id, op, op.get("signature") or ""):

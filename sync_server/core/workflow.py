@@ -9,7 +9,7 @@ endpoint (`POST /api/v1/applications/{id}/actions`, refusals as HTTP errors) and
 
 After every action the application is re-announced to its applicant ("application" change) and every task of it
 to its holder ("task" change; a task someone else took is deleted from its holder's list), so terminals stay
-current offline; every action writes an audit event and notifies whom it concerns (core/notify.py).
+current offline; every action writes an audit event and notifies whom it concerns (core/notifications.py).
 """
 
 from __future__ import annotations
@@ -23,44 +23,32 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campus_common import forms
-from campus_common.statuses import ACTIONS, FINAL, FINAL_PHRASES, WAITING_FOR_OTHERS
-from sync_server.core import applications as apps_core
-from sync_server.core import notify
+from campus_common.statuses import FINAL, FINAL_PHRASES, WAITING_FOR_OTHERS
+from sync_server.core import clock, form_data, notifications
 from sync_server.core import workflow_defs as defs
-from sync_server.core import workflow_state as state
-from sync_server.core.sync import OpRejected, handler
-from sync_server.core.workflow_state import (
-    CAMPUS_TZ,
-    MAX_COMMENT,
-    URGE_INTERVAL,
-    Ctx,
-    Refused,
-    as_utc,
-    campus_today,
-    check_departments_named,
-    context,
-    eligible,
-    latest_definition,
-    previous_step,
-    related,
-    transfer_targets,
-)
+from sync_server.core.clock import CAMPUS_TZ, as_utc, campus_today
+from sync_server.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
+from sync_server.core.workflow_assignment import check_departments_named, eligible, transfer_targets
+from sync_server.core.workflow_state import Ctx, context, latest_definition, previous_step, related
 from sync_server.core.workflow_views import next_handlers, publish
 from sync_server.models import Application, ApplicationEvent, FormDefinition, User, WorkflowTask
 
+URGE_INTERVAL = timedelta(hours=1)
+MAX_COMMENT = 500
 
-def _forbidden() -> Refused:
-    return Refused(403, "forbidden", "您不是该申请当前步骤的办理人，无权执行此操作")
+
+def _forbidden() -> Forbidden:
+    return Forbidden("forbidden", "您不是该申请当前步骤的办理人，无权执行此操作")
 
 
 def _lock(session: Session, app_id: object) -> Application:
     if not isinstance(app_id, str) or not re.fullmatch(r"[0-9a-fA-F-]{32,36}", app_id):
-        raise Refused(422, "invalid_payload", "申请编号不正确")
+        raise Invalid("invalid_payload", "申请编号不正确")
     app = session.execute(
         select(Application).where(Application.id == app_id).with_for_update().execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if app is None:
-        raise Refused(404, "application_not_found", "没有这个申请")
+        raise NotFound("application_not_found", "没有这个申请")
     return app
 
 
@@ -91,14 +79,14 @@ def _about(ctx: Ctx) -> str:
 
 
 def _notify(ctx: Ctx, user_id: str, kind: str, title: str, body: str) -> None:
-    notify.notify(ctx.session, user_id, kind, title, body, ctx.app.id, ctx.now)
+    notifications.notify(ctx.session, user_id, kind, title, body, ctx.app.id, ctx.now)
 
 
 def _normalise_id(value: object, what: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip() or len(value) > 32:
-        raise Refused(422, "invalid_payload", f"{what}不正确")
+        raise Invalid("invalid_payload", f"{what}不正确")
     return value.strip().upper()
 
 
@@ -116,12 +104,12 @@ def _enter(
         people = eligible(ctx.session, step, ctx.app.data, ctx.applicant)
         if chosen is not None:
             if not step.get("choose"):
-                raise Refused(422, "invalid_handler", f"“{step['name']}”不能选择办理人")
+                raise Invalid("invalid_handler", f"“{step['name']}”不能选择办理人")
             people = [u for u in people if u.user_id == chosen]
             if not people:
-                raise Refused(422, "invalid_handler", f"所选人员不能办理“{step['name']}”，请重新选择")
+                raise Invalid("invalid_handler", f"所选人员不能办理“{step['name']}”，请重新选择")
     if not people:
-        raise Refused(409, "no_handler", f"“{step['name']}”暂无办理人，请联系管理员")
+        raise Conflict("no_handler", f"“{step['name']}”暂无办理人，请联系管理员")
     app = ctx.app
     app.visit += 1
     app.current_step = step["key"]
@@ -209,7 +197,7 @@ def _advance(ctx: Ctx, after: str, chosen: str | None) -> None:
     step = defs.next_step(ctx.definition, ctx.app.data, after)
     if step is None:
         if chosen is not None:
-            raise Refused(422, "invalid_handler", "这是最后一步，办理后即办结，无需选择办理人")
+            raise Invalid("invalid_handler", "这是最后一步，办理后即办结，无需选择办理人")
         _finish(ctx, "completed")
         _event(ctx, None, "complete", None)
         _notify(
@@ -234,7 +222,7 @@ def _close_others(ctx: Ctx, keep: WorkflowTask | None, outcome: str) -> None:
 def _my_open_task(ctx: Ctx, user: User, task_id: object) -> WorkflowTask:
     """The actor's open task at the current step, or the reason they may not act."""
     if task_id is not None and (not isinstance(task_id, int) or isinstance(task_id, bool)):
-        raise Refused(422, "invalid_payload", "待办编号不正确")
+        raise Invalid("invalid_payload", "待办编号不正确")
     mine = [t for t in ctx.tasks() if t.assignee_id == user.user_id]
     open_now = [t for t in mine if t.status == "open" and t.visit == ctx.app.visit]
     if task_id is not None:
@@ -247,16 +235,16 @@ def _my_open_task(ctx: Ctx, user: User, task_id: object) -> WorkflowTask:
     last = wanted or mine[-1]
     step = ctx.step(last.step)
     if last.status == "cancelled" and last.outcome == "taken" and step is not None and defs.is_countersign(step):
-        raise Refused(409, "task_already_handled", "会签已完成，无需再办理")
+        raise Conflict("task_already_handled", "会签已完成，无需再办理")
     if last.status == "cancelled" and last.outcome == "taken":
         taken_by = next(
             (t for t in ctx.tasks() if t.visit == last.visit and t.status == "done" and t.outcome != "transferred"),
             None,
         )
         who = f"已由{ctx.name_of(taken_by.assignee_id)}" if taken_by else "已由他人"
-        raise Refused(409, "task_already_handled", f"该待办{who}处理，无需再办理")
+        raise Conflict("task_already_handled", f"该待办{who}处理，无需再办理")
     if last.status == "done":
-        raise Refused(409, "task_already_handled", "您已处理过该待办，无需再办理")
+        raise Conflict("task_already_handled", "您已处理过该待办，无需再办理")
     reasons = {
         "withdrawn": "申请人已撤回申请",
         "returned": "会签人已退回申请",
@@ -264,22 +252,22 @@ def _my_open_task(ctx: Ctx, user: User, task_id: object) -> WorkflowTask:
         "rejected": "会签未通过",
     }
     if last.outcome in reasons:
-        raise Refused(409, "task_cancelled", f"该待办已失效：{reasons[last.outcome or '']}")
+        raise Conflict("task_cancelled", f"该待办已失效：{reasons[last.outcome or '']}")
     if ctx.app.status in FINAL:
-        raise Refused(409, "application_closed", f"该申请{FINAL_PHRASES[ctx.app.status]}，不能再办理")
-    raise Refused(409, "task_cancelled", "该待办已失效：申请已转到其他步骤")
+        raise Conflict("application_closed", f"该申请{FINAL_PHRASES[ctx.app.status]}，不能再办理")
+    raise Conflict("task_cancelled", "该待办已失效：申请已转到其他步骤")
 
 
 def _comment(payload: dict[str, Any], required: str | None = None) -> str | None:
     value = payload.get("comment")
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise Refused(422, "comment_required", required, fields={"comment": required})
+            raise Invalid("comment_required", required, fields={"comment": required})
         return None
     if not isinstance(value, str):
-        raise Refused(422, "invalid_payload", "意见的格式不正确")
+        raise Invalid("invalid_payload", "意见的格式不正确")
     if len(value.strip()) > MAX_COMMENT:
-        raise Refused(422, "comment_too_long", f"意见最多 {MAX_COMMENT} 个字", fields={"comment": "意见过长"})
+        raise Invalid("comment_too_long", f"意见最多 {MAX_COMMENT} 个字", fields={"comment": "意见过长"})
     return value.strip()
 
 
@@ -290,14 +278,14 @@ def _section_values(ctx: Ctx, step: dict[str, Any], data: object, actor: User) -
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise Refused(422, "invalid_form", "表单数据格式不正确", fields={"": "表单数据格式不正确"})
+        raise Invalid("invalid_form", "表单数据格式不正确", fields={"": "表单数据格式不正确"})
     if not fields:
         if data:
-            raise Refused(422, "invalid_form", "该步骤没有需要填写的内容", fields={"": "该步骤没有需要填写的内容"})
+            raise Invalid("invalid_form", "该步骤没有需要填写的内容", fields={"": "该步骤没有需要填写的内容"})
         return {}
     if set(data) - set(fields):
-        raise Refused(422, "invalid_form", "表单中有未定义的内容", fields={"": "表单中有未定义的内容"})
-    profile = apps_core.profile_values(ctx.session, actor)
+        raise Invalid("invalid_form", "表单中有未定义的内容", fields={"": "表单中有未定义的内容"})
+    profile = form_data.profile_values(ctx.session, actor)
     out: dict[str, Any] = {}
     for name in fields:
         hints = forms.field_ui(ctx.form, name)
@@ -313,7 +301,7 @@ def _section_values(ctx: Ctx, step: dict[str, Any], data: object, actor: User) -
     if problems:
         name, message = next(iter(problems.items()))
         label = forms.label_of(ctx.form, name) if name in ctx.form["ui"]["fields"] else ""
-        raise Refused(422, "invalid_form", f"{label}：{message}" if label else message, fields=problems)
+        raise Invalid("invalid_form", f"{label}：{message}" if label else message, fields=problems)
     return out
 
 
@@ -325,10 +313,10 @@ def _check_decision(ctx: Ctx, step: dict[str, Any], values: dict[str, Any], appr
     label = forms.label_of(ctx.form, name)
     if approving and value in decision["negative"]:
         message = f"{label}为“{value}”时，请选择不予办理或退回"
-        raise Refused(422, "decision_conflict", message, fields={name: message})
+        raise Invalid("decision_conflict", message, fields={name: message})
     if not approving and value not in decision["negative"]:
         message = f"不予办理时{label}应为“{'”或“'.join(decision['negative'])}”"
-        raise Refused(422, "decision_conflict", message, fields={name: message})
+        raise Invalid("decision_conflict", message, fields={name: message})
 
 
 def _mark_acting(ctx: Ctx) -> None:
@@ -343,7 +331,7 @@ def _approve(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     task = _my_open_task(ctx, user, payload.get("task_id"))
     step = ctx.step(task.step)
     if step is None:  # the applicant's own task: they resubmit, not approve
-        raise Refused(422, "invalid_action", "请修改后重新提交，或终止申请")
+        raise Invalid("invalid_action", "请修改后重新提交，或终止申请")
     comment = _comment(payload)
     chosen = _normalise_id(payload.get("next_handler"), "办理人")
     values = _section_values(ctx, step, payload.get("data"), user)
@@ -361,7 +349,7 @@ def _approve(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
         done = still_open == 0 if mode["mode"] == "all" else approvals >= mode["k"]
         if not done:
             if chosen is not None:
-                raise Refused(422, "invalid_handler", "会签尚未完成，不能选择下一步办理人")
+                raise Invalid("invalid_handler", "会签尚未完成，不能选择下一步办理人")
             ctx.app.data = {**ctx.app.data, **values}
             return {"step_complete": False}
     _close_others(ctx, task, "taken")
@@ -374,11 +362,11 @@ def _return(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     task = _my_open_task(ctx, user, payload.get("task_id"))
     step = ctx.step(task.step)
     if step is None:
-        raise Refused(422, "invalid_action", "请修改后重新提交，或终止申请")
+        raise Invalid("invalid_action", "请修改后重新提交，或终止申请")
     comment = _comment(payload, "请填写退回原因")
     to = payload.get("to", "applicant")
     if to not in ("applicant", "previous"):
-        raise Refused(422, "invalid_payload", "退回目标只能是申请人或上一步")
+        raise Invalid("invalid_payload", "退回目标只能是申请人或上一步")
     if defs.is_applicant_step(step):
         to = "previous"  # the applicant confirming sends it back to whoever handled it (e.g. 未修好)
     previous = previous_step(ctx) if to == "previous" else None
@@ -408,9 +396,9 @@ def _reject(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     task = _my_open_task(ctx, user, payload.get("task_id"))
     step = ctx.step(task.step)
     if step is None:
-        raise Refused(422, "invalid_action", "请修改后重新提交，或终止申请")
+        raise Invalid("invalid_action", "请修改后重新提交，或终止申请")
     if defs.is_applicant_step(step):
-        raise Refused(422, "invalid_action", "确认时不能选择不予办理；如有问题请退回上一步")
+        raise Invalid("invalid_action", "确认时不能选择不予办理；如有问题请退回上一步")
     comment = _comment(payload, "请填写不予办理的理由")
     values = _section_values(ctx, step, payload.get("data"), user) if payload.get("data") else {}
     _check_decision(ctx, step, values, approving=False)
@@ -440,13 +428,13 @@ def _transfer(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     task = _my_open_task(ctx, user, payload.get("task_id"))
     step = ctx.step(task.step)
     if step is None or defs.is_applicant_step(step):
-        raise Refused(422, "invalid_action", "申请人自己的步骤不能转办")
+        raise Invalid("invalid_action", "申请人自己的步骤不能转办")
     target_id = _normalise_id(payload.get("transfer_to"), "转办对象")
     if target_id is None:
-        raise Refused(422, "invalid_transfer", "请选择转办给谁", fields={"transfer_to": "请选择转办给谁"})
+        raise Invalid("invalid_transfer", "请选择转办给谁", fields={"transfer_to": "请选择转办给谁"})
     target = next((u for u in transfer_targets(ctx, user) if u.user_id == target_id), None)
     if target is None:
-        raise Refused(422, "invalid_transfer", "只能转办给本部门尚未参与该步骤的其他教职工")
+        raise Invalid("invalid_transfer", "只能转办给本部门尚未参与该步骤的其他教职工")
     comment = _comment(payload)
     task.status, task.outcome, task.acted_at, task.comment = "done", "transferred", ctx.now, comment
     ctx.session.add(
@@ -477,7 +465,7 @@ def _transfer(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
 
 def _applicant_only(ctx: Ctx, user: User) -> None:
     if user.user_id != ctx.app.applicant_id:
-        raise Refused(403, "forbidden", "只有申请人本人可以执行此操作")
+        raise Forbidden("forbidden", "只有申请人本人可以执行此操作")
 
 
 def _withdraw(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
@@ -486,7 +474,7 @@ def _withdraw(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
         reason = "已有办理人处理，不能撤回" if ctx.app.status not in FINAL else f"该申请{FINAL_PHRASES[ctx.app.status]}"
         if ctx.app.status in ("returned", "withdrawn"):
             reason = "申请已在您这里，可直接修改后重新提交"
-        raise Refused(409, "cannot_withdraw", reason)
+        raise Conflict("cannot_withdraw", reason)
     comment = _comment(payload)
     step = ctx.app.current_step
     _close_others(ctx, None, "withdrawn")
@@ -498,7 +486,7 @@ def _withdraw(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
 def _terminate(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     _applicant_only(ctx, user)
     if ctx.app.status in FINAL:
-        raise Refused(409, "application_closed", f"该申请{FINAL_PHRASES[ctx.app.status]}")
+        raise Conflict("application_closed", f"该申请{FINAL_PHRASES[ctx.app.status]}")
     comment = _comment(payload)
     step = ctx.app.current_step
     for task in ctx.visit_tasks():
@@ -513,7 +501,7 @@ def _terminate(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
 def _urge(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     _applicant_only(ctx, user)
     if ctx.app.status not in WAITING_FOR_OTHERS:
-        raise Refused(409, "cannot_urge", "当前没有等待他人办理的步骤，无需催办")
+        raise Conflict("cannot_urge", "当前没有等待他人办理的步骤，无需催办")
     last = ctx.session.scalar(
         select(func.max(ApplicationEvent.created_at)).where(
             ApplicationEvent.application_id == ctx.app.id, ApplicationEvent.action == "urge"
@@ -523,7 +511,7 @@ def _urge(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
         wait = URGE_INTERVAL - (ctx.now - as_utc(last))
         seconds = int(wait.total_seconds()) + 1
         minutes = (seconds + 59) // 60
-        raise Refused(429, "urge_too_soon", f"每小时只能催办一次，请 {minutes} 分钟后再试", retry_after=seconds)
+        raise TooMany("urge_too_soon", f"每小时只能催办一次，请 {minutes} 分钟后再试", retry_after=seconds)
     comment = _comment(payload)
     holders = [t.assignee_id for t in ctx.visit_tasks() if t.status == "open"]
     _event(ctx, user, "urge", ctx.app.current_step, comment=comment, data={"to": holders})
@@ -543,11 +531,11 @@ def _urge(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
 
 def _comment_action(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     if not related(ctx, user):
-        raise Refused(403, "forbidden", "只有申请人和办理人可以备注或批注")
+        raise Forbidden("forbidden", "只有申请人和办理人可以备注或批注")
     comment = _comment(payload, "请填写备注内容")
     name = payload.get("field")
     if name is not None and (not isinstance(name, str) or name not in ctx.form["schema"]["properties"]):
-        raise Refused(422, "invalid_field", "批注的字段不存在", fields={"field": "批注的字段不存在"})
+        raise Invalid("invalid_field", "批注的字段不存在", fields={"field": "批注的字段不存在"})
     _event(ctx, user, "annotate" if name else "comment", ctx.app.current_step, comment=comment, field=name)
     ctx.app.updated_at = ctx.now
     return {}
@@ -556,12 +544,12 @@ def _comment_action(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, 
 def _resubmit(ctx: Ctx, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     _applicant_only(ctx, user)
     if ctx.app.status not in ("returned", "withdrawn"):
-        raise Refused(409, "cannot_resubmit", "该申请不在待修改状态，不能重新提交")
+        raise Conflict("cannot_resubmit", "该申请不在待修改状态，不能重新提交")
     data = payload.get("data")
     if not isinstance(data, dict):
-        raise Refused(422, "invalid_form", "表单数据格式不正确", fields={"": "表单数据格式不正确"})
+        raise Invalid("invalid_form", "表单数据格式不正确", fields={"": "表单数据格式不正确"})
     chosen = _normalise_id(payload.get("next_handler"), "办理人")
-    stored = apps_core.checked_applicant_data(ctx.session, ctx.form, data, user)
+    stored = form_data.checked_applicant_data(ctx.session, ctx.form, data, user)
     # Server-filled numbers stay; what the steps filled before is cleared: they fill it again this round.
     for name in forms.applicant_fields(ctx.form):
         if forms.field_ui(ctx.form, name).get("source") in forms.SERVER_SOURCES and name in ctx.app.data:
@@ -591,16 +579,16 @@ PERFORMERS: dict[str, Callable[[Ctx, User, dict[str, Any]], dict[str, Any]]] = {
 
 
 def perform(session: Session, user: User, action: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Run one action on an application for `user`; raises Refused with the reason it may not."""
+    """Run one action on an application for `user`; raises a DomainError with the reason it may not."""
     if action not in PERFORMERS:
-        raise Refused(422, "unknown_action", f"未知的操作：{action}")
-    now = as_utc(state.clock())
+        raise Invalid("unknown_action", f"未知的操作：{action}")
+    now = clock.now()
     app = _lock(session, payload.get("application_id"))
     ctx = context(session, app, now, to_act=False)
     if not related(ctx, user):
         raise _forbidden()
     if app.workflow_version is None:  # from before workflows (the demo's past applications): nothing to do
-        raise Refused(409, "workflow_not_found", "该申请没有可执行的办理流程")
+        raise Conflict("workflow_not_found", "该申请没有可执行的办理流程")
     result = PERFORMERS[action](ctx, user, payload)
     session.flush()
     publish(ctx)
@@ -618,10 +606,10 @@ def start(session: Session, app: Application, applicant: User, next_handler: obj
     row = latest_definition(session, app.process_code)
     form_row = session.get(FormDefinition, app.process_code)
     if row is None or form_row is None:
-        raise Refused(409, "workflow_not_found", "该服务暂未配置办理流程")
+        raise Conflict("workflow_not_found", "该服务暂未配置办理流程")
     chosen = _normalise_id(next_handler, "办理人")
     app.workflow_version = row.version
-    ctx = context(session, app, as_utc(state.clock()))
+    ctx = context(session, app, clock.now())
     check_departments_named(session, ctx.definition, ctx.form, app.data)
     _enter(ctx, defs.steps(ctx.definition)[0], "submitted", chosen)
     _event(ctx, applicant, "submit", defs.APPLY)
@@ -633,29 +621,7 @@ def handlers_after(session: Session, user: User, app_id: str) -> dict[str, Any] 
     """GET /applications/{id}/handlers: for a holder of an open task, whom the next step may go to."""
     app = session.get(Application, app_id)
     if app is None:
-        raise Refused(404, "application_not_found", "没有这个申请")
-    ctx = context(session, app, as_utc(state.clock()))
+        raise NotFound("application_not_found", "没有这个申请")
+    ctx = context(session, app, clock.now())
     task = _my_open_task(ctx, user, None)
     return next_handlers(ctx, task.step)
-
-
-# -- the sync push: one operation type per action ---------------------------------------------------------------
-def _push_action(action: str) -> Callable[[Session, User, dict[str, Any]], dict[str, Any]]:
-    def run(session: Session, user: User, payload: dict[str, Any]) -> dict[str, Any]:
-        return perform(session, user, action, payload)
-
-    return run
-
-
-for _action in ACTIONS:
-    handler(f"workflow.{_action}")(_push_action(_action))
-
-
-@handler("notification.read")
-def _notification_read(session: Session, user: User, payload: dict[str, Any]) -> dict[str, Any]:
-    ids = payload.get("ids")
-    if payload.get("all") is True:
-        ids = None
-    elif not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise OpRejected("invalid_payload", "要标记为已读的通知不正确")
-    return {"updated": notify.mark_read(session, user.user_id, ids, as_utc(state.clock()))}

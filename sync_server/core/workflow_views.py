@@ -12,30 +12,40 @@ from sqlalchemy.orm import Session
 
 from campus_common import forms
 from campus_common.statuses import ACTION_NAMES, FINAL, STATUS_NAMES, WAITING_FOR_OTHERS
-from sync_server.core import applications as apps_core
+from sync_server.core import clock
 from sync_server.core import workflow_defs as defs
-from sync_server.core import workflow_state as state
+from sync_server.core.change_log import MEMBERS_SCOPE, append_change, user_scope
+from sync_server.core.clock import iso
+from sync_server.core.errors import Forbidden, NotFound
 from sync_server.core.meta import get_meta, set_meta
-from sync_server.core.sync import MEMBERS_SCOPE, append_change, user_scope
-from sync_server.core.workflow_state import (
-    Ctx,
-    Refused,
-    as_utc,
-    context,
-    department_fields,
-    eligible,
-    iso,
-    latest_definition,
-    post_holders,
-    previous_step,
-    related,
-    step_name,
-    transfer_targets,
+from sync_server.core.workflow_assignment import department_fields, eligible, post_holders, transfer_targets
+from sync_server.core.workflow_state import Ctx, context, latest_definition, previous_step, related, step_name
+from sync_server.models import (
+    Application,
+    ApplicationEvent,
+    Department,
+    Post,
+    Process,
+    User,
+    WorkflowDefinition,
+    WorkflowTask,
 )
-from sync_server.models import Application, ApplicationEvent, Department, Post, User, WorkflowDefinition, WorkflowTask
 
 
 # -- views ---------------------------------------------------------------------------------------------
+def _summary(app: Application, process: Process) -> dict[str, Any]:
+    return {
+        "id": app.id,
+        "serial": app.serial,
+        "process_code": app.process_code,
+        "process_name": process.name,
+        "doc_no": app.doc_no,
+        "status": app.status,
+        "data": app.data,
+        "created_at": app.created_at.isoformat(),
+    }
+
+
 def progress(ctx: Ctx) -> list[dict[str, Any]]:
     """The steps as the manual's diagram shows them (申请人填写 → … → 办结), each done, current or pending."""
     app = ctx.app
@@ -126,7 +136,7 @@ def application_view(ctx: Ctx) -> dict[str, Any]:
     ).all()
     last_urge = max((e.created_at for e in events if e.action == "urge"), default=None)
     return {
-        **apps_core.summary(app, ctx.process),
+        **_summary(app, ctx.process),
         "status_name": STATUS_NAMES.get(app.status, app.status),
         "applicant": {"user_id": app.applicant_id, "name": ctx.applicant.name},
         "updated_at": iso(app.updated_at),
@@ -255,10 +265,10 @@ def view_for(session: Session, user: User, app_id: str) -> dict[str, Any]:
     """GET /applications/{id}: the applicant's view, plus the caller's own tasks on it."""
     app = session.get(Application, app_id)
     if app is None:
-        raise Refused(404, "application_not_found", "没有这个申请")
-    ctx = context(session, app, as_utc(state.clock()), to_act=False)
+        raise NotFound("application_not_found", "没有这个申请")
+    ctx = context(session, app, clock.now(), to_act=False)
     if not related(ctx, user) and user.role != "admin":
-        raise Refused(403, "forbidden", "无权查看该申请")
+        raise Forbidden("forbidden", "无权查看该申请")
     view = application_view(ctx)
     mine = [t for t in ctx.tasks() if t.assignee_id == user.user_id and t.status != "cancelled"]
     view["my_tasks"] = [{k: v for k, v in task_view(ctx, t, {}).items() if k != "application"} for t in mine]
@@ -269,9 +279,11 @@ def view_for(session: Session, user: User, app_id: str) -> dict[str, Any]:
 
 def first_step_handlers(session: Session, user: User, process_code: str) -> dict[str, Any]:
     """GET /hall/processes/{code}/handlers: whom an applicant may choose for the first step (选择审核人)."""
+    if session.get(Process, process_code) is None:
+        raise NotFound("process_not_found", "该服务已不存在")
     row = latest_definition(session, process_code)
     if row is None:
-        raise Refused(404, "workflow_not_found", "该服务暂未配置办理流程")
+        raise NotFound("workflow_not_found", "该服务暂未配置办理流程")
     step = defs.steps(row.definition)[0]
     # Who handles a step that a form field decides (用人部门) is known only once the form is filled.
     depends_on = department_fields(step)
@@ -289,6 +301,21 @@ def public_definition(row: WorkflowDefinition) -> dict[str, Any]:
     """A definition as everyone gets it (public "workflow" change; GET /hall/processes/{code}/workflow): as stored,
     naming posts, never the people who hold them: those are for signed-in users (`workflow_handlers`)."""
     return dict(row.definition)
+
+
+def workflow_for(session: Session, *, process_code: str, signed_in: bool) -> dict[str, Any]:
+    """GET /hall/processes/{code}/workflow: the process's current definition as everyone gets it; for a signed-in
+    user each step assigned to a post also carries its holders as `candidates`."""
+    row = latest_definition(session, process_code)
+    if row is None:
+        raise NotFound("workflow_not_found", "该服务暂未配置办理流程")
+    view = public_definition(row)
+    if signed_in:
+        holders = workflow_handlers(session, row)["steps"]
+        view["steps"] = [
+            {**step, "candidates": holders[step["key"]]} if step["key"] in holders else step for step in view["steps"]
+        ]
+    return view
 
 
 def workflow_handlers(session: Session, row: WorkflowDefinition) -> dict[str, Any]:

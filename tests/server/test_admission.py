@@ -17,8 +17,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from sync_server.api.middleware import AdmissionMiddleware
 from sync_server.core import auth
-from sync_server.core.middleware import AdmissionMiddleware
 from sync_server.db import Database
 from sync_server.models import ChangeLog, Process, User
 from tests.helpers import LiveServer, copy_sqlite

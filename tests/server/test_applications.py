@@ -8,7 +8,7 @@ from datetime import datetime
 
 import requests
 
-from sync_server.core.workflow_state import CAMPUS_TZ
+from sync_server.core.clock import CAMPUS_TZ
 from tests.helpers import LIU, LIU_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer
 from tests.server.workflow_helpers import submit
 

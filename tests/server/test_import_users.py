@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from sync_server.core.change_log import MEMBERS_SCOPE
 from sync_server.core.security import verify_password
-from sync_server.core.sync import MEMBERS_SCOPE
 from sync_server.db import Database
 from sync_server.models import ChangeLog, User
 from tests.helpers import copy_sqlite, server_cmd
@@ -89,7 +89,7 @@ def test_missing_columns_and_unreadable_file(seeded_sqlite: Path, tmp_path: Path
 
 def test_unlock_and_reset_from_the_command_line(seeded_sqlite: Path, tmp_path: Path) -> None:
     from sync_server.core.auth import authenticate
-    from sync_server.core.errors import ApiError
+    from sync_server.core.errors import Unauthorized
     from sync_server.models import LoginFailure
 
     db_url = copy_sqlite(seeded_sqlite, tmp_path / "db")
@@ -98,7 +98,7 @@ def test_unlock_and_reset_from_the_command_line(seeded_sqlite: Path, tmp_path: P
         for _ in range(5):
             try:
                 authenticate(s, "101203", "wrong-pass-1", "127.0.0.1")
-            except ApiError:
+            except Unauthorized:
                 s.commit()
         assert s.get(LoginFailure, "101203").locked_until is not None
     unlocked = subprocess.run(

@@ -17,7 +17,7 @@ import requests
 from sqlalchemy import func, select
 
 from sync_server.core import auth
-from sync_server.core.sync import MEMBERS_SCOPE
+from sync_server.core.change_log import MEMBERS_SCOPE
 from sync_server.db import Database
 from sync_server.models import AppliedOp, ChangeLog, Process, User
 from tests.helpers import LiveServer

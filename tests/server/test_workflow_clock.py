@@ -1,4 +1,4 @@
-"""The engine against a clock the test sets (workflow_state.set_clock), in-process on a copy of the demo database:
+"""The engine against a clock the test sets (core/clock.py set_clock), in-process on a copy of the demo database:
 urging at most once an hour, due times and overdue tasks in 待办, waiting times."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from sync_server.core import inbox, sync, workflow_state, workflow_views
+from sync_server.core import inbox, sync, workflow_views
+from sync_server.core.clock import set_clock
 from sync_server.db import Database
 from sync_server.models import Application, User
 from tests.helpers import copy_sqlite
@@ -35,9 +36,9 @@ class Clock:
 @pytest.fixture
 def clock() -> Iterator[Clock]:
     fake = Clock(datetime(2026, 12, 1, 20, 0, tzinfo=UTC))  # 04:00 the next day on campus (UTC+8)
-    workflow_state.set_clock(fake)
+    set_clock(fake)
     yield fake
-    workflow_state.set_clock(None)
+    set_clock(None)
 
 
 @pytest.fixture

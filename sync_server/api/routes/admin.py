@@ -5,9 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from sync_server.api.deps import AdminPrincipal, SessionDep
+from sync_server.api.errors import NOT_FOUND
 from sync_server.core import auth
-from sync_server.core.errors import NOT_FOUND, ApiError
-from sync_server.models import User
 from sync_server.schemas import Ok, PasswordReset
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -15,20 +14,13 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 UserIdPath = Annotated[str, Path(max_length=64)]
 
 
-def _user(session: SessionDep, user_id: str) -> User:
-    user = session.get(User, auth.normalise_user_id(user_id))
-    if user is None:
-        raise ApiError(404, "user_not_found", "没有这个用户")
-    return user
-
-
 @router.post("/users/{user_id}/unlock", response_model=Ok, responses=NOT_FOUND)
 def unlock_user(_: AdminPrincipal, session: SessionDep, user_id: UserIdPath) -> Ok:
-    auth.unlock(session, _user(session, user_id).user_id)
+    auth.unlock_account(session, user_id=user_id)
     return Ok()
 
 
 @router.post("/users/{user_id}/reset-password", response_model=Ok, responses=NOT_FOUND)
 def reset_user_password(_: AdminPrincipal, session: SessionDep, user_id: UserIdPath, body: PasswordReset) -> Ok:
-    auth.reset_password(session, _user(session, user_id), body.initial_password)
+    auth.reset_account_password(session, user_id=user_id, initial=body.initial_password)
     return Ok()

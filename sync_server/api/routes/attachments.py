@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from sync_server.api.deps import CurrentPrincipal, ReadSessionDep, SessionDep
+from sync_server.api.errors import ERROR_SCHEMA, error_response
 from sync_server.core import attachments
-from sync_server.core.errors import ERROR_SCHEMA, error_response
 
 router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
 
@@ -67,10 +67,9 @@ def put_chunk(
     """The next chunk (at most `chunk_bytes`), at `offset` = what was received so far. The last one completes
     the upload when the content's SHA-256 is the declared one; otherwise the upload starts over (422
     checksum_mismatch, received 0)."""
-    row, good = attachments.append(session, principal.user, attachment_id, offset, data)
-    if not good:
-        # Returned, not raised: the reset must be committed.
-        return error_response(422, "checksum_mismatch", "文件在上传中损坏，请重新上传", received=0)
+    row, damaged = attachments.append(session, principal.user, attachment_id, offset, data)
+    if damaged is not None:
+        return error_response(damaged)  # returned, not raised: the reset must be committed
     return attachments.public(row)
 
 
@@ -87,8 +86,7 @@ def get_attachment(attachment_id: AttachmentId, principal: CurrentPrincipal, ses
     response_class=Response,
 )
 def get_content(attachment_id: AttachmentId, principal: CurrentPrincipal, session: ReadSessionDep) -> Response:
-    row = attachments.readable(session, principal.user, attachment_id)
-    data = attachments.content(session, row)
+    row, data = attachments.readable_content(session, user=principal.user, attachment_id=attachment_id)
     return Response(
         data,
         media_type=row.content_type,

@@ -7,11 +7,9 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from sync_server.api.deps import AnyPrincipal, DatabaseDep, SessionDep, client_address
-from sync_server.core import auth
-from sync_server.core.errors import ERROR_SCHEMA, ApiError
-from sync_server.core.users import user_public
+from sync_server.api.errors import error_responses
+from sync_server.core import auth, qr_login
 from sync_server.db import Database
-from sync_server.models import User
 from sync_server.schemas import (
     LoginRequest,
     Ok,
@@ -26,72 +24,45 @@ from sync_server.schemas import (
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-def _error(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {c: {"description": "error", "content": {"application/json": {"schema": ERROR_SCHEMA}}} for c in codes}
-
-
-def token_pair(session: object, user: User, issued: auth.IssuedTokens) -> TokenPair:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
+def token_pair(signed_in: auth.SignedIn) -> TokenPair:
     return TokenPair(
-        access_token=issued.access_token,
-        refresh_token=issued.refresh_token,
+        access_token=signed_in.tokens.access_token,
+        refresh_token=signed_in.tokens.refresh_token,
         expires_in=int(auth.ACCESS_TTL.total_seconds()),
-        session_id=issued.session.id,
-        must_change_password=user.must_change_password,
-        user=user_public(session, user),
-        op_key=issued.session.op_key,
+        session_id=signed_in.tokens.session.id,
+        must_change_password=signed_in.user.must_change_password,
+        user=signed_in.profile,
+        op_key=signed_in.tokens.session.op_key,
     )
 
 
-@router.post("/login", response_model=TokenPair, responses=_error(401, 422, 423, 429))
+@router.post("/login", response_model=TokenPair, responses=error_responses(401, 422, 423, 429))
 def login(body: LoginRequest, request: Request, db: DatabaseDep) -> TokenPair:
-    address = client_address(request)
-    with db.read_sessions() as read:
-        checked = auth.check_password_outside_lock(read, body.user_id, body.password)
-    with db.sessions() as session:
-        try:
-            user = auth.authenticate(session, body.user_id, body.password, address, checked)
-        except ApiError:
-            session.commit()  # the failure counters must stick although the login fails
-            raise
-        issued = auth.create_session(
-            session,
-            user,
-            body.kind,
-            device_id=body.device_id,
-            device_name=body.device_name,
-            address=address,
-            user_agent=request.headers.get("user-agent"),
-        )
-        pair = token_pair(session, user, issued)
-        session.commit()
-        return pair
+    signed_in = auth.log_in(
+        db,
+        user_id=body.user_id,
+        password=body.password,
+        kind=body.kind,
+        address=client_address(request),
+        device_id=body.device_id,
+        device_name=body.device_name,
+        user_agent=request.headers.get("user-agent"),
+    )
+    return token_pair(signed_in)
 
 
-@router.post("/refresh", response_model=TokenPair, responses=_error(401))
+@router.post("/refresh", response_model=TokenPair, responses=error_responses(401))
 def refresh(body: RefreshRequest, db: DatabaseDep) -> TokenPair:
-    with db.sessions() as session:
-        try:
-            issued = auth.refresh_session(session, body.refresh_token)
-        except ApiError:
-            session.commit()  # a detected reuse revokes the session for good
-            raise
-        user = session.get(User, issued.session.user_id)
-        assert user is not None
-        pair = token_pair(session, user, issued)
-        session.commit()
-        return pair
+    return token_pair(auth.refresh(db.sessions, refresh_token=body.refresh_token))
 
 
-@router.post("/logout", response_model=Ok, responses=_error(401))
+@router.post("/logout", response_model=Ok, responses=error_responses(401))
 def logout(principal: AnyPrincipal) -> Ok:
     auth.revoke_session(principal.session, "logout")
     return Ok()
 
 
-@router.post("/password", response_model=Ok, responses=_error(401, 403, 422))
+@router.post("/password", response_model=Ok, responses=error_responses(401, 403, 422))
 def change_password(body: PasswordChange, principal: AnyPrincipal, session: SessionDep) -> Ok:
     auth.change_password(session, principal.user, principal.session, body.old_password, body.new_password)
     return Ok()
@@ -103,38 +74,26 @@ def public_base(request: Request) -> str:
     return (configured or str(request.base_url)).rstrip("/")
 
 
-@router.post("/qr", response_model=QrCreated, responses=_error(422))
+@router.post("/qr", response_model=QrCreated, responses=error_responses(422))
 def create_qr(body: QrCreate, request: Request, session: SessionDep) -> QrCreated:
-    ticket, _ = auth.create_qr_ticket(session, body.device_id, body.device_name)
+    ticket, _ = qr_login.create_ticket(session, device_id=body.device_id, device_name=body.device_name)
     return QrCreated(
-        ticket=ticket, url=f"{public_base(request)}/m/qr/{ticket}", expires_in=int(auth.QR_TTL.total_seconds())
+        ticket=ticket, url=f"{public_base(request)}/m/qr/{ticket}", expires_in=int(qr_login.QR_TTL.total_seconds())
     )
 
 
 def _poll_once(db: Database, ticket: str, device_id: str, known: str | None) -> QrState | None:
     """The ticket's state, or None while it is still `known` (the long poll waits on)."""
-    with db.sessions() as session:
-        row = auth.find_qr_ticket(session, ticket, for_update=True)
-        # A ticket is bound to the terminal that asked for it; to any other it does not exist.
-        if row is None or row.device_id != device_id:
-            raise ApiError(404, "ticket_not_found", "二维码无效")
-        status = auth.qr_status(row)
-        expires_in = max(0, int((auth._aware(row.expires_at) - auth.now()).total_seconds()))  # type: ignore[operator]
-        if status == "consumed":
-            raise ApiError(410, "ticket_used", "二维码已使用，请刷新")
-        if status == known and status in ("pending", "scanned"):
-            return None
-        user = session.get(User, row.user_id) if row.user_id else None
-        state = QrState(status=status, expires_in=expires_in, user_name=user.name if user else None)
-        if status == "confirmed" and user is not None:
-            issued = auth.create_session(session, user, "kiosk", device_id=row.device_id, device_name=row.device_name)
-            state.tokens = token_pair(session, user, issued)
-            row.status = "consumed"  # single use: the tokens are handed out exactly once
-        session.commit()
-        return state
+    polled = qr_login.poll(db.sessions, ticket=ticket, device_id=device_id, known=known)
+    if polled is None:
+        return None
+    state = QrState(status=polled.status, expires_in=polled.expires_in, user_name=polled.user_name)
+    if polled.signed_in is not None:
+        state.tokens = token_pair(polled.signed_in)
+    return state
 
 
-@router.get("/qr/{ticket}", response_model=QrState, responses=_error(404, 410, 422))
+@router.get("/qr/{ticket}", response_model=QrState, responses=error_responses(404, 410, 422))
 async def poll_qr(
     request: Request,
     ticket: Annotated[str, Path(max_length=64)],

@@ -4,8 +4,8 @@ from fastapi import APIRouter
 
 from sync_server import __version__
 from sync_server.api.deps import DatabaseDep, SessionDep
-from sync_server.core.errors import ApiError
-from sync_server.core.meta import DEFAULT_SCHOOL, get_meta
+from sync_server.core.errors import Unavailable
+from sync_server.core.meta import get_meta, school_names
 from sync_server.migrate import current_revision
 from sync_server.schemas import Health, SchoolPublic
 
@@ -18,18 +18,16 @@ def healthz(db: DatabaseDep, session: SessionDep) -> Health:
         schema = current_revision(db.engine)
         epoch = get_meta(session, "epoch")
     except Exception as exc:  # a down database is a 503 the fleet monitor can read, not a 500
-        raise ApiError(503, "database_unavailable", "The database is unreachable.") from exc
+        raise Unavailable("database_unavailable", "The database is unreachable.") from exc
     return Health(status="ok", version=__version__, schema=schema, epoch=epoch)
 
 
 @router.get("/api/v1/school", response_model=SchoolPublic, tags=["content"])
 def school(session: SessionDep) -> SchoolPublic:
-    def meta(key: str) -> str:
-        return get_meta(session, key) or DEFAULT_SCHOOL[key]
-
+    names = school_names(session)
     return SchoolPublic(
-        name=meta("school_name"),
-        name_en=meta("school_name_en"),
-        portal_title=meta("portal_title"),
-        hall_title=meta("hall_title"),
+        name=names["school_name"],
+        name_en=names["school_name_en"],
+        portal_title=names["portal_title"],
+        hall_title=names["hall_title"],
     )

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import html
 from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from sync_server.api.deps import client_address
+from sync_server.api.errors import status_of
 from sync_server.core import auth
-from sync_server.core.errors import ApiError
+from sync_server.core import qr_login as qr
+from sync_server.core.errors import DomainError, TooLarge
 from sync_server.db import Database
-from sync_server.models import AuthSession, QrTicket, User
 
 router = APIRouter(prefix="/m", tags=["phone"], include_in_schema=True)
 COOKIE = "campus_m"
@@ -52,44 +51,19 @@ def _message(title: str, text: str, status: int = 200) -> HTMLResponse:
     return _page(title, f'<div class="card"><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></div>', status)
 
 
-def _csrf(phone_session: AuthSession, ticket: str) -> str:
-    return hmac.new(phone_session.access_hash.encode(), ticket.encode(), hashlib.sha256).hexdigest()
+# What a phone is shown when core refuses to go on with a ticket (title, text); the status is the refusal's.
+_REFUSALS = {
+    "ticket_not_found": ("二维码无效", "请在自助终端上重新获取二维码。"),
+    "ticket_expired": ("二维码已过期", "请在自助终端上点“刷新二维码”后重新扫码。"),
+    "ticket_used": ("二维码已使用", "这个二维码已经用过了。如需再次登录，请在终端上刷新二维码。"),
+    "ticket_denied": ("已取消登录", "您已取消在该终端登录。"),
+    "qr_request_invalid": ("无法确认", "请求无效，请重新扫码。"),
+}
 
 
-def _phone_session(db_session: object, request: Request) -> tuple[User, AuthSession] | None:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(db_session, Session)
-    token = request.cookies.get(COOKIE)
-    if not token or len(token) > 256:
-        return None
-    try:
-        user, row = auth.resolve_access_token(db_session, token)
-    except ApiError:
-        return None
-    return (user, row) if row.kind == "phone" and not user.must_change_password else None
-
-
-def _ticket_problem(row: QrTicket | None) -> HTMLResponse | None:
-    if row is None:
-        return _message("二维码无效", "请在自助终端上重新获取二维码。", 404)
-    status = auth.qr_status(row)
-    if status == "expired":
-        return _message("二维码已过期", "请在自助终端上点“刷新二维码”后重新扫码。", 410)
-    if status in ("confirmed", "consumed"):
-        return _message("二维码已使用", "这个二维码已经用过了。如需再次登录，请在终端上刷新二维码。", 410)
-    if status == "denied":
-        return _message("已取消登录", "您已取消在该终端登录。", 410)
-    return None
-
-
-def _open_ticket(session: Session, ticket: str, *, for_update: bool) -> tuple[QrTicket | None, HTMLResponse]:
-    """The ticket if a phone may still act on it; otherwise None and the page that says why."""
-    row = auth.find_qr_ticket(session, ticket, for_update=for_update)
-    problem = _ticket_problem(row)
-    if problem is not None:
-        return None, problem
-    return row, _message("二维码无效", "请重新获取二维码。", 404)
+def _refused(exc: DomainError) -> HTMLResponse:
+    title, text = _REFUSALS.get(exc.code, ("无法继续", exc.message))
+    return _message(title, text, status_of(exc))
 
 
 def _login_form(ticket: str, device: str, error: str = "") -> HTMLResponse:
@@ -108,7 +82,7 @@ def _login_form(ticket: str, device: str, error: str = "") -> HTMLResponse:
 async def _form(request: Request) -> dict[str, str]:
     raw = await request.body()
     if len(raw) > 4096:
-        raise ApiError(413, "payload_too_large", "表单过大")
+        raise TooLarge("payload_too_large", "表单过大")
     parsed = parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
     return {k: v[0] for k, v in parsed.items()}
 
@@ -116,27 +90,24 @@ async def _form(request: Request) -> dict[str, str]:
 @router.get("/qr/{ticket}", response_class=HTMLResponse)
 def qr_page(request: Request, ticket: TicketPath) -> Response:
     db: Database = request.app.state.db
-    with db.sessions() as session:
-        row, problem = _open_ticket(session, ticket, for_update=True)
-        if row is None:
-            return problem
-        phone = _phone_session(session, request)
-        if phone is None:
-            return _login_form(ticket, row.device_name)
-        user, phone_row = phone
-        # Scanned: the terminal shows "已扫码，请在手机上确认".
-        row.status, row.user_id = "scanned", user.user_id
-        session.commit()
-        return _page(
-            "确认登录",
-            f"""<div class="card"><h1>登录自助终端 {html.escape(row.device_name)}？</h1>
+    try:
+        shown = qr.scan(db.sessions, ticket=ticket, phone_token=request.cookies.get(COOKIE))
+    except DomainError as exc:
+        return _refused(exc)
+    if shown.user is None:
+        return _login_form(ticket, shown.device_name)
+    user, token = shown.user, html.escape(shown.form_token or "")
+    # Scanned: the terminal shows "已扫码，请在手机上确认".
+    return _page(
+        "确认登录",
+        f"""<div class="card"><h1>登录自助终端 {html.escape(shown.device_name)}？</h1>
 <p>账号：<b>{html.escape(user.name)}</b>（{html.escape(user.user_id)}）</p>
 <p class="muted">确认后该终端将以您的身份登录。离开终端时请点“退出”。</p>
-<form method="post" action="/m/qr/{html.escape(ticket)}/confirm"><input type="hidden" name="csrf" value="{_csrf(phone_row, ticket)}">
+<form method="post" action="/m/qr/{html.escape(ticket)}/confirm"><input type="hidden" name="csrf" value="{token}">
 <button class="primary" type="submit">确认登录</button></form>
-<form method="post" action="/m/qr/{html.escape(ticket)}/deny"><input type="hidden" name="csrf" value="{_csrf(phone_row, ticket)}">
+<form method="post" action="/m/qr/{html.escape(ticket)}/deny"><input type="hidden" name="csrf" value="{token}">
 <button class="secondary" type="submit">取消</button></form></div>""",
-        )
+    )
 
 
 @router.post("/qr/{ticket}/login", response_class=HTMLResponse)
@@ -146,35 +117,27 @@ async def qr_login(request: Request, ticket: TicketPath) -> Response:
     db: Database = request.app.state.db
 
     def work() -> Response:
-        with db.sessions() as session:
-            row, problem = _open_ticket(session, ticket, for_update=False)
-            if row is None:
-                return problem
-            if not user_id.strip() or not password:
-                return _login_form(ticket, row.device_name, "请输入学号/工号和密码")
-            try:
-                user = auth.authenticate(session, user_id, password, client_address(request))
-            except ApiError as exc:
-                session.commit()
-                return _login_form(ticket, row.device_name, exc.message)
-            if user.must_change_password:
-                session.commit()
-                return _message(
-                    "请先修改初始密码", "首次登录需要修改密码：请在自助终端或电脑上用账号密码登录并修改后，再扫码登录。"
-                )
-            issued = auth.create_session(
-                session,
-                user,
-                "phone",
+        try:
+            result = qr.sign_in_on_phone(
+                db.sessions,
+                ticket=ticket,
+                user_id=user_id,
+                password=password,
                 address=client_address(request),
                 user_agent=request.headers.get("user-agent"),
-                with_refresh=False,
             )
-            session.commit()
+        except DomainError as exc:
+            return _refused(exc)
+        if result.refusal is not None and result.refusal.code == "password_change_required":
+            return _message(
+                "请先修改初始密码", "首次登录需要修改密码：请在自助终端或电脑上用账号密码登录并修改后，再扫码登录。"
+            )
+        if result.refusal is not None or result.access_token is None:
+            return _login_form(ticket, result.device_name, result.refusal.message if result.refusal else "")
         response = RedirectResponse(f"/m/qr/{ticket}", status_code=303)
         response.set_cookie(
             COOKIE,
-            issued.access_token,
+            result.access_token,
             max_age=int(auth.ACCESS_TTL.total_seconds()),
             httponly=True,
             samesite="strict",
@@ -183,29 +146,24 @@ async def qr_login(request: Request, ticket: TicketPath) -> Response:
         )
         return response
 
-    from starlette.concurrency import run_in_threadpool
-
     return await run_in_threadpool(work)
 
 
 async def _decide(request: Request, ticket: str, decision: str) -> Response:
     form = await _form(request)
     db: Database = request.app.state.db
-    with db.sessions() as session:
-        row, problem = _open_ticket(session, ticket, for_update=True)
-        if row is None:
-            return problem
-        phone = _phone_session(session, request)
-        if phone is None:
-            return _login_form(ticket, row.device_name, "登录已过期，请重新登录")
-        user, phone_row = phone
-        if not hmac.compare_digest(form.get("csrf", ""), _csrf(phone_row, ticket)) or row.user_id not in (
-            None,
-            user.user_id,
-        ):
-            return _message("无法确认", "请求无效，请重新扫码。", 403)
-        row.status, row.user_id, row.decided_at = decision, user.user_id, auth.now()
-        session.commit()
+    try:
+        shown = qr.decide(
+            db.sessions,
+            ticket=ticket,
+            phone_token=request.cookies.get(COOKIE),
+            form_token=form.get("csrf", ""),
+            decision=decision,
+        )
+    except DomainError as exc:
+        return _refused(exc)
+    if shown.user is None:
+        return _login_form(ticket, shown.device_name, "登录已过期，请重新登录")
     if decision == "confirmed":
         return _message("已确认", "终端正在登录，请在终端上继续办理。")
     return _message("已取消登录", "您已取消在该终端登录。")

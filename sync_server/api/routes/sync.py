@@ -7,14 +7,12 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from sync_server.api.deps import DatabaseDep, get_optional_principal_read, get_principal_committed
+from sync_server.api.errors import error_responses
 from sync_server.core import sync
-from sync_server.core.errors import ERROR_SCHEMA, ApiError
-from sync_server.core.meta import get_meta
+from sync_server.core.errors import Invalid
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    c: {"description": "error", "content": {"application/json": {"schema": ERROR_SCHEMA}}} for c in (401, 409, 422)
-}
+_ERRORS = error_responses(401, 409, 422)
 
 
 class Change(BaseModel):
@@ -84,14 +82,7 @@ def pull(
     with db.read_sessions() as session:
         principal = get_optional_principal_read(request, session)
         user_id = principal.user.user_id if principal else None
-        page = sync.pull(session, user_id, cursor, limit)
-        body = {
-            "changes": page.changes,
-            "cursor": page.cursor,
-            "has_more": page.has_more,
-            "epoch": get_meta(session, "epoch") or "",
-            "remaining": sync.count_after(session, user_id, page.cursor) if count_remaining and page.has_more else 0,
-        }
+        body = sync.pull_answer(session, user_id=user_id, cursor=cursor, limit=limit, count_remaining=count_remaining)
     return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), media_type="application/json")
 
 
@@ -102,7 +93,7 @@ def push(body: PushRequest, request: Request, db: DatabaseDep) -> PushResponse:
     its signature (see campus_common/op_signing.py)."""
     ids = [op.id for op in body.ops]
     if len(set(ids)) != len(ids):
-        raise ApiError(422, "duplicate_op_id", "同一批次中有重复的操作编号")
+        raise Invalid("duplicate_op_id", "同一批次中有重复的操作编号")
     ops = [op.model_dump() for op in body.ops]
     if request.headers.get("authorization") or not body.session_id:
         principal = get_principal_committed(request, db)
@@ -110,6 +101,6 @@ def push(body: PushRequest, request: Request, db: DatabaseDep) -> PushResponse:
         results = sync.push(db.sessions, principal.user.user_id, device, ops)
     else:
         if not body.device_id:
-            raise ApiError(422, "validation_error", "缺少终端编号", field="device_id")
+            raise Invalid("validation_error", "缺少终端编号", field="device_id")
         results = sync.push_granted(db.sessions, body.session_id, body.device_id, ops)
     return PushResponse(results=[OpResult(**r) for r in results])

@@ -12,15 +12,12 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from sqlalchemy import func, select
 
 from campus_common import statuses
 from sync_server.api.deps import DatabaseDep, get_optional_principal_read, principal_in
-from sync_server.core import inbox, notify, workflow, workflow_views
-from sync_server.core import workflow_state as wf
-from sync_server.core.errors import ERROR_SCHEMA, ApiError
-from sync_server.core.sync import OpRejected
-from sync_server.models import Notification, Process
+from sync_server.api.errors import error_responses
+from sync_server.core import inbox, notifications, workflow, workflow_views
+from sync_server.core.errors import Invalid
 from sync_server.schemas import (
     ActionRequest,
     ActionResult,
@@ -35,25 +32,13 @@ from sync_server.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["workflow"])
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    c: {"description": "error", "content": {"application/json": {"schema": ERROR_SCHEMA}}}
-    for c in (401, 403, 404, 409, 422, 429)
-}
+_ERRORS = error_responses(401, 403, 404, 409, 422, 429)
 # As many list reads of a worker at once as there are CPUs; the others wait here, holding neither a connection
 # nor the interpreter: 40 threads interleaving their 2 ms of Python make each take up to 40 times as long
 # (bench/README.md, 待办). A read that runs, runs at full speed.
 LIST_READS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 AppId = Annotated[str, Path(min_length=32, max_length=36, pattern=r"^[0-9a-fA-F-]{32,36}$")]
 ProcessCode = Annotated[str, Path(max_length=64)]
-
-
-def _api_error(exc: OpRejected) -> ApiError:
-    extra: dict[str, Any] = {}
-    if exc.fields:
-        extra["fields"] = exc.fields
-    if isinstance(exc, wf.Refused):
-        return ApiError(exc.status, exc.code, exc.message, **extra, **exc.extra)
-    return ApiError(422, exc.code, exc.message, **extra)
 
 
 @router.post("/applications/{app_id}/actions", response_model=ActionResult, responses=_ERRORS)
@@ -64,12 +49,9 @@ def act(app_id: AppId, body: ActionRequest, request: Request, db: DatabaseDep) -
     403 `forbidden`; a task someone else took first: 409 `task_already_handled`."""
     payload = body.model_dump(exclude_none=True, exclude={"action"})
     payload["application_id"] = app_id
-    try:
-        with db.sessions.begin() as session:  # committed here, before the answer: a 200 is durable
-            principal = principal_in(session, request)
-            return workflow.perform(session, principal.user, body.action, payload)
-    except OpRejected as exc:
-        raise _api_error(exc) from None
+    with db.sessions.begin() as session:  # committed here, before the answer: a 200 is durable
+        principal = principal_in(session, request)
+        return workflow.perform(session, principal.user, body.action, payload)
 
 
 @router.get("/applications/{app_id}", responses=_ERRORS)
@@ -77,36 +59,25 @@ def get_application(app_id: AppId, request: Request, db: DatabaseDep) -> dict[st
     """The application with its form data, progress (steps), audit trail (events), current assignees, the
     actions open to the caller and the caller's own tasks on it (`my_tasks`). For its applicant and those who
     had a task on it."""
-    try:
-        with db.read_sessions() as session:
-            principal = principal_in(session, request, touch=False)
-            return workflow_views.view_for(session, principal.user, app_id)
-    except OpRejected as exc:
-        raise _api_error(exc) from None
+    with db.read_sessions() as session:
+        principal = principal_in(session, request, touch=False)
+        return workflow_views.view_for(session, principal.user, app_id)
 
 
 @router.get("/applications/{app_id}/handlers", response_model=NextStep | None, responses=_ERRORS)
 def next_handlers(app_id: AppId, request: Request, db: DatabaseDep) -> dict[str, Any] | None:
     """For the holder of an open task: the step an approval leads to and whom it may be given to (null: 办结)."""
-    try:
-        with db.read_sessions() as session:
-            principal = principal_in(session, request, touch=False)
-            return workflow.handlers_after(session, principal.user, app_id)
-    except OpRejected as exc:
-        raise _api_error(exc) from None
+    with db.read_sessions() as session:
+        principal = principal_in(session, request, touch=False)
+        return workflow.handlers_after(session, principal.user, app_id)
 
 
 @router.get("/hall/processes/{code}/handlers", response_model=NextStep, responses=_ERRORS)
 def first_handlers(code: ProcessCode, request: Request, db: DatabaseDep) -> dict[str, Any]:
     """选择审核人: the first step of the process and who may handle it for the caller as applicant."""
-    try:
-        with db.read_sessions() as session:
-            principal = principal_in(session, request, touch=False)
-            if session.get(Process, code) is None:
-                raise ApiError(404, "process_not_found", "该服务已不存在")
-            return workflow_views.first_step_handlers(session, principal.user, code)
-    except OpRejected as exc:
-        raise _api_error(exc) from None
+    with db.read_sessions() as session:
+        principal = principal_in(session, request, touch=False)
+        return workflow_views.first_step_handlers(session, principal.user, code)
 
 
 @router.get("/hall/processes/{code}/workflow", responses=_ERRORS)
@@ -117,17 +88,7 @@ def get_workflow(code: ProcessCode, request: Request, db: DatabaseDep) -> dict[s
     the "workflow_handlers" change). A token that is there must be valid (401)."""
     with db.read_sessions() as session:
         principal = get_optional_principal_read(request, session)
-        row = wf.latest_definition(session, code)
-        if row is None:
-            raise ApiError(404, "workflow_not_found", "该服务暂未配置办理流程")
-        view = workflow_views.public_definition(row)
-        if principal is not None:
-            holders = workflow_views.workflow_handlers(session, row)["steps"]
-            view["steps"] = [
-                {**step, "candidates": holders[step["key"]]} if step["key"] in holders else step
-                for step in view["steps"]
-            ]
-        return view
+        return workflow_views.workflow_for(session, process_code=code, signed_in=principal is not None)
 
 
 @router.get("/me/tasks", response_model=TaskPage, responses=_ERRORS)
@@ -146,7 +107,7 @@ def my_tasks(
     """待办 (todo), 已办 (done) or 我的申请 (mine), newest first. `Server-Timing: db;dur=…` says how long the
     list took to read and build on the server (bench/bench_todo.py)."""
     if status is not None and status not in statuses.STATUS_NAMES:
-        raise ApiError(422, "invalid_status", f"status must be one of {', '.join(statuses.STATUS_NAMES)}.")
+        raise Invalid("invalid_status", f"status must be one of {', '.join(statuses.STATUS_NAMES)}.")
     with LIST_READS, db.read_sessions() as session:
         principal = principal_in(session, request, touch=False)
         started = time.perf_counter()
@@ -181,26 +142,18 @@ def my_notifications(
 ) -> NotificationPage:
     with db.read_sessions() as session:
         user_id = principal_in(session, request, touch=False).user.user_id
-        where = [Notification.user_id == user_id]
-        if unread:
-            where.append(Notification.read_at.is_(None))
-        rows = session.scalars(
-            select(Notification).where(*where).order_by(Notification.id.desc()).limit(limit).offset(offset)
-        ).all()
-        total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
-        return NotificationPage(
-            items=[NotificationPublic.model_validate(notify.notification_view(r)) for r in rows],
-            total=int(total),
-            unread=notify.unread_count(session, user_id),
-        )
+        page = notifications.page(session, user_id=user_id, unread_only=unread, limit=limit, offset=offset)
+    return NotificationPage(
+        items=[NotificationPublic.model_validate(item) for item in page.items], total=page.total, unread=page.unread
+    )
 
 
 @router.post("/me/notifications/read", response_model=MarkedRead, responses=_ERRORS)
 def mark_read(body: MarkRead, request: Request, db: DatabaseDep) -> MarkedRead:
     """Mark notifications read: `ids`, or `all`. Terminals queue the same as a `notification.read` operation."""
     if not body.all and body.ids is None:
-        raise ApiError(422, "invalid_payload", "请指定要标记为已读的通知")
+        raise Invalid("invalid_payload", "请指定要标记为已读的通知")
     with db.sessions.begin() as session:
         user_id = principal_in(session, request).user.user_id
-        updated = notify.mark_read(session, user_id, None if body.all else body.ids, wf.as_utc(wf.clock()))
-        return MarkedRead(updated=updated, unread=notify.unread_count(session, user_id))
+        updated, unread = notifications.mark_read_now(session, user_id=user_id, ids=None if body.all else body.ids)
+    return MarkedRead(updated=updated, unread=unread)

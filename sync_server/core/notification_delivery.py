@@ -1,11 +1,11 @@
-"""Notifications: stored per user and synced in the action's transaction; delivered outside it (e-mail, WeCom …).
+"""Delivering committed notifications outside the action's transaction (e-mail, WeCom …): the channels, and the
+dispatcher thread of this worker with its retries.
 
-`notify(session, …)` adds the in-app notification and its user-scoped "notification" change. When delivery is
-configured (SMTP settings), the row is marked `pending`; once the transaction commits, its id goes to the
-`Dispatcher`, a thread of this worker that claims each row once (pending → sending, a conditional UPDATE, so two
-workers or a restart sweep never send one twice), hands it to every `Notifier`, retries a failure after the
-configured delays and logs a line for each failure. A rolled-back action sends nothing (its rows do not exist);
-a slow or broken mail server never holds up an action, it only delays the mail.
+When a channel is configured (SMTP settings), core/notifications.py stores a notification as `pending` and hands
+its id over here; once the transaction commits, the `Dispatcher` claims each row once (pending → sending, a
+conditional UPDATE, so two workers or a restart sweep never send one twice), hands it to every `Notifier`,
+retries a failure after the configured delays and logs a line for each failure. A rolled-back action sends
+nothing (its rows do not exist); a slow or broken mail server never holds up an action, it only delays the mail.
 
 A channel is a `Notifier`: `name` and `send(message)`, raising on failure. `SmtpNotifier` is the e-mail one;
 docs/workflows.md ("Adding a channel") shows how a 企业微信 (WeCom) app-message notifier plugs in.
@@ -20,21 +20,17 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any, Protocol, cast
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
-from sync_server.core.sync import append_change, user_scope
 from sync_server.models import Notification, User
 
 log = logging.getLogger("sync_server.notify")
-
-KINDS = ("task", "returned", "urged", "completed", "rejected")
 
 
 @dataclass(frozen=True)
@@ -236,56 +232,14 @@ def install(dispatcher: Dispatcher | None) -> None:
         dispatcher.start()
 
 
-def notification_view(row: Notification) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "title": row.title,
-        "body": row.body,
-        "application_id": row.application_id,
-        "created_at": _iso(row.created_at),
-        "read": row.read_at is not None,
-        "read_at": _iso(row.read_at) if row.read_at else None,
-    }
+def active() -> bool:
+    """Whether notifications are delivered at all (a channel is configured in this worker)."""
+    return DISPATCHER is not None and DISPATCHER.active
 
 
-def _iso(moment: datetime) -> str:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
-
-
-def notify(
-    session: Session, user_id: str, kind: str, title: str, body: str, application_id: str | None, now: datetime
-) -> Notification:
-    """Store a notification and announce it to its user, in the caller's transaction; delivery follows the
-    commit."""
-    delivering = DISPATCHER is not None and DISPATCHER.active
-    row = Notification(
-        user_id=user_id,
-        kind=kind,
-        title=title[:128],
-        body=body,
-        application_id=application_id,
-        created_at=now,
-        email_status="pending" if delivering else "none",
-    )
-    session.add(row)
-    session.flush()  # the id: the change's key and what the dispatcher is handed
-    append_change(session, user_scope(user_id), "notification", str(row.id), "upsert", notification_view(row))
-    if delivering:
-        session.info.setdefault("notification_ids", []).append(row.id)
-    return row
-
-
-def mark_read(session: Session, user_id: str, ids: Sequence[int] | None, now: datetime) -> int:
-    """Mark the user's notifications read (all unread ones when `ids` is None); returns how many changed."""
-    query = select(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    if ids is not None:
-        query = query.where(Notification.id.in_(list(ids)))
-    rows = list(session.scalars(query))
-    for row in rows:
-        row.read_at = now
-        append_change(session, user_scope(user_id), "notification", str(row.id), "upsert", notification_view(row))
-    return len(rows)
+def deliver_after_commit(session: Session, notification_id: int) -> None:
+    """Hand the notification to the dispatcher once `session`'s transaction commits (never, if it rolls back)."""
+    session.info.setdefault("notification_ids", []).append(notification_id)
 
 
 @event.listens_for(Session, "after_commit")
@@ -298,14 +252,3 @@ def _hand_over(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("notification_ids", None)
-
-
-def unread_count(session: Session, user_id: str) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )

@@ -1,0 +1,40 @@
+"""Time on the server: the clock the workflow reads (tests set it), stored times as UTC, the campus's own day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+CAMPUS_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+_source: Callable[[], datetime] = _utc_now
+
+
+def now() -> datetime:
+    """The workflow's now (due times, the urge limit, notifications read), in UTC."""
+    return as_utc(_source())
+
+
+def set_clock(fn: Callable[[], datetime] | None) -> None:
+    """Let `fn` tell the time (a test's clock), or the real clock again with None."""
+    global _source
+    _source = fn or _utc_now
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC one: SQLite returns them naive, and everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    return as_utc(moment).isoformat() if moment else None
+
+
+def campus_today(moment: datetime) -> date:
+    return as_utc(moment).astimezone(CAMPUS_TZ).date()
