@@ -116,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         def shoot() -> None:
             nonlocal exit_code
             # Wait (bounded) until the status dot knows whether the server answers, so the picture is true.
-            if state.connection == "connecting" and time.perf_counter() - started < 20:
+            if state.connection == "connecting" and time.perf_counter() - started < 60:
                 QTimer.singleShot(100, shoot)
                 return
             image = window.grabWindow()

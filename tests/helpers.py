@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,3 +230,18 @@ def activated(server: LiveServer, user_id: str, initial: str, new: str = NEW_PW)
     body = response.json()
     assert body["must_change_password"] is False
     return body
+
+
+@contextmanager
+def store_of_release(path: Path, version: int) -> Iterator[sqlite3.Connection]:
+    """A kiosk store file as the release with schema `version` left it (its migrations and no later ones),
+    open for the test to put rows in; committed and closed on exit."""
+    from kiosk.models.migrations import MIGRATIONS
+
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("BEGIN")
+        for number, migration in enumerate(MIGRATIONS[:version], start=1):
+            migration(conn)
+            conn.execute(f"PRAGMA user_version={number}")
+        yield conn
+        conn.execute("COMMIT")

@@ -11,23 +11,14 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.models.sqlite_file import StoreError, apply_pragmas
 from kiosk.models.tables import Meta
 
-
-class StoreError(RuntimeError):
-    pass
+__all__ = ["StoreBase", "StoreError"]
 
 
 def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    # FULL: a commit is on disk before we tell the user 已保存 (sync guarantee 1).
-    cur.execute("PRAGMA synchronous=FULL")
-    # Deleted personal rows are overwritten with zeros, not left in free pages.
-    cur.execute("PRAGMA secure_delete=ON")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.close()
+    apply_pragmas(dbapi_conn)
 
 
 class StoreBase:

@@ -1,26 +1,25 @@
 """The local store's schema migrations: each one's frozen DDL, in order, and the runner that brings a file's
-user_version up to SCHEMA_VERSION."""
+user_version up to SCHEMA_VERSION. Plain sqlite3 (no SQLAlchemy): a start migrates the file before the ORM loads."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
-
-from kiosk.models.base import StoreError
+from kiosk.models.sqlite_file import StoreError
 
 
 # Each migration's DDL is frozen text, not the live models: a migration must create the schema of its time,
 # or a later one that alters it would find its columns already there.
-def _run(conn: Connection, *statements: str) -> None:
+def _run(conn: sqlite3.Connection, *statements: str) -> None:
     for statement in statements:
-        conn.exec_driver_sql(statement)
+        conn.execute(statement)
 
 
-def _migration_1(conn: Connection) -> None:
+def _migration_1(conn: sqlite3.Connection) -> None:
     _run(
         conn,
         'CREATE TABLE meta ("key" VARCHAR(64) NOT NULL, value TEXT NOT NULL, PRIMARY KEY ("key"))',
@@ -31,7 +30,7 @@ def _migration_1(conn: Connection) -> None:
     )
 
 
-def _migration_2(conn: Connection) -> None:
+def _migration_2(conn: sqlite3.Connection) -> None:
     _run(
         conn,
         "CREATE TABLE user_profile (user_id VARCHAR(32) NOT NULL, name VARCHAR(64) NOT NULL, "
@@ -39,7 +38,7 @@ def _migration_2(conn: Connection) -> None:
     )
 
 
-def _migration_3(conn: Connection) -> None:
+def _migration_3(conn: sqlite3.Connection) -> None:
     _run(
         conn,
         "CREATE TABLE outbox (id VARCHAR(36) NOT NULL, user_id VARCHAR(32) NOT NULL, seq INTEGER NOT NULL, "
@@ -52,20 +51,20 @@ def _migration_3(conn: Connection) -> None:
     )
 
 
-def _migration_4(conn: Connection) -> None:
-    conn.exec_driver_sql("ALTER TABLE outbox ADD COLUMN session_id VARCHAR(32)")
-    conn.exec_driver_sql("ALTER TABLE outbox ADD COLUMN signature VARCHAR(64)")
-    conn.exec_driver_sql("ALTER TABLE outbox ADD COLUMN entity VARCHAR(96)")
-    conn.exec_driver_sql("CREATE INDEX ix_outbox_entity ON outbox (entity)")
+def _migration_4(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE outbox ADD COLUMN session_id VARCHAR(32)")
+    conn.execute("ALTER TABLE outbox ADD COLUMN signature VARCHAR(64)")
+    conn.execute("ALTER TABLE outbox ADD COLUMN entity VARCHAR(96)")
+    conn.execute("CREATE INDEX ix_outbox_entity ON outbox (entity)")
     # Sequence numbers now come from one counter of the terminal that survives logout (settled rows are
     # deleted then, so max(seq) could go backwards and reorder a user's stream on the server).
-    conn.exec_driver_sql(
+    conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) SELECT 'outbox.last_seq', CAST(COALESCE(MAX(seq), 0) AS TEXT) "
         "FROM outbox"
     )
 
 
-def _migration_5(conn: Connection) -> None:
+def _migration_5(conn: sqlite3.Connection) -> None:
     _run(
         conn,
         "CREATE TABLE forms (process_code VARCHAR(64) NOT NULL, version INTEGER NOT NULL, "
@@ -78,11 +77,11 @@ def _migration_5(conn: Connection) -> None:
     )
 
 
-def _migration_6(conn: Connection) -> None:
+def _migration_6(conn: sqlite3.Connection) -> None:
     _run(conn, "ALTER TABLE processes ADD COLUMN guide JSON")
 
 
-def _migration_7(conn: Connection) -> None:
+def _migration_7(conn: sqlite3.Connection) -> None:
     _run(
         conn,
         "CREATE TABLE drafts (user_id VARCHAR(32) NOT NULL, process_code VARCHAR(64) NOT NULL, "
@@ -91,7 +90,7 @@ def _migration_7(conn: Connection) -> None:
     )
 
 
-def _migration_8(conn: Connection) -> None:
+def _migration_8(conn: sqlite3.Connection) -> None:
     _run(
         conn,
         "CREATE TABLE workflows (process_code VARCHAR(64) NOT NULL, version INTEGER NOT NULL, "
@@ -114,19 +113,19 @@ def strip_post_holders(definition: dict[str, Any]) -> dict[str, Any]:
     return {**definition, "steps": steps}
 
 
-def _migration_9(conn: Connection) -> None:
+def _migration_9(conn: sqlite3.Connection) -> None:
     _run(
         conn,
         "CREATE TABLE workflow_handlers (process_code VARCHAR(64) NOT NULL, user_id VARCHAR(32) NOT NULL, "
         "steps JSON NOT NULL, PRIMARY KEY (process_code, user_id))",
     )
     # Post holders are personal data now: out of the definitions kept from before (they outlive logouts).
-    for code, raw in conn.exec_driver_sql("SELECT process_code, definition FROM workflows").all():
+    for code, raw in conn.execute("SELECT process_code, definition FROM workflows").fetchall():
         stripped = json.dumps(strip_post_holders(json.loads(raw)), ensure_ascii=False)
-        conn.exec_driver_sql("UPDATE workflows SET definition = ? WHERE process_code = ?", (stripped, code))
+        conn.execute("UPDATE workflows SET definition = ? WHERE process_code = ?", (stripped, code))
 
 
-def _migration_10(conn: Connection) -> None:
+def _migration_10(conn: sqlite3.Connection) -> None:
     # Drafts are sealed from now on, with a key kept outside this file (kiosk/services/drafts.py). Those written
     # before are plain text and the key is out of a migration's reach: they are dropped, not carried over, and
     # secure_delete zeroes their pages, so what was typed leaves the file.
@@ -140,7 +139,7 @@ def _migration_10(conn: Connection) -> None:
 
 
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
-MIGRATIONS: list[Callable[[Connection], None]] = [
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
@@ -155,18 +154,23 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(engine: Engine, path: Path) -> int:
-    """Run the migrations the file at `path` has not had yet; refuse a file of a newer program."""
-    with engine.begin() as conn:
-        # Python's sqlite3 runs DDL outside any transaction unless one is open (it BEGINs only before
-        # INSERT/UPDATE/DELETE): without this, a kiosk killed between a CREATE TABLE and its user_version
-        # could never open its store again ("table meta already exists"; the fault harness found it).
-        # IMMEDIATE also keeps a second process from migrating the same file at the same time.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+def migrate(conn: sqlite3.Connection, path: Path) -> int:
+    """Run the migrations the file at `path` has not had yet; refuse a file of a newer program. `conn` is a
+    connection that leaves transactions to its caller (sqlite_file.connect)."""
+    # One transaction, opened here: Python's sqlite3 would run DDL outside any transaction, and a kiosk killed
+    # between a CREATE TABLE and its user_version could never open its store again ("table meta already
+    # exists"; the fault harness found it). IMMEDIATE also keeps a second process from migrating the same
+    # file at the same time.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise StoreError(f"{path} has schema version {version}, newer than this program's {SCHEMA_VERSION}")
         for number in range(version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[number - 1](conn)
-            conn.exec_driver_sql(f"PRAGMA user_version={number}")
+            conn.execute(f"PRAGMA user_version={number}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
     return SCHEMA_VERSION

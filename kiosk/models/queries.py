@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kiosk.models.base import StoreBase
+from kiosk.models.first_look import read_catalog
 from kiosk.models.tables import (
     CachedForm,
-    CachedProcess,
     CachedWorkflow,
     LocalApplication,
     LocalFavorite,
@@ -23,23 +23,8 @@ from kiosk.models.tables import (
 
 class QueriesMixin(StoreBase):
     def catalog(self) -> list[dict[str, Any]]:
-        with self.sessions() as session:
-            rows = session.scalars(select(CachedProcess).order_by(CachedProcess.sort_order)).all()
-            return [
-                {
-                    "code": r.code,
-                    "name": r.name,
-                    "department": r.department,
-                    "department_name": r.department_name,
-                    "audience": list(r.audience),
-                    "category": r.category,
-                    "description": r.description,
-                    "recommended": bool(r.recommended),
-                    "popular_rank": r.popular_rank,
-                    **(r.guide or {}),
-                }
-                for r in rows
-            ]
+        with self.engine.connect() as conn:
+            return read_catalog(conn.connection.dbapi_connection)  # type: ignore[arg-type]
 
     def profile(self) -> dict[str, Any] | None:
         with self.sessions() as session:

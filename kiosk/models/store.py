@@ -10,6 +10,7 @@ empties the file at logout. migrations.py brings the file's schema up to date be
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 from kiosk.models.apply import ApplyMixin
@@ -19,6 +20,7 @@ from kiosk.models.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
 from kiosk.models.outbox import OutboxMixin
 from kiosk.models.queries import QueriesMixin
 from kiosk.models.reverts import mark_acting, mark_read
+from kiosk.models.sqlite_file import connect
 from kiosk.models.wipe import WipeMixin
 
 # What callers import from here (the names kiosk.models.store had before it was split by job).
@@ -29,5 +31,6 @@ class LocalStore(OutboxMixin, ApplyMixin, QueriesMixin, DraftsMixin, WipeMixin):
     """The store the app, the sync engine and the tests use; opening it migrates the file first."""
 
     def __init__(self, path: Path) -> None:
+        with closing(connect(path)) as conn:
+            self.schema_version = migrate(conn, path)
         super().__init__(path)
-        self.schema_version = migrate(self.engine, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -76,21 +78,15 @@ class ApiClient:
             raise ApiError("timeout", "服务器响应超时") from exc
         except requests.ConnectionError as exc:
             raise ApiError("offline", "无法连接服务器") from exc
-        if response.status_code >= 400:
-            try:
-                err = response.json()["error"]
-                raise ApiError(str(err["code"]), str(err["message"]), response.status_code, err)
-            except (ValueError, KeyError, TypeError):
-                raise ApiError(
-                    f"http_{response.status_code}", response.reason or "error", response.status_code
-                ) from None
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ApiError("bad_response", "服务器返回了无法解析的数据", response.status_code) from exc
+        return _answer(response.status_code, response.reason, response.content)
 
     def health(self) -> Health:
-        body = self._request("GET", "/healthz")
+        # Until anything else has been asked, the standard library's http.client asks: the start's health check
+        # then does not wait for requests (≈ 70 ms and 18 MiB on the way to a true login screen).
+        if self._http is None and not _proxy_configured():
+            body = _get_plainly(self.base_url + "/healthz", self.timeout)
+        else:
+            body = self._request("GET", "/healthz")
         return Health(body["status"], body["version"], body.get("schema"), body.get("epoch"))
 
     def school(self) -> dict[str, Any]:
@@ -194,3 +190,56 @@ class ApiClient:
     def close(self) -> None:
         if self._http is not None:
             self._http.close()
+
+
+def _answer(status: int, reason: str | None, content: bytes) -> Any:
+    """A response's JSON body, or the ApiError it stands for."""
+    if status >= 400:
+        try:
+            err = json.loads(content)["error"]
+            raise ApiError(str(err["code"]), str(err["message"]), status, err)
+        except (ValueError, KeyError, TypeError):
+            raise ApiError(f"http_{status}", reason or "error", status) from None
+    try:
+        return json.loads(content)
+    except ValueError as exc:
+        raise ApiError("bad_response", "服务器返回了无法解析的数据", status) from exc
+
+
+def _proxy_configured() -> bool:
+    # requests would go through such a proxy (trust_env): then requests asks, so both reach the server alike.
+    return any(
+        os.environ.get(name)
+        for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+    )
+
+
+def _get_plainly(url: str, timeout: float) -> Any:
+    """GET `url` with http.client, with requests' meaning of failures and its certificate checks (the same CA
+    bundle: REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or certifi's)."""
+    from http.client import HTTPConnection, HTTPException, HTTPSConnection
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn: HTTPConnection
+    if parts.scheme == "https":
+        import ssl
+
+        import certifi
+
+        cafile = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or certifi.where()
+        context = ssl.create_default_context(cafile=cafile)
+        conn = HTTPSConnection(parts.hostname or "", parts.port, timeout=timeout, context=context)
+    else:
+        conn = HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+    try:
+        conn.request("GET", parts.path or "/", headers={"User-Agent": "campus-kiosk", "Accept": "application/json"})
+        response = conn.getresponse()
+        content = response.read()
+    except TimeoutError as exc:
+        raise ApiError("timeout", "服务器响应超时") from exc
+    except (OSError, HTTPException) as exc:
+        raise ApiError("offline", "无法连接服务器") from exc
+    finally:
+        conn.close()
+    return _answer(response.status, response.reason, content)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +21,13 @@ from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 from kiosk.services.api_client import ApiClient, ApiError
 from kiosk.services.auth import AuthService
 from kiosk.services.config import KioskConfig
-from kiosk.services.local_store import open_local_store
+from kiosk.services.local_store import look_at_store, open_local_store
 from kiosk.views.context import singleton_for
 from kiosk.views.translations import LANGUAGES, Translators
 from kiosk.views.workers import WorkerPool
 
 if TYPE_CHECKING:
+    from kiosk.models.first_look import FirstLook
     from kiosk.models.store import LocalStore
     from kiosk.services.demo_server import DemoServer
 
@@ -47,10 +49,12 @@ class AppState(QObject):
     textScaleChanged = Signal()
     connectionChanged = Signal()
     storeReady = Signal()
+    # The terminal's undelivered operations as the store's first look found them (before any sync round).
+    waitingSeen = Signal(int)
     # The hall's processes: (list of dicts, "cache" | "server"), for the Catalog.
     processesArrived = Signal(object, str)
-    # True once the screen tells the truth: the local store opened (or failed to) and the server answered (or
-    # did not). Until then the status shows 连接中.
+    # True once the screen tells the truth: the local store was read (or could not be) and the server answered
+    # (or did not). Until then the status shows 连接中.
     readyChanged = Signal()
     # Configuration is fixed for a run; the signal exists so QML tooling knows bindings on it are sound.
     configChanged = Signal()
@@ -87,7 +91,10 @@ class AppState(QObject):
         self._engine: QQmlEngine | None = None
         self._retry_ms = RETRY_MIN_MS
         self.store: LocalStore | None = None
-        self._store_settled = False
+        self._looked = False  # the store's first look is done (or failed): what the login screen shows is known
+        self._store_settled = False  # the full store opened (or failed to)
+        self._after_store: list[Callable[[], None]] = []
+        self._opening = False
         self._refresh_waiting = False
         self.demo_server: DemoServer | None = None
         self._poll = QTimer(self)
@@ -109,18 +116,38 @@ class AppState(QObject):
             self._translators.install(self._language)
 
     def start(self) -> None:
-        """Open the store and, at the same time, reach the server (or, demo, start the bundled one) in the
-        background: on two cores the health check need not wait for SQLAlchemy to import."""
-        self.workers.run(self._open_store, self._store_opened, self._store_failed)
+        """Look at the store and, at the same time, reach the server (or, demo, start the bundled one) in the
+        background. The first look (sqlite3, milliseconds) is all the login screen needs; the full store, with
+        SQLAlchemy's import, opens once the screen is true, so it does not slow the way there."""
+        self.workers.run(self._look, self._looked_at, self._look_failed)
         self._connect()
 
-    def _open_store(self) -> tuple[LocalStore, list[dict[str, Any]]]:
+    def _look(self) -> FirstLook:
+        return look_at_store(self.config, self._store_path, self.auth)
+
+    def _looked_at(self, look: FirstLook) -> None:
+        if look.catalog:
+            self.processesArrived.emit(look.catalog, "cache")
+        self.waitingSeen.emit(look.waiting)
+        self._set_looked()
+
+    def _set_looked(self) -> None:
+        was_ready = self._get_ready()
+        self._looked = True
+        if self._get_ready() != was_ready:
+            self.readyChanged.emit()
+        self._open_store_when_ready()
+
+    def _open_store_when_ready(self) -> None:
+        if self._get_ready() and self.store is None and not self._store_settled and not self._opening:
+            self._opening = True
+            self.workers.run(self._open_store, self._store_opened, self._store_failed)
+
+    def _open_store(self) -> LocalStore:
         return open_local_store(self.config, self._store_path, self.auth)
 
-    def _store_opened(self, result: tuple[LocalStore, list[dict[str, Any]]]) -> None:
-        self.store, cached = result
-        if cached:
-            self.processesArrived.emit(cached, "cache")
+    def _store_opened(self, store: LocalStore) -> None:
+        self.store = store
         self.storeReady.emit()
         self._settle_store()
 
@@ -130,10 +157,23 @@ class AppState(QObject):
         else:
             self.checkHealth()
 
-    def _store_failed(self, exc: Exception) -> None:
+    def _look_failed(self, exc: Exception) -> None:
         # Without the local copy the terminal still works online; nothing personal is kept anyway.
         log.error("local store unavailable, running without it: %s", exc)
+        self._settle_store()  # first: there is no full store to open either
+        self._set_looked()
+
+    def _store_failed(self, exc: Exception) -> None:
+        log.error("local store unavailable, running without it: %s", exc)
         self._settle_store()
+
+    def when_store_settled(self, then: Callable[[], None]) -> None:
+        """Run `then` once the full store has opened (or failed to): now if it has. A sign-in waits for it, so a
+        kiosk has forgotten whoever used it before a new person's data arrives."""
+        if self._store_settled:
+            then()
+        else:
+            self._after_store.append(then)
 
     def _start_demo_server(self) -> str:
         from kiosk.services.demo_server import DemoServer
@@ -182,18 +222,19 @@ class AppState(QObject):
             self.connectionChanged.emit()
             if self._get_ready() != was_ready:
                 self.readyChanged.emit()
+                self._open_store_when_ready()
 
     def _settle_store(self) -> None:
-        was_ready = self._get_ready()
         self._store_settled = True
         if self._refresh_waiting:  # the server answered first: its catalog goes into the store now
             self._refresh_waiting = False
             self.refresh()
-        if self._get_ready() != was_ready:
-            self.readyChanged.emit()
+        waiting, self._after_store = self._after_store, []
+        for then in waiting:
+            then()
 
     def _get_ready(self) -> bool:
-        return self._store_settled and self._connection != "connecting"
+        return self._looked and self._connection != "connecting"
 
     @Slot()
     def refresh(self) -> None:

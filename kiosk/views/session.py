@@ -88,7 +88,14 @@ class Session(QObject):
             self._set_error("操作失败，请稍后再试")
 
     def adopt(self, session: UserSession) -> None:
-        """Someone is signed in (by password, remembered token or QR code): the terminal is theirs now."""
+        """Someone is signed in (by password, remembered token or QR code): the terminal is theirs now, once the
+        store has opened (a kiosk forgets whoever used it before as it opens; a start takes well under a second,
+        a person typing an ID and a password longer)."""
+        self._state.when_store_settled(lambda: self._adopt(session))
+
+    def _adopt(self, session: UserSession) -> None:
+        if self.auth.current is not session:  # signed out (or replaced) while the store was opening
+            return
         self._set_busy(False)
         self._set_error("")
         store = self._state.store

@@ -63,6 +63,7 @@ class Sync(QObject):
         session.signedOut.connect(self._signed_out)
         state.connectionChanged.connect(self._connection_changed)
         state.storeReady.connect(self._store_ready)
+        state.waitingSeen.connect(self._waiting_seen)
         self._progress_arrived.connect(self._on_progress)
         self._was_online = False
 
@@ -75,6 +76,10 @@ class Sync(QObject):
         if online and not self._was_online:
             self.syncNow()  # connectivity came back: move the queue now
         self._was_online = online
+
+    def _waiting_seen(self, waiting: int) -> None:
+        self._waiting_all = waiting  # what waits on disk shows before the full store opens and any round runs
+        self.changed.emit()
 
     def _store_ready(self) -> None:
         self._refresh_counts()  # what waits on disk shows before any round

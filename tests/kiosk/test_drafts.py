@@ -9,9 +9,10 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from kiosk.models.store import MIGRATIONS, LocalStore
+from kiosk.models.store import LocalStore
 from kiosk.services.credentials import EncryptedFileStore, draft_key
 from kiosk.services.drafts import Drafts, when_saved
+from tests.helpers import store_of_release
 
 REPAIR, LEAK = "xj-diannao-weixiu", "hq-baoxiu"
 # What must never reach the disk as typed: ASCII and Chinese, as UTF-8 or as JSON's \u escapes.
@@ -101,19 +102,12 @@ def test_the_draft_key_is_made_once_per_terminal_and_kept(tmp_path: Path) -> Non
 
 
 def test_migration_10_drops_the_plain_text_drafts_of_before(tmp_path: Path) -> None:
-    from sqlalchemy import create_engine
-
     path = tmp_path / "kiosk.db"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:  # a desk client of the previous release, with a plain-text draft
-        for number, migration in enumerate(MIGRATIONS[:9], start=1):
-            migration(conn)
-            conn.exec_driver_sql(f"PRAGMA user_version={number}")
-        conn.exec_driver_sql(
+    with store_of_release(path, 9) as conn:  # a desk client of the previous release, with a plain-text draft
+        conn.execute(
             "INSERT INTO drafts VALUES ('101203', ?, 2, ?, '2026-11-28T06:00:00+00:00')",
             (REPAIR, json.dumps({"location": SECRET}, ensure_ascii=False)),
         )
-    engine.dispose()
     assert SECRET.encode() in path.read_bytes()
     store = LocalStore(path)
     assert store.drafts("101203") == []

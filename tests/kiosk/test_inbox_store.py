@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.models.store import LocalStore, mark_acting, mark_read
+from tests.helpers import store_of_release
 
 
 def _task(task_id: int, app_id: str, box: str, created: str, acted: str | None = None) -> dict[str, Any]:
@@ -159,21 +160,12 @@ def test_post_holders_are_kept_per_user_and_forgotten_at_logout(tmp_path: Path) 
 def test_store_migration_9_takes_staff_names_out_of_kept_workflow_definitions(tmp_path: Path) -> None:
     import json
 
-    from sqlalchemy import create_engine
-
-    from kiosk.models.store import MIGRATIONS
-
     # A kiosk's store as the previous release left it: a workflow definition with the post's holders in it.
-    engine = create_engine(f"sqlite:///{tmp_path / 'kiosk.db'}")
-    with engine.begin() as conn:
-        for number, migrate in enumerate(MIGRATIONS[:8], start=1):
-            migrate(conn)
-            conn.exec_driver_sql(f"PRAGMA user_version={number}")
+    with store_of_release(tmp_path / "kiosk.db", 8) as conn:
         old = {"steps": [{"key": "receive", "candidates": [{"user_id": "101207", "name": "贾孟杰"}]}], "version": 2}
-        conn.exec_driver_sql(
+        conn.execute(
             "INSERT INTO workflows VALUES (?, ?, ?)", ("xj-diannao-weixiu", 2, json.dumps(old, ensure_ascii=False))
         )
-    engine.dispose()
     store = LocalStore(tmp_path / "kiosk.db")
     assert store.workflow("xj-diannao-weixiu") == {"steps": [{"key": "receive"}], "version": 2}
     # And a definition pulled from a server that still sends them is kept without them.

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.models.store import SCHEMA_VERSION, LocalStore, StoreError
+from tests.helpers import store_of_release
 
 CATALOG = [
     {"code": "a", "name": "成绩单打印申请", "department": "教务处", "audience": ["学生"], "category": "教学教务"},
@@ -79,18 +80,9 @@ def test_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
 
 
 def test_a_store_of_schema_6_gains_drafts_and_keeps_its_data(tmp_path: Path) -> None:
-    from sqlalchemy import create_engine
-
-    from kiosk.models.store import MIGRATIONS
-
     path = tmp_path / "kiosk.db"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:  # a terminal of the previous release
-        for number, migration in enumerate(MIGRATIONS[:6], start=1):
-            migration(conn)
-            conn.exec_driver_sql(f"PRAGMA user_version={number}")
-        conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('server_epoch', 'e1')")
-    engine.dispose()
+    with store_of_release(path, 6) as conn:  # a terminal of the previous release
+        conn.execute("INSERT INTO meta (key, value) VALUES ('server_epoch', 'e1')")
     store = LocalStore(path)
     assert store.get_meta("server_epoch") == "e1" and store.drafts("x") == []
     with store.engine.connect() as conn:
