@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import requests
 
+from sync_server.core.config import Settings
 from sync_server.core.counters import CounterBoard, SourceError
 from sync_server.core.counters.imap import ImapUnread
 from sync_server.core.counters.sip2 import Sip2Library, checksum, checksum_ok, frame
@@ -324,3 +325,27 @@ def test_not_configured_sources_say_so(shared_server: LiveServer) -> None:
     assert body["todo"]["value"] == 0 and body["todo"]["source"] == "workflow"
     anonymous = requests.get(shared_server.url + "/api/v1/me/counters", timeout=10)
     assert anonymous.status_code == 401
+
+
+def test_settings_reach_every_worker_and_bad_ones_stop_the_start() -> None:
+    env = {
+        "CAMPUS_SYNC_DB": "sqlite:///x.db",
+        "CAMPUS_SYNC_COUNTERS": "demo",
+        "CAMPUS_SYNC_COUNTERS_TTL": "30",
+        "CAMPUS_SYNC_IMAP_HOST": "mail.example.edu",
+        "CAMPUS_SYNC_IMAP_MASTER_USER": "portal",
+        "CAMPUS_SYNC_IMAP_MASTER_PASSWORD": "s3cret",
+        "CAMPUS_SYNC_SIP2_HOST": "lib.example.edu",
+        "CAMPUS_SYNC_SIP2_INSTITUTION": "ZZTU",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.counters_mode, settings.counters_ttl_s, settings.imap_security) == ("demo", 30.0, "ssl")
+    assert Settings.from_env(settings.to_env()) == settings  # what `serve --workers N` hands each worker
+    for bad in (
+        {"CAMPUS_SYNC_COUNTERS": "fake"},
+        {"CAMPUS_SYNC_COUNTERS_TIMEOUT": "soon"},
+        {"CAMPUS_SYNC_IMAP_SECURITY": "plain"},  # the master password in clear over a network
+        {"CAMPUS_SYNC_IMAP_MASTER_PASSWORD": ""},
+    ):
+        with pytest.raises(ValueError, match="CAMPUS_SYNC_"):
+            Settings.from_env({**env, **bad})
