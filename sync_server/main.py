@@ -11,10 +11,11 @@ from fastapi import FastAPI
 from sync_server import __version__
 from sync_server.api.errors import install_error_handlers
 from sync_server.api.middleware import AccessLogMiddleware, AdmissionMiddleware, BodyLimitMiddleware
-from sync_server.api.routes import admin, attachments, auth, content, hall, health, me, phone, sync, workflow
+from sync_server.api.routes import admin, attachments, auth, content, hall, health, me, phone, portal, sync, workflow
 from sync_server.core import notification_delivery as delivery
 from sync_server.core.attachment_retention import PurgeSchedule
 from sync_server.core.config import Settings
+from sync_server.core.counters import build_board
 from sync_server.core.logging import configure_logging
 from sync_server.db import Database
 
@@ -44,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else None
     )
 
+    counters = build_board(settings, database.read_sessions)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         delivery.install(dispatcher)  # this worker's delivery thread (nothing to run without a channel)
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if purge is not None:
             purge.stop()
         delivery.install(None)
+        counters.close()
         database.dispose()
 
     app = FastAPI(
@@ -63,12 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = database
+    app.state.counters = counters
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(hall.router)
     app.include_router(content.router)
     app.include_router(auth.router)
     app.include_router(me.router)
+    app.include_router(portal.router)
     app.include_router(admin.router)
     app.include_router(phone.router)
     app.include_router(sync.router)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -43,6 +45,30 @@ class Settings:
     # Uploaded attachments that no submitted form names are deleted once this old (core/attachment_retention.py);
     # 0 turns the server's hourly purge off.
     attachment_retention_hours: float = 72.0
+    # 首页's counters (core/counters/, docs/portal.md): "live" reads mail over IMAP and the library over SIP2
+    # where configured; "demo" shows the seeded figures, marked as demo data.
+    counters_mode: str = "live"
+    counters_ttl_s: float = 60.0  # a figure read from a source is reused this long
+    counters_failure_ttl_s: float = 15.0  # a source that failed is not asked again for this long
+    counters_timeout_s: float = 3.0  # the longest one source may delay the answer
+    imap_host: str | None = None  # unread mail: off unless set
+    imap_port: int = 993
+    imap_security: str = "ssl"  # ssl | starttls | plain (plain only to a loopback address)
+    imap_ca_file: str | None = None  # a private CA for the mail server's certificate
+    imap_login: str = "{user_id}"  # the mailbox's login name, from the portal user ({user_id}, {user_id_lower})
+    imap_master_user: str | None = None  # a master user (Dovecot) that may open every mailbox
+    imap_master_password: str | None = None
+    imap_master_separator: str | None = None  # e.g. "*": log in as "user*master"; unset: SASL PLAIN with authzid
+    imap_mailbox: str = "INBOX"
+    sip2_host: str | None = None  # loans and overdue items: off unless set
+    sip2_port: int = 6001
+    sip2_institution: str = ""  # AO
+    sip2_patron: str = "{user_id}"  # AA, from the portal user
+    sip2_login_user: str | None = None  # 93 Login (CN/CO) before each request when set
+    sip2_login_password: str | None = None
+    sip2_location: str = ""  # CP of the Login
+    sip2_terminal_password: str = ""  # AC
+    sip2_encoding: str = "utf-8"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -74,6 +100,7 @@ class Settings:
                 float(x) for x in (get("MAIL_RETRY_DELAYS", "5,30,120") or "").split(",") if x.strip()
             ),
             attachment_retention_hours=float(get("ATTACHMENT_RETENTION_HOURS", "72") or 72),
+            **_counter_settings(get),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -93,6 +120,7 @@ class Settings:
         }
         if self.public_url:
             env["PUBLIC_URL"] = self.public_url
+        env.update(_counter_env(self))
         if self.smtp_host:
             env.update(
                 SMTP_HOST=self.smtp_host,
@@ -107,3 +135,64 @@ class Settings:
             if self.smtp_password:
                 env["SMTP_PASSWORD"] = self.smtp_password
         return {ENV_PREFIX + k: v for k, v in env.items()}
+
+
+_COUNTER_ENV = {
+    # setting: (variable, parse)
+    "counters_mode": ("COUNTERS", str),
+    "counters_ttl_s": ("COUNTERS_TTL", float),
+    "counters_failure_ttl_s": ("COUNTERS_FAILURE_TTL", float),
+    "counters_timeout_s": ("COUNTERS_TIMEOUT", float),
+    "imap_host": ("IMAP_HOST", str),
+    "imap_port": ("IMAP_PORT", int),
+    "imap_security": ("IMAP_SECURITY", str),
+    "imap_ca_file": ("IMAP_CA_FILE", str),
+    "imap_login": ("IMAP_LOGIN", str),
+    "imap_master_user": ("IMAP_MASTER_USER", str),
+    "imap_master_password": ("IMAP_MASTER_PASSWORD", str),
+    "imap_master_separator": ("IMAP_MASTER_SEPARATOR", str),
+    "imap_mailbox": ("IMAP_MAILBOX", str),
+    "sip2_host": ("SIP2_HOST", str),
+    "sip2_port": ("SIP2_PORT", int),
+    "sip2_institution": ("SIP2_INSTITUTION", str),
+    "sip2_patron": ("SIP2_PATRON", str),
+    "sip2_login_user": ("SIP2_LOGIN_USER", str),
+    "sip2_login_password": ("SIP2_LOGIN_PASSWORD", str),
+    "sip2_location": ("SIP2_LOCATION", str),
+    "sip2_terminal_password": ("SIP2_TERMINAL_PASSWORD", str),
+    "sip2_encoding": ("SIP2_ENCODING", str),
+}
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _counter_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
+    """The counters' settings that the environment sets (the others keep their defaults), checked: a bad value
+    stops the server at start, not at a user's first look at 首页."""
+    found: dict[str, Any] = {}
+    for name, (var, parse) in _COUNTER_ENV.items():
+        raw = get(var)
+        if raw:  # an empty variable means "not set", as for the SMTP settings
+            try:
+                found[name] = parse(raw)
+            except ValueError:
+                raise ValueError(f"{ENV_PREFIX}{var}: not a valid {parse.__name__}: {raw!r}") from None
+    if found.get("counters_mode", "live") not in ("live", "demo"):
+        raise ValueError(f"{ENV_PREFIX}COUNTERS: live or demo, not {found['counters_mode']!r}")
+    security = found.get("imap_security", "ssl")
+    if security not in ("ssl", "starttls", "plain"):
+        raise ValueError(f"{ENV_PREFIX}IMAP_SECURITY: ssl, starttls or plain, not {security!r}")
+    if security == "plain" and found.get("imap_host") not in (None, *_LOOPBACK):
+        # The master password opens every mailbox: it never crosses a network in clear.
+        raise ValueError(f"{ENV_PREFIX}IMAP_SECURITY=plain is allowed only to a loopback address")
+    if found.get("imap_host") and not (found.get("imap_master_user") and found.get("imap_master_password")):
+        raise ValueError(f"{ENV_PREFIX}IMAP_HOST needs {ENV_PREFIX}IMAP_MASTER_USER and _IMAP_MASTER_PASSWORD")
+    return found
+
+
+def _counter_env(settings: Settings) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for name, (var, _) in _COUNTER_ENV.items():
+        value = getattr(settings, name)
+        if value is not None and value != "":
+            env[var] = str(value)
+    return env
