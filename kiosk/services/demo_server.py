@@ -51,7 +51,8 @@ class DemoServer:
             [*self._cmd("serve", "--port", "0", "--port-file", str(port_file))],
             stdout=log_file,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "CAMPUS_SYNC_LOG_JSON": "1"},
+            # The 首页 counters come from the seeded figures, marked 演示数据 (docs/portal.md).
+            env={**os.environ, "CAMPUS_SYNC_LOG_JSON": "1", "CAMPUS_SYNC_COUNTERS": "demo"},
             start_new_session=True,
         )
         deadline = time.monotonic() + timeout
