@@ -181,10 +181,14 @@ def purge_attachments(settings: Settings, older_than: float | None, dry_run: boo
     from datetime import timedelta
 
     from campus_common.forms import size_text
-    from sync_server.core.attachment_retention import purge_unreferenced
+    from sync_server.core.attachment_retention import effective_retention, purge_unreferenced
     from sync_server.db import Database
 
-    hours = older_than if older_than is not None else settings.attachment_retention_hours
+    if older_than is not None:  # the admin's explicit choice, even under a grant's lifetime
+        hours = older_than
+    else:  # as the server's own purge: never under GRANT_TTL
+        setting = timedelta(hours=settings.attachment_retention_hours)
+        hours = effective_retention(setting) / timedelta(hours=1) if setting > timedelta(0) else 0
     if hours <= 0:
         print("附件保留时间为 0（CAMPUS_SYNC_ATTACHMENT_RETENTION_HOURS），请用 --older-than 指定", file=sys.stderr)
         return 2

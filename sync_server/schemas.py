@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+
+from sync_server.core.clock import as_utc
+
+# Every time the API writes is RFC 3339 with an offset. SQLite hands back naive datetimes (stored as UTC), and
+# pydantic writes a naive one without an offset: made aware here, it is written with "Z".
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
+# A time the core has already written as text (clock.iso: "+00:00"), declared as what it is for OpenAPI.
+Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
 class _Public(BaseModel):
@@ -63,7 +71,7 @@ class NewsSummary(_Public):
     category: str
     title: str
     author: str
-    published_at: datetime
+    published_at: UtcDateTime
 
 
 class NewsPublic(NewsSummary):
@@ -144,8 +152,8 @@ class SessionPublic(BaseModel):
     kind: str
     device_name: str | None
     address: str | None
-    created_at: datetime
-    last_seen_at: datetime
+    created_at: UtcDateTime
+    last_seen_at: UtcDateTime
     current: bool
 
 
@@ -209,9 +217,9 @@ class TaskRef(BaseModel):
     step_name: str
     status: str
     outcome: str | None
-    created_at: str | None
-    due_at: str | None
-    acted_at: str | None
+    created_at: Timestamp | None
+    due_at: Timestamp | None
+    acted_at: Timestamp | None
     overdue: bool
 
 
@@ -227,9 +235,9 @@ class TaskItem(BaseModel):
     status_name: str
     current_step: str | None
     current_step_name: str
-    submitted_at: str | None
-    updated_at: str | None
-    step_started_at: str | None
+    submitted_at: Timestamp | None
+    updated_at: Timestamp | None
+    step_started_at: Timestamp | None
     waiting_seconds: int | None = Field(description="how long it has waited where it is now (a task: since it came)")
     task: TaskRef | None
 
@@ -270,9 +278,9 @@ class NotificationPublic(BaseModel):
     title: str
     body: str
     application_id: str | None
-    created_at: str
+    created_at: Timestamp
     read: bool
-    read_at: str | None
+    read_at: Timestamp | None
 
 
 class NotificationPage(BaseModel):

@@ -7,6 +7,11 @@ value ({"id", "name", "size", "sha256"}, core/form_data.py); only its uploader's
 a form is refused for naming anyone else's file, so only those are read. A submission that names an upload while
 the purge looks at it cannot lose it: the submission holds the upload's row (FOR SHARE) until it commits, and the
 purge skips rows it cannot lock (SKIP LOCKED; SQLite runs one writer at a time anyway).
+
+The server's own purge never keeps uploads for less than an operation grant lives (core/op_grant.py GRANT_TTL,
+14 days): a desk submission queued offline, naming an upload made while online, may be delivered that late, and
+would then be refused ("附件不存在或未上传完成") had its upload been purged. A grant counts from its session's start,
+which is before the upload, so an upload is never older than the grant that may still deliver it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync_server.core.op_grant import GRANT_TTL
 from sync_server.models import Application, Attachment, AttachmentChunk
 
 log = logging.getLogger("sync_server.attachments")
@@ -30,6 +36,7 @@ log = logging.getLogger("sync_server.attachments")
 BATCH = 100
 BATCH_BYTES = 64 * 1024 * 1024
 INTERVAL = timedelta(hours=1)
+_HOUR = timedelta(hours=1)
 # PostgreSQL advisory lock held by the worker that is purging (7270001 is the change log's).
 PURGE_LOCK = 7270002
 
@@ -130,12 +137,26 @@ def _ids_in(value: object) -> Iterator[str]:
             yield from _ids_in(item)
 
 
+def effective_retention(setting: timedelta) -> timedelta:
+    """The retention the server's purge uses: the setting, but never less than GRANT_TTL (logged when raised)."""
+    if setting >= GRANT_TTL:
+        return setting
+    log.info(
+        "attachment retention raised from %g h to %g h: an offline desk submission may be delivered that late",
+        setting / _HOUR,
+        GRANT_TTL / _HOUR,
+        extra={"retention_setting_hours": setting / _HOUR, "retention_hours": GRANT_TTL / _HOUR},
+    )
+    return GRANT_TTL
+
+
 class PurgeSchedule:
-    """Runs the purge on a daemon thread of this process: at start, then every INTERVAL."""
+    """Runs the purge on a daemon thread of this process: at start, then every INTERVAL, with `retention`
+    raised to GRANT_TTL when shorter (effective_retention)."""
 
     def __init__(self, sessions: sessionmaker[Session], retention: timedelta, interval: timedelta = INTERVAL) -> None:
         self.sessions = sessions
-        self.retention = retention
+        self.retention = effective_retention(retention)
         self.interval = interval
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None

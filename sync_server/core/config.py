@@ -44,7 +44,7 @@ class Settings:
     mail_retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0)  # seconds before the 2nd, 3rd, … attempt
     # Uploaded attachments that no submitted form names are deleted once this old (core/attachment_retention.py);
     # 0 turns the server's hourly purge off.
-    attachment_retention_hours: float = 72.0
+    attachment_retention_hours: float = 336.0
     # 首页's counters (core/counters/, docs/portal.md): "live" reads mail over IMAP and the library over SIP2
     # where configured; "demo" shows the seeded figures, marked as demo data.
     counters_mode: str = "live"
@@ -99,7 +99,7 @@ class Settings:
             mail_retry_delays=tuple(
                 float(x) for x in (get("MAIL_RETRY_DELAYS", "5,30,120") or "").split(",") if x.strip()
             ),
-            attachment_retention_hours=float(get("ATTACHMENT_RETENTION_HOURS", "72") or 72),
+            attachment_retention_hours=float(get("ATTACHMENT_RETENTION_HOURS", "336") or 336),
             **_counter_settings(get),
         )
 

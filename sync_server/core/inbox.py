@@ -18,7 +18,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, aliased
 
 from campus_common import statuses
-from sync_server.core import clock, notifications
+from sync_server.core import clock, notifications, stored_text
 from sync_server.core import workflow_defs as defs
 from sync_server.core import workflow_state as wf
 from sync_server.models import Application, Process, User, WorkflowDefinition, WorkflowTask
@@ -187,7 +187,7 @@ def tasks_page(
             .limit(limit)
             .offset(offset)
         ).all()
-        return Page([_item(session, r, now, False) for r in rows], int(session.scalar(count) or 0))
+        return Page(_safe([_item(session, r, now, False) for r in rows], user_id, box), int(session.scalar(count) or 0))
 
     task_status = "open" if box == "todo" else "done"
     order = (
@@ -223,7 +223,14 @@ def tasks_page(
         .limit(limit)
         .offset(offset)
     ).all()
-    return Page([_item(session, r, now, True) for r in rows], int(session.scalar(count) or 0))
+    return Page(_safe([_item(session, r, now, True) for r in rows], user_id, box), int(session.scalar(count) or 0))
+
+
+def _safe(items: list[dict[str, Any]], user_id: str, box: str) -> list[dict[str, Any]]:
+    """The page's items, with any stored text no client can take replaced (core/stored_text.py): names come
+    from an import, not from this server's checks."""
+    cleaned: list[dict[str, Any]] = stored_text.safe(items, what="task list", user_id=user_id, box=box)
+    return cleaned
 
 
 def counts(session: Session, user_id: str) -> dict[str, int]:

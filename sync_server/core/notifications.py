@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sync_server.core import clock, notification_delivery
+from sync_server.core import clock, notification_delivery, stored_text
 from sync_server.core.change_log import append_change, user_scope
 from sync_server.core.errors import Invalid
 from sync_server.models import Notification, User
@@ -96,7 +96,10 @@ def page(
         select(Notification).where(*where).order_by(Notification.id.desc()).limit(limit).offset(offset)
     ).all()
     total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
-    return NotificationPage([notification_view(r) for r in rows], int(total), unread_count(session, user_id))
+    # A notification's body quotes what a handler wrote (意见): a bad character stored there must not make the
+    # list unreadable (core/stored_text.py).
+    items = stored_text.safe([notification_view(r) for r in rows], what="notifications", user_id=user_id)
+    return NotificationPage(items, int(total), unread_count(session, user_id))
 
 
 def mark_read_now(session: Session, *, user_id: str, ids: Sequence[int] | None) -> tuple[int, int]:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from campus_common import op_signing
-from sync_server.core import op_grant
+from sync_server.core import op_grant, stored_text
 from sync_server.core.change_log import MEMBERS_SCOPE, user_scope
 from sync_server.core.clock import as_utc
 from sync_server.core.errors import Conflict, DomainError, Invalid, Unauthorized
@@ -90,6 +90,26 @@ def pull_answer(
         "epoch": get_meta(session, "epoch") or "",
         "remaining": count_after(session, user_id, page.cursor) if count_remaining and page.has_more else 0,
     }
+
+
+def pull_json(answer: dict[str, Any]) -> bytes:
+    """A pull answer as the UTF-8 JSON the client gets. One json.dumps when every stored change is sound (the
+    fast path: bench/bench_sync.py); otherwise each change's data is scrubbed (core/stored_text.py) and the
+    changes that held bad text are logged by seq, so a row stored before pushes were checked cannot make this
+    pull, and every pull after it, fail."""
+    body = stored_text.json_bytes(answer)
+    if body is not None:
+        return body
+    changes = [
+        {
+            **change,
+            "data": stored_text.scrubbed(
+                change["data"], what="change", seq=change["seq"], entity=change["entity"], entity_id=change["id"]
+            ),
+        }
+        for change in answer["changes"]
+    ]
+    return stored_text.encode({**answer, "changes": changes})
 
 
 def count_after(session: Session, user_id: str | None, cursor: int) -> int:

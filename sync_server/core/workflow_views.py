@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from campus_common import forms
 from campus_common.statuses import ACTION_NAMES, FINAL, STATUS_NAMES, WAITING_FOR_OTHERS
-from sync_server.core import clock
+from sync_server.core import clock, stored_text
 from sync_server.core import workflow_defs as defs
 from sync_server.core.change_log import MEMBERS_SCOPE, append_change, user_scope
 from sync_server.core.clock import iso
@@ -42,7 +42,7 @@ def _summary(app: Application, process: Process) -> dict[str, Any]:
         "doc_no": app.doc_no,
         "status": app.status,
         "data": app.data,
-        "created_at": app.created_at.isoformat(),
+        "created_at": iso(app.created_at),
     }
 
 
@@ -274,7 +274,9 @@ def view_for(session: Session, user: User, app_id: str) -> dict[str, Any]:
     view["my_tasks"] = [{k: v for k, v in task_view(ctx, t, {}).items() if k != "application"} for t in mine]
     if user.user_id != app.applicant_id:
         view["actions"] = [a for a in view["actions"] if a == "comment"] if related(ctx, user) else []
-    return view
+    # Form data, comments and a step's section are what users wrote: one bad character stored there must not
+    # make the application unreadable (core/stored_text.py).
+    return stored_text.safe(view, what="application", application_id=app.id, user_id=user.user_id)
 
 
 def first_step_handlers(session: Session, user: User, process_code: str) -> dict[str, Any]:
@@ -288,13 +290,14 @@ def first_step_handlers(session: Session, user: User, process_code: str) -> dict
     # Who handles a step that a form field decides (用人部门) is known only once the form is filled.
     depends_on = department_fields(step)
     people = [] if depends_on else eligible(session, step, {}, user)
-    return {
+    view = {
         "key": step["key"],
         "name": step["name"],
         "choose": bool(step.get("choose")),
         "depends_on": depends_on,
         "handlers": handler_views(session, people),
     }
+    return stored_text.safe(view, what="first step handlers", process_code=process_code)
 
 
 def public_definition(row: WorkflowDefinition) -> dict[str, Any]:
@@ -315,7 +318,7 @@ def workflow_for(session: Session, *, process_code: str, signed_in: bool) -> dic
         view["steps"] = [
             {**step, "candidates": holders[step["key"]]} if step["key"] in holders else step for step in view["steps"]
         ]
-    return view
+    return stored_text.safe(view, what="workflow definition", process_code=process_code)
 
 
 def workflow_handlers(session: Session, row: WorkflowDefinition) -> dict[str, Any]:

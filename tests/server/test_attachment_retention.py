@@ -15,7 +15,8 @@ import pytest
 import requests
 from sqlalchemy import func, select, text, update
 
-from sync_server.core.attachment_retention import PURGE_LOCK, purge_unreferenced
+from sync_server.core.attachment_retention import PURGE_LOCK, PurgeSchedule, purge_unreferenced
+from sync_server.core.op_grant import GRANT_TTL
 from sync_server.db import Database
 from sync_server.models import Attachment, AttachmentChunk
 from tests.helpers import LiveServer, create_pg_database, server_cmd
@@ -124,16 +125,16 @@ def test_old_uploads_no_form_names_are_deleted_named_and_recent_ones_kept(live_s
     submitted = student.submit(XIUXUE, application_data([named]))
     db = Database(live_server.db_url)
     try:
-        age(db, [named["id"], unnamed["id"], abandoned], hours=73)
+        age(db, [named["id"], unnamed["id"], abandoned], hours=337)
         everything = {named["id"], unnamed["id"], recent["id"], abandoned}
         assert stored(db) == (everything, everything)
 
         out = purge(live_server.db_url, "--dry-run")
-        assert "将删除 2 个超过 72 小时" in out and "1 个同样久的附件被申请引用" in out and "试运行" in out, out
+        assert "将删除 2 个超过 336 小时" in out and "1 个同样久的附件被申请引用" in out and "试运行" in out, out
         assert stored(db) == (everything, everything)
 
         out = purge(live_server.db_url)
-        assert out.startswith("已删除 2 个超过 72 小时、未被任何申请引用的附件（3.9KB）"), out  # 3000 + 1000 bytes
+        assert out.startswith("已删除 2 个超过 336 小时、未被任何申请引用的附件（3.9KB）"), out  # 3000 + 1000 bytes
         kept = {named["id"], recent["id"]}
         assert stored(db) == (kept, kept)
 
@@ -155,20 +156,25 @@ def test_old_uploads_no_form_names_are_deleted_named_and_recent_ones_kept(live_s
 
 
 def test_the_retention_setting_and_the_servers_own_purge_when_it_starts(live_server: LiveServer) -> None:
+    """The server's own purge keeps uploads at least as long as an offline desk submission naming them may still
+    be delivered (GRANT_TTL, 14 days, also the default), whatever the setting; so does the CLI without
+    --older-than."""
     student = Client(live_server, STUDENT)
-    old = upload(student)
+    old, late = upload(student), upload(student)
     db = Database(live_server.db_url)
     try:
-        age(db, [old["id"]], hours=100)
-        longer = purge(live_server.db_url, env={"CAMPUS_SYNC_ATTACHMENT_RETENTION_HOURS": "120"})
-        assert longer.startswith("已删除 0 个超过 120 小时"), longer
-        assert stored(db) == ({old["id"]}, {old["id"]})
+        age(db, [old["id"], late["id"]], hours=100)
+        shorter = purge(live_server.db_url, env={"CAMPUS_SYNC_ATTACHMENT_RETENTION_HOURS": "72"})
+        assert shorter.startswith("已删除 0 个超过 336 小时"), shorter
+        assert stored(db) == ({old["id"], late["id"]}, {old["id"], late["id"]})
 
-        live_server.restart()  # the default 72 hours
+        age(db, [old["id"]], hours=GRANT_TTL / timedelta(hours=1) + 1)
+        live_server.restart()  # the default: GRANT_TTL
         deadline = time.monotonic() + 20
         while old["id"] in stored(db)[0] and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert stored(db) == (set(), set())
+        # The 100-hour-old one is past the setting but within a grant's life: a late submission may still name it.
+        assert stored(db) == ({late["id"]}, {late["id"]})
     finally:
         db.dispose()
 
@@ -181,5 +187,14 @@ def test_one_process_purges_at_a_time_on_postgresql(seeded_pg: str) -> None:
             other.execute(text(f"SELECT pg_advisory_xact_lock({PURGE_LOCK})"))
             assert purge_unreferenced(db.sessions, older_than=timedelta(hours=1)).busy
         assert not purge_unreferenced(db.sessions, older_than=timedelta(hours=1)).busy
+    finally:
+        db.dispose()
+
+
+def test_the_servers_purge_never_keeps_uploads_shorter_than_a_grant_lives(seeded_sqlite: Any) -> None:
+    db = Database(f"sqlite:///{seeded_sqlite}")
+    try:
+        assert PurgeSchedule(db.sessions, timedelta(hours=72)).retention == GRANT_TTL
+        assert PurgeSchedule(db.sessions, GRANT_TTL * 2).retention == GRANT_TTL * 2
     finally:
         db.dispose()

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -78,12 +77,14 @@ def pull(
 
     The whole read happens in this one call, on one read snapshot: no connection is held across FastAPI's
     thread hops. The page is serialised here rather than through the response model: validating 1,000
-    changes one by one took a fifth of a first pull's time (bench/README.md); the shape is still PullResponse."""
+    changes one by one took a fifth of a first pull's time (bench/README.md); the shape is still PullResponse.
+    A stored change whose text no client can take is sent with U+FFFD in its place and logged (core/sync.py
+    `pull_json`), never a 500."""
     with db.read_sessions() as session:
         principal = get_optional_principal_read(request, session)
         user_id = principal.user.user_id if principal else None
         body = sync.pull_answer(session, user_id=user_id, cursor=cursor, limit=limit, count_remaining=count_remaining)
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), media_type="application/json")
+    return Response(sync.pull_json(body), media_type="application/json")
 
 
 @router.post("/push", response_model=PushResponse, responses=_ERRORS)
