@@ -132,8 +132,8 @@ class QrLogin(QObject):
     def _get_seconds(self) -> int:
         return max(0, round(self._expires - time.monotonic())) if self._ticket else 0
 
-    # idle | loading | pending | scanned | confirmed | denied | error
+    # idle | loading | pending | scanned | contested (another user tried too) | confirmed | denied | error
     state = Property(str, _get_state, notify=changed)
-    message = Property(str, _get_message, notify=changed)  # the scanner's name, or what went wrong
+    message = Property(str, _get_message, notify=changed)  # the (first) scanner's name, or what went wrong
     source = Property(str, _get_source, notify=changed)
     secondsLeft = Property(int, _get_seconds, notify=changed)

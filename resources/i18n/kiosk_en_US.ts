@@ -989,57 +989,72 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="266"/>
         <source>正在登录…</source>
         <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="259"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262"/>
         <source>已扫码</source>
         <translation>Scanned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="260"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263"/>
+        <source>二维码已被他人扫描</source>
+        <translation>Someone else scanned this code</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="264"/>
         <source>已在手机上取消</source>
         <translation>Cancelled on the phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="261"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="265"/>
         <source>暂时无法获取二维码</source>
         <translation>The QR code is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="267"/>
         <source>正在获取二维码…</source>
         <translation>Getting a QR code…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="264"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="268"/>
         <source>%1，请在手机上点“确认登录”</source>
         <translation>%1, tap “确认登录” (Confirm) on your phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="273"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272"/>
+        <source>另一个账号也扫描了此二维码，已被拒绝。只有 %1 能在手机上确认登录。</source>
+        <translation>Another account also scanned this code and was refused. Only %1 can confirm on their phone.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="281"/>
         <source>请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）</source>
         <translation>Scan the code with your phone and confirm there (new code in %1 s)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="274"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="283"/>
+        <source>如非本人操作，请刷新二维码</source>
+        <translation>Not you? Get a new QR code.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="284"/>
         <source>用手机扫描二维码，在手机上确认后即可登录本机</source>
         <translation>Scan the code with your phone and confirm there to sign in here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="285"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="295"/>
         <source>刷新二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="303"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="313"/>
         <source>账号规则：用户名为学工号，如若学工号中包含字母，字母需为大写。</source>
         <translation>Account rule: the user name is your student/staff ID; letters in it must be upper case.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="304"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="314"/>
         <source>密码规则：初始密码为身份证后6位，首次登录需要修改密码。</source>
         <translation>Password rule: the initial password is the last 6 characters of your national ID; change it at first login.</translation>
     </message>

@@ -227,6 +227,17 @@ def revoke_all(session: Session, user_id: str, reason: str, *, except_id: str | 
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def withdraw_op_keys(session: Session, user_id: str, *, except_id: str | None = None) -> int:
+    """Delete the operation keys of the user's sessions, ended ones included: what a terminal queued in them can
+    no longer be delivered (push_granted answers op_grant_invalid). Logging out keeps the key, so that a kiosk
+    can still deliver; a password that may be known to someone else must not leave them a key."""
+    query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.op_key.is_not(None))
+    if except_id:
+        query = query.where(AuthSession.id != except_id)
+    result = session.execute(query.values(op_key=None))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def change_password(session: Session, user: User, current: AuthSession, old: str, new: str) -> None:
     if not verify_password(user.password_hash, old):
         raise Forbidden("wrong_password", "原密码不正确")
@@ -236,8 +247,9 @@ def change_password(session: Session, user: User, current: AuthSession, old: str
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.password_changed_at = now()
-    # Other logins used the old password: they end; this one goes on.
+    # Other logins used the old password: they end, and so do their keys; this one goes on.
     revoke_all(session, user.user_id, "password_changed", except_id=current.id)
+    withdraw_op_keys(session, user.user_id, except_id=current.id)
 
 
 def reset_password(session: Session, user: User, initial: str) -> None:
@@ -246,6 +258,7 @@ def reset_password(session: Session, user: User, initial: str) -> None:
     user.must_change_password = True
     unlock(session, user.user_id)
     revoke_all(session, user.user_id, "password_reset")
+    withdraw_op_keys(session, user.user_id)
 
 
 def unlock(session: Session, user_id: str) -> None:

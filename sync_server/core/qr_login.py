@@ -2,7 +2,12 @@
 terminal's poll then gets a kiosk session for the phone's user, once. The terminal's side is polled through
 api/routes/auth.py, the phone's pages are api/routes/phone.py.
 
-Refusals about the ticket: ticket_not_found, and (Gone) ticket_expired, ticket_used, ticket_denied.
+A ticket belongs to the first phone user who opens it signed in: any other user is refused (Conflict,
+ticket_taken) and the ticket becomes `contested`, so the terminal can say that someone else scanned it too and
+offer a fresh code; its first scanner can still confirm.
+
+Refusals about the ticket: ticket_not_found, ticket_taken, and (Gone) ticket_expired, ticket_used,
+ticket_denied.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ from sync_server.core.auth import (
     token_hash,
 )
 from sync_server.core.clock import as_utc
-from sync_server.core.errors import DomainError, Forbidden, Gone, Invalid, NotFound
+from sync_server.core.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
 from sync_server.models import AuthSession, QrTicket, User
 
 QR_TTL = timedelta(seconds=120)
 DECISIONS = ("confirmed", "denied")
+# The states a phone may still act on; `contested`: scanned, and another user tried to take it.
+OPEN = ("pending", "scanned", "contested")
 
 
 def create_ticket(session: Session, *, device_id: str, device_name: str) -> tuple[str, QrTicket]:
@@ -54,7 +61,7 @@ def _find(session: Session, ticket: str, *, for_update: bool = False) -> QrTicke
 
 
 def _status(row: QrTicket) -> str:
-    if row.status in ("pending", "scanned") and as_utc(row.expires_at) <= now():
+    if row.status in OPEN and as_utc(row.expires_at) <= now():
         return "expired"
     return row.status
 
@@ -62,15 +69,16 @@ def _status(row: QrTicket) -> str:
 # -- the terminal -----------------------------------------------------------------------------------------------
 @dataclass
 class QrPoll:
-    status: str  # pending | scanned | confirmed | denied | expired
+    status: str  # pending | scanned | contested | confirmed | denied | expired
     expires_in: int
     user_name: str | None
     signed_in: SignedIn | None = None  # once confirmed: the terminal's session, handed out this once
 
 
 def poll(sessions: sessionmaker[Session], *, ticket: str, device_id: str, known: str | None) -> QrPoll | None:
-    """The ticket's state for the terminal that asked for it, or None while it is still `known` (pending or
-    scanned). Confirmed, it opens the kiosk session and is consumed: its tokens are handed out exactly once."""
+    """The ticket's state for the terminal that asked for it, or None while it is still `known` (pending,
+    scanned or contested). Confirmed, it opens the kiosk session and is consumed: its tokens are handed out
+    exactly once."""
     with sessions() as session:
         row = _find(session, ticket, for_update=True)
         # A ticket is bound to the terminal that asked for it; to any other it does not exist.
@@ -80,7 +88,7 @@ def poll(sessions: sessionmaker[Session], *, ticket: str, device_id: str, known:
         expires_in = max(0, int((as_utc(row.expires_at) - now()).total_seconds()))
         if status == "consumed":
             raise Gone("ticket_used", "二维码已使用，请刷新")
-        if status == known and status in ("pending", "scanned"):
+        if status == known and status in OPEN:
             return None
         user = session.get(User, row.user_id) if row.user_id else None
         state = QrPoll(status, expires_in, user.name if user else None)
@@ -140,17 +148,31 @@ def _form_token(phone_session: AuthSession, ticket: str) -> str:
     return hmac.new(phone_session.access_hash.encode(), ticket.encode(), hashlib.sha256).hexdigest()
 
 
+def _taken(session: Session, row: QrTicket, user: User) -> Conflict | None:
+    """The refusal for `user` if another user scanned the ticket first; the ticket is then marked contested
+    (committed: the refusal ends the caller's transaction) for the terminal to show."""
+    if row.user_id is None or row.user_id == user.user_id:
+        return None
+    row.status = "contested"
+    session.commit()
+    return Conflict("ticket_taken", "该二维码已被他人扫描")
+
+
 def scan(sessions: sessionmaker[Session], *, ticket: str, phone_token: str | None) -> OnPhone:
     """A phone opened the ticket's page: when signed in, the ticket is marked scanned by its user (the terminal
-    shows 已扫码，请在手机上确认)."""
+    shows 已扫码，请在手机上确认) — only by the first: another user is refused (ticket_taken)."""
     with sessions() as session:
         row = _usable(session, ticket, for_update=True)
         phone = _phone_user(session, phone_token)
         if phone is None:
             return OnPhone(row.device_name)
         user, phone_session = phone
-        row.status, row.user_id = "scanned", user.user_id
-        session.commit()
+        taken = _taken(session, row, user)
+        if taken is not None:
+            raise taken
+        if row.status == "pending":
+            row.status, row.user_id = "scanned", user.user_id
+            session.commit()
         return OnPhone(row.device_name, user, _form_token(phone_session, ticket))
 
 
@@ -179,8 +201,9 @@ def sign_in_on_phone(
 def decide(
     sessions: sessionmaker[Session], *, ticket: str, phone_token: str | None, form_token: str, decision: str
 ) -> OnPhone:
-    """The phone's user confirms or denies the login (`decision`: confirmed | denied). A form that is not from this
-    phone's page for this ticket, or a ticket another user scanned, is refused (qr_request_invalid)."""
+    """The phone's user confirms or denies the login (`decision`: confirmed | denied). A ticket another user scanned
+    first is refused (ticket_taken), a form that is not from this phone's page for this ticket too
+    (qr_request_invalid)."""
     assert decision in DECISIONS
     with sessions() as session:
         row = _usable(session, ticket, for_update=True)
@@ -188,10 +211,10 @@ def decide(
         if phone is None:
             return OnPhone(row.device_name)
         user, phone_session = phone
-        if not hmac.compare_digest(form_token, _form_token(phone_session, ticket)) or row.user_id not in (
-            None,
-            user.user_id,
-        ):
+        taken = _taken(session, row, user)
+        if taken is not None:
+            raise taken
+        if not hmac.compare_digest(form_token, _form_token(phone_session, ticket)):
             raise Forbidden("qr_request_invalid", "请求无效，请重新扫码。")
         row.status, row.user_id, row.decided_at = decision, user.user_id, now()
         session.commit()

@@ -215,9 +215,9 @@ def push_granted(
 ) -> list[dict[str, Any]]:
     """Apply operations a terminal queued during session `session_id`, pushed after its user left (no token).
     Each must carry the signature made with that session's operation key. The session must belong to this
-    device, be younger than GRANT_TTL and not have been revoked as compromised; otherwise the request is
-    refused as a whole (op_grant_invalid). An operation whose signature is wrong is rejected alone and
-    leaves no record, so a forger cannot claim an id."""
+    device, be younger than GRANT_TTL, not have been revoked as compromised and still have its key (a password
+    change or reset deletes it); otherwise the request is refused as a whole (op_grant_invalid). An operation
+    whose signature is wrong is rejected alone and leaves no record, so a forger cannot claim an id."""
     with sessions() as session:
         row = session.get(AuthSession, session_id)
         if (
@@ -227,7 +227,7 @@ def push_granted(
             or row.revoke_reason in op_grant.UNTRUSTED_REVOKE_REASONS
             or now() - as_utc(row.created_at) > op_grant.GRANT_TTL
         ):
-            raise Unauthorized("op_grant_invalid", "该登录会话的待同步操作已无法提交")
+            raise Unauthorized("op_grant_invalid", op_grant.refusal_message(row))
         user = session.get(User, row.user_id)
         assert user is not None
         key, user_id = row.op_key, user.user_id

@@ -1,5 +1,5 @@
 """QR login over a real server: pending → scanned → confirmed on the phone page, deny, expiry, reuse,
-device binding and forged tickets."""
+device binding, forged tickets, and a ticket bound to its first scanner."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from sync_server.db import Database
 from sync_server.models import QrTicket
-from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated
+from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer
 
 DEVICE = {"device_id": "kiosk-0001", "device_name": "图书馆一楼 1 号机"}
 
@@ -91,6 +91,49 @@ def test_scan_and_confirm_logs_the_kiosk_in(live_server: LiveServer) -> None:
     reuse = poll(live_server, ticket["ticket"])
     assert reuse.status_code == 410 and reuse.json()["error"]["code"] == "ticket_used"
     assert "二维码已使用" in phone.get(ticket["url"], timeout=10).text
+
+
+def test_a_ticket_belongs_to_its_first_scanner(live_server: LiveServer) -> None:
+    """A bystander who sees the kiosk's code cannot take over someone else's scan: a second user is refused on
+    the phone, the kiosk learns that someone else scanned, and the first user can still confirm."""
+    activated(live_server, LIU, LIU_PW)
+    activated(live_server, STUDENT, STUDENT_PW)
+    ticket = new_ticket(live_server)
+    first, first_page = phone_login(live_server, ticket["url"], LIU, NEW_PW)
+    assert "登录自助终端 图书馆一楼 1 号机？" in first_page and "刘诗宏" in first_page
+    scanned = poll(live_server, ticket["ticket"]).json()
+    assert (scanned["status"], scanned["user_name"]) == ("scanned", "刘诗宏")
+
+    results: list[requests.Response] = []
+    waiter = threading.Thread(
+        target=lambda: results.append(poll(live_server, ticket["ticket"], wait=20, known="scanned"))
+    )
+    waiter.start()
+    time.sleep(0.2)
+    second, second_page = phone_login(live_server, ticket["url"], STUDENT, NEW_PW)
+    waiter.join(10)
+    assert "该二维码已被他人扫描" in second_page and "刘诗宏" not in second_page
+    # The kiosk's long poll wakes: someone else scanned, and the ticket is still the first scanner's.
+    assert results and results[0].json()["status"] == "contested"
+    assert results[0].json()["user_name"] == "刘诗宏"
+    # Opening again, or posting a confirmation (even with the first phone's form token), changes nothing.
+    again = second.get(ticket["url"], timeout=10)
+    assert again.status_code == 409 and "该二维码已被他人扫描" in again.text
+    for action in ("confirm", "deny"):
+        refused = second.post(ticket["url"] + f"/{action}", data={"csrf": _csrf(first_page)}, timeout=10)
+        assert refused.status_code == 409 and "该二维码已被他人扫描" in refused.text
+    state = poll(live_server, ticket["ticket"]).json()
+    assert (state["status"], state["user_name"], state["tokens"]) == ("contested", "刘诗宏", None)
+
+    # The first scanner re-opens the page and confirms: the kiosk is theirs.
+    reopened = first.get(ticket["url"], timeout=10)
+    assert reopened.status_code == 200 and _csrf(reopened.text) == _csrf(first_page)
+    confirmed = first.post(ticket["url"] + "/confirm", data={"csrf": _csrf(reopened.text)}, timeout=10)
+    assert "已确认" in confirmed.text
+    body = poll(live_server, ticket["ticket"]).json()
+    assert body["status"] == "confirmed" and body["user_name"] == "刘诗宏"
+    me = requests.get(live_server.url + "/api/v1/me", headers=bearer(body["tokens"]["access_token"]), timeout=10)
+    assert me.json()["user_id"] == LIU
 
 
 def test_deny(live_server: LiveServer) -> None:

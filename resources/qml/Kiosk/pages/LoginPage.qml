@@ -240,6 +240,7 @@ Item {
                                 objectName: "qrImage"
                                 anchors.fill: parent
                                 anchors.margins: 4
+                                // Contested, the code is of no use to anyone here: the warning gets the square.
                                 visible: QrLogin.source.length > 0
                                          && (QrLogin.state === "pending" || QrLogin.state === "scanned")
                                 source: QrLogin.source
@@ -250,18 +251,25 @@ Item {
                                 opacity: QrLogin.state === "scanned" ? 0.15 : 1
                             }
                             EmptyState {
+                                objectName: "qrState"
                                 anchors.centerIn: parent
                                 width: parent.width - 2 * Theme.spacing
                                 visible: !qrImage.visible || QrLogin.state === "scanned"
                                 iconName: QrLogin.state === "scanned" ? "circle-check"
+                                          : QrLogin.state === "contested" ? "alert-circle"
                                           : QrLogin.state === "error" ? "wifi-off"
                                           : QrLogin.state === "denied" ? "x" : "loader-2"
                                 title: QrLogin.state === "scanned" ? qsTr("已扫码")
+                                       : QrLogin.state === "contested" ? qsTr("二维码已被他人扫描")
                                        : QrLogin.state === "denied" ? qsTr("已在手机上取消")
                                        : QrLogin.state === "error" ? qsTr("暂时无法获取二维码")
                                        : QrLogin.state === "confirmed" ? qsTr("正在登录…")
                                        : qsTr("正在获取二维码…")
                                 detail: QrLogin.state === "scanned" ? qsTr("%1，请在手机上点“确认登录”").arg(QrLogin.message)
+                                        // The server names the first scanner, the only one who can confirm: the
+                                        // person at the terminal sees whether that is them.
+                                        : QrLogin.state === "contested"
+                                          ? qsTr("另一个账号也扫描了此二维码，已被拒绝。只有 %1 能在手机上确认登录。").arg(QrLogin.message)
                                         : QrLogin.state === "error" ? QrLogin.message : ""
                             }
                         }
@@ -271,6 +279,8 @@ Item {
                             horizontalAlignment: Text.AlignHCenter
                             text: QrLogin.state === "pending"
                                   ? qsTr("请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）").arg(QrLogin.secondsLeft)
+                                  : QrLogin.state === "scanned" || QrLogin.state === "contested"
+                                  ? qsTr("如非本人操作，请刷新二维码")
                                   : qsTr("用手机扫描二维码，在手机上确认后即可登录本机")
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.fontBody
@@ -280,7 +290,7 @@ Item {
                         AppButton {
                             objectName: "qrRefresh"
                             anchors.horizontalCenter: parent.horizontalCenter
-                            kind: "secondary"
+                            kind: QrLogin.state === "contested" ? "primary" : "secondary"
                             iconName: "refresh"
                             text: qsTr("刷新二维码")
                             onClicked: QrLogin.start()
