@@ -24,6 +24,7 @@ from kiosk.views.hall import Hall
 from kiosk.views.icons import IconProvider
 from kiosk.views.idle import Idle
 from kiosk.views.inbox import Inbox
+from kiosk.views.portal import Portal
 from kiosk.views.qr_image import QrImageProvider
 from kiosk.views.qr_login import QrLogin
 from kiosk.views.session import Session
@@ -66,6 +67,10 @@ class Backend:
         self.hall = Hall(self.state, self.auth, self.catalog, self.session, self.workers)
         self.inbox = Inbox(self.state, self.auth, self.catalog, self.session, self.sync, self.workers)
         self.forms = Forms(self.state, self.auth, self.sync, self.hall, self.workers)
+        self.link_qr = QrImageProvider()  # 资源中心 / 应用中心 addresses for the phone (the login's code is its own)
+        self.portal = Portal(
+            self.state, self.auth, self.session, self.catalog, self.hall, self.sync, self.workers, self.link_qr
+        )
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
 
@@ -84,6 +89,7 @@ class Backend:
             "Hall": self.hall,
             "Inbox": self.inbox,
             "Forms": self.forms,
+            "Portal": self.portal,
         }
 
     def attach(self, engine: QQmlEngine) -> None:
@@ -92,6 +98,7 @@ class Backend:
             context.provide(name, obj)
         engine.addImageProvider("icon", IconProvider())
         engine.addImageProvider("qr", self.qr_images)
+        engine.addImageProvider("linkqr", self.link_qr)
 
     def prepare(self) -> None:
         self.state.prepare()

@@ -98,6 +98,24 @@ class ApiClient:
         result: list[dict[str, Any]] = self._request("GET", "/api/v1/hall/processes", params=params)["processes"]
         return result
 
+    # -- 首页 ------------------------------------------------------------------------------------------------------
+    def counters(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("GET", "/api/v1/me/counters")
+        return result
+
+    def news(self, category: str | None = None, limit: int = 5) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"limit": limit, **({"category": category} if category else {})}
+        result: list[dict[str, Any]] = self._request("GET", "/api/v1/content/news", params=params)["items"]
+        return result
+
+    def resources(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._request("GET", "/api/v1/content/resources")
+        return result
+
+    def apps(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._request("GET", "/api/v1/content/apps")
+        return result
+
     # -- identity ---------------------------------------------------------------------------------------------
     def login(self, user_id: str, password: str, *, kind: str, device_id: str, device_name: str) -> dict[str, Any]:
         result: dict[str, Any] = self._request(

@@ -15,6 +15,7 @@ from kiosk.views import (  # noqa: F401  (registration)
     idle,
     inbox,
     inbox_models,
+    portal,
     process_model,
     qr_login,
     session,

@@ -124,13 +124,13 @@ class Hall(QObject):
         self._view, self._filter = "home", ""
         self._refresh()
 
-    def _visible_rows(self) -> list[ProcessRow]:
+    def visible_rows(self) -> list[ProcessRow]:
         audience = self._audience()
         rows = self._catalog.decorated_rows()
         return [r for r in rows if audience is None or audience in r.audience.split("/")]
 
     def _refresh(self) -> None:
-        rows = self._visible_rows()
+        rows = self.visible_rows()
         self._rows = rows
         self._recommended.set_rows([r for r in rows if r.recommended])
         self._popular.set_rows(sorted((r for r in rows if r.popular_rank), key=lambda r: r.popular_rank))

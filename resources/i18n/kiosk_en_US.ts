@@ -453,6 +453,19 @@
     </message>
 </context>
 <context>
+    <name>CounterCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CounterCard.qml" line="55"/>
+        <source>演示数据</source>
+        <translation>Demo data</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CounterCard.qml" line="57"/>
+        <source>更新于 %1</source>
+        <translation>Updated %1</translation>
+    </message>
+</context>
+<context>
     <name>DateField</name>
     <message>
         <location filename="../qml/Kiosk/components/DateField.qml" line="15"/>
@@ -838,69 +851,225 @@
     </message>
 </context>
 <context>
+    <name>HeadlinesCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="11"/>
+        <source>校园资讯</source>
+        <translation>Campus news</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="13"/>
+        <source>消息中心</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="20"/>
+        <source>学校新闻</source>
+        <translation>School news</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="20"/>
+        <source>通知公告</source>
+        <translation>Notices</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="20"/>
+        <source>院系动态</source>
+        <translation>Faculty news</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
+        <source>学术讲座</source>
+        <translation>Lectures</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
+        <source>教学科研</source>
+        <translation>Teaching &amp; research</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="87"/>
+        <source>暂无内容</source>
+        <translation>Nothing yet</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="88"/>
+        <source>离线，连接服务器后显示</source>
+        <translation>Offline: shown once the server is reached</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="88"/>
+        <source>正在获取…</source>
+        <translation>Loading…</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="22"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="58"/>
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="23"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="59"/>
         <source>您好，%1</source>
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="24"/>
-        <source>登录后这里显示您的待办、邮件、借阅与日程</source>
-        <translation>After sign-in: your tasks, mail, loans and calendar</translation>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="28"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="250"/>
+        <source>正在获取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="29"/>
+        <source>离线，暂时无法获取</source>
+        <translation>Offline: not available now</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="30"/>
+        <source>未接入数据源</source>
+        <translation>No data source connected</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="31"/>
+        <source>图书馆系统暂不可用</source>
+        <translation>Library system unavailable</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="31"/>
+        <source>邮箱服务暂不可用</source>
+        <translation>Mail service unavailable</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="32"/>
+        <source>图书馆系统响应超时</source>
+        <translation>Library system timed out</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="32"/>
+        <source>邮箱服务响应超时</source>
+        <translation>Mail service timed out</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33"/>
+        <source>图书馆系统拒绝了门户的登录</source>
+        <translation>Library system refused the portal</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33"/>
+        <source>邮箱服务拒绝了门户的登录</source>
+        <translation>Mail service refused the portal</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/HomePage.qml" line="34"/>
+        <source>图书馆系统中没有您的读者记录</source>
+        <translation>No library record for you</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="60"/>
+        <source>登录后显示您的待办、邮件、借阅与日程</source>
+        <translation>Log in for your tasks, mail, loans and schedule</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="81"/>
         <source>未读邮件</source>
         <translation>Unread mail</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="35"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="82"/>
         <source>在借图书</source>
         <translation>Books on loan</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="36"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="83"/>
         <source>逾期图书</source>
         <translation>Overdue books</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="37"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="84"/>
         <source>待办</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="81"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="103"/>
         <source>点击查看待办事宜</source>
         <translation>Tap to see your to-do list</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="82"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="130"/>
+        <source>日程</source>
+        <translation>Schedule</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="132"/>
+        <source>日程中心</source>
+        <translation>Calendar</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="135"/>
+        <source>每周会议</source>
+        <translation>Weekly meetings</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="135"/>
+        <source>个人日程</source>
+        <translation>My schedule</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="135"/>
+        <source>我的课表</source>
+        <translation>My timetable</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="150"/>
+        <source>本周暂无安排</source>
+        <translation>Nothing this week</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="165"/>
+        <source>办事中心</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="167"/>
+        <source>全部服务</source>
+        <translation>All services</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="216"/>
+        <source>资源中心</source>
+        <translation>Resources</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="217"/>
+        <source>应用中心</source>
+        <translation>Apps</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="242"/>
+        <source>单点登录</source>
+        <translation>Single sign-on</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="242"/>
+        <source>试用</source>
+        <translation>Trial</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="250"/>
+        <source>离线，连接服务器后显示</source>
+        <translation>Offline: shown once the server is reached</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="27"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="98"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="150"/>
         <source>登录后显示</source>
         <translation>Shown after sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="82"/>
-        <source>暂未接入数据源</source>
-        <translation>Source not connected yet</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="105"/>
-        <source>办事中心 · 我的收藏</source>
-        <translation>Service centre · My favourites</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="115"/>
-        <source>还没有收藏的服务。在“办事大厅”点服务卡片右侧的 ☆ 即可收藏，常用服务会显示在这里。</source>
-        <translation>No favourites yet. In the Service Hall, tap ☆ on the right of a service card; your favourites show up here.</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="166"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="67"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
@@ -926,6 +1095,19 @@
         <location filename="../qml/Kiosk/components/IdleDialog.qml" line="67"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
+    </message>
+</context>
+<context>
+    <name>LinkQrDialog</name>
+    <message>
+        <location filename="../qml/Kiosk/components/LinkQrDialog.qml" line="53"/>
+        <source>请用手机扫描二维码，在手机上继续访问</source>
+        <translation>Scan the code with your phone to continue there</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/LinkQrDialog.qml" line="73"/>
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>

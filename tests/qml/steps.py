@@ -127,3 +127,15 @@ def open_form_of(ui: Any, code: str) -> Any:
 def back_to_start(ui: Any) -> None:
     QMetaObject.invokeMethod(ui.find("pageStack"), "popToIndex", Q_ARG(int, 0))
     ui.settle(50)
+
+
+def on_home(ui: Any, name: str, root: Any = None) -> Any:
+    """Scroll 首页 until the item is on screen, as a finger would; returns the item."""
+    item = ui.find_visible(name, root)
+    flick = ui.find("homeScroll")
+    content = flick.property("contentItem")
+    y = item.mapToItem(content, QPointF(0, 0)).y()
+    limit = max(0.0, flick.property("contentHeight") - flick.height())
+    flick.setProperty("contentY", max(0.0, min(y - 40, limit)))
+    ui.settle(100)
+    return item

@@ -14,7 +14,7 @@ import requests
 from sync_server.db import Database
 from sync_server.models import Process
 from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, copy_sqlite
-from tests.qml.steps import find_in_hall, log_in
+from tests.qml.steps import find_in_hall, log_in, on_home
 
 
 @pytest.fixture
@@ -53,8 +53,8 @@ def test_star_saved_synced_and_shown_on_home(server: LiveServer, launch_ui: Any)
     log_in(ui, STUDENT, NEW_PW)
     ui.wait_for(lambda: ui.state.sync.property("lastSync") != "")
     assert "上次同步" in ui.find("statusText").property("text")
-    ui.wait_for(lambda: ui.find_visible("homeFavoritesEmpty") is not None)
-    ui.screenshot("kiosk-home-no-favorites")
+    ui.wait_for(lambda: ui.state.portal.services.rowCount() > 0)
+    assert not ui.state.portal.services.rows()[0].favorite  # no ★ yet: 办事中心 starts with the recommended
 
     code = "jw-xiuxue"  # 休学审批申请, for students
     ui.tap(_show_in_hall(ui, code))
@@ -81,13 +81,14 @@ def test_star_saved_synced_and_shown_on_home(server: LiveServer, launch_ui: Any)
     ui.screenshot("kiosk-hall-favorite-rejected")
     assert _server_favorites(server, token) == [code]
 
+    # 首页's 办事中心 starts with the ★ processes.
     ui.tap(ui.find_visible("nav_home"))
-    ui.wait_for(lambda: ui.find_visible("favoritesGrid") is not None)
-    ui.wait_for(lambda: ui.find_visible("process_" + code, ui.find("favoritesGrid")) is not None)
+    ui.wait_for(lambda: ui.state.portal.services.rows()[0].code == code)
+    ui.wait_for(lambda: ui.find_visible("process_" + code, ui.find("serviceCenter")) is not None)
     ui.screenshot("kiosk-home-favorites")
 
     # Un-★ from 首页: it leaves the list.
-    ui.tap(ui.find_visible("favorite_" + code))
+    ui.tap(on_home(ui, "favorite_" + code, ui.find("serviceCenter")))
     ui.wait_for(lambda: ui.state.catalog.property("favoriteCount") == 0)
     ui.wait_for(lambda: _server_favorites(server, token) == [], timeout=15_000)
 

@@ -149,6 +149,9 @@ ApplicationWindow {
             onLoginRequested: window.navigate(Session.loggedIn ? "profile" : "login")
             onOpen: (code) => window.openProcess(code)
             onOpenTasks: (box) => window.openTasks(box)
+            onOpenHall: window.navigate("hall")
+            onOpenMessages: window.navigate("messages")
+            onOpenCalendar: window.navigate("calendar")
         }
     }
     Component { id: hallPage; HallPage { onOpen: (code) => window.openProcess(code) } }

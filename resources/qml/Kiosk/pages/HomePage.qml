@@ -4,168 +4,263 @@ import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
 
-// 首页: the manual's counters (未读邮件, 在借图书, 逾期图书, 待办) and what follows once a user logs in.
+// 首页, the manual's fifteen items: the counters (1)–(4), the news lists (5)–(9), 每周会议 · 个人日程 · 我的课表
+// (10)–(12), 办事中心 (13), 资源中心 (14) and 应用中心 (15). Before login a kiosk shows the public parts and asks
+// for a login only for the personal ones. Two columns on a landscape screen, one on a portrait kiosk.
 Item {
     id: root
     objectName: "homePage"
     signal open(string code)
     signal loginRequested()
     signal openTasks(string box)
+    signal openHall()
+    signal openMessages(int articleId)
+    signal openCalendar()
 
-    ColumnLayout {
-        anchors.fill: parent
-        anchors.margins: Theme.margin
-        spacing: Theme.spacingLarge
+    readonly property bool wide: width >= height && width >= 1000
 
-        PageHeader {
-            Layout.fillWidth: true
-            title: qsTr("首页")
-            subtitle: Session.loggedIn ? qsTr("您好，%1").arg(Session.userName)
-                                       : qsTr("登录后这里显示您的待办、邮件、借阅与日程")
+    // Why a counter has no figure, in the interface's language (the server's stable codes, docs/portal.md);
+    // a code this client does not know shows the server's own words.
+    function reasonText(figure: var, key: string): string {
+        const library = key !== "mail_unread"
+        switch (figure.reasonCode || "") {
+        case "signed_out": return qsTr("登录后显示")
+        case "loading": return qsTr("正在获取…")
+        case "offline": return qsTr("离线，暂时无法获取")
+        case "not_configured": return qsTr("未接入数据源")
+        case "source_down": return library ? qsTr("图书馆系统暂不可用") : qsTr("邮箱服务暂不可用")
+        case "timeout": return library ? qsTr("图书馆系统响应超时") : qsTr("邮箱服务响应超时")
+        case "auth_failed": return library ? qsTr("图书馆系统拒绝了门户的登录") : qsTr("邮箱服务拒绝了门户的登录")
+        case "unknown_patron": return qsTr("图书馆系统中没有您的读者记录")
+        default: return figure.reason || ""
         }
+    }
 
-        GridLayout {
-            Layout.fillWidth: true
-            columns: root.width > root.height ? 4 : 2
-            columnSpacing: Theme.spacing
-            rowSpacing: Theme.spacing
-            Repeater {
-                model: [
-                    { name: "unreadMail", icon: "mail", label: qsTr("未读邮件") },
-                    { name: "booksBorrowed", icon: "books", label: qsTr("在借图书") },
-                    { name: "booksOverdue", icon: "book-2", label: qsTr("逾期图书") },
-                    { name: "todo", icon: "file-text", label: qsTr("待办") }
-                ]
-                delegate: Rectangle {
-                    id: counter
-                    required property var modelData
-                    // 待办 comes from the synced tasks; the others have no source yet.
-                    readonly property bool live: modelData.name === "todo" && Session.loggedIn
-                    objectName: "counter_" + modelData.name
+    Flickable {
+        id: flick
+        objectName: "homeScroll"
+        anchors.fill: parent
+        contentHeight: column.implicitHeight + 2 * Theme.margin
+        boundsBehavior: Flickable.StopAtBounds
+        clip: true
+
+        ColumnLayout {
+            id: column
+            x: Theme.margin
+            y: Theme.margin
+            width: flick.width - 2 * Theme.margin
+            spacing: Theme.spacing
+
+            RowLayout {
+                Layout.fillWidth: true
+                PageHeader {
                     Layout.fillWidth: true
-                    implicitHeight: counterColumn.implicitHeight + 2 * Theme.spacingLarge
-                    radius: Theme.radius
-                    color: Theme.card
-                    border.color: Theme.border
-                    Column {
-                        id: counterColumn
-                        anchors.centerIn: parent
-                        width: parent.width - 2 * Theme.spacing
-                        spacing: 4
-                        AppIcon {
-                            anchors.horizontalCenter: parent.horizontalCenter
-                            name: counter.modelData.icon
-                            color: Theme.primary
-                        }
-                        // No source yet: "—" and why, never a made-up number.
-                        Text {
-                            objectName: "counterValue"
-                            anchors.horizontalCenter: parent.horizontalCenter
-                            text: counter.live ? Inbox.todoCount : "—"
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontCounter
-                            font.bold: true
-                            color: counter.live ? Theme.primary : Theme.textSecondary
-                        }
-                        Text {
-                            anchors.horizontalCenter: parent.horizontalCenter
-                            text: counter.modelData.label
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontBody
-                            color: Theme.text
-                        }
-                        Text {
-                            width: parent.width
-                            horizontalAlignment: Text.AlignHCenter
-                            // Logged in, but no connector feeds these figures yet: say so, never invent one.
-                            text: counter.live ? qsTr("点击查看待办事宜")
-                                  : Session.loggedIn ? qsTr("暂未接入数据源") : qsTr("登录后显示")
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontSmall
-                            color: Theme.textSecondary
-                            wrapMode: Text.Wrap
-                        }
-                    }
-                    TapHandler {
-                        enabled: counter.live
+                    title: qsTr("首页")
+                    subtitle: Session.loggedIn ? qsTr("您好，%1").arg(Session.userName)
+                                               : qsTr("登录后显示您的待办、邮件、借阅与日程")
+                }
+                AppButton {
+                    objectName: "homeLoginButton"
+                    visible: !Session.loggedIn
+                    kind: "primary"
+                    iconName: "user-circle"
+                    text: qsTr("登录")
+                    onClicked: root.loginRequested()
+                }
+            }
+
+            // (1)–(4): figures from their sources, or "—" and why; 待办 is the synced 待办 list's own count.
+            GridLayout {
+                objectName: "homeCounters"
+                Layout.fillWidth: true
+                columns: root.width >= 900 ? 4 : 2
+                columnSpacing: Theme.spacing
+                rowSpacing: Theme.spacing
+                Repeater {
+                    model: [
+                        { key: "mail_unread", name: "unreadMail", icon: "mail", label: qsTr("未读邮件") },
+                        { key: "loans", name: "booksBorrowed", icon: "books", label: qsTr("在借图书") },
+                        { key: "overdue", name: "booksOverdue", icon: "book-2", label: qsTr("逾期图书") },
+                        { key: "todo", name: "todo", icon: "file-text", label: qsTr("待办") }
+                    ]
+                    delegate: CounterCard {
+                        id: counter
+                        required property var modelData
+                        required property int index
+                        readonly property bool isTodo: modelData.key === "todo"
+                        readonly property var figure: Portal.counters[index] || ({}) // qmllint disable unresolved-type
+                        objectName: "counter_" + modelData.name
+                        Layout.fillWidth: true
+                        label: modelData.label
+                        iconName: modelData.icon
+                        known: isTodo ? Session.loggedIn : figure.known === true
+                        value: isTodo ? (Session.loggedIn ? String(Inbox.todoCount) : "—") : (figure.value || "—")
+                        reason: isTodo && !Session.loggedIn ? qsTr("登录后显示")
+                                : isTodo ? "" : root.reasonText(figure, modelData.key)
+                        demo: !isTodo && figure.demo === true
+                        asOf: isTodo ? "" : (figure.asOf || "")
+                        tappable: isTodo && Session.loggedIn
+                        hint: isTodo ? qsTr("点击查看待办事宜") : ""
                         onTapped: root.openTasks("todo")
                     }
                 }
             }
-        }
 
-        // 办事中心: the user's ★ processes first, one tap from 首页.
-        ColumnLayout {
-            objectName: "homeFavorites"
-            visible: Session.loggedIn
-            Layout.fillWidth: true
-            Layout.fillHeight: true
-            spacing: Theme.spacing
-            Text {
-                text: qsTr("办事中心 · 我的收藏")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontLarge
-                font.bold: true
-                color: Theme.text
-            }
-            Text {
-                objectName: "homeFavoritesEmpty"
-                visible: Catalog.favoriteCount === 0
+            GridLayout {
                 Layout.fillWidth: true
-                text: qsTr("还没有收藏的服务。在“办事大厅”点服务卡片右侧的 ☆ 即可收藏，常用服务会显示在这里。")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontBody
-                color: Theme.textSecondary
-                wrapMode: Text.Wrap
+                columns: root.wide ? 2 : 1
+                columnSpacing: Theme.spacing
+                rowSpacing: Theme.spacing
+
+                // (5)–(9)
+                HeadlinesCard {
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 3
+                    Layout.fillHeight: true
+                    onMore: root.openMessages(0)
+                    onOpenArticle: (id) => root.openMessages(id)
+                }
+
+                // (10)–(12): the 日程中心 fills these; until then, what exists and an honest empty state.
+                HomeCard {
+                    objectName: "scheduleCard"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 2
+                    Layout.fillHeight: true
+                    title: qsTr("日程")
+                    iconName: "calendar-event"
+                    moreText: qsTr("日程中心")
+                    onMore: root.openCalendar()
+                    Repeater {
+                        model: [qsTr("每周会议"), qsTr("个人日程"), qsTr("我的课表")]
+                        delegate: RowLayout {
+                            id: agendaRow
+                            required property string modelData
+                            Layout.fillWidth: true
+                            Text {
+                                text: agendaRow.modelData
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontBody
+                                font.bold: true
+                                color: Theme.text
+                            }
+                            Text {
+                                Layout.fillWidth: true
+                                horizontalAlignment: Text.AlignRight
+                                text: Session.loggedIn ? qsTr("本周暂无安排") : qsTr("登录后显示")
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontSmall
+                                color: Theme.textSecondary
+                                elide: Text.ElideRight
+                            }
+                        }
+                    }
+                }
             }
-            GridView {
-                id: favoritesGrid
-                objectName: "favoritesGrid"
-                visible: Catalog.favoriteCount > 0
+
+            // (13) 办事中心: the processes this user may start, their ★ and the recently used first.
+            HomeCard {
+                objectName: "serviceCenter"
                 Layout.fillWidth: true
-                Layout.fillHeight: true
-                clip: true
-                model: Catalog.favorites
-                readonly property int columns: Math.max(1, Math.floor(width / (Theme.kiosk ? 420 : 300)))
-                cellWidth: Math.floor(width / columns)
-                cellHeight: Theme.kiosk ? 156 : 100
-                boundsBehavior: Flickable.StopAtBounds
-                delegate: Item {
-                    id: favCell
-                    required property string name
-                    required property string departmentName
-                    required property string audience
-                    required property string code
-                    required property bool favorite
-                    required property string syncState
-                    required property string syncError
-                    width: favoritesGrid.cellWidth
-                    height: favoritesGrid.cellHeight
-                    ProcessDelegate {
-                        onActivated: (code) => root.open(code)
-                        anchors.fill: parent
-                        anchors.margins: Theme.spacing / 2
-                        name: favCell.name
-                        departmentName: favCell.departmentName
-                        audience: favCell.audience
-                        code: favCell.code
-                        favorite: favCell.favorite
-                        syncState: favCell.syncState
-                        syncError: favCell.syncError
+                title: qsTr("办事中心")
+                iconName: "building-community"
+                moreText: qsTr("全部服务")
+                onMore: root.openHall()
+                GridLayout {
+                    id: services
+                    Layout.fillWidth: true
+                    readonly property int perRow: Math.max(1, Math.floor(width / (Theme.kiosk ? 400 : 280)))
+                    columns: perRow
+                    columnSpacing: Theme.spacing
+                    rowSpacing: Theme.spacing / 2
+                    Repeater {
+                        // Two rows' worth: the rest is one tap away in 办事大厅.
+                        model: Portal.services // qmllint disable stale-property-read
+                        delegate: Item {
+                            id: service
+                            required property int index
+                            required property string name
+                            required property string departmentName
+                            required property string audience
+                            required property string code
+                            required property bool favorite
+                            required property string syncState
+                            required property string syncError
+                            visible: service.index < 2 * services.perRow
+                            Layout.fillWidth: true
+                            Layout.preferredHeight: Theme.kiosk ? 140 : 90
+                            ProcessDelegate {
+                                anchors.fill: parent
+                                name: service.name
+                                departmentName: service.departmentName
+                                audience: service.audience
+                                code: service.code
+                                favorite: service.favorite
+                                syncState: service.syncState
+                                syncError: service.syncError
+                                onActivated: (code) => root.open(code)
+                            }
+                        }
+                    }
+                }
+            }
+
+            // (14) 资源中心 and (15) 应用中心: a kiosk shows the address as a QR code for the phone.
+            GridLayout {
+                Layout.fillWidth: true
+                columns: root.wide ? 2 : 1
+                columnSpacing: Theme.spacing
+                rowSpacing: Theme.spacing
+                Repeater {
+                    model: [
+                        { kind: "resources", title: qsTr("资源中心"), icon: "books" },
+                        { kind: "apps", title: qsTr("应用中心"), icon: "apps" }
+                    ]
+                    delegate: HomeCard {
+                        id: entryCard
+                        required property var modelData
+                        readonly property var tiles: modelData.kind === "apps" ? Portal.apps : Portal.resources // qmllint disable unresolved-type
+                        objectName: "home_" + modelData.kind
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        title: modelData.title
+                        iconName: modelData.icon
+                        GridLayout {
+                            Layout.fillWidth: true
+                            columns: Math.max(1, Math.floor(width / (Theme.kiosk ? 300 : 220)))
+                            columnSpacing: Theme.spacing / 2
+                            rowSpacing: Theme.spacing / 2
+                            Repeater {
+                                model: entryCard.tiles
+                                delegate: EntryTile {
+                                    id: tile
+                                    required property var modelData
+                                    objectName: "entry_" + tile.modelData.code
+                                    Layout.fillWidth: true
+                                    name: tile.modelData.name
+                                    iconName: tile.modelData.icon
+                                    badge: tile.modelData.sso ? qsTr("单点登录") : tile.modelData.trial ? qsTr("试用") : ""
+                                    onActivated: Portal.openEntry(entryCard.modelData.kind, tile.modelData.code)
+                                }
+                            }
+                        }
+                        Text {
+                            visible: entryCard.tiles.length === 0
+                            Layout.fillWidth: true
+                            text: AppState.connection === "offline" ? qsTr("离线，连接服务器后显示") : qsTr("正在获取…")
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                            color: Theme.textSecondary
+                        }
                     }
                 }
             }
         }
+    }
 
-        AppButton {
-            objectName: "homeLoginButton"
-            visible: !Session.loggedIn
-            Layout.alignment: Qt.AlignHCenter
-            kind: "primary"
-            iconName: "user-circle"
-            text: qsTr("登录")
-            onClicked: root.loginRequested()
-        }
-        Item { Layout.fillHeight: true; visible: !Session.loggedIn }
+    LinkQrDialog { id: linkQr }
+    Connections {
+        target: Portal
+        function onQrShown(name: string, url: string, image: string) { linkQr.present(name, url, image) }
     }
 }

@@ -1,0 +1,172 @@
+"""首页's figures and entries, Qt-free: the four counters of the manual's items (1)–(4) as the server reports them
+(GET /api/v1/me/counters, docs/portal.md), and the 资源中心 / 应用中心 entries (public, kept for offline starts).
+
+A counter is a number with where it came from, or "—" with the reason there is none: never an invented number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.services.api_client import ApiClient
+
+# 首页's lists (5)–(9), in the manual's order; each shows its latest five.
+HEADLINE_CATEGORIES = ("学校新闻", "通知公告", "院系动态", "学术讲座", "教学科研")
+HEADLINES_PER_LIST = 5
+
+# The manual's order: 未读邮件, 在借图书, 逾期图书, 待办.
+COUNTER_KEYS = ("mail_unread", "loans", "overdue", "todo")
+OFFLINE_REASON = "离线，暂时无法获取"
+SIGNED_OUT_REASON = "登录后显示"
+
+
+@dataclass(frozen=True)
+class Counter:
+    key: str
+    value: int | None  # None: show "—" and `reason`
+    reason: str = ""
+    reason_code: str = ""  # the server's stable code (docs/portal.md), or offline | signed_out | loading
+    demo: bool = False  # the demo connector's seeded figure: shown with 演示数据
+    as_of: str = ""  # RFC 3339: when the source was read
+
+    @property
+    def text(self) -> str:
+        return "—" if self.value is None else str(self.value)
+
+    def to_qml(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "value": self.text,
+            "known": self.value is not None,
+            "reason": self.reason,
+            "reasonCode": self.reason_code,
+            "demo": self.demo,
+            "asOf": _clock(self.as_of),
+        }
+
+
+def _clock(moment: str) -> str:
+    try:
+        return datetime.fromisoformat(moment).astimezone().strftime("%H:%M")
+    except ValueError:
+        return ""
+
+
+def parse_counters(body: dict[str, Any]) -> list[Counter]:
+    """The server's answer as four counters, in the manual's order; a key missing or malformed is "—"."""
+    counters = []
+    for key in COUNTER_KEYS:
+        entry = body.get(key)
+        if not isinstance(entry, dict):
+            counters.append(Counter(key, None, "服务器未提供此项", "missing"))
+            continue
+        value = entry.get("value")
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            as_of = str(entry.get("as_of") or "")
+            counters.append(Counter(key, value, demo=bool(entry.get("demo")), as_of=as_of))
+        else:
+            reason, code = str(entry.get("reason") or "暂无数据"), str(entry.get("reason_code") or "")
+            counters.append(Counter(key, None, reason, code))
+    return counters
+
+
+def placeholders(reason: str, code: str) -> list[Counter]:
+    return [Counter(key, None, reason, code) for key in COUNTER_KEYS]
+
+
+def fetch_counters(client: ApiClient, known: list[Counter] | None = None) -> list[Counter]:
+    """The signed-in user's counters from the server. Blocking: run it on a worker. Offline, the figures already
+    shown stay (with the time they were read); without any, each is "—" and says why."""
+    from kiosk.services.api_client import ApiError
+
+    try:
+        return parse_counters(client.counters())
+    except ApiError as exc:
+        if not exc.is_offline and exc.status not in (502, 503, 504):
+            raise
+        if known and any(c.value is not None for c in known):
+            return known
+        return placeholders(OFFLINE_REASON, "offline")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One tile of 资源中心 or 应用中心."""
+
+    code: str
+    name: str
+    description: str
+    url: str
+    icon: str
+    sso: bool = False  # 应用中心: the portal signs the user in (CAS) when opened from a desk
+    trial: bool = False  # 资源中心: a trial subscription
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any], default_icon: str) -> Entry:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name", "")),
+            description=str(raw.get("description", "")),
+            url=str(raw.get("url", "")),
+            icon=str(raw.get("icon") or default_icon),
+            sso=bool(raw.get("sso", False)),
+            trial=bool(raw.get("trial", False)),
+        )
+
+    def to_qml(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "description": self.description,
+            "url": self.url,
+            "icon": self.icon,
+            "sso": self.sso,
+            "trial": self.trial,
+        }
+
+
+def entries(raw: list[dict[str, Any]], default_icon: str) -> list[Entry]:
+    return [Entry.from_dict(r, default_icon) for r in raw if isinstance(r, dict) and r.get("url")]
+
+
+def recent_process_codes(applications: list[dict[str, Any]]) -> list[str]:
+    """The processes of the user's applications, most recent first, each once (我的申请 is newest first)."""
+    seen: dict[str, None] = {}
+    for application in applications:
+        code = application.get("process_code")
+        if isinstance(code, str):
+            seen.setdefault(code, None)
+    return list(seen)
+
+
+def service_center_codes(visible: list[tuple[str, bool, bool]], recent: list[str]) -> list[str]:
+    """办事中心's order of the processes this user may start (`visible`: code, ★, recommended, in the catalog's
+    order): their ★ first, then what they used lately, then the recommended ones, then the rest."""
+    allowed = {code for code, _, _ in visible}
+    favorites = [code for code, favorite, _ in visible if favorite]
+    ordered = dict.fromkeys(favorites)
+    ordered.update(dict.fromkeys(code for code in recent if code in allowed))
+    ordered.update(dict.fromkeys(code for code, _, recommended in visible if recommended))
+    ordered.update(dict.fromkeys(code for code, _, _ in visible))
+    return list(ordered)
+
+
+def headline(raw: dict[str, Any]) -> dict[str, Any]:
+    """A news item as a 首页 row: its title and the day it was published (the manual's 发布时间, shown as 07-14)."""
+    published = str(raw.get("published_at") or "")
+    try:
+        day = datetime.fromisoformat(published).astimezone().strftime("%m-%d")
+    except ValueError:
+        day = ""
+    return {"id": int(raw.get("id") or 0), "title": str(raw.get("title") or ""), "day": day}
+
+
+def fetch_headlines(client: ApiClient) -> dict[str, list[dict[str, Any]]]:
+    """The latest items of each of 首页's lists (public; a kiosk shows them before anyone logs in). Blocking."""
+    return {
+        category: [headline(item) for item in client.news(category, HEADLINES_PER_LIST)]
+        for category in HEADLINE_CATEGORIES
+    }
