@@ -14,17 +14,13 @@ from campus_common.op_payloads import INT64_MAX, MAX_COMMENT, MAX_NOTIFICATION_I
 def _scalar_text(value: str) -> str:
     # A lone surrogate cannot be encoded as UTF-8 (the database driver's 500, or a pull's, later); NUL is valid
     # UTF-8, but PostgreSQL cannot store it in a text column. Both are refused here, with their own type.
-    if "\x00" in value or (not value.isascii() and _has_surrogate(value)):
-        raise PydanticCustomError("scalar_text", "Text must be Unicode scalar values without NUL")
-    return value
-
-
-def _has_surrogate(value: str) -> bool:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return False
+        raise PydanticCustomError("scalar_text", "Text must be Unicode scalar values without NUL") from None
+    if "\x00" in value:
+        raise PydanticCustomError("scalar_text", "Text must be Unicode scalar values without NUL")
+    return value
 
 
 # Text a client sends that may reach a column: Unicode scalar values (no surrogate) without NUL.
@@ -203,7 +199,7 @@ class PasswordReset(BaseModel):
 class ActionRequest(BaseModel):
     """An action on an application (core/workflow.py says who may do what). With `application_id`, the payload of
     the `workflow.<action>` operation: the route checks it against that schema too (campus_common/op_payloads.py),
-    so `data` and the fields an action does not take are refused as they are in a push (422 invalid_payload)."""
+    so `data` is held to the bounds of a push (422 invalid_payload); a field the action does not take is left out."""
 
     action: Literal["approve", "return", "reject", "transfer", "withdraw", "terminate", "urge", "comment", "resubmit"]
     task_id: int | None = Field(
