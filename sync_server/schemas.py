@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
+from campus_common.op_payloads import INT64_MAX, MAX_COMMENT, MAX_NOTIFICATION_IDS
 from sync_server.core.clock import as_utc
 
 # Every time the API writes is RFC 3339 with an offset. SQLite hands back naive datetimes (stored as UTC), and
@@ -14,6 +16,22 @@ from sync_server.core.clock import as_utc
 UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 # A time the core has already written as text (clock.iso: "+00:00"), declared as what it is for OpenAPI.
 Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+
+
+def _scalar_text(value: str) -> str:
+    # A lone surrogate cannot be encoded as UTF-8 (the database driver's 500, or a pull's, later); NUL is valid
+    # UTF-8, but PostgreSQL cannot store it in a text column. Both are refused here, with their own type.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError("scalar_text", "Text must be Unicode scalar values without NUL") from None
+    if "\x00" in value:
+        raise PydanticCustomError("scalar_text", "Text must be Unicode scalar values without NUL")
+    return value
+
+
+# Text a client sends that may reach a column: Unicode scalar values (no surrogate) without NUL.
+ScalarText = Annotated[str, AfterValidator(_scalar_text)]
 
 
 class _Public(BaseModel):
@@ -186,20 +204,26 @@ class PasswordReset(BaseModel):
 
 # -- workflow and approvals ------------------------------------------------------------------------------------
 class ActionRequest(BaseModel):
-    """An action on an application (core/workflow.py says who may do what)."""
+    """An action on an application (core/workflow.py says who may do what). With `application_id`, the payload of
+    the `workflow.<action>` operation: the route checks it against that schema too (campus_common/op_payloads.py),
+    so `data` is held to the bounds of a push (422 invalid_payload); a field the action does not take is left out."""
 
     action: Literal["approve", "return", "reject", "transfer", "withdraw", "terminate", "urge", "comment", "resubmit"]
-    task_id: int | None = Field(default=None, ge=1, le=2**62, description="the task acted on (default: my open one)")
-    comment: str | None = Field(
-        default=None, max_length=2000, description="意见 / 理由 / 备注 (at most 500 characters)"
+    task_id: int | None = Field(
+        default=None, ge=1, le=INT64_MAX, description="the task acted on (default: my open one)"
+    )
+    comment: ScalarText | None = Field(
+        default=None, max_length=MAX_COMMENT, description="意见 / 理由 / 备注 (at most 500 characters)"
     )
     data: dict[str, Any] | None = Field(
         default=None, description="approve/reject: the step's form section; resubmit: the applicant's part"
     )
-    next_handler: str | None = Field(default=None, max_length=32, description="工号 of the chosen next handler")
+    next_handler: ScalarText | None = Field(default=None, max_length=32, description="工号 of the chosen next handler")
     to: Literal["applicant", "previous"] | None = Field(default=None, description="return: to whom")
-    transfer_to: str | None = Field(default=None, max_length=32, description="transfer: a colleague's 工号")
-    field: str | None = Field(default=None, max_length=64, description="comment: the form field annotated (批注)")
+    transfer_to: ScalarText | None = Field(default=None, max_length=32, description="transfer: a colleague's 工号")
+    field: ScalarText | None = Field(
+        default=None, max_length=64, description="comment: the form field annotated (批注)"
+    )
 
 
 class ActionResult(BaseModel):
@@ -290,7 +314,8 @@ class NotificationPage(BaseModel):
 
 
 class MarkRead(BaseModel):
-    ids: list[int] | None = Field(default=None, max_length=500)
+    # notifications.id is a 64-bit integer: a larger id is refused here, not by the database with a 500.
+    ids: list[Annotated[int, Field(ge=1, le=INT64_MAX)]] | None = Field(default=None, max_length=MAX_NOTIFICATION_IDS)
     all: bool = False
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from campus_common.op_payloads import INT64_MAX
 from sync_server.core import clock, notification_delivery, stored_text
 from sync_server.core.change_log import append_change, user_scope
 from sync_server.core.errors import Invalid
@@ -60,7 +61,9 @@ def mark_read(session: Session, user_id: str, ids: Sequence[int] | None, now: da
     """Mark the user's notifications read (all unread ones when `ids` is None); returns how many changed."""
     query = select(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
     if ids is not None:
-        query = query.where(Notification.id.in_(list(ids)))
+        # An id beyond the 64-bit column can name no notification, and the database refuses it as a parameter
+        # (a 500): leave it out rather than ask. The request models and the operation's schema refuse it first.
+        query = query.where(Notification.id.in_([i for i in ids if 0 < i <= INT64_MAX]))
     rows = list(session.scalars(query))
     for row in rows:
         row.read_at = now

@@ -1,4 +1,5 @@
-"""Every operation type a terminal may push (campus_common/ops.py), in one table with the function that applies it."""
+"""Every operation type a terminal may push (campus_common/ops.py), in one table with the function that applies it
+and the schema its payload must fit (campus_common/op_payloads.py, shared with the kiosk)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from campus_common import ops
+from campus_common import op_payloads, ops
 from campus_common.statuses import ACTIONS
 from sync_server.core import applications, favorites, notifications, workflow
 from sync_server.models import User
@@ -16,16 +17,15 @@ from sync_server.models import User
 # Applies one operation's payload for the user who pushed it, in the push's transaction; returns the result the
 # terminal gets, or raises a DomainError (core/errors.py), which the push records as the operation's rejection.
 Handler = Callable[[Session, User, dict[str, Any]], dict[str, Any]]
-# The model an operation's payload must fit, checked before its handler runs.
-PayloadModel = type[Any]
 
 
 @dataclass(frozen=True)
 class Operation:
     type: str
     apply: Handler
-    # None until the type declares one; each handler checks what it reads either way.
-    payload: PayloadModel | None = None
+    # What the payload must fit, checked before `apply` runs (sync.push: a misfit is rejected as invalid_payload).
+    # The handler still checks what only the database knows (the process exists, the form's own rules).
+    payload: op_payloads.PayloadSchema
 
 
 def _workflow_action(action: str) -> Handler:
@@ -38,9 +38,12 @@ def _workflow_action(action: str) -> Handler:
 OPERATIONS: dict[str, Operation] = {
     operation.type: operation
     for operation in (
-        Operation(ops.FAVORITE_SET, favorites.set_favorite),
-        Operation(ops.APPLICATION_SUBMIT, applications.submit),
-        Operation(ops.NOTIFICATION_READ, notifications.read_notifications),
-        *(Operation(ops.workflow_op(action), _workflow_action(action)) for action in ACTIONS),
+        Operation(ops.FAVORITE_SET, favorites.set_favorite, op_payloads.PAYLOADS[ops.FAVORITE_SET]),
+        Operation(ops.APPLICATION_SUBMIT, applications.submit, op_payloads.PAYLOADS[ops.APPLICATION_SUBMIT]),
+        Operation(ops.NOTIFICATION_READ, notifications.read_notifications, op_payloads.PAYLOADS[ops.NOTIFICATION_READ]),
+        *(
+            Operation(ops.workflow_op(action), _workflow_action(action), op_payloads.PAYLOADS[ops.workflow_op(action)])
+            for action in ACTIONS
+        ),
     )
 }

@@ -6,7 +6,8 @@ id with another payload is refused (idempotency_conflict). A rejected operation 
 replay is rejected the same way, and it does not stop the operations after it. Changes are partitioned by the
 user the token names, never by anything the client says.
 
-A pushed operation's type names its entry in core/operations.py, whose function applies it.
+A pushed operation's type names its entry in core/operations.py, whose function applies it once its payload fits
+the type's schema (campus_common/op_payloads.py); one that does not is rejected as `invalid_payload`.
 """
 
 from __future__ import annotations
@@ -189,6 +190,12 @@ def _apply_one(
             try:
                 if operation is None:
                     raise Invalid("unknown_type", f"未知的操作类型：{op['type']}")
+                # Before the handler, so that nothing a terminal sends reaches a column it cannot be stored in:
+                # a lone surrogate or a 2**70 there failed the whole batch with a 500, and the terminal resent
+                # the operation for ever. A misfit is a rejection like any other, recorded and replayable.
+                problem = operation.payload.problem(op["payload"])
+                if problem is not None:
+                    raise Invalid("invalid_payload", problem.message, fields={problem.path: problem.reason})
                 session.info["op_id"] = op["id"]  # append_change tags the effect with its operation
                 with session.begin_nested():  # a rejection undoes the effect but keeps the record
                     row.result = operation.apply(session, user, op["payload"])

@@ -9,6 +9,7 @@ from sync_server.api.deps import DatabaseDep, get_optional_principal_read, get_p
 from sync_server.api.errors import error_responses
 from sync_server.core import sync
 from sync_server.core.errors import Invalid
+from sync_server.schemas import ScalarText
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 _ERRORS = error_responses(401, 409, 422)
@@ -34,17 +35,20 @@ class PullResponse(BaseModel):
 class PushOp(BaseModel):
     id: str = Field(pattern=r"^[0-9a-fA-F-]{32,36}$", description="a UUID chosen by the client: the idempotency key")
     seq: int = Field(ge=0, le=2**31 - 1)
-    type: str = Field(min_length=1, max_length=48)
-    payload: dict[str, Any]
-    created_at: str = Field(max_length=40)
-    signature: str | None = Field(
+    type: ScalarText = Field(min_length=1, max_length=48)
+    payload: dict[str, Any] = Field(
+        description="checked against the type's schema (campus_common/op_payloads.py) before it is applied: "
+        "a payload that does not fit is rejected as `invalid_payload`"
+    )
+    created_at: ScalarText = Field(max_length=40)
+    signature: ScalarText | None = Field(
         default=None, max_length=64, description="HMAC of the operation with its session's op_key (token-less push)"
     )
 
 
 class PushRequest(BaseModel):
-    device_id: str = Field(default="", max_length=64)
-    session_id: str | None = Field(
+    device_id: ScalarText = Field(default="", max_length=64)
+    session_id: ScalarText | None = Field(
         default=None,
         max_length=32,
         description="without a token: the session the operations were made in; each op then needs `signature`",

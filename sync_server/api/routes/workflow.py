@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from campus_common import statuses
+from campus_common import op_payloads, ops, statuses
 from sync_server.api.deps import DatabaseDep, get_optional_principal_read, principal_in
 from sync_server.api.errors import error_responses
 from sync_server.core import inbox, notifications, workflow, workflow_views
@@ -47,10 +47,16 @@ def act(app_id: AppId, body: ActionRequest, request: Request, db: DatabaseDep) -
     reject (不予办理), transfer (转办), withdraw (撤回), terminate (终止), urge (催办, once an hour), comment (备注,
     or 批注 with `field`), resubmit (after a return or withdrawal). Only whoever the step names may act:
     403 `forbidden`; a task someone else took first: 409 `task_already_handled`."""
-    payload = body.model_dump(exclude_none=True, exclude={"action"})
+    # The `workflow.<action>` operation's payload, checked against its schema (the form data's strings, numbers
+    # and depth). One body serves every action, so a field this action does not take is left out, not refused.
+    schema = op_payloads.PAYLOADS[ops.workflow_op(body.action)]
+    payload = {k: v for k, v in body.model_dump(exclude_none=True).items() if k in schema.schema["properties"]}
     payload["application_id"] = app_id
+    problem = schema.problem(payload)
     with db.sessions.begin() as session:  # committed here, before the answer: a 200 is durable
-        principal = principal_in(session, request)
+        principal = principal_in(session, request)  # who asks first: a stranger gets 401, not the 422 below
+        if problem is not None:
+            raise Invalid("invalid_payload", problem.message, fields={problem.path: problem.reason})
         return workflow.perform(session, principal.user, body.action, payload)
 
 
