@@ -381,3 +381,19 @@ def test_nothing_a_client_sends_answers_500(live_server: LiveServer, desk: str) 
     assert failure_code(odd[0].text) == "INVALID_REQUEST"
     assert odd[1].json()["serviceResponse"]["authenticationFailure"]["code"] == "INVALID_REQUEST"
     assert failure_code(odd[2].text) == "INVALID_TICKET_SPEC"
+
+
+def test_a_password_change_ends_the_browsers_single_sign_on(live_server: LiveServer, desk: str) -> None:
+    browser = requests.Session()
+    sign_in_by_handoff(live_server, desk, JWXT, browser)  # the hand-off left the browser signed in
+    login_url = live_server.url + "/cas/login"
+    assert browser.get(login_url, params={"service": OA}, allow_redirects=False, timeout=10).status_code == 302
+    changed = requests.post(
+        live_server.url + "/api/v1/auth/password",
+        json={"old_password": NEW_PW, "new_password": "Another2026ok"},
+        headers=bearer(desk),
+        timeout=10,
+    )
+    assert changed.status_code == 200, changed.text
+    after = browser.get(login_url, params={"service": OA}, allow_redirects=False, timeout=10)
+    assert after.status_code == 200 and 'name="password"' in after.text
