@@ -397,3 +397,25 @@ def test_a_password_change_ends_the_browsers_single_sign_on(live_server: LiveSer
     assert changed.status_code == 200, changed.text
     after = browser.get(login_url, params={"service": OA}, allow_redirects=False, timeout=10)
     assert after.status_code == 200 and 'name="password"' in after.text
+
+
+def test_across_two_workers_a_ticket_presented_at_once_validates_once(db_url: str, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = LiveServer(db_url=db_url, workdir=tmp_path, workers=2).start()
+    try:
+        token = desk_token(server)
+        tickets = [sign_in_by_handoff(server, token, JWXT) for _ in range(5)]
+
+        def attempt(ticket: str) -> str | None:
+            # A fresh connection each time, so the two workers share the attempts.
+            with requests.Session() as fresh:
+                v3 = CASClientV3(service_url=JWXT, server_url=server.url + "/cas/", session=fresh)
+                return v3.verify_ticket(ticket)[0]
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for ticket in tickets:
+                users = list(pool.map(attempt, [ticket] * 4))
+                assert sorted(users, key=str) == [LIU, None, None, None], users
+    finally:
+        server.stop()
