@@ -57,6 +57,17 @@ def _parser() -> argparse.ArgumentParser:
         help="age in hours (default: CAMPUS_SYNC_ATTACHMENT_RETENTION_HOURS, 72)",
     )
     purge.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
+    cas_service = sub.add_parser(
+        "cas-service", parents=[common], help="the campus systems the portal may sign users into (CAS, docs/cas.md)"
+    )
+    cas_sub = cas_service.add_subparsers(dest="cas_command", required=True)
+    cas_add = cas_sub.add_parser("add", parents=[common], help="allow service URLs under a prefix")
+    cas_add.add_argument("url_prefix", help="e.g. https://jwxt.example.edu.cn/ (scheme, host, path prefix)")
+    cas_add.add_argument("--name", required=True, help="what users see, e.g. 教务系统")
+    cas_add.add_argument("--app", default=None, help="the 应用中心 entry's code, if any")
+    cas_sub.add_parser("list", parents=[common], help="list the allowed service URL prefixes")
+    cas_remove = cas_sub.add_parser("remove", parents=[common], help="stop signing users into a service")
+    cas_remove.add_argument("key", help="the id or URL prefix that `list` shows")
     return parser
 
 
@@ -207,6 +218,33 @@ def purge_attachments(settings: Settings, older_than: float | None, dry_run: boo
     return 0
 
 
+def cas_service(settings: Settings, args: argparse.Namespace) -> int:
+    from sync_server.core import cas
+    from sync_server.core.errors import DomainError
+    from sync_server.db import Database
+
+    init_db(settings)
+    db = Database(settings.db_url)
+    try:
+        with db.transaction() as session:
+            if args.cas_command == "add":
+                row = cas.add_service(session, name=args.name, url_prefix=args.url_prefix, app_code=args.app)
+                print(f"已登记：{row.id}\t{row.url_prefix}\t{row.name}")
+            elif args.cas_command == "remove":
+                row = cas.remove_service(session, key=args.key)
+                print(f"已删除：{row.url_prefix}\t{row.name}")
+            else:
+                for row in cas.list_services(session):
+                    state = "" if row.enabled else "\t（停用）"
+                    print(f"{row.id}\t{row.url_prefix}\t{row.name}\t{row.app_code or '-'}{state}")
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    return 0
+
+
 def serve(settings: Settings, port_file: str | None) -> None:
     import socket
 
@@ -261,6 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return import_users(settings, args.file, args.partial)
     elif args.command == "purge-attachments":
         return purge_attachments(settings, args.older_than, args.dry_run)
+    elif args.command == "cas-service":
+        return cas_service(settings, args)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0

@@ -12,8 +12,10 @@ from sync_server import __version__
 from sync_server.api.errors import install_error_handlers
 from sync_server.api.middleware import AccessLogMiddleware, AdmissionMiddleware, BodyLimitMiddleware
 from sync_server.api.routes import admin, attachments, auth, content, hall, health, me, phone, portal, sync, workflow
+from sync_server.api.routes import cas as cas_routes
 from sync_server.core import notification_delivery as delivery
 from sync_server.core.attachment_retention import PurgeSchedule
+from sync_server.core.cas import CasSettings
 from sync_server.core.config import Settings
 from sync_server.core.counters import build_board
 from sync_server.core.logging import configure_logging
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = database
     app.state.counters = counters
+    app.state.cas = CasSettings.from_env()  # a bad CAMPUS_SYNC_CAS_… value stops the server here
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(hall.router)
@@ -80,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sync.router)
     app.include_router(workflow.router)
     app.include_router(attachments.router)
+    app.include_router(cas_routes.api)
+    app.include_router(cas_routes.router)
     # Added innermost first: the access log must see the 413s and 503s of the two below it.
     app.add_middleware(AdmissionMiddleware, limit=settings.max_in_flight, queue_timeout=settings.admission_timeout_s)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

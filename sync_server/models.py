@@ -423,3 +423,35 @@ class AttachmentChunk(Base):
     attachment_id: Mapped[str] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True)
     offset: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CasService(Base):
+    """A campus system the portal may sign users into over CAS (core/cas.py): a service URL is allowed when it
+    has this entry's scheme and host and its path starts at `url_prefix`'s path. Managed with
+    `campus-sync-server cas-service add|list|remove`; the demo's entries follow 应用中心's SSO apps."""
+
+    __tablename__ = "cas_services"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    url_prefix: Mapped[str] = mapped_column(String(512), unique=True)  # normalised: scheme://host[:port]/path
+    app_code: Mapped[str | None] = mapped_column(String(48), default=None)  # the 应用中心 entry, if any
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CasTicket(Base):
+    """A CAS ticket, stored by the SHA-256 of its value (a copy of the table opens nothing): a login hand-off
+    from the desk client (HO), a service ticket (ST) or a single sign-on session behind the browser's cookie
+    (TGT). In the database, so a ticket issued by one worker is redeemed on another; one-time tickets are
+    claimed by setting `used_at` where it is still empty, which only one of two racing workers can do."""
+
+    __tablename__ = "cas_tickets"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(4))  # HO | ST | TGT
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), index=True)
+    service: Mapped[str | None] = mapped_column(Text, default=None)  # HO and ST: the service it is bound to
+    from_new_login: Mapped[bool] = mapped_column(Boolean, default=False)  # credentials typed for it (renew)
+    authenticated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

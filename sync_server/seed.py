@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from sync_server.core.cas import seed_services
 from sync_server.core.meta import ensure_epoch, get_meta, set_meta
 from sync_server.core.security import default_password, hash_password
 from sync_server.models import (
@@ -157,6 +158,8 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
                 "sort_order": order,
             },
         )
+    # 应用中心's single sign-on: the campus systems the portal may sign users into (core/cas.py).
+    seed_services(session, load_seed("cas_services.json"))
 
     dept_names = {d["code"]: d["name"] for d in content["departments"]}
     users = _seed_users(session, content["users"], dept_names)
