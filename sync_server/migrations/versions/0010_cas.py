@@ -1,7 +1,7 @@
 """CAS single sign-on: the registry of allowed services and the tickets (hand-offs, service tickets, SSO sessions)
 
 Revision ID: 0010
-Revises: 0007 (0008 and 0009 are written at the same time on other branches: the merge rechains this one)
+Revises: 0008
 Create Date: 2026-12-02 10:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
