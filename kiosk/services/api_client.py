@@ -103,6 +103,11 @@ class ApiClient:
         result: dict[str, Any] = self._request("GET", "/api/v1/me/counters")
         return result
 
+    def cas_handoff(self, service: str) -> dict[str, Any]:
+        """A one-time link that signs the desk's user into `service` in the browser (docs/cas.md)."""
+        result: dict[str, Any] = self._request("POST", "/api/v1/cas/handoff", json={"service": service})
+        return result
+
     def news(self, category: str | None = None, limit: int = 5) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"limit": limit, **({"category": category} if category else {})}
         result: list[dict[str, Any]] = self._request("GET", "/api/v1/content/news", params=params)["items"]

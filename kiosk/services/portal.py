@@ -170,3 +170,17 @@ def fetch_headlines(client: ApiClient) -> dict[str, list[dict[str, Any]]]:
         category: [headline(item) for item in client.news(category, HEADLINES_PER_LIST)]
         for category in HEADLINE_CATEGORIES
     }
+
+
+def browser_url(client: ApiClient, entry: Entry, signed_in: bool) -> tuple[str, str]:
+    """Where a desk opens `entry`: through the portal's single sign-on when the system takes it and someone is
+    signed in (a one-time hand-off link, so no password is typed again), else its own address. Returns the URL
+    and, when single sign-on could not be had, why (the entry still opens, at its login page). Blocking."""
+    from kiosk.services.api_client import ApiError
+
+    if not (entry.sso and signed_in):
+        return entry.url, ""
+    try:
+        return str(client.cas_handoff(entry.url)["url"]), ""
+    except ApiError as exc:
+        return entry.url, exc.message

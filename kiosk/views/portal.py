@@ -16,6 +16,7 @@ from kiosk.services.portal import (
     SIGNED_OUT_REASON,
     Counter,
     Entry,
+    browser_url,
     entries,
     fetch_counters,
     fetch_headlines,
@@ -54,6 +55,8 @@ class Portal(QObject):
     entriesChanged = Signal()
     # Kiosk: show `url` as a QR code titled `name` (image://linkqr/<serial>) for the person's phone.
     qrShown = Signal(str, str, str)
+    # Desk: a tile opened in the browser; `note` says why single sign-on was not used ("" when it was, or n/a).
+    opened = Signal(str, str)
 
     def __init__(
         self,
@@ -203,9 +206,18 @@ class Portal(QObject):
             self._link_qr.show(key, entry.url)
             self.qrShown.emit(entry.name, entry.url, f"image://linkqr/{key}")
             return
-        from PySide6.QtGui import QDesktopServices
+        current = self._auth.current
+        client = self._auth.client.with_token(current.access_token if current else None)
+        signed_in = self._auth.user_id is not None
 
-        QDesktopServices.openUrl(QUrl(entry.url))
+        def open_it(found: tuple[str, str]) -> None:
+            from PySide6.QtGui import QDesktopServices
+
+            url, note = found
+            QDesktopServices.openUrl(QUrl(url))
+            self.opened.emit(entry.name, note)
+
+        self._workers.run(lambda: browser_url(client, entry, signed_in), open_it)
 
     # -- 办事中心 -----------------------------------------------------------------------------------------------
     def _reload_recent(self) -> None:

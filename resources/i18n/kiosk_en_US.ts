@@ -1263,6 +1263,16 @@
         <source>未能办理%1：%2</source>
         <translation>Could not handle %1: %2</translation>
     </message>
+    <message>
+        <location filename="../qml/Kiosk/Main.qml" line="98"/>
+        <source>已在浏览器中打开“%1”，请在其页面登录（%2）</source>
+        <translation>Opened “%1” in the browser; please log in there (%2)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Main.qml" line="99"/>
+        <source>已在浏览器中打开“%1”</source>
+        <translation>Opened “%1” in the browser</translation>
+    </message>
 </context>
 <context>
     <name>MessagesPage</name>

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import zxingcpp
 from PIL import Image
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 
 from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite
 from tests.qml.steps import current_page, log_in, on_home
@@ -28,6 +29,18 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite: Path) -
     activated(live, STUDENT, STUDENT_PW)
     yield live
     live.stop()
+
+
+class _Browser(QObject):
+    """Stands in for the system browser: records what the desk asked it to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
 
 
 def _counter(ui: Any, name: str) -> list[str]:
@@ -83,3 +96,15 @@ def test_home_reflows_on_a_portrait_totem_and_a_desk(demo_server: LiveServer, la
     desk.wait_for(lambda: current_page(desk) == "homePage")
     desk.wait_for(lambda: "演示数据" in desk.texts(desk.find_visible("counter_booksBorrowed")))
     desk.screenshot("desk-home")
+
+    # 应用中心 on a desk: 教务系统 opens in the browser through the portal's single sign-on (a one-time link).
+    opened = _Browser()
+    for scheme in ("http", "https"):  # the hand-off link is on the sync server (plain http on loopback here)
+        QDesktopServices.setUrlHandler(scheme, opened, "open")
+    try:
+        desk.click(on_home(desk, "entry_jwxt"))
+        desk.wait_for(lambda: len(opened.urls) == 1)
+    finally:
+        for scheme in ("http", "https"):
+            QDesktopServices.unsetUrlHandler(scheme)
+    assert "/cas/login?" in opened.urls[0] and "handoff=HO-" in opened.urls[0]

@@ -91,6 +91,14 @@ ApplicationWindow {
             toast.show(qsTr("未能办理%1：%2").arg(name.length > 0 ? "“" + name + "”" : "").arg(reason))
         }
     }
+    Connections {
+        target: Portal
+        // Desk: an 应用中心 / 资源中心 entry went to the browser; said when single sign-on could not be had.
+        function onOpened(name: string, note: string) {
+            toast.show(note.length > 0 ? qsTr("已在浏览器中打开“%1”，请在其页面登录（%2）").arg(name).arg(note)
+                                       : qsTr("已在浏览器中打开“%1”").arg(name))
+        }
+    }
 
     RowLayout {
         anchors.fill: parent
