@@ -19,6 +19,7 @@ from kiosk.services.config import KioskConfig
 from kiosk.views import context
 from kiosk.views.app_state import AppState
 from kiosk.views.catalog import Catalog
+from kiosk.views.display import Display
 from kiosk.views.forms import Forms
 from kiosk.views.hall import Hall
 from kiosk.views.icons import IconProvider
@@ -58,6 +59,7 @@ class Backend:
             keyboard_dir=self.keyboard_dir,
         )
         self.workers.setParent(self.state)
+        self.display = Display(config, self.state)
         self.qr_images = QrImageProvider()
         self.idle = Idle(config.idle_timeout_s, config.idle_countdown_s, self.state)
         self.session = Session(self.state, self.auth, self.workers, self.idle, self.keyboard_dir)
@@ -73,6 +75,8 @@ class Backend:
         )
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
+        # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
+        self.session.signedOut.connect(self.display.forget_choices)
 
     @property
     def store(self) -> LocalStore | None:
@@ -81,6 +85,7 @@ class Backend:
     def singletons(self) -> dict[str, QObject]:
         return {
             "AppState": self.state,
+            "Display": self.display,
             "Catalog": self.catalog,
             "Session": self.session,
             "QrLogin": self.qr_login,
@@ -101,7 +106,7 @@ class Backend:
         engine.addImageProvider("linkqr", self.link_qr)
 
     def prepare(self) -> None:
-        self.state.prepare()
+        self.display.prepare()
 
     def watch_input(self, window: QObject) -> None:
         """Kiosk: every touch and key on the window resets the idle timer."""
@@ -116,5 +121,6 @@ class Backend:
             self.session.logout_because("shutdown")
         self.qr_login.stop()
         self.state.shutdown()
+        self.display.shutdown()
         if self.keyboard_dir is not None:
             shutil.rmtree(self.keyboard_dir, ignore_errors=True)

@@ -7,6 +7,7 @@ from kiosk.views import (  # noqa: F401  (registration)
     app_state,
     catalog,
     devices_model,
+    display,
     field_model,
     form_controller,
     forms,

@@ -1,4 +1,4 @@
-"""AppState (QML singleton): school, mode, language, text scale, the local store and the connection to the sync
+"""AppState (QML singleton): school, mode, the local store and the connection to the sync
 server (health polled with backoff; the catalog refreshed when it comes back)."""
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from kiosk.services.auth import AuthService
 from kiosk.services.config import KioskConfig
 from kiosk.services.local_store import look_at_store, open_local_store
 from kiosk.views.context import singleton_for
-from kiosk.views.translations import LANGUAGES, Translators
 from kiosk.views.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -45,8 +44,6 @@ RETRY_MAX_MS = 30_000
 @QmlSingleton
 class AppState(QObject):
     schoolChanged = Signal()
-    languageChanged = Signal()
-    textScaleChanged = Signal()
     connectionChanged = Signal()
     storeReady = Signal()
     # The terminal's undelivered operations as the store's first look found them (before any sync round).
@@ -81,14 +78,10 @@ class AppState(QObject):
         self._store_path = store_path or config.data_path / "kiosk.db"
         self._school = config.school_name
         self._school_en = config.school_name_en
-        self._language = config.language
-        self._text_scale = config.text_scale
         self._connection = "connecting"
         self._connection_detail = ""
         self._server_version = ""
         self._epoch = ""
-        self._translators = Translators(self, config.mode, config.data_path / "i18n")
-        self._engine: QQmlEngine | None = None
         self._retry_ms = RETRY_MIN_MS
         self.store: LocalStore | None = None
         self._looked = False  # the store's first look is done (or failed): what the login screen shows is known
@@ -103,18 +96,9 @@ class AppState(QObject):
 
     @staticmethod
     def create(engine: QQmlEngine) -> QObject:
-        state = singleton_for("AppState", engine)
-        assert isinstance(state, AppState)
-        state._engine = engine
-        return state
+        return singleton_for("AppState", engine)
 
     # -- start-up: everything slow happens on the worker threads ------------------------------------------
-    def prepare(self) -> None:
-        """Before the QML loads: install the configured language's translation."""
-        if not self._translators.install(self._language):
-            self._language = "zh_CN"
-            self._translators.install(self._language)
-
     def start(self) -> None:
         """Look at the store and, at the same time, reach the server (or, demo, start the bundled one) in the
         background. The first look (sqlite3, milliseconds) is all the login screen needs; the full store, with
@@ -259,27 +243,10 @@ class AppState(QObject):
     def _catalog_loaded(self, processes: list[dict[str, Any]]) -> None:
         self.processesArrived.emit(processes, "server")
 
-    # -- language -----------------------------------------------------------------------------------------
-    @Slot(str)
-    def setLanguage(self, language: str) -> None:
-        if language == self._language or language not in LANGUAGES:
-            return
-        if not self._translators.install(language):
-            return
-        self._language = language
-        if self._engine is not None:
-            self._engine.retranslate()
-        self.languageChanged.emit()
-
-    @Slot()
-    def toggleLanguage(self) -> None:
-        self.setLanguage("en_US" if self._language == "zh_CN" else "zh_CN")
-
     # -- shutdown -----------------------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """After the views have let go: translators removed, the workers drained, the store closed."""
+        """After the views have let go: the workers drained, the store closed."""
         self._poll.stop()
-        self._translators.remove()
         self.workers.wait(15_000)
         if self.demo_server is not None:
             self.demo_server.stop()
@@ -301,12 +268,6 @@ class AppState(QObject):
     def _get_is_kiosk(self) -> bool:
         return self.config.mode == "kiosk"
 
-    def _get_language(self) -> str:
-        return self._language
-
-    def _get_text_scale(self) -> float:
-        return self._text_scale
-
     def _get_device_name(self) -> str:
         return self.config.device_name
 
@@ -326,8 +287,6 @@ class AppState(QObject):
     schoolNameEn = Property(str, _get_school_en, notify=schoolChanged)
     mode = Property(str, _get_mode, notify=configChanged)
     isKiosk = Property(bool, _get_is_kiosk, notify=configChanged)
-    language = Property(str, _get_language, notify=languageChanged)
-    textScale = Property(float, _get_text_scale, notify=textScaleChanged)
     deviceName = Property(str, _get_device_name, notify=configChanged)
     connection = Property(str, _get_connection, notify=connectionChanged)
     connectionDetail = Property(str, _get_connection_detail, notify=connectionChanged)

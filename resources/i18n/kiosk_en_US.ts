@@ -515,6 +515,59 @@
     </message>
 </context>
 <context>
+    <name>DisplaySettingsCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/DisplaySettingsCard.qml" line="12"/>
+        <source>显示设置</source>
+        <translation>Display</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DisplaySettingsCard.qml" line="36"/>
+        <source>语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DisplaySettingsCard.qml" line="41"/>
+        <source>字号</source>
+        <translation>Text size</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DisplaySettingsCard.qml" line="44"/>
+        <source>标准</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DisplaySettingsCard.qml" line="45"/>
+        <source>大</source>
+        <translation>Large</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DisplaySettingsCard.qml" line="46"/>
+        <source>特大</source>
+        <translation>Extra large</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DisplaySettingsCard.qml" line="59"/>
+        <source>高对比度</source>
+        <translation>High contrast</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DisplaySettingsCard.qml" line="62"/>
+        <source>已开启</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DisplaySettingsCard.qml" line="62"/>
+        <source>已关闭</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/DisplaySettingsCard.qml" line="71"/>
+        <source>退出登录后恢复默认设置</source>
+        <translation>Back to the defaults after logout</translation>
+    </message>
+</context>
+<context>
     <name>DraftOfferDialog</name>
     <message>
         <location filename="../qml/Kiosk/components/DraftOfferDialog.qml" line="26"/>
@@ -1382,52 +1435,62 @@
 <context>
     <name>ProfilePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="23"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="36"/>
         <source>我的</source>
         <translation>Me</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="24"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="37"/>
         <source>个人中心：个人信息、我的申请与登录设备</source>
         <translation>Personal centre: your profile, applications and signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="36"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="49"/>
         <source>登录后查看个人中心</source>
         <translation>Sign in to see your personal centre</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="42"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="55"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="88"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="101"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="98"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="117"/>
+        <source>我的申请（%1）</source>
+        <translation>My applications (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="124"/>
+        <source>我的收藏（%1）</source>
+        <translation>My favourites (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="135"/>
         <source>我的登录设备</source>
         <translation>My signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="138"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="175"/>
         <source>（本机）</source>
         <translation> (this device)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="145"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="182"/>
         <source>最近使用 %1</source>
         <translation>Last used %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="154"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="191"/>
         <source>退出该设备</source>
         <translation>Sign out there</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="166"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="203"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>

@@ -28,7 +28,7 @@ def test_kiosk_login_screen_zh_and_en(shared_server: LiveServer, launch_ui: Any)
     ui.screenshot("kiosk-login-zh")
 
     ui.click("languageToggle")
-    ui.wait_for(lambda: ui.state.state.language == "en_US")
+    ui.wait_for(lambda: ui.state.display.language == "en_US")
     texts = ui.texts()
     assert "Unified Identity Authentication" in texts
     assert ui.find("schoolName").property("text") == "Zhengzhou Technology and Business University"
@@ -36,7 +36,7 @@ def test_kiosk_login_screen_zh_and_en(shared_server: LiveServer, launch_ui: Any)
     ui.screenshot("kiosk-login-en")
 
     ui.click("languageToggle")
-    ui.wait_for(lambda: ui.state.state.language == "zh_CN")
+    ui.wait_for(lambda: ui.state.display.language == "zh_CN")
     assert "统一身份认证平台" in ui.texts()
 
 

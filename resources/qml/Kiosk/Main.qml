@@ -145,7 +145,7 @@ ApplicationWindow {
         width: window.contentItem.width
         anchors.bottom: parent.bottom
         sourceComponent: KeyboardPanel {
-            uiLanguage: AppState.language
+            uiLanguage: Display.language
             visible: active
         }
     }
@@ -204,6 +204,8 @@ ApplicationWindow {
         ProfilePage {
             onLoginRequested: window.navigate("login")
             onChangePasswordRequested: window.navigate("changePassword")
+            onOpenTasks: (box) => window.openTasks(box)
+            onOpenHall: window.navigate("hall")
         }
     }
     Component {

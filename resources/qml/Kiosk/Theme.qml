@@ -6,25 +6,27 @@ import Kiosk.Backend
 // multiplied by the large-text factor. Pages use these names, never literal colours or pixel sizes.
 QtObject {
     readonly property bool kiosk: AppState.isKiosk
-    readonly property real scale: AppState.textScale
+    readonly property real scale: Display.textScale
+    // 高对比度 (个人中心): black on white, darker blue, borders that show; the same names, so every page follows.
+    readonly property bool contrast: Display.highContrast
 
     // Colours: a deep campus blue, white cards on light grey, one accent for actions, red only for errors.
-    readonly property color primary: "#0f3d7a"
-    readonly property color primaryDark: "#0a2c59"
-    readonly property color primaryLight: "#e8eef7"
-    readonly property color accent: "#1f6fd1"
-    readonly property color accentPressed: "#1658a8"
-    readonly property color page: "#f2f4f7"
+    readonly property color primary: contrast ? "#002255" : "#0f3d7a"
+    readonly property color primaryDark: contrast ? "#001533" : "#0a2c59"
+    readonly property color primaryLight: contrast ? "#d6e2f5" : "#e8eef7"
+    readonly property color accent: contrast ? "#0043a8" : "#1f6fd1"
+    readonly property color accentPressed: contrast ? "#00327e" : "#1658a8"
+    readonly property color page: contrast ? "#ffffff" : "#f2f4f7"
     readonly property color card: "#ffffff"
-    readonly property color border: "#d5dbe3"
-    readonly property color text: "#1c2430"
-    readonly property color textSecondary: "#56606e"
+    readonly property color border: contrast ? "#000000" : "#d5dbe3"
+    readonly property color text: contrast ? "#000000" : "#1c2430"
+    readonly property color textSecondary: contrast ? "#1a1a1a" : "#56606e"
     readonly property color textOnPrimary: "#ffffff"
-    readonly property color error: "#c62828"
+    readonly property color error: contrast ? "#a00000" : "#c62828"
     readonly property color errorLight: "#fdecea"
-    readonly property color success: "#2e7d32"
-    readonly property color warning: "#b26a00"
-    readonly property color disabled: "#a9b1bc"
+    readonly property color success: contrast ? "#1b5e20" : "#2e7d32"
+    readonly property color warning: contrast ? "#7a4800" : "#b26a00"
+    readonly property color disabled: contrast ? "#6b6b6b" : "#a9b1bc"
 
     readonly property string fontFamily: "Noto Sans CJK SC"
 
@@ -43,8 +45,9 @@ QtObject {
     readonly property int spacingLarge: kiosk ? 32 : 20
     readonly property int margin: kiosk ? 32 : 20
     readonly property int radius: kiosk ? 12 : 6
-    readonly property int iconSize: kiosk ? 36 : 20
-    readonly property int topBarHeight: kiosk ? 96 : 56
-    readonly property int bottomNavHeight: kiosk ? 104 : 0
+    readonly property int iconSize: Math.round((kiosk ? 36 : 20) * scale)
+    // The bars grow with the text (large text must not be clipped), a little less than it does.
+    readonly property int topBarHeight: Math.round((kiosk ? 96 : 56) * (1 + (scale - 1) * 0.8))
+    readonly property int bottomNavHeight: kiosk ? Math.round(104 * (1 + (scale - 1) * 0.5)) : 0
     readonly property int animationMs: 150
 }

@@ -43,7 +43,7 @@ Rectangle {
             spacing: 0
             Text {
                 objectName: "schoolName"
-                text: AppState.language === "zh_CN" ? AppState.schoolName : AppState.schoolNameEn
+                text: Display.language === "zh_CN" ? AppState.schoolName : AppState.schoolNameEn
                 color: Theme.textOnPrimary
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
@@ -78,7 +78,7 @@ Rectangle {
             Text {
                 anchors.right: parent.right
                 visible: Theme.kiosk
-                text: AppState.language === "zh_CN"
+                text: Display.language === "zh_CN"
                       ? Qt.formatDate(root.now, "M月d日 ") + ["周日", "周一", "周二", "周三", "周四", "周五", "周六"][root.now.getDay()]
                       : Qt.locale("en_US").toString(root.now, "ddd d MMM")
                 color: Qt.rgba(1, 1, 1, 0.85)
@@ -175,9 +175,9 @@ Rectangle {
             kind: "text"
             iconName: "language"
             // Each language names itself, so someone who cannot read the current one still finds theirs.
-            text: AppState.language === "zh_CN" ? "English" : "中文"
+            text: Display.language === "zh_CN" ? "English" : "中文"
             foreground: Theme.textOnPrimary
-            onClicked: AppState.toggleLanguage()
+            onClicked: Display.toggleLanguage()
         }
     }
 }
