@@ -106,7 +106,7 @@ class NewsWrite(BaseModel):
 
 
 class NewsReadRequest(BaseModel):
-    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=500)
+    ids: list[Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=500)
 
     model_config = ConfigDict(extra="forbid")
 

@@ -33,6 +33,7 @@ from sync_server.models import App, ChangeLog, NewsItem, NewsRead, Resource
 NEWS_ENTITY = "news"
 READ_ENTITY = "news_read"
 READ_BATCH_MAX = 500  # ids one request may mark read
+NEWS_ID_MAX = 2**31 - 1  # news.id is an INTEGER
 SOURCES = ("admin", "feed", "seed")
 
 
@@ -302,7 +303,8 @@ def mark_read(session: Session, *, user_id: str, news_ids: list[int], now: datet
     """Mark the items read for the user; returns those newly marked (unknown ids and ones already read are
     skipped: a terminal may send a read of an item deleted since). Each is announced in the user's own scope."""
     now = now or datetime.now(UTC)
-    wanted = sorted(set(news_ids))[:READ_BATCH_MAX]
+    # ids past the column's range name no item (and PostgreSQL would refuse to compare them with an int4)
+    wanted = sorted({i for i in news_ids if 1 <= i <= NEWS_ID_MAX})[:READ_BATCH_MAX]
     if not wanted:
         return []
     existing = set(session.scalars(select(NewsItem.id).where(NewsItem.id.in_(wanted))))

@@ -37,7 +37,7 @@ _CODES = {
     "学术讲座": "lecture",
     "教学科研": "teaching",
 }
-_BIGINT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+_BIGINT = sa.BigInteger()
 
 
 def _html(text: str) -> str:
