@@ -320,6 +320,27 @@ def mark_read(session: Session, *, user_id: str, news_ids: list[int], now: datet
     return marked
 
 
+def list_fields(item: NewsItem, unread: bool | None) -> dict[str, Any]:
+    """An item as a list row shows it (NewsSummary); `unread` None when nobody is signed in."""
+    return {
+        "id": item.id,
+        "category": item.category,
+        "category_name": category_name(item.category),
+        "title": item.title,
+        "summary": item.summary,
+        "author": item.author,
+        "cover": item.cover,
+        "published_at": item.published_at,
+        "updated_at": item.updated_at,
+        "unread": unread,
+    }
+
+
+def article_fields(item: NewsItem, unread: bool | None) -> dict[str, Any]:
+    """An item as its article page shows it (NewsPublic): the list row and the body."""
+    return {**list_fields(item, unread), "body": item.body}
+
+
 def category_name(code: str) -> str:
     found = CATEGORY_BY_CODE.get(code)
     return found.name if found else code

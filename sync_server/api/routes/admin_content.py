@@ -8,9 +8,7 @@ from fastapi import APIRouter, Path
 
 from sync_server.api.deps import AdminPrincipal, SessionDep
 from sync_server.api.errors import error_responses
-from sync_server.api.routes.content import news_fields
 from sync_server.core import content
-from sync_server.models import NewsItem
 from sync_server.schemas import NewsPublic, NewsWrite, Ok
 
 router = APIRouter(prefix="/api/v1/admin/content", tags=["admin"])
@@ -31,18 +29,14 @@ def _draft(body: NewsWrite) -> content.NewsDraft:
     )
 
 
-def _public(item: NewsItem) -> NewsPublic:
-    return NewsPublic.model_validate({**news_fields(item, None), "body": item.body})
-
-
 @router.post("", response_model=NewsPublic, status_code=201, responses=REFUSALS)
 def create_news(_: AdminPrincipal, session: SessionDep, body: NewsWrite) -> NewsPublic:
-    return _public(content.create_news(session, _draft(body)))
+    return NewsPublic.model_validate(content.article_fields(content.create_news(session, _draft(body)), None))
 
 
 @router.put("/{news_id}", response_model=NewsPublic, responses={**REFUSALS, **error_responses(404)})
 def update_news(_: AdminPrincipal, session: SessionDep, news_id: NewsIdPath, body: NewsWrite) -> NewsPublic:
-    return _public(content.update_news(session, news_id, _draft(body)))
+    return NewsPublic.model_validate(content.article_fields(content.update_news(session, news_id, _draft(body)), None))
 
 
 @router.delete("/{news_id}", response_model=Ok, responses={**REFUSALS, **error_responses(404)})

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
@@ -8,7 +8,6 @@ from campus_common.content import CATEGORIES, HOME_LISTS, MESSAGE_CENTER_TABS
 from sync_server.api.deps import CurrentPrincipal, OptionalPrincipalRead, ReadSessionDep, SessionDep
 from sync_server.api.errors import NOT_FOUND, error_responses
 from sync_server.core import content
-from sync_server.models import NewsItem
 from sync_server.schemas import (
     AppPublic,
     CategoryPublic,
@@ -23,21 +22,6 @@ from sync_server.schemas import (
 
 router = APIRouter(prefix="/api/v1/content", tags=["content"])
 me_router = APIRouter(prefix="/api/v1/me/news", tags=["content"])
-
-
-def news_fields(item: NewsItem, unread: bool | None) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "category": item.category,
-        "category_name": content.category_name(item.category),
-        "title": item.title,
-        "summary": item.summary,
-        "author": item.author,
-        "cover": item.cover,
-        "published_at": item.published_at,
-        "updated_at": item.updated_at,
-        "unread": unread,
-    }
 
 
 @router.get("/news", response_model=NewsList, responses=error_responses(401, 422))
@@ -59,7 +43,7 @@ def list_news(
     )
     return NewsList(
         items=[
-            NewsSummary.model_validate(news_fields(r, None if user_id is None else r.id not in page.read))
+            NewsSummary.model_validate(content.list_fields(r, None if user_id is None else r.id not in page.read))
             for r in page.items
         ],
         total=page.total,
@@ -83,7 +67,7 @@ def get_news(
     unread = (
         None if principal is None else not content.is_read(session, user_id=principal.user.user_id, news_id=item.id)
     )
-    return NewsPublic.model_validate({**news_fields(item, unread), "body": item.body})
+    return NewsPublic.model_validate(content.article_fields(item, unread))
 
 
 @me_router.post("/read", response_model=NewsReadResult, responses=error_responses(401, 403, 422))
