@@ -496,3 +496,37 @@ def test_a_page_of_ten_thousand_items_is_fast(db_url: str, tmp_path: Path) -> No
         assert p50 < 0.25
     finally:
         server.stop()
+
+
+def test_the_migration_converts_and_announces_news_already_there(db_url: str) -> None:
+    """A server upgraded from before 0011: names become codes, text becomes paragraphs, each item is announced."""
+    from alembic import command
+
+    from sync_server.migrate import alembic_config
+    from tests.helpers import create_pg_database
+
+    fresh = create_pg_database() if "postgresql" in db_url else db_url + ".old"
+    command.upgrade(alembic_config(fresh), "0007")
+    engine = create_engine(fresh)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO news (id, category, title, author, body, published_at) VALUES "
+            "(7, '通知公告', '旧通知', '教务处', '第一段 <b>\n\n第二段', '2022-07-11 00:00:00+00:00')"
+        )
+    engine.dispose()
+    command.upgrade(alembic_config(fresh), "0011")
+    [item] = _news(fresh)
+    assert (item.category, item.body, item.summary) == (
+        "notice",
+        "<p>第一段 &lt;b&gt;</p><p>第二段</p>",
+        "第一段 <b> 第二段",
+    )
+    db = Database(fresh)
+    try:
+        with db.transaction() as session:
+            [change] = session.scalars(select(ChangeLog).where(ChangeLog.entity == "news")).all()
+            assert (change.entity_id, change.seq) == ("7", item.change_seq)
+            created = content.create_news(session, content.NewsDraft(category="notice", title="新"))
+            assert created.id == 8  # the sequence moved past the ids given explicitly
+    finally:
+        db.dispose()

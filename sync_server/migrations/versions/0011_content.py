@@ -121,7 +121,8 @@ def upgrade() -> None:
     for news_id, category, title, author, body, published in rows:
         code = _CODES.get(category, category if category in _CODES.values() else "school_news")
         body_html = body if body.lstrip().startswith("<") else _html(body)
-        summary = _summary(re.sub(r"<[^>]+>", " ", html.unescape(body_html)) if body_html != body else body)
+        # text: its own words; HTML already: the text between the tags, then its entities
+        summary = _summary(body if body_html != body else html.unescape(re.sub(r"<[^>]+>", " ", body_html)))
         published = published if published.tzinfo else published.replace(tzinfo=UTC)
         data = {
             "id": news_id,
