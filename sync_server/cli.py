@@ -7,8 +7,12 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sync_server.core.config import ENV_PREFIX, Settings
+
+if TYPE_CHECKING:
+    from sync_server.core.content import NewsDraft
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         "--older-than",
         type=_positive_hours,
         metavar="HOURS",
-        help="age in hours (default: CAMPUS_SYNC_ATTACHMENT_RETENTION_HOURS, 72)",
+        help="age in hours (default: CAMPUS_SYNC_ATTACHMENT_RETENTION_HOURS, at least 14 days)",
     )
     purge.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     cas_service = sub.add_parser(
@@ -68,7 +72,35 @@ def _parser() -> argparse.ArgumentParser:
     cas_sub.add_parser("list", parents=[common], help="list the allowed service URL prefixes")
     cas_remove = cas_sub.add_parser("remove", parents=[common], help="stop signing users into a service")
     cas_remove.add_argument("key", help="the id or URL prefix that `list` shows")
+    _content_parser(sub, common)
     return parser
+
+
+def _content_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    content = sub.add_parser("content", parents=[common], help="news: add, import, feeds (docs/content.md)")
+    what = content.add_subparsers(dest="content_command", required=True)
+    add = what.add_parser("add", parents=[common], help="add one news item")
+    add.add_argument("--category", required=True, help="a code or a name: notice / 通知公告, school_news / 学校新闻, …")
+    add.add_argument("--title", required=True)
+    add.add_argument("--body-file", required=True, help="the body: HTML (.html, .htm) or plain text (anything else)")
+    add.add_argument("--summary", default=None, help="default: the body's first 120 characters")
+    add.add_argument("--author", default="")
+    add.add_argument("--published-at", default=None, help="ISO 8601, e.g. 2026-11-16T10:00:00+08:00 (default: now)")
+    imp = what.add_parser("import", parents=[common], help="add or update news items from a JSON array or JSON lines")
+    imp.add_argument(
+        "file",
+        help="objects with category, title, body, and optionally body_format (html|text), "
+        "summary, author, published_at, guid (the same guid again updates that item)",
+    )
+    what.add_parser("fetch-feeds", parents=[common], help="import every configured RSS/Atom feed once, now")
+    feed = what.add_parser("feed", parents=[common], help="the RSS/Atom feeds imported on a schedule")
+    feeds = feed.add_subparsers(dest="feed_command", required=True)
+    feed_add = feeds.add_parser("add", parents=[common], help="import a feed into a category")
+    feed_add.add_argument("category")
+    feed_add.add_argument("url")
+    feeds.add_parser("list", parents=[common], help="the feeds, with their last import")
+    feed_remove = feeds.add_parser("remove", parents=[common], help="stop importing a feed (its items stay)")
+    feed_remove.add_argument("feed_id", type=int)
 
 
 def _positive_hours(value: str) -> float:
@@ -245,6 +277,121 @@ def cas_service(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _news_records(path: str) -> list[tuple[int, object]]:
+    """(line or position, object) of a JSON array or of JSON lines."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    if text.lstrip().startswith("["):
+        return list(enumerate(json.loads(text), start=1))
+    return [(n, json.loads(line)) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def _news_draft(record: object) -> NewsDraft:
+    from datetime import datetime
+
+    from sync_server.core.content import NewsDraft
+    from sync_server.core.errors import Invalid
+
+    if not isinstance(record, dict):
+        raise Invalid("invalid_content", "应为一个 JSON 对象")
+    unknown = set(record) - {"category", "title", "body", "body_format", "summary", "author", "published_at", "guid"}
+    if unknown:
+        raise Invalid("invalid_content", f"未知字段：{', '.join(sorted(unknown))}")
+    published = record.get("published_at")
+    try:
+        moment = datetime.fromisoformat(published) if isinstance(published, str) else None
+    except ValueError:
+        raise Invalid("invalid_content", f"published_at 不是 ISO 8601 时间：{published!r}") from None
+    if published is not None and moment is None:
+        raise Invalid("invalid_content", "published_at 应为 ISO 8601 时间文本")
+    return NewsDraft(
+        category=record.get("category", ""),
+        title=record.get("title", ""),
+        body=record.get("body", ""),
+        body_format=record.get("body_format", "html"),
+        summary=record.get("summary"),
+        author=record.get("author", ""),
+        published_at=moment,
+        guid=record.get("guid"),
+    )
+
+
+def content_command(settings: Settings, args: argparse.Namespace) -> int:
+    from sync_server.core import content, feeds
+    from sync_server.core.errors import DomainError
+    from sync_server.db import Database
+
+    init_db(settings)
+    db = Database(settings.db_url)
+    try:
+        if args.content_command == "fetch-feeds":
+            report = feeds.import_feeds(db.sessions)
+            for f in report.feeds:
+                outcome = f"失败：{f.error}" if f.error else f"新增 {f.inserted}，更新 {f.updated}，未变 {f.unchanged}"
+                print(f"[{f.feed_id}] {f.url}  {outcome}", file=sys.stderr if f.error else sys.stdout)
+            if not report.feeds:
+                print("没有配置订阅（campus-sync-server content feed add 栏目 网址）")
+            return 3 if report.failed else 0
+        if args.content_command == "feed" and args.feed_command == "list":
+            with db.sessions() as session:
+                for row in feeds.list_feeds(session):
+                    last = row.last_fetched_at.isoformat(timespec="seconds") if row.last_fetched_at else "从未"
+                    failed = f"（{row.last_error}）" if row.last_error else ""
+                    print(f"{row.id}\t{row.category}\t{row.url}\t上次：{last}{failed}")
+            return 0
+        with db.transaction() as session:
+            if args.content_command == "add":
+                with open(args.body_file, encoding="utf-8") as fh:
+                    body = fh.read()
+                html = args.body_file.lower().endswith((".html", ".htm"))
+                draft = _news_draft(
+                    {
+                        "category": args.category,
+                        "title": args.title,
+                        "body": body,
+                        "summary": args.summary,
+                        "author": args.author,
+                        "published_at": args.published_at,
+                        "body_format": "html" if html else "text",
+                    }
+                )
+                item = content.create_news(session, draft)
+                print(f"已添加：{item.id} {item.title}")
+            elif args.content_command == "import":
+                errors: list[str] = []
+                written = 0
+                for where, record in _news_records(args.file):
+                    try:
+                        with session.begin_nested():
+                            content.create_news(session, _news_draft(record))
+                        written += 1
+                    except DomainError as refused:
+                        field = f"（{', '.join(refused.fields)}）" if refused.fields else ""
+                        errors.append(f"{args.file}:{where}: {refused.message}{field}")
+                for line in errors:
+                    print(line, file=sys.stderr)
+                if errors:
+                    session.rollback()
+                    print(f"有 {len(errors)} 条有错误，未导入任何一条", file=sys.stderr)
+                    return 1
+                print(f"已导入 {written} 条")
+            elif args.feed_command == "add":
+                feed = feeds.add_feed(session, category=args.category, url=args.url)
+                print(f"已添加订阅 {feed.id}：{feed.category} {feed.url}")
+            else:
+                feeds.remove_feed(session, args.feed_id)
+                print(f"已删除订阅 {args.feed_id}（已导入的新闻保留）")
+    except DomainError as refused:
+        print(refused.message, file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as failure:  # an unreadable file, JSON that does not parse
+        print(f"无法读取：{failure}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    return 0
+
+
 def serve(settings: Settings, port_file: str | None) -> None:
     import socket
 
@@ -301,6 +448,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return purge_attachments(settings, args.older_than, args.dry_run)
     elif args.command == "cas-service":
         return cas_service(settings, args)
+    elif args.command == "content":
+        return content_command(settings, args)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0

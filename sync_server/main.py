@@ -11,13 +11,27 @@ from fastapi import FastAPI
 from sync_server import __version__
 from sync_server.api.errors import install_error_handlers
 from sync_server.api.middleware import AccessLogMiddleware, AdmissionMiddleware, BodyLimitMiddleware
-from sync_server.api.routes import admin, attachments, auth, content, hall, health, me, phone, portal, sync, workflow
+from sync_server.api.routes import (
+    admin,
+    admin_content,
+    attachments,
+    auth,
+    content,
+    hall,
+    health,
+    me,
+    phone,
+    portal,
+    sync,
+    workflow,
+)
 from sync_server.api.routes import cas as cas_routes
 from sync_server.core import notification_delivery as delivery
 from sync_server.core.attachment_retention import PurgeSchedule
 from sync_server.core.cas import CasSettings
 from sync_server.core.config import Settings
 from sync_server.core.counters import build_board
+from sync_server.core.feeds import FeedSchedule
 from sync_server.core.logging import configure_logging
 from sync_server.db import Database
 
@@ -48,13 +62,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     counters = build_board(settings, database.read_sessions)
+    feeds = (
+        FeedSchedule(database.sessions, timedelta(minutes=settings.feed_interval_minutes))
+        if settings.feed_interval_minutes > 0
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         delivery.install(dispatcher)  # this worker's delivery thread (nothing to run without a channel)
         if purge is not None:
             purge.start()  # each worker's; one at a time purges (core/attachment_retention.py)
+        if feeds is not None:
+            feeds.start()  # each worker's; one run per interval across them (core/feeds.py)
         yield
+        if feeds is not None:
+            feeds.stop()
         if purge is not None:
             purge.stop()
         delivery.install(None)
@@ -79,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(me.router)
     app.include_router(portal.router)
     app.include_router(admin.router)
+    app.include_router(admin_content.router)
+    app.include_router(content.me_router)
     app.include_router(phone.router)
     app.include_router(sync.router)
     app.include_router(workflow.router)

@@ -145,13 +145,53 @@ class Process(Base):
 
 
 class NewsItem(Base):
+    """A news item of 消息中心 and 首页 (campus_common/content.py names the categories). `body` is HTML, stored
+    sanitized (core/content_html.py); `summary` is plain text. Feed items carry their feed and GUID."""
+
     __tablename__ = "news"
+    __table_args__ = (
+        Index("ix_news_category_published", "category", "published_at", "id"),
+        Index("ux_news_feed_guid", "feed_id", "guid", unique=True),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    category: Mapped[str] = mapped_column(String(16), index=True)
+    category: Mapped[str] = mapped_column(String(16), index=True)  # a code: notice, school_news, …
     title: Mapped[str] = mapped_column(String(200))
     author: Mapped[str] = mapped_column(String(64), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    cover: Mapped[str | None] = mapped_column(String(1024), default=None)  # the body's first image, for lists
+    source: Mapped[str] = mapped_column(String(8), default="admin")  # admin | feed | seed
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("news_feeds.id", ondelete="SET NULL"), default=None)
+    guid: Mapped[str | None] = mapped_column(String(512), default=None)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # The change-log row that announces this item's current version: replaced by the next one, so the log holds
+    # one row per item, not one per edit (core/content.py).
+    change_seq: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
+class NewsFeed(Base):
+    """An RSS/Atom feed of the school's site, imported on a schedule into one category (core/feeds.py)."""
+
+    __tablename__ = "news_feeds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(1024), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_error: Mapped[str | None] = mapped_column(String(500), default=None)
+    etag: Mapped[str | None] = mapped_column(String(256), default=None)
+    modified: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class NewsRead(Base):
+    """That a user has read a news item (消息中心's unread marks), and the change that told their terminals."""
+
+    __tablename__ = "news_reads"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True)
+    news_id: Mapped[int] = mapped_column(ForeignKey("news.id", ondelete="CASCADE"), primary_key=True, index=True)
+    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    change_seq: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class Resource(Base):

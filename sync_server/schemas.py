@@ -86,19 +86,59 @@ class ProcessList(BaseModel):
 
 class NewsSummary(_Public):
     id: int
-    category: str
+    category: str = Field(description="a code of campus_common/content.py: notice, school_news, …")
+    category_name: str = Field(description="the category's Chinese name, e.g. 通知公告")
     title: str
+    summary: str
     author: str
+    cover: str | None = Field(description="the body's first image (absolute http/https URL), for a thumbnail")
     published_at: UtcDateTime
+    updated_at: UtcDateTime | None
+    unread: bool | None = Field(default=None, description="for a signed-in user: not read yet; else null")
 
 
 class NewsPublic(NewsSummary):
-    body: str
+    body: str = Field(description="sanitized HTML (docs/content.md)")
 
 
 class NewsList(BaseModel):
     items: list[NewsSummary]
     total: int
+
+
+class CategoryPublic(BaseModel):
+    code: str
+    name: str
+    name_en: str
+
+
+class NewsCategories(BaseModel):
+    categories: list[CategoryPublic]
+    message_center_tabs: list[str] = Field(description="消息中心's tabs after 全部新闻, as codes")
+    home_lists: list[str] = Field(description="首页's lists (5)–(9), as codes")
+
+
+class NewsWrite(BaseModel):
+    """A news item as an administrator writes it. `body` is HTML (sanitized on the way in) or, with
+    body_format "text", plain text whose blank lines separate paragraphs."""
+
+    category: str = Field(min_length=1, max_length=32, description="a code or a name of campus_common/content.py")
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(default="", max_length=200_000)
+    body_format: Literal["html", "text"] = "html"
+    summary: str | None = Field(default=None, max_length=2_000)
+    author: str = Field(default="", max_length=64)
+    published_at: datetime | None = Field(default=None, description="default: now")
+
+
+class NewsReadRequest(BaseModel):
+    ids: list[Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=500)
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class NewsReadResult(BaseModel):
+    marked: list[int] = Field(description="the ids newly marked read (unknown and already read ones are skipped)")
 
 
 class ResourcePublic(_Public):

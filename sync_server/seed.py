@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from sync_server.core.cas import seed_services
+from sync_server.core.content import NewsDraft, check_draft, write_news
 from sync_server.core.meta import ensure_epoch, get_meta, set_meta
 from sync_server.core.security import default_password, hash_password
 from sync_server.models import (
@@ -55,6 +56,25 @@ def _upsert(session: Session, model: type, key: dict[str, Any], values: dict[str
 
 def _dt(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+def seed_news(session: Session, items: list[dict[str, Any]]) -> None:
+    """The demo news through core/content.py, so it is sanitized and announced like any other; an item that is
+    already as seeded is left alone (nothing new in the change log)."""
+    for n in items:
+        body = n.get("body", "")
+        draft = NewsDraft(
+            category=n["category"],
+            title=n["title"],
+            body=body,
+            body_format="html" if body.lstrip().startswith("<") else "text",
+            summary=n.get("summary"),
+            author=n.get("author", ""),
+            published_at=_dt(n["published_at"]),
+        )
+        write_news(session, check_draft(draft), item=session.get(NewsItem, n["id"]), source="seed", news_id=n["id"])
+    if session.get_bind().dialect.name == "postgresql":  # ids given explicitly: move the sequence past them
+        session.execute(text("SELECT setval(pg_get_serial_sequence('news', 'id'), (SELECT max(id) FROM news))"))
 
 
 def seed_demo(session: Session) -> list[dict[str, str]]:
@@ -118,19 +138,7 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
     session.flush()
     seed_forms(session)
 
-    for n in content["news"]:
-        _upsert(
-            session,
-            NewsItem,
-            {"id": n["id"]},
-            {
-                "category": n["category"],
-                "title": n["title"],
-                "author": n.get("author", ""),
-                "body": n.get("body", ""),
-                "published_at": _dt(n["published_at"]),
-            },
-        )
+    seed_news(session, content["news"])
     for order, r in enumerate(content["resources"]):
         _upsert(
             session,

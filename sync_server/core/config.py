@@ -45,6 +45,7 @@ class Settings:
     # Uploaded attachments that no submitted form names are deleted once this old (core/attachment_retention.py);
     # 0 turns the server's hourly purge off.
     attachment_retention_hours: float = 336.0
+    feed_interval_minutes: float = 30.0  # the news feeds' import (core/feeds.py); 0 turns it off
     # 首页's counters (core/counters/, docs/portal.md): "live" reads mail over IMAP and the library over SIP2
     # where configured; "demo" shows the seeded figures, marked as demo data.
     counters_mode: str = "live"
@@ -100,6 +101,7 @@ class Settings:
                 float(x) for x in (get("MAIL_RETRY_DELAYS", "5,30,120") or "").split(",") if x.strip()
             ),
             attachment_retention_hours=float(get("ATTACHMENT_RETENTION_HOURS", "336") or 336),
+            feed_interval_minutes=float(get("FEED_INTERVAL_MINUTES", "30") or 30),
             **_counter_settings(get),
         )
 
@@ -117,6 +119,7 @@ class Settings:
             "LOG_LEVEL": self.log_level,
             "LOG_JSON": "1" if self.log_json else "0",
             "ATTACHMENT_RETENTION_HOURS": str(self.attachment_retention_hours),
+            "FEED_INTERVAL_MINUTES": str(self.feed_interval_minutes),
         }
         if self.public_url:
             env["PUBLIC_URL"] = self.public_url

@@ -63,7 +63,7 @@ def test_content_endpoints(live_server: LiveServer) -> None:
     dates = [n["published_at"] for n in news["items"]]
     assert dates == sorted(dates, reverse=True)
     notices = requests.get(base + "/content/news", params={"category": "通知公告"}, timeout=5).json()
-    assert notices["items"] and all(n["category"] == "通知公告" for n in notices["items"])
+    assert notices["items"] and all(n["category_name"] == "通知公告" for n in notices["items"])
     first = requests.get(base + f"/content/news/{news['items'][0]['id']}", timeout=5).json()
     assert first["body"]
     resources = [r["name"] for r in requests.get(base + "/content/resources", timeout=5).json()]

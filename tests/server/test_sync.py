@@ -114,7 +114,7 @@ def test_pull_is_partitioned_by_the_token_and_resumable(live_server: LiveServer)
     push(live_server, staff, [op(1, "xj-diannao-weixiu")])
     everything, cursor = pull_all(live_server, student, limit=1)
     # Public changes (the forms and workflows) come to everyone; the rest is the token's user's own.
-    assert {c["entity"] for c in everything if c["scope"] == "public"} == {"form", "workflow"}
+    assert {c["entity"] for c in everything if c["scope"] == "public"} == {"form", "workflow", "news"}
     # Signed in, also who holds the posts (for every signed-in user) and the user's own favourites.
     assert {c["entity"] for c in everything if c["scope"] == "user"} == {"workflow_handlers", "favorite"}
     mine = [c for c in everything if c["scope"] == "user" and c["entity"] == "favorite"]
@@ -141,7 +141,7 @@ def test_post_holders_only_for_signed_in_users(live_server: LiveServer) -> None:
     staff = {p["user_id"]: p["name"] for p in PEOPLE.values() if p["role"] in ("staff", "approver", "admin")}
     assert staff["101207"] == "贾孟杰" and len(staff) > 40
     anonymous, _ = pull_all(live_server, None, limit=1000)
-    assert {c["entity"] for c in anonymous} == {"form", "workflow"}
+    assert {c["entity"] for c in anonymous} == {"form", "workflow", "news"}
     text = json.dumps(anonymous, ensure_ascii=False)
     assert [name for name in staff.values() if name in text] == []
     assert [user_id for user_id in staff if f'"{user_id}"' in text] == []
