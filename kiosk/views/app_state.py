@@ -335,3 +335,17 @@ class AppState(QObject):
     ready = Property(bool, _get_ready, notify=readyChanged)
     # Kiosk: where the virtual keyboard keeps what it learns (emptied at every logout).
     keyboardDataPath = Property(str, _get_keyboard_dir, notify=configChanged)
+
+    # 个人中心 › 关于: the client's version and build id (kiosk/build_info.py; fixed for a run).
+    def _get_version(self) -> str:
+        from kiosk.build_info import build_info
+
+        return build_info()[0]
+
+    def _get_build_id(self) -> str:
+        from kiosk.build_info import build_info
+
+        return build_info()[1]
+
+    version = Property(str, _get_version, constant=True)
+    buildId = Property(str, _get_build_id, constant=True)
