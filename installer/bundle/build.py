@@ -92,7 +92,11 @@ def remove_dangling_links(bundle: Path) -> None:
 
 
 def compile_translations(into: Path) -> None:
-    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+    here = Path(sys.executable)
+    candidates = (here.with_name("pyside6-lrelease"), here.with_name("pyside6-lrelease.exe"))  # Linux, Windows
+    lrelease = next((c for c in candidates if c.is_file()), None) or shutil.which("pyside6-lrelease")
+    if lrelease is None:
+        raise SystemExit("build.py: pyside6-lrelease not found next to this Python")
     into.mkdir(parents=True)
     for ts in sorted((ROOT / "resources" / "i18n").glob("*.ts")):
         subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(into / (ts.stem + ".qm"))], check=True)
