@@ -43,6 +43,10 @@ class DemoServer:
         if result.returncode != 0:
             raise DemoServerError("seed-demo failed: " + result.stderr.decode(errors="replace")[-2000:])
 
+    def seed_and_start(self) -> str:
+        self.seed()
+        return self.start()
+
     def start(self, timeout: float = 30.0) -> str:
         """Start serving; returns once the port is known (the kiosk polls /healthz itself)."""
         port_file = self.workdir / "port"

@@ -9,13 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    Property,
-    QObject,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from kiosk.services.api_client import ApiClient, ApiError
@@ -103,11 +97,9 @@ class AppState(QObject):
         """Look at the store and, at the same time, reach the server (or, demo, start the bundled one) in the
         background. The first look (sqlite3, milliseconds) is all the login screen needs; the full store, with
         SQLAlchemy's import, opens once the screen is true, so it does not slow the way there."""
-        self.workers.run(self._look, self._looked_at, self._look_failed)
+        config, path, auth = self.config, self._store_path, self.auth
+        self.workers.run(lambda: look_at_store(config, path, auth), self._looked_at, self._look_failed)
         self._connect()
-
-    def _look(self) -> FirstLook:
-        return look_at_store(self.config, self._store_path, self.auth)
 
     def _looked_at(self, look: FirstLook) -> None:
         if look.catalog:
@@ -125,10 +117,8 @@ class AppState(QObject):
     def _open_store_when_ready(self) -> None:
         if self._get_ready() and self.store is None and not self._store_settled and not self._opening:
             self._opening = True
-            self.workers.run(self._open_store, self._store_opened, self._store_failed)
-
-    def _open_store(self) -> LocalStore:
-        return open_local_store(self.config, self._store_path, self.auth)
+            config, path, auth = self.config, self._store_path, self.auth
+            self.workers.run(lambda: open_local_store(config, path, auth), self._store_opened, self._store_failed)
 
     def _store_opened(self, store: LocalStore) -> None:
         self.store = store
@@ -162,10 +152,8 @@ class AppState(QObject):
     def _start_demo_server(self) -> str:
         from kiosk.services.demo_server import DemoServer
 
-        server = DemoServer()
-        self.demo_server = server
-        server.seed()
-        return server.start()
+        self.demo_server = DemoServer()
+        return self.demo_server.seed_and_start()
 
     def _demo_started(self, url: str) -> None:
         log.info("demo server at %s", url)
@@ -294,3 +282,17 @@ class AppState(QObject):
     ready = Property(bool, _get_ready, notify=readyChanged)
     # Kiosk: where the virtual keyboard keeps what it learns (emptied at every logout).
     keyboardDataPath = Property(str, _get_keyboard_dir, notify=configChanged)
+
+    # 个人中心 › 关于: the client's version and build id (kiosk/build_info.py; fixed for a run).
+    def _get_version(self) -> str:
+        from kiosk.build_info import build_info  # read only when 关于 asks: metadata costs at start-up
+
+        return build_info()[0]
+
+    def _get_build_id(self) -> str:
+        from kiosk.build_info import build_info
+
+        return build_info()[1]
+
+    version = Property(str, _get_version, constant=True)
+    buildId = Property(str, _get_build_id, constant=True)

@@ -1494,6 +1494,11 @@
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="211"/>
+        <source>关于：融合门户客户端 %1 · 构建 %2</source>
+        <translation>About: Campus Kiosk client %1 · build %2</translation>
+    </message>
 </context>
 <context>
     <name>ReturnNoteCard</name>

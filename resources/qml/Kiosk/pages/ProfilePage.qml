@@ -203,6 +203,16 @@ Item {
                 text: qsTr("退出登录")
                 onClicked: Session.logout()
             }
+
+            // 关于: which client this is, for IT on the phone with the hall (version and build id of the bundle).
+            Text {
+                objectName: "aboutText"
+                Layout.alignment: Qt.AlignHCenter
+                text: qsTr("关于：融合门户客户端 %1 · 构建 %2").arg(AppState.version).arg(AppState.buildId)
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+                color: Theme.textSecondary
+            }
         }
     }
 }
