@@ -79,7 +79,7 @@ def test_tabs_search_and_an_article_read(server: LiveServer, launch_ui: Any) -> 
     ui.screenshot("kiosk-messages-search")
 
     first = _rows(ui)[0]
-    ui.tap("news_%d" % first["newsId"])
+    ui.tap(f"news_{first['newsId']}")
     ui.wait_for(lambda: current_page(ui) == "articlePage" and ui.state.messages.articleState == "ready")
     assert first["title"] in ui.texts(ui.find_visible("articleTitle"))
     ui.screenshot("kiosk-article")
@@ -113,7 +113,7 @@ def test_layouts(
         log_in(ui, STUDENT, NEW_PW)
         ui.wait_for(lambda: current_page(ui) == "homePage")
     _open_messages(ui)
-    row = ui.find_visible("news_%d" % _rows(ui)[0]["newsId"])
+    row = ui.find_visible(f"news_{_rows(ui)[0]['newsId']}")
     assert row.width() <= size[0]
     ui.screenshot(name)
     ui.tap(row)
