@@ -149,7 +149,7 @@ def send_unsent(client: ApiClient, store: LocalStore, user_id: str) -> int:
 
 def headlines(store: LocalStore, categories: tuple[str, ...], per: int) -> dict[str, list[dict[str, Any]]]:
     """首页's lists from the local store: code → the newest `per` rows, each {id, title, day "07-14"}."""
-    out = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for code, rows in store.latest_news(categories, per).items():
         out[code] = []
         for raw in rows:

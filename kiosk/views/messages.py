@@ -132,7 +132,9 @@ class Messages(QObject):
         """Read an article for the article page (images fitted to `max_width`, or their alt text offline) and,
         for a signed-in reader, mark it read here at once and on the server when it can be reached."""
         store, user = self._state.store, self._auth.user_id
-        online = self._state.connection == "online"
+        # A kiosk does not browse the web: the school's remote images (which a hall's network may not reach,
+        # leaving a blank hole) give way to their alt text there; a desk loads them when online.
+        online = self._state.connection == "online" and self._state.config.mode == "desk"
         self._article = {"newsId": news_id, "loading": True}
         self.articleChanged.emit()
         if store is None:
@@ -188,8 +190,23 @@ class Messages(QObject):
             return ""
         return "loading" if self._article.get("loading") else "missing" if self._article.get("missing") else "ready"
 
-    def _get_tabs(self) -> list[str]:
-        return list(news.TABS)
+    def _get_article_id(self) -> int:
+        return int(self._article.get("newsId") or 0)
+
+    def _get_article_title(self) -> str:
+        return self._article_text("title")
+
+    def _get_article_body(self) -> str:
+        return self._article_text("body")
+
+    def _get_article_author(self) -> str:
+        return self._article_text("author")
+
+    def _get_article_published(self) -> str:
+        return self._article_text("published")
+
+    def _get_article_category(self) -> str:
+        return self._article_text("category")
 
     news = Property(NewsListModel, _get_model, constant=True)
     tab = Property(str, _get_tab, notify=changed)
@@ -198,10 +215,9 @@ class Messages(QObject):
     age = Property(str, _get_age, notify=changed)  # "12-05 09:30": when the content was last brought up to date
     # The article page's parts (one property each: qmllint cannot be told of a QVariantMap property).
     articleState = Property(str, _get_article_state, notify=articleChanged)  # "" | loading | missing | ready
-    articleId = Property(int, lambda self: int(self._article.get("newsId") or 0), notify=articleChanged)
-    articleTitle = Property(str, lambda self: self._article_text("title"), notify=articleChanged)
-    articleBody = Property(str, lambda self: self._article_text("body"), notify=articleChanged)
-    articleAuthor = Property(str, lambda self: self._article_text("author"), notify=articleChanged)
-    articlePublished = Property(str, lambda self: self._article_text("published"), notify=articleChanged)
-    articleCategory = Property(str, lambda self: self._article_text("category"), notify=articleChanged)
-    tabs = Property(list, _get_tabs, constant=True)
+    articleId = Property(int, _get_article_id, notify=articleChanged)
+    articleTitle = Property(str, _get_article_title, notify=articleChanged)
+    articleBody = Property(str, _get_article_body, notify=articleChanged)
+    articleAuthor = Property(str, _get_article_author, notify=articleChanged)
+    articlePublished = Property(str, _get_article_published, notify=articleChanged)
+    articleCategory = Property(str, _get_article_category, notify=articleChanged)

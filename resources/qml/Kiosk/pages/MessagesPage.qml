@@ -68,7 +68,9 @@ Item {
             Layout.fillWidth: true
             spacing: Theme.spacing / 2
             Repeater {
-                model: (Session.loggedIn ? ["notices"] : []).concat(Messages.tabs)
+                // The manual's tabs (kiosk/services/news.py TABS), after 办事通知 for a signed-in user.
+                model: (Session.loggedIn ? ["notices"] : []).concat(["all", "notice", "school_news", "research",
+                                                                     "student_affairs", "portal"])
                 delegate: ChoiceChip {
                     required property string modelData
                     objectName: "messageTab_" + modelData
