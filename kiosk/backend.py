@@ -25,6 +25,7 @@ from kiosk.views.hall import Hall
 from kiosk.views.icons import IconProvider
 from kiosk.views.idle import Idle
 from kiosk.views.inbox import Inbox
+from kiosk.views.messages import Messages
 from kiosk.views.portal import Portal
 from kiosk.views.qr_image import QrImageProvider
 from kiosk.views.qr_login import QrLogin
@@ -68,6 +69,7 @@ class Backend:
         self.catalog = Catalog(self.state, self.auth, self.session, self.sync, self.workers)
         self.hall = Hall(self.state, self.auth, self.catalog, self.session, self.workers)
         self.inbox = Inbox(self.state, self.auth, self.catalog, self.session, self.sync, self.workers)
+        self.messages = Messages(self.state, self.auth, self.session, self.sync, self.workers)
         self.forms = Forms(self.state, self.auth, self.sync, self.hall, self.workers)
         self.link_qr = QrImageProvider()  # 资源中心 / 应用中心 addresses for the phone (the login's code is its own)
         self.portal = Portal(
@@ -93,6 +95,7 @@ class Backend:
             "Sync": self.sync,
             "Hall": self.hall,
             "Inbox": self.inbox,
+            "Messages": self.messages,
             "Forms": self.forms,
             "Portal": self.portal,
         }

@@ -5,6 +5,7 @@ was restored."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
 
@@ -13,12 +14,15 @@ from sqlalchemy.orm import Session
 
 from kiosk.models.base import StoreBase
 from kiosk.models.migrations import strip_post_holders
+from kiosk.models.news import SYNCED_AT_KEY, VERSION_KEY, apply_news
 from kiosk.models.tables import (
     CachedForm,
+    CachedNews,
     CachedProcess,
     CachedWorkflow,
     LocalApplication,
     LocalFavorite,
+    LocalNewsRead,
     LocalNotification,
     LocalTask,
     LocalWorkflowHandlers,
@@ -108,10 +112,23 @@ class ApplyMixin(StoreBase):
                         conn.execute(remove, [{"uid": user_id, "code": c["id"]} for c in run])
                     else:
                         conn.execute(upsert, [{"user_id": user_id, "process_code": c["id"]} for c in run])
+            news_changed = apply_news(conn, user_id, changes)
+            # The age 消息中心 shows offline: when a pull last reached the server, news in it or not.
+            now = datetime.now(UTC).isoformat(timespec="seconds")
             conn.execute(
                 insert(Meta).prefix_with("OR REPLACE"),
-                [{"key": cursor_key, "value": str(cursor)}, {"key": "sync.epoch", "value": epoch}],
+                [
+                    {"key": cursor_key, "value": str(cursor)},
+                    {"key": "sync.epoch", "value": epoch},
+                    {"key": SYNCED_AT_KEY, "value": now},
+                ],
             )
+            if news_changed:  # 消息中心 re-reads its list only when this moved
+                conn.exec_driver_sql(
+                    "INSERT INTO meta (\"key\", value) VALUES (?, '1') "
+                    'ON CONFLICT ("key") DO UPDATE SET value = CAST(value AS INTEGER) + 1',
+                    (VERSION_KEY,),
+                )
         return True
 
     @staticmethod
@@ -208,4 +225,7 @@ class ApplyMixin(StoreBase):
         with self.transaction() as session:
             if user_id is not None:
                 session.execute(delete(LocalFavorite).where(LocalFavorite.user_id == user_id))
+                session.execute(delete(LocalNewsRead).where(LocalNewsRead.user_id == user_id, LocalNewsRead.sent == 1))
+            # The news comes again with the pull from zero; an item the restored server no longer has must go.
+            session.execute(delete(CachedNews))
             session.merge(Meta(key=cursor_key, value="0"))

@@ -138,6 +138,21 @@ def _migration_10(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_11(conn: sqlite3.Connection) -> None:
+    # 消息中心's news (public, kept across logouts) and the user's read marks (personal; `sent` 0 until the
+    # server has the mark). Listing is newest first by category or all: one index each.
+    _run(
+        conn,
+        "CREATE TABLE news (id INTEGER NOT NULL, category VARCHAR(32) NOT NULL, title VARCHAR(200) NOT NULL, "
+        "summary TEXT NOT NULL, author VARCHAR(64) NOT NULL, cover TEXT NOT NULL, published_at VARCHAR(40) NOT NULL, "
+        "updated_at VARCHAR(40) NOT NULL, body TEXT NOT NULL, PRIMARY KEY (id))",
+        "CREATE INDEX ix_news_category_published ON news (category, published_at, id)",
+        "CREATE INDEX ix_news_published ON news (published_at, id)",
+        "CREATE TABLE news_reads (user_id VARCHAR(32) NOT NULL, news_id INTEGER NOT NULL, "
+        "read_at VARCHAR(40) NOT NULL, sent INTEGER NOT NULL, PRIMARY KEY (user_id, news_id))",
+    )
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
@@ -150,6 +165,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_8,
     _migration_9,
     _migration_10,
+    _migration_11,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -4,8 +4,9 @@ Open it once per process, off the GUI thread; every later call is a short transa
 
 LocalStore is put together from one part per job, each a mixin over base.StoreBase (the file, its sessions and
 transaction()): outbox.py queues operations and settles the server's answers (reverts.py undoes refused ones),
-apply.py writes what the server sent, queries.py reads for the views, drafts.py keeps form drafts, wipe.py
-empties the file at logout. migrations.py brings the file's schema up to date before any of them runs.
+apply.py writes what the server sent, queries.py reads for the views, news.py reads 消息中心's news and keeps
+read marks, drafts.py keeps form drafts, wipe.py empties the file at logout. migrations.py brings the file's
+schema up to date before any of them runs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kiosk.models.apply import ApplyMixin
 from kiosk.models.base import StoreError
 from kiosk.models.drafts import DraftsMixin
 from kiosk.models.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
+from kiosk.models.news import NewsMixin
 from kiosk.models.outbox import OutboxMixin
 from kiosk.models.queries import QueriesMixin
 from kiosk.models.reverts import mark_acting, mark_read
@@ -27,7 +29,7 @@ from kiosk.models.wipe import WipeMixin
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "LocalStore", "StoreError", "mark_acting", "mark_read"]
 
 
-class LocalStore(OutboxMixin, ApplyMixin, QueriesMixin, DraftsMixin, WipeMixin):
+class LocalStore(OutboxMixin, ApplyMixin, QueriesMixin, NewsMixin, DraftsMixin, WipeMixin):
     """The store the app, the sync engine and the tests use; opening it migrates the file first."""
 
     def __init__(self, path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -166,6 +166,37 @@ class LocalDraft(Base):
     saved_at: Mapped[str] = mapped_column(String(40))
 
 
+class CachedNews(Base):
+    """A news item of 消息中心 and 首页 as last pulled (public: kept across logouts, shown offline). Listed
+    newest first per category or all together, hence the two indexes (migration 11)."""
+
+    __tablename__ = "news"
+    __table_args__ = (
+        Index("ix_news_category_published", "category", "published_at", "id"),
+        Index("ix_news_published", "published_at", "id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(64))
+    cover: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[str] = mapped_column(String(40))  # UTC, RFC 3339: sorts as text
+    updated_at: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)  # sanitized HTML, as the server stores it
+
+
+class LocalNewsRead(Base):
+    """The signed-in user's read mark on a news item. `sent` 0: made on this terminal and not yet acknowledged by
+    POST /api/v1/me/news/read (retried after the next sync round). Personal: wiped at logout."""
+
+    __tablename__ = "news_reads"
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    news_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    read_at: Mapped[str] = mapped_column(String(40))
+    sent: Mapped[int] = mapped_column(Integer)
+
+
 # Every table holding one person's data; logout deletes all their rows. Later features add theirs here.
 # The outbox is handled apart: its pending operations are delivered after logout (sync guarantee 7).
 PERSONAL_TABLES: list[type[Base]] = [
@@ -175,4 +206,5 @@ PERSONAL_TABLES: list[type[Base]] = [
     LocalTask,
     LocalNotification,
     LocalWorkflowHandlers,
+    LocalNewsRead,
 ]

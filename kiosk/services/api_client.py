@@ -113,6 +113,11 @@ class ApiClient:
         result: list[dict[str, Any]] = self._request("GET", "/api/v1/content/news", params=params)["items"]
         return result
 
+    def mark_news_read(self, news_ids: list[int]) -> list[int]:
+        """The signed-in user read these items (1–500 ids); the server answers with those newly marked."""
+        result: list[int] = self._request("POST", "/api/v1/me/news/read", json={"ids": news_ids})["marked"]
+        return result
+
     def resources(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self._request("GET", "/api/v1/content/resources")
         return result

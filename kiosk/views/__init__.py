@@ -16,6 +16,8 @@ from kiosk.views import (  # noqa: F401  (registration)
     idle,
     inbox,
     inbox_models,
+    messages,
+    news_model,
     portal,
     process_model,
     qr_login,

@@ -314,6 +314,74 @@
     </message>
 </context>
 <context>
+    <name>ArticlePage</name>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="19"/>
+        <source>通知公告</source>
+        <translation>Notices</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="19"/>
+        <source>学校新闻</source>
+        <translation>School news</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="19"/>
+        <source>科研动态</source>
+        <translation>Research news</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
+        <source>学工动态</source>
+        <translation>Student affairs</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
+        <source>门户通知</source>
+        <translation>Portal notices</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
+        <source>院系动态</source>
+        <translation>Department news</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
+        <source>学术讲座</source>
+        <translation>Academic lectures</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
+        <source>教学科研</source>
+        <translation>Teaching and research</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="32"/>
+        <source>消息中心</source>
+        <translation>Message centre</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="63"/>
+        <source>这条消息已不存在</source>
+        <translation>This item no longer exists</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="75"/>
+        <source>发布时间：%1</source>
+        <translation>Published: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="76"/>
+        <source>发布者：%1</source>
+        <translation>By: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="87"/>
+        <source>正在打开…</source>
+        <translation>Opening…</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentField</name>
     <message>
         <location filename="../qml/Kiosk/components/AttachmentField.qml" line="28"/>
@@ -1302,27 +1370,27 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="83"/>
+        <location filename="../qml/Kiosk/Main.qml" line="86"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="83"/>
+        <location filename="../qml/Kiosk/Main.qml" line="86"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="91"/>
+        <location filename="../qml/Kiosk/Main.qml" line="94"/>
         <source>未能办理%1：%2</source>
         <translation>Could not handle %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="98"/>
+        <location filename="../qml/Kiosk/Main.qml" line="101"/>
         <source>已在浏览器中打开“%1”，请在其页面登录（%2）</source>
         <translation>Opened “%1” in the browser; please log in there (%2)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="99"/>
+        <location filename="../qml/Kiosk/Main.qml" line="102"/>
         <source>已在浏览器中打开“%1”</source>
         <translation>Opened “%1” in the browser</translation>
     </message>
@@ -1330,34 +1398,94 @@
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="25"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="21"/>
+        <source>办事通知</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="21"/>
+        <source>全部新闻</source>
+        <translation>All news</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="21"/>
+        <source>通知公告</source>
+        <translation>Notices</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="22"/>
+        <source>学校新闻</source>
+        <translation>School news</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="22"/>
+        <source>科研动态</source>
+        <translation>Research news</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="22"/>
+        <source>学工动态</source>
+        <translation>Student affairs</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="23"/>
+        <source>门户通知</source>
+        <translation>Portal notices</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="41"/>
         <source>消息中心</source>
         <translation>Message centre</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="26"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="42"/>
         <source>办事通知 · %1 条未读</source>
         <translation>Notifications · %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="27"/>
-        <source>全部新闻 · 通知公告 · 学校新闻 · 科研动态 · 学工动态 · 门户通知</source>
-        <translation>All news · Notices · School news · Research · Student affairs · Portal notices</translation>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="43"/>
+        <source>找到 %1 条</source>
+        <translation>%1 found</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="32"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="44"/>
+        <source>共 %1 条</source>
+        <translation>%1 items</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="49"/>
         <source>全部标为已读</source>
         <translation>Mark all as read</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="120"/>
-        <source>暂无办事通知</source>
-        <translation>No notifications</translation>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="60"/>
+        <source>搜索标题或摘要</source>
+        <translation>Search titles and summaries</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="128"/>
-        <source>新闻与通知将在这里显示</source>
-        <translation>News and notices will appear here</translation>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="90"/>
+        <source>离线 · 内容更新于 %1</source>
+        <translation>Offline · content as of %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="119"/>
+        <source>没有找到与“%1”相关的内容</source>
+        <translation>Nothing found for “%1”</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="120"/>
+        <source>暂无内容</source>
+        <translation>Nothing yet</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="120"/>
+        <source>离线，连接服务器后显示</source>
+        <translation>Offline: shown once the server is reached</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="206"/>
+        <source>暂无办事通知</source>
+        <translation>No notifications</translation>
     </message>
 </context>
 <context>
@@ -1386,6 +1514,80 @@
         <location filename="../qml/Kiosk/components/NavBar.qml" line="29"/>
         <source>我的</source>
         <translation>Me</translation>
+    </message>
+</context>
+<context>
+    <name>NewsRow</name>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="19"/>
+        <source>一月</source>
+        <translation>Jan</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="19"/>
+        <source>二月</source>
+        <translation>Feb</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="19"/>
+        <source>三月</source>
+        <translation>Mar</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="19"/>
+        <source>四月</source>
+        <translation>Apr</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="19"/>
+        <source>五月</source>
+        <translation>May</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="20"/>
+        <source>六月</source>
+        <translation>Jun</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="20"/>
+        <source>七月</source>
+        <translation>Jul</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="20"/>
+        <source>八月</source>
+        <translation>Aug</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="20"/>
+        <source>九月</source>
+        <translation>Sep</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="20"/>
+        <source>十月</source>
+        <translation>Oct</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="20"/>
+        <source>十一月</source>
+        <translation>Nov</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="20"/>
+        <source>十二月</source>
+        <translation>Dec</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="27"/>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="92"/>
+        <source>未读</source>
+        <translation>Unread</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NewsRow.qml" line="73"/>
+        <source>发布时间：%1</source>
+        <translation>Published: %1</translation>
     </message>
 </context>
 <context>

@@ -51,6 +51,9 @@ ApplicationWindow {
     }
 
     // 办事指南 then the form, pushed over the current section; 返回 pops, 完成 goes back to where it started.
+    function openArticle(articleId: int) {
+        stack.push(articlePage, { articleId: articleId })
+    }
     function openProcess(code: string) {
         stack.push(guidePage, { processCode: code })
     }
@@ -158,7 +161,7 @@ ApplicationWindow {
             onOpen: (code) => window.openProcess(code)
             onOpenTasks: (box) => window.openTasks(box)
             onOpenHall: window.navigate("hall")
-            onOpenMessages: window.navigate("messages")
+            onOpenMessages: (articleId) => articleId > 0 ? window.openArticle(articleId) : window.navigate("messages")
             onOpenCalendar: window.navigate("calendar")
         }
     }
@@ -197,8 +200,12 @@ ApplicationWindow {
     Component { id: calendarPage; CalendarPage { onLoginRequested: window.navigate("login") } }
     Component {
         id: messagesPage
-        MessagesPage { onOpenApplication: (applicationId) => window.openApplication(applicationId) }
+        MessagesPage {
+            onOpenApplication: (applicationId) => window.openApplication(applicationId)
+            onOpenArticle: (articleId) => window.openArticle(articleId)
+        }
     }
+    Component { id: articlePage; ArticlePage { onBack: stack.pop() } }
     Component {
         id: profilePage
         ProfilePage {
