@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     def one_round() -> dict[str, float]:
         marks: dict[str, float] = {}
         swapped: list[float] = []
+
         def signed_in() -> None:
             marks.setdefault("signed_in", time.perf_counter())
 

@@ -108,11 +108,6 @@ class ApiClient:
         result: dict[str, Any] = self._request("POST", "/api/v1/cas/handoff", json={"service": service})
         return result
 
-    def news(self, category: str | None = None, limit: int = 5) -> list[dict[str, Any]]:
-        params: dict[str, Any] = {"limit": limit, **({"category": category} if category else {})}
-        result: list[dict[str, Any]] = self._request("GET", "/api/v1/content/news", params=params)["items"]
-        return result
-
     def mark_news_read(self, news_ids: list[int]) -> list[int]:
         """The signed-in user read these items (1–500 ids); the server answers with those newly marked."""
         result: list[int] = self._request("POST", "/api/v1/me/news/read", json={"ids": news_ids})["marked"]

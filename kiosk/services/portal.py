@@ -13,10 +13,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kiosk.services.api_client import ApiClient
 
-# 首页's lists (5)–(9), in the manual's order; each shows its latest five.
-HEADLINE_CATEGORIES = ("学校新闻", "通知公告", "院系动态", "学术讲座", "教学科研")
-HEADLINES_PER_LIST = 5
-
 # The manual's order: 未读邮件, 在借图书, 逾期图书, 待办.
 COUNTER_KEYS = ("mail_unread", "loans", "overdue", "todo")
 OFFLINE_REASON = "离线，暂时无法获取"
@@ -152,24 +148,6 @@ def service_center_codes(visible: list[tuple[str, bool, bool]], recent: list[str
     ordered.update(dict.fromkeys(code for code, _, recommended in visible if recommended))
     ordered.update(dict.fromkeys(code for code, _, _ in visible))
     return list(ordered)
-
-
-def headline(raw: dict[str, Any]) -> dict[str, Any]:
-    """A news item as a 首页 row: its title and the day it was published (the manual's 发布时间, shown as 07-14)."""
-    published = str(raw.get("published_at") or "")
-    try:
-        day = datetime.fromisoformat(published).astimezone().strftime("%m-%d")
-    except ValueError:
-        day = ""
-    return {"id": int(raw.get("id") or 0), "title": str(raw.get("title") or ""), "day": day}
-
-
-def fetch_headlines(client: ApiClient) -> dict[str, list[dict[str, Any]]]:
-    """The latest items of each of 首页's lists (public; a kiosk shows them before anyone logs in). Blocking."""
-    return {
-        category: [headline(item) for item in client.news(category, HEADLINES_PER_LIST)]
-        for category in HEADLINE_CATEGORIES
-    }
 
 
 def browser_url(client: ApiClient, entry: Entry, signed_in: bool) -> tuple[str, str]:

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
+from campus_common.content import CATEGORY_BY_CODE, HOME_LIST_SIZE, HOME_LISTS
+from kiosk.services import news
 from kiosk.services.portal import (
-    HEADLINE_CATEGORIES,
     SIGNED_OUT_REASON,
     Counter,
     Entry,
     browser_url,
     entries,
     fetch_counters,
-    fetch_headlines,
     placeholders,
     recent_process_codes,
     service_center_codes,
@@ -75,7 +75,7 @@ class Portal(QObject):
         self._counters_loading = False
         self._entries: dict[str, list[Entry]] = {kind: [] for kind in ENTRY_KINDS}
         self._headlines: dict[str, list[dict[str, Any]]] = {}
-        self._headlines_known = False  # False: nothing fetched or cached yet (the card says 正在获取 / 离线)
+        self._headlines_known = False  # False: the store not read yet (the card says 正在获取 / 离线)
         self._services = ProcessListModel(self)
         self._recent: list[str] = []
         self._personal = LatestPersonalRead(state, auth, workers)
@@ -86,10 +86,12 @@ class Portal(QObject):
         session.signedIn.connect(self._signed_in)
         session.signedOut.connect(self._signed_out)
         state.storeReady.connect(self._load_cached_entries)
+        state.storeReady.connect(self._reload_headlines)
         state.connectionChanged.connect(self._connection_changed)
         catalog.changed.connect(self._order_services)
         catalog.favoritesChanged.connect(self._order_services)
         sync.settled.connect(self._reload_recent)
+        sync.settled.connect(self._reload_headlines)  # news arrives with the public pull, offline-first
 
     @staticmethod
     def create(engine: QQmlEngine) -> QObject:
@@ -149,15 +151,13 @@ class Portal(QObject):
             return
 
         def read() -> dict[str, str | None]:
-            return {kind: store.get_meta(f"portal.{kind}") for kind in (*ENTRY_KINDS, "headlines")}
+            return {kind: store.get_meta(f"portal.{kind}") for kind in ENTRY_KINDS}
 
         def loaded(cached: dict[str, str | None]) -> None:
             for kind in ENTRY_KINDS:
                 raw = cached[kind]
                 if raw and not self._entries[kind]:
                     self._entries[kind] = entries(json.loads(raw), ENTRY_KINDS[kind])
-            if cached["headlines"] and not self._headlines_known:
-                self._headlines, self._headlines_known = json.loads(cached["headlines"]), True
             self.entriesChanged.emit()
 
         self._workers.run(read, loaded)
@@ -167,7 +167,7 @@ class Portal(QObject):
         client, store = self._auth.client, self._state.store
 
         def fetch() -> dict[str, Any]:
-            fetched = {"resources": client.resources(), "apps": client.apps(), "headlines": fetch_headlines(client)}
+            fetched = {"resources": client.resources(), "apps": client.apps()}
             if store is not None:
                 for kind, raw in fetched.items():
                     store.set_meta(f"portal.{kind}", json.dumps(raw, ensure_ascii=False))
@@ -176,14 +176,29 @@ class Portal(QObject):
         def loaded(fetched: dict[str, Any]) -> None:
             for kind in ENTRY_KINDS:
                 self._entries[kind] = entries(fetched[kind], ENTRY_KINDS[kind])
-            self._headlines, self._headlines_known = fetched["headlines"], True
             self.entriesChanged.emit()
 
         self._workers.run(fetch, loaded, lambda exc: log.info("portal entries not refreshed: %s", exc))
 
+    def _reload_headlines(self) -> None:
+        """首页's lists (5)–(9) from the local store: what the last pull brought, offline too."""
+        store = self._state.store
+        if store is None:
+            return
+
+        def loaded(headlines: dict[str, list[dict[str, Any]]]) -> None:
+            if headlines != self._headlines or not self._headlines_known:
+                self._headlines, self._headlines_known = headlines, True
+                self.entriesChanged.emit()
+
+        self._workers.run(lambda: news.headlines(store, HOME_LISTS, HOME_LIST_SIZE), loaded)
+
     def _get_headlines(self) -> list[dict[str, Any]]:
-        """首页's lists (5)–(9): [{category, items: [{id, title, day}]}] in the manual's order."""
-        return [{"category": c, "items": self._headlines.get(c, [])} for c in HEADLINE_CATEGORIES]
+        """首页's lists (5)–(9), the manual's order: [{category (Chinese name), code, items: [{id, title, day}]}]."""
+        return [
+            {"category": CATEGORY_BY_CODE[code].name, "code": code, "items": self._headlines.get(code, [])}
+            for code in HOME_LISTS
+        ]
 
     def _get_headlines_known(self) -> bool:
         return self._headlines_known

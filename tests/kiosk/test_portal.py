@@ -10,7 +10,6 @@ from kiosk.services.portal import (
     COUNTER_KEYS,
     Counter,
     fetch_counters,
-    headline,
     parse_counters,
     recent_process_codes,
     service_center_codes,
@@ -64,9 +63,3 @@ def test_service_center_puts_stars_then_recent_then_recommended() -> None:
     assert recent == ["d", "x", "a"]
     # x is not in what this user may start: left out.
     assert service_center_codes(visible, recent) == ["c", "d", "a", "b", "e"]
-
-
-def test_a_news_item_becomes_a_headline_row() -> None:
-    row = headline({"id": 7, "title": "校领导一行到兰考学院检查指导", "published_at": "2022-07-12T00:00:00+08:00"})
-    assert row["id"] == 7 and row["title"].startswith("校领导") and row["day"].startswith("07-1")
-    assert headline({"id": 8, "title": "t", "published_at": "not a time"})["day"] == ""
