@@ -26,8 +26,8 @@ from sync_server.models import CalendarFeedToken, PersonalEvent, User
 
 PRODID = "-//Campus Kiosk//日程中心//ZH"
 UID_DOMAIN = "campus-kiosk"
-FEED_PAST = timedelta(days=190)  # courses and meetings this far back and FEED_AHEAD ahead are in the feed
-FEED_AHEAD = timedelta(days=400)
+FEED_PAST = timedelta(days=180)  # courses and meetings this far back and FEED_AHEAD ahead are in the feed
+FEED_AHEAD = timedelta(days=210)  # (together within the read window, core/calendar.py MAX_WINDOW)
 MAX_IMPORT_EVENTS = 500
 EXPANDED_AHEAD = timedelta(days=365)  # an unsupported rule's occurrences imported as single events, this far
 
@@ -74,14 +74,14 @@ def _alarm(minutes: int) -> icalendar.Alarm:
     return alarm
 
 
-def _personal_vevents(event: PersonalEvent, stamp: datetime) -> list[icalendar.Event]:
+def _personal_vevents(event: PersonalEvent, stamp: datetime) -> list[Any]:
     start = as_utc(event.start).astimezone(CAMPUS_TZ)
     end = as_utc(event.end).astimezone(CAMPUS_TZ)
 
     def when(moment: datetime) -> date | datetime:
         return moment.date() if event.all_day else moment
 
-    def base(uid: str) -> icalendar.Event:
+    def base(uid: str) -> Any:
         vevent = icalendar.Event()
         vevent.add("uid", uid)
         vevent.add("dtstamp", stamp)
@@ -181,7 +181,7 @@ def _as_campus(value: date | datetime) -> date | datetime:
     return value
 
 
-def _span_of(vevent: icalendar.Event) -> tuple[date | datetime, date | datetime]:
+def _span_of(vevent: Any) -> tuple[date | datetime, date | datetime]:
     start = _as_campus(vevent.decoded("dtstart"))
     if "dtend" in vevent:
         end = _as_campus(vevent.decoded("dtend"))
@@ -202,7 +202,7 @@ def _text(moment: date | datetime, all_day: bool, *, end: bool = False) -> str:
     return moment.isoformat()
 
 
-def _reminder(vevent: icalendar.Event) -> int | None:
+def _reminder(vevent: Any) -> int | None:
     for alarm in vevent.walk("VALARM"):
         trigger = alarm.decoded("trigger") if "trigger" in alarm else None
         if isinstance(trigger, timedelta) and trigger <= timedelta(0):
@@ -210,7 +210,7 @@ def _reminder(vevent: icalendar.Event) -> int | None:
     return None
 
 
-def _repeat(vevent: icalendar.Event, start: date | datetime) -> dict[str, Any] | None:
+def _repeat(vevent: Any, start: date | datetime) -> dict[str, Any] | None:
     """The RRULE as 个人日程's repeat, or ValueError when it holds more than a daily or weekly rule can."""
     if "rrule" not in vevent:
         return None
@@ -235,7 +235,7 @@ def _repeat(vevent: icalendar.Event, start: date | datetime) -> dict[str, Any] |
     return repeat
 
 
-def _payload(vevent: icalendar.Event, event_id: str) -> dict[str, Any]:
+def _payload(vevent: Any, event_id: str) -> dict[str, Any]:
     start, end = _span_of(vevent)
     all_day = not isinstance(start, datetime)
     return {
@@ -251,7 +251,7 @@ def _payload(vevent: icalendar.Event, event_id: str) -> dict[str, Any]:
     }
 
 
-def _exceptions(master: icalendar.Event, overrides: list[icalendar.Event], all_day: bool) -> list[dict[str, Any]]:
+def _exceptions(master: Any, overrides: list[Any], all_day: bool) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     exdates = master.get("exdate") or []
     for group in exdates if isinstance(exdates, list) else [exdates]:
@@ -288,7 +288,7 @@ def import_ics(session: Session, user: User, data: bytes) -> ImportReport:
         cal = icalendar.Calendar.from_ical(data.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError, IndexError, KeyError) as exc:
         raise Invalid("invalid_ics", "不是有效的 iCalendar（.ics）文件") from exc
-    by_uid: dict[str, list[icalendar.Event]] = {}
+    by_uid: dict[str, list[Any]] = {}
     for vevent in cal.walk("VEVENT"):
         by_uid.setdefault(_clean(vevent.get("uid"), 255) or uuid.uuid4().hex, []).append(vevent)
     if len(by_uid) > MAX_IMPORT_EVENTS:
@@ -338,7 +338,7 @@ def _import_expanded(session: Session, user: User, cal: icalendar.Calendar, uid:
             _save(session, user, payload, report)
 
 
-def _without_rule(vevent: icalendar.Event) -> icalendar.Event:
+def _without_rule(vevent: Any) -> Any:
     for key in ("rrule", "rdate", "exdate", "recurrence-id"):
         vevent.pop(key, None)
     return vevent

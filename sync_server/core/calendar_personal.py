@@ -205,10 +205,11 @@ def _apply_fields(event: PersonalEvent, payload: dict[str, Any]) -> None:
 
 
 def _conflict(event: PersonalEvent) -> Conflict:
+    # The push records code, message and fields; the server's current event reaches the terminal by its pull.
     return Conflict(
         "calendar_conflict",
         "该日程已在其他设备上修改，本次修改未保存",
-        current=event_view(event),
+        fields={"base_version": f"服务器上的版本为 {event.version}"},
         current_version=event.version,
     )
 

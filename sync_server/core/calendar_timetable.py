@@ -196,7 +196,7 @@ def import_timetable(
     users = set(session.scalars(select(User.user_id)))
     classes: dict[str, set[str]] = defaultdict(set)
     for uid, class_name in session.execute(select(User.user_id, User.class_name).where(User.class_name.is_not(None))):
-        classes[class_name].add(uid)
+        classes[class_name or ""].add(uid)
     slots, report.errors = _check(term, rows, users, classes)
     if report.errors:
         return report
