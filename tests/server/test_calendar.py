@@ -420,3 +420,21 @@ def test_nothing_a_client_sends_makes_a_500(live_server: LiveServer) -> None:
     ):
         result = liu.push("calendar.event.save", payload)
         assert result["status"] == "rejected", (payload, result)
+
+
+def test_the_migration_makes_the_calendar_tables_of_the_models(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from sync_server.migrate import upgrade
+    from sync_server.models import Base
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    tables = ("courses", "terms", "meetings", "personal_events", "calendar_feed_tokens")
+    assert [d for d in diff if any(t in repr(d) for t in tables)] == []
