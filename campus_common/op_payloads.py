@@ -118,6 +118,64 @@ _ACTION_FIELDS: dict[str, dict[str, Any]] = {
 }
 assert set(_ACTION_FIELDS) == set(ACTIONS), "every workflow action needs its payload schema"
 
+# 个人日程 (docs/calendar.md#personal-events-through-the-outbox). Times are RFC 3339 with an offset, or for an
+# all-day event dates (YYYY-MM-DD, the last day inclusive); the handler checks what a pattern cannot (real dates,
+# end after start, an exception on a day the series has).
+MAX_EVENT_TITLE = 128
+MAX_EVENT_NOTE = 2000
+MAX_EVENT_EXCEPTIONS = 200
+MAX_REMINDER_MINUTES = 40320  # four weeks
+EVENT_ID = {"type": "string", "pattern": UUID}
+EVENT_VERSION = {"type": "integer", "minimum": 1, "maximum": INT64_MAX}
+DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+EVENT_TIME = {
+    "type": "string",
+    "maxLength": 40,
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2}))?$",
+}
+_REPEAT = {
+    "type": ["object", "null"],
+    "properties": {
+        "freq": {"enum": ["daily", "weekly"]},
+        "interval": {"type": "integer", "minimum": 1, "maximum": 99},
+        "until": _optional(DATE),
+        "count": _optional({"type": "integer", "minimum": 1, "maximum": 1000}),
+    },
+    "required": ["freq"],
+    "additionalProperties": False,
+}
+_EXCEPTION = {
+    "type": "object",
+    "properties": {
+        "date": DATE,  # the occurrence's original day (daily and weekly series have at most one a day)
+        "deleted": {"type": "boolean"},
+        "start": EVENT_TIME,
+        "end": EVENT_TIME,
+    },
+    "required": ["date"],
+    "additionalProperties": False,
+    # Deleted, or moved to a new start and end.
+    "anyOf": [
+        {"required": ["deleted"], "properties": {"deleted": {"const": True}}},
+        {"required": ["start", "end"]},
+    ],
+}
+CALENDAR_EVENT_FIELDS: dict[str, Any] = {
+    "event_id": EVENT_ID,
+    # The version this edit was made on; null (or absent) creates the event. A save or delete made on a version
+    # the server no longer has is refused (calendar_conflict).
+    "base_version": _optional(EVENT_VERSION),
+    "title": text(MAX_EVENT_TITLE, 1),
+    "all_day": {"type": "boolean"},
+    "start": EVENT_TIME,
+    "end": EVENT_TIME,
+    "place": _optional(text(64)),
+    "note": _optional(text(MAX_EVENT_NOTE)),
+    "reminder_minutes": _optional({"type": "integer", "minimum": 0, "maximum": MAX_REMINDER_MINUTES}),
+    "repeat": _REPEAT,
+    "exceptions": {"type": "array", "maxItems": MAX_EVENT_EXCEPTIONS, "items": _EXCEPTION},
+}
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     ops.FAVORITE_SET: _payload({"process_code": PROCESS_CODE, "on": {"type": "boolean"}}, ("process_code", "on")),
     ops.APPLICATION_SUBMIT: _payload(
@@ -145,6 +203,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         ops.workflow_op(action): _payload({"application_id": APPLICATION_ID, **fields}, ("application_id",))
         for action, fields in _ACTION_FIELDS.items()
     },
+    ops.CALENDAR_EVENT_SAVE: _payload(CALENDAR_EVENT_FIELDS, ("event_id", "title", "start", "end")),
+    ops.CALENDAR_EVENT_DELETE: _payload(
+        {"event_id": EVENT_ID, "base_version": _optional(EVENT_VERSION)}, ("event_id",)
+    ),
 }
 
 

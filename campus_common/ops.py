@@ -8,6 +8,9 @@ FAVORITE_SET = "favorite.set"
 APPLICATION_SUBMIT = "application.submit"
 NOTIFICATION_READ = "notification.read"
 WORKFLOW_PREFIX = "workflow."
+# 个人日程 (docs/calendar.md): create or edit (the whole event, with its exceptions), and delete.
+CALENDAR_EVENT_SAVE = "calendar.event.save"
+CALENDAR_EVENT_DELETE = "calendar.event.delete"
 
 
 def workflow_op(action: str) -> str:
@@ -21,4 +24,11 @@ def is_workflow_op(op_type: str) -> bool:
     return op_type.startswith(WORKFLOW_PREFIX)
 
 
-OP_TYPES = (FAVORITE_SET, APPLICATION_SUBMIT, NOTIFICATION_READ, *(WORKFLOW_PREFIX + a for a in ACTIONS))
+OP_TYPES = (
+    FAVORITE_SET,
+    APPLICATION_SUBMIT,
+    NOTIFICATION_READ,
+    *(WORKFLOW_PREFIX + a for a in ACTIONS),
+    CALENDAR_EVENT_SAVE,
+    CALENDAR_EVENT_DELETE,
+)

@@ -72,6 +72,28 @@ def _parser() -> argparse.ArgumentParser:
     cas_sub.add_parser("list", parents=[common], help="list the allowed service URL prefixes")
     cas_remove = cas_sub.add_parser("remove", parents=[common], help="stop signing users into a service")
     cas_remove.add_argument("key", help="the id or URL prefix that `list` shows")
+    term = sub.add_parser("import-term", parents=[common], help="create or replace a term calendar (docs/calendar.md)")
+    term.add_argument("file", help="JSON: name, start (a Monday), weeks, periods, holidays, makeup_days")
+    timetable = sub.add_parser(
+        "import-timetable", parents=[common], help="replace a term's timetable from a CSV file (docs/calendar.md)"
+    )
+    timetable.add_argument("file", help="CSV: code,course,teacher,teacher_id,room,class,students,weekday,periods,weeks")
+    timetable.add_argument("--term", default=None, help="the term's name (default: the latest term)")
+    meetings = sub.add_parser("meetings", parents=[common], help="每周会议: publish, list and remove meetings")
+    meetings_sub = meetings.add_subparsers(dest="meetings_command", required=True)
+    m_add = meetings_sub.add_parser("add", parents=[common], help="publish a meeting to departments and/or people")
+    m_add.add_argument("--title", required=True)
+    m_add.add_argument("--start", required=True, help="RFC 3339, e.g. 2026-12-14T09:00:00+08:00")
+    m_add.add_argument("--end", required=True)
+    m_add.add_argument("--place", default="")
+    m_add.add_argument("--host", default="")
+    m_add.add_argument("--organizer", default=None, help="the publishing department's code")
+    m_add.add_argument("--departments", default="", help="comma-separated department codes whose staff attend")
+    m_add.add_argument("--attendees", default="", help="comma-separated 学号/工号")
+    m_add.add_argument("--note", default="")
+    meetings_sub.add_parser("list", parents=[common], help="list the meetings")
+    m_remove = meetings_sub.add_parser("remove", parents=[common], help="cancel a meeting (its attendees are told)")
+    m_remove.add_argument("meeting_id", type=int)
     _content_parser(sub, common)
     return parser
 
@@ -392,6 +414,117 @@ def content_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def import_term(settings: Settings, file: str) -> int:
+    from pathlib import Path
+
+    from sync_server.core.calendar_terms import TermError
+    from sync_server.core.calendar_timetable import save_term
+    from sync_server.db import Database
+
+    try:
+        spec = json.loads(Path(file).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        print(f"{file}: 无法读取 JSON：{exc}", file=sys.stderr)
+        return 1
+    init_db(settings)
+    db = Database(settings.db_url)
+    try:
+        with db.transaction() as session:
+            term = save_term(session, spec)
+    except TermError as exc:
+        print(f"{file}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    print(
+        f"已导入学期 {term.name}：{term.start} 起 {term.weeks} 周，{len(term.periods)} 节，"
+        f"{len(term.holidays)} 天假日，{len(term.makeup)} 个调休日（请重新导入课表以按新校历展开）"
+    )
+    return 0
+
+
+def import_timetable(settings: Settings, file: str, term: str | None) -> int:
+    from pathlib import Path
+
+    from sync_server.core.calendar_terms import TermError
+    from sync_server.core.calendar_timetable import import_timetable as run
+    from sync_server.core.calendar_timetable import read_csv
+    from sync_server.core.errors import DomainError
+    from sync_server.db import Database
+
+    try:
+        rows = read_csv(Path(file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{file}: 无法读取（须为 UTF-8 的 CSV）：{exc}", file=sys.stderr)
+        return 1
+    except TermError as exc:
+        print(f"{file}:{exc}", file=sys.stderr)
+        return 1
+    init_db(settings)
+    db = Database(settings.db_url)
+    try:
+        with db.sessions() as session:  # one transaction: committed only when every line is right
+            report = run(session, rows, term_name=term)
+            if not report.errors:
+                session.commit()
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    for line, reason in report.errors:
+        print(f"{file}:{line}: {reason}", file=sys.stderr)
+    if report.errors:
+        print(f"有 {len(report.errors)} 行数据有错误，未导入任何课程", file=sys.stderr)
+        return 1
+    print(
+        f"已导入 {report.slots} 个课程安排（{report.occurrences} 次课），删除 {report.removed} 个旧安排，"
+        f"通知终端 {report.changes} 条变更"
+    )
+    return 0
+
+
+def meetings_command(settings: Settings, args: argparse.Namespace) -> int:
+    from sync_server.core import calendar_meetings
+    from sync_server.core.errors import DomainError
+    from sync_server.db import Database
+
+    init_db(settings)
+    db = Database(settings.db_url)
+    try:
+        with db.transaction() as session:
+            if args.meetings_command == "add":
+                spec = {
+                    "title": args.title,
+                    "start": args.start,
+                    "end": args.end,
+                    "place": args.place,
+                    "host": args.host,
+                    "organizer": args.organizer,
+                    "departments": [d.strip() for d in args.departments.split(",") if d.strip()],
+                    "attendees": [a.strip() for a in args.attendees.split(",") if a.strip()],
+                    "note": args.note,
+                }
+                row = calendar_meetings.publish(session, spec)
+                print(f"已发布：{row.id}\t{row.title}\t参会 {len(row.delivered_to)} 人")
+            elif args.meetings_command == "remove":
+                row = calendar_meetings.remove(session, args.meeting_id)
+                print(f"已取消：{row.id}\t{row.title}（已通知 {len(row.delivered_to or [])} 人）")
+            else:
+                for row in calendar_meetings.listing(session):
+                    view = calendar_meetings.meeting_view(session, row)
+                    print(
+                        f"{row.id}\t{view['start'][:16]}–{view['end'][11:16]}\t{row.title}\t{row.location}"
+                        f"\t{view['organizer'] or '-'}\t{len(row.delivered_to or [])} 人"
+                    )
+    except DomainError as exc:
+        print(exc.message + "".join(f"（{v}）" for v in (exc.fields or {}).values()), file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    return 0
+
+
 def serve(settings: Settings, port_file: str | None) -> None:
     import socket
 
@@ -450,6 +583,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cas_service(settings, args)
     elif args.command == "content":
         return content_command(settings, args)
+    elif args.command == "import-term":
+        return import_term(settings, args.file)
+    elif args.command == "import-timetable":
+        return import_timetable(settings, args.file, args.term)
+    elif args.command == "meetings":
+        return meetings_command(settings, args)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0

@@ -25,6 +25,7 @@ from sync_server.api.routes import (
     sync,
     workflow,
 )
+from sync_server.api.routes import calendar as calendar_routes
 from sync_server.api.routes import cas as cas_routes
 from sync_server.core import notification_delivery as delivery
 from sync_server.core.attachment_retention import PurgeSchedule
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sync.router)
     app.include_router(workflow.router)
     app.include_router(attachments.router)
+    app.include_router(calendar_routes.router)
     app.include_router(cas_routes.api)
     app.include_router(cas_routes.router)
     # Added innermost first: the access log must see the 413s and 503s of the two below it.

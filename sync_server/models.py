@@ -220,32 +220,45 @@ class App(Base):
 
 
 class Course(Base):
-    """One weekly slot of the term timetable (我的课表)."""
+    """One weekly slot of a term's timetable (我的课表), as `import-timetable` read it (core/calendar_timetable.py).
+    `key` names the slot across imports (a digest of term, course, group, weekday and periods): its terminals'
+    "calendar_event" change is `course:<key>`, so re-importing an unchanged timetable announces nothing."""
 
     __tablename__ = "courses"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str | None] = mapped_column(String(32), default=None, unique=True)
+    term_name: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(64))
     teacher: Mapped[str] = mapped_column(String(64))
     teacher_id: Mapped[str | None] = mapped_column(ForeignKey("users.user_id"), default=None)
     class_name: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    students: Mapped[list[str]] = mapped_column(JSON, default=list)  # named students, instead of or besides a class
     location: Mapped[str] = mapped_column(String(64))
     weekday: Mapped[int] = mapped_column(Integer)
     start_period: Mapped[int] = mapped_column(Integer)
     end_period: Mapped[int] = mapped_column(Integer)
     weeks: Mapped[str] = mapped_column(String(32))
+    # Who was sent this slot's change (students and the teacher), so a re-import tells exactly those who lose it.
+    delivered_to: Mapped[list[str]] = mapped_column(JSON, default=list)
+    digest: Mapped[str] = mapped_column(String(64), default="")  # of the change's data: unchanged → not resent
 
 
 class Term(Base):
+    """A term calendar: week 1 begins on `start_date` (a Monday); `holidays` are dates without classes;
+    `makeup_days` are {"date", "follows"}: on `date` the timetable of `follows` is held (调休)."""
+
     __tablename__ = "terms"
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     start_date: Mapped[date] = mapped_column(Date)
     weeks: Mapped[int] = mapped_column(Integer)
     periods: Mapped[list[Any]] = mapped_column(JSON)
+    holidays: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    makeup_days: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class Meeting(Base):
-    """每周会议 entries."""
+    """每周会议 entries, published by a department to its staff (`departments`) and/or named `attendees`."""
 
     __tablename__ = "meetings"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -255,6 +268,42 @@ class Meeting(Base):
     location: Mapped[str] = mapped_column(String(64))
     organizer_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), default=None)
     attendees: Mapped[list[str]] = mapped_column(JSON, default=list)
+    host: Mapped[str] = mapped_column(String(64), default="")
+    departments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    reminder_minutes: Mapped[int | None] = mapped_column(Integer, default=15)
+    created_by: Mapped[str | None] = mapped_column(String(32), default=None)
+    delivered_to: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class PersonalEvent(Base):
+    """个人日程: a user's own event, a single one or a daily/weekly series with its exceptions
+    (core/calendar_personal.py). `id` is chosen by the terminal (an offline create has an identity);
+    `version` goes up by one with each applied save, the base of the conflict rule."""
+
+    __tablename__ = "personal_events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(128))
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    start: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # all day: the first day's campus midnight
+    end: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # exclusive
+    place: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    reminder_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    repeat: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    exceptions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CalendarFeedToken(Base):
+    """A user's iCalendar subscription secret, stored as its SHA-256 (one per user; a new one replaces it)."""
+
+    __tablename__ = "calendar_feed_tokens"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ExternalCounter(Base):

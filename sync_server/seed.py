@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from sync_server.core.cas import seed_services
@@ -23,16 +23,15 @@ from sync_server.core.security import default_password, hash_password
 from sync_server.models import (
     App,
     Application,
-    Course,
     Department,
     ExternalCounter,
     FormDefinition,
     Meeting,
     NewsItem,
+    PersonalEvent,
     Post,
     Process,
     Resource,
-    Term,
     User,
     WorkflowDefinition,
 )
@@ -175,46 +174,7 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
     seed_workflows(session)  # after the users: terminals get each fixed post's holders with the definition
     seed_history(session, processes)
 
-    timetable = content["timetable"]
-    _upsert(
-        session,
-        Term,
-        {"name": timetable["term"]},
-        {
-            "start_date": date.fromisoformat(timetable["term_start"]),
-            "weeks": timetable["weeks"],
-            "periods": timetable["periods"],
-        },
-    )
-    # Timetable and meetings have no natural key: replace them whole.
-    session.execute(delete(Course))
-    for c in timetable["courses"]:
-        session.add(
-            Course(
-                code=c["code"],
-                name=c["name"],
-                teacher=c["teacher"],
-                teacher_id=c.get("teacher_id"),
-                class_name=c.get("class"),
-                location=c["location"],
-                weekday=c["weekday"],
-                start_period=c["start_period"],
-                end_period=c["end_period"],
-                weeks=c["weeks"],
-            )
-        )
-    session.execute(delete(Meeting))
-    for m in content.get("meetings", []):
-        session.add(
-            Meeting(
-                title=m["title"],
-                start=_dt(m["start"]),
-                end=_dt(m["end"]),
-                location=m["location"],
-                organizer_code=m.get("organizer"),
-                attendees=m.get("attendees", []),
-            )
-        )
+    seed_calendar(session, content)
     now = datetime.now(UTC)
     for user_id, figures in content.get("counters", {}).items():
         for name, value in figures.items():
@@ -225,6 +185,84 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
                 {"value": value, "updated_at": now},
             )
     return users
+
+
+def seed_calendar(session: Session, content: dict[str, Any]) -> None:
+    """日程中心's demo: the term (demo_content's, with seed/calendar.json's holidays and make-up days), its
+    timetable imported through `import-timetable`'s own code, meetings published as the admin API does (matched by
+    title and start, so re-seeding announces nothing new) and personal events (created once, never overwritten)."""
+    from sync_server.core import calendar_meetings, calendar_personal, calendar_timetable
+
+    extra = load_seed("calendar.json")
+    timetable = content["timetable"]
+    term = calendar_timetable.save_term(
+        session,
+        {
+            "name": timetable["term"],
+            "start": timetable["term_start"],
+            "weeks": timetable["weeks"],
+            "periods": timetable["periods"],
+            **extra["term"],
+        },
+    )
+    rows = [
+        (
+            line,
+            {
+                "code": c["code"],
+                "course": c["name"],
+                "teacher": c["teacher"],
+                "teacher_id": c.get("teacher_id") or "",
+                "room": c["location"],
+                "class": c.get("class") or "",
+                "students": " ".join(c.get("students", [])),
+                "weekday": str(c["weekday"]),
+                "periods": f"{c['start_period']}-{c['end_period']}",
+                "weeks": c["weeks"],
+            },
+        )
+        for line, c in enumerate(timetable["courses"] + extra["courses"], start=2)
+    ]
+    # The demo's elective has no class: its students are the demo's students of 信息工程学院.
+    for _, row in rows:
+        if not row["class"] and not row["students"]:
+            row["students"] = " ".join(
+                session.scalars(select(User.user_id).where(User.role == "student", User.department_code == "xxgcxy"))
+            )
+    report = calendar_timetable.import_timetable(session, rows, term_name=term.name)
+    if report.errors:
+        raise ValueError("; ".join(f"timetable line {line}: {reason}" for line, reason in report.errors))
+
+    specs: list[dict[str, Any]] = []
+    for m in content.get("meetings", []) + extra["meetings"]:
+        for week in range(m.get("every_week", 1)):
+            shift = timedelta(weeks=week)
+            specs.append(
+                {
+                    **m,
+                    "place": m["location"],
+                    "start": (_dt(m["start"]) + shift).isoformat(),
+                    "end": (_dt(m["end"]) + shift).isoformat(),
+                }
+            )
+    existing = {
+        (m.title, m.start.isoformat() if m.start.tzinfo else m.start.replace(tzinfo=UTC).isoformat()): m
+        for m in session.scalars(select(Meeting))
+    }
+    for spec in specs:
+        key = (spec["title"], _dt(spec["start"]).astimezone(UTC).isoformat())
+        if key in existing:
+            calendar_meetings.update(session, existing[key].id, spec)
+        else:
+            calendar_meetings.publish(session, spec)
+
+    for e in extra["personal_events"]:
+        event_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"campus-kiosk-demo:{e['user']}:{e['title']}"))
+        user = session.get(User, e["user"])
+        if user is None or session.get(PersonalEvent, event_id) is not None:
+            continue
+        payload = {k: v for k, v in e.items() if k != "user"}
+        calendar_personal.save(session, user, {**payload, "event_id": event_id, "base_version": None})
 
 
 def seed_history(session: Session, processes: list[dict[str, Any]]) -> int:

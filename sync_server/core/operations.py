@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from campus_common import op_payloads, ops
 from campus_common.statuses import ACTIONS
-from sync_server.core import applications, favorites, notifications, workflow
+from sync_server.core import applications, calendar_personal, favorites, notifications, workflow
 from sync_server.models import User
 
 # Applies one operation's payload for the user who pushed it, in the push's transaction; returns the result the
@@ -44,6 +44,10 @@ OPERATIONS: dict[str, Operation] = {
         *(
             Operation(ops.workflow_op(action), _workflow_action(action), op_payloads.PAYLOADS[ops.workflow_op(action)])
             for action in ACTIONS
+        ),
+        Operation(ops.CALENDAR_EVENT_SAVE, calendar_personal.save_op, op_payloads.PAYLOADS[ops.CALENDAR_EVENT_SAVE]),
+        Operation(
+            ops.CALENDAR_EVENT_DELETE, calendar_personal.delete_op, op_payloads.PAYLOADS[ops.CALENDAR_EVENT_DELETE]
         ),
     )
 }

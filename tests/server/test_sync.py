@@ -116,7 +116,11 @@ def test_pull_is_partitioned_by_the_token_and_resumable(live_server: LiveServer)
     # Public changes (the forms and workflows) come to everyone; the rest is the token's user's own.
     assert {c["entity"] for c in everything if c["scope"] == "public"} == {"form", "workflow", "news"}
     # Signed in, also who holds the posts (for every signed-in user) and the user's own favourites.
-    assert {c["entity"] for c in everything if c["scope"] == "user"} == {"workflow_handlers", "favorite"}
+    assert {c["entity"] for c in everything if c["scope"] == "user"} == {
+        "workflow_handlers",
+        "favorite",
+        "calendar_event",  # the demo's timetable, meetings and personal events (docs/calendar.md)
+    }
     mine = [c for c in everything if c["scope"] == "user" and c["entity"] == "favorite"]
     assert [(c["id"], c["op"]) for c in mine] == [
         ("jw-xiuxue", "upsert"),
@@ -177,7 +181,9 @@ def test_post_holders_only_for_signed_in_users(live_server: LiveServer) -> None:
         headers=bearer(token),
         timeout=10,
     ).json()
-    assert first["remaining"] == len(signed_in) - 1 and len(signed_in) == len(anonymous) + len(handlers)
+    calendar = [c for c in signed_in if c["entity"] == "calendar_event"]  # the student's own timetable
+    assert first["remaining"] == len(signed_in) - 1
+    assert len(signed_in) == len(anonymous) + len(handlers) + len(calendar)
     with_token = requests.get(
         live_server.url + "/api/v1/hall/processes/xj-diannao-weixiu/workflow", headers=bearer(token), timeout=10
     ).json()
