@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.orm import Session
 
 from kiosk.models.base import StoreBase
+from kiosk.models.calendar import apply_calendar
 from kiosk.models.migrations import strip_post_holders
 from kiosk.models.news import SYNCED_AT_KEY, VERSION_KEY, apply_news
 from kiosk.models.tables import (
@@ -113,6 +114,7 @@ class ApplyMixin(StoreBase):
                     else:
                         conn.execute(upsert, [{"user_id": user_id, "process_code": c["id"]} for c in run])
             news_changed = apply_news(conn, user_id, changes)
+            apply_calendar(conn, user_id, changes)
             # The age 消息中心 shows offline: when a pull last reached the server, news in it or not.
             now = datetime.now(UTC).isoformat(timespec="seconds")
             conn.execute(

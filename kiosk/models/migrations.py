@@ -153,6 +153,20 @@ def _migration_11(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_12(conn: sqlite3.Connection) -> None:
+    # 日程中心: the user's calendar events as pulled (one row per event, its whole change kept) and their dated
+    # occurrences (what the month/week/day views and 首页 read by time). Personal: wiped at logout.
+    _run(
+        conn,
+        "CREATE TABLE calendar_events (user_id VARCHAR(32) NOT NULL, id VARCHAR(64) NOT NULL, "
+        "kind VARCHAR(16) NOT NULL, data JSON NOT NULL, PRIMARY KEY (user_id, id))",
+        "CREATE TABLE calendar_occurrences (user_id VARCHAR(32) NOT NULL, event_id VARCHAR(64) NOT NULL, "
+        'start VARCHAR(40) NOT NULL, "end" VARCHAR(40) NOT NULL, all_day INTEGER NOT NULL, '
+        "PRIMARY KEY (user_id, event_id, start))",
+        "CREATE INDEX ix_calendar_occurrences_time ON calendar_occurrences (user_id, start)",
+    )
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
@@ -166,6 +180,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_9,
     _migration_10,
     _migration_11,
+    _migration_12,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

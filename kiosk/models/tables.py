@@ -199,6 +199,30 @@ class LocalNewsRead(Base):
 
 # Every table holding one person's data; logout deletes all their rows. Later features add theirs here.
 # The outbox is handled apart: its pending operations are delivered after logout (sync guarantee 7).
+class LocalCalendarEvent(Base):
+    """A calendar event of the signed-in user as pulled (`calendar_event`, docs/calendar.md): the whole change's
+    data, for the detail and for editing a personal one. Personal: wiped at logout."""
+
+    __tablename__ = "calendar_events"
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LocalCalendarOccurrence(Base):
+    """One dated occurrence of an event (the server expands rules, holidays and exceptions). Times are campus
+    RFC 3339 text, or dates for an all-day event (`end` inclusive). Personal: wiped at logout."""
+
+    __tablename__ = "calendar_occurrences"
+    __table_args__ = (Index("ix_calendar_occurrences_time", "user_id", "start"),)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    start: Mapped[str] = mapped_column(String(40), primary_key=True)
+    end: Mapped[str] = mapped_column(String(40))
+    all_day: Mapped[int] = mapped_column(Integer)
+
+
 PERSONAL_TABLES: list[type[Base]] = [
     UserProfile,
     LocalFavorite,
@@ -207,4 +231,6 @@ PERSONAL_TABLES: list[type[Base]] = [
     LocalNotification,
     LocalWorkflowHandlers,
     LocalNewsRead,
+    LocalCalendarOccurrence,
+    LocalCalendarEvent,
 ]

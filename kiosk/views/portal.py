@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from campus_common.content import CATEGORY_BY_CODE, HOME_LIST_SIZE, HOME_LISTS
-from kiosk.services import news
+from kiosk.services import calendar, news
 from kiosk.services.portal import (
     SIGNED_OUT_REASON,
     Counter,
@@ -52,6 +53,7 @@ ENTRY_KINDS = {"resources": "books", "apps": "apps"}
 @QmlSingleton
 class Portal(QObject):
     countersChanged = Signal()
+    agendaChanged = Signal()
     entriesChanged = Signal()
     # Kiosk: show `url` as a QR code titled `name` (image://linkqr/<serial>) for the person's phone.
     qrShown = Signal(str, str, str)
@@ -78,6 +80,7 @@ class Portal(QObject):
         self._headlines_known = False  # False: the store not read yet (the card says 正在获取 / 离线)
         self._services = ProcessListModel(self)
         self._recent: list[str] = []
+        self._agenda: list[dict[str, Any]] = []
         self._personal = LatestPersonalRead(state, auth, workers)
         self._qr_serial = 0
         self._timer = QTimer(self)
@@ -91,6 +94,7 @@ class Portal(QObject):
         catalog.changed.connect(self._order_services)
         catalog.favoritesChanged.connect(self._order_services)
         sync.settled.connect(self._reload_recent)
+        sync.settled.connect(self._reload_agenda)
         sync.settled.connect(self._reload_headlines)  # news arrives with the public pull, offline-first
 
     @staticmethod
@@ -104,11 +108,13 @@ class Portal(QObject):
         self.refreshCounters()
         self._timer.start()
         self._reload_recent()
+        self._reload_agenda()
 
     def _signed_out(self, _reason: str = "") -> None:
         self._timer.stop()
         self._personal.forget()
-        self._counters, self._recent = placeholders(SIGNED_OUT_REASON, "signed_out"), []
+        self._counters, self._recent, self._agenda = placeholders(SIGNED_OUT_REASON, "signed_out"), [], []
+        self.agendaChanged.emit()
         self._counters_loading = False
         self.countersChanged.emit()
         self._order_services()
@@ -235,6 +241,17 @@ class Portal(QObject):
         self._workers.run(lambda: browser_url(client, entry, signed_in), open_it)
 
     # -- 办事中心 -----------------------------------------------------------------------------------------------
+    # -- (10)–(12): 每周会议, 个人日程, 我的课表 for today and this week, from the synced calendar -----------------
+    def _reload_agenda(self) -> None:
+        def loaded(agenda: list[dict[str, Any]]) -> None:
+            self._agenda = agenda
+            self.agendaChanged.emit()
+
+        self._personal.run(lambda store, user: calendar.agenda(store, user, date.today()), loaded)
+
+    def _get_agenda(self) -> list[dict[str, Any]]:
+        return self._agenda
+
     def _reload_recent(self) -> None:
         def loaded(recent: list[str]) -> None:
             self._recent = recent
@@ -251,6 +268,7 @@ class Portal(QObject):
         return self._services
 
     counters = Property(list, _get_counters, notify=countersChanged)
+    agenda = Property(list, _get_agenda, notify=agendaChanged)
     resources = Property(list, _get_resources, notify=entriesChanged)
     apps = Property(list, _get_apps, notify=entriesChanged)
     headlines = Property(list, _get_headlines, notify=entriesChanged)

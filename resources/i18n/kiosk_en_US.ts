@@ -1038,7 +1038,7 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/HomePage.qml" line="28"/>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="250"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="280"/>
         <source>正在获取…</source>
         <translation>Loading…</translation>
     </message>
@@ -1128,64 +1128,74 @@
         <translation>Calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="135"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="136"/>
         <source>每周会议</source>
         <translation>Weekly meetings</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="135"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="137"/>
         <source>个人日程</source>
         <translation>My schedule</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="135"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="138"/>
         <source>我的课表</source>
         <translation>My timetable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="150"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="163"/>
         <source>本周暂无安排</source>
         <translation>Nothing this week</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="165"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="164"/>
+        <source>今天 %1 项 · 本周 %2 项</source>
+        <translation>%1 today · %2 this week</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="177"/>
+        <source>全天</source>
+        <translation>All day</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="195"/>
         <source>办事中心</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="167"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="197"/>
         <source>全部服务</source>
         <translation>All services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="216"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="246"/>
         <source>资源中心</source>
         <translation>Resources</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="217"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="247"/>
         <source>应用中心</source>
         <translation>Apps</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="242"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="272"/>
         <source>单点登录</source>
         <translation>Single sign-on</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="242"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="272"/>
         <source>试用</source>
         <translation>Trial</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="250"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="280"/>
         <source>离线，连接服务器后显示</source>
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/HomePage.qml" line="27"/>
         <location filename="../qml/Kiosk/pages/HomePage.qml" line="98"/>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="150"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="162"/>
         <source>登录后显示</source>
         <translation>Shown after sign-in</translation>
     </message>
@@ -1463,27 +1473,27 @@
         <translation>Search titles and summaries</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="90"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="92"/>
         <source>离线 · 内容更新于 %1</source>
         <translation>Offline · content as of %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="119"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="121"/>
         <source>没有找到与“%1”相关的内容</source>
         <translation>Nothing found for “%1”</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="120"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="122"/>
         <source>暂无内容</source>
         <translation>Nothing yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="120"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="122"/>
         <source>离线，连接服务器后显示</source>
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="206"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="208"/>
         <source>暂无办事通知</source>
         <translation>No notifications</translation>
     </message>

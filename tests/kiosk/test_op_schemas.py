@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from campus_common import op_payloads, ops
 from campus_common.statuses import ACTIONS
-from kiosk.services import favorites, notifications, submissions
+from kiosk.services import calendar, favorites, notifications, submissions
 from kiosk.services.applications import CHOICE_KEYS, RULES, ActionInput, Application
 from kiosk.services.inbox import InboxSnapshot
 from tests.form_strategies import readable_text, valid_data
@@ -47,6 +47,34 @@ def test_marking_notifications_read_fits() -> None:
     for ids in (None, [], ["1", "42", str(2**62)], ["7", "not-a-number"]):
         op_type, payload, _ = notifications.read_write("101203", ids)
         _fits(op_type, payload)
+
+
+def test_personal_events_as_the_calendar_writes_them_fit() -> None:
+    weekly = {
+        "event_id": calendar.new_event_id(),
+        "title": "组会",
+        "all_day": False,
+        "start": "2026-12-07T16:30:00+08:00",
+        "end": "2026-12-07T17:30:00+08:00",
+        "place": "信息楼402",
+        "note": "带上周报",
+        "reminder_minutes": 10,
+        "repeat": {"freq": "weekly", "interval": 1, "count": 5},
+        "exceptions": [{"date": "2026-12-21", "deleted": True}],
+    }
+    holiday = {
+        "event_id": calendar.new_event_id(),
+        "title": "校运会",
+        "all_day": True,
+        "start": "2026-12-18",
+        "end": "2026-12-19",
+        "repeat": None,
+    }
+    for event, version in ((weekly, None), (weekly, 3), (holiday, None)):
+        op_type, payload, _ = calendar.event_save_write("101203", event, version)
+        _fits(op_type, payload)
+    op_type, payload, _ = calendar.event_delete_write("101203", weekly["event_id"], 3)
+    _fits(op_type, payload)
 
 
 @WRITES
@@ -115,5 +143,7 @@ def test_the_writers_cover_every_operation_type() -> None:
         submissions.new_application("101203", REPAIR, FORMS[REPAIR], {}).op_type,
         submissions.corrected_application("101203", str(uuid.uuid4()), {}).op_type,
         *(ops.workflow_op(rule.sends) for rule in RULES.values()),
+        calendar.event_save_write("101203", {"event_id": "e", "title": "t", "start": "s", "end": "e"})[0],
+        calendar.event_delete_write("101203", "e", None)[0],
     }
     assert written == set(ops.OP_TYPES)

@@ -67,6 +67,12 @@ def test_home_before_and_after_login_on_a_landscape_kiosk(demo_server: LiveServe
     assert figures["loans"]["known"] and figures["loans"]["value"] in loans
     assert figures["mail_unread"]["value"] in mail and figures["overdue"]["value"] in overdue
     assert "点击查看待办事宜" in _counter(ui, "todo")
+    # (10)–(12) from the synced calendar: what the store holds for today and this week, said as such.
+    ui.wait_for(lambda: len(ui.state.portal.agenda) == 3)
+    course = next(a for a in ui.state.portal.agenda if a["kind"] == "course")
+    summary = ui.find("agendaSummary", ui.find_visible("agenda_course")).property("text")
+    expected = f"今天 {len(course['today'])} 项 · 本周 {course['week']} 项" if course["week"] else "本周暂无安排"
+    assert summary == expected
     # 办事中心: only what a student may start.
     services = ui.state.portal.services
     assert 0 < services.rowCount() < 64

@@ -121,7 +121,7 @@ Item {
                     onOpenArticle: (id) => root.openMessages(id)
                 }
 
-                // (10)–(12): the 日程中心 fills these; until then, what exists and an honest empty state.
+                // (10)–(12): today and this week from the synced calendar (docs/calendar.md).
                 HomeCard {
                     objectName: "scheduleCard"
                     Layout.fillWidth: true
@@ -132,26 +132,56 @@ Item {
                     moreText: qsTr("日程中心")
                     onMore: root.openCalendar()
                     Repeater {
-                        model: [qsTr("每周会议"), qsTr("个人日程"), qsTr("我的课表")]
-                        delegate: RowLayout {
+                        model: [
+                            { kind: "meeting", label: qsTr("每周会议") },
+                            { kind: "personal", label: qsTr("个人日程") },
+                            { kind: "course", label: qsTr("我的课表") }
+                        ]
+                        delegate: ColumnLayout {
                             id: agendaRow
-                            required property string modelData
+                            required property var modelData
+                            required property int index
+                            // {kind, week, today: [{time, title, place}]} from the synced calendar
+                            readonly property var day: Portal.agenda[index] || ({ week: 0, today: [] }) // qmllint disable unresolved-type
+                            objectName: "agenda_" + modelData.kind
                             Layout.fillWidth: true
-                            Text {
-                                text: agendaRow.modelData
-                                font.family: Theme.fontFamily
-                                font.pixelSize: Theme.fontBody
-                                font.bold: true
-                                color: Theme.text
-                            }
-                            Text {
+                            spacing: 2
+                            RowLayout {
                                 Layout.fillWidth: true
-                                horizontalAlignment: Text.AlignRight
-                                text: Session.loggedIn ? qsTr("本周暂无安排") : qsTr("登录后显示")
-                                font.family: Theme.fontFamily
-                                font.pixelSize: Theme.fontSmall
-                                color: Theme.textSecondary
-                                elide: Text.ElideRight
+                                Text {
+                                    text: agendaRow.modelData.label
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontBody
+                                    font.bold: true
+                                    color: Theme.text
+                                }
+                                Text {
+                                    objectName: "agendaSummary"
+                                    Layout.fillWidth: true
+                                    horizontalAlignment: Text.AlignRight
+                                    text: !Session.loggedIn ? qsTr("登录后显示")
+                                          : agendaRow.day.week === 0 ? qsTr("本周暂无安排")
+                                          : qsTr("今天 %1 项 · 本周 %2 项").arg(agendaRow.day.today.length).arg(agendaRow.day.week)
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontSmall
+                                    color: Theme.textSecondary
+                                    elide: Text.ElideRight
+                                }
+                            }
+                            Repeater {
+                                model: Session.loggedIn ? agendaRow.day.today.slice(0, 2) : []
+                                delegate: Text {
+                                    id: item
+                                    required property var modelData
+                                    Layout.fillWidth: true
+                                    text: (item.modelData.time === "全天" ? qsTr("全天") : item.modelData.time) + "  "
+                                          + item.modelData.title
+                                          + (item.modelData.place.length > 0 ? " · " + item.modelData.place : "")
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontSmall
+                                    color: Theme.text
+                                    elide: Text.ElideRight
+                                }
                             }
                         }
                     }

@@ -1,0 +1,97 @@
+"""日程中心 on the terminal, Qt-free: a user's 个人日程 writes as outbox operations (the whole event; docs/calendar.md)
+with their optimistic local rows, and 首页's items (10)–(12) — 每周会议, 个人日程 and 我的课表 for today and this
+week — read from the local store."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from campus_common import ops
+
+if TYPE_CHECKING:
+    from kiosk.models.store import LocalStore
+
+# 首页's order: (10) 每周会议, (11) 个人日程, (12) 我的课表.
+AGENDA_KINDS = ("meeting", "personal", "course")
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _local_rows(user_id: str, event: dict[str, Any]) -> Callable[[Any], None]:
+    """The event as the terminal shows it until the server's own version arrives: one occurrence when it does
+    not repeat; a series shows its first date until the server sends every date (the server expands rules)."""
+
+    def apply_local(session: Any) -> None:
+        from kiosk.models.calendar import apply_calendar
+
+        data = {**event, "id": f"personal:{event['event_id']}", "kind": "personal"}
+        data["occurrences"] = [[event["start"], event["end"]]]
+        change = {"entity": "calendar_event", "id": data["id"], "op": "upsert", "data": data}
+        apply_calendar(session.connection(), user_id, [change])
+
+    return apply_local
+
+
+def event_save_write(
+    user_id: str, event: dict[str, Any], base_version: int | None = None
+) -> tuple[str, dict[str, Any], Callable[[Any], None]]:
+    """(op type, payload, local effect) of creating or editing a personal event: always the whole event, with
+    the version it was edited from (None: a new one), so an edit made elsewhere meanwhile is refused, not lost."""
+    fields = ("event_id", "title", "all_day", "start", "end", "place", "note", "reminder_minutes", "repeat")
+    payload = {k: event[k] for k in fields if k in event}
+    payload["exceptions"] = list(event.get("exceptions") or [])
+    payload["base_version"] = base_version
+    return ops.CALENDAR_EVENT_SAVE, payload, _local_rows(user_id, payload)
+
+
+def event_delete_write(
+    user_id: str, event_id: str, base_version: int | None
+) -> tuple[str, dict[str, Any], Callable[[Any], None]]:
+    """(op type, payload, local effect) of deleting a personal event (the whole series)."""
+
+    def apply_local(session: Any) -> None:
+        from kiosk.models.calendar import apply_calendar
+
+        change = {"entity": "calendar_event", "id": f"personal:{event_id}", "op": "delete", "data": None}
+        apply_calendar(session.connection(), user_id, [change])
+
+    return ops.CALENDAR_EVENT_DELETE, {"event_id": event_id, "base_version": base_version}, apply_local
+
+
+def _clock(moment: str) -> str:
+    try:
+        return datetime.fromisoformat(moment).strftime("%H:%M")
+    except ValueError:
+        return ""
+
+
+def agenda(store: LocalStore, user_id: str, today: date) -> list[dict[str, Any]]:
+    """首页's (10)–(12): for each kind, today's occurrences (time, title, place) and how many this week
+    (Monday to Sunday), in the manual's order."""
+    monday = today - timedelta(days=today.weekday())
+    week = store.calendar_between(user_id, monday.isoformat(), (monday + timedelta(days=7)).isoformat())
+    day, next_day = today.isoformat(), (today + timedelta(days=1)).isoformat()
+    out = []
+    for kind in AGENDA_KINDS:
+        mine = [o for o in week if o["kind"] == kind]
+        todays = [o for o in mine if o["start"] < next_day and o["end"] >= day]
+        out.append(
+            {
+                "kind": kind,
+                "week": len(mine),
+                "today": [
+                    {
+                        "time": "全天" if o["all_day"] else _clock(o["start"]),
+                        "title": str(o.get("title") or ""),
+                        "place": str(o.get("place") or ""),
+                    }
+                    for o in todays
+                ],
+            }
+        )
+    return out
