@@ -74,6 +74,7 @@ Column {
             }
             TapHandler {
                 id: revealTap
+                gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
                 onTapped: root.revealed = !root.revealed
             }
         }

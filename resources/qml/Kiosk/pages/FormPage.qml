@@ -166,7 +166,7 @@ Item {
                 font.pixelSize: Theme.fontBody
                 color: form.errorCount > 0 || form.uploading > 0 ? Theme.warning : Theme.success
                 wrapMode: Text.Wrap
-                TapHandler { onTapped: root.showProblems() }
+                TapHandler { gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: root.showProblems() }
             }
             AppButton {
                 objectName: "checkButton"

@@ -144,7 +144,7 @@ Item {
                                     color: Theme.textSecondary
                                 }
                             }
-                            TapHandler { id: tileTap; onTapped: Hall.show("category", tile.modelData.name) }
+                            TapHandler { id: tileTap; gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: Hall.show("category", tile.modelData.name) }
                         }
                     }
                 }
@@ -217,6 +217,7 @@ Item {
                         }
                         TapHandler {
                             id: keyTap
+                            gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
                             onTapped: azList.positionViewAtIndex(Hall.letters.indexOf(letterKey.modelData), ListView.Beginning) // qmllint disable unresolved-type
                         }
                     }
@@ -267,7 +268,7 @@ Item {
                             color: Theme.textSecondary
                         }
                     }
-                    TapHandler { id: deptTap; onTapped: Hall.show("department", deptCell.modelData.name) }
+                    TapHandler { id: deptTap; gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: Hall.show("department", deptCell.modelData.name) }
                 }
             }
         }
