@@ -22,7 +22,18 @@ ApplicationWindow {
                                             && (keyboardLoader.item as KeyboardPanel).active
     property string currentSection: "login"
 
+    // An unfinished Pinyin composition is dropped, not committed, before the page changes: the field would commit
+    // it as a word on losing the focus to the next page (知道下降 in the search box after 返回).
+    function dropComposition() {
+        Qt.inputMethod.reset() // qmllint disable missing-property
+    }
+    function back() {
+        window.dropComposition()
+        stack.pop()
+    }
+
     function navigate(section: string) {
+        window.dropComposition()
         const pages = {
             "login": loginPage, "home": homePage, "hall": hallPage,
             "calendar": calendarPage, "messages": messagesPage, "profile": profilePage,
@@ -38,15 +49,20 @@ ApplicationWindow {
                 stack.popToIndex(0)  // the section's tab again: back to its first page
             return
         }
+        // To and from the login page at once: no frame of the login form (and its password) over 首页, and no
+        // frame of the last user's page over the fresh login form.
+        const instant = section === "login" || window.currentSection === "login" || window.currentSection === ""
         window.currentSection = section
-        stack.replace(null, pages[section])
+        stack.replace(null, pages[section], {}, instant ? StackView.Immediate : StackView.Transition)
     }
 
     // 我的办件 (待办 / 已办 / 我的申请) and an application's progress, pushed over the current section.
     function openTasks(box: string) {
+        window.dropComposition()
         stack.push(tasksPage, { initialBox: box })
     }
     function openApplication(applicationId: string) {
+        window.dropComposition()
         stack.push(applicationPage, { applicationId: applicationId })
     }
 
@@ -55,6 +71,7 @@ ApplicationWindow {
         stack.push(articlePage, { articleId: articleId })
     }
     function openProcess(code: string) {
+        window.dropComposition()
         stack.push(guidePage, { processCode: code })
     }
 
@@ -65,6 +82,7 @@ ApplicationWindow {
         function onSignedIn() { window.navigate(Session.mustChangePassword ? "changePassword" : "home") }
         // Back to a fresh login page: the old pages (and whatever was typed into them) are destroyed.
         function onSignedOut(reason: string) {
+            toast.clear()  // the last user's 已保存，待同步 does not float over the next one's login
             window.currentSection = ""
             window.navigate("login")
         }
@@ -169,7 +187,7 @@ ApplicationWindow {
     Component {
         id: guidePage
         GuidePage {
-            onBack: stack.pop()
+            onBack: window.back()
             onStart: (code) => stack.push(formPage, { processCode: code })
             onLoginRequested: window.navigate("login")
         }
@@ -177,21 +195,21 @@ ApplicationWindow {
     Component {
         id: formPage
         FormPage {
-            onBack: stack.pop()
+            onBack: window.back()
             onDone: resubmitting ? stack.pop() : stack.popToIndex(0)
         }
     }
     Component {
         id: tasksPage
         TasksPage {
-            onBack: stack.pop()
+            onBack: window.back()
             onOpen: (applicationId) => window.openApplication(applicationId)
         }
     }
     Component {
         id: applicationPage
         ApplicationPage {
-            onBack: stack.pop()
+            onBack: window.back()
             // 修改后重新提交: the form over the progress page; 完成 comes back to it.
             onResubmit: (applicationId, processCode) => stack.push(formPage, { processCode: processCode,
                                                                                resubmitOf: applicationId })

@@ -21,6 +21,9 @@ Column {
     // Password fields: an eye button at the end shows or hides what was typed.
     property bool revealable: false
     property bool revealed: false
+    // A key the field's keyboard layout lacks, drawn at the end of the field (the X of a 身份证号 beside the
+    // digit pad); "" for none. Tapping it types it where the cursor is, and the field keeps the focus.
+    property string extraKey: ""
     signal accepted()
     signal textEdited()
 
@@ -33,7 +36,7 @@ Column {
         width: root.width
         implicitHeight: Theme.touchMin
         leftPadding: root.iconName.length > 0 ? Theme.iconSize + 2 * Theme.spacing : Theme.spacing
-        rightPadding: root.revealable ? Theme.touchMin + Theme.spacing : Theme.spacing
+        rightPadding: root.revealable || root.extraKey.length > 0 ? Theme.touchMin + Theme.spacing : Theme.spacing
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontBody
         color: Theme.text
@@ -74,7 +77,40 @@ Column {
             }
             TapHandler {
                 id: revealTap
+                gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
                 onTapped: root.revealed = !root.revealed
+            }
+        }
+    }
+
+    Rectangle {
+        objectName: root.objectName.length > 0 ? root.objectName + "ExtraKey" : ""
+        parent: field
+        visible: root.extraKey.length > 0
+        width: Theme.touchMin
+        height: Theme.touchMin - 8
+        anchors.right: parent.right
+        anchors.rightMargin: 4
+        anchors.verticalCenter: parent.verticalCenter
+        radius: Theme.radius
+        color: extraTap.pressed ? Theme.primaryLight : Theme.page
+        border.color: Theme.border
+        Text {
+            anchors.centerIn: parent
+            text: root.extraKey
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            font.bold: true
+            color: Theme.text
+        }
+        TapHandler {
+            id: extraTap
+            gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
+            onTapped: {
+                if (field.length >= field.maximumLength)
+                    return
+                field.insert(field.cursorPosition, root.extraKey)
+                root.textEdited()  // as if typed: the form hears of it
             }
         }
     }

@@ -51,6 +51,11 @@ Rectangle {
     }
     TapHandler {
         id: tap
+        // The default policy (DragThreshold) only watches the press passively and lets it travel on to whatever
+        // lies underneath: a chip in the confirm dialog also toggled the form's chip below the modal. Taking the
+        // point on press stops it there, for mouse and touch alike; a Flickable around can still take a drag.
+        // Every TapHandler of the kiosk does the same (tests/qml/test_modal_input.py checks).
+        gesturePolicy: TapHandler.ReleaseWithinBounds
         onTapped: root.toggled()
     }
 }

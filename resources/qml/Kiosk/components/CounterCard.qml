@@ -62,6 +62,7 @@ Rectangle {
         }
     }
     TapHandler {
+        gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
         enabled: root.tappable
         onTapped: root.tapped()
     }

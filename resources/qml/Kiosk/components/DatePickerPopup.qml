@@ -87,6 +87,7 @@ Popup {
                 }
                 TapHandler {
                     id: dayTap
+                    gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
                     onTapped: root.value = cell.dayIso
                 }
             }

@@ -12,6 +12,7 @@ RowLayout {
     property bool invalid: false
     // One end was picked: the range as it now stands, the other end possibly still empty.
     signal picked(var range)
+    signal opening()  // either end's picker is about to open
 
     spacing: Theme.spacing
     PickerButton {
@@ -21,7 +22,7 @@ RowLayout {
         empty: !(root.value && root.value.start)
         iconName: "calendar-event"
         invalid: root.invalid
-        onClicked: { picker.target = "start"; picker.openWith(root.value ? root.value.start : "") }
+        onClicked: { root.opening(); picker.target = "start"; picker.openWith(root.value ? root.value.start : "") }
     }
     Text { text: qsTr("至"); font.family: Theme.fontFamily; font.pixelSize: Theme.fontBody; color: Theme.text }
     PickerButton {
@@ -31,7 +32,7 @@ RowLayout {
         empty: !(root.value && root.value.end)
         iconName: "calendar-event"
         invalid: root.invalid
-        onClicked: { picker.target = "end"; picker.openWith(root.value ? root.value.end : "") }
+        onClicked: { root.opening(); picker.target = "end"; picker.openWith(root.value ? root.value.end : "") }
     }
 
     DatePickerPopup {

@@ -43,6 +43,7 @@ Rectangle {
     }
     TapHandler {
         id: tap
+        gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
         onTapped: root.activated()
     }
 }

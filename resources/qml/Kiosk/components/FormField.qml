@@ -37,6 +37,12 @@ ColumnLayout {
     spacing: 4
 
     function set(v: var) { root.controller.setValue(root.name, v) }
+    // A choice, a date or a signature ends the typing: the keyboard goes and the text field lets go of the focus,
+    // so the form gets the screen back (with the keyboard up a choice left ≈ 270 px of form).
+    function closeKeyboard() {
+        root.forceActiveFocus()
+        Qt.inputMethod.hide() // qmllint disable missing-property
+    }
 
     RowLayout {
         Layout.fillWidth: true
@@ -127,10 +133,15 @@ ColumnLayout {
             text: typeof root.value === "string" ? root.value : String(root.value)
             placeholderText: root.placeholder
             maximumLength: root.maxLength > 0 ? root.maxLength : 32767
-            inputMethodHints: root.widget === "mobile" || root.widget === "number" ? Qt.ImhDigitsOnly
+            // The keyboard follows the field: the digit pad for numbers (and, with the X key beside the field, for
+            // a 身份证号), digits first with letters a tap away for a 学号/工号, Pinyin (the UI's language) for text.
+            inputMethodHints: root.widget === "mobile" || root.widget === "number" || root.widget === "idcard"
+                              ? (Qt.ImhDigitsOnly | Qt.ImhNoPredictiveText)
                               : root.widget === "money" ? Qt.ImhFormattedNumbersOnly
-                              : root.widget === "idcard" || root.widget === "userid" ? (Qt.ImhPreferUppercase | Qt.ImhNoPredictiveText)
+                              : root.widget === "userid" ? (Qt.ImhPreferNumbers | Qt.ImhLatinOnly | Qt.ImhPreferUppercase
+                                                            | Qt.ImhNoPredictiveText)
                               : Qt.ImhNone
+            extraKey: root.widget === "idcard" && Theme.kiosk ? "X" : ""
             invalid: root.error.length > 0  // the message is drawn under the field, with help before it
             onTextEdited: root.set(text)
             field.onActiveFocusChanged: if (!field.activeFocus) root.controller.touch(root.name)
@@ -164,7 +175,7 @@ ColumnLayout {
             options: root.options
             value: root.value
             multiple: root.widget === "checkboxes"
-            onChosen: (choice) => root.set(choice)
+            onChosen: (choice) => { root.closeKeyboard(); root.set(choice) }
         }
     }
     Component {
@@ -187,6 +198,7 @@ ColumnLayout {
                 font.pixelSize: Theme.fontBody
             }
             onActivated: (index) => root.set(root.options[index])
+            onPressedChanged: if (pressed) root.closeKeyboard()
         }
     }
     Component {
@@ -195,6 +207,7 @@ ColumnLayout {
             name: root.name
             value: root.value
             invalid: root.error.length > 0
+            onClicked: root.closeKeyboard()
             onPicked: (date) => { root.set(date); root.controller.touch(root.name) }
         }
     }
@@ -204,6 +217,7 @@ ColumnLayout {
             name: root.name
             value: root.value
             invalid: root.error.length > 0
+            onOpening: root.closeKeyboard()
             onPicked: (range) => {
                 root.set(range)
                 // The start alone is not a mistake yet: the field is judged once its end is picked too.
@@ -229,6 +243,7 @@ ColumnLayout {
         id: signature
         SignaturePad {
             objectName: "input_" + root.name
+            onStarted: root.closeKeyboard()
             onSigned: (png) => root.set(png)
             onCleared: root.set("")
         }

@@ -44,7 +44,7 @@ HomeCard {
                     font.pixelSize: Theme.fontSmall
                     color: tab.chosen ? Theme.textOnPrimary : Theme.primary
                 }
-                TapHandler { onTapped: root.current = tab.index }
+                TapHandler { gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: root.current = tab.index }
             }
         }
     }
@@ -77,7 +77,7 @@ HomeCard {
                 font.pixelSize: Theme.fontSmall
                 color: Theme.textSecondary
             }
-            TapHandler { onTapped: root.openArticle(row.modelData.id) }
+            TapHandler { gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: root.openArticle(row.modelData.id) }
         }
     }
     Text {

@@ -40,7 +40,7 @@ Rectangle {
             color: Theme.accent
             Layout.minimumHeight: Theme.touchMin * 0.75
             verticalAlignment: Text.AlignVCenter
-            TapHandler { onTapped: root.more() }
+            TapHandler { gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: root.more() }
         }
     }
     ColumnLayout {

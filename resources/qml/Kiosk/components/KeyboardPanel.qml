@@ -17,7 +17,23 @@ InputPanel {
         VirtualKeyboardSettings.activeLocales = ["zh_CN", "en_US"]
         VirtualKeyboardSettings.locale = root.uiLanguage
     }
-    onUiLanguageChanged: VirtualKeyboardSettings.locale = root.uiLanguage
+    onUiLanguageChanged: root.followField()
+
+    // The layout follows the field, as on a phone: a password or an ID (ImhLatinOnly, ImhHiddenText) gets the
+    // English keyboard, which has a Shift key (the Pinyin one has none: a capital took 🌐 → English → ⇧); any
+    // other text the UI's language (Pinyin in Chinese). The digit pads come from the hints themselves.
+    function followField() {
+        const hints = InputContext.inputMethodHints
+        const latin = (hints & (Qt.ImhLatinOnly | Qt.ImhHiddenText | Qt.ImhPreferLatin | Qt.ImhEmailCharactersOnly
+                                | Qt.ImhUrlCharactersOnly)) !== 0
+        const wanted = latin ? "en_US" : root.uiLanguage
+        if (VirtualKeyboardSettings.locale !== wanted)
+            VirtualKeyboardSettings.locale = wanted
+    }
+    Connections {
+        target: InputContext
+        function onInputMethodHintsChanged() { root.followField() }
+    }
 
     Connections {
         target: Session

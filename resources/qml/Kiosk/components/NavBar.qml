@@ -84,6 +84,7 @@ Rectangle {
                 }
                 TapHandler {
                     id: tapper
+                    gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
                     onTapped: root.navigate(tab.modelData.key)
                 }
             }

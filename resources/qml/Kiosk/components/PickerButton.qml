@@ -30,5 +30,5 @@ Rectangle {
             color: root.empty ? Theme.textSecondary : Theme.text
         }
     }
-    TapHandler { id: tap; onTapped: root.clicked() }
+    TapHandler { id: tap; gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: root.clicked() }
 }

@@ -26,6 +26,7 @@ Rectangle {
 
     TapHandler {
         id: tap
+        gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
         onTapped: root.activated(root.code)
     }
 

@@ -8,6 +8,7 @@ Rectangle {
     id: root
     signal signed(string png)
     signal cleared()
+    signal started()  // the pen touched the pad
     property bool hasInk: false
 
     implicitHeight: Theme.kiosk ? 240 : 160
@@ -61,6 +62,7 @@ Rectangle {
         anchors.fill: parent
         preventStealing: true
         onPressed: (mouse) => {
+            root.started()
             canvas.strokes.push([{ x: mouse.x, y: mouse.y }])
             root.hasInk = true
             canvas.requestPaint()

@@ -49,6 +49,7 @@ Rectangle {
     }
     TapHandler {
         id: tap
+        gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
         onTapped: { AppState.refresh(); Sync.syncNow() }
     }
 }

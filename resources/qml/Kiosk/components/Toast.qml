@@ -13,6 +13,12 @@ Rectangle {
         opacity = 1
         hideTimer.restart()
     }
+    // Gone at once (a logout): no fade that a next user could read.
+    function clear() {
+        hideTimer.stop()
+        opacity = 0
+        message = ""
+    }
 
     visible: opacity > 0
     opacity: 0

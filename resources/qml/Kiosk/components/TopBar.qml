@@ -128,6 +128,7 @@ Rectangle {
             }
             TapHandler {
                 id: bellTap
+                gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
                 onTapped: root.notificationsRequested()
             }
         }

@@ -166,7 +166,7 @@ Item {
                 font.pixelSize: Theme.fontBody
                 color: form.errorCount > 0 || form.uploading > 0 ? Theme.warning : Theme.success
                 wrapMode: Text.Wrap
-                TapHandler { onTapped: root.showProblems() }
+                TapHandler { gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: root.showProblems() }
             }
             AppButton {
                 objectName: "checkButton"
@@ -250,7 +250,18 @@ Item {
 
     function showProblems() {
         form.checkAll()
-        root.scrollToField(form.firstErrorField())
+        const name = form.firstErrorField()
+        root.scrollToField(name)
+        // As a phone does: the missing field takes the focus (its keyboard comes up when it is typed into);
+        // a choice or a date has nothing to type, and the keyboard goes.
+        const input = name.length > 0 ? root.findField(fieldsColumn, "input_" + name + "Input") : null
+        if (input !== null) {
+            input.forceActiveFocus()
+            Qt.inputMethod.show() // qmllint disable missing-property
+        } else {
+            root.forceActiveFocus()
+            Qt.inputMethod.hide() // qmllint disable missing-property
+        }
     }
     function scrollToField(name: string) {
         if (name.length === 0)

@@ -19,9 +19,13 @@ Item {
     readonly property int cardWidth: Theme.kiosk ? 420 : 300
     readonly property int cardHeight: Theme.kiosk ? 156 : 100
 
+    // With the keyboard up the page is ≈ 340 px high: the tabs step aside and the margins shrink, so the first
+    // results stay in view above the keyboard (they were under it: "1 项" and no card).
+    readonly property bool typing: Qt.inputMethod.visible // qmllint disable missing-property
+
     ColumnLayout {
         anchors.fill: parent
-        anchors.margins: Theme.margin
+        anchors.margins: root.typing ? Theme.spacing : Theme.margin
         spacing: Theme.spacing
 
         RowLayout {
@@ -30,7 +34,8 @@ Item {
             PageHeader {
                 Layout.fillWidth: true
                 title: qsTr("办事大厅")
-                subtitle: Hall.count > 0
+                // Not beside a search's own count (共 31 项服务 next to 1 项 read as a contradiction).
+                subtitle: Hall.count > 0 && Hall.view !== "search"
                           ? qsTr("共 %1 项服务").arg(Hall.count) + (Catalog.source === "cache" ? qsTr("（离线副本）") : "")
                           : ""
                 canGoBack: Hall.view === "category" || Hall.view === "department"
@@ -47,6 +52,11 @@ Item {
                 maximumLength: 40
                 onTextEdited: Hall.search(search.text + search.field.preeditText)
                 field.onPreeditTextChanged: Hall.search(search.text + search.field.preeditText)
+                // ↵ as on a phone: typing is done, the keyboard goes and the results get the page.
+                onAccepted: {
+                    root.forceActiveFocus()
+                    Qt.inputMethod.hide() // qmllint disable missing-property
+                }
                 Connections {
                     target: Hall
                     function onChanged() { if (Hall.query === "" && search.text !== "") search.text = "" }
@@ -56,6 +66,7 @@ Item {
 
         // The hall's own tabs.
         RowLayout {
+            visible: !root.typing
             Layout.fillWidth: true
             spacing: Theme.spacing
             Repeater {
@@ -144,7 +155,7 @@ Item {
                                     color: Theme.textSecondary
                                 }
                             }
-                            TapHandler { id: tileTap; onTapped: Hall.show("category", tile.modelData.name) }
+                            TapHandler { id: tileTap; gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: Hall.show("category", tile.modelData.name) }
                         }
                     }
                 }
@@ -217,6 +228,7 @@ Item {
                         }
                         TapHandler {
                             id: keyTap
+                            gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
                             onTapped: azList.positionViewAtIndex(Hall.letters.indexOf(letterKey.modelData), ListView.Beginning) // qmllint disable unresolved-type
                         }
                     }
@@ -267,7 +279,7 @@ Item {
                             color: Theme.textSecondary
                         }
                     }
-                    TapHandler { id: deptTap; onTapped: Hall.show("department", deptCell.modelData.name) }
+                    TapHandler { id: deptTap; gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: Hall.show("department", deptCell.modelData.name) }
                 }
             }
         }

@@ -165,7 +165,9 @@ Item {
                             iconName: "user"
                             placeholderText: qsTr("请输入工号/学号")
                             maximumLength: 32
-                            inputMethodHints: Qt.ImhNoPredictiveText | Qt.ImhPreferUppercase | Qt.ImhNoAutoUppercase
+                            // Digits first (a 学号 is digits), letters of a 工号 one tap away, never Pinyin.
+                            inputMethodHints: Qt.ImhPreferNumbers | Qt.ImhLatinOnly | Qt.ImhPreferUppercase
+                                              | Qt.ImhNoPredictiveText
                             hint: qsTr("字母会自动转为大写")
                             // The manual's rule: letters in a 学号/工号 are upper-case.
                             onTextEdited: {
@@ -188,7 +190,9 @@ Item {
                             revealable: true
                             echoMode: revealed ? TextInput.Normal : TextInput.Password
                             maximumLength: 128
+                            // Latin with Shift (the keyboard panel follows these hints), nothing learned or predicted.
                             inputMethodHints: Qt.ImhHiddenText | Qt.ImhNoPredictiveText | Qt.ImhSensitiveData
+                                              | Qt.ImhLatinOnly | Qt.ImhPreferLatin | Qt.ImhNoAutoUppercase
                             onTextEdited: errorText = ""
                             onAccepted: root.submit()
                         }

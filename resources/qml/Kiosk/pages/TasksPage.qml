@@ -203,6 +203,7 @@ Item {
                 }
                 TapHandler {
                     id: tap
+                    gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
                     onTapped: root.open(item.applicationId)
                 }
             }

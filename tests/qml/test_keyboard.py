@@ -1,0 +1,159 @@
+"""The virtual keyboard as a phone manages it, through the real QML against a real server: the layout follows
+the field (digits for 学号 and numbers, the digit pad and an X key for a 身份证号, English with Shift for the
+password, Pinyin for Chinese text), ↵ in the search puts the keyboard away, a choice closes it, and an unfinished
+Pinyin composition typed on the keyboard's own keys is dropped, not committed, when the page changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+
+from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite
+from tests.qml.steps import current_page, find_in_hall, in_view, log_in
+
+CODE = "jw-zaidu-zhengming"  # 在读学籍证明申请: 身份证号, 联系电话, 份数, text, choices
+
+
+@pytest.fixture
+def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    live = LiveServer(db_url=copy_sqlite(seeded_sqlite, tmp_path / "db"), workdir=tmp_path).start()
+    yield live
+    live.stop()
+
+
+def keyboard(ui: Any) -> Any:
+    panel = ui.find("inputPanel")
+    return next(i for i in ui.items(panel) if i.metaObject().className().startswith("Keyboard_QMLTYPE"))
+
+
+def layout_of(ui: Any) -> tuple[str, str]:
+    """What the keyboard shows: its layout type (main, digits, symbols …) and its locale."""
+    ui.settle(150)
+    board = keyboard(ui)
+    return str(board.property("layoutType")), str(board.property("locale"))
+
+
+def key(ui: Any, text: str) -> Any:
+    """A key of the keyboard by the character it types, as a finger finds it."""
+    panel = ui.find("inputPanel")
+    return next(
+        i
+        for i in ui.items(panel)
+        if i.isVisible() and "Key" in i.metaObject().className() and i.property("text") == text and i.width() > 0
+    )
+
+
+def hints(ui: Any, name: str) -> Qt.InputMethodHint:
+    return Qt.InputMethodHint(ui.find_visible(name).property("inputMethodHints"))
+
+
+def test_login_keyboards(server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(server.url)
+    ui.wait_for(lambda: any(i.objectName() == "inputPanel" for i in ui.items()))
+    ui.click("userFieldInput")
+    assert hints(ui, "userFieldInput") & Qt.InputMethodHint.ImhPreferNumbers
+    ui.wait_for(lambda: layout_of(ui) == ("symbols", "en_US"))  # the digits row first, letters one tap away
+    ui.screenshot("kiosk-keyboard-userid")
+    ui.click("passwordFieldInput")
+    assert hints(ui, "passwordFieldInput") & Qt.InputMethodHint.ImhHiddenText
+    ui.wait_for(lambda: layout_of(ui) == ("main", "en_US"))  # English: it has a Shift key
+    ui.screenshot("kiosk-keyboard-password")
+    # A capital by the keyboard's own keys: ⇧ then A.
+    shift = next(i for i in ui.items(ui.find("inputPanel")) if "ShiftKey" in i.metaObject().className())
+    assert shift.isVisible() and shift.isEnabled()
+    ui.tap(shift)
+    ui.tap(key(ui, "a"))
+    assert ui.find_visible("passwordFieldInput").property("text") == "A"
+
+
+def test_form_keyboards_follow_the_field(server: LiveServer, launch_ui: Any) -> None:
+    activated(server, STUDENT, STUDENT_PW)
+    ui = launch_ui(server.url)
+    log_in(ui, STUDENT, NEW_PW)
+    ui.wait_for(lambda: current_page(ui) == "homePage")
+    ui.tap(find_in_hall(ui, CODE))
+    ui.wait_for(lambda: current_page(ui) == "guidePage")
+    ui.tap(ui.find_visible("startButton"))
+    ui.wait_for(lambda: current_page(ui) == "formPage")
+    page = ui.find("pageStack").property("currentItem")
+    form = next(c for c in page.children() if type(c).__name__ == "FormController")
+    ui.wait_for(lambda: form.property("state") == "ready")
+
+    expected = {
+        "input_phone": ("digits", Qt.InputMethodHint.ImhDigitsOnly),
+        "input_id_card": ("digits", Qt.InputMethodHint.ImhDigitsOnly),
+        "input_copies": ("digits", Qt.InputMethodHint.ImhDigitsOnly),
+        "input_receiver_org": ("main", Qt.InputMethodHint.ImhNone),
+    }
+    for name, (layout, hint) in expected.items():
+        field = ui.find_visible(name + "Input")
+        assert (Qt.InputMethodHint(field.property("inputMethodHints")) & hint) == hint, name
+        in_view(ui, name)
+        ui.click(field)
+        ui.wait_for(lambda layout=layout: layout_of(ui)[0] == layout)
+        if layout == "main":
+            assert layout_of(ui)[1] == "zh_CN"  # Chinese text: Pinyin
+    # 身份证号: the digit pad, and the X it lacks beside the field.
+    in_view(ui, "input_id_card")
+    field = ui.find_visible("input_id_cardInput")
+    field.setProperty("text", "")
+    ui.click(field)
+    for digit in "11010519491231002":
+        ui.tap(key(ui, digit))
+    ui.tap(ui.find_visible("input_id_cardExtraKey"))
+    assert field.property("text") == "11010519491231002X"
+    ui.wait_for(lambda: ui.find("fieldError", ui.find("field_id_card")).property("text") == "")
+    ui.screenshot("kiosk-keyboard-idcard")
+    # A choice puts the keyboard away.
+    assert QGuiApplication.inputMethod().isVisible()
+    ui.tap(in_view(ui, "choice_中文"))
+    ui.wait_for(lambda: not QGuiApplication.inputMethod().isVisible())
+    ui.screenshot("kiosk-form-after-choice")
+    # 查看未填项: the next missing field is scrolled to and takes the focus.
+    ui.tap(ui.find_visible("checkButton"))
+    first = form.firstErrorField()
+    focused = ui.window.activeFocusItem()
+    if ui.find_visible("field_" + first) is not None and first in ("phone", "copies", "receiver_org"):
+        assert focused is not None and focused.objectName() == f"input_{first}Input", first
+
+
+def test_enter_hides_the_keyboard_and_pinyin_is_dropped_on_back(server: LiveServer, launch_ui: Any) -> None:
+    activated(server, STUDENT, STUDENT_PW)
+    ui = launch_ui(server.url)
+    log_in(ui, STUDENT, NEW_PW)
+    ui.wait_for(lambda: current_page(ui) == "homePage")
+    card = find_in_hall(ui, CODE)
+    search = ui.find_visible("hallSearchInput")
+    # ↵ on the search: the keyboard goes, the results stay.
+    ui.click(search)
+    ui.wait_for(lambda: QGuiApplication.inputMethod().isVisible())
+    QTest.keyClick(ui.window, Qt.Key.Key_Return)
+    ui.wait_for(lambda: not QGuiApplication.inputMethod().isVisible())
+    assert ui.find_visible("process_" + CODE) is not None
+    assert not any(t.startswith("共 ") and t.endswith(" 项服务") for t in ui.texts())  # no total beside results
+    ui.screenshot("kiosk-hall-search-enter")
+
+    # Pinyin on the keyboard's own keys: a composition (pre-edit) that is not a word yet, which the results
+    # follow …
+    search.setProperty("text", "")
+    ui.click(search)
+    ui.wait_for(lambda: layout_of(ui) == ("main", "zh_CN"))
+    for letter in "zaidu":
+        ui.tap(key(ui, letter))
+    ui.wait_for(lambda: search.property("preeditText") != "")
+    ui.wait_for(lambda: ui.find_visible("process_" + CODE) is not None)
+    # … then a result is opened and 返回 tapped: the composition is gone, never committed as a word.
+    card = ui.find_visible("process_" + CODE)
+    ui.screenshot("kiosk-hall-search-pinyin")
+    ui.tap(card)
+    ui.wait_for(lambda: current_page(ui) == "guidePage")
+    ui.tap(ui.find_visible("backButton"))
+    ui.wait_for(lambda: current_page(ui) == "hallPage")
+    search = ui.find_visible("hallSearchInput")
+    assert search.property("text") == "", search.property("text")
