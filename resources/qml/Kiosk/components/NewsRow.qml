@@ -98,6 +98,7 @@ Rectangle {
     }
     TapHandler {
         id: tap
+        gesturePolicy: TapHandler.ReleaseWithinBounds  // takes its press: see ChoiceChip.qml
         onTapped: root.open(root.newsId)
     }
 }

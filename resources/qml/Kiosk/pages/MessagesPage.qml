@@ -192,6 +192,7 @@ Item {
                 }
                 TapHandler {
                     id: tap
+                    gesturePolicy: TapHandler.ReleaseWithinBounds  // takes its press: see ChoiceChip.qml
                     onTapped: {
                         if (!note.read)
                             Inbox.markRead(note.id)
