@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.models.base import StoreBase
 from kiosk.models.calendar import apply_calendar
+from kiosk.models.meta_keys import SYNCED_AT_KEY, VERSION_KEY
 from kiosk.models.migrations import strip_post_holders
-from kiosk.models.news import SYNCED_AT_KEY, VERSION_KEY, apply_news
+from kiosk.models.news import apply_news
 from kiosk.models.tables import (
     CachedForm,
     CachedNews,

@@ -19,8 +19,6 @@ from kiosk.models.base import StoreBase
 # What a list row needs (never the body: a list of 10,000 would carry megabytes).
 _ROW_COLUMNS = "n.id, n.category, n.title, n.summary, n.author, n.cover, n.published_at"
 _ROW_KEYS = ("id", "category", "title", "summary", "author", "cover", "published_at")
-SYNCED_AT_KEY = "content.synced_at"  # when a pull last reached the server (the age shown offline)
-VERSION_KEY = "content.news_version"  # bumped by every applied page that changed news or read marks
 
 
 def utc_text(value: Any) -> str:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from campus_common.content import CATEGORY_BY_CODE
-from kiosk.models.news import SYNCED_AT_KEY, VERSION_KEY
+from kiosk.models.meta_keys import SYNCED_AT_KEY, VERSION_KEY
 from kiosk.services import news
 from kiosk.views.context import singleton_for
 from kiosk.views.news_model import NewsListModel

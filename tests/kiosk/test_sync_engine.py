@@ -53,7 +53,7 @@ def test_enqueue_is_one_durable_transaction(tmp_path: Path) -> None:
     store.close()
 
 
-def _calendar_changes(db_url: str, user_id: str) -> int:
+def _changes(db_url: str, scope: str, entity: str) -> int:
     from sqlalchemy import func, select
 
     from sync_server.models import ChangeLog
@@ -62,7 +62,7 @@ def _calendar_changes(db_url: str, user_id: str) -> int:
     try:
         with db.sessions() as session:
             query = select(func.count()).select_from(ChangeLog)
-            query = query.where(ChangeLog.scope == f"user:{user_id}", ChangeLog.entity == "calendar_event")
+            query = query.where(ChangeLog.scope == scope, ChangeLog.entity == entity)
             return int(session.scalar(query) or 0)
     finally:
         db.dispose()
@@ -101,10 +101,12 @@ def test_push_pull_and_a_lost_response(live_server: LiveServer, tmp_path: Path) 
     workflows = [json.loads(p.read_text(encoding="utf-8")) for p in (SEED_DIR / "workflows").glob("*.json")]
     by_post = sum(1 for w in workflows if any("post" in step["assign"] for step in w["steps"]))
     forms = len(list(SEED_FORMS.glob("*.json"))) + len(workflows) + by_post
-    # And the student's own calendar (docs/calendar.md): one change per timetable slot of their class.
-    calendar = _calendar_changes(live_server.db_url, STUDENT)
-    assert calendar > 0
-    assert engine.pull(STUDENT) == 2 + forms + calendar  # each applied op once, despite the replay
+    # And the student's own calendar (docs/calendar.md): one change per timetable slot of their class; and the
+    # portal's news, public, one change per item (docs/content.md).
+    calendar = _changes(live_server.db_url, f"user:{STUDENT}", "calendar_event")
+    news = _changes(live_server.db_url, "public", "news")
+    assert calendar > 0 and news > 0
+    assert engine.pull(STUDENT) == 2 + forms + calendar + news  # each applied op once, despite the replay
     assert store.favorites(STUDENT) == ["jw-chengjidan", "jw-xiuxue"]
     assert engine.pull(STUDENT) == 0  # resumes from the cursor
 
@@ -114,7 +116,7 @@ def test_push_pull_and_a_lost_response(live_server: LiveServer, tmp_path: Path) 
     with db.transaction() as session:
         rotate_epoch(session)
     db.dispose()
-    assert engine.pull(STUDENT) == 2 + forms + calendar
+    assert engine.pull(STUDENT) == 2 + forms + calendar + news
     assert store.outbox_counts(STUDENT)["pending"] == 1
     store.close()
 
