@@ -1,9 +1,9 @@
 """In-process timings of the sync core, for before/after comparisons of one tree against another on a noisy
 machine (CPU seconds, not wall): run it with PYTHONPATH=<tree> on each tree in turn.
 
-    PYTHONPATH=TREE .venv/bin/python bench/ab_core.py push SEEDED.db [N=1000]    core.sync.push of N ★ (batches of 50)
-    PYTHONPATH=TREE .venv/bin/python bench/ab_core.py pull SEEDED.db [N=50000]   pull_answer + serialising (pages of 1,000)
-    PYTHONPATH=TREE .venv/bin/python bench/ab_core.py apply [N=50000]            the kiosk's apply_changes (pages of 1,000)
+    PYTHONPATH=TREE .venv/bin/python bench/ab_core.py push SEEDED.db [N=1000]   (core.sync.push of N ★)
+    PYTHONPATH=TREE .venv/bin/python bench/ab_core.py pull SEEDED.db [N=50000]  (pull_answer + serialising)
+    PYTHONPATH=TREE .venv/bin/python bench/ab_core.py apply [N=50000]           (the kiosk's apply_changes)
 
 SEEDED.db: `campus-sync-server seed-demo --db sqlite:///SEEDED.db` made by the same tree (it is copied, not changed).
 """
