@@ -112,6 +112,8 @@ def test_layouts(
     if mode == "desk":  # a desk client is for its signed-in user
         log_in(ui, STUDENT, NEW_PW)
         ui.wait_for(lambda: current_page(ui) == "homePage")
+        # The user's first pull reloads the list when it lands: let it, so the rows below are the ones shown.
+        ui.wait_for(lambda: ui.state.sync.property("lastSync") != "", timeout=20_000)
     _open_messages(ui)
     row = ui.find_visible(f"news_{_rows(ui)[0]['newsId']}")
     assert row.width() <= size[0]

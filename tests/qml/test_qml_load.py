@@ -43,6 +43,14 @@ REQUIRED = {
         "code": "xj-diannao-weixiu",
     },
     "GuidePage": {"processCode": "xj-diannao-weixiu"},
+    "NewsRow": {
+        "newsId": 7,
+        "title": "校领导一行到兰考学院检查指导党建思政文化建设和防汛工作",
+        "day": "12",
+        "month": 7,
+        "published": "2022-07-12 00:00",
+        "readState": "unread",
+    },
     "ApplicationPage": {"applicationId": "00000000-0000-0000-0000-000000000000"},
     "StepBar": {"steps": [{"key": "apply", "name": "申请人填写", "state": "done"}, {"key": "receive", "name": "接收"}]},
     "FormSectionCard": {

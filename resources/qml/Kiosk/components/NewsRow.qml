@@ -51,7 +51,7 @@ Rectangle {
                     anchors.horizontalCenter: parent.horizontalCenter
                     text: root.month > 0 ? root.monthNames[root.month - 1] : ""
                     font.family: Theme.fontFamily
-                    font.pixelSize: Math.round(Theme.fontSmall * 0.85)
+                    font.pixelSize: Theme.fontSmall  // kiosk text ≥ 20 px (UI.md), "十二月" included
                     color: Theme.primary
                 }
             }
