@@ -152,6 +152,8 @@ def test_kiosk_text_and_touch_sizes(shared_server: LiveServer, launch_ui: Any) -
     checked_texts = checked_buttons = 0
     for page in ["login", *PAGES]:
         if page != "login":
+            QGuiApplication.inputMethod().hide()  # the keyboard's ⌄ key: the navigation bar comes back
+            ui.wait_for(lambda page=page: ui.find_visible(f"nav_{page}") is not None)
             ui.tap(f"nav_{page}")
         for item in ui.items():
             if not item.isVisible() or item.opacity() == 0:
