@@ -14,7 +14,7 @@ from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt
 from PySide6.QtGui import QGuiApplication
 
 from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite
-from tests.qml.steps import assert_forgotten, current_page, log_in
+from tests.qml.steps import assert_forgotten, current_page, in_view, log_in, open_form_of
 
 SEARCH = "证明"
 
@@ -181,3 +181,35 @@ def test_idle_timeout_leaves_no_trace(server: LiveServer, launch_ui: Any) -> Non
     log_in(ui, STUDENT, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage")
     _assert_fresh_hall(ui)
+
+
+def test_idle_timeout_over_a_half_filled_form_and_its_date_picker(server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(server.url)
+    idle = ui.state.idle
+    idle.countdown_s = 2
+    log_in(ui, STUDENT, NEW_PW)
+    ui.wait_for(lambda: current_page(ui) == "homePage")
+    open_form_of(ui, "jw-zaidu-zhengming")
+    in_view(ui, "field_id_card")
+    ui.find_visible("input_id_cardInput").setProperty("text", "")
+    ui.type_into("input_id_card", "11010519491231002X")
+    QGuiApplication.inputMethod().hide()
+    ui.tap(in_view(ui, "input_wanted_date"))
+    ui.wait_for(lambda: ui.find_visible("datePickerOk") is not None)
+    idle.set_quiet_ms(500)  # the student walks away with the date picker open
+    dialog = ui.window.findChild(QObject, "idleDialog")
+    ui.wait_for(lambda: dialog.property("opened"), timeout=5_000)
+    ui.screenshot("kiosk-traces-idle-over-date-picker")
+
+    ui.wait_for(lambda: current_page(ui) == "loginPage", timeout=8_000)
+    ui.settle(300)
+    _assert_fresh_login(ui)
+    assert not any(i.objectName() in ("datePickerOk", "confirmSubmit") and i.isVisible() for i in ui.items())
+    assert_forgotten(ui, "王子涵", "11010519491231002X", "2022010101")
+
+    # The next user's form of the same process starts empty (a kiosk keeps no draft).
+    idle.set_quiet_ms(600_000)
+    log_in(ui, STUDENT, NEW_PW)
+    ui.wait_for(lambda: current_page(ui) == "homePage")
+    open_form_of(ui, "jw-zaidu-zhengming")
+    assert ui.find_visible("input_id_cardInput").property("text") != "11010519491231002X"
