@@ -60,6 +60,12 @@ def test_hall_home_fills_the_screen(server: LiveServer, launch_ui: Any, who: str
         per_row = {round(c.mapToItem(flow, QPointF(0, 0)).y()) for c in cards}
         columns = max(1, int(flow.width() // cards[0].width()))
         assert len(cards) % columns == 0, f"{name}: {len(cards)} cards in rows of {columns} ({len(per_row)} rows)"
+    # A 热门 place is never invented: only the ranked processes carry a number, the cards that fill the row none.
+    ranked = {r.code: r.popular_rank for r in ui.state.hall.popular.rows()}
+    for n, card in enumerate(_cards(ui, ui.find_visible("popularList")), start=1):
+        name = ui.find("processName", card).property("text")
+        code = card.objectName().removeprefix("process_")
+        assert name.startswith(f"{n}. ") == (ranked[code] > 0), (name, ranked[code])
     grid = ui.find_visible("categoryGrid")
     tiles = [i for i in ui.items(grid) if i.objectName().startswith("category_") and i.isVisible()]
     assert len(tiles) == len(ui.state.hall.property("categories")) > 0
