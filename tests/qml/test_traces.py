@@ -34,11 +34,15 @@ class FrameLog:
     def __init__(self, ui: Any) -> None:
         self.ui = ui
         self.frames: list[tuple[bool, str, bool]] = []
+        self.pages: list[tuple[str, ...]] = []  # the stack's pages drawn in each frame
         ui.window.frameSwapped.connect(self.record, Qt.ConnectionType.DirectConnection)
 
     def record(self) -> None:
         login_shown = any(i.objectName() in ("loginCard", "passwordField") and i.isVisible() for i in self.ui.items())
+        stack = self.ui.find("pageStack")
+        pages = tuple(c.objectName() for c in stack.childItems() if c.isVisible() and c.opacity() > 0)
         self.frames.append((bool(self.ui.state.session.property("loggedIn")), current_page(self.ui), login_shown))
+        self.pages.append(pages)
 
     def stop(self) -> None:
         self.ui.window.frameSwapped.disconnect(self.record)
@@ -134,8 +138,14 @@ def test_logout_leaves_no_trace(server: LiveServer, launch_ui: Any) -> None:
     assert ui.find("toast").isVisible()
     ui.screenshot("kiosk-traces-before-logout")
 
+    frames = FrameLog(ui)
     ui.tap("logoutButton")
     _assert_fresh_login(ui)
+    ui.settle(300)
+    frames.stop()
+    # From the tap on 退出 on, no frame draws the last user's page (its search, its results) over the login page.
+    after = [p for (signed_in, _, _), p in zip(frames.frames, frames.pages, strict=True) if not signed_in]
+    assert after and all(p == ("loginPage",) for p in after), after
     assert_forgotten(ui, "王子涵", NEW_PW, "已保存，待同步")
     ui.screenshot("kiosk-traces-after-logout")
 
