@@ -42,6 +42,25 @@ CATEGORIES = [
 ]
 
 
+# 推荐服务 and 热门服务 each show whole rows of cards (4 a row on a landscape kiosk, 2 in portrait, up to 2 rows):
+# when this audience has fewer flagged processes than that, the rows are topped up, so no row ends half empty
+# (a student saw one 推荐 card and four 热门 in rows of four).
+HOME_ROW_FILL = 8
+
+
+def topped_up(first: list[ProcessRow], rest: list[ProcessRow], skip: set[str]) -> list[ProcessRow]:
+    """`first`, then rows of `rest` not in it nor in `skip`, until HOME_ROW_FILL rows (or `rest` runs out)."""
+    out = list(first)
+    seen = {r.code for r in out} | skip
+    for row in rest:
+        if len(out) >= HOME_ROW_FILL:
+            break
+        if row.code not in seen:
+            out.append(row)
+            seen.add(row.code)
+    return out
+
+
 def highlight(name: str, spans: tuple[tuple[int, int], ...]) -> str:
     out, at = [], 0
     for start, end in spans:
@@ -132,8 +151,12 @@ class Hall(QObject):
     def _refresh(self) -> None:
         rows = self.visible_rows()
         self._rows = rows
-        self._recommended.set_rows([r for r in rows if r.recommended])
-        self._popular.set_rows(sorted((r for r in rows if r.popular_rank), key=lambda r: r.popular_rank))
+        ranked = sorted((r for r in rows if r.popular_rank), key=lambda r: r.popular_rank)
+        popular = topped_up(ranked, rows, set())
+        recommended = topped_up([r for r in rows if r.recommended], rows, {r.code for r in popular})
+        self._recommended.set_rows(recommended)
+        # The topped-up ones carry no rank (QML numbers only the ranked): a 热门 place is never invented.
+        self._popular.set_rows(popular)
         by_code = {r.code: r for r in rows}
         self._drafts.set_rows([by_code[c] for c in self._draft_codes if c in by_code])
         if self._letters:

@@ -49,7 +49,8 @@ ColumnLayout {
         spacing: Theme.spacing / 2
         Text {
             objectName: "fieldLabel"
-            text: root.label + (root.required_ ? " *" : "")
+            // No * on what the user cannot change (姓名 from the profile, a 单号 the server assigns): nothing to fill.
+            text: root.label + (root.required_ && !root.readOnly ? " *" : "")
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
             font.bold: true
@@ -275,15 +276,24 @@ ColumnLayout {
     }
     Component {
         id: readOnlyText
+        // Read-only looks unlike an input: no white box and no frame, text on the page's grey, and a lock.
         Rectangle {
             objectName: "input_" + root.name
             implicitHeight: Theme.touchMin
             radius: Theme.radius
             color: Theme.page
-            border.color: Theme.border
+            AppIcon {
+                objectName: "readOnlyMark"
+                anchors.right: parent.right
+                anchors.rightMargin: Theme.spacing
+                anchors.verticalCenter: parent.verticalCenter
+                name: "lock"
+                color: Theme.textSecondary
+            }
             Text {
                 anchors.fill: parent
                 anchors.leftMargin: Theme.spacing
+                anchors.rightMargin: Theme.spacing + Theme.iconSize + Theme.spacing
                 verticalAlignment: Text.AlignVCenter
                 // Server-assigned fields (单号, 流水号) have no value until the application reaches the server.
                 text: String(root.value).length > 0 ? root.value : qsTr("提交后生成")

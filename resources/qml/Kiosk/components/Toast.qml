@@ -14,9 +14,12 @@ Rectangle {
         hideTimer.restart()
     }
     // Gone at once (a logout): no fade that a next user could read.
+    // (The fade is switched off for it: with it the empty pill still faded over the login page for 200 ms.)
     function clear() {
         hideTimer.stop()
+        fade.enabled = false
         opacity = 0
+        fade.enabled = true
         message = ""
     }
 
@@ -27,7 +30,7 @@ Rectangle {
     implicitHeight: label.implicitHeight + Theme.spacingLarge
     radius: implicitHeight / 2
     color: Qt.rgba(0.11, 0.14, 0.19, 0.92)
-    Behavior on opacity { NumberAnimation { duration: Theme.animationMs } }
+    Behavior on opacity { id: fade; NumberAnimation { duration: Theme.animationMs } }
 
     Text {
         id: label

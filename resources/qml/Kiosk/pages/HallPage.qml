@@ -18,6 +18,11 @@ Item {
     readonly property bool landscape: width > height
     readonly property int cardWidth: Theme.kiosk ? 420 : 300
     readonly property int cardHeight: Theme.kiosk ? 156 : 100
+    // 推荐服务 and 热门服务 show whole rows only, as many as leave 服务分类 in view: one each in landscape, two in
+    // portrait (Hall tops the lists up to fill them).
+    readonly property int homeRows: landscape ? 1 : 2
+    // At 1920×1080 the home's rows are lower (name and department fit in 120 px), so 服务分类 is not cut off.
+    readonly property int homeCardHeight: Theme.kiosk && landscape ? 120 : cardHeight
 
     // With the keyboard up the page is ≈ 340 px high: the tabs step aside and the margins shrink, so the first
     // results stay in view above the keyboard (they were under it: "1 项" and no card).
@@ -116,9 +121,9 @@ Item {
                 SectionTitle { text: qsTr("我的草稿"); visible: draftsFlow.count > 0 }
                 CardFlow { id: draftsFlow; objectName: "draftList"; visible: count > 0; model: Hall.drafts } // qmllint disable stale-property-read
                 SectionTitle { text: qsTr("推荐服务"); visible: recommendedFlow.count > 0 }
-                CardFlow { id: recommendedFlow; objectName: "recommendedList"; model: Hall.recommended } // qmllint disable stale-property-read
+                CardFlow { id: recommendedFlow; objectName: "recommendedList"; rows: root.homeRows; model: Hall.recommended } // qmllint disable stale-property-read
                 SectionTitle { text: qsTr("热门服务"); visible: popularFlow.count > 0 }
-                CardFlow { id: popularFlow; objectName: "popularList"; model: Hall.popular; ranked: true } // qmllint disable stale-property-read
+                CardFlow { id: popularFlow; objectName: "popularList"; rows: root.homeRows; model: Hall.popular; ranked: true } // qmllint disable stale-property-read
                 SectionTitle { text: qsTr("服务分类") }
                 Flow {
                     objectName: "categoryGrid"
@@ -131,13 +136,13 @@ Item {
                             required property var modelData
                             objectName: "category_" + modelData.name
                             width: root.landscape ? (parent.width - 5 * Theme.spacing) / 6 : (parent.width - 2 * Theme.spacing) / 3
-                            height: Theme.kiosk ? 150 : 96
+                            height: Theme.kiosk ? (root.landscape ? 112 : 150) : 96
                             radius: Theme.radius
                             color: tileTap.pressed ? Theme.primaryLight : Theme.card
                             border.color: Theme.border
                             Column {
                                 anchors.centerIn: parent
-                                spacing: 6
+                                spacing: root.landscape ? 2 : 6
                                 AppIcon { anchors.horizontalCenter: parent.horizontalCenter; name: tile.modelData.icon; color: Theme.primary }
                                 Text {
                                     anchors.horizontalCenter: parent.horizontalCenter
@@ -203,26 +208,35 @@ Item {
                 }
                 ScrollBar.vertical: ScrollBar {}
             }
-            // A touch index: tap a letter to jump to it.
-            Column {
+            // A touch index: tap a letter to jump to it. Each key is a visible tile of ≥ 48 px (the bare ≈ 15 px
+            // letters were no target); when the letters do not fit one column, they take a second.
+            Grid {
+                id: azIndex
                 objectName: "azIndex"
                 Layout.alignment: Qt.AlignTop
-                spacing: 2
+                readonly property int keySize: Theme.kiosk ? 56 : 40
+                readonly property int count: Hall.letters.length // qmllint disable unresolved-type
+                readonly property int perColumn: Math.max(1, Math.floor((azList.height + spacing) / (keySize + spacing)))
+                columns: Math.max(1, Math.ceil(count / perColumn))
+                flow: Grid.TopToBottom
+                rows: Math.min(count, perColumn)
+                spacing: 4
                 Repeater {
                     model: Hall.letters // qmllint disable unresolved-type
                     delegate: Rectangle {
                         id: letterKey
                         required property string modelData
                         objectName: "azKey_" + modelData
-                        width: Theme.touchMin
-                        height: Math.min(Theme.touchMin, (azList.height - 2 * Hall.letters.length) / Math.max(1, Hall.letters.length)) // qmllint disable unresolved-type
+                        width: azIndex.keySize
+                        height: azIndex.keySize
                         radius: Theme.radius
-                        color: keyTap.pressed ? Theme.primaryLight : "transparent"
+                        color: keyTap.pressed ? Theme.primaryLight : Theme.card
+                        border.color: Theme.border
                         Text {
                             anchors.centerIn: parent
                             text: letterKey.modelData
                             font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontSmall
+                            font.pixelSize: Theme.fontBody
                             font.bold: true
                             color: Theme.accent
                         }
@@ -347,15 +361,21 @@ Item {
         id: cardFlow
         property alias model: cards.model
         property bool ranked: false
+        property int rows: 0  // 0: all; else at most this many rows, and only full ones
         readonly property int count: cards.count
+        readonly property int columns: Math.max(1, Math.floor(width / root.cardWidth))
+        readonly property int shown: rows === 0 || count < columns ? count
+                                     : Math.min(rows, Math.floor(count / columns)) * columns
         Layout.fillWidth: true
         spacing: 0
         Repeater {
             id: cards
             delegate: ProcessCard {
-                width: Math.floor(cardFlow.width / Math.max(1, Math.floor(cardFlow.width / root.cardWidth)))
-                height: root.cardHeight
-                rank: cardFlow.ranked ? index + 1 : 0  // the place among what this user sees
+                visible: index < cardFlow.shown
+                width: Math.floor(cardFlow.width / cardFlow.columns)
+                height: root.homeCardHeight
+                // The place among what this user sees; the cards that only fill the row carry none.
+                rank: cardFlow.ranked && popularRank > 0 ? index + 1 : 0
             }
         }
     }
@@ -370,6 +390,7 @@ Item {
         required property string syncState
         required property string syncError
         required property int index
+        required property int popularRank
         property int rank: 0
         ProcessDelegate {
             anchors.fill: parent
