@@ -12,6 +12,9 @@ Rectangle {
     color: Theme.primary
 
     property date now: new Date()
+    // A portrait totem (or large text) leaves no room for everything: the school name and spacing give way first,
+    // so 退出 and the language toggle always stay whole.
+    readonly property bool crowded: width < 1300 * Theme.scale && Session.loggedIn
     signal notificationsRequested()
     Timer {
         interval: 1000
@@ -24,7 +27,7 @@ Rectangle {
         anchors.fill: parent
         anchors.leftMargin: Theme.margin
         anchors.rightMargin: Theme.margin
-        spacing: Theme.spacingLarge
+        spacing: root.crowded ? Theme.spacing : Theme.spacingLarge
 
         Rectangle {
             Layout.preferredWidth: Theme.topBarHeight * 0.62
@@ -40,6 +43,7 @@ Rectangle {
         }
         Column {
             Layout.fillWidth: true
+            visible: !root.crowded
             spacing: 0
             Text {
                 objectName: "schoolName"
