@@ -180,10 +180,11 @@ def test_a_staff_members_meetings_and_events_on_a_desk(server: LiveServer, launc
     assert chips.get("与贾孟杰核对实验室设备台账") == "personal" and "meeting" in chips.values()
     ui.screenshot("desk-calendar-month")
     _mode(ui, calendar, "week")
+    ui.screenshot("desk-calendar-week")
     ui.tap(ui.find_visible("chip_年度体检", ui.find_visible("weekDay_2026-12-09")))
     dialog, shown = _details(ui)
     assert "空腹。" in shown
-    ui.screenshot("desk-calendar-week")
+    ui.screenshot("desk-calendar-details")
     ui.click("eventClose")
     ui.wait_for(lambda: not dialog.property("opened"))
     ui.tap("calendarTab_meeting")
@@ -197,3 +198,14 @@ def test_a_staff_members_meetings_and_events_on_a_desk(server: LiveServer, launc
     ui.wait_for(lambda: not dialog.property("opened"))
     _mode(ui, calendar, "day")
     ui.screenshot("desk-calendar-day")
+
+
+def test_the_month_in_english(server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(server.url, language="en_US")
+    calendar = _signed_in_on_calendar(ui, STUDENT)
+    _mode(ui, calendar, "month")
+    assert _heading(ui) == "12/2026"
+    header = ui.texts(ui.find_visible("monthGrid"))
+    assert "Mon" in header and "周一" not in header
+    assert "All" in ui.texts(ui.find_visible("calendarTab_all"))
+    ui.screenshot("kiosk-calendar-month-en")

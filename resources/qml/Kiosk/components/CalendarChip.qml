@@ -12,7 +12,7 @@ Rectangle {
 
     objectName: "chip_" + (root.event.title || "")
     readonly property string kind: root.event.kind || ""
-    readonly property int fontSize: Theme.kiosk ? Theme.fontSmall : Math.max(12, Theme.fontSmall - 1)
+    readonly property int fontSize: Theme.fontSmall
     implicitHeight: Math.round(fontSize * 1.45)
     radius: 4
     color: tap.pressed ? Qt.darker(CalendarStyle.tint(kind), 1.1) : CalendarStyle.tint(kind)
@@ -34,7 +34,7 @@ Rectangle {
         width: root.width - 10
         spacing: 4
         AppIcon {
-            anchors.verticalCenter: parent.verticalCenter
+            y: Math.round(root.fontSize * 0.25)
             name: CalendarStyle.icon(root.kind)
             size: Math.round(root.fontSize * 0.9)
             color: CalendarStyle.colour(root.kind)
@@ -46,6 +46,8 @@ Rectangle {
             font.pixelSize: root.fontSize
             font.bold: root.detailed
             color: Theme.text
+            wrapMode: root.detailed ? Text.Wrap : Text.NoWrap // a narrow week column: the title on two lines
+            maximumLineCount: root.detailed && root.height > root.fontSize * 3.5 ? 2 : 1
             elide: Text.ElideRight
         }
     }
@@ -55,13 +57,14 @@ Rectangle {
         y: line.y + line.height
         width: root.width - 10
         height: root.height - y
-        text: (root.event.time || "") + (root.event.place ? "\n" + root.event.place : "")
+        // Time, then place: as many lines as the block has room for, the last one elided.
+        text: [root.event.time || "", root.event.place || ""].filter(s => s.length > 0).join(" ")
         font.family: Theme.fontFamily
-        font.pixelSize: Math.round(root.fontSize * 0.85)
+        font.pixelSize: Math.max(12, Math.round(root.fontSize * 0.85))
         color: Theme.textSecondary
         wrapMode: Text.Wrap
+        maximumLineCount: Math.max(1, Math.floor(height / (font.pixelSize * 1.35)))
         elide: Text.ElideRight
-        clip: true
     }
     TapHandler {
         id: tap

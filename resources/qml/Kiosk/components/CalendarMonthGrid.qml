@@ -92,6 +92,7 @@ ColumnLayout {
                         delegate: CalendarChip {
                             required property var modelData
                             event: modelData
+                            showClock: root.cellWidth >= (Theme.kiosk ? 220 : 150) // narrow: the title only
                             width: chipColumn.width
                             height: cell.chipHeight
                             onOpen: (eventId, start) => root.open(eventId, start)
