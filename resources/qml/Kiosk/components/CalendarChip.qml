@@ -5,7 +5,7 @@ import Kiosk
 // One event in the month grid or the week: the kind's stripe, icon and tint, its clock and title.
 Rectangle {
     id: root
-    required property var event
+    property var event: ({})
     property bool showClock: true
     property bool detailed: false // the week's blocks: title, then time and place below
     signal open(string eventId, string start)
