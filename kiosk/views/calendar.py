@@ -60,6 +60,7 @@ class Calendar(QObject):
     def _signed_out(self, _reason: str = "") -> None:
         self._personal.forget()
         self._occurrences, self._loaded, self._details = [], False, {}
+        self._tab, self._mode, self._mode_chosen = "all", "month", False  # the next person starts afresh
         self._shown = self._today = date.today()
         self.changed.emit()
         self._build()

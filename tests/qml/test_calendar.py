@@ -168,6 +168,16 @@ def test_a_students_calendar_on_a_portrait_totem(server: LiveServer, launch_ui: 
     ui.screenshot("portrait-calendar-month")
     _mode(ui, calendar, "week")
     ui.screenshot("portrait-calendar-week")
+    # Signing out forgets what was shown: the next person at the totem sees no one's timetable.
+    course = next(t for d in calendar.property("week")["days"] for t in d["timed"])
+    ui.tap("logoutButton")
+    ui.wait_for(lambda: not calendar.property("loaded"))
+    assert not any(d["timed"] or d["allDay"] for d in calendar.property("week")["days"])
+    assert calendar.property("details") == {}
+    ui.tap("nav_calendar")
+    ui.wait_for(lambda: current_page(ui) == "calendarPage")
+    shown = ui.texts(ui.find("calendarPage"))
+    assert "登录后查看日程" in shown and course["title"] not in " ".join(shown)
 
 
 def test_a_staff_members_meetings_and_events_on_a_desk(server: LiveServer, launch_ui: Any) -> None:

@@ -44,7 +44,7 @@ Item {
     onPortraitChanged: root.suggestMode()
     Connections {
         target: Session
-        function onLoggedInChanged() { root.suggestMode() }
+        function onSignedIn() { root.suggestMode() }
     }
     Connections {
         target: Calendar
