@@ -102,6 +102,9 @@ def test_a_students_calendar_on_a_landscape_kiosk(server: LiveServer, launch_ui:
         ui.find_visible("agenda_" + occurrence["title"])
     assert _heading(ui) == "2026年12月7日 周一"
     ui.screenshot("kiosk-calendar-day")
+    _swipe(ui, -500)  # over the agenda's list too: the next day
+    ui.wait_for(lambda: calendar.property("shownDate") == "2026-12-08")
+    calendar.showDate(MONDAY)
 
     # The month: six weeks from Monday 30 November, course chips on their days.
     _mode(ui, calendar, "month")

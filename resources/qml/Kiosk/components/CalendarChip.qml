@@ -47,7 +47,7 @@ Rectangle {
             font.bold: root.detailed
             color: Theme.text
             wrapMode: root.detailed ? Text.Wrap : Text.NoWrap // a narrow week column: the title on two lines
-            maximumLineCount: root.detailed && root.height > root.fontSize * 3.5 ? 2 : 1
+            maximumLineCount: root.detailed && root.height > root.fontSize * 4.2 ? 2 : 1 // two only with the time below
             elide: Text.ElideRight
         }
     }
