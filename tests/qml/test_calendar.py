@@ -152,6 +152,13 @@ def test_a_students_calendar_on_a_landscape_kiosk(server: LiveServer, launch_ui:
     week_stored = _stored(ui, STUDENT, MONDAY, "2026-12-14")
     assert sum(len(d["timed"]) for d in week["days"]) == len([o for o in week_stored if not o["all_day"]])
     ui.screenshot("kiosk-calendar-week")
+    texts = [
+        (item.property("text"), item.property("font").pixelSize())
+        for item in ui.items(ui.find_visible("calendarPage"))
+        if item.isVisible() and item.metaObject().className() == "QQuickText" and item.property("text")
+    ]
+    small = [(text, px) for text, px in texts if px < 20]
+    assert len(texts) > 40 and not small, f"kiosk text under 20 px: {small[:5]}"
     ui.tap(ui.find_visible("chip_" + first_course["title"], ui.find_visible("weekDay_" + MONDAY)))
     dialog, shown = _details(ui)
     assert first_course["title"] in shown and first_course["teacher"] in shown and first_course["place"] in shown

@@ -60,7 +60,7 @@ Rectangle {
         // Time, then place: as many lines as the block has room for, the last one elided.
         text: [root.event.time || "", root.event.place || ""].filter(s => s.length > 0).join(" ")
         font.family: Theme.fontFamily
-        font.pixelSize: Math.max(12, Math.round(root.fontSize * 0.85))
+        font.pixelSize: Theme.kiosk ? root.fontSize : Math.max(12, Math.round(root.fontSize * 0.85)) // kiosk ≥ 20 px
         color: Theme.textSecondary
         wrapMode: Text.Wrap
         maximumLineCount: Math.max(1, Math.floor(height / (font.pixelSize * 1.35)))

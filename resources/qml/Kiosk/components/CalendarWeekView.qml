@@ -48,7 +48,7 @@ Item {
                 horizontalAlignment: Text.AlignRight
                 text: String(root.week.fromHour + hourLine.index).padStart(2, "0") + ":00"
                 font.family: Theme.fontFamily
-                font.pixelSize: Math.round(Theme.fontSmall * 0.85)
+                font.pixelSize: Theme.fontSmall
                 color: Theme.textSecondary
             }
         }
