@@ -18,6 +18,7 @@ from kiosk.services.auth import AuthService
 from kiosk.services.config import KioskConfig
 from kiosk.views import context
 from kiosk.views.app_state import AppState
+from kiosk.views.calendar import Calendar
 from kiosk.views.catalog import Catalog
 from kiosk.views.display import Display
 from kiosk.views.forms import Forms
@@ -75,6 +76,7 @@ class Backend:
         self.portal = Portal(
             self.state, self.auth, self.session, self.catalog, self.hall, self.sync, self.workers, self.link_qr
         )
+        self.calendar = Calendar(self.state, self.auth, self.session, self.sync, self.workers)
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
@@ -98,6 +100,7 @@ class Backend:
             "Messages": self.messages,
             "Forms": self.forms,
             "Portal": self.portal,
+            "Calendar": self.calendar,
         }
 
     def attach(self, engine: QQmlEngine) -> None:

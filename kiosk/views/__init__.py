@@ -5,6 +5,7 @@ Importing this package registers the types in the QML module `Kiosk.Backend`; ki
 
 from kiosk.views import (  # noqa: F401  (registration)
     app_state,
+    calendar,
     catalog,
     devices_model,
     display,

@@ -410,26 +410,276 @@
     </message>
 </context>
 <context>
+    <name>CalendarDayList</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarDayList.qml" line="42"/>
+        <source>全天</source>
+        <translation>All day</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarEventDialog</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="13"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="14"/>
+        <source>全天</source>
+        <translation>All day</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="15"/>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="16"/>
+        <source>教师</source>
+        <translation>Teacher</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="17"/>
+        <source>班级</source>
+        <translation>Class</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="18"/>
+        <source>周次</source>
+        <translation>Weeks</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="19"/>
+        <source>主持人</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="20"/>
+        <source>组织部门</source>
+        <translation>Organizer</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="21"/>
+        <source>参会部门</source>
+        <translation>Departments</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="22"/>
+        <source>参会人员</source>
+        <translation>Attendees</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="23"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="98"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarMonthGrid</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarMonthGrid.qml" line="63"/>
+        <source>%1日 今天</source>
+        <translation>%1 Today</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarMonthGrid.qml" line="64"/>
+        <source>%1日</source>
+        <translation>%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarMonthGrid.qml" line="77"/>
+        <source>+%1</source>
+        <translation>+%1</translation>
+    </message>
+</context>
+<context>
     <name>CalendarPage</name>
     <message>
         <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="18"/>
+        <source>全部日程</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="18"/>
+        <source>每周会议</source>
+        <translation>Meetings</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="18"/>
+        <source>个人日程</source>
+        <translation>Personal</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="19"/>
+        <source>我的课表</source>
+        <translation>My timetable</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="20"/>
+        <source>月</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="20"/>
+        <source>周</source>
+        <translation>Week</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="20"/>
+        <source>日</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="29"/>
+        <source>%1年%2月</source>
+        <translation>%2/%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="33"/>
+        <source>%1年%2月%3日 – %4月%5日</source>
+        <translation>%2/%3/%1 – %4/%5</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="36"/>
+        <source>%1年%2月%3日 %4</source>
+        <translation>%4 %2/%3/%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="67"/>
         <source>日程</source>
         <translation>Calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="19"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="68"/>
         <source>日程中心：全部日程、每周会议、个人日程与我的课表</source>
         <translation>Calendar: all events, weekly meetings, personal events and your timetable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="25"/>
-        <source>登录后查看您的日程与课表</source>
-        <translation>Sign in to see your calendar and timetable</translation>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="74"/>
+        <source>登录后查看日程</source>
+        <translation>Sign in to see your calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="31"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="75"/>
+        <source>您的课表、每周会议与个人日程</source>
+        <translation>Your timetable, meetings and personal events</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="102"/>
+        <source>日程中心</source>
+        <translation>Calendar</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="127"/>
+        <source>上一页</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="146"/>
+        <source>下一页</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="151"/>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="205"/>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="206"/>
+        <source>这一天没有日程</source>
+        <translation>Nothing on this day</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="206"/>
+        <source>这一天没有%1</source>
+        <translation>No %1 on this day</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="82"/>
         <source>登录</source>
         <translation>Sign in</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarStyle</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarStyle.qml" line="19"/>
+        <source>课程</source>
+        <translation>Course</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarStyle.qml" line="19"/>
+        <source>会议</source>
+        <translation>Meeting</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarStyle.qml" line="19"/>
+        <source>个人</source>
+        <translation>Personal</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarStyle.qml" line="22"/>
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarStyle.qml" line="22"/>
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarStyle.qml" line="22"/>
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarStyle.qml" line="22"/>
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarStyle.qml" line="22"/>
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarStyle.qml" line="22"/>
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarStyle.qml" line="23"/>
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarWeekView</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarWeekView.qml" line="30"/>
+        <source>全天</source>
+        <translation>All day</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarWeekView.qml" line="72"/>
+        <source>%1 %2日</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarWeekView.qml" line="73"/>
+        <source> 今天</source>
+        <translation> · Today</translation>
     </message>
 </context>
 <context>

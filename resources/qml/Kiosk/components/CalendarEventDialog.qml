@@ -1,0 +1,102 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import Kiosk
+
+// A tapped event: its kind, date and time, place, teacher or host, organiser, class, weeks, attendees and note.
+Popup {
+    id: root
+    objectName: "eventDialog"
+    property var event: ({})
+    readonly property var rows: [
+        [qsTr("时间"), root.event.date ? (root.event.date + (root.event.lastDate ? " – " + root.event.lastDate : "")
+                                         + " " + (root.event.allDay ? qsTr("全天") : root.event.time)) : ""],
+        [qsTr("地点"), root.event.place || ""],
+        [qsTr("教师"), root.event.teacher || ""],
+        [qsTr("班级"), root.event.className || ""],
+        [qsTr("周次"), root.event.weeks || ""],
+        [qsTr("主持人"), root.event.host || ""],
+        [qsTr("组织部门"), root.event.organizer || ""],
+        [qsTr("参会部门"), (root.event.departments || []).join("、")],
+        [qsTr("参会人员"), (root.event.attendees || []).join("、")],
+        [qsTr("备注"), root.event.note || ""]
+    ].filter(r => r[1].length > 0)
+    signal dismissed()
+
+    modal: true
+    anchors.centerIn: Overlay.overlay
+    width: Math.min(parent ? parent.width - 2 * Theme.margin : 720, Theme.kiosk ? 760 : 520)
+    padding: Theme.spacingLarge
+    Overlay.modal: Rectangle { color: Qt.rgba(0, 0, 0, 0.5) }
+    background: Rectangle { radius: Theme.radius; color: Theme.card }
+    onClosed: root.dismissed()
+    contentItem: ColumnLayout {
+        spacing: Theme.spacing
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacing
+            Rectangle {
+                Layout.preferredWidth: badge.implicitWidth + Theme.spacing
+                Layout.preferredHeight: badge.implicitHeight + 8
+                radius: height / 2
+                color: CalendarStyle.tint(root.event.kind || "")
+                Row {
+                    id: badge
+                    anchors.centerIn: parent
+                    spacing: 4
+                    AppIcon {
+                        anchors.verticalCenter: parent.verticalCenter
+                        name: CalendarStyle.icon(root.event.kind || "")
+                        size: Theme.fontBody
+                        color: CalendarStyle.colour(root.event.kind || "")
+                    }
+                    Text {
+                        text: CalendarStyle.word(root.event.kind || "")
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                        color: CalendarStyle.colour(root.event.kind || "")
+                    }
+                }
+            }
+            Text {
+                objectName: "eventTitle"
+                Layout.fillWidth: true
+                text: root.event.title || ""
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+                color: Theme.text
+                wrapMode: Text.Wrap
+            }
+        }
+        GridLayout {
+            objectName: "eventFacts"
+            Layout.fillWidth: true
+            columns: 2
+            columnSpacing: Theme.spacing
+            rowSpacing: Theme.spacing / 2
+            Repeater {
+                model: root.rows.length * 2
+                delegate: Text {
+                    required property int index
+                    readonly property bool label: index % 2 === 0
+                    Layout.fillWidth: !label
+                    Layout.alignment: Qt.AlignTop
+                    text: root.rows[Math.floor(index / 2)][label ? 0 : 1]
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                    color: label ? Theme.textSecondary : Theme.text
+                    wrapMode: Text.Wrap
+                }
+            }
+        }
+        AppButton {
+            objectName: "eventClose"
+            Layout.alignment: Qt.AlignRight
+            kind: "primary"
+            text: qsTr("关闭")
+            onClicked: root.close()
+        }
+    }
+}
