@@ -16,6 +16,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from campus_common.audience import audience_of
+from kiosk.services.catalog import topped_up
 from kiosk.views.context import singleton_for
 from kiosk.views.process_model import LetterListModel, LetterRow, ProcessListModel, ProcessRow
 
@@ -40,25 +41,6 @@ CATEGORIES = [
     ("网络服务", "wifi"),
     ("校务综合", "file-text"),
 ]
-
-
-# 推荐服务 and 热门服务 each show whole rows of cards (4 a row on a landscape kiosk, 2 in portrait, up to 2 rows):
-# when this audience has fewer flagged processes than that, the rows are topped up, so no row ends half empty
-# (a student saw one 推荐 card and four 热门 in rows of four).
-HOME_ROW_FILL = 8
-
-
-def topped_up(first: list[ProcessRow], rest: list[ProcessRow], skip: set[str]) -> list[ProcessRow]:
-    """`first`, then rows of `rest` not in it nor in `skip`, until HOME_ROW_FILL rows (or `rest` runs out)."""
-    out = list(first)
-    seen = {r.code for r in out} | skip
-    for row in rest:
-        if len(out) >= HOME_ROW_FILL:
-            break
-        if row.code not in seen:
-            out.append(row)
-            seen.add(row.code)
-    return out
 
 
 def highlight(name: str, spans: tuple[tuple[int, int], ...]) -> str:

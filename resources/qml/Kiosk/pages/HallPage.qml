@@ -208,45 +208,11 @@ Item {
                 }
                 ScrollBar.vertical: ScrollBar {}
             }
-            // A touch index: tap a letter to jump to it. Each key is a visible tile of ≥ 48 px (the bare ≈ 15 px
-            // letters were no target); when the letters do not fit one column, they take a second.
-            Grid {
-                id: azIndex
-                objectName: "azIndex"
+            AzIndex {
                 Layout.alignment: Qt.AlignTop
-                readonly property int keySize: Theme.kiosk ? 56 : 40
-                readonly property int count: Hall.letters.length // qmllint disable unresolved-type
-                readonly property int perColumn: Math.max(1, Math.floor((azList.height + spacing) / (keySize + spacing)))
-                columns: Math.max(1, Math.ceil(count / perColumn))
-                flow: Grid.TopToBottom
-                rows: Math.min(count, perColumn)
-                spacing: 4
-                Repeater {
-                    model: Hall.letters // qmllint disable unresolved-type
-                    delegate: Rectangle {
-                        id: letterKey
-                        required property string modelData
-                        objectName: "azKey_" + modelData
-                        width: azIndex.keySize
-                        height: azIndex.keySize
-                        radius: Theme.radius
-                        color: keyTap.pressed ? Theme.primaryLight : Theme.card
-                        border.color: Theme.border
-                        Text {
-                            anchors.centerIn: parent
-                            text: letterKey.modelData
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontBody
-                            font.bold: true
-                            color: Theme.accent
-                        }
-                        TapHandler {
-                            id: keyTap
-                            gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
-                            onTapped: azList.positionViewAtIndex(Hall.letters.indexOf(letterKey.modelData), ListView.Beginning) // qmllint disable unresolved-type
-                        }
-                    }
-                }
+                letters: Hall.letters // qmllint disable unresolved-type
+                availableHeight: azList.height
+                onJump: (letter) => azList.positionViewAtIndex(Hall.letters.indexOf(letter), ListView.Beginning) // qmllint disable unresolved-type
             }
         }
     }
