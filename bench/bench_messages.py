@@ -172,7 +172,8 @@ def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: f
     view = find("newsList")
     QTest.qWait(300)  # the page's own first frames and the first page settle; not counted
 
-    swaps: list[tuple[float, bool]] = []  # (time, whether the scroll had moved since the last swap)
+    # (wall time, this thread's CPU time, whether the scroll had moved since the last swap)
+    swaps: list[tuple[float, float, bool]] = []
     fetch_started: list[float] = []
     inserted: list[float] = []
     after_page: list[float] = []
@@ -207,7 +208,7 @@ def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: f
 
     def swapped() -> None:
         now = time.perf_counter()
-        swaps.append((now, bool(state["moved"])))
+        swaps.append((now, time.thread_time(), bool(state["moved"])))
         state["moved"] = False
         if inserted and len(after_page) < len(inserted):
             after_page.append((now - inserted[len(after_page)]) * 1000)
@@ -240,8 +241,11 @@ def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: f
 
     # A frame's time: from the previous swap, when the scroll moved for it and the previous swap was not the
     # last before a stall (that gap is the wait for a page, reported as page → frame instead).
-    intervals = [(a, b) for (a, _), (b, moved) in itertools.pairwise(swaps) if moved]
-    frames = [(b - a) * 1000 for a, b in intervals]
+    intervals = [(a, b) for (a, _, _), (b, _, moved) in itertools.pairwise(swaps) if moved]
+    frames = [round((b - a) * 1000, 3) for a, b in intervals]
+    # The GUI thread's own CPU time in each frame (the offscreen software renderer draws on it): a long frame
+    # with little CPU was a frame this process waited through (the machine's other jobs), not one it worked on.
+    cpu = [round((d - c) * 1000, 3) for (_, c, _), (_, d, moved) in itertools.pairwise(swaps) if moved]
     # What happened during each long frame: a page's rows inserted, or a fetch started (the ListView's
     # fetchMore), or neither.
     long_frames = {"with_page_inserted": 0, "with_fetch_started": 0, "neither": 0}
@@ -263,13 +267,15 @@ def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: f
         "scroll_s": round(elapsed, 2),
         "frames": len(frames),
         "frame_ms": summary(frames),
+        "frame_cpu_ms": summary(cpu),
         "pages": len(inserted),
         "page_to_frame_ms": summary(after_page),
         "page_fetch_ms": summary(fetch_ms),
         "stalls": state["stalls"],
         "long_frames": long_frames,
         "passes": passes,
-        "frame_times_ms": [round(f, 2) for f in frames],
+        "frame_times_ms": frames,
+        "frame_cpu_list_ms": cpu,
         "page_to_frame_list_ms": [round(f, 2) for f in after_page],
         "page_fetch_list_ms": [round(f, 2) for f in fetch_ms],
     }
@@ -321,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         frames = [f for run in runs[rows] for f in run["frame_times_ms"]]
         return {
             "frame_ms": summary(frames),
+            "frame_cpu_ms": summary([c for run in runs[rows] for c in run["frame_cpu_list_ms"]]),
             "page_to_frame_ms": summary([v for run in runs[rows] for v in run["page_to_frame_list_ms"]]),
             "page_fetch_ms": summary([v for run in runs[rows] for v in run["page_fetch_list_ms"]]),
             "rows_reached": min(run["rows_reached"] for run in runs[rows]),
@@ -372,6 +379,20 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"| page inserted → next frame, {stat} | {big['page_to_frame_ms'][stat]:.1f} ms | "
             f"{small['page_to_frame_ms'][stat]:.1f} ms | |"
+        )
+    for stat in ("p50", "p99", "max"):
+        print(
+            f"| GUI thread CPU per frame, {stat} | {big['frame_cpu_ms'][stat]:.1f} ms | "
+            f"{small['frame_cpu_ms'][stat]:.1f} ms | |"
+        )
+    print(
+        f"| frames with over {BUDGET_MS:.0f} ms of GUI thread CPU | {big['frame_cpu_ms']['over_16ms']} | "
+        f"{small['frame_cpu_ms']['over_16ms']} | |"
+    )
+    for stat in ("p50", "max"):
+        print(
+            f"| page fetch (fetchMore → rows inserted), {stat} | {big['page_fetch_ms'][stat]:.1f} ms | "
+            f"{small['page_fetch_ms'][stat]:.1f} ms | |"
         )
     print(
         f"| pages fetched / stalls at the loaded end | {big['pages']} / {big['stalls']} | "
