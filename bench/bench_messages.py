@@ -249,6 +249,8 @@ def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: f
     # What happened during each long frame: a page's rows inserted, or a fetch started (the ListView's
     # fetchMore), or neither.
     long_frames = {"with_page_inserted": 0, "with_fetch_started": 0, "neither": 0}
+    # The frames that drew a newly inserted page, on their own: what a page costs the GUI thread.
+    page_frames = [i for i, (a, b) in enumerate(intervals) if any(a < t <= b for t in inserted)]
     for a, b in intervals:
         if (b - a) * 1000 <= BUDGET_MS:
             continue
@@ -273,6 +275,8 @@ def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: f
         "page_fetch_ms": summary(fetch_ms),
         "stalls": state["stalls"],
         "long_frames": long_frames,
+        "page_frame_list_ms": [frames[i] for i in page_frames],
+        "page_frame_cpu_list_ms": [cpu[i] for i in page_frames],
         "passes": passes,
         "frame_times_ms": frames,
         "frame_cpu_list_ms": cpu,
@@ -330,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
             "frame_cpu_ms": summary([c for run in runs[rows] for c in run["frame_cpu_list_ms"]]),
             "page_to_frame_ms": summary([v for run in runs[rows] for v in run["page_to_frame_list_ms"]]),
             "page_fetch_ms": summary([v for run in runs[rows] for v in run["page_fetch_list_ms"]]),
+            "page_frame_ms": summary([v for run in runs[rows] for v in run["page_frame_list_ms"]]),
+            "page_frame_cpu_ms": summary([v for run in runs[rows] for v in run["page_frame_cpu_list_ms"]]),
             "rows_reached": min(run["rows_reached"] for run in runs[rows]),
             "stalls": sum(run["stalls"] for run in runs[rows]),
             "pages": sum(run["pages"] for run in runs[rows]),
@@ -389,6 +395,12 @@ def main(argv: list[str] | None = None) -> int:
         f"| frames with over {BUDGET_MS:.0f} ms of GUI thread CPU | {big['frame_cpu_ms']['over_16ms']} | "
         f"{small['frame_cpu_ms']['over_16ms']} | |"
     )
+    for stat in ("p50", "max"):
+        print(
+            f"| frame with a page inserted, {stat}: wall / GUI thread CPU | {big['page_frame_ms'][stat]:.1f} / "
+            f"{big['page_frame_cpu_ms'][stat]:.1f} ms | {small['page_frame_ms'][stat]:.1f} / "
+            f"{small['page_frame_cpu_ms'][stat]:.1f} ms | |"
+        )
     for stat in ("p50", "max"):
         print(
             f"| page fetch (fetchMore → rows inserted), {stat} | {big['page_fetch_ms'][stat]:.1f} ms | "
