@@ -111,10 +111,12 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: float, passes: int) -> dict[str, Any]:
+def scroll_once(
+    app: Any, data_dir: Path, rows: int, velocity: float, flick_s: float, passes: int, timeout: float = 1800.0
+) -> dict[str, Any]:
     """Start the app on `data_dir`, open 消息中心 and scroll its list to the end `passes` times (back to the top
     in one jump in between, a frame not counted); the measurements."""
-    from PySide6.QtCore import QEventLoop, QModelIndex, QPointF, Qt
+    from PySide6.QtCore import QEventLoop, QMetaObject, QModelIndex, QPointF, Qt
     from PySide6.QtQml import QQmlApplicationEngine
     from PySide6.QtQuick import QQuickItem
     from PySide6.QtTest import QTest
@@ -178,7 +180,15 @@ def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: f
     inserted: list[float] = []
     after_page: list[float] = []
     fetch_ms: list[float] = []
-    state = {"v": velocity, "moved": False, "stalls": 0, "stalled": False, "done": False, "passes": passes}
+    state = {
+        "v": velocity,
+        "moved": False,
+        "stalls": 0,
+        "stalled": False,
+        "resumed": False,
+        "done": False,
+        "passes": passes,
+    }
     dv = velocity / (flick_s * 60.0)
 
     def bottom() -> float:
@@ -208,8 +218,9 @@ def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: f
 
     def swapped() -> None:
         now = time.perf_counter()
-        swaps.append((now, time.thread_time(), bool(state["moved"])))
-        state["moved"] = False
+        # The swap that ends a stall is not a frame time: that gap was the wait for a page (see after_page).
+        swaps.append((now, time.thread_time(), bool(state["moved"]) and not state["resumed"]))
+        state["moved"] = state["resumed"] = False
         if inserted and len(after_page) < len(inserted):
             after_page.append((now - inserted[len(after_page)]) * 1000)
         if not state["stalled"]:
@@ -225,7 +236,8 @@ def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: f
         if len(fetch_started) >= len(inserted):
             fetch_ms.append((now - fetch_started[len(inserted) - 1]) * 1000)
         if state["stalled"]:
-            state["stalled"] = False
+            state["stalled"], state["resumed"] = False, True
+            QMetaObject.invokeMethod(view, "forceLayout")  # else its contentHeight grows only at the next polish
             step()  # the rows are in: the scroll goes on (their first frame is `after_page`'s)
 
     model.loadingChanged.connect(loading_changed)
@@ -233,14 +245,18 @@ def scroll_once(app: Any, data_dir: Path, rows: int, velocity: float, flick_s: f
     window.frameSwapped.connect(swapped)
     started = time.perf_counter()
     step()
-    spin_until(lambda: state["done"], "the scroll did not reach the end", timeout=1800.0)
+    try:
+        spin_until(lambda: state["done"], "the scroll did not reach the end", timeout=timeout)
+    except TimeoutError as exc:
+        where = f"{model.rowCount()} rows loaded, loading={model.property('loading')}, state={state}"
+        raise TimeoutError(f"{exc}: contentY {view.property('contentY')} of {bottom()}, {where}") from None
     elapsed = time.perf_counter() - started
     window.frameSwapped.disconnect(swapped)
     model.loadingChanged.disconnect(loading_changed)
     model.rowsInserted.disconnect(rows_inserted)
 
-    # A frame's time: from the previous swap, when the scroll moved for it and the previous swap was not the
-    # last before a stall (that gap is the wait for a page, reported as page → frame instead).
+    # A frame's time: from the previous swap, when the scroll moved for it (not the jump back to the top, not
+    # the swap that ends a stall).
     intervals = [(a, b) for (a, _, _), (b, _, moved) in itertools.pairwise(swaps) if moved]
     frames = [round((b - a) * 1000, 3) for a, b in intervals]
     # The GUI thread's own CPU time in each frame (the offscreen software renderer draws on it): a long frame
