@@ -73,19 +73,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
-    from PySide6.QtCore import QEventLoop, Qt
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlApplicationEngine
 
     import kiosk.views  # noqa: F401  (registers Kiosk.Backend)
-    from kiosk.backend import Backend
-    from kiosk.resources import qml_dir
-    from kiosk.services.config import KioskConfig
     from kiosk.services.demo_server import DemoServer
 
     app = QGuiApplication(sys.argv[:1])
     server = DemoServer()
     url = server.seed_and_start()
+    try:
+        return _measure(app, url, args)
+    finally:
+        server.stop()  # also when a round times out: no demo server left behind
+
+
+def _measure(app: Any, url: str, args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtQml import QQmlApplicationEngine
+
+    from kiosk.backend import Backend
+    from kiosk.resources import qml_dir
+    from kiosk.services.config import KioskConfig
+
     activate(url)
     data = Path(tempfile.mkdtemp(prefix="bench-home-"))
     backend = Backend(KioskConfig(server_url=url, mode="kiosk", data_dir=str(data), device_name="bench"))
@@ -159,7 +168,6 @@ def main(argv: list[str] | None = None) -> int:
         first_frames.append(first_frame_s())
 
     backend.shutdown()
-    server.stop()
     home = statistics.median(r["home_ms"] for r in rounds)
     tap = statistics.median(r["tap_ms"] for r in rounds)
     frame_ms = statistics.median(first_frames) * 1000
