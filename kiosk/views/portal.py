@@ -223,9 +223,12 @@ class Portal(QObject):
             return
         if self._state.config.mode == "kiosk":
             self._qr_serial += 1
-            key = f"{entry.code}-{self._qr_serial}"
-            self._link_qr.show(key, entry.url)
-            self.qrShown.emit(entry.name, entry.url, f"image://linkqr/{key}")
+            key, link_qr = f"{entry.code}-{self._qr_serial}", self._link_qr
+            # The code is made on a worker: the first one imports qrcode, which the GUI thread must not wait for.
+            self._workers.run(
+                lambda: link_qr.show(key, entry.url),
+                lambda _: self.qrShown.emit(entry.name, entry.url, f"image://linkqr/{key}"),
+            )
             return
         current = self._auth.current
         client = self._auth.client.with_token(current.access_token if current else None)
