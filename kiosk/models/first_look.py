@@ -16,7 +16,7 @@ from typing import Any
 from kiosk.models.migrations import migrate
 from kiosk.models.sqlite_file import connect
 
-# Outbox statuses of operations not yet delivered (kiosk/models/outbox.py: UNSETTLED). A start re-queues the
+# Outbox statuses of operations not yet delivered (outbox.py's UNSETTLED is this tuple). A start re-queues the
 # parked ones, so both count as waiting.
 WAITING_STATUSES = ("pending", "parked")
 

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.models.base import StoreBase
+from kiosk.models.first_look import WAITING_STATUSES
 from kiosk.models.reverts import revert_of
 from kiosk.models.tables import Meta, OutboxOp
 
@@ -19,7 +20,7 @@ LAST_SEQ_KEY = "outbox.last_seq"
 PARKED = "parked"
 # Not yet delivered: kept through logouts and purges (sync guarantee 7) until the server has them or the user
 # gives them up.
-UNSETTLED = ("pending", PARKED)
+UNSETTLED = WAITING_STATUSES  # ("pending", "parked"), as the start-up's first look counts them
 
 
 def _later_pending(session: Session, op: OutboxOp) -> bool:
