@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,31 @@ def test_seed_is_idempotent_and_hashes_with_argon2id(seeded_sqlite: Path, tmp_pa
         assert user["password"] == specs[user["user_id"]]["national_id"][-6:].upper()
     liu = next(u for u in printed if u["name"] == "刘诗宏")
     assert liu["department"] == "现代教育技术中心"
+
+
+def test_outside_the_suite_hashes_use_rfc_9106_and_the_tests_cheap_ones_are_upgraded() -> None:
+    """The suite's servers hash with argon2's test profile (tests/conftest.py); a real server must not."""
+    from sync_server.core import security
+
+    cheap = security.hash_password("demo-pass")
+    assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    check = (
+        "import sys; from sync_server.core import security as s\n"
+        "cheap = sys.argv[1]\n"
+        "print(s.hash_password('x').split('$')[3], s.verify_password(cheap, 'demo-pass'), s.needs_rehash(cheap))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != security.ARGON2_PROFILE_ENV}
+    out = subprocess.run(
+        [sys.executable, "-c", check, cheap], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["m=65536,t=3,p=4", "True", "True"]
+    bad = subprocess.run(
+        [sys.executable, "-c", "import sync_server.core.security"],
+        cwd=ROOT,
+        env={**env, security.ARGON2_PROFILE_ENV: "weak"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode != 0 and "CAMPUS_SYNC_ARGON2_PROFILE must be one of" in bad.stderr
