@@ -27,6 +27,7 @@ from kiosk.views.icons import IconProvider
 from kiosk.views.idle import Idle
 from kiosk.views.inbox import Inbox
 from kiosk.views.messages import Messages
+from kiosk.views.notify_settings import NotifySettings
 from kiosk.views.portal import Portal
 from kiosk.views.qr_image import QrImageProvider
 from kiosk.views.qr_login import QrLogin
@@ -77,6 +78,7 @@ class Backend:
             self.state, self.auth, self.session, self.catalog, self.hall, self.sync, self.workers, self.link_qr
         )
         self.calendar = Calendar(self.state, self.auth, self.session, self.sync, self.workers)
+        self.notify_settings = NotifySettings(self.state, self.auth, self.session, self.sync, self.workers)
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
@@ -101,6 +103,7 @@ class Backend:
             "Forms": self.forms,
             "Portal": self.portal,
             "Calendar": self.calendar,
+            "NotifySettings": self.notify_settings,
         }
 
     def attach(self, engine: QQmlEngine) -> None:

@@ -19,6 +19,7 @@ from kiosk.views import (  # noqa: F401  (registration)
     inbox_models,
     messages,
     news_model,
+    notify_settings,
     portal,
     process_model,
     qr_login,

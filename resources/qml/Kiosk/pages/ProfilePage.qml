@@ -130,6 +130,8 @@ Item {
 
             DisplaySettingsCard { Layout.fillWidth: true }
 
+            NotifySettingsCard { visible: Session.loggedIn; Layout.fillWidth: true }
+
             Text {
                 visible: Session.loggedIn
                 text: qsTr("我的登录设备")
