@@ -26,6 +26,7 @@ from kiosk.views.hall import Hall
 from kiosk.views.icons import IconProvider
 from kiosk.views.idle import Idle
 from kiosk.views.inbox import Inbox
+from kiosk.views.mail_password import MailPassword
 from kiosk.views.messages import Messages
 from kiosk.views.notify_settings import NotifySettings
 from kiosk.views.portal import Portal
@@ -79,6 +80,8 @@ class Backend:
         )
         self.calendar = Calendar(self.state, self.auth, self.session, self.sync, self.workers)
         self.notify_settings = NotifySettings(self.state, self.auth, self.session, self.sync, self.workers)
+        self.mail_password = MailPassword(self.state, self.auth, self.session, self.workers)
+        self.mail_password.stored.connect(self.portal.refreshCounters)
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
@@ -104,6 +107,7 @@ class Backend:
             "Portal": self.portal,
             "Calendar": self.calendar,
             "NotifySettings": self.notify_settings,
+            "MailPassword": self.mail_password,
         }
 
     def attach(self, engine: QQmlEngine) -> None:

@@ -17,6 +17,7 @@ from kiosk.views import (  # noqa: F401  (registration)
     idle,
     inbox,
     inbox_models,
+    mail_password,
     messages,
     news_model,
     notify_settings,

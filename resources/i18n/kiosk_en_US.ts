@@ -1623,6 +1623,59 @@
     </message>
 </context>
 <context>
+    <name>MailPasswordCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="13"/>
+        <source>邮箱授权码</source>
+        <translation>Mail app password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="19"/>
+        <source>请输入授权码</source>
+        <translation>Enter the app password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="30"/>
+        <source>首页的未读邮件用您邮箱的授权码读取。请在邮箱的设置中生成授权码后填写；授权码加密保存在学校服务器，本机不保留。</source>
+        <translation>Unread mail on the home page is read with your mailbox&apos;s app password. Create one in your mailbox&apos;s settings and enter it here; it is stored encrypted on the school&apos;s server, never on this terminal.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="39"/>
+        <source>已填写（%1）</source>
+        <translation>Given (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="40"/>
+        <source>未填写：首页暂不显示未读邮件数</source>
+        <translation>Not given: the home page cannot show unread mail</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="51"/>
+        <source>输入新的授权码以更换</source>
+        <translation>Enter a new app password to replace it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="51"/>
+        <source>请输入邮箱授权码</source>
+        <translation>Enter your mailbox&apos;s app password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="69"/>
+        <source>正在提交…</source>
+        <translation>Submitting…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="69"/>
+        <source>保存授权码</source>
+        <translation>Save app password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="78"/>
+        <source>删除授权码</source>
+        <translation>Remove app password</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <location filename="../qml/Kiosk/Main.qml" line="16"/>
@@ -1930,67 +1983,67 @@
 <context>
     <name>ProfilePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="36"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="41"/>
         <source>我的</source>
         <translation>Me</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="37"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="42"/>
         <source>个人中心：个人信息、我的申请与登录设备</source>
         <translation>Personal centre: your profile, applications and signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="49"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="54"/>
         <source>登录后查看个人中心</source>
         <translation>Sign in to see your personal centre</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="55"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="60"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="101"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="106"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="117"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="122"/>
         <source>我的申请（%1）</source>
         <translation>My applications (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="124"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="129"/>
         <source>我的收藏（%1）</source>
         <translation>My favourites (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="137"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="149"/>
         <source>我的登录设备</source>
         <translation>My signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="177"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="189"/>
         <source>（本机）</source>
         <translation> (this device)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="184"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="196"/>
         <source>最近使用 %1</source>
         <translation>Last used %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="193"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="205"/>
         <source>退出该设备</source>
         <translation>Sign out there</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="217"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="213"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="225"/>
         <source>关于：融合门户客户端 %1 · 构建 %2</source>
         <translation>About: Campus Kiosk client %1 · build %2</translation>
     </message>
