@@ -78,6 +78,7 @@ class Backend:
         self.portal = Portal(
             self.state, self.auth, self.session, self.catalog, self.hall, self.sync, self.workers, self.link_qr
         )
+        self.portal.follow_language(lambda: self.display.language, self.display.languageChanged)
         self.calendar = Calendar(self.state, self.auth, self.session, self.sync, self.workers)
         self.notify_settings = NotifySettings(self.state, self.auth, self.session, self.sync, self.workers)
         self.mail_password = MailPassword(self.state, self.auth, self.session, self.workers)

@@ -1277,180 +1277,133 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="58"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="41"/>
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="59"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="42"/>
         <source>您好，%1</source>
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="28"/>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="280"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="263"/>
         <source>正在获取…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="29"/>
-        <source>离线，暂时无法获取</source>
-        <translation>Offline: not available now</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="30"/>
-        <source>未接入数据源</source>
-        <translation>No data source connected</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="31"/>
-        <source>图书馆系统暂不可用</source>
-        <translation>Library system unavailable</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="31"/>
-        <source>邮箱服务暂不可用</source>
-        <translation>Mail service unavailable</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="32"/>
-        <source>图书馆系统响应超时</source>
-        <translation>Library system timed out</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="32"/>
-        <source>邮箱服务响应超时</source>
-        <translation>Mail service timed out</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33"/>
-        <source>图书馆系统拒绝了门户的登录</source>
-        <translation>Library system refused the portal</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33"/>
-        <source>邮箱服务拒绝了门户的登录</source>
-        <translation>Mail service refused the portal</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="34"/>
-        <source>图书馆系统中没有您的读者记录</source>
-        <translation>No library record for you</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="60"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="43"/>
         <source>登录后显示您的待办、邮件、借阅与日程</source>
         <translation>Log in for your tasks, mail, loans and schedule</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="81"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="64"/>
         <source>未读邮件</source>
         <translation>Unread mail</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="82"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="65"/>
         <source>在借图书</source>
         <translation>Books on loan</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="83"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="66"/>
         <source>逾期图书</source>
         <translation>Overdue books</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="84"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="67"/>
         <source>待办</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="103"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="86"/>
         <source>点击查看待办事宜</source>
         <translation>Tap to see your to-do list</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="130"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="113"/>
         <source>日程</source>
         <translation>Schedule</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="132"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="115"/>
         <source>日程中心</source>
         <translation>Calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="136"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="119"/>
         <source>每周会议</source>
         <translation>Weekly meetings</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="137"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="120"/>
         <source>个人日程</source>
         <translation>My schedule</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="138"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="121"/>
         <source>我的课表</source>
         <translation>My timetable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="163"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="146"/>
         <source>本周暂无安排</source>
         <translation>Nothing this week</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="147"/>
         <source>今天 %1 项 · 本周 %2 项</source>
         <translation>%1 today · %2 this week</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="177"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="160"/>
         <source>全天</source>
         <translation>All day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="195"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="178"/>
         <source>办事中心</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="197"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="180"/>
         <source>全部服务</source>
         <translation>All services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="246"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="229"/>
         <source>资源中心</source>
         <translation>Resources</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="247"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="230"/>
         <source>应用中心</source>
         <translation>Apps</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="272"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="255"/>
         <source>单点登录</source>
         <translation>Single sign-on</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="272"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="255"/>
         <source>试用</source>
         <translation>Trial</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="280"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="263"/>
         <source>离线，连接服务器后显示</source>
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="27"/>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="98"/>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="162"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="81"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="145"/>
         <source>登录后显示</source>
         <translation>Shown after sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="67"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="50"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>

@@ -82,6 +82,12 @@ def test_app_password_on_the_kiosk(mail_server: tuple[LiveServer, Dovecot], laun
     ui.wait_for(lambda: current_page(ui) == "homePage")
     ui.wait_for(lambda: "未填写邮箱授权码" in _mail_counter(ui))
     assert "—" in _mail_counter(ui)
+    # The reason comes ready from the Portal view, in the interface's language, and follows a switch at once.
+    ui.tap("languageToggle")
+    ui.wait_for(lambda: "No mail app password given" in _mail_counter(ui))
+    ui.screenshot("kiosk-home-en-no-app-password")
+    ui.tap("languageToggle")
+    ui.wait_for(lambda: "未填写邮箱授权码" in _mail_counter(ui))
 
     _give(ui, "wrong-" + APP_PW)
     assert ui.state.mail_password.isSet
