@@ -48,7 +48,7 @@ def _home(ui: Any) -> None:
 
 
 def _profile_field(ui: Any) -> Any:
-    ui.tap("nav_profile")
+    (ui.tap if ui.state.config.mode == "kiosk" else ui.click)("nav_profile")
     ui.wait_for(lambda: current_page(ui) == "profilePage")
     ui.wait_for(lambda: ui.find("mailPasswordCard").isVisible())
     flick = ui.find("profileScroll")
@@ -72,7 +72,9 @@ def _give(ui: Any, text: str, screenshot: str | None = None) -> None:
     assert field.property("text") == ""  # nothing of it stays in the page
 
 
-def test_app_password_on_the_kiosk(mail_server: tuple[LiveServer, Dovecot], launch_ui: Any) -> None:
+def test_app_password_on_the_kiosk_and_the_desk(
+    mail_server: tuple[LiveServer, Dovecot], launch_ui: Any, tmp_path: Path
+) -> None:
     server, dovecot = mail_server
     dovecot.deliver(JIA, "实验室安全检查")
     dovecot.deliver(JIA, "设备报修")
@@ -108,3 +110,15 @@ def test_app_password_on_the_kiosk(mail_server: tuple[LiveServer, Dovecot], laun
     ui.screenshot("kiosk-profile-app-password-removed")
     _home(ui)
     ui.wait_for(lambda: "未填写邮箱授权码" in _mail_counter(ui))
+
+    # At a desk: the same card, with the mouse and the system keyboard.
+    desk = launch_ui(server.url, mode="desk", size=(1366, 768), data_dir=str(tmp_path / "desk"))
+    log_in(desk, JIA, NEW_PW)
+    desk.wait_for(lambda: current_page(desk) == "homePage")
+    _profile_field(desk)
+    desk.type_into("mailPasswordField", APP_PW)
+    desk.click("mailPasswordSave")
+    desk.wait_for(lambda: desk.state.mail_password.isSet and not desk.state.mail_password.busy)
+    desk.screenshot("desk-profile-app-password")
+    desk.click("nav_home")
+    desk.wait_for(lambda: "2" in _mail_counter(desk))
