@@ -85,6 +85,16 @@ def test_a_tap_turns_mail_off_and_the_other_device_shows_it(
     desk.screenshot("desk-profile-notify-settings")
     assert _server_settings(shared_server, token) == {"email_todo": False, "email_result": False}
 
+    # A portrait totem at 特大 and high contrast: the labels wrap, the switches stay whole and on screen.
+    kiosk.state.display.setTextScale(1.5)
+    kiosk.state.display.setHighContrast(True)
+    kiosk.window.resize(1080, 1920)
+    kiosk.wait_for(lambda: not kiosk.state.notify_settings.emailTodo)
+    kiosk.settle(200)
+    todo = _scrolled_to(kiosk, "notifyEmailTodo")
+    assert todo.width() <= 1080 and todo.height() >= 64
+    kiosk.screenshot("kiosk-portrait-profile-notify-large-contrast")
+
     # The kiosk forgets the choice with everything else of the user's when they leave.
     kiosk.state.session.logout()
     kiosk.wait_for(lambda: kiosk.state.notify_settings.emailTodo)
