@@ -207,6 +207,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     ops.CALENDAR_EVENT_DELETE: _payload(
         {"event_id": EVENT_ID, "base_version": _optional(EVENT_VERSION)}, ("event_id",)
     ),
+    # One switch or both: the others keep their value on the server.
+    ops.SETTINGS_NOTIFY_SET: _payload(
+        {"email_todo": {"type": "boolean"}, "email_result": {"type": "boolean"}},
+        anyOf=[{"required": ["email_todo"]}, {"required": ["email_result"]}],
+    ),
 }
 
 

@@ -11,6 +11,8 @@ WORKFLOW_PREFIX = "workflow."
 # 个人日程 (docs/calendar.md): create or edit (the whole event, with its exceptions), and delete.
 CALENDAR_EVENT_SAVE = "calendar.event.save"
 CALENDAR_EVENT_DELETE = "calendar.event.delete"
+# 个人中心 › 通知设置: which notifications are also e-mailed (docs/portal.md).
+SETTINGS_NOTIFY_SET = "settings.notify.set"
 
 
 def workflow_op(action: str) -> str:
@@ -31,4 +33,5 @@ OP_TYPES = (
     *(WORKFLOW_PREFIX + a for a in ACTIONS),
     CALENDAR_EVENT_SAVE,
     CALENDAR_EVENT_DELETE,
+    SETTINGS_NOTIFY_SET,
 )

@@ -26,7 +26,9 @@ from kiosk.views.hall import Hall
 from kiosk.views.icons import IconProvider
 from kiosk.views.idle import Idle
 from kiosk.views.inbox import Inbox
+from kiosk.views.mail_password import MailPassword
 from kiosk.views.messages import Messages
+from kiosk.views.notify_settings import NotifySettings
 from kiosk.views.portal import Portal
 from kiosk.views.qr_image import QrImageProvider
 from kiosk.views.qr_login import QrLogin
@@ -76,7 +78,11 @@ class Backend:
         self.portal = Portal(
             self.state, self.auth, self.session, self.catalog, self.hall, self.sync, self.workers, self.link_qr
         )
+        self.portal.follow_language(lambda: self.display.language, self.display.languageChanged)
         self.calendar = Calendar(self.state, self.auth, self.session, self.sync, self.workers)
+        self.notify_settings = NotifySettings(self.state, self.auth, self.session, self.sync, self.workers)
+        self.mail_password = MailPassword(self.state, self.auth, self.session, self.workers)
+        self.mail_password.stored.connect(self.portal.refreshCounters)
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
@@ -101,6 +107,8 @@ class Backend:
             "Forms": self.forms,
             "Portal": self.portal,
             "Calendar": self.calendar,
+            "NotifySettings": self.notify_settings,
+            "MailPassword": self.mail_password,
         }
 
     def attach(self, engine: QQmlEngine) -> None:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sync_server import mail_keys_cli
 from sync_server.core.config import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     m_remove = meetings_sub.add_parser("remove", parents=[common], help="cancel a meeting (its attendees are told)")
     m_remove.add_argument("meeting_id", type=int)
     _content_parser(sub, common)
+    mail_keys_cli.add_parser(sub, common)
     return parser
 
 
@@ -589,6 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return import_timetable(settings, args.file, args.term)
     elif args.command == "meetings":
         return meetings_command(settings, args)
+    elif args.command == "mail-keys":
+        return mail_keys_cli.run(settings, args)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0

@@ -27,6 +27,7 @@ from sync_server.api.routes import (
 )
 from sync_server.api.routes import calendar as calendar_routes
 from sync_server.api.routes import cas as cas_routes
+from sync_server.api.routes import mail_password as mail_password_routes
 from sync_server.core import notification_delivery as delivery
 from sync_server.core.attachment_retention import PurgeSchedule
 from sync_server.core.cas import CasSettings
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(me.router)
     app.include_router(portal.router)
+    app.include_router(mail_password_routes.router)
     app.include_router(admin.router)
     app.include_router(admin_content.router)
     app.include_router(content.me_router)

@@ -480,7 +480,7 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    email_status: Mapped[str] = mapped_column(String(12), default="none")  # none | pending | sending | sent | failed
+    email_status: Mapped[str] = mapped_column(String(12), default="none")  # none|off|pending|sending|sent|failed
 
 
 class Attachment(Base):
@@ -544,3 +544,24 @@ class CasTicket(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class NotificationSettings(Base):
+    """Which notifications a user wants by e-mail (core/notification_settings.py); no row: all of them. In-app
+    notifications (消息) are always stored: these settings only choose what is also mailed."""
+
+    __tablename__ = "notification_settings"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True)
+    email_todo: Mapped[bool] = mapped_column(Boolean, default=True)  # 待办: a new task, an urge
+    email_result: Mapped[bool] = mapped_column(Boolean, default=True)  # 办理结果: completed, rejected, returned
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MailAppPassword(Base):
+    """A user's mail app password (授权码) for 未读邮件 when the IMAP connector logs in per user
+    (core/counters/app_passwords.py): Fernet-encrypted with the server's key, never stored or logged in clear."""
+
+    __tablename__ = "mail_app_passwords"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str] = mapped_column(Text)  # the Fernet token (it carries the time it was made)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

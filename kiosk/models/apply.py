@@ -31,6 +31,7 @@ from kiosk.models.tables import (
     Meta,
     UserProfile,
 )
+from kiosk.models.user_settings import apply_user_settings
 
 GUIDE_KEYS = ("materials", "expected_days", "contact_phone", "contact_office", "steps")
 
@@ -116,6 +117,7 @@ class ApplyMixin(StoreBase):
                         conn.execute(upsert, [{"user_id": user_id, "process_code": c["id"]} for c in run])
             news_changed = apply_news(conn, user_id, changes)
             apply_calendar(conn, user_id, changes)
+            apply_user_settings(conn, user_id, changes)
             # The age 消息中心 shows offline: when a pull last reached the server, news in it or not.
             now = datetime.now(UTC).isoformat(timespec="seconds")
             conn.execute(

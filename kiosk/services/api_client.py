@@ -103,6 +103,13 @@ class ApiClient:
         result: dict[str, Any] = self._request("GET", "/api/v1/me/counters")
         return result
 
+    def mail_password(self, method: str, password: str | None = None) -> dict[str, Any]:
+        """个人中心 › 邮箱授权码: GET the state, PUT a password, DELETE it (kiosk/services/mail_password.py checks
+        the transport first)."""
+        body = {"json": {"password": password}} if method == "PUT" else {}
+        result: dict[str, Any] = self._request(method, "/api/v1/me/mail-password", **body)
+        return result
+
     def cas_handoff(self, service: str) -> dict[str, Any]:
         """A one-time link that signs the desk's user into `service` in the browser (docs/cas.md)."""
         result: dict[str, Any] = self._request("POST", "/api/v1/cas/handoff", json={"service": service})

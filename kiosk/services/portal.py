@@ -19,6 +19,39 @@ OFFLINE_REASON = "离线，暂时无法获取"
 SIGNED_OUT_REASON = "登录后显示"
 
 
+# Why a counter has no figure, in each interface language: the server's stable codes (docs/portal.md) and this
+# client's own (offline, signed_out, loading). `{what}` names the source of the counter; a code this client does
+# not know shows the server's own words (Chinese), which is better than nothing.
+REASON_TEXTS: dict[str, dict[str, str]] = {
+    "signed_out": {"zh_CN": SIGNED_OUT_REASON, "en_US": "Shown after sign-in"},
+    "loading": {"zh_CN": "正在获取…", "en_US": "Loading…"},
+    "offline": {"zh_CN": OFFLINE_REASON, "en_US": "Offline: not available now"},
+    "not_configured": {"zh_CN": "未接入数据源", "en_US": "No data source connected"},
+    "source_down": {"zh_CN": "{what}暂不可用", "en_US": "{what} unavailable"},
+    "timeout": {"zh_CN": "{what}响应超时", "en_US": "{what} timed out"},
+    "auth_failed": {"zh_CN": "{what}拒绝了门户的登录", "en_US": "{what} refused the portal"},
+    "unknown_patron": {"zh_CN": "{what}中没有您的读者记录", "en_US": "No library record for you"},
+    "protocol_error": {"zh_CN": "{what}的应答无法识别", "en_US": "{what} gave an unreadable answer"},
+    "no_demo_data": {"zh_CN": "演示数据中没有此用户的数字", "en_US": "No demo figure for this user"},
+    "no_app_password": {"zh_CN": "未填写邮箱授权码", "en_US": "No mail app password given"},
+    "app_password_invalid": {"zh_CN": "授权码无效", "en_US": "App password not accepted"},
+}
+SOURCE_NAMES = {
+    "mail_unread": {"zh_CN": "邮箱服务", "en_US": "Mail service"},
+    "library": {"zh_CN": "图书馆系统", "en_US": "Library system"},
+}
+
+
+def reason_text(key: str, code: str, server_reason: str, language: str) -> str:
+    """The words a person reads under a counter without a figure, in `language` (zh_CN when it is not known)."""
+    texts = REASON_TEXTS.get(code)
+    if texts is None:
+        return server_reason
+    lang = language if language in texts else "zh_CN"
+    what = SOURCE_NAMES["mail_unread" if key == "mail_unread" else "library"][lang]
+    return texts[lang].format(what=what)
+
+
 @dataclass(frozen=True)
 class Counter:
     key: str
@@ -32,13 +65,13 @@ class Counter:
     def text(self) -> str:
         return "—" if self.value is None else str(self.value)
 
-    def to_qml(self) -> dict[str, Any]:
+    def to_qml(self, language: str = "zh_CN") -> dict[str, Any]:
+        """What 首页 shows, ready: the reason is in the interface's `language` already (QML holds no table)."""
         return {
             "key": self.key,
             "value": self.text,
             "known": self.value is not None,
-            "reason": self.reason,
-            "reasonCode": self.reason_code,
+            "reason": "" if self.value is not None else reason_text(self.key, self.reason_code, self.reason, language),
             "demo": self.demo,
             "asOf": _clock(self.as_of),
         }

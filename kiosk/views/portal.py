@@ -9,7 +9,7 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, SignalInstance, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from campus_common.content import CATEGORY_BY_CODE, HOME_LIST_SIZE, HOME_LISTS
@@ -30,6 +30,8 @@ from kiosk.views.process_model import ProcessListModel
 from kiosk.views.workers import LatestPersonalRead
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kiosk.services.auth import AuthService
     from kiosk.views.app_state import AppState
     from kiosk.views.catalog import Catalog
@@ -83,6 +85,7 @@ class Portal(QObject):
         self._agenda: list[dict[str, Any]] = []
         self._personal = LatestPersonalRead(state, auth, workers)
         self._qr_serial = 0
+        self._language: Callable[[], str] = lambda: "zh_CN"
         self._timer = QTimer(self)
         self._timer.setInterval(COUNTERS_EVERY_MS)
         self._timer.timeout.connect(self.refreshCounters)
@@ -142,8 +145,14 @@ class Portal(QObject):
 
         self._workers.run(lambda: fetch_counters(client, known), loaded, failed)
 
+    def follow_language(self, language: Callable[[], str], changed: SignalInstance) -> None:
+        """Say each counter's reason in the interface's language (`language()`), again whenever it `changed`."""
+        self._language = language
+        changed.connect(self.countersChanged)
+
     def _get_counters(self) -> list[dict[str, Any]]:
-        return [c.to_qml() for c in self._counters]
+        language = self._language()
+        return [c.to_qml(language) for c in self._counters]
 
     # -- 资源中心 and 应用中心 ---------------------------------------------------------------------------------
     def _connection_changed(self) -> None:

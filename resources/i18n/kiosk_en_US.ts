@@ -799,17 +799,17 @@
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="99"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="100"/>
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="104"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="107"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="108"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -817,17 +817,17 @@
 <context>
     <name>DateRangeField</name>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="20"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="21"/>
         <source>开始日期</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="26"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="27"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="30"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="31"/>
         <source>结束日期</source>
         <translation>End date</translation>
     </message>
@@ -919,37 +919,37 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="176"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="188"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="220"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="235"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="289"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="314"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="292"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="317"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="254"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="270"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="76"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="83"/>
         <source>批注 · %1</source>
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="274"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="299"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -1121,102 +1121,102 @@
 <context>
     <name>HallPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="32"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="41"/>
         <source>办事大厅</source>
         <translation>Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="34"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="44"/>
         <source>共 %1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="34"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="44"/>
         <source>（离线副本）</source>
         <translation> (offline copy)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="46"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="56"/>
         <source>搜索服务：名称、拼音或首字母</source>
         <translation>Search: name, pinyin or initials</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="63"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="79"/>
         <source>服务首页</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="64"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="80"/>
         <source>服务中心 A–Z</source>
         <translation>All services A–Z</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="65"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="81"/>
         <source>按部门</source>
         <translation>By department</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="105"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="121"/>
         <source>我的草稿</source>
         <translation>My drafts</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="107"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="123"/>
         <source>推荐服务</source>
         <translation>Recommended</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="109"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="125"/>
         <source>热门服务</source>
         <translation>Popular</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="111"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="127"/>
         <source>服务分类</source>
         <translation>Categories</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="141"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="157"/>
         <source>%1 项</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="264"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="256"/>
         <source>%1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="282"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="274"/>
         <source>“%1”的搜索结果：%2 项</source>
         <translation>Results for &quot;%1&quot;: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="283"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="275"/>
         <source>%1 · %2 项</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="309"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="301"/>
         <source>没有找到相关服务</source>
         <translation>No matching service</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="310"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="302"/>
         <source>换个说法试试，例如输入拼音首字母“xx”查找“休学”，或到“服务中心 A–Z”中浏览全部服务。</source>
         <translation>Try other words, e.g. the initials &quot;xx&quot; for 休学 (suspension of studies), or browse All services A–Z.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="320"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="312"/>
         <source>暂时无法获取办事目录</source>
         <translation>The service catalogue is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="320"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="312"/>
         <source>正在获取办事目录…</source>
         <translation>Loading the service catalogue…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="322"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="314"/>
         <source>网络未连接：%1。恢复后会自动重试，也可点右上角的状态重试。</source>
         <translation>No connection: %1. It retries automatically; tap the status at the top right to retry now.</translation>
     </message>
@@ -1277,180 +1277,133 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="58"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="41"/>
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="59"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="42"/>
         <source>您好，%1</source>
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="28"/>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="280"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="263"/>
         <source>正在获取…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="29"/>
-        <source>离线，暂时无法获取</source>
-        <translation>Offline: not available now</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="30"/>
-        <source>未接入数据源</source>
-        <translation>No data source connected</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="31"/>
-        <source>图书馆系统暂不可用</source>
-        <translation>Library system unavailable</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="31"/>
-        <source>邮箱服务暂不可用</source>
-        <translation>Mail service unavailable</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="32"/>
-        <source>图书馆系统响应超时</source>
-        <translation>Library system timed out</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="32"/>
-        <source>邮箱服务响应超时</source>
-        <translation>Mail service timed out</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33"/>
-        <source>图书馆系统拒绝了门户的登录</source>
-        <translation>Library system refused the portal</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="33"/>
-        <source>邮箱服务拒绝了门户的登录</source>
-        <translation>Mail service refused the portal</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="34"/>
-        <source>图书馆系统中没有您的读者记录</source>
-        <translation>No library record for you</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="60"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="43"/>
         <source>登录后显示您的待办、邮件、借阅与日程</source>
         <translation>Log in for your tasks, mail, loans and schedule</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="81"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="64"/>
         <source>未读邮件</source>
         <translation>Unread mail</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="82"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="65"/>
         <source>在借图书</source>
         <translation>Books on loan</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="83"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="66"/>
         <source>逾期图书</source>
         <translation>Overdue books</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="84"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="67"/>
         <source>待办</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="103"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="86"/>
         <source>点击查看待办事宜</source>
         <translation>Tap to see your to-do list</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="130"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="113"/>
         <source>日程</source>
         <translation>Schedule</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="132"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="115"/>
         <source>日程中心</source>
         <translation>Calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="136"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="119"/>
         <source>每周会议</source>
         <translation>Weekly meetings</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="137"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="120"/>
         <source>个人日程</source>
         <translation>My schedule</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="138"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="121"/>
         <source>我的课表</source>
         <translation>My timetable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="163"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="146"/>
         <source>本周暂无安排</source>
         <translation>Nothing this week</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="147"/>
         <source>今天 %1 项 · 本周 %2 项</source>
         <translation>%1 today · %2 this week</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="177"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="160"/>
         <source>全天</source>
         <translation>All day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="195"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="178"/>
         <source>办事中心</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="197"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="180"/>
         <source>全部服务</source>
         <translation>All services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="246"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="229"/>
         <source>资源中心</source>
         <translation>Resources</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="247"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="230"/>
         <source>应用中心</source>
         <translation>Apps</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="272"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="255"/>
         <source>单点登录</source>
         <translation>Single sign-on</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="272"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="255"/>
         <source>试用</source>
         <translation>Trial</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="280"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="263"/>
         <source>离线，连接服务器后显示</source>
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="27"/>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="98"/>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="162"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="81"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="145"/>
         <source>登录后显示</source>
         <translation>Shown after sign-in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="67"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="50"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
@@ -1501,7 +1454,7 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="23"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="187"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="189"/>
         <source>请输入密码</source>
         <translation>Enter your password</translation>
     </message>
@@ -1536,90 +1489,143 @@
         <translation>QR login</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="169"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="171"/>
         <source>字母会自动转为大写</source>
         <translation>Letters are converted to upper case</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="209"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="213"/>
         <source>记住我（仅限个人办公电脑）</source>
         <translation>Remember me (personal office PC only)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="223"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="266"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="223"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="270"/>
         <source>正在登录…</source>
         <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="266"/>
         <source>已扫码</source>
         <translation>Scanned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="267"/>
         <source>二维码已被他人扫描</source>
         <translation>Someone else scanned this code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="264"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="268"/>
         <source>已在手机上取消</source>
         <translation>Cancelled on the phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="265"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="269"/>
         <source>暂时无法获取二维码</source>
         <translation>The QR code is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="267"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="271"/>
         <source>正在获取二维码…</source>
         <translation>Getting a QR code…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="268"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272"/>
         <source>%1，请在手机上点“确认登录”</source>
         <translation>%1, tap “确认登录” (Confirm) on your phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="276"/>
         <source>另一个账号也扫描了此二维码，已被拒绝。只有 %1 能在手机上确认登录。</source>
         <translation>Another account also scanned this code and was refused. Only %1 can confirm on their phone.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="281"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="285"/>
         <source>请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）</source>
         <translation>Scan the code with your phone and confirm there (new code in %1 s)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="283"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="287"/>
         <source>如非本人操作，请刷新二维码</source>
         <translation>Not you? Get a new QR code.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="284"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="288"/>
         <source>用手机扫描二维码，在手机上确认后即可登录本机</source>
         <translation>Scan the code with your phone and confirm there to sign in here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="295"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="299"/>
         <source>刷新二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="313"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="317"/>
         <source>账号规则：用户名为学工号，如若学工号中包含字母，字母需为大写。</source>
         <translation>Account rule: the user name is your student/staff ID; letters in it must be upper case.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="314"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="318"/>
         <source>密码规则：初始密码为身份证后6位，首次登录需要修改密码。</source>
         <translation>Password rule: the initial password is the last 6 characters of your national ID; change it at first login.</translation>
+    </message>
+</context>
+<context>
+    <name>MailPasswordCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="13"/>
+        <source>邮箱授权码</source>
+        <translation>Mail app password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="19"/>
+        <source>请输入授权码</source>
+        <translation>Enter the app password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="30"/>
+        <source>首页的未读邮件用您邮箱的授权码读取。请在邮箱的设置中生成授权码后填写；授权码加密保存在学校服务器，本机不保留。</source>
+        <translation>Unread mail on the home page is read with your mailbox&apos;s app password. Create one in your mailbox&apos;s settings and enter it here; it is stored encrypted on the school&apos;s server, never on this terminal.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="39"/>
+        <source>已填写（%1）</source>
+        <translation>Given (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="40"/>
+        <source>未填写：首页暂不显示未读邮件数</source>
+        <translation>Not given: the home page cannot show unread mail</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="51"/>
+        <source>输入新的授权码以更换</source>
+        <translation>Enter a new app password to replace it</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="51"/>
+        <source>请输入邮箱授权码</source>
+        <translation>Enter your mailbox&apos;s app password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="69"/>
+        <source>正在提交…</source>
+        <translation>Submitting…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="69"/>
+        <source>保存授权码</source>
+        <translation>Save app password</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/MailPasswordCard.qml" line="78"/>
+        <source>删除授权码</source>
+        <translation>Remove app password</translation>
     </message>
 </context>
 <context>
@@ -1630,27 +1636,27 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="86"/>
+        <location filename="../qml/Kiosk/Main.qml" line="104"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="86"/>
+        <location filename="../qml/Kiosk/Main.qml" line="104"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="94"/>
+        <location filename="../qml/Kiosk/Main.qml" line="112"/>
         <source>未能办理%1：%2</source>
         <translation>Could not handle %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="101"/>
+        <location filename="../qml/Kiosk/Main.qml" line="119"/>
         <source>已在浏览器中打开“%1”，请在其页面登录（%2）</source>
         <translation>Opened “%1” in the browser; please log in there (%2)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="102"/>
+        <location filename="../qml/Kiosk/Main.qml" line="120"/>
         <source>已在浏览器中打开“%1”</source>
         <translation>Opened “%1” in the browser</translation>
     </message>
@@ -1743,7 +1749,7 @@
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="208"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="209"/>
         <source>暂无办事通知</source>
         <translation>No notifications</translation>
     </message>
@@ -1851,6 +1857,39 @@
     </message>
 </context>
 <context>
+    <name>NotifySettingsCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/NotifySettingsCard.qml" line="12"/>
+        <source>通知设置</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NotifySettingsCard.qml" line="17"/>
+        <source>站内消息总会送达，以下选择是否同时发送邮件。</source>
+        <translation>Messages always arrive in the app; choose what is also sent by e-mail.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NotifySettingsCard.qml" line="26"/>
+        <source>待办邮件</source>
+        <translation>E-mail for to-dos</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NotifySettingsCard.qml" line="27"/>
+        <source>有新的待办或催办时发邮件</source>
+        <translation>When a new to-do arrives or one is urged</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NotifySettingsCard.qml" line="34"/>
+        <source>办理结果邮件</source>
+        <translation>E-mail for results</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/NotifySettingsCard.qml" line="35"/>
+        <source>申请办结、被驳回或退回时发邮件</source>
+        <translation>When an application is completed, rejected or returned</translation>
+    </message>
+</context>
+<context>
     <name>PageHeader</name>
     <message>
         <location filename="../qml/Kiosk/components/PageHeader.qml" line="21"/>
@@ -1884,12 +1923,12 @@
 <context>
     <name>ProcessDelegate</name>
     <message>
-        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="80"/>
         <source>取消收藏</source>
         <translation>Remove from favourites</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="80"/>
         <source>收藏</source>
         <translation>Add to favourites</translation>
     </message>
@@ -1897,67 +1936,67 @@
 <context>
     <name>ProfilePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="36"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="41"/>
         <source>我的</source>
         <translation>Me</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="37"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="42"/>
         <source>个人中心：个人信息、我的申请与登录设备</source>
         <translation>Personal centre: your profile, applications and signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="49"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="54"/>
         <source>登录后查看个人中心</source>
         <translation>Sign in to see your personal centre</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="55"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="60"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="101"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="106"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="117"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="122"/>
         <source>我的申请（%1）</source>
         <translation>My applications (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="124"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="129"/>
         <source>我的收藏（%1）</source>
         <translation>My favourites (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="135"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="149"/>
         <source>我的登录设备</source>
         <translation>My signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="175"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="189"/>
         <source>（本机）</source>
         <translation> (this device)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="182"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="196"/>
         <source>最近使用 %1</source>
         <translation>Last used %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="191"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="205"/>
         <source>退出该设备</source>
         <translation>Sign out there</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="203"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="217"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="211"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="225"/>
         <source>关于：融合门户客户端 %1 · 构建 %2</source>
         <translation>About: Campus Kiosk client %1 · build %2</translation>
     </message>
@@ -1973,12 +2012,12 @@
 <context>
     <name>SignaturePad</name>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="21"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="22"/>
         <source>请在此处签名</source>
         <translation>Sign here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="86"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="88"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>
@@ -2118,6 +2157,19 @@
     </message>
 </context>
 <context>
+    <name>SwitchRow</name>
+    <message>
+        <location filename="../qml/Kiosk/components/SwitchRow.qml" line="51"/>
+        <source>开</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SwitchRow.qml" line="51"/>
+        <source>关</source>
+        <translation>Off</translation>
+    </message>
+</context>
+<context>
     <name>SyncBadge</name>
     <message>
         <location filename="../qml/Kiosk/components/SyncBadge.qml" line="38"/>
@@ -2213,17 +2265,17 @@
         <translation>Waiting %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
         <source>没有待办事宜</source>
         <translation>Nothing to do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
         <source>还没有已办事宜</source>
         <translation>Nothing handled yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="217"/>
         <source>还没有发起过申请</source>
         <translation>No applications yet</translation>
     </message>
@@ -2231,17 +2283,17 @@
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="58"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="62"/>
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="107"/>
         <source>通知，%1 条未读</source>
         <translation>Notifications, %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="169"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="174"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>

@@ -61,6 +61,8 @@ class Settings:
     imap_master_password: str | None = None
     imap_master_separator: str | None = None  # e.g. "*": log in as "user*master"; unset: SASL PLAIN with authzid
     imap_mailbox: str = "INBOX"
+    imap_auth: str = "master"  # master | app_password (each user's 授权码, core/counters/app_passwords.py)
+    mail_secret_keys: str | None = None  # Fernet keys, comma-separated, that seal the app passwords (first seals)
     sip2_host: str | None = None  # loans and overdue items: off unless set
     sip2_port: int = 6001
     sip2_institution: str = ""  # AO
@@ -155,6 +157,8 @@ _COUNTER_ENV = {
     "imap_master_password": ("IMAP_MASTER_PASSWORD", str),
     "imap_master_separator": ("IMAP_MASTER_SEPARATOR", str),
     "imap_mailbox": ("IMAP_MAILBOX", str),
+    "imap_auth": ("IMAP_AUTH", str),
+    "mail_secret_keys": ("MAIL_SECRET_KEYS", str),
     "sip2_host": ("SIP2_HOST", str),
     "sip2_port": ("SIP2_PORT", int),
     "sip2_institution": ("SIP2_INSTITUTION", str),
@@ -187,9 +191,29 @@ def _counter_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
     if security == "plain" and found.get("imap_host") not in (None, *_LOOPBACK):
         # The master password opens every mailbox: it never crosses a network in clear.
         raise ValueError(f"{ENV_PREFIX}IMAP_SECURITY=plain is allowed only to a loopback address")
-    if found.get("imap_host") and not (found.get("imap_master_user") and found.get("imap_master_password")):
+    auth = found.get("imap_auth", "master")
+    if auth not in ("master", "app_password"):
+        raise ValueError(f"{ENV_PREFIX}IMAP_AUTH: master or app_password, not {auth!r}")
+    if auth == "app_password":
+        _check_secret_keys(found.get("mail_secret_keys"))
+    elif found.get("imap_host") and not (found.get("imap_master_user") and found.get("imap_master_password")):
         raise ValueError(f"{ENV_PREFIX}IMAP_HOST needs {ENV_PREFIX}IMAP_MASTER_USER and _IMAP_MASTER_PASSWORD")
     return found
+
+
+def _check_secret_keys(keys: str | None) -> None:
+    # Imported here: the key check needs `cryptography`, which only the app-password mode uses.
+    from cryptography.fernet import Fernet
+
+    var = f"{ENV_PREFIX}MAIL_SECRET_KEYS"
+    parts = [k.strip() for k in (keys or "").split(",") if k.strip()]
+    if not parts:
+        raise ValueError(f"{ENV_PREFIX}IMAP_AUTH=app_password needs {var} (make one: campus-sync-server mail-keys new)")
+    for part in parts:
+        try:
+            Fernet(part)
+        except (ValueError, TypeError):
+            raise ValueError(f"{var}: not a Fernet key (32 url-safe base64 bytes): {part[:4]}…") from None
 
 
 def _counter_env(settings: Settings) -> dict[str, str]:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campus_common.op_payloads import INT64_MAX
-from sync_server.core import clock, notification_delivery, stored_text
+from sync_server.core import clock, notification_delivery, notification_settings, stored_text
 from sync_server.core.change_log import append_change, user_scope
 from sync_server.core.errors import Invalid
 from sync_server.models import Notification, User
@@ -38,8 +38,9 @@ def notify(
     session: Session, user_id: str, kind: str, title: str, body: str, application_id: str | None, now: datetime
 ) -> Notification:
     """Store a notification and announce it to its user, in the caller's transaction; delivery follows the
-    commit."""
-    delivering = notification_delivery.active()
+    commit, unless the user turned e-mail off for this kind (个人中心 › 通知设置: the row says "off")."""
+    wanted = notification_settings.wants_email(session, user_id, kind)
+    delivering = notification_delivery.active() and wanted
     row = Notification(
         user_id=user_id,
         kind=kind,
@@ -47,7 +48,7 @@ def notify(
         body=body,
         application_id=application_id,
         created_at=now,
-        email_status="pending" if delivering else "none",
+        email_status="pending" if delivering else ("none" if wanted else "off"),
     )
     session.add(row)
     session.flush()  # the id: the change's key and what the dispatcher is handed

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from campus_common import op_payloads, ops
 from campus_common.statuses import ACTIONS
-from sync_server.core import applications, calendar_personal, favorites, notifications, workflow
+from sync_server.core import (
+    applications,
+    calendar_personal,
+    favorites,
+    notification_settings,
+    notifications,
+    workflow,
+)
 from sync_server.models import User
 
 # Applies one operation's payload for the user who pushed it, in the push's transaction; returns the result the
@@ -48,6 +55,9 @@ OPERATIONS: dict[str, Operation] = {
         Operation(ops.CALENDAR_EVENT_SAVE, calendar_personal.save_op, op_payloads.PAYLOADS[ops.CALENDAR_EVENT_SAVE]),
         Operation(
             ops.CALENDAR_EVENT_DELETE, calendar_personal.delete_op, op_payloads.PAYLOADS[ops.CALENDAR_EVENT_DELETE]
+        ),
+        Operation(
+            ops.SETTINGS_NOTIFY_SET, notification_settings.set_notify, op_payloads.PAYLOADS[ops.SETTINGS_NOTIFY_SET]
         ),
     )
 }

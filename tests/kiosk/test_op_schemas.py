@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from campus_common import op_payloads, ops
 from campus_common.statuses import ACTIONS
-from kiosk.services import calendar, favorites, notifications, submissions
+from kiosk.services import calendar, favorites, notifications, notify_settings, submissions
 from kiosk.services.applications import CHOICE_KEYS, RULES, ActionInput, Application
 from kiosk.services.inbox import InboxSnapshot
 from tests.form_strategies import readable_text, valid_data
@@ -34,6 +34,14 @@ WRITES = settings(
 
 def _fits(op_type: str, payload: dict[str, Any]) -> None:
     assert op_payloads.problem(op_type, payload) is None, (op_type, payload, op_payloads.problem(op_type, payload))
+
+
+def test_every_notification_switch_fits_and_names_only_itself() -> None:
+    for field in notify_settings.FIELDS:
+        for on in (True, False):
+            op_type, payload, _ = notify_settings.notify_write("101203", {}, field, on)
+            _fits(op_type, payload)
+            assert payload == {field: on}
 
 
 def test_a_favourite_of_every_process_fits() -> None:
@@ -145,5 +153,6 @@ def test_the_writers_cover_every_operation_type() -> None:
         *(ops.workflow_op(rule.sends) for rule in RULES.values()),
         calendar.event_save_write("101203", {"event_id": "e", "title": "t", "start": "s", "end": "e"})[0],
         calendar.event_delete_write("101203", "e", None)[0],
+        notify_settings.notify_write("101203", {}, "email_todo", False)[0],
     }
     assert written == set(ops.OP_TYPES)

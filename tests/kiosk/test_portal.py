@@ -11,6 +11,8 @@ from kiosk.services.portal import (
     Counter,
     fetch_counters,
     parse_counters,
+    placeholders,
+    reason_text,
     recent_process_codes,
     service_center_codes,
 )
@@ -63,3 +65,39 @@ def test_service_center_puts_stars_then_recent_then_recommended() -> None:
     assert recent == ["d", "x", "a"]
     # x is not in what this user may start: left out.
     assert service_center_codes(visible, recent) == ["c", "d", "a", "b", "e"]
+
+
+def test_every_reason_the_server_gives_is_worded_here_in_both_languages() -> None:
+    """The reason under a counter is ready text from the service (QML holds no table): the server's every code
+    has words in Chinese — the very ones the server sends — and in English."""
+    from sync_server.core.counters.source import REASONS
+
+    labels = {"mail_unread": "邮箱服务", "loans": "图书馆系统"}
+    for code, template in REASONS.items():
+        for key, label in labels.items():
+            assert reason_text(key, code, "服务器的原话", "zh_CN") == template.format(what=label), (code, key)
+            english = reason_text(key, code, "服务器的原话", "en_US")
+            assert english and english.isascii(), (code, key, english)
+    assert reason_text("loans", "source_down", "", "en_US") == "Library system unavailable"
+    assert reason_text("mail_unread", "app_password_invalid", "", "zh_CN") == "授权码无效"
+    # A code this client does not know: the server's own words; an unknown language: Chinese.
+    assert reason_text("loans", "new_code", "服务器的原话", "en_US") == "服务器的原话"
+    assert reason_text("mail_unread", "timeout", "", "fr_FR") == "邮箱服务响应超时"
+
+
+def test_the_qml_gets_the_reason_ready_in_the_interfaces_language() -> None:
+    mail, loans, *_ = parse_counters(
+        {
+            "mail_unread": {
+                "value": None,
+                "source": "imap",
+                "reason_code": "no_app_password",
+                "reason": "未填写邮箱授权码",
+            },
+            "loans": {"value": 3, "source": "sip2", "as_of": "2026-03-02T09:15:04+08:00", "demo": False},
+        }
+    )
+    assert mail.to_qml("en_US")["reason"] == "No mail app password given"
+    assert mail.to_qml()["reason"] == "未填写邮箱授权码"
+    assert loans.to_qml("en_US")["reason"] == "" and "reasonCode" not in loans.to_qml()
+    assert placeholders("x", "offline")[0].to_qml("en_US")["reason"] == "Offline: not available now"

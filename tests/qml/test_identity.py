@@ -220,6 +220,9 @@ def test_desk_remember_me_survives_a_restart(server: LiveServer, launch_ui: Any,
     again.tap("nav_profile")
     again.wait_for(lambda: again.state.session.devices.rowCount() >= 1)
     again.screenshot("desk-profile-devices")
+    profile = again.find("profileScroll")  # 退出登录 ends the page: scrolled to, as with the wheel
+    profile.setProperty("contentY", max(0.0, profile.property("contentHeight") - profile.height()))
+    again.settle(60)
     again.click("profileLogoutButton")
     again.wait_for(lambda: current_page(again) == "loginPage")
     assert not list((Path(ui.state.config.data_dir) / "credentials").glob("*.token"))

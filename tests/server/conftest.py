@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.server.counter_sources import DOVECOT, Dovecot, Patron, Sip2Responder
+from tests.server.counter_sources import APP_PW, DOVECOT, Dovecot, Patron, Sip2Responder
 
 MAIL_USERS = ["2022010101", "2022010102", "101203", "101207"]
 LIBRARY = {
@@ -33,7 +33,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[Dovecot]:
-    server = Dovecot(MAIL_USERS).start()
+    server = Dovecot(MAIL_USERS, passwords={"101207": APP_PW}).start()  # 贾孟杰 logs in himself too
     yield server
     server.remove()
 

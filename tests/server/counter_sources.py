@@ -24,6 +24,7 @@ from sync_server.core.counters.sip2 import checksum, checksum_ok, sip_date
 
 DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
 MASTER, MASTER_PW = "portal", "master-secret"
+APP_PW = "mail-app-pw-2026"  # the one user's own password (their 授权码) given in Dovecot(passwords=…)
 
 
 def free_port() -> int:
@@ -37,11 +38,12 @@ class Dovecot:
     """A throwaway dovecot: maildirs in a temp dir, passwd-file users, one master user, plain IMAP and IMAPS
     (self-signed, for 127.0.0.1) on free loopback ports."""
 
-    def __init__(self, users: list[str]) -> None:
+    def __init__(self, users: list[str], passwords: dict[str, str] | None = None) -> None:
         assert DOVECOT, "dovecot is not installed"
         self.dir = Path(tempfile.mkdtemp(prefix="dovecot-"))
         self.dir.chmod(0o755)  # dovecot's unprivileged processes read below it
         self.users = users
+        self.passwords = passwords or {}  # a user's own login (app-password mode); the others: unguessable
         self.port, self.ssl_port = free_port(), free_port()
         self.cert = self.dir / "cert.pem"
         self.process: subprocess.Popen[bytes] | None = None
@@ -63,7 +65,9 @@ class Dovecot:
             check=True, capture_output=True, timeout=60,
         )  # fmt: skip
         (self.dir / "master.passwd").write_text(f"{MASTER}:{{PLAIN}}{MASTER_PW}\n")
-        (self.dir / "users.passwd").write_text("".join(f"{u.lower()}:{{PLAIN}}not-used-{u}\n" for u in self.users))
+        (self.dir / "users.passwd").write_text(
+            "".join(f"{u.lower()}:{{PLAIN}}{self.passwords.get(u, f'not-used-{u}')}\n" for u in self.users)
+        )
         d = self.dir
         (d / "dovecot.conf").write_text(f"""
 base_dir = {d}/run

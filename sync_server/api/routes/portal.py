@@ -29,7 +29,7 @@ class CounterMissing(BaseModel):
     )
     reason_code: str = Field(
         description="not_configured | source_down | timeout | auth_failed | unknown_patron | protocol_error | "
-        "no_demo_data"
+        "no_demo_data | no_app_password | app_password_invalid"
     )
     reason: str = Field(description="for the user, in Chinese: 未接入数据源, 邮箱服务暂不可用, …")
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync_server.core.config import Settings
+from sync_server.core.counters import app_passwords
 from sync_server.core.counters.imap import ImapUnread
 from sync_server.core.counters.local import DemoFigures, WorkflowTodo
 from sync_server.core.counters.sip2 import Sip2Library
@@ -127,6 +128,11 @@ class CounterBoard:
         """read(), as the API answers it (docs/portal.md)."""
         return {key: reading.public() for key, reading in self.read(user_id).items()}
 
+    def forget(self, user_id: str) -> None:
+        """Drop what this worker cached for `user_id` (they changed their app password: the next look asks again)."""
+        with self._lock:
+            self._cache = {k: v for k, v in self._cache.items() if k[1] != user_id}
+
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
@@ -137,7 +143,22 @@ def build_board(settings: Settings, sessions: sessionmaker[Session]) -> CounterB
     if settings.counters_mode == "demo":
         sources.append(DemoFigures(sessions))
     else:
-        if settings.imap_host and settings.imap_master_user and settings.imap_master_password:
+        if settings.imap_host and settings.imap_auth == "app_password" and settings.mail_secret_keys:
+            box = app_passwords.SecretBox(settings.mail_secret_keys)
+            sources.append(
+                ImapUnread(
+                    host=settings.imap_host,
+                    port=settings.imap_port,
+                    auth="app_password",
+                    app_password=app_passwords.reader(sessions, box),
+                    security=settings.imap_security,
+                    login_template=settings.imap_login,
+                    mailbox=settings.imap_mailbox,
+                    ca_file=settings.imap_ca_file,
+                    timeout=settings.counters_timeout_s,
+                )
+            )
+        elif settings.imap_host and settings.imap_master_user and settings.imap_master_password:
             sources.append(
                 ImapUnread(
                     host=settings.imap_host,

@@ -1,10 +1,12 @@
 """未读邮件 over IMAP: the UNSEEN count of the user's INBOX (STATUS, which neither selects the mailbox nor
-changes a flag), read with the portal's master-user login so the server needs no password of the user's.
+changes a flag), read with one of two logins (`auth`, docs/portal.md says when to choose which):
 
-Two ways to log in as a master user (Dovecot "master users"; Cyrus and others take the second): "user*master"
-with the master password when a separator is configured, or SASL PLAIN with the user as authorization identity
-and the master user as authentication identity (RFC 4616), which needs no separator. docs/portal.md says why
-this and not one app password per user."""
+- `master`: the portal's master user, so the server needs no password of the user's. Two ways (Dovecot "master
+  users"; Cyrus and others take the second): "user*master" with the master password when a separator is
+  configured, or SASL PLAIN with the user as authorization identity and the master user as authentication
+  identity (RFC 4616), which needs no separator.
+- `app_password`: the user's own login with the app password (授权码) they gave the portal, kept encrypted
+  (core/counters/app_passwords.py); none given → `no_app_password`, refused → `app_password_invalid`."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import contextlib
 import imaplib
 import re
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -24,14 +27,17 @@ _UNSEEN = re.compile(rb"\(.*\bUNSEEN (\d+).*\)", re.IGNORECASE)
 class ImapUnread:
     host: str
     port: int
-    master_user: str
-    master_password: str
+    master_user: str = ""
+    master_password: str = ""
     security: str = "ssl"  # ssl | starttls | plain
     login_template: str = "{user_id}"
     master_separator: str | None = None
     mailbox: str = "INBOX"
     ca_file: str | None = None
     timeout: float = 3.0
+    auth: str = "master"  # master | app_password
+    # app_password: the user's password, None when they gave none (core/counters/app_passwords.py `reader`).
+    app_password: Callable[[str], str | None] | None = None
 
     name: ClassVar[str] = "imap"
     label: ClassVar[str] = "邮箱服务"
@@ -50,7 +56,10 @@ class ImapUnread:
             conn.starttls(self._tls())
         return conn
 
-    def _login(self, conn: imaplib.IMAP4, login: str) -> None:
+    def _login(self, conn: imaplib.IMAP4, login: str, password: str | None) -> None:
+        if password is not None:  # the user's own login, with their app password
+            conn.login(login, password)
+            return
         if self.master_separator:
             conn.login(f"{login}{self.master_separator}{self.master_user}", self.master_password)
             return
@@ -59,6 +68,11 @@ class ImapUnread:
 
     def fetch(self, user_id: str) -> dict[str, int]:
         login = self.login_template.format(user_id=user_id, user_id_lower=user_id.lower())
+        password = None
+        if self.auth == "app_password":
+            password = self.app_password(user_id) if self.app_password is not None else None
+            if password is None:
+                raise SourceError("no_app_password", user_id)  # not worth a connection: nothing to log in with
         try:
             conn = self._connect()
         except TimeoutError as exc:
@@ -67,11 +81,14 @@ class ImapUnread:
             raise SourceError("source_down", f"connect: {exc}") from exc
         try:
             try:
-                self._login(conn, login)
+                self._login(conn, login, password)
             except imaplib.IMAP4.abort as exc:
                 raise SourceError("source_down", f"login: {exc}") from exc
             except imaplib.IMAP4.error as exc:  # NO or BAD: the credentials (or the mailbox's name) do not hold
-                raise SourceError("auth_failed", f"login {login}: {exc}") from exc
+                # With an app password it is the user's own that failed (revoked, expired, mistyped): theirs to
+                # fix, not the portal's. Never a figure, and the password is not in the message.
+                code = "app_password_invalid" if password is not None else "auth_failed"
+                raise SourceError(code, f"login {login}: {exc}") from exc
             status, data = conn.status(self._quoted(self.mailbox), "(UNSEEN)")
             found = _UNSEEN.search(data[0] or b"") if status == "OK" and data and isinstance(data[0], bytes) else None
             if found is None:

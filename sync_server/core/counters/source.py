@@ -19,6 +19,9 @@ REASONS = {
     "unknown_patron": "{what}中没有您的读者记录",
     "protocol_error": "{what}的应答无法识别",
     "no_demo_data": "演示数据中没有此用户的数字",
+    # The app-password mode of the mail counter (core/counters/app_passwords.py).
+    "no_app_password": "未填写邮箱授权码",
+    "app_password_invalid": "授权码无效",
 }
 
 

@@ -19,23 +19,6 @@ Item {
 
     readonly property bool wide: width >= height && width >= 1000
 
-    // Why a counter has no figure, in the interface's language (the server's stable codes, docs/portal.md);
-    // a code this client does not know shows the server's own words.
-    function reasonText(figure: var, key: string): string {
-        const library = key !== "mail_unread"
-        switch (figure.reasonCode || "") {
-        case "signed_out": return qsTr("登录后显示")
-        case "loading": return qsTr("正在获取…")
-        case "offline": return qsTr("离线，暂时无法获取")
-        case "not_configured": return qsTr("未接入数据源")
-        case "source_down": return library ? qsTr("图书馆系统暂不可用") : qsTr("邮箱服务暂不可用")
-        case "timeout": return library ? qsTr("图书馆系统响应超时") : qsTr("邮箱服务响应超时")
-        case "auth_failed": return library ? qsTr("图书馆系统拒绝了门户的登录") : qsTr("邮箱服务拒绝了门户的登录")
-        case "unknown_patron": return qsTr("图书馆系统中没有您的读者记录")
-        default: return figure.reason || ""
-        }
-    }
-
     Flickable {
         id: flick
         objectName: "homeScroll"
@@ -96,7 +79,7 @@ Item {
                         known: isTodo ? Session.loggedIn : figure.known === true
                         value: isTodo ? (Session.loggedIn ? String(Inbox.todoCount) : "—") : (figure.value || "—")
                         reason: isTodo && !Session.loggedIn ? qsTr("登录后显示")
-                                : isTodo ? "" : root.reasonText(figure, modelData.key)
+                                : isTodo ? "" : (figure.reason || "")  // ready, in the interface's language
                         demo: !isTodo && figure.demo === true
                         asOf: isTodo ? "" : (figure.asOf || "")
                         tappable: isTodo && Session.loggedIn

@@ -14,15 +14,20 @@ Item {
     signal openTasks(string box)
     signal openHall()
 
-    Component.onCompleted: if (Session.loggedIn) Session.loadDevices()
+    Component.onCompleted: {
+        if (Session.loggedIn) {
+            Session.loadDevices()
+            MailPassword.refresh()  // whether this campus asks for a 授权码 (signed in offline: not known yet)
+        }
+    }
 
-    Flickable {
+    // A FormScroller: with the virtual keyboard up, the 授权码 field and its button stay in view.
+    FormScroller {
         id: flick
         objectName: "profileScroll"
         anchors.fill: parent
         contentHeight: page.implicitHeight + 2 * Theme.margin
-        boundsBehavior: Flickable.StopAtBounds
-        clip: true
+        keepVisible: mailPassword.saveButton
 
         ColumnLayout {
             id: page
@@ -129,6 +134,15 @@ Item {
             ParkedOpsCard { Layout.fillWidth: true }
 
             DisplaySettingsCard { Layout.fillWidth: true }
+
+            NotifySettingsCard { visible: Session.loggedIn; Layout.fillWidth: true }
+
+            // Only where the campus reads mail with each user's app password (or one is still stored).
+            MailPasswordCard {
+                id: mailPassword
+                visible: Session.loggedIn && (MailPassword.mode === "app_password" || MailPassword.isSet)
+                Layout.fillWidth: true
+            }
 
             Text {
                 visible: Session.loggedIn
