@@ -94,6 +94,9 @@ def test_a_tap_turns_mail_off_and_the_other_device_shows_it(
     todo = _scrolled_to(kiosk, "notifyEmailTodo")
     assert todo.width() <= 1080 and todo.height() >= 64
     kiosk.screenshot("kiosk-portrait-profile-notify-large-contrast")
+    for name in ("logoutButton", "languageToggle"):  # the top bar gives way elsewhere; the way out stays whole
+        corner = kiosk.find_visible(name).mapToScene(QPointF(kiosk.find_visible(name).width(), 0))
+        assert corner.x() <= 1080, (name, corner.x())
 
     # The kiosk forgets the choice with everything else of the user's when they leave.
     kiosk.state.session.logout()

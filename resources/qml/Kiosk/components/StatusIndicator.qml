@@ -9,6 +9,8 @@ Rectangle {
     id: root
     objectName: "statusIndicator"
     readonly property string state_: AppState.connection
+    // A crowded top bar (portrait, large text) drops the last sync's time; the state and the queue stay.
+    property bool compact: false
 
     implicitWidth: row.implicitWidth + 2 * Theme.spacing
     implicitHeight: Theme.kiosk ? 56 : 32
@@ -41,7 +43,7 @@ Rectangle {
                    : qsTr("在线"))
                   + (Sync.pendingCount > 0 ? qsTr(" · %1 项待同步").arg(Sync.pendingCount) : "")
                   + (Sync.parkedCount > 0 ? qsTr(" · %1 项暂停同步").arg(Sync.parkedCount) : "")
-                  + (Sync.lastSync.length > 0 && !Sync.syncing ? qsTr(" · 上次同步 %1").arg(Sync.lastSync) : "")
+                  + (Sync.lastSync.length > 0 && !Sync.syncing && !root.compact ? qsTr(" · 上次同步 %1").arg(Sync.lastSync) : "")
             color: Theme.textOnPrimary
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontSmall

@@ -12,8 +12,8 @@ Rectangle {
     color: Theme.primary
 
     property date now: new Date()
-    // A portrait totem (or large text) leaves no room for everything: the school name and spacing give way first,
-    // so 退出 and the language toggle always stay whole.
+    // A portrait totem (or large text) leaves no room for everything: the school name, the date, the last sync's
+    // time and spacing give way first, so 退出 and the language toggle always stay whole.
     readonly property bool crowded: width < 1300 * Theme.scale && Session.loggedIn
     signal notificationsRequested()
     Timer {
@@ -81,7 +81,7 @@ Rectangle {
             }
             Text {
                 anchors.right: parent.right
-                visible: Theme.kiosk
+                visible: Theme.kiosk && !root.crowded
                 text: Display.language === "zh_CN"
                       ? Qt.formatDate(root.now, "M月d日 ") + ["周日", "周一", "周二", "周三", "周四", "周五", "周六"][root.now.getDay()]
                       : Qt.locale("en_US").toString(root.now, "ddd d MMM")
@@ -92,6 +92,7 @@ Rectangle {
         }
         StatusIndicator {
             Layout.alignment: Qt.AlignVCenter
+            compact: root.crowded
         }
         // The bell: unread 办事通知 (new tasks, returns, urges, completions); opens 消息.
         Rectangle {
@@ -179,8 +180,9 @@ Rectangle {
             Layout.alignment: Qt.AlignVCenter
             kind: "text"
             iconName: "language"
-            // Each language names itself, so someone who cannot read the current one still finds theirs.
-            text: Display.language === "zh_CN" ? "English" : "中文"
+            // Each language names itself, so someone who cannot read the current one still finds theirs
+            // (crowded: "EN", which an English reader knows as well).
+            text: Display.language === "zh_CN" ? (root.crowded ? "EN" : "English") : "中文"
             foreground: Theme.textOnPrimary
             onClicked: Display.toggleLanguage()
         }
