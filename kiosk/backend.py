@@ -16,11 +16,13 @@ from PySide6.QtCore import QObject
 from kiosk.services.api_client import ApiClient
 from kiosk.services.auth import AuthService
 from kiosk.services.config import KioskConfig
+from kiosk.services.device import DeviceService
 from kiosk.views import context
 from kiosk.views.app_state import AppState
 from kiosk.views.calendar import Calendar
 from kiosk.views.catalog import Catalog
 from kiosk.views.display import Display
+from kiosk.views.enrollment import Enrollment
 from kiosk.views.forms import Forms
 from kiosk.views.hall import Hall
 from kiosk.views.icons import IconProvider
@@ -77,6 +79,8 @@ class Backend:
             self.state, self.auth, self.session, self.catalog, self.hall, self.sync, self.workers, self.link_qr
         )
         self.calendar = Calendar(self.state, self.auth, self.session, self.sync, self.workers)
+        device = DeviceService(self.client, config.data_path, code=config.enrollment_code)
+        self.enrollment = Enrollment(self.state, device, self.sync, self.workers)
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
@@ -101,6 +105,7 @@ class Backend:
             "Forms": self.forms,
             "Portal": self.portal,
             "Calendar": self.calendar,
+            "Enrollment": self.enrollment,
         }
 
     def attach(self, engine: QQmlEngine) -> None:
@@ -121,11 +126,13 @@ class Backend:
     def start(self) -> None:
         """Open the store and (demo) start the bundled server in the background, then watch the server."""
         self.state.start()
+        self.enrollment.start()
 
     def shutdown(self) -> None:
         if self.config.mode == "kiosk":  # a kiosk forgets; a desk client stays logged in (记住我)
             self.session.logout_because("shutdown")
         self.qr_login.stop()
+        self.enrollment.stop()
         self.state.shutdown()
         self.display.shutdown()
         if self.keyboard_dir is not None:

@@ -636,6 +636,7 @@ def devices_command(settings: Settings, args: argparse.Namespace) -> int:
                             "outbox": "-" if d.outbox_depth is None else d.outbox_depth,
                             "oldest": _age(d.oldest_pending_s),
                             "oldest_pending_s": d.oldest_pending_s,
+                            "last_sync_at": as_utc(d.last_sync_at).isoformat() if d.last_sync_at else None,
                             "last_error": d.last_error,
                             "free_disk_bytes": d.free_disk_bytes,
                             "flags": " ".join(e.flags) or "-",

@@ -799,17 +799,17 @@
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="99"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="100"/>
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="104"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="107"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="108"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -817,17 +817,17 @@
 <context>
     <name>DateRangeField</name>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="20"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="21"/>
         <source>开始日期</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="26"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="27"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="30"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="31"/>
         <source>结束日期</source>
         <translation>End date</translation>
     </message>
@@ -919,37 +919,37 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="176"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="188"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="220"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="235"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="289"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="314"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="292"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="317"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="254"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="270"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="76"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="83"/>
         <source>批注 · %1</source>
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="274"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="299"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -1121,102 +1121,102 @@
 <context>
     <name>HallPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="32"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="41"/>
         <source>办事大厅</source>
         <translation>Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="34"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="44"/>
         <source>共 %1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="34"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="44"/>
         <source>（离线副本）</source>
         <translation> (offline copy)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="46"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="56"/>
         <source>搜索服务：名称、拼音或首字母</source>
         <translation>Search: name, pinyin or initials</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="63"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="79"/>
         <source>服务首页</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="64"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="80"/>
         <source>服务中心 A–Z</source>
         <translation>All services A–Z</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="65"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="81"/>
         <source>按部门</source>
         <translation>By department</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="105"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="121"/>
         <source>我的草稿</source>
         <translation>My drafts</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="107"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="123"/>
         <source>推荐服务</source>
         <translation>Recommended</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="109"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="125"/>
         <source>热门服务</source>
         <translation>Popular</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="111"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="127"/>
         <source>服务分类</source>
         <translation>Categories</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="141"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="157"/>
         <source>%1 项</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="264"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="256"/>
         <source>%1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="282"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="274"/>
         <source>“%1”的搜索结果：%2 项</source>
         <translation>Results for &quot;%1&quot;: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="283"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="275"/>
         <source>%1 · %2 项</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="309"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="301"/>
         <source>没有找到相关服务</source>
         <translation>No matching service</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="310"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="302"/>
         <source>换个说法试试，例如输入拼音首字母“xx”查找“休学”，或到“服务中心 A–Z”中浏览全部服务。</source>
         <translation>Try other words, e.g. the initials &quot;xx&quot; for 休学 (suspension of studies), or browse All services A–Z.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="320"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="312"/>
         <source>暂时无法获取办事目录</source>
         <translation>The service catalogue is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="320"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="312"/>
         <source>正在获取办事目录…</source>
         <translation>Loading the service catalogue…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="322"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="314"/>
         <source>网络未连接：%1。恢复后会自动重试，也可点右上角的状态重试。</source>
         <translation>No connection: %1. It retries automatically; tap the status at the top right to retry now.</translation>
     </message>
@@ -1495,13 +1495,13 @@
     <name>LoginPage</name>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="22"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="166"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="199"/>
         <source>请输入工号/学号</source>
         <translation>Enter your staff/student ID</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="23"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="187"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="222"/>
         <source>请输入密码</source>
         <translation>Enter your password</translation>
     </message>
@@ -1526,98 +1526,113 @@
         <translation>Unified Identity Authentication</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="140"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="155"/>
+        <source>此设备已被停用，请联系信息中心</source>
+        <translation>This terminal has been disabled. Please contact the IT center.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="156"/>
+        <source>此设备未登记，请联系信息中心</source>
+        <translation>This terminal is not registered. Please contact the IT center.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="157"/>
+        <source>设备登记失败：%1</source>
+        <translation>Terminal registration failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="173"/>
         <source>账号登录</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="141"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="174"/>
         <source>扫码登录</source>
         <translation>QR login</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="169"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="204"/>
         <source>字母会自动转为大写</source>
         <translation>Letters are converted to upper case</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="209"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="246"/>
         <source>记住我（仅限个人办公电脑）</source>
         <translation>Remember me (personal office PC only)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="256"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="266"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="256"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="303"/>
         <source>正在登录…</source>
         <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="299"/>
         <source>已扫码</source>
         <translation>Scanned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="300"/>
         <source>二维码已被他人扫描</source>
         <translation>Someone else scanned this code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="264"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="301"/>
         <source>已在手机上取消</source>
         <translation>Cancelled on the phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="265"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="302"/>
         <source>暂时无法获取二维码</source>
         <translation>The QR code is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="267"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="304"/>
         <source>正在获取二维码…</source>
         <translation>Getting a QR code…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="268"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="305"/>
         <source>%1，请在手机上点“确认登录”</source>
         <translation>%1, tap “确认登录” (Confirm) on your phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="309"/>
         <source>另一个账号也扫描了此二维码，已被拒绝。只有 %1 能在手机上确认登录。</source>
         <translation>Another account also scanned this code and was refused. Only %1 can confirm on their phone.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="281"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="318"/>
         <source>请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）</source>
         <translation>Scan the code with your phone and confirm there (new code in %1 s)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="283"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="320"/>
         <source>如非本人操作，请刷新二维码</source>
         <translation>Not you? Get a new QR code.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="284"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="321"/>
         <source>用手机扫描二维码，在手机上确认后即可登录本机</source>
         <translation>Scan the code with your phone and confirm there to sign in here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="295"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="332"/>
         <source>刷新二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="313"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="350"/>
         <source>账号规则：用户名为学工号，如若学工号中包含字母，字母需为大写。</source>
         <translation>Account rule: the user name is your student/staff ID; letters in it must be upper case.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="314"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="351"/>
         <source>密码规则：初始密码为身份证后6位，首次登录需要修改密码。</source>
         <translation>Password rule: the initial password is the last 6 characters of your national ID; change it at first login.</translation>
     </message>
@@ -1630,27 +1645,27 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="86"/>
+        <location filename="../qml/Kiosk/Main.qml" line="104"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="86"/>
+        <location filename="../qml/Kiosk/Main.qml" line="104"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="94"/>
+        <location filename="../qml/Kiosk/Main.qml" line="112"/>
         <source>未能办理%1：%2</source>
         <translation>Could not handle %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="101"/>
+        <location filename="../qml/Kiosk/Main.qml" line="119"/>
         <source>已在浏览器中打开“%1”，请在其页面登录（%2）</source>
         <translation>Opened “%1” in the browser; please log in there (%2)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="102"/>
+        <location filename="../qml/Kiosk/Main.qml" line="120"/>
         <source>已在浏览器中打开“%1”</source>
         <translation>Opened “%1” in the browser</translation>
     </message>
@@ -1743,7 +1758,7 @@
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="208"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="209"/>
         <source>暂无办事通知</source>
         <translation>No notifications</translation>
     </message>
@@ -1884,12 +1899,12 @@
 <context>
     <name>ProcessDelegate</name>
     <message>
-        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="80"/>
         <source>取消收藏</source>
         <translation>Remove from favourites</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="80"/>
         <source>收藏</source>
         <translation>Add to favourites</translation>
     </message>
@@ -1973,12 +1988,12 @@
 <context>
     <name>SignaturePad</name>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="21"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="22"/>
         <source>请在此处签名</source>
         <translation>Sign here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="86"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="88"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>
@@ -2213,17 +2228,17 @@
         <translation>Waiting %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
         <source>没有待办事宜</source>
         <translation>Nothing to do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
         <source>还没有已办事宜</source>
         <translation>Nothing handled yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="217"/>
         <source>还没有发起过申请</source>
         <translation>No applications yet</translation>
     </message>
@@ -2231,17 +2246,17 @@
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="58"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="62"/>
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="107"/>
         <source>通知，%1 条未读</source>
         <translation>Notifications, %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="169"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="174"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>
