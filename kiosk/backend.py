@@ -81,6 +81,8 @@ class Backend:
         self.calendar = Calendar(self.state, self.auth, self.session, self.sync, self.workers)
         device = DeviceService(self.client, config.data_path, code=config.enrollment_code)
         self.enrollment = Enrollment(self.state, device, self.sync, self.workers)
+        if kiosk:  # a refused kiosk signs its user out: the login screen then says why
+            self.enrollment.refused.connect(lambda: self.session.logout_because("device"))
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.

@@ -36,6 +36,8 @@ HEARTBEAT_MS = 5 * 60_000
 @QmlSingleton
 class Enrollment(QObject):
     changed = Signal()
+    # The server refused this device (revoked, or unknown to it): whoever is signed in can do nothing more here.
+    refused = Signal()
 
     def __init__(self, state: AppState, service: DeviceService, sync: Sync, workers: WorkerPool) -> None:
         super().__init__(state)
@@ -137,6 +139,8 @@ class Enrollment(QObject):
         if problem is not None:
             self._problem, self._detail = problem, detail
         self.changed.emit()
+        if problem in DEVICE_REFUSALS:
+            self.refused.emit()
 
     def stop(self) -> None:
         self._timer.stop()

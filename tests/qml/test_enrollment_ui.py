@@ -1,6 +1,7 @@
 """The real kiosk against a server that requires enrolled kiosks: the installer's code is exchanged at the first
 start, a user logs in and syncs, the heartbeats show in `campus-sync-server devices list`; IT revokes the device,
-the very next request is refused and the login screen says 此设备已被停用，请联系信息中心 — without a crash."""
+the very next request is refused, the user signed out and the login screen says 此设备已被停用，请联系信息中心 —
+without a crash."""
 
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ def test_an_enrolled_kiosk_syncs_reports_and_is_stopped_by_revoke(
     devices(server, "revoke", made["id"])
     ui.state.sync.syncNow()  # the very next request
     ui.wait_for(lambda: ui.state.enrollment.property("problem") == "device_revoked")
-    ui.state.session.logout()
+    # The user is signed out by it (forgotten, as at any logout) and the login screen says why.
+    ui.wait_for(lambda: not ui.state.session.property("loggedIn"))
     ui.wait_for(lambda: current_page(ui) == "loginPage")
     banner = ui.find_visible("deviceProblemText")
     assert banner.property("text") == "此设备已被停用，请联系信息中心"
