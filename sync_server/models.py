@@ -111,6 +111,8 @@ class AuthSession(Base):
     revoke_reason: Mapped[str | None] = mapped_column(String(32), default=None)
     # The session's operation key (campus_common/op_signing.py): the server must know it to check signatures.
     op_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    # A kiosk session opened on an enrolled device (devices.id): only that device's credential goes with it.
+    device_ref: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class QrTicket(Base):

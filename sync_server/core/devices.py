@@ -9,7 +9,8 @@ secret to know which hash to check. The enrollment code is short enough to type 
 24 hours and works once.
 
 Refusals: device_unknown (401: no credential, or none we issued), device_revoked (403: IT revoked it),
-enrollment_code_invalid (404), enrollment_code_used and enrollment_code_expired (410), device_not_found (404).
+enrollment_code_invalid (404), enrollment_code_used and enrollment_code_expired (410), device_not_found (404);
+api/deps.py adds device_mismatch (401: a kiosk session's token with another device's credential).
 """
 
 from __future__ import annotations

@@ -97,7 +97,14 @@ def poll(sessions: sessionmaker[Session], *, ticket: str, device_id: str, known:
         user = session.get(User, row.user_id) if row.user_id else None
         state = QrPoll(status, expires_in, user.name if user else None)
         if status == "confirmed" and user is not None:
-            issued = create_session(session, user, "kiosk", device_id=row.device_id, device_name=row.device_name)
+            issued = create_session(
+                session,
+                user,
+                "kiosk",
+                device_id=row.device_id,
+                device_name=row.device_name,
+                device_ref=row.enrolled_device,
+            )
             state.signed_in = signed_in(session, user, issued)
             row.status = "consumed"
         session.commit()

@@ -175,6 +175,10 @@ def test_kiosk_requests_need_an_enrolled_device(fleet_server: LiveServer, admin:
     assert me.status_code == 200 and me.json()["user_id"] == LIU
     stolen = requests.get(fleet_server.url + "/api/v1/me", headers=bearer(token), timeout=10)
     assert refusal(stolen) == (401, "device_unknown")
+    # …and with another enrolled device's credential: the session belongs to the device it was opened on.
+    _other_id, other = enrolled(fleet_server, admin, "行政楼二楼自助机")
+    elsewhere = requests.get(fleet_server.url + "/api/v1/me", headers={**bearer(token), HEADER: other}, timeout=10)
+    assert refusal(elsewhere) == (401, "device_mismatch")
     pulled = requests.get(fleet_server.url + "/api/v1/sync/pull", headers=bearer(token), timeout=10)
     assert refusal(pulled) == (401, "device_unknown")
     # A token-less push of that session's queued operations is a kiosk request too.

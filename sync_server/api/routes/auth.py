@@ -46,9 +46,13 @@ def token_pair(signed_in: auth.SignedIn) -> TokenPair:
 
 @router.post("/login", response_model=TokenPair, responses=error_responses(401, 403, 422, 423, 429))
 def login(body: LoginRequest, request: Request, db: DatabaseDep) -> TokenPair:
-    if body.kind == "kiosk" and enforcing_devices(request):
+    device_ref = None
+    credential = request.headers.get(DEVICE_HEADER)
+    if body.kind == "kiosk" and (credential or enforcing_devices(request)):
         with db.read_sessions() as read:
             check_kiosk_device(request, read, body.kind)
+            enrolled = devices.find_valid(read, credential)  # the session is bound to it
+            device_ref = enrolled.id if enrolled is not None else None
     signed_in = auth.log_in(
         db,
         user_id=body.user_id,
@@ -58,6 +62,7 @@ def login(body: LoginRequest, request: Request, db: DatabaseDep) -> TokenPair:
         device_id=body.device_id,
         device_name=body.device_name,
         user_agent=request.headers.get("user-agent"),
+        device_ref=device_ref,
     )
     return token_pair(signed_in)
 

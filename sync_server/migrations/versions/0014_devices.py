@@ -1,5 +1,5 @@
 """Device enrollment and the fleet: the devices table (enrollment code and credential digests, the last
-heartbeat), and the enrolled device a QR ticket came from
+heartbeat), the enrolled device a QR ticket came from and the one a kiosk session is bound to
 
 Revision ID: 0014
 Revises: 0012
@@ -46,9 +46,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("qr_tickets") as batch:
         batch.add_column(sa.Column("enrolled_device", sa.String(length=16), nullable=True))
+    with op.batch_alter_table("auth_sessions") as batch:
+        batch.add_column(sa.Column("device_ref", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("auth_sessions") as batch:
+        batch.drop_column("device_ref")
     with op.batch_alter_table("qr_tickets") as batch:
         batch.drop_column("enrolled_device")
     op.drop_table("devices")
