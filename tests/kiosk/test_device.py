@@ -5,6 +5,7 @@ outbox's depth and the age of its oldest operation."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -122,3 +123,24 @@ def test_the_heartbeat_reports_the_outbox(server: LiveServer, tmp_path: Path) ->
     listed = {d["id"]: d for d in json.loads(devices(server, "list", "--json"))}
     assert listed[made["id"]]["outbox"] == 2 and listed[made["id"]]["last_error"] == "无法连接服务器"
     assert listed[made["id"]]["free_disk_bytes"] > 0
+
+
+def test_where_the_code_comes_from(tmp_path: Path) -> None:
+    """--enroll (or the config's enrollment_code) wins over the installer's file; a code already exchanged here is
+    not pending any more, whichever way it came."""
+    from kiosk.services.config import load_config
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text('mode = "kiosk"\nenrollment_code = "AAAA-BBBB-CCCC"\n')
+    assert load_config(config_file).enrollment_code == "AAAA-BBBB-CCCC"
+    assert load_config(config_file, enrollment_code="DDDD-EEEE-FFFF").enrollment_code == "DDDD-EEEE-FFFF"
+
+    (tmp_path / CODE_FILE).write_text("GGGG-HHHH-JJJJ\n")
+    client = ApiClient("http://127.0.0.1:9")
+    assert DeviceService(client, tmp_path, code="DDDD-EEEE-FFFF").pending_code() == "DDDD-EEEE-FFFF"
+    assert DeviceService(client, tmp_path).pending_code() == "GGGG-HHHH-JJJJ"
+    (tmp_path / "enrollment_code.used").write_text(hashlib.sha256(b"GGGGHHHHJJJJ").hexdigest())
+    assert DeviceService(client, tmp_path, code="gggg hhhh jjjj").pending_code() == ""
+    with pytest.raises(ApiError) as offline:  # nothing is lost while the server cannot be reached
+        DeviceService(client, tmp_path, code="DDDD-EEEE-FFFF", credentials=EncryptedFileStore(tmp_path)).prepare()
+    assert offline.value.is_offline and (tmp_path / CODE_FILE).exists()
