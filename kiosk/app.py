@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", metavar="FILE", type=Path, help="config file (default: platformdirs config dir)")
     p.add_argument("--size", metavar="WxH", help="window size instead of fullscreen (e.g. 1080x1920)")
     p.add_argument("--data-dir", metavar="DIR", help="where the local store lives (config: data_dir)")
+    p.add_argument(
+        "--enroll", metavar="CODE", help="enroll this terminal with IT's one-time code (config: enrollment_code)"
+    )
     return p
 
 
@@ -49,7 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("CAMPUS_KIOSK_LOG", "INFO"), format="%(levelname)s %(name)s: %(message)s")
     try:
         config = load_config(
-            args.config, server_url=args.server, mode=args.mode, language=args.lang, data_dir=args.data_dir
+            args.config,
+            server_url=args.server,
+            mode=args.mode,
+            language=args.lang,
+            data_dir=args.data_dir,
+            enrollment_code=args.enroll,
         )
         size = _parse_size(args.size)
     except ConfigError as exc:

@@ -16,11 +16,13 @@ from PySide6.QtCore import QObject
 from kiosk.services.api_client import ApiClient
 from kiosk.services.auth import AuthService
 from kiosk.services.config import KioskConfig
+from kiosk.services.device import DeviceService
 from kiosk.views import context
 from kiosk.views.app_state import AppState
 from kiosk.views.calendar import Calendar
 from kiosk.views.catalog import Catalog
 from kiosk.views.display import Display
+from kiosk.views.enrollment import Enrollment
 from kiosk.views.forms import Forms
 from kiosk.views.hall import Hall
 from kiosk.views.icons import IconProvider
@@ -83,6 +85,10 @@ class Backend:
         self.notify_settings = NotifySettings(self.state, self.auth, self.session, self.sync, self.workers)
         self.mail_password = MailPassword(self.state, self.auth, self.session, self.workers)
         self.mail_password.stored.connect(self.portal.refreshCounters)
+        device = DeviceService(self.client, config.data_path, code=config.enrollment_code)
+        self.enrollment = Enrollment(self.state, device, self.sync, self.workers)
+        if kiosk:  # a refused kiosk signs its user out: the login screen then says why
+            self.enrollment.refused.connect(lambda: self.session.logout_because("device"))
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
@@ -109,6 +115,7 @@ class Backend:
             "Calendar": self.calendar,
             "NotifySettings": self.notify_settings,
             "MailPassword": self.mail_password,
+            "Enrollment": self.enrollment,
         }
 
     def attach(self, engine: QQmlEngine) -> None:
@@ -129,11 +136,13 @@ class Backend:
     def start(self) -> None:
         """Open the store and (demo) start the bundled server in the background, then watch the server."""
         self.state.start()
+        self.enrollment.start()
 
     def shutdown(self) -> None:
         if self.config.mode == "kiosk":  # a kiosk forgets; a desk client stays logged in (记住我)
             self.session.logout_because("shutdown")
         self.qr_login.stop()
+        self.enrollment.stop()
         self.state.shutdown()
         self.display.shutdown()
         if self.keyboard_dir is not None:

@@ -97,7 +97,23 @@ def _parser() -> argparse.ArgumentParser:
     m_remove.add_argument("meeting_id", type=int)
     _content_parser(sub, common)
     mail_keys_cli.add_parser(sub, common)
+    _devices_parser(sub, common)
     return parser
+
+
+def _devices_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    devices = sub.add_parser("devices", parents=[common], help="enrolled terminals: enroll, list, revoke (deploy.md)")
+    what = devices.add_subparsers(dest="devices_command", required=True)
+    enroll = what.add_parser("enroll", parents=[common], help="a one-time enrollment code for a new terminal")
+    enroll.add_argument("--name", required=True, help="what users and IT call it, e.g. 图书馆一楼自助机")
+    enroll.add_argument("--location", default="", help="where it stands")
+    enroll.add_argument("--group", default="", help="a group of devices (roll-outs per group)")
+    enroll.add_argument("--valid-hours", type=float, default=24.0, help="how long the code works (default 24)")
+    enroll.add_argument("--json", action="store_true", help="print the device and code as JSON")
+    listing = what.add_parser("list", parents=[common], help="the fleet, with STALE and DEEP flags")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    revoke = what.add_parser("revoke", parents=[common], help="stop honouring a device (its next request is refused)")
+    revoke.add_argument("device_id")
 
 
 def _content_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -527,6 +543,116 @@ def meetings_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _age(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 86400}d{seconds % 86400 // 3600}h"
+
+
+def _fleet_table(entries: list[dict[str, object]]) -> str:
+    """`devices list` as an aligned table (CJK characters count two columns wide)."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    head = ["ID", "NAME", "LOCATION", "GROUP", "STATE", "VERSION", "LAST SEEN", "OUTBOX", "OLDEST", "FLAGS"]
+    rows = [
+        [
+            str(e[k])
+            for k in ("id", "name", "location", "group", "state", "version", "seen", "outbox", "oldest", "flags")
+        ]
+        for e in entries
+    ]
+    widths = [max(width(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = [
+        "  ".join(cell + " " * (w - width(cell)) for cell, w in zip(r, widths, strict=True)).rstrip()
+        for r in [head, *rows]
+    ]
+    return "\n".join(lines)
+
+
+def devices_command(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from sync_server.core import devices
+    from sync_server.core.clock import as_utc
+    from sync_server.core.errors import DomainError
+    from sync_server.db import Database
+
+    init_db(settings)
+    db = Database(settings.db_url)
+    try:
+        with db.transaction() as session:
+            if args.devices_command == "enroll":
+                made = devices.enroll(
+                    session,
+                    name=args.name,
+                    location=args.location,
+                    group=args.group,
+                    ttl=timedelta(hours=args.valid_hours),
+                )
+                expires = as_utc(made.device.code_expires_at).isoformat(timespec="seconds")
+                if args.json:
+                    print(
+                        json.dumps(
+                            {"id": made.device.id, "name": made.device.name, "code": made.code, "expires_at": expires},
+                            ensure_ascii=False,
+                        )
+                    )
+                else:
+                    print(f"已登记：{made.device.id}\t{made.device.name}")
+                    print(f"登记码：{made.code}（{expires} 前有效，只能使用一次）")
+                    print(f"在终端上：campus-kiosk --enroll {made.code}，或 install.sh --enroll {made.code}")
+            elif args.devices_command == "revoke":
+                device = devices.revoke(session, device_id=args.device_id)
+                print(f"已停用：{device.id}\t{device.name}")
+            else:
+                moment = datetime.now(UTC)
+                entries = devices.fleet(
+                    session,
+                    stale_after=timedelta(minutes=settings.device_stale_minutes),
+                    deep_outbox=settings.device_deep_outbox,
+                )
+                rows: list[dict[str, object]] = []
+                for e in entries:
+                    d = e.device
+                    seen = (moment - as_utc(d.last_seen_at)).total_seconds() if d.last_seen_at else None
+                    rows.append(
+                        {
+                            "id": d.id,
+                            "name": d.name,
+                            "location": d.location or "-",
+                            "group": d.group_name or "-",
+                            "state": e.state,
+                            "version": d.version or "-",
+                            "seen": _age(seen) + (" ago" if seen is not None else ""),
+                            "last_seen_s": int(seen) if seen is not None else None,
+                            "outbox": "-" if d.outbox_depth is None else d.outbox_depth,
+                            "oldest": _age(d.oldest_pending_s),
+                            "oldest_pending_s": d.oldest_pending_s,
+                            "last_sync_at": as_utc(d.last_sync_at).isoformat() if d.last_sync_at else None,
+                            "last_error": d.last_error,
+                            "free_disk_bytes": d.free_disk_bytes,
+                            "flags": " ".join(e.flags) or "-",
+                        }
+                    )
+                print(json.dumps(rows, ensure_ascii=False, indent=1) if args.json else _fleet_table(rows))
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    return 0
+
+
 def serve(settings: Settings, port_file: str | None) -> None:
     import socket
 
@@ -593,6 +719,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return meetings_command(settings, args)
     elif args.command == "mail-keys":
         return mail_keys_cli.run(settings, args)
+    elif args.command == "devices":
+        return devices_command(settings, args)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0

@@ -17,6 +17,7 @@ from sync_server.api.routes import (
     attachments,
     auth,
     content,
+    devices,
     hall,
     health,
     me,
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(mail_password_routes.router)
     app.include_router(admin.router)
     app.include_router(admin_content.router)
+    app.include_router(devices.router)
     app.include_router(content.me_router)
     app.include_router(phone.router)
     app.include_router(sync.router)

@@ -111,6 +111,8 @@ class AuthSession(Base):
     revoke_reason: Mapped[str | None] = mapped_column(String(32), default=None)
     # The session's operation key (campus_common/op_signing.py): the server must know it to check signatures.
     op_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    # A kiosk session opened on an enrolled device (devices.id): only that device's credential goes with it.
+    device_ref: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class QrTicket(Base):
@@ -125,6 +127,9 @@ class QrTicket(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # The enrolled device (devices.id) that asked for it, when it showed a valid credential: the phone then names
+    # that device as IT registered it, not as the terminal calls itself.
+    enrolled_device: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class Process(Base):
@@ -565,3 +570,29 @@ class MailAppPassword(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True)
     secret: Mapped[str] = mapped_column(Text)  # the Fernet token (it carries the time it was made)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Device(Base):
+    """An enrolled terminal (core/devices.py): created by IT with a one-time enrollment code, which the terminal
+    exchanges once for its credential. Both are stored only as SHA-256 digests. The last heartbeat's figures are
+    kept for `campus-sync-server devices list`."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str] = mapped_column(String(128), default="")
+    group_name: Mapped[str] = mapped_column(String(64), default="")
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)  # until exchanged
+    code_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    credential_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    address: Mapped[str | None] = mapped_column(String(64), default=None)
+    version: Mapped[str | None] = mapped_column(String(64), default=None)
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    outbox_depth: Mapped[int | None] = mapped_column(Integer, default=None)
+    oldest_pending_s: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_error: Mapped[str | None] = mapped_column(String(256), default=None)
+    free_disk_bytes: Mapped[int | None] = mapped_column(BigInteger, default=None)

@@ -68,7 +68,8 @@ class LiveServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                env={**os.environ, **self.extra_env},
+                # Enrolled kiosks are not required unless a test asks (extra_env): the tests' kiosks are not enrolled.
+                env={**os.environ, "CAMPUS_SYNC_REQUIRE_ENROLLED_KIOSKS": "0", **self.extra_env},
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -215,9 +216,10 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def activated(server: LiveServer, user_id: str, initial: str, new: str = NEW_PW) -> dict[str, Any]:
-    """Log in with the initial password, change it, log in again: the tokens of a normal session."""
-    first = login(server, user_id, initial).json()
+def activated(server: LiveServer, user_id: str, initial: str, new: str = NEW_PW, **extra: Any) -> dict[str, Any]:
+    """Log in with the initial password, change it, log in again: the tokens of a normal session. `extra` goes
+    into both logins (kind="desk" where the server requires enrolled kiosks)."""
+    first = login(server, user_id, initial, **extra).json()
     changed = requests.post(
         server.url + "/api/v1/auth/password",
         json={"old_password": initial, "new_password": new},
@@ -225,7 +227,7 @@ def activated(server: LiveServer, user_id: str, initial: str, new: str = NEW_PW)
         timeout=10,
     )
     assert changed.status_code == 200, changed.text
-    response = login(server, user_id, new)
+    response = login(server, user_id, new, **extra)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["must_change_password"] is False

@@ -2,7 +2,7 @@
 # Install the Campus Kiosk client bundle (built by `./run package`) on a Debian/Ubuntu machine.
 #
 #   sudo installer/linux/install.sh --mode desk  [--server URL] [--autostart] [--bundle DIR]
-#   sudo installer/linux/install.sh --mode kiosk [--server URL] [--bundle DIR]
+#   sudo installer/linux/install.sh --mode kiosk [--server URL] [--bundle DIR] [--enroll CODE]
 #   sudo installer/linux/install.sh --uninstall
 #   options: --dry-run (print what would be done, change nothing), --no-apt (do not install cage & co.)
 #   DESTDIR=/tmp/root installer/linux/install.sh …   write into a staging root (no users, no systemctl, no apt)
@@ -12,8 +12,10 @@
 # kiosk: the same bundle and config, a dedicated user without password or shell, and campus-kiosk.service: the
 #        app fullscreen under the cage Wayland compositor on tty1 (no VT switching), restarted whenever it ends,
 #        its home a fresh tmpfs dir per session, plus lock-down files (no Ctrl+Alt+Del reboot, no SysRq, no
-#        spare gettys). Every file it writes is listed in /var/lib/campus-kiosk-install/manifest, which
-#        --uninstall reads back.
+#        spare gettys). --enroll CODE leaves IT's one-time enrollment code (campus-sync-server devices enroll)
+#        where the first start finds it: /var/lib/campus-kiosk/enrollment_code, mode 0600, owned by the kiosk
+#        user. Every file it writes is listed in /var/lib/campus-kiosk-install/manifest, which --uninstall
+#        reads back.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,6 +28,7 @@ DRY_RUN=0
 UNINSTALL=0
 USE_APT=1
 BUNDLE="$REPO/dist/campus-kiosk"
+ENROLL_CODE=""
 
 PREFIX=/opt/campus-kiosk
 CONF_DIR=/etc/campus-kiosk
@@ -36,7 +39,7 @@ UNIT=campus-kiosk.service
 APT_KIOSK=(cage xwayland libwayland-cursor0 libwayland-egl1 fonts-noto-cjk)
 APT_DESK=(fonts-noto-cjk libxcb-cursor0)
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "install.sh: $*" >&2; exit 2; }
 say() { echo "install.sh: $*" >&2; }
 
@@ -48,6 +51,8 @@ while [ $# -gt 0 ]; do
         --server=*) SERVER_URL="${1#*=}"; shift ;;
         --bundle) BUNDLE="${2:-}"; shift 2 ;;
         --bundle=*) BUNDLE="${1#*=}"; shift ;;
+        --enroll) ENROLL_CODE="${2:-}"; shift 2 ;;
+        --enroll=*) ENROLL_CODE="${1#*=}"; shift ;;
         --autostart) AUTOSTART=1; shift ;;
         --dry-run) DRY_RUN=1; shift ;;
         --uninstall) UNINSTALL=1; shift ;;
@@ -152,6 +157,10 @@ case "$SERVER_URL" in
     http://*|https://*) ;;
     *) die "--server must start with http:// or https://" ;;
 esac
+if [ -n "$ENROLL_CODE" ]; then
+    [ "$MODE" = kiosk ] || die "--enroll is for --mode kiosk (a staff PC: campus-kiosk --enroll CODE once)"
+    [[ "$ENROLL_CODE" =~ ^[A-Za-z0-9-]{1,32}$ ]] || die "--enroll: a code looks like ABCD-EFGH-JKLM"
+fi
 [ -x "$BUNDLE/campus-kiosk" ] || die "no bundle at $BUNDLE (build it with ./run package, or pass --bundle DIR)"
 
 if [ "$SYSTEM" = 1 ] && [ "$USE_APT" = 1 ] && command -v apt-get >/dev/null; then
@@ -209,6 +218,25 @@ ENTRY
     say "desk client installed: start 融合门户 from the menu, or $PREFIX/campus-kiosk"
     exit 0
 fi
+
+# The enrollment code, for the first start to exchange (kiosk/services/device.py; it deletes the file once used).
+# Not in the config file, which every local user may read; 0600 and the kiosk user's, like the store beside it.
+enroll_code() {
+    [ -n "$ENROLL_CODE" ] || return 0
+    local path="$STATE_DIR/enrollment_code"
+    if [ "$DRY_RUN" = 1 ]; then
+        echo "+ write $DESTDIR$path (mode 0600, owner $KIOSK_USER): ${ENROLL_CODE:0:4}-…"
+        return 0
+    fi
+    mkdir -p "$DESTDIR$STATE_DIR"
+    chmod 0700 "$DESTDIR$STATE_DIR"
+    (umask 077 && printf '%s\n' "$ENROLL_CODE" >"$DESTDIR$path")
+    chmod 0600 "$DESTDIR$path"
+    if [ "$SYSTEM" = 1 ]; then
+        chown "$KIOSK_USER:$KIOSK_USER" "$DESTDIR$STATE_DIR" "$DESTDIR$path"
+    fi
+    record "$path"
+}
 
 # 3k. Kiosk: the session unit, its PAM stack, the lock-down files.
 put 0644 "/etc/systemd/system/$UNIT" <<UNITFILE
@@ -313,11 +341,13 @@ if [ "$SYSTEM" = 1 ]; then
     fi
     # cage needs the GPU and input devices; logind grants them to the active session, the groups are a fallback.
     run usermod -a -G video,input,render "$KIOSK_USER" 2>/dev/null || run usermod -a -G video,input "$KIOSK_USER"
+    enroll_code
     run sysctl -q -p /etc/sysctl.d/90-campus-kiosk.conf || true
     run systemctl daemon-reload
     run systemctl set-default graphical.target
     run systemctl enable "$UNIT"
     say "kiosk installed: reboot, or: systemctl start $UNIT"
 else
+    enroll_code
     say "kiosk files written under $DESTDIR (no user, no systemctl: DESTDIR install)"
 fi

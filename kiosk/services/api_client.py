@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     import requests
 
 
+DEVICE_HEADER = "X-Device-Credential"
+
+
 class ApiError(Exception):
     """A failed call: `code` is the server's stable code, or one of ours for transport failures."""
 
@@ -46,12 +49,15 @@ class ApiClient:
         self.timeout = timeout
         self._http = session
         self.access_token: str | None = None
+        # The enrolled terminal's credential (kiosk/services/device.py), sent with every request when held.
+        self.device_credential: str | None = None
 
     def with_token(self, access_token: str | None) -> ApiClient:
         """A client on the same connection pool that holds `access_token` of its own: work started for one user
         keeps acting as that user even if someone else signs in before it ends (it then fails, revoked)."""
         client = ApiClient(self.base_url, self.timeout, session=self.http)
         client.access_token = access_token
+        client.device_credential = self.device_credential
         return client
 
     @property
@@ -72,6 +78,8 @@ class ApiClient:
         anonymous = kwargs.pop("anonymous", False)
         if self.access_token and not anonymous:
             headers["Authorization"] = f"Bearer {self.access_token}"
+        if self.device_credential:
+            headers[DEVICE_HEADER] = self.device_credential
         try:
             response = self.http.request(method, self.base_url + path, headers=headers, timeout=timeout, **kwargs)
         except requests.Timeout as exc:
@@ -195,6 +203,16 @@ class ApiClient:
         if count_remaining:
             params["count_remaining"] = "true"
         result: dict[str, Any] = self._request("GET", "/api/v1/sync/pull", params=params)
+        return result
+
+    # -- this terminal (kiosk/services/device.py) -----------------------------------------------------------------
+    def enroll_device(self, code: str) -> dict[str, Any]:
+        """The enrollment code for this terminal's credential (once)."""
+        result: dict[str, Any] = self._request("POST", "/api/v1/devices/enroll", json={"code": code}, anonymous=True)
+        return result
+
+    def heartbeat(self, report: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("POST", "/api/v1/devices/heartbeat", json=report, anonymous=True)
         return result
 
     # -- attachments (desk mode) --------------------------------------------------------------------------------

@@ -195,6 +195,7 @@ class AuthService:
         """Best effort: end the session on the server; offline, the token simply expires (30 min)."""
         probe = ApiClient(self.client.base_url, timeout=5)
         probe.access_token = access_token
+        probe.device_credential = self.client.device_credential  # a kiosk session's logout is a kiosk request
         try:
             probe.logout()
         except ApiError:

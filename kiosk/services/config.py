@@ -40,6 +40,7 @@ class KioskConfig:
     idle_countdown_s: int = 30  # kiosk: the countdown of that dialog before logout
     text_scale: float = 1.0  # 1.0, 1.25 (large) or 1.5 (extra large)
     data_dir: str = ""  # empty: the platformdirs user data dir
+    enrollment_code: str = ""  # IT's one-time code (campus-sync-server devices enroll); --enroll; device.py
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

@@ -1,7 +1,8 @@
 """Desk mode's secrets: for "记住我" only the refresh token, and the key that seals the terminal's drafts — in
 the OS keyring, or where none is usable (a headless Linux has only keyring's failing backend, and keyrings.alt's
-default would store plaintext), in an encrypted file. Kiosk mode never uses this: nothing that logs a user in is
-written to a kiosk's disk, and a kiosk keeps no drafts.
+default would store plaintext), in an encrypted file. For a user, kiosk mode never uses this: nothing that logs a
+user in is written to a kiosk's disk, and a kiosk keeps no drafts; a kiosk keeps only its device credential here
+(kiosk/services/device.py).
 
 The file fallback (`EncryptedFileStore`): Fernet (AES-128-CBC + HMAC-SHA256) with a key derived by HKDF-SHA256
 from a random 32-byte key file (mode 0600, in the data dir) and this machine's /etc/machine-id. It keeps the

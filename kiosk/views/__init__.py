@@ -9,6 +9,7 @@ from kiosk.views import (  # noqa: F401  (registration)
     catalog,
     devices_model,
     display,
+    enrollment,
     field_model,
     form_controller,
     forms,

@@ -46,7 +46,7 @@ class Session(QObject):
     errorChanged = Signal()
     devicesChanged = Signal()
     signedIn = Signal()
-    signedOut = Signal(str)  # reason: "user" | "idle" | "expired"
+    signedOut = Signal(str)  # reason: "user" | "idle" | "expired" | "device" (the server refused the kiosk)
     passwordChanged = Signal()
     keyboardResetRequested = Signal()
 

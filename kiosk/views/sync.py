@@ -42,6 +42,8 @@ class Sync(QObject):
     saved = Signal(str)
     # After a sync round: item views re-read their badges (待同步 / 已同步 / 被拒绝).
     settled = Signal()
+    # Every round's end: None when it went through, else the exception (the device's heartbeat follows it).
+    roundEnded = Signal(object)
 
     def __init__(self, state: AppState, auth: AuthService, session: Session, workers: WorkerPool) -> None:
         super().__init__(state)
@@ -184,6 +186,7 @@ class Sync(QObject):
             self._last_sync = time.strftime("%H:%M")
         self.changed.emit()
         self.settled.emit()
+        self.roundEnded.emit(None)
         if self._again:
             self._again = False
             self.syncNow()
@@ -201,6 +204,7 @@ class Sync(QObject):
         self.settled.emit()
         self._refresh_counts()
         self._refresh_parked()
+        self.roundEnded.emit(exc)
         # Retry on the backoff schedule while anyone's writes wait or someone is logged in.
         self._timer.start(int(delay * 1000))
 

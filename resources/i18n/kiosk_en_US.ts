@@ -1448,13 +1448,13 @@
     <name>LoginPage</name>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="22"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="166"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="199"/>
         <source>请输入工号/学号</source>
         <translation>Enter your staff/student ID</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="23"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="189"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="222"/>
         <source>请输入密码</source>
         <translation>Enter your password</translation>
     </message>
@@ -1479,98 +1479,113 @@
         <translation>Unified Identity Authentication</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="140"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="155"/>
+        <source>此设备已被停用，请联系信息中心</source>
+        <translation>This terminal has been disabled. Please contact the IT center.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="156"/>
+        <source>此设备未登记，请联系信息中心</source>
+        <translation>This terminal is not registered. Please contact the IT center.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="157"/>
+        <source>设备登记失败：%1</source>
+        <translation>Terminal registration failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="173"/>
         <source>账号登录</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="141"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="174"/>
         <source>扫码登录</source>
         <translation>QR login</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="171"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="204"/>
         <source>字母会自动转为大写</source>
         <translation>Letters are converted to upper case</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="213"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="246"/>
         <source>记住我（仅限个人办公电脑）</source>
         <translation>Remember me (personal office PC only)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="223"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="256"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="223"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="270"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="256"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="303"/>
         <source>正在登录…</source>
         <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="266"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="299"/>
         <source>已扫码</source>
         <translation>Scanned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="267"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="300"/>
         <source>二维码已被他人扫描</source>
         <translation>Someone else scanned this code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="268"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="301"/>
         <source>已在手机上取消</source>
         <translation>Cancelled on the phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="269"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="302"/>
         <source>暂时无法获取二维码</source>
         <translation>The QR code is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="271"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="304"/>
         <source>正在获取二维码…</source>
         <translation>Getting a QR code…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="305"/>
         <source>%1，请在手机上点“确认登录”</source>
         <translation>%1, tap “确认登录” (Confirm) on your phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="276"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="309"/>
         <source>另一个账号也扫描了此二维码，已被拒绝。只有 %1 能在手机上确认登录。</source>
         <translation>Another account also scanned this code and was refused. Only %1 can confirm on their phone.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="285"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="318"/>
         <source>请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）</source>
         <translation>Scan the code with your phone and confirm there (new code in %1 s)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="287"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="320"/>
         <source>如非本人操作，请刷新二维码</source>
         <translation>Not you? Get a new QR code.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="288"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="321"/>
         <source>用手机扫描二维码，在手机上确认后即可登录本机</source>
         <translation>Scan the code with your phone and confirm there to sign in here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="299"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="332"/>
         <source>刷新二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="317"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="350"/>
         <source>账号规则：用户名为学工号，如若学工号中包含字母，字母需为大写。</source>
         <translation>Account rule: the user name is your student/staff ID; letters in it must be upper case.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="318"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="351"/>
         <source>密码规则：初始密码为身份证后6位，首次登录需要修改密码。</source>
         <translation>Password rule: the initial password is the last 6 characters of your national ID; change it at first login.</translation>
     </message>
@@ -2025,42 +2040,42 @@
 <context>
     <name>StatusIndicator</name>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="41"/>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="43"/>
         <source>在线</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="36"/>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="38"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="37"/>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="39"/>
         <source>连接中…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="39"/>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="41"/>
         <source>首次同步 %1%</source>
         <translation>First sync %1%</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="40"/>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="42"/>
         <source>同步中…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="42"/>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="44"/>
         <source> · %1 项待同步</source>
         <translation> · %1 waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="43"/>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="45"/>
         <source> · %1 项暂停同步</source>
         <translation> · %1 paused</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="44"/>
+        <location filename="../qml/Kiosk/components/StatusIndicator.qml" line="46"/>
         <source> · 上次同步 %1</source>
         <translation> · Last sync %1</translation>
     </message>
@@ -2288,12 +2303,12 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="107"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="108"/>
         <source>通知，%1 条未读</source>
         <translation>Notifications, %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="174"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="175"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>

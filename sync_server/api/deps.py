@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from sync_server.core import devices
 from sync_server.core.auth import resolve_access_token
 from sync_server.core.errors import Forbidden, Unauthorized
 from sync_server.db import Database
@@ -45,6 +46,24 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+# The enrolled terminal's credential (core/devices.py), sent by the kiosk on every request.
+DEVICE_HEADER = "X-Device-Credential"
+
+
+def enforcing_devices(request: Request) -> bool:
+    return bool(request.app.state.settings.require_enrolled_kiosks)
+
+
+def check_kiosk_device(request: Request, session: Session, kind: str, bound_to: str | None = None) -> None:
+    """A kiosk-mode request (a kiosk session's token, a kiosk login, a QR ticket) must come from an enrolled
+    device that is not revoked, when the server requires it: device_unknown (401) or device_revoked (403); a
+    session opened on one enrolled device (`bound_to`) goes with that device's credential only (device_mismatch)."""
+    if kind == "kiosk" and enforcing_devices(request):
+        device = devices.authenticate(session, request.headers.get(DEVICE_HEADER))
+        if bound_to is not None and device.id != bound_to:
+            raise Unauthorized("device_mismatch", "此登录不属于本设备，请重新登录")
+
+
 @dataclass
 class Principal:
     user: User
@@ -62,6 +81,7 @@ def _bearer(request: Request) -> str:
 def get_principal_allow_restricted(request: Request, session: SessionDep) -> Principal:
     """The logged-in user, even one who must still change the initial password."""
     user, auth_session = resolve_access_token(session, _bearer(request))
+    check_kiosk_device(request, session, auth_session.kind, auth_session.device_ref)
     return Principal(user, auth_session)
 
 
@@ -85,6 +105,7 @@ def get_optional_principal_read(request: Request, session: ReadSessionDep) -> Pr
     if not request.headers.get("authorization"):
         return None
     user, auth_session = resolve_access_token(session, _bearer(request), touch=False)
+    check_kiosk_device(request, session, auth_session.kind, auth_session.device_ref)
     return get_principal(Principal(user, auth_session))
 
 
@@ -95,6 +116,7 @@ def principal_in(session: Session, request: Request, *, touch: bool = True) -> P
     held by a request that waits for a thread (bench/README.md, "the server under load"). `touch=False` on a
     read-only snapshot: the token is checked, its last use not recorded."""
     user, auth_session = resolve_access_token(session, _bearer(request), touch=touch)
+    check_kiosk_device(request, session, auth_session.kind, auth_session.device_ref)
     return get_principal(Principal(user, auth_session))
 
 
@@ -122,9 +144,20 @@ def get_principal_committed(request: Request, db: DatabaseDep) -> Principal:
     would hold SQLite's write lock against them."""
     with db.sessions.begin() as session:
         user, auth_session = resolve_access_token(session, _bearer(request))
+        check_kiosk_device(request, session, auth_session.kind, auth_session.device_ref)
     if user.must_change_password:
         raise Forbidden("password_change_required", "首次登录需要修改密码")
     return Principal(user, auth_session)
 
 
 CommittedPrincipal = Annotated[Principal, Depends(get_principal_committed)]
+
+
+def check_departed_session_device(request: Request, db: Database, session_id: str) -> None:
+    """A token-less push of a kiosk session's operations (its user has left) is a kiosk-mode request too."""
+    if not enforcing_devices(request):
+        return
+    with db.read_sessions() as session:
+        row = session.get(AuthSession, session_id)
+        if row is not None:
+            check_kiosk_device(request, session, row.kind, row.device_ref)

@@ -150,6 +150,7 @@ def create_session(
     address: str | None = None,
     user_agent: str | None = None,
     with_refresh: bool = True,
+    device_ref: str | None = None,
 ) -> IssuedTokens:
     access, refresh = new_token(), new_token() if with_refresh else None
     moment = now()
@@ -168,6 +169,7 @@ def create_session(
         access_expires_at=moment + ACCESS_TTL,
         refresh_expires_at=moment + REFRESH_TTL[kind] if refresh else None,
         op_key=op_signing.new_op_key() if kind in ("kiosk", "desk") else None,
+        device_ref=device_ref,
     )
     session.add(row)
     return IssuedTokens(row, access, refresh)
@@ -291,6 +293,7 @@ def log_in(
     device_id: str | None = None,
     device_name: str | None = None,
     user_agent: str | None = None,
+    device_ref: str | None = None,
 ) -> SignedIn:
     """A password login: the password hashed on a read snapshot, then one transaction that counts a failure (and
     commits it although the login is refused: `authenticate`) or opens the session."""
@@ -303,7 +306,14 @@ def log_in(
             session.commit()  # the failure counters must stick although the login fails
             raise
         issued = create_session(
-            session, user, kind, device_id=device_id, device_name=device_name, address=address, user_agent=user_agent
+            session,
+            user,
+            kind,
+            device_id=device_id,
+            device_name=device_name,
+            address=address,
+            user_agent=user_agent,
+            device_ref=device_ref,
         )
         result = signed_in(session, user, issued)
         session.commit()

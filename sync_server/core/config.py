@@ -72,6 +72,11 @@ class Settings:
     sip2_location: str = ""  # CP of the Login
     sip2_terminal_password: str = ""  # AC
     sip2_encoding: str = "utf-8"
+    # Device enrollment (core/devices.py, docs/deploy.md): kiosk-mode requests must carry an enrolled, not revoked
+    # device's credential. On for an installed server; the tests' LiveServer turns it off unless a test asks.
+    require_enrolled_kiosks: bool = True
+    device_stale_minutes: float = 15.0  # `devices list` flags STALE a device not heard from for longer
+    device_deep_outbox: int = 50  # … and DEEP one whose last heartbeat reported this many queued operations
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -104,6 +109,9 @@ class Settings:
             ),
             attachment_retention_hours=float(get("ATTACHMENT_RETENTION_HOURS", "336") or 336),
             feed_interval_minutes=float(get("FEED_INTERVAL_MINUTES", "30") or 30),
+            require_enrolled_kiosks=(get("REQUIRE_ENROLLED_KIOSKS", "1") or "1") not in ("0", "false", "no"),
+            device_stale_minutes=float(get("DEVICE_STALE_MINUTES", "15") or 15),
+            device_deep_outbox=int(get("DEVICE_DEEP_OUTBOX", "50") or 50),
             **_counter_settings(get),
         )
 
@@ -122,6 +130,9 @@ class Settings:
             "LOG_JSON": "1" if self.log_json else "0",
             "ATTACHMENT_RETENTION_HOURS": str(self.attachment_retention_hours),
             "FEED_INTERVAL_MINUTES": str(self.feed_interval_minutes),
+            "REQUIRE_ENROLLED_KIOSKS": "1" if self.require_enrolled_kiosks else "0",
+            "DEVICE_STALE_MINUTES": str(self.device_stale_minutes),
+            "DEVICE_DEEP_OUTBOX": str(self.device_deep_outbox),
         }
         if self.public_url:
             env["PUBLIC_URL"] = self.public_url

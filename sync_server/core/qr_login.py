@@ -31,7 +31,7 @@ from sync_server.core.auth import (
 )
 from sync_server.core.clock import as_utc
 from sync_server.core.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
-from sync_server.models import AuthSession, QrTicket, User
+from sync_server.models import AuthSession, Device, QrTicket, User
 
 QR_TTL = timedelta(seconds=120)
 DECISIONS = ("confirmed", "denied")
@@ -39,8 +39,11 @@ DECISIONS = ("confirmed", "denied")
 OPEN = ("pending", "scanned", "contested")
 
 
-def create_ticket(session: Session, *, device_id: str, device_name: str) -> tuple[str, QrTicket]:
-    """A new ticket for the terminal `device_id`: the secret its QR code shows, and the row (stored by hash)."""
+def create_ticket(
+    session: Session, *, device_id: str, device_name: str, enrolled: Device | None = None
+) -> tuple[str, QrTicket]:
+    """A new ticket for the terminal `device_id`: the secret its QR code shows, and the row (stored by hash).
+    From an `enrolled` device (core/devices.py), the phone is shown the name IT gave it."""
     ticket = secrets.token_urlsafe(24)  # 192 random bits
     row = QrTicket(
         ticket_hash=token_hash(ticket),
@@ -49,6 +52,7 @@ def create_ticket(session: Session, *, device_id: str, device_name: str) -> tupl
         status="pending",
         created_at=now(),
         expires_at=now() + QR_TTL,
+        enrolled_device=enrolled.id if enrolled is not None else None,
     )
     session.add(row)
     return ticket, row
@@ -93,7 +97,14 @@ def poll(sessions: sessionmaker[Session], *, ticket: str, device_id: str, known:
         user = session.get(User, row.user_id) if row.user_id else None
         state = QrPoll(status, expires_in, user.name if user else None)
         if status == "confirmed" and user is not None:
-            issued = create_session(session, user, "kiosk", device_id=row.device_id, device_name=row.device_name)
+            issued = create_session(
+                session,
+                user,
+                "kiosk",
+                device_id=row.device_id,
+                device_name=row.device_name,
+                device_ref=row.enrolled_device,
+            )
             state.signed_in = signed_in(session, user, issued)
             row.status = "consumed"
         session.commit()
@@ -109,6 +120,7 @@ class OnPhone:
     device_name: str
     user: User | None = None
     form_token: str | None = None
+    enrolled: Device | None = None  # the enrolled device that showed the code, if it was one
 
 
 @dataclass
@@ -144,6 +156,13 @@ def _phone_user(session: Session, token: str | None) -> tuple[User, AuthSession]
     return (user, row) if row.kind == "phone" and not user.must_change_password else None
 
 
+def _enrolled(session: Session, row: QrTicket) -> Device | None:
+    if row.enrolled_device is None:
+        return None
+    device = session.get(Device, row.enrolled_device)
+    return device if device is not None and device.revoked_at is None else None
+
+
 def _form_token(phone_session: AuthSession, ticket: str) -> str:
     return hmac.new(phone_session.access_hash.encode(), ticket.encode(), hashlib.sha256).hexdigest()
 
@@ -163,9 +182,10 @@ def scan(sessions: sessionmaker[Session], *, ticket: str, phone_token: str | Non
     shows 已扫码，请在手机上确认) — only by the first: another user is refused (ticket_taken)."""
     with sessions() as session:
         row = _usable(session, ticket, for_update=True)
+        enrolled = _enrolled(session, row)
         phone = _phone_user(session, phone_token)
         if phone is None:
-            return OnPhone(row.device_name)
+            return OnPhone(row.device_name, enrolled=enrolled)
         user, phone_session = phone
         taken = _taken(session, row, user)
         if taken is not None:
@@ -173,7 +193,7 @@ def scan(sessions: sessionmaker[Session], *, ticket: str, phone_token: str | Non
         if row.status == "pending":
             row.status, row.user_id = "scanned", user.user_id
             session.commit()
-        return OnPhone(row.device_name, user, _form_token(phone_session, ticket))
+        return OnPhone(row.device_name, user, _form_token(phone_session, ticket), enrolled=enrolled)
 
 
 def sign_in_on_phone(

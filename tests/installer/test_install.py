@@ -8,6 +8,7 @@ import os
 import shlex
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from kiosk.services.api_client import ApiClient
 from kiosk.services.config import load_config
 from tests.helpers import ROOT
 
@@ -103,6 +105,33 @@ def test_kiosk_install_writes_a_locked_down_session(tmp_path: Path, fake_bundle:
     assert (root / "etc/systemd/system/ctrl-alt-del.target").resolve() == Path("/dev/null")
     assert "kernel.sysrq = 0" in (root / "etc/sysctl.d/90-campus-kiosk.conf").read_text()
     assert "pam_systemd.so" in (root / "etc/pam.d/campus-kiosk").read_text()
+
+
+def test_kiosk_install_leaves_the_enrollment_code_for_the_first_start(tmp_path: Path, fake_bundle: Path) -> None:
+    from kiosk.services.device import DeviceService
+
+    root = tmp_path / "root"
+    done = install(root, "--mode", "kiosk", "--enroll", "MCWZ-8LE4-F5U7", "--bundle", str(fake_bundle))
+    assert done.returncode == 0, done.stderr
+    code_file = root / "var/lib/campus-kiosk/enrollment_code"
+    assert code_file.read_text() == "MCWZ-8LE4-F5U7\n"
+    assert stat.S_IMODE(code_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(code_file.parent.stat().st_mode) == 0o700
+    assert "MCWZ" not in (root / "etc/campus-kiosk/config.toml").read_text()  # every local user may read that
+    # The first start finds it where the config's data_dir says (staged here under the DESTDIR).
+    config = load_config(root / "etc/campus-kiosk/config.toml")
+    staged = root / config.data_dir.lstrip("/")
+    assert DeviceService(ApiClient(config.server_url), staged).pending_code() == "MCWZ-8LE4-F5U7"
+
+    shown = install(root, "--dry-run", "--mode", "kiosk", "--enroll", "MCWZ-8LE4-F5U7", "--bundle", str(fake_bundle))
+    assert "var/lib/campus-kiosk/enrollment_code (mode 0600, owner campus-kiosk): MCWZ-…" in shown.stdout
+    assert "8LE4" not in shown.stdout  # the code itself is not printed into a log
+    # Not for a staff PC, and nothing that is not a code.
+    assert install(root, "--mode", "desk", "--enroll", "MCWZ-8LE4-F5U7", "--bundle", str(fake_bundle)).returncode == 2
+    assert install(root, "--mode", "kiosk", "--enroll", "x; rm -rf /", "--bundle", str(fake_bundle)).returncode == 2
+    # An unused code goes with the uninstall.
+    assert install(root, "--uninstall").returncode == 0
+    assert not code_file.exists()
 
 
 def test_uninstall_removes_every_file_it_added(tmp_path: Path, fake_bundle: Path) -> None:

@@ -6,9 +6,17 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from sync_server.api.deps import AnyPrincipal, DatabaseDep, SessionDep, client_address
+from sync_server.api.deps import (
+    DEVICE_HEADER,
+    AnyPrincipal,
+    DatabaseDep,
+    SessionDep,
+    check_kiosk_device,
+    client_address,
+    enforcing_devices,
+)
 from sync_server.api.errors import error_responses
-from sync_server.core import auth, qr_login
+from sync_server.core import auth, devices, qr_login
 from sync_server.db import Database
 from sync_server.schemas import (
     LoginRequest,
@@ -36,8 +44,15 @@ def token_pair(signed_in: auth.SignedIn) -> TokenPair:
     )
 
 
-@router.post("/login", response_model=TokenPair, responses=error_responses(401, 422, 423, 429))
+@router.post("/login", response_model=TokenPair, responses=error_responses(401, 403, 422, 423, 429))
 def login(body: LoginRequest, request: Request, db: DatabaseDep) -> TokenPair:
+    device_ref = None
+    credential = request.headers.get(DEVICE_HEADER)
+    if body.kind == "kiosk" and (credential or enforcing_devices(request)):
+        with db.read_sessions() as read:
+            check_kiosk_device(request, read, body.kind)
+            enrolled = devices.find_valid(read, credential)  # the session is bound to it
+            device_ref = enrolled.id if enrolled is not None else None
     signed_in = auth.log_in(
         db,
         user_id=body.user_id,
@@ -47,6 +62,7 @@ def login(body: LoginRequest, request: Request, db: DatabaseDep) -> TokenPair:
         device_id=body.device_id,
         device_name=body.device_name,
         user_agent=request.headers.get("user-agent"),
+        device_ref=device_ref,
     )
     return token_pair(signed_in)
 
@@ -74,9 +90,14 @@ def public_base(request: Request) -> str:
     return (configured or str(request.base_url)).rstrip("/")
 
 
-@router.post("/qr", response_model=QrCreated, responses=error_responses(422))
+@router.post("/qr", response_model=QrCreated, responses=error_responses(401, 403, 422))
 def create_qr(body: QrCreate, request: Request, session: SessionDep) -> QrCreated:
-    ticket, _ = qr_login.create_ticket(session, device_id=body.device_id, device_name=body.device_name)
+    # A confirmed ticket opens a kiosk session: asking for one is a kiosk-mode request.
+    check_kiosk_device(request, session, "kiosk")
+    enrolled = devices.find_valid(session, request.headers.get(DEVICE_HEADER))
+    ticket, _ = qr_login.create_ticket(
+        session, device_id=body.device_id, device_name=body.device_name, enrolled=enrolled
+    )
     return QrCreated(
         ticket=ticket, url=f"{public_base(request)}/m/qr/{ticket}", expires_in=int(qr_login.QR_TTL.total_seconds())
     )

@@ -99,12 +99,16 @@ def qr_page(request: Request, ticket: TicketPath) -> Response:
     except DomainError as exc:
         return _refused(exc)
     if shown.user is None:
-        return _login_form(ticket, shown.device_name)
+        return _login_form(ticket, shown.enrolled.name if shown.enrolled else shown.device_name)
     user, token = shown.user, html.escape(shown.form_token or "")
+    heading = f"<h1>登录自助终端 {html.escape(shown.device_name)}？</h1>"
+    if shown.enrolled is not None:  # named as IT enrolled it (core/devices.py), not as it calls itself
+        where = f"，位置：{html.escape(shown.enrolled.location)}" if shown.enrolled.location else ""
+        heading = f'<h1>在 {html.escape(shown.enrolled.name)} 登录？</h1><p class="muted">已登记的终端{where}</p>'
     # Scanned: the terminal shows "已扫码，请在手机上确认".
     return _page(
         "确认登录",
-        f"""<div class="card"><h1>登录自助终端 {html.escape(shown.device_name)}？</h1>
+        f"""<div class="card">{heading}
 <p>账号：<b>{html.escape(user.name)}</b>（{html.escape(user.user_id)}）</p>
 <p class="muted">确认后该终端将以您的身份登录。离开终端时请点“退出”。</p>
 <form method="post" action="/m/qr/{html.escape(ticket)}/confirm"><input type="hidden" name="csrf" value="{token}">

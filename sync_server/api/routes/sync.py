@@ -5,7 +5,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from sync_server.api.deps import DatabaseDep, get_optional_principal_read, get_principal_committed
+from sync_server.api.deps import (
+    DatabaseDep,
+    check_departed_session_device,
+    get_optional_principal_read,
+    get_principal_committed,
+)
 from sync_server.api.errors import error_responses
 from sync_server.core import sync
 from sync_server.core.errors import Invalid
@@ -107,5 +112,6 @@ def push(body: PushRequest, request: Request, db: DatabaseDep) -> PushResponse:
     else:
         if not body.device_id:
             raise Invalid("validation_error", "缺少终端编号", field="device_id")
+        check_departed_session_device(request, db, body.session_id)
         results = sync.push_granted(db.sessions, body.session_id, body.device_id, ops)
     return PushResponse(results=[OpResult(**r) for r in results])

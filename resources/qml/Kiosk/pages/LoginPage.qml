@@ -131,6 +131,39 @@ Item {
                         color: Theme.primary
                     }
 
+                    // IT stopped honouring this terminal (or never enrolled it): say so before anyone types.
+                    Rectangle {
+                        objectName: "deviceProblem"
+                        Layout.fillWidth: true
+                        visible: Enrollment.problem.length > 0
+                        implicitHeight: problemRow.implicitHeight + 2 * Theme.spacing
+                        radius: Theme.radius
+                        color: Theme.errorLight
+                        border.color: Theme.error
+                        RowLayout {
+                            id: problemRow
+                            anchors.fill: parent
+                            anchors.margins: Theme.spacing
+                            spacing: Theme.spacing
+                            AppIcon {
+                                name: "alert-circle"
+                                color: Theme.error
+                            }
+                            Text {
+                                objectName: "deviceProblemText"
+                                Layout.fillWidth: true
+                                text: Enrollment.problem === "device_revoked" ? qsTr("此设备已被停用，请联系信息中心")
+                                      : Enrollment.problem === "device_unknown" ? qsTr("此设备未登记，请联系信息中心")
+                                      : qsTr("设备登记失败：%1").arg(Enrollment.detail)
+                                color: Theme.error
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontBody
+                                font.bold: true
+                                wrapMode: Text.Wrap
+                            }
+                        }
+                    }
+
                     // Account / QR switch.
                     RowLayout {
                         Layout.fillWidth: true
