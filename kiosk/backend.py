@@ -19,6 +19,7 @@ from kiosk.services.config import KioskConfig
 from kiosk.views import context
 from kiosk.views.app_state import AppState
 from kiosk.views.calendar import Calendar
+from kiosk.views.calendar_edit import CalendarEditor
 from kiosk.views.catalog import Catalog
 from kiosk.views.display import Display
 from kiosk.views.forms import Forms
@@ -77,6 +78,7 @@ class Backend:
             self.state, self.auth, self.session, self.catalog, self.hall, self.sync, self.workers, self.link_qr
         )
         self.calendar = Calendar(self.state, self.auth, self.session, self.sync, self.workers)
+        self.calendar_editor = CalendarEditor(self.state, self.auth, self.session, self.sync, self.workers)
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
@@ -101,6 +103,7 @@ class Backend:
             "Forms": self.forms,
             "Portal": self.portal,
             "Calendar": self.calendar,
+            "CalendarEditor": self.calendar_editor,
         }
 
     def attach(self, engine: QQmlEngine) -> None:

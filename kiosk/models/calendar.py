@@ -50,6 +50,24 @@ def apply_calendar(conn: Connection, user_id: str | None, changes: Iterable[dict
     return wrote
 
 
+def stored_event(conn: Connection, user_id: str, event_id: str) -> dict[str, Any] | None:
+    """An event as stored (with every occurrence), inside the caller's transaction."""
+    row = conn.exec_driver_sql(
+        "SELECT data FROM calendar_events WHERE user_id = ? AND id = ?", (user_id, event_id)
+    ).first()
+    if row is None:
+        return None
+    return json.loads(row[0]) if isinstance(row[0], str) else dict(row[0])
+
+
+def revert_save(session: Any, op: Any) -> None:
+    """A refused `calendar.event.save`: a refused creation is removed (the server holds no such event); a
+    refused edit stays until the pull brings the server's version, which a conflict implies is newer."""
+    if op.payload.get("base_version") is None:
+        change = {"entity": "calendar_event", "id": f"personal:{op.payload.get('event_id')}", "op": "delete"}
+        apply_calendar(session.connection(), op.user_id, [change])
+
+
 class CalendarMixin(StoreBase):
     def calendar_between(self, user_id: str, start: str, end: str) -> list[dict[str, Any]]:
         """The user's occurrences that begin before `end` and end on or after `start` (campus RFC 3339 text or
@@ -72,9 +90,4 @@ class CalendarMixin(StoreBase):
 
     def calendar_event(self, user_id: str, event_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
-            row = conn.exec_driver_sql(
-                "SELECT data FROM calendar_events WHERE user_id = ? AND id = ?", (user_id, event_id)
-            ).first()
-        if row is None:
-            return None
-        return json.loads(row[0]) if isinstance(row[0], str) else dict(row[0])
+            return stored_event(conn, user_id, event_id)

@@ -418,66 +418,256 @@
     </message>
 </context>
 <context>
-    <name>CalendarEventDialog</name>
+    <name>CalendarEditSheet</name>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="13"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="18"/>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="18"/>
+        <source>开始时</source>
+        <translation>At start</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="18"/>
+        <source>5分钟前</source>
+        <translation>5 min before</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="19"/>
+        <source>15分钟前</source>
+        <translation>15 min before</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="19"/>
+        <source>30分钟前</source>
+        <translation>30 min before</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="19"/>
+        <source>1小时前</source>
+        <translation>1 hour before</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="20"/>
+        <source>1天前</source>
+        <translation>1 day before</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="21"/>
+        <source>不重复</source>
+        <translation>Does not repeat</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="21"/>
+        <source>每天</source>
+        <translation>Daily</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="21"/>
+        <source>每周</source>
+        <translation>Weekly</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="22"/>
+        <source>截止日期</source>
+        <translation>Until a date</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="22"/>
+        <source>重复次数</source>
+        <translation>Number of times</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="77"/>
+        <source>编辑日程</source>
+        <translation>Edit event</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="77"/>
+        <source>新增日程</source>
+        <translation>New event</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="86"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="93"/>
+        <source>保存中…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="93"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="120"/>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="124"/>
+        <source>必填，如：组会</source>
+        <translation>Required, e.g. Group meeting</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="133"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="14"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="138"/>
         <source>全天</source>
         <translation>All day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="15"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="148"/>
+        <source>开始</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="174"/>
+        <source>结束</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="197"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="16"/>
-        <source>教师</source>
-        <translation>Teacher</translation>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="201"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="214"/>
+        <source>选填</source>
+        <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="17"/>
-        <source>班级</source>
-        <translation>Class</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="18"/>
-        <source>周次</source>
-        <translation>Weeks</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="19"/>
-        <source>主持人</source>
-        <translation>Host</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="20"/>
-        <source>组织部门</source>
-        <translation>Organizer</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="21"/>
-        <source>参会部门</source>
-        <translation>Departments</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="22"/>
-        <source>参会人员</source>
-        <translation>Attendees</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="23"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="210"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="98"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="223"/>
+        <source>提醒</source>
+        <translation>Reminder</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="237"/>
+        <source>重复</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="251"/>
+        <source>结束重复</source>
+        <translation>Repeat ends</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="275"/>
+        <source>次数</source>
+        <translation>Times</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarEventDialog</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="15"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="16"/>
+        <source>全天</source>
+        <translation>All day</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="17"/>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="18"/>
+        <source>教师</source>
+        <translation>Teacher</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="19"/>
+        <source>班级</source>
+        <translation>Class</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="20"/>
+        <source>周次</source>
+        <translation>Weeks</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="21"/>
+        <source>主持人</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="22"/>
+        <source>组织部门</source>
+        <translation>Organizer</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="23"/>
+        <source>参会部门</source>
+        <translation>Departments</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="24"/>
+        <source>参会人员</source>
+        <translation>Attendees</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="25"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="103"/>
+        <source>删除“%1”的这一次，还是整个重复日程？</source>
+        <translation>Delete this occurrence of “%1”, or the whole series?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="104"/>
+        <source>删除“%1”？删除后不能恢复。</source>
+        <translation>Delete “%1”? This cannot be undone.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="118"/>
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="124"/>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="130"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="138"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="138"/>
+        <source>删除整个日程</source>
+        <translation>Delete the series</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="144"/>
+        <source>只删除这一次</source>
+        <translation>Only this one</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="150"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -591,17 +781,32 @@
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="158"/>
+        <source>新增日程</source>
+        <translation>New event</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="192"/>
+        <source>未保存：%1</source>
+        <translation>Not saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="200"/>
+        <source>知道了</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="244"/>
         <source>正在读取…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="206"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="245"/>
         <source>这一天没有日程</source>
         <translation>Nothing on this day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="206"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="245"/>
         <source>这一天没有%1</source>
         <translation>No %1 on this day</translation>
     </message>
@@ -799,17 +1004,17 @@
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="99"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="100"/>
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="104"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="107"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="108"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -817,17 +1022,17 @@
 <context>
     <name>DateRangeField</name>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="20"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="21"/>
         <source>开始日期</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="26"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="27"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="30"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="31"/>
         <source>结束日期</source>
         <translation>End date</translation>
     </message>
@@ -919,37 +1124,37 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="176"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="188"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="220"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="235"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="289"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="314"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="292"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="317"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="254"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="270"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="76"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="83"/>
         <source>批注 · %1</source>
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="274"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="299"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -1121,102 +1326,102 @@
 <context>
     <name>HallPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="32"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="41"/>
         <source>办事大厅</source>
         <translation>Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="34"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="44"/>
         <source>共 %1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="34"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="44"/>
         <source>（离线副本）</source>
         <translation> (offline copy)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="46"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="56"/>
         <source>搜索服务：名称、拼音或首字母</source>
         <translation>Search: name, pinyin or initials</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="63"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="79"/>
         <source>服务首页</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="64"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="80"/>
         <source>服务中心 A–Z</source>
         <translation>All services A–Z</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="65"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="81"/>
         <source>按部门</source>
         <translation>By department</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="105"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="121"/>
         <source>我的草稿</source>
         <translation>My drafts</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="107"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="123"/>
         <source>推荐服务</source>
         <translation>Recommended</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="109"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="125"/>
         <source>热门服务</source>
         <translation>Popular</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="111"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="127"/>
         <source>服务分类</source>
         <translation>Categories</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="141"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="157"/>
         <source>%1 项</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="264"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="256"/>
         <source>%1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="282"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="274"/>
         <source>“%1”的搜索结果：%2 项</source>
         <translation>Results for &quot;%1&quot;: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="283"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="275"/>
         <source>%1 · %2 项</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="309"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="301"/>
         <source>没有找到相关服务</source>
         <translation>No matching service</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="310"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="302"/>
         <source>换个说法试试，例如输入拼音首字母“xx”查找“休学”，或到“服务中心 A–Z”中浏览全部服务。</source>
         <translation>Try other words, e.g. the initials &quot;xx&quot; for 休学 (suspension of studies), or browse All services A–Z.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="320"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="312"/>
         <source>暂时无法获取办事目录</source>
         <translation>The service catalogue is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="320"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="312"/>
         <source>正在获取办事目录…</source>
         <translation>Loading the service catalogue…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="322"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="314"/>
         <source>网络未连接：%1。恢复后会自动重试，也可点右上角的状态重试。</source>
         <translation>No connection: %1. It retries automatically; tap the status at the top right to retry now.</translation>
     </message>
@@ -1501,7 +1706,7 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="23"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="187"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="189"/>
         <source>请输入密码</source>
         <translation>Enter your password</translation>
     </message>
@@ -1536,88 +1741,88 @@
         <translation>QR login</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="169"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="171"/>
         <source>字母会自动转为大写</source>
         <translation>Letters are converted to upper case</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="209"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="213"/>
         <source>记住我（仅限个人办公电脑）</source>
         <translation>Remember me (personal office PC only)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="223"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="266"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="223"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="270"/>
         <source>正在登录…</source>
         <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="266"/>
         <source>已扫码</source>
         <translation>Scanned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="267"/>
         <source>二维码已被他人扫描</source>
         <translation>Someone else scanned this code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="264"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="268"/>
         <source>已在手机上取消</source>
         <translation>Cancelled on the phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="265"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="269"/>
         <source>暂时无法获取二维码</source>
         <translation>The QR code is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="267"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="271"/>
         <source>正在获取二维码…</source>
         <translation>Getting a QR code…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="268"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272"/>
         <source>%1，请在手机上点“确认登录”</source>
         <translation>%1, tap “确认登录” (Confirm) on your phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="276"/>
         <source>另一个账号也扫描了此二维码，已被拒绝。只有 %1 能在手机上确认登录。</source>
         <translation>Another account also scanned this code and was refused. Only %1 can confirm on their phone.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="281"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="285"/>
         <source>请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）</source>
         <translation>Scan the code with your phone and confirm there (new code in %1 s)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="283"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="287"/>
         <source>如非本人操作，请刷新二维码</source>
         <translation>Not you? Get a new QR code.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="284"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="288"/>
         <source>用手机扫描二维码，在手机上确认后即可登录本机</source>
         <translation>Scan the code with your phone and confirm there to sign in here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="295"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="299"/>
         <source>刷新二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="313"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="317"/>
         <source>账号规则：用户名为学工号，如若学工号中包含字母，字母需为大写。</source>
         <translation>Account rule: the user name is your student/staff ID; letters in it must be upper case.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="314"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="318"/>
         <source>密码规则：初始密码为身份证后6位，首次登录需要修改密码。</source>
         <translation>Password rule: the initial password is the last 6 characters of your national ID; change it at first login.</translation>
     </message>
@@ -1630,27 +1835,27 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="86"/>
+        <location filename="../qml/Kiosk/Main.qml" line="104"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="86"/>
+        <location filename="../qml/Kiosk/Main.qml" line="104"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="94"/>
+        <location filename="../qml/Kiosk/Main.qml" line="112"/>
         <source>未能办理%1：%2</source>
         <translation>Could not handle %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="101"/>
+        <location filename="../qml/Kiosk/Main.qml" line="119"/>
         <source>已在浏览器中打开“%1”，请在其页面登录（%2）</source>
         <translation>Opened “%1” in the browser; please log in there (%2)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="102"/>
+        <location filename="../qml/Kiosk/Main.qml" line="120"/>
         <source>已在浏览器中打开“%1”</source>
         <translation>Opened “%1” in the browser</translation>
     </message>
@@ -1743,7 +1948,7 @@
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="208"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="209"/>
         <source>暂无办事通知</source>
         <translation>No notifications</translation>
     </message>
@@ -1884,12 +2089,12 @@
 <context>
     <name>ProcessDelegate</name>
     <message>
-        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="80"/>
         <source>取消收藏</source>
         <translation>Remove from favourites</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="80"/>
         <source>收藏</source>
         <translation>Add to favourites</translation>
     </message>
@@ -1973,12 +2178,12 @@
 <context>
     <name>SignaturePad</name>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="21"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="22"/>
         <source>请在此处签名</source>
         <translation>Sign here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="86"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="88"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>
@@ -2213,35 +2418,66 @@
         <translation>Waiting %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
         <source>没有待办事宜</source>
         <translation>Nothing to do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
         <source>还没有已办事宜</source>
         <translation>Nothing handled yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="217"/>
         <source>还没有发起过申请</source>
         <translation>No applications yet</translation>
     </message>
 </context>
 <context>
+    <name>TimeField</name>
+    <message>
+        <location filename="../qml/Kiosk/components/TimeField.qml" line="14"/>
+        <source>请选择时间</source>
+        <translation>Choose a time</translation>
+    </message>
+</context>
+<context>
+    <name>TimePickerPopup</name>
+    <message>
+        <location filename="../qml/Kiosk/components/TimePickerPopup.qml" line="68"/>
+        <source>时</source>
+        <translation>Hour</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TimePickerPopup.qml" line="91"/>
+        <source>分</source>
+        <translation>Minute</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TimePickerPopup.qml" line="117"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TimePickerPopup.qml" line="121"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
     <name>TopBar</name>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="58"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="62"/>
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="107"/>
         <source>通知，%1 条未读</source>
         <translation>Notifications, %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="169"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="174"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>
