@@ -20,6 +20,7 @@ from kiosk.views import context
 from kiosk.views.app_state import AppState
 from kiosk.views.calendar import Calendar
 from kiosk.views.calendar_edit import CalendarEditor
+from kiosk.views.calendar_reminders import CalendarReminders
 from kiosk.views.catalog import Catalog
 from kiosk.views.display import Display
 from kiosk.views.forms import Forms
@@ -79,6 +80,7 @@ class Backend:
         )
         self.calendar = Calendar(self.state, self.auth, self.session, self.sync, self.workers)
         self.calendar_editor = CalendarEditor(self.state, self.auth, self.session, self.sync, self.workers)
+        self.reminders = CalendarReminders(self.state, self.auth, self.session, self.sync, self.workers)
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
@@ -104,6 +106,7 @@ class Backend:
             "Portal": self.portal,
             "Calendar": self.calendar,
             "CalendarEditor": self.calendar_editor,
+            "CalendarReminders": self.reminders,
         }
 
     def attach(self, engine: QQmlEngine) -> None:

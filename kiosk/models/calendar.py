@@ -91,3 +91,24 @@ class CalendarMixin(StoreBase):
     def calendar_event(self, user_id: str, event_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             return stored_event(conn, user_id, event_id)
+
+    # -- reminders: which (event, occurrence start) were shown, so none is shown twice (migration 13) ---------
+    def reminders_fired(self, user_id: str, since: str) -> set[tuple[str, str]]:
+        """The reminders shown to the user for occurrences starting at or after `since`."""
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT event_id, start FROM calendar_reminders_fired WHERE user_id = ? AND start >= ?",
+                (user_id, since),
+            ).all()
+        return {(str(e), str(s)) for e, s in rows}
+
+    def mark_reminders_fired(self, user_id: str, keys: Iterable[tuple[str, str]], fired_at: str) -> None:
+        rows = [(user_id, event_id, start, fired_at) for event_id, start in keys]
+        if not rows:
+            return
+        with self.transaction() as session:
+            session.connection().exec_driver_sql(
+                "INSERT OR IGNORE INTO calendar_reminders_fired (user_id, event_id, start, fired_at) "
+                "VALUES (?, ?, ?, ?)",
+                rows,
+            )

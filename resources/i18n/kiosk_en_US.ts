@@ -1835,27 +1835,27 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="104"/>
+        <location filename="../qml/Kiosk/Main.qml" line="111"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="104"/>
+        <location filename="../qml/Kiosk/Main.qml" line="111"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="112"/>
+        <location filename="../qml/Kiosk/Main.qml" line="119"/>
         <source>未能办理%1：%2</source>
         <translation>Could not handle %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="119"/>
+        <location filename="../qml/Kiosk/Main.qml" line="126"/>
         <source>已在浏览器中打开“%1”，请在其页面登录（%2）</source>
         <translation>Opened “%1” in the browser; please log in there (%2)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="120"/>
+        <location filename="../qml/Kiosk/Main.qml" line="127"/>
         <source>已在浏览器中打开“%1”</source>
         <translation>Opened “%1” in the browser</translation>
     </message>
@@ -2165,6 +2165,19 @@
         <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="211"/>
         <source>关于：融合门户客户端 %1 · 构建 %2</source>
         <translation>About: Campus Kiosk client %1 · build %2</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderBanner</name>
+    <message>
+        <location filename="../qml/Kiosk/components/ReminderBanner.qml" line="43"/>
+        <source>日程提醒：%1</source>
+        <translation>Reminder: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ReminderBanner.qml" line="61"/>
+        <source>知道了</source>
+        <translation>OK</translation>
     </message>
 </context>
 <context>

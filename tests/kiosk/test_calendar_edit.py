@@ -1,6 +1,7 @@
-"""新增日程 / 编辑 / 删除 below the UI (kiosk/services/calendar_edit.py): the form's checks in Chinese, the payload
-the server's schema accepts, an edit's form, one occurrence of a series deleted as an exception (offline at once,
-and by the real server after a sync), a stale edit refused and said once, a refused creation undone."""
+"""新增日程 / 编辑 / 删除 and reminders, below the UI (kiosk/services/calendar_edit.py, calendar_reminders.py): the
+form's checks in Chinese, the payload the server's schema accepts, an edit's form, one occurrence of a series
+deleted as an exception (offline at once, and by the real server after a sync), a refused creation undone, and
+reminders firing at their time, the one missed while closed shown once after a restart, none repeated."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from campus_common import op_payloads, ops
 from kiosk.models.store import LocalStore
-from kiosk.services import calendar, calendar_edit
+from kiosk.services import calendar, calendar_edit, calendar_reminders
 from kiosk.services.api_client import ApiClient
 from kiosk.services.sync import SyncEngine
 from tests.helpers import STUDENT, STUDENT_PW, LiveServer, activated
@@ -143,4 +144,65 @@ def test_one_occurrence_deleted_offline_then_by_the_server(live_server: LiveServ
     assert store.calendar_event(STUDENT, f"personal:{bad['event_id']}") is not None
     assert engine.push(STUDENT).rejected == 1
     assert store.calendar_event(STUDENT, f"personal:{bad['event_id']}") is None
+    store.close()
+
+
+def _event(event_id: str, start: str, end: str, minutes: int | None, *, all_day: bool = False) -> dict[str, Any]:
+    return {
+        "entity": "calendar_event",
+        "id": event_id,
+        "op": "upsert",
+        "data": {
+            "kind": "personal",
+            "event_id": event_id.removeprefix("personal:"),
+            "title": event_id,
+            "place": "信息楼402",
+            "all_day": all_day,
+            "reminder_minutes": minutes,
+            "occurrences": [[start, end]],
+        },
+    }
+
+
+def test_reminders_fire_at_their_time_once_and_a_missed_one_after_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.db"
+    store = LocalStore(path)
+    changes = [
+        _event("personal:a", "2026-12-09T16:30:00+08:00", "2026-12-09T17:30:00+08:00", 15),
+        _event("personal:b", "2026-12-09T19:00:00+08:00", "2026-12-09T20:00:00+08:00", 60),
+        _event("personal:c", "2026-12-10", "2026-12-10", 60, all_day=True),
+        _event("personal:none", "2026-12-09T16:00:00+08:00", "2026-12-09T18:00:00+08:00", None),
+        _event("meeting:1", "2026-12-09T14:00:00+08:00", "2026-12-09T15:00:00+08:00", 30),
+    ]
+    store.apply_changes(STUDENT, changes, "user.sync.cursor.x", 1, "e1")
+
+    def at(clock: str) -> datetime:
+        return datetime.fromisoformat(f"2026-12-09T{clock}:00+08:00")
+
+    first = calendar_reminders.look(store, STUDENT, at("16:00"))
+    # The meeting's came at 13:30 and it ended at 15:00: over, not shown; the next is 组会's at 16:15.
+    assert first.due == [] and first.next_at == at("16:15")
+    assert [r.title for r in calendar_reminders.look(store, STUDENT, at("16:14:59")).due] == []
+    due = calendar_reminders.look(store, STUDENT, at("16:15"))
+    assert [(r.title, r.when, r.place) for r in due.due] == [("personal:a", "16:30 开始", "信息楼402")]
+    assert due.next_at == at("18:00")
+    assert calendar_reminders.look(store, STUDENT, at("16:16")).due == []  # shown once
+    store.close()
+
+    # The app was closed from 16:20 to 19:10: 19:00's reminder (due 18:00, the event not over) is shown once at
+    # the start; tomorrow's all-day one (an hour before its midnight) is next.
+    store = LocalStore(path)
+    after = calendar_reminders.look(store, STUDENT, at("19:10"))
+    assert [(r.title, r.when) for r in after.due] == [("personal:b", "19:00 开始")]
+    assert after.next_at == at("23:00")
+    tomorrow = calendar_reminders.look(store, STUDENT, at("23:00"))
+    assert [(r.title, r.when) for r in tomorrow.due] == [("personal:c", "12月10日 全天")]
+    again = calendar_reminders.look(store, STUDENT, at("19:11"))
+    assert again.due == []
+    store.close()
+    store = LocalStore(path)
+    assert calendar_reminders.look(store, STUDENT, at("19:12")).due == []  # nor after another restart
+    # Logout forgets which were shown (with every calendar row).
+    store.wipe_personal()
+    assert store.reminders_fired(STUDENT, "2026-01-01") == set()
     store.close()
