@@ -7,6 +7,7 @@ from kiosk.views import (  # noqa: F401  (registration)
     app_state,
     calendar,
     calendar_edit,
+    calendar_feed,
     calendar_reminders,
     catalog,
     devices_model,

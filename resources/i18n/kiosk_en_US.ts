@@ -671,6 +671,59 @@
     </message>
 </context>
 <context>
+    <name>CalendarFeedCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="14"/>
+        <source>订阅日历</source>
+        <translation>Subscribe to your calendar</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="21"/>
+        <source>用手机扫描二维码，或在日历应用中添加此订阅地址。请勿把地址告诉他人：有它就能看到您的日程。</source>
+        <translation>Scan the QR code with your phone, or add this address to a calendar app. Keep it to yourself: anyone with it can see your schedule.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="22"/>
+        <source>订阅链接已停用，用它订阅的日历不再更新。</source>
+        <translation>The subscription link is disabled; calendars subscribed with it no longer update.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="23"/>
+        <source>在手机或电脑的日历应用中订阅您的课表、会议与个人日程。生成链接后，之前的链接将失效。</source>
+        <translation>Subscribe to your timetable, meetings and personal events in a calendar app on your phone or computer. Making a link disables the previous one.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="70"/>
+        <source>请稍候…</source>
+        <translation>Please wait…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="70"/>
+        <source>重置链接</source>
+        <translation>Reset link</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="70"/>
+        <source>生成订阅链接</source>
+        <translation>Make a subscription link</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="77"/>
+        <source>复制链接</source>
+        <translation>Copy link</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="86"/>
+        <source>已复制</source>
+        <translation>Copied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="93"/>
+        <source>停用</source>
+        <translation>Disable</translation>
+    </message>
+</context>
+<context>
     <name>CalendarMonthGrid</name>
     <message>
         <location filename="../qml/Kiosk/components/CalendarMonthGrid.qml" line="63"/>
