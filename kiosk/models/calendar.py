@@ -80,9 +80,15 @@ class CalendarMixin(StoreBase):
                 (user_id, end, start),
             ).all()
         out = []
+        # Each event decoded once, not once per occurrence: a daily series carries up to 1,000 dates, and a
+        # month's read has 42 of its rows.
+        decoded: dict[str, dict[str, Any]] = {}
         for occ_start, occ_end, all_day, event_id, kind, raw in rows:
-            data = json.loads(raw) if isinstance(raw, str) else dict(raw)
-            data.pop("occurrences", None)  # the row is one occurrence; the whole list stays in the store
+            data = decoded.get(event_id)
+            if data is None:
+                data = json.loads(raw) if isinstance(raw, str) else dict(raw)
+                data.pop("occurrences", None)  # the row is one occurrence; the whole list stays in the store
+                decoded[event_id] = data
             out.append(
                 {**data, "id": event_id, "kind": kind, "start": occ_start, "end": occ_end, "all_day": bool(all_day)}
             )

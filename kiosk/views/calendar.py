@@ -96,8 +96,12 @@ class Calendar(QObject):
         self._shown = shown
         self.changed.emit()
         if cv.span(shown, self._mode) != old_span:
+            # Another span: drawn once, when its read arrives (a few ms on a worker). Drawing it first from what
+            # was loaded meant two rebuilds of the grid per ‹ ›, which a full term's month made cost about 40 ms
+            # more (bench/bench_calendar_month.py).
             self.reload()
-        self._build()  # at once from what is loaded (the same span, or part of it), then the read's
+        else:
+            self._build()
 
     # -- what QML calls ---------------------------------------------------------------------------------------
     @Slot(str)
