@@ -24,12 +24,6 @@ if TYPE_CHECKING:
 QML_IMPORT_NAME = "Kiosk.Backend"
 QML_IMPORT_MAJOR_VERSION = 1
 
-_CHOICES = {
-    "reminders": [{"key": k, "label": label} for k, (_m, label) in calendar_edit.REMINDERS.items()],
-    "repeats": [{"key": k, "label": label} for k, label in calendar_edit.REPEATS.items()],
-    "repeatEnds": [{"key": k, "label": label} for k, label in calendar_edit.REPEAT_ENDS.items()],
-}
-
 
 @QmlElement
 @QmlSingleton
@@ -186,9 +180,6 @@ class CalendarEditor(QObject):
     def _get_refusal(self) -> str:
         return self._refusal
 
-    def _get_choices(self) -> dict[str, Any]:
-        return _CHOICES
-
     isOpen = Property(bool, _get_open, notify=changed)
     form = Property(dict, _get_form, notify=changed)
     errors = Property(dict, _get_errors, notify=changed)
@@ -196,4 +187,3 @@ class CalendarEditor(QObject):
     editing = Property(bool, _get_editing, notify=changed)
     # The last refusal, until 知道了: "“组会”：该日程已在其他设备上修改，本次修改未保存".
     refusal = Property(str, _get_refusal, notify=changed)
-    choices = Property(dict, _get_choices, constant=True)

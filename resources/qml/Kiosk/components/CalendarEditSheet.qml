@@ -4,7 +4,7 @@ import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
 
-// (CalendarEditor.form, .errors and .choices are QVariantMaps, which pyside6-metaobjectdump cannot declare: the
+// (CalendarEditor.form and .errors are QVariantMaps, which pyside6-metaobjectdump cannot declare: the
 // lines that read them tell qmllint so.)
 // 新增日程 / 编辑日程 over the calendar: title, 全天, start and end with the touch date and time pickers, place,
 // note, reminder and repetition. Every field writes to CalendarEditor as it changes, so an error (in Chinese,
