@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if config.mode == "desk":
         from kiosk.views.tray import DeskTray
 
-        tray = DeskTray(backend.inbox, state)  # noqa: F841  (kept alive by its parent)
+        tray = DeskTray(backend.inbox, state, reminders=backend.reminders)  # noqa: F841  (kept alive by its parent)
 
     offscreen = app.platformName() in ("offscreen", "minimal")
     if size is None and (offscreen or config.mode == "desk"):

@@ -20,6 +20,9 @@ from kiosk.services.device import DeviceService
 from kiosk.views import context
 from kiosk.views.app_state import AppState
 from kiosk.views.calendar import Calendar
+from kiosk.views.calendar_edit import CalendarEditor
+from kiosk.views.calendar_feed import CalendarFeed
+from kiosk.views.calendar_reminders import CalendarReminders
 from kiosk.views.catalog import Catalog
 from kiosk.views.display import Display
 from kiosk.views.enrollment import Enrollment
@@ -89,6 +92,9 @@ class Backend:
         self.enrollment = Enrollment(self.state, device, self.sync, self.workers)
         if kiosk:  # a refused kiosk signs its user out: the login screen then says why
             self.enrollment.refused.connect(lambda: self.session.logout_because("device"))
+        self.calendar_editor = CalendarEditor(self.state, self.auth, self.session, self.sync, self.workers)
+        self.reminders = CalendarReminders(self.state, self.auth, self.session, self.sync, self.workers)
+        self.calendar_feed = CalendarFeed(self.state, self.auth, self.session, self.workers, self.link_qr)
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
@@ -116,6 +122,9 @@ class Backend:
             "NotifySettings": self.notify_settings,
             "MailPassword": self.mail_password,
             "Enrollment": self.enrollment,
+            "CalendarEditor": self.calendar_editor,
+            "CalendarReminders": self.reminders,
+            "CalendarFeed": self.calendar_feed,
         }
 
     def attach(self, engine: QQmlEngine) -> None:

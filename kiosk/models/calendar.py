@@ -50,6 +50,24 @@ def apply_calendar(conn: Connection, user_id: str | None, changes: Iterable[dict
     return wrote
 
 
+def stored_event(conn: Connection, user_id: str, event_id: str) -> dict[str, Any] | None:
+    """An event as stored (with every occurrence), inside the caller's transaction."""
+    row = conn.exec_driver_sql(
+        "SELECT data FROM calendar_events WHERE user_id = ? AND id = ?", (user_id, event_id)
+    ).first()
+    if row is None:
+        return None
+    return json.loads(row[0]) if isinstance(row[0], str) else dict(row[0])
+
+
+def revert_save(session: Any, op: Any) -> None:
+    """A refused `calendar.event.save`: a refused creation is removed (the server holds no such event); a
+    refused edit stays until the pull brings the server's version, which a conflict implies is newer."""
+    if op.payload.get("base_version") is None:
+        change = {"entity": "calendar_event", "id": f"personal:{op.payload.get('event_id')}", "op": "delete"}
+        apply_calendar(session.connection(), op.user_id, [change])
+
+
 class CalendarMixin(StoreBase):
     def calendar_between(self, user_id: str, start: str, end: str) -> list[dict[str, Any]]:
         """The user's occurrences that begin before `end` and end on or after `start` (campus RFC 3339 text or
@@ -62,9 +80,15 @@ class CalendarMixin(StoreBase):
                 (user_id, end, start),
             ).all()
         out = []
+        # Each event decoded once, not once per occurrence: a daily series carries up to 1,000 dates, and a
+        # month's read has 42 of its rows.
+        decoded: dict[str, dict[str, Any]] = {}
         for occ_start, occ_end, all_day, event_id, kind, raw in rows:
-            data = json.loads(raw) if isinstance(raw, str) else dict(raw)
-            data.pop("occurrences", None)  # the row is one occurrence; the whole list stays in the store
+            data = decoded.get(event_id)
+            if data is None:
+                data = json.loads(raw) if isinstance(raw, str) else dict(raw)
+                data.pop("occurrences", None)  # the row is one occurrence; the whole list stays in the store
+                decoded[event_id] = data
             out.append(
                 {**data, "id": event_id, "kind": kind, "start": occ_start, "end": occ_end, "all_day": bool(all_day)}
             )
@@ -72,9 +96,25 @@ class CalendarMixin(StoreBase):
 
     def calendar_event(self, user_id: str, event_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
-            row = conn.exec_driver_sql(
-                "SELECT data FROM calendar_events WHERE user_id = ? AND id = ?", (user_id, event_id)
-            ).first()
-        if row is None:
-            return None
-        return json.loads(row[0]) if isinstance(row[0], str) else dict(row[0])
+            return stored_event(conn, user_id, event_id)
+
+    # -- reminders: which (event, occurrence start) were shown, so none is shown twice (migration 13) ---------
+    def reminders_fired(self, user_id: str, since: str) -> set[tuple[str, str]]:
+        """The reminders shown to the user for occurrences starting at or after `since`."""
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT event_id, start FROM calendar_reminders_fired WHERE user_id = ? AND start >= ?",
+                (user_id, since),
+            ).all()
+        return {(str(e), str(s)) for e, s in rows}
+
+    def mark_reminders_fired(self, user_id: str, keys: Iterable[tuple[str, str]], fired_at: str) -> None:
+        rows = [(user_id, event_id, start, fired_at) for event_id, start in keys]
+        if not rows:
+            return
+        with self.transaction() as session:
+            session.connection().exec_driver_sql(
+                "INSERT OR IGNORE INTO calendar_reminders_fired (user_id, event_id, start, fired_at) "
+                "VALUES (?, ?, ?, ?)",
+                rows,
+            )

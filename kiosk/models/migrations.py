@@ -167,6 +167,16 @@ def _migration_12(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_13(conn: sqlite3.Connection) -> None:
+    # 日程中心's reminders shown, by (event, occurrence start): none is shown twice, not even after a restart,
+    # and one that fell due while the app was closed is still known to be unshown. Personal: wiped at logout.
+    _run(
+        conn,
+        "CREATE TABLE calendar_reminders_fired (user_id VARCHAR(32) NOT NULL, event_id VARCHAR(64) NOT NULL, "
+        "start VARCHAR(40) NOT NULL, fired_at VARCHAR(40) NOT NULL, PRIMARY KEY (user_id, event_id, start))",
+    )
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
@@ -181,6 +191,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_10,
     _migration_11,
     _migration_12,
+    _migration_13,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from kiosk.models.calendar import revert_save as _revert_calendar_save
 from kiosk.models.tables import LocalApplication, LocalFavorite, LocalNotification, LocalTask, OutboxOp
 
 
@@ -66,6 +67,7 @@ REVERTS: dict[str, Callable[[Session, OutboxOp], None]] = {
     "favorite.set": _revert_favorite,
     "application.submit": _revert_application,
     "notification.read": _revert_read,
+    "calendar.event.save": _revert_calendar_save,
 }
 
 

@@ -19,6 +19,8 @@ class WipeMixin(StoreBase):
         with self.transaction() as session:
             for table in PERSONAL_TABLES:
                 session.execute(delete(table))
+            # Which calendar reminders were shown (migration 13; a plain table, not a mapped one).
+            session.connection().exec_driver_sql("DELETE FROM calendar_reminders_fired")
             if not keep_drafts:
                 session.execute(delete(LocalDraft))
             session.execute(delete(OutboxOp).where(OutboxOp.status.not_in(UNSETTLED)))

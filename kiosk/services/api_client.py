@@ -128,6 +128,13 @@ class ApiClient:
         result: list[int] = self._request("POST", "/api/v1/me/news/read", json={"ids": news_ids})["marked"]
         return result
 
+    def calendar_feed_token(self) -> dict[str, Any]:
+        """A new secret iCalendar feed URL (`{"token", "path", "url"}`); the previous one stops working."""
+        return dict(self._request("POST", "/api/v1/me/calendar/feed-token"))
+
+    def revoke_calendar_feed_token(self) -> None:
+        self._request("DELETE", "/api/v1/me/calendar/feed-token")
+
     def resources(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self._request("GET", "/api/v1/content/resources")
         return result

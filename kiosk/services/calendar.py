@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from campus_common import ops
+from kiosk.services import calendar_edit
 
 if TYPE_CHECKING:
     from kiosk.models.store import LocalStore
@@ -22,17 +23,39 @@ def new_event_id() -> str:
     return str(uuid.uuid4())
 
 
-def _local_rows(user_id: str, event: dict[str, Any]) -> Callable[[Any], None]:
-    """The event as the terminal shows it until the server's own version arrives: one occurrence when it does
-    not repeat; a series shows its first date until the server sends every date (the server expands rules)."""
+def local_occurrences(before: dict[str, Any] | None, event: dict[str, Any]) -> list[list[str]]:
+    """The occurrences to show for a saved event until the server's own version arrives. The terminal expands
+    no rule: a single event is its one occurrence; a series whose timing is unchanged keeps the dates it has
+    (less any occurrence now deleted); a new or re-timed series shows its first date until the server sends
+    every date."""
+    first = [[str(event["start"]), str(event["end"])]]
+    if not event.get("repeat") or before is None:
+        return first
+    timing = ("start", "end", "all_day", "repeat")
+    if any(before.get(k) != event.get(k) for k in timing):
+        return first
+    deleted = {str(e.get("date")) for e in event.get("exceptions") or [] if e.get("deleted")}
+    return [
+        [str(pair[0]), str(pair[1])]
+        for pair in before.get("occurrences") or []
+        if calendar_edit.original_day(before, str(pair[0])) not in deleted
+    ]
+
+
+def _local_rows(user_id: str, payload: dict[str, Any]) -> Callable[[Any], None]:
+    """The event as the terminal shows it until the server's own version arrives, with the version the server
+    will give it (one terminal's writes are applied in order, so a queued edit after this one names it)."""
 
     def apply_local(session: Any) -> None:
-        from kiosk.models.calendar import apply_calendar
+        from kiosk.models.calendar import apply_calendar, stored_event
 
-        data = {**event, "id": f"personal:{event['event_id']}", "kind": "personal"}
-        data["occurrences"] = [[event["start"], event["end"]]]
-        change = {"entity": "calendar_event", "id": data["id"], "op": "upsert", "data": data}
-        apply_calendar(session.connection(), user_id, [change])
+        conn = session.connection()
+        event_id = f"personal:{payload['event_id']}"
+        data = {k: v for k, v in payload.items() if k != "base_version"}
+        data.update(id=event_id, kind="personal", version=(payload.get("base_version") or 0) + 1)
+        data["occurrences"] = local_occurrences(stored_event(conn, user_id, event_id), payload)
+        change = {"entity": "calendar_event", "id": event_id, "op": "upsert", "data": data}
+        apply_calendar(conn, user_id, [change])
 
     return apply_local
 

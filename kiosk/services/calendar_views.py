@@ -231,4 +231,7 @@ def details(occurrence: dict[str, Any]) -> dict[str, Any]:
         "departments": [str(d) for d in occurrence.get("departments") or []],
         "attendees": [n for n in names if n],
         "note": str(occurrence.get("note") or ""),
+        # The user's own 个人日程 offers 编辑 and 删除 (a series also 删除此次); meetings and courses are read-only.
+        "editable": occurrence.get("kind") == "personal" and bool(occurrence.get("event_id")),
+        "repeats": bool(occurrence.get("repeat")),
     }

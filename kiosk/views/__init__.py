@@ -6,6 +6,9 @@ Importing this package registers the types in the QML module `Kiosk.Backend`; ki
 from kiosk.views import (  # noqa: F401  (registration)
     app_state,
     calendar,
+    calendar_edit,
+    calendar_feed,
+    calendar_reminders,
     catalog,
     devices_model,
     display,

@@ -25,6 +25,17 @@ QML_IMPORT_NAME = "Kiosk.Backend"
 QML_IMPORT_MAJOR_VERSION = 1
 
 
+def _views(occurrences: list[dict[str, Any]], mode: str, shown: date, today: date, tab: str) -> dict[str, Any]:
+    """The shown mode's view built from occurrences; the others empty."""
+    return {
+        "month": cv.month_grid(occurrences, shown, today, tab) if mode == "month" else [],
+        "week": cv.week_view(occurrences, shown, today, tab)
+        if mode == "week"
+        else {"days": [], "fromHour": 8, "toHour": 18},
+        "day": cv.day_agenda(occurrences, shown, tab) if mode == "day" else [],
+    }
+
+
 @QmlElement
 @QmlSingleton
 class Calendar(QObject):
@@ -66,38 +77,44 @@ class Calendar(QObject):
         self._build()
         self.detailsChanged.emit()
 
-    def _build(self) -> None:
-        """The shown view from what is loaded; the others empty (QML draws only the shown one)."""
-        mode, occurrences, tab = self._mode, self._occurrences, self._tab
-        self._views = {
-            "month": cv.month_grid(occurrences, self._shown, self._today, tab) if mode == "month" else [],
-            "week": cv.week_view(occurrences, self._shown, self._today, tab)
-            if mode == "week"
-            else {"days": [], "fromHour": 8, "toHour": 18},
-            "day": cv.day_agenda(occurrences, self._shown, tab) if mode == "day" else [],
-        }
+    def _build(self, prebuilt: dict[str, Any] | None = None) -> None:
+        """The shown view from what is loaded (or as built on the worker with the read); the others empty (QML
+        draws only the shown one)."""
+        self._views = prebuilt or _views(self._occurrences, self._mode, self._shown, self._today, self._tab)
         self.dataChanged.emit()
 
     @Slot()
     def reload(self) -> None:
-        """Read the shown span (all kinds) from the store; only the newest read is shown."""
+        """Read the shown span (all kinds) from the store and build its view, both on the worker; only the newest
+        read is shown, and its view only if the tab, mode and date are still those it was built for."""
         first, end = cv.span(self._shown, self._mode)
         key = (first, end)
+        wanted = (self._mode, self._shown, self._today, self._tab)
 
-        def loaded(occurrences: list[dict[str, Any]]) -> None:
+        def read(store: Any, user: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+            occurrences = store.calendar_between(user, first.isoformat(), end.isoformat())
+            return occurrences, _views(occurrences, *wanted)
+
+        def loaded(result: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+            occurrences, views = result
             if key == cv.span(self._shown, self._mode):
                 self._occurrences, self._loaded = occurrences, True
-                self._build()
+                current = (self._mode, self._shown, self._today, self._tab)
+                self._build(views if current == wanted else None)
 
-        self._personal.run(lambda store, user: store.calendar_between(user, first.isoformat(), end.isoformat()), loaded)
+        self._personal.run(read, loaded)
 
     def _move_to(self, shown: date) -> None:
         old_span = cv.span(self._shown, self._mode)
         self._shown = shown
         self.changed.emit()
         if cv.span(shown, self._mode) != old_span:
+            # Another span: drawn once, when its read arrives (a few ms on a worker). Drawing it first from what
+            # was loaded meant two rebuilds of the grid per ‹ ›, which a full term's month made cost about 40 ms
+            # more (bench/bench_calendar_month.py).
             self.reload()
-        self._build()  # at once from what is loaded (the same span, or part of it), then the read's
+        else:
+            self._build()
 
     # -- what QML calls ---------------------------------------------------------------------------------------
     @Slot(str)

@@ -418,82 +418,325 @@
     </message>
 </context>
 <context>
-    <name>CalendarEventDialog</name>
+    <name>CalendarEditSheet</name>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="13"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="18"/>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="18"/>
+        <source>开始时</source>
+        <translation>At start</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="18"/>
+        <source>5分钟前</source>
+        <translation>5 min before</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="19"/>
+        <source>15分钟前</source>
+        <translation>15 min before</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="19"/>
+        <source>30分钟前</source>
+        <translation>30 min before</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="19"/>
+        <source>1小时前</source>
+        <translation>1 hour before</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="20"/>
+        <source>1天前</source>
+        <translation>1 day before</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="21"/>
+        <source>不重复</source>
+        <translation>Does not repeat</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="21"/>
+        <source>每天</source>
+        <translation>Daily</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="21"/>
+        <source>每周</source>
+        <translation>Weekly</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="22"/>
+        <source>截止日期</source>
+        <translation>Until a date</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="22"/>
+        <source>重复次数</source>
+        <translation>Number of times</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="77"/>
+        <source>编辑日程</source>
+        <translation>Edit event</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="77"/>
+        <source>新增日程</source>
+        <translation>New event</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="86"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="93"/>
+        <source>保存中…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="93"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="120"/>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="124"/>
+        <source>必填，如：组会</source>
+        <translation>Required, e.g. Group meeting</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="133"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="14"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="138"/>
         <source>全天</source>
         <translation>All day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="15"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="148"/>
+        <source>开始</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="174"/>
+        <source>结束</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="197"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="16"/>
-        <source>教师</source>
-        <translation>Teacher</translation>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="201"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="214"/>
+        <source>选填</source>
+        <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="17"/>
-        <source>班级</source>
-        <translation>Class</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="18"/>
-        <source>周次</source>
-        <translation>Weeks</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="19"/>
-        <source>主持人</source>
-        <translation>Host</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="20"/>
-        <source>组织部门</source>
-        <translation>Organizer</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="21"/>
-        <source>参会部门</source>
-        <translation>Departments</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="22"/>
-        <source>参会人员</source>
-        <translation>Attendees</translation>
-    </message>
-    <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="23"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="210"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="98"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="223"/>
+        <source>提醒</source>
+        <translation>Reminder</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="237"/>
+        <source>重复</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="251"/>
+        <source>结束重复</source>
+        <translation>Repeat ends</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="275"/>
+        <source>次数</source>
+        <translation>Times</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarEventDialog</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="15"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="16"/>
+        <source>全天</source>
+        <translation>All day</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="17"/>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="18"/>
+        <source>教师</source>
+        <translation>Teacher</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="19"/>
+        <source>班级</source>
+        <translation>Class</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="20"/>
+        <source>周次</source>
+        <translation>Weeks</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="21"/>
+        <source>主持人</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="22"/>
+        <source>组织部门</source>
+        <translation>Organizer</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="23"/>
+        <source>参会部门</source>
+        <translation>Departments</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="24"/>
+        <source>参会人员</source>
+        <translation>Attendees</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="25"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="103"/>
+        <source>删除“%1”的这一次，还是整个重复日程？</source>
+        <translation>Delete this occurrence of “%1”, or the whole series?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="104"/>
+        <source>删除“%1”？删除后不能恢复。</source>
+        <translation>Delete “%1”? This cannot be undone.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="118"/>
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="124"/>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="130"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="138"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="138"/>
+        <source>删除整个日程</source>
+        <translation>Delete the series</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="144"/>
+        <source>只删除这一次</source>
+        <translation>Only this one</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="150"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarFeedCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="14"/>
+        <source>订阅日历</source>
+        <translation>Subscribe to your calendar</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="21"/>
+        <source>用手机扫描二维码，或在日历应用中添加此订阅地址。请勿把地址告诉他人：有它就能看到您的日程。</source>
+        <translation>Scan the QR code with your phone, or add this address to a calendar app. Keep it to yourself: anyone with it can see your schedule.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="22"/>
+        <source>订阅链接已停用，用它订阅的日历不再更新。</source>
+        <translation>The subscription link is disabled; calendars subscribed with it no longer update.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="23"/>
+        <source>在手机或电脑的日历应用中订阅您的课表、会议与个人日程。生成链接后，之前的链接将失效。</source>
+        <translation>Subscribe to your timetable, meetings and personal events in a calendar app on your phone or computer. Making a link disables the previous one.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="70"/>
+        <source>请稍候…</source>
+        <translation>Please wait…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="70"/>
+        <source>重置链接</source>
+        <translation>Reset link</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="70"/>
+        <source>生成订阅链接</source>
+        <translation>Make a subscription link</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="77"/>
+        <source>复制链接</source>
+        <translation>Copy link</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="86"/>
+        <source>已复制</source>
+        <translation>Copied</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarFeedCard.qml" line="93"/>
+        <source>停用</source>
+        <translation>Disable</translation>
     </message>
 </context>
 <context>
     <name>CalendarMonthGrid</name>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarMonthGrid.qml" line="63"/>
+        <location filename="../qml/Kiosk/components/CalendarMonthGrid.qml" line="67"/>
         <source>%1日 今天</source>
         <translation>%1 Today</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarMonthGrid.qml" line="64"/>
+        <location filename="../qml/Kiosk/components/CalendarMonthGrid.qml" line="68"/>
         <source>%1日</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarMonthGrid.qml" line="77"/>
+        <location filename="../qml/Kiosk/components/CalendarMonthGrid.qml" line="81"/>
         <source>+%1</source>
         <translation>+%1</translation>
     </message>
@@ -591,17 +834,32 @@
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="158"/>
+        <source>新增日程</source>
+        <translation>New event</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="192"/>
+        <source>未保存：%1</source>
+        <translation>Not saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="200"/>
+        <source>知道了</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="244"/>
         <source>正在读取…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="206"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="245"/>
         <source>这一天没有日程</source>
         <translation>Nothing on this day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="206"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="245"/>
         <source>这一天没有%1</source>
         <translation>No %1 on this day</translation>
     </message>
@@ -1651,27 +1909,27 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="104"/>
+        <location filename="../qml/Kiosk/Main.qml" line="111"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="104"/>
+        <location filename="../qml/Kiosk/Main.qml" line="111"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="112"/>
+        <location filename="../qml/Kiosk/Main.qml" line="119"/>
         <source>未能办理%1：%2</source>
         <translation>Could not handle %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="119"/>
+        <location filename="../qml/Kiosk/Main.qml" line="126"/>
         <source>已在浏览器中打开“%1”，请在其页面登录（%2）</source>
         <translation>Opened “%1” in the browser; please log in there (%2)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="120"/>
+        <location filename="../qml/Kiosk/Main.qml" line="127"/>
         <source>已在浏览器中打开“%1”</source>
         <translation>Opened “%1” in the browser</translation>
     </message>
@@ -2017,6 +2275,19 @@
     </message>
 </context>
 <context>
+    <name>ReminderBanner</name>
+    <message>
+        <location filename="../qml/Kiosk/components/ReminderBanner.qml" line="43"/>
+        <source>日程提醒：%1</source>
+        <translation>Reminder: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ReminderBanner.qml" line="61"/>
+        <source>知道了</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
     <name>ReturnNoteCard</name>
     <message>
         <location filename="../qml/Kiosk/components/ReturnNoteCard.qml" line="19"/>
@@ -2293,6 +2564,37 @@
         <location filename="../qml/Kiosk/pages/TasksPage.qml" line="217"/>
         <source>还没有发起过申请</source>
         <translation>No applications yet</translation>
+    </message>
+</context>
+<context>
+    <name>TimeField</name>
+    <message>
+        <location filename="../qml/Kiosk/components/TimeField.qml" line="14"/>
+        <source>请选择时间</source>
+        <translation>Choose a time</translation>
+    </message>
+</context>
+<context>
+    <name>TimePickerPopup</name>
+    <message>
+        <location filename="../qml/Kiosk/components/TimePickerPopup.qml" line="68"/>
+        <source>时</source>
+        <translation>Hour</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TimePickerPopup.qml" line="91"/>
+        <source>分</source>
+        <translation>Minute</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TimePickerPopup.qml" line="117"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TimePickerPopup.qml" line="121"/>
+        <source>确定</source>
+        <translation>OK</translation>
     </message>
 </context>
 <context>

@@ -195,9 +195,13 @@ def test_a_staff_members_meetings_and_events_on_a_desk(server: LiveServer, launc
     calendar = _signed_in_on_calendar(ui, LIU)
     assert calendar.property("mode") == "month"  # a desk: the month, as the manual shows it
     ui.state.workers.wait(10_000)
-    ui.settle(100)
-    chips = {c["title"]: c["kind"] for cell in calendar.property("month") for c in cell["chips"]}
-    assert chips.get("与贾孟杰核对实验室设备台账") == "personal" and "meeting" in chips.values()
+
+    def chips() -> dict[str, str]:
+        return {c["title"]: c["kind"] for cell in calendar.property("month") for c in cell["chips"]}
+
+    # The first sync's settled signal starts one more read: wait for it rather than a fixed pause (a loaded
+    # machine missed it).
+    ui.wait_for(lambda: chips().get("与贾孟杰核对实验室设备台账") == "personal" and "meeting" in chips().values())
     ui.screenshot("desk-calendar-month")
     _mode(ui, calendar, "week")
     ui.screenshot("desk-calendar-week")

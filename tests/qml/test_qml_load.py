@@ -36,6 +36,7 @@ def test_every_qml_file_is_in_the_module() -> None:
 # Required properties of the types that have them, to create each one on its own.
 REQUIRED = {
     "AppIcon": {"name": "home"},
+    "TimeField": {"name": "start", "value": "09:30"},
     "ProcessDelegate": {
         "name": "教职工办公电脑维修申请",
         "departmentName": "现代教育技术中心",

@@ -90,6 +90,13 @@ ApplicationWindow {
 
     IdleDialog {}
 
+    // 日程提醒 over any page, at the top, until 知道了 (docs/calendar.md#reminders).
+    ReminderBanner {
+        parent: window.contentItem
+        anchors { top: parent.top; right: parent.right; margins: Theme.spacing }
+        width: Math.min(parent.width - 2 * Theme.spacing, Theme.kiosk ? 760 : 480)
+    }
+
     // 已保存，待同步: said only once the write is durably in the outbox (Sync.saved comes after the commit).
     Toast {
         id: toast

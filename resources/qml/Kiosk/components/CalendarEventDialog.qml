@@ -5,6 +5,8 @@ import QtQuick.Layouts
 import Kiosk
 
 // A tapped event: its kind, date and time, place, teacher or host, organiser, class, weeks, attendees and note.
+// The user's own 个人日程 also offers 编辑 and 删除, which asks first (a series: this occurrence or all of it);
+// meetings and courses are read-only.
 Popup {
     id: root
     objectName: "eventDialog"
@@ -22,7 +24,10 @@ Popup {
         [qsTr("参会人员"), (root.event.attendees || []).join("、")],
         [qsTr("备注"), root.event.note || ""]
     ].filter(r => r[1].length > 0)
+    property bool confirming: false
     signal dismissed()
+    signal editRequested(string eventId)
+    signal removeRequested(string eventId, string start, bool onlyThis)
 
     modal: true
     anchors.centerIn: Overlay.overlay
@@ -30,7 +35,7 @@ Popup {
     padding: Theme.spacingLarge
     Overlay.modal: Rectangle { color: Qt.rgba(0, 0, 0, 0.5) }
     background: Rectangle { radius: Theme.radius; color: Theme.card }
-    onClosed: root.dismissed()
+    onClosed: { root.confirming = false; root.dismissed() }
     contentItem: ColumnLayout {
         spacing: Theme.spacing
         RowLayout {
@@ -91,12 +96,60 @@ Popup {
                 }
             }
         }
-        AppButton {
-            objectName: "eventClose"
-            Layout.alignment: Qt.AlignRight
-            kind: "primary"
-            text: qsTr("关闭")
-            onClicked: root.close()
+        Text {
+            objectName: "eventDeleteQuestion"
+            Layout.fillWidth: true
+            visible: root.confirming
+            text: root.event.repeats ? qsTr("删除“%1”的这一次，还是整个重复日程？").arg(root.event.title || "")
+                                     : qsTr("删除“%1”？删除后不能恢复。").arg(root.event.title || "")
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            color: Theme.error
+            wrapMode: Text.Wrap
+        }
+        Flow {
+            Layout.fillWidth: true
+            layoutDirection: Qt.RightToLeft
+            spacing: Theme.spacing
+            AppButton {
+                objectName: "eventClose"
+                visible: !root.confirming
+                kind: "primary"
+                text: qsTr("关闭")
+                onClicked: root.close()
+            }
+            AppButton {
+                objectName: "eventEdit"
+                visible: root.event.editable === true && !root.confirming
+                text: qsTr("编辑")
+                onClicked: { root.editRequested(root.event.id); root.close() }
+            }
+            AppButton {
+                objectName: "eventDelete"
+                visible: root.event.editable === true && !root.confirming
+                text: qsTr("删除")
+                foreground: Theme.error
+                onClicked: root.confirming = true
+            }
+            AppButton {
+                objectName: "eventDeleteAll"
+                visible: root.confirming
+                kind: "primary"
+                text: root.event.repeats ? qsTr("删除整个日程") : qsTr("删除")
+                onClicked: { root.removeRequested(root.event.id, root.event.start, false); root.close() }
+            }
+            AppButton {
+                objectName: "eventDeleteThis"
+                visible: root.confirming && root.event.repeats === true
+                text: qsTr("只删除这一次")
+                onClicked: { root.removeRequested(root.event.id, root.event.start, true); root.close() }
+            }
+            AppButton {
+                objectName: "eventDeleteCancel"
+                visible: root.confirming
+                text: qsTr("取消")
+                onClicked: root.confirming = false
+            }
         }
     }
 }

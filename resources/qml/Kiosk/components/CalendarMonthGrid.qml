@@ -14,6 +14,8 @@ ColumnLayout {
     objectName: "monthGrid"
     spacing: 0
     readonly property real cellWidth: width / 7
+    readonly property var blankCell: ({ date: "", day: 0, inMonth: false, today: false, weekend: false, chips: [],
+                                        more: 0, count: 0 })
 
     Row {
         Layout.fillWidth: true
@@ -38,12 +40,14 @@ ColumnLayout {
         Layout.fillHeight: true
         columns: 7
         readonly property real cellHeight: height / 6
+        // 42 cells made once: a month switch changes what they show, not which items exist (recreating the cells
+        // and their chips on every ‹ › cost about 0.3 s with a full term; bench/bench_calendar_month.py).
         Repeater {
-            model: root.cells
+            model: 42
             delegate: Rectangle {
                 id: cell
-                required property var modelData
                 required property int index
+                readonly property var modelData: root.cells[index] || root.blankCell // qmllint disable unresolved-type
                 objectName: "day_" + modelData.date
                 width: root.cellWidth
                 height: grid.cellHeight
@@ -87,11 +91,14 @@ ColumnLayout {
                     width: cell.width - 6
                     spacing: 2
                     opacity: cell.modelData.inMonth ? 1 : 0.6
+                    // Three chip slots, shown when the day has that many (the rest are "+N").
                     Repeater {
-                        model: cell.modelData.chips
+                        model: 3
                         delegate: CalendarChip {
-                            required property var modelData
-                            event: modelData
+                            required property int index
+                            readonly property var chipData: cell.modelData.chips[index] // qmllint disable unresolved-type
+                            visible: chipData !== undefined
+                            event: chipData || ({})
                             showClock: root.cellWidth >= (Theme.kiosk ? 220 : 150) // narrow: the title only
                             width: chipColumn.width
                             height: cell.chipHeight

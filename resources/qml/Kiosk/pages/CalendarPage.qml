@@ -151,6 +151,13 @@ Item {
                 text: qsTr("今天")
                 onClicked: Calendar.goToday()
             }
+            AppButton {
+                objectName: "calendarNew"
+                kind: "primary"
+                iconName: "calendar-event"
+                text: qsTr("新增日程")
+                onClicked: CalendarEditor.newEvent(Calendar.shownDate)
+            }
             Item { width: Theme.spacingLarge; height: 1 }
             Repeater {
                 model: ["month", "week", "day"]
@@ -160,6 +167,38 @@ Item {
                     text: root.modeNames[modelData]
                     checked: Calendar.mode === modelData
                     onToggled: Calendar.setMode(modelData)
+                }
+            }
+        }
+        // A write of the user's the server refused once synced (changed on another terminal meanwhile): said
+        // until 知道了, with the event's name; the pull has brought the other terminal's version.
+        Rectangle {
+            objectName: "calendarRefusal"
+            Layout.fillWidth: true
+            visible: CalendarEditor.refusal.length > 0
+            implicitHeight: refusalRow.implicitHeight + Theme.spacing
+            radius: Theme.radius
+            color: Theme.errorLight
+            border.color: Theme.error
+            RowLayout {
+                id: refusalRow
+                anchors.fill: parent
+                anchors.margins: Theme.spacing / 2
+                spacing: Theme.spacing
+                AppIcon { name: "alert-circle"; color: Theme.error }
+                Text {
+                    objectName: "calendarRefusalText"
+                    Layout.fillWidth: true
+                    text: qsTr("未保存：%1").arg(CalendarEditor.refusal)
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                    color: Theme.error
+                    wrapMode: Text.Wrap
+                }
+                AppButton {
+                    objectName: "calendarRefusalOk"
+                    text: qsTr("知道了")
+                    onClicked: CalendarEditor.dismissRefusal()
                 }
             }
         }
@@ -211,5 +250,14 @@ Item {
     CalendarEventDialog {
         id: details
         onDismissed: Calendar.closeEvent()
+        onEditRequested: (eventId) => CalendarEditor.edit(eventId)
+        onRemoveRequested: (eventId, start, onlyThis) => CalendarEditor.remove(eventId, start, onlyThis)
+    }
+    // 新增日程 / 编辑日程, over the calendar (the page shrinks above the virtual keyboard, and the sheet with it).
+    CalendarEditSheet {
+        anchors.fill: parent
+        visible: Session.loggedIn && CalendarEditor.isOpen
+        // Closed: its field gives up the focus, so the virtual keyboard goes down with it.
+        onVisibleChanged: if (!visible) root.forceActiveFocus()
     }
 }

@@ -137,6 +137,8 @@ Item {
 
             NotifySettingsCard { visible: Session.loggedIn; Layout.fillWidth: true }
 
+            CalendarFeedCard { Layout.fillWidth: true }
+
             // Only where the campus reads mail with each user's app password (or one is still stored).
             MailPasswordCard {
                 id: mailPassword
