@@ -176,6 +176,8 @@ class UserPublic(BaseModel):
     post: str | None
     class_name: str | None
     phone: str | None = None  # the user's own, to prefill 联系电话
+    id_card: str | None = None  # the user's own 身份证号, to fill the forms that ask for it
+    join_date: str | None = None  # 入职日期 (staff), likewise
     must_change_password: bool
 
 

@@ -384,6 +384,8 @@ def _seed_users(session: Session, specs: list[dict[str, Any]], dept_names: dict[
                 class_name=spec.get("class"),
                 email=spec.get("email"),
                 phone=spec.get("phone"),
+                national_id=spec.get("national_id"),
+                join_date=spec.get("join_date"),
                 password_hash=password_hash,
                 must_change_password=True,
                 created_at=now,

@@ -34,6 +34,7 @@ class FieldRole(IntEnum):
     Accept = Qt.ItemDataRole.UserRole + 17
     MaxCount = Qt.ItemDataRole.UserRole + 18
     Annotation = Qt.ItemDataRole.UserRole + 19
+    Shown = Qt.ItemDataRole.UserRole + 20
 
 
 @QmlElement
@@ -62,6 +63,7 @@ class FieldListModel(RowListModel):
         int(FieldRole.Accept): "accept",
         int(FieldRole.MaxCount): "max_count",
         int(FieldRole.Annotation): "annotation",
+        int(FieldRole.Shown): "shown",
     }
     DISPLAY_ATTR = "label"
 

@@ -799,17 +799,17 @@
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="99"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="100"/>
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="104"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="107"/>
+        <location filename="../qml/Kiosk/components/DatePickerPopup.qml" line="108"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -817,17 +817,17 @@
 <context>
     <name>DateRangeField</name>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="20"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="21"/>
         <source>开始日期</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="26"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="27"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="30"/>
+        <location filename="../qml/Kiosk/components/DateRangeField.qml" line="31"/>
         <source>结束日期</source>
         <translation>End date</translation>
     </message>
@@ -919,37 +919,37 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="176"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="196"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="220"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="243"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="289"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="341"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="292"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="344"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="254"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="278"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="76"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="90"/>
         <source>批注 · %1</source>
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="274"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="319"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -957,72 +957,72 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="42"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="45"/>
         <source>修改后重新提交</source>
         <translation>Revise and resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="44"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="47"/>
         <source>流水号：%1，主管部门：%2</source>
         <translation>Serial no.: %1, department: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="44"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="47"/>
         <source>待分配</source>
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="163"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="194"/>
         <source>还有 %1 处需要填写或修改</source>
         <translation>%1 field(s) still to fill in or correct</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="195"/>
         <source>已填写完整，可以提交</source>
         <translation>Complete, ready to submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="195"/>
         <source>附件上传中，请稍候…</source>
         <translation>Attachments are uploading, please wait…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="174"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
         <source>查看未填项</source>
         <translation>Show what is missing</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="181"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="212"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="190"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="221"/>
         <source>存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="198"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="229"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="198"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="229"/>
         <source>重新提交</source>
         <translation>Resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="218"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="249"/>
         <source>正在打开表单…</source>
         <translation>Opening the form…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="218"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="249"/>
         <source>该服务的表单暂未同步到本机</source>
         <translation>This service&apos;s form has not reached this terminal yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="219"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="250"/>
         <source>请连接网络后稍候再试，或到受理部门窗口办理。</source>
         <translation>Connect to the network and try again shortly, or apply at the handling office&apos;s window.</translation>
     </message>
@@ -1043,180 +1043,208 @@
 <context>
     <name>GuidePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="27"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="29"/>
         <source>办事指南</source>
         <translation>Service guide</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="47"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="49"/>
         <source>事项说明</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="60"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="62"/>
         <source>办理流程</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="122"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="124"/>
         <source>申请对象</source>
         <translation>Who may apply</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="129"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="131"/>
         <source>办理时限</source>
         <translation>Time to complete</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="135"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="137"/>
         <source>约 %1 个工作日</source>
         <translation>About %1 working day(s)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="135"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="137"/>
         <source>以受理部门通知为准</source>
         <translation>As the handling office advises</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="139"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="141"/>
         <source>所需材料</source>
         <translation>What to prepare</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="153"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="155"/>
         <source>无需另外准备材料</source>
         <translation>Nothing to prepare</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="157"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="159"/>
         <source>受理部门与咨询</source>
         <translation>Handling office and enquiries</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="166"/>
         <source>地点：%1</source>
         <translation>Office: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="168"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="170"/>
         <source>电话：%1</source>
         <translation>Phone: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="181"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="183"/>
         <source>办理前请先登录</source>
         <translation>Please log in to apply</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="191"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="193"/>
         <source>开始办理</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="191"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="193"/>
         <source>登录后办理</source>
         <translation>Log in to apply</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="193"/>
+        <source>返回填写</source>
+        <translation>Back to the form</translation>
+    </message>
+</context>
+<context>
+    <name>GuideSummaryCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="32"/>
+        <source>请带：%1</source>
+        <translation>Bring: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="32"/>
+        <source>无需另外准备材料</source>
+        <translation>Nothing else to bring</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="34"/>
+        <source>约 %1 个工作日</source>
+        <translation>About %1 working days</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="45"/>
+        <source>办事指南</source>
+        <translation>Service guide</translation>
     </message>
 </context>
 <context>
     <name>HallPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="32"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="41"/>
         <source>办事大厅</source>
         <translation>Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="34"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="44"/>
         <source>共 %1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="34"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="44"/>
         <source>（离线副本）</source>
         <translation> (offline copy)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="46"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="56"/>
         <source>搜索服务：名称、拼音或首字母</source>
         <translation>Search: name, pinyin or initials</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="63"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="79"/>
         <source>服务首页</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="64"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="80"/>
         <source>服务中心 A–Z</source>
         <translation>All services A–Z</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="65"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="81"/>
         <source>按部门</source>
         <translation>By department</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="105"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="121"/>
         <source>我的草稿</source>
         <translation>My drafts</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="107"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="123"/>
         <source>推荐服务</source>
         <translation>Recommended</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="109"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="125"/>
         <source>热门服务</source>
         <translation>Popular</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="111"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="127"/>
         <source>服务分类</source>
         <translation>Categories</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="141"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="157"/>
         <source>%1 项</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="264"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="256"/>
         <source>%1 项服务</source>
         <translation>%1 services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="282"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="274"/>
         <source>“%1”的搜索结果：%2 项</source>
         <translation>Results for &quot;%1&quot;: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="283"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="275"/>
         <source>%1 · %2 项</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="309"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="301"/>
         <source>没有找到相关服务</source>
         <translation>No matching service</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="310"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="302"/>
         <source>换个说法试试，例如输入拼音首字母“xx”查找“休学”，或到“服务中心 A–Z”中浏览全部服务。</source>
         <translation>Try other words, e.g. the initials &quot;xx&quot; for 休学 (suspension of studies), or browse All services A–Z.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="320"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="312"/>
         <source>暂时无法获取办事目录</source>
         <translation>The service catalogue is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="320"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="312"/>
         <source>正在获取办事目录…</source>
         <translation>Loading the service catalogue…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HallPage.qml" line="322"/>
+        <location filename="../qml/Kiosk/pages/HallPage.qml" line="314"/>
         <source>网络未连接：%1。恢复后会自动重试，也可点右上角的状态重试。</source>
         <translation>No connection: %1. It retries automatically; tap the status at the top right to retry now.</translation>
     </message>
@@ -1501,7 +1529,7 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/LoginPage.qml" line="23"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="187"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="189"/>
         <source>请输入密码</source>
         <translation>Enter your password</translation>
     </message>
@@ -1536,88 +1564,88 @@
         <translation>QR login</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="169"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="171"/>
         <source>字母会自动转为大写</source>
         <translation>Letters are converted to upper case</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="209"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="213"/>
         <source>记住我（仅限个人办公电脑）</source>
         <translation>Remember me (personal office PC only)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="223"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="219"/>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="266"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="223"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="270"/>
         <source>正在登录…</source>
         <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="262"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="266"/>
         <source>已扫码</source>
         <translation>Scanned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="263"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="267"/>
         <source>二维码已被他人扫描</source>
         <translation>Someone else scanned this code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="264"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="268"/>
         <source>已在手机上取消</source>
         <translation>Cancelled on the phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="265"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="269"/>
         <source>暂时无法获取二维码</source>
         <translation>The QR code is unavailable right now</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="267"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="271"/>
         <source>正在获取二维码…</source>
         <translation>Getting a QR code…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="268"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272"/>
         <source>%1，请在手机上点“确认登录”</source>
         <translation>%1, tap “确认登录” (Confirm) on your phone</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="272"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="276"/>
         <source>另一个账号也扫描了此二维码，已被拒绝。只有 %1 能在手机上确认登录。</source>
         <translation>Another account also scanned this code and was refused. Only %1 can confirm on their phone.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="281"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="285"/>
         <source>请用手机扫描二维码，并在手机上确认登录（%1 秒后自动刷新）</source>
         <translation>Scan the code with your phone and confirm there (new code in %1 s)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="283"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="287"/>
         <source>如非本人操作，请刷新二维码</source>
         <translation>Not you? Get a new QR code.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="284"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="288"/>
         <source>用手机扫描二维码，在手机上确认后即可登录本机</source>
         <translation>Scan the code with your phone and confirm there to sign in here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="295"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="299"/>
         <source>刷新二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="313"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="317"/>
         <source>账号规则：用户名为学工号，如若学工号中包含字母，字母需为大写。</source>
         <translation>Account rule: the user name is your student/staff ID; letters in it must be upper case.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="314"/>
+        <location filename="../qml/Kiosk/pages/LoginPage.qml" line="318"/>
         <source>密码规则：初始密码为身份证后6位，首次登录需要修改密码。</source>
         <translation>Password rule: the initial password is the last 6 characters of your national ID; change it at first login.</translation>
     </message>
@@ -1630,27 +1658,27 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="86"/>
+        <location filename="../qml/Kiosk/Main.qml" line="109"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="86"/>
+        <location filename="../qml/Kiosk/Main.qml" line="109"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="94"/>
+        <location filename="../qml/Kiosk/Main.qml" line="117"/>
         <source>未能办理%1：%2</source>
         <translation>Could not handle %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="101"/>
+        <location filename="../qml/Kiosk/Main.qml" line="124"/>
         <source>已在浏览器中打开“%1”，请在其页面登录（%2）</source>
         <translation>Opened “%1” in the browser; please log in there (%2)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="102"/>
+        <location filename="../qml/Kiosk/Main.qml" line="125"/>
         <source>已在浏览器中打开“%1”</source>
         <translation>Opened “%1” in the browser</translation>
     </message>
@@ -1743,7 +1771,7 @@
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="208"/>
+        <location filename="../qml/Kiosk/pages/MessagesPage.qml" line="209"/>
         <source>暂无办事通知</source>
         <translation>No notifications</translation>
     </message>
@@ -1884,12 +1912,12 @@
 <context>
     <name>ProcessDelegate</name>
     <message>
-        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="80"/>
         <source>取消收藏</source>
         <translation>Remove from favourites</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="79"/>
+        <location filename="../qml/Kiosk/components/ProcessDelegate.qml" line="80"/>
         <source>收藏</source>
         <translation>Add to favourites</translation>
     </message>
@@ -1973,12 +2001,12 @@
 <context>
     <name>SignaturePad</name>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="21"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="22"/>
         <source>请在此处签名</source>
         <translation>Sign here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="86"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="88"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>
@@ -2049,70 +2077,120 @@
         <translation>Once submitted, &quot;%1&quot; goes for approval and the form can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="49"/>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="51"/>
         <source>完成本操作后，流程将转到：%1</source>
         <translation>After this, the application goes to: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="64"/>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="67"/>
+        <source>任一办理人（最快）</source>
+        <translation>Any handler (fastest)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="76"/>
         <source>办理人 %1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="76"/>
-        <source>再检查一下</source>
-        <translation>Check again</translation>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="88"/>
+        <source>不必选择：由先有空的办理人办理。选择某位办理人后，只交给他一人办理。</source>
+        <translation>No need to choose: whoever is free first handles it. If you choose someone, only they will handle it.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="83"/>
-        <source>确认重新提交</source>
-        <translation>Resubmit</translation>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="89"/>
+        <source>该步骤只有这一位办理人，已为您选好。</source>
+        <translation>This step has only this handler, already chosen for you.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="83"/>
-        <source>确认提交</source>
-        <translation>Submit</translation>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="101"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="108"/>
+        <source>好</source>
+        <translation>OK</translation>
     </message>
 </context>
 <context>
     <name>SubmittedCard</name>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="29"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="42"/>
         <source>已重新提交</source>
         <translation>Resubmitted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="29"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="42"/>
         <source>提交成功</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="30"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="43"/>
         <source>提交未被受理</source>
         <translation>Not accepted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="30"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="43"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="43"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="56"/>
         <source>流水号 %1%2。可在“我的申请”中查看办理进度。</source>
         <translation>Serial no. %1%2. Follow its progress under My applications.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="44"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="57"/>
         <source>，单号 %1</source>
         <translation>, document no. %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="46"/>
-        <source>申请已保存在本机，联网后自动提交；退出登录也不会丢失。</source>
-        <translation>Your application is saved on this terminal and will be submitted once online; logging out will not lose it.</translation>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="59"/>
+        <source>申请已保存在本机，联网后自动提交到学校；退出登录也不会丢失。</source>
+        <translation>Your application is saved on this terminal and will be sent to the school automatically once online; logging out will not lose it.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="60"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="85"/>
+        <source>接下来</source>
+        <translation>What happens next</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="95"/>
+        <source>下一步：%1（办理人 %2）</source>
+        <translation>Next step: %1 (handler: %2)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="97"/>
+        <source>下一步：%1（由先有空的办理人办理）</source>
+        <translation>Next step: %1 (whoever is free first handles it)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="98"/>
+        <source>下一步：%1</source>
+        <translation>Next step: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="103"/>
+        <source>约 %1 个工作日办好，办好后会在“消息”和“我的申请”中通知您。</source>
+        <translation>Done in about %1 working days; you will be told in Messages and My applications.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="104"/>
+        <source>办好后会在“消息”和“我的申请”中通知您。</source>
+        <translation>You will be told in Messages and My applications when it is done.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="109"/>
+        <source>办理地点：%1 %2</source>
+        <translation>Where: %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="114"/>
+        <source>请带：%1</source>
+        <translation>Bring: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="122"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
@@ -2213,17 +2291,17 @@
         <translation>Waiting %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
         <source>没有待办事宜</source>
         <translation>Nothing to do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
         <source>还没有已办事宜</source>
         <translation>Nothing handled yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="217"/>
         <source>还没有发起过申请</source>
         <translation>No applications yet</translation>
     </message>
@@ -2231,17 +2309,17 @@
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="58"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="62"/>
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="107"/>
         <source>通知，%1 条未读</source>
         <translation>Notifications, %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="169"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="174"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>
