@@ -145,6 +145,9 @@ class Process(Base):
     recommended: Mapped[bool] = mapped_column(Boolean, default=False)
     popular_rank: Mapped[int | None] = mapped_column(Integer, default=None)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # The process in English for English mode (seed/english.json): name, description, materials, department_name,
+    # category, audience, and `terms` for its guide's steps.
+    english: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class NewsItem(Base):

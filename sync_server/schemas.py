@@ -77,6 +77,10 @@ class ProcessPublic(_Public):
     contact_phone: str | None = None
     contact_office: str | None = None
     steps: list[str] = Field(default_factory=list, description="the workflow's steps, for 办事指南")
+    en: dict[str, Any] = Field(
+        default_factory=dict,
+        description="English mode: name, department_name, category, audience, description, materials, steps",
+    )
 
 
 class ProcessList(BaseModel):

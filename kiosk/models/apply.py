@@ -32,7 +32,7 @@ from kiosk.models.tables import (
     UserProfile,
 )
 
-GUIDE_KEYS = ("materials", "expected_days", "contact_phone", "contact_office", "steps")
+GUIDE_KEYS = ("materials", "expected_days", "contact_phone", "contact_office", "steps", "en")
 
 
 class ApplyMixin(StoreBase):

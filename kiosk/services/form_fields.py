@@ -37,6 +37,8 @@ class FieldRow:
     annotation: str = ""
     # What a read-only field shows when it is not its value: a 身份证号 masked on a kiosk's screen.
     shown: str = ""
+    # The choices as shown, one per option (English mode: the form's English; the value stays the option).
+    option_labels: tuple[str, ...] = ()
 
     @property
     def editable(self) -> bool:
@@ -94,18 +96,21 @@ def _section_row(key: str, title: str) -> FieldRow:
     )
 
 
-def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str) -> list[FieldRow]:
-    """The applicant's fields, in section order, with values prefilled from the profile."""
+def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str, language: str = "zh_CN") -> list[FieldRow]:
+    """The applicant's fields, in section order, with values prefilled from the profile; in English mode
+    (`language` en_US) with the form's English labels, choices and section titles where it has them."""
     from campus_common import forms
 
     schema_props = definition["schema"].get("properties", {})
+    english = definition["ui"].get("en", {}) if language.startswith("en") else {}
     rows: list[FieldRow] = []
     for section in definition["ui"]["sections"]:
         if section.get("step") is not None:
             continue  # a later step's section: the applicant neither sees it empty nor fills it
-        rows.append(_section_row(str(section.get("key", len(rows))), str(section["title"])))
+        key = str(section.get("key", len(rows)))
+        rows.append(_section_row(key, str(english.get("sections", {}).get(key) or section["title"])))
         for name in section["fields"]:
-            hints = forms.field_ui(definition, name)
+            hints = {**forms.field_ui(definition, name), **english.get("fields", {}).get(name, {})}
             prop = schema_props.get(name, {})
             widget = hints.get("widget", "text")
             source = hints.get("source")
@@ -136,6 +141,7 @@ def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str) -> l
                     accept=tuple(limits.accept) if limits else (),
                     max_count=limits.max_count if limits else 0,
                     shown=shown,
+                    option_labels=tuple(str(o) for o in hints.get("options") or options),
                 )
             )
     return rows

@@ -35,6 +35,7 @@ class FieldRole(IntEnum):
     MaxCount = Qt.ItemDataRole.UserRole + 18
     Annotation = Qt.ItemDataRole.UserRole + 19
     Shown = Qt.ItemDataRole.UserRole + 20
+    OptionLabels = Qt.ItemDataRole.UserRole + 21
 
 
 @QmlElement
@@ -64,6 +65,7 @@ class FieldListModel(RowListModel):
         int(FieldRole.MaxCount): "max_count",
         int(FieldRole.Annotation): "annotation",
         int(FieldRole.Shown): "shown",
+        int(FieldRole.OptionLabels): "option_labels",
     }
     DISPLAY_ATTR = "label"
 

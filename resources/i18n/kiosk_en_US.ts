@@ -919,37 +919,37 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="196"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="199"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="243"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="247"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="341"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="345"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="344"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="348"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="278"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="282"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="90"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="92"/>
         <source>批注 · %1</source>
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="319"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="323"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -972,57 +972,57 @@
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="194"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="196"/>
         <source>还有 %1 处需要填写或修改</source>
         <translation>%1 field(s) still to fill in or correct</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="195"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="197"/>
         <source>已填写完整，可以提交</source>
         <translation>Complete, ready to submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="195"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="197"/>
         <source>附件上传中，请稍候…</source>
         <translation>Attachments are uploading, please wait…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="207"/>
         <source>查看未填项</source>
         <translation>Show what is missing</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="212"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="214"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="221"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="223"/>
         <source>存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="229"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="231"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="229"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="231"/>
         <source>重新提交</source>
         <translation>Resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="249"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="251"/>
         <source>正在打开表单…</source>
         <translation>Opening the form…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="249"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="251"/>
         <source>该服务的表单暂未同步到本机</source>
         <translation>This service&apos;s form has not reached this terminal yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="250"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="252"/>
         <source>请连接网络后稍候再试，或到受理部门窗口办理。</source>
         <translation>Connect to the network and try again shortly, or apply at the handling office&apos;s window.</translation>
     </message>
@@ -1134,6 +1134,11 @@
         <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="32"/>
         <source>无需另外准备材料</source>
         <translation>Nothing else to bring</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="32"/>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="34"/>
@@ -2188,6 +2193,11 @@
         <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="114"/>
         <source>请带：%1</source>
         <translation>Bring: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="114"/>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="122"/>

@@ -70,3 +70,52 @@ def test_defaults_are_values_the_field_accepts() -> None:
         c for c, d in DEFINITIONS.items() if any("default" in p for p in d["schema"]["properties"].values())
     ]
     assert {"jw-zaidu-zhengming", "rs-zaizhi-zhengming", "jw-chengjidan"} <= set(with_defaults)
+
+
+def test_a_form_in_english_keeps_its_values() -> None:
+    """English mode: the form's `ui.en` labels, choices and section titles are shown; the values stay the
+    options, so what reaches the server is the same in either language."""
+    definition = {**DEFINITIONS["jw-zaidu-zhengming"]}
+    definition["ui"] = {
+        **definition["ui"],
+        "en": {
+            "fields": {"cert_language": {"label": "Language", "options": ["Chinese", "English", "Both"]}},
+            "sections": {"cert": "Certificate"},
+        },
+    }
+    rows = {r.name: r for r in build_rows(definition, STUDENT, "kiosk", "en_US")}
+    assert rows["cert_language"].label == "Language"
+    assert rows["cert_language"].option_labels == ("Chinese", "English", "Both")
+    assert rows["cert_language"].options == ("中文", "英文", "中英文各一份") and rows["cert_language"].value == "中文"
+    assert rows["section:cert"].label == "Certificate"
+    assert rows["purpose"].label == "证明用途"  # no English for it: its Chinese, not nothing
+    chinese = {r.name: r for r in build_rows(definition, STUDENT, "kiosk", "zh_CN")}
+    assert (
+        chinese["cert_language"].label == "证明语种"
+        and chinese["cert_language"].option_labels == chinese["cert_language"].options
+    )
+
+
+def test_the_catalog_in_english() -> None:
+    from kiosk.services.catalog import localized
+
+    process = {
+        "code": "jw-zaidu-zhengming",
+        "name": "在读学籍证明申请",
+        "department": "教务处",
+        "department_name": "教务处",
+        "audience": ["学生"],
+        "category": "教学教务",
+        "materials": ["学生证"],
+        "en": {"name": "Certificate of enrolment", "audience": ["Students"], "category": "Teaching", "materials": []},
+    }
+    english = localized(process, "en_US")
+    assert (english["name"], english["audience_text"], english["category_text"]) == (
+        "Certificate of enrolment",
+        "Students",
+        "Teaching",
+    )
+    assert english["audience"] == ["学生"] and english["category"] == "教学教务"  # what the hall filters on
+    assert english["department_name"] == "教务处"  # no English for it: its Chinese
+    assert localized(process, "zh_CN")["name"] == "在读学籍证明申请"
+    assert localized({**process, "en": {}}, "en_US")["name"] == "在读学籍证明申请"

@@ -1,6 +1,6 @@
-"""Every one of the 64 processes through the real QML: its 办事指南 and form render; the form is filled with
-data generated from its schema (hypothesis) and submitted through the outbox to the live server, where it is
-applied; data made invalid in one field is refused on the kiosk with the message on that field; the same
+"""Every one of the 64 processes through the real QML: its form renders (a tap on the process opens it), is
+filled with data generated from its schema (hypothesis) and submitted through the outbox to the live server,
+where it is applied; data made invalid in one field is refused on the kiosk with the message on that field; the same
 invalid data sent straight to the server is refused there too, naming the same field."""
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ and confirms with the next step's 办理人 already settled (好); the server th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,9 +116,9 @@ class Person:
         self.ui.wait_for(lambda: self.ui.find_visible("submitButton").isEnabled())
         self.tap(self.on_screen("submitButton"), "submit")
         self.ui.wait_for(lambda: self.ui.find_visible("confirmSubmit") is not None)
-        texts = self.ui.texts()
-        assert any(t.startswith("完成本操作后，流程将转到") for t in texts), texts
-        assert any("办理人" in t for t in texts), texts  # the 办理人 named, already settled
+        assert str(self.ui.find_visible("nextStep").property("text"))  # 完成本操作后，流程将转到 the next step
+        chips = [i for i in self.ui.items() if i.objectName().startswith("handler_") and i.isVisible()]
+        assert [c for c in chips if c.property("checked")], "the 办理人 is not settled"
         self.tap(self.on_screen("confirmSubmit"), "ok")
         self.ui.wait_for(lambda: self.ui.find_visible("formSaved") is not None)
 
@@ -132,8 +133,11 @@ def stored_application(server: LiveServer, token: str, code: str) -> dict[str, A
 def wait_submitted(person: Person) -> None:
     """One honest state: 已保存，待同步 until the server has it, then 提交成功 — and no toast that says otherwise."""
     ui = person.ui
+    page = ui.find("pageStack").property("currentItem")
+    form = next(c for c in page.children() if type(c).__name__ == "FormController")
     ui.state.sync.syncNow()
-    ui.wait_for(lambda: ui.find("savedTitle").property("text") == "提交成功", timeout=20_000)
+    ui.wait_for(lambda: form.property("submitState") == "applied", timeout=20_000)
+    assert ui.find("savedTitle").property("text") in ("提交成功", "Submitted")
     toast = ui.find("toast")
     assert not (toast.isVisible() and "待同步" in str(ui.find("toastText").property("text")))
     ui.screenshot(f"kiosk-taps-{person.name}-{person.taps:02d}-submitted")
@@ -196,3 +200,35 @@ def test_a_staff_member_gets_the_employment_certificate_in_ten_taps(server: Live
     }
     assert {k: stored.get(k) for k in chosen} == chosen, stored
     print(f"staff: {staff.taps} taps, {staff.keys} keys")
+
+
+def test_the_same_in_english(server: LiveServer, launch_ui: Any) -> None:
+    """English mode: the process, its guide line, its sections, labels and choices in English (the school's data —
+    a name, a class — stays as the records hold it); the same few taps."""
+    token = activated(server, "2022010102", "220520")["access_token"]  # 陈雨桐, another returning student
+    ui = launch_ui(server.url, language="en_US")
+    student = Person(ui, "english")
+    student.log_in("2022010102", NEW_PW)
+    student.open_process("jw-zaidu-zhengming", "Z")
+    page = ui.find("pageStack").property("currentItem")
+    shown = [
+        str(i.property("text"))
+        for i in ui.items(page)
+        if i.isVisible() and (i.objectName() == "fieldLabel" or i.objectName().startswith(("section_", "choice_")))
+    ]
+    shown += [str(i.property("text")) for i in ui.items(page) if i.objectName().startswith("choice_")]
+    assert "Certificate of enrolment" in ui.texts() and "Language of the certificate" in " ".join(ui.texts())
+    chinese = [t for t in shown if re.search(r"[\u3400-\u9fff]", t)]
+    assert not chinese, chinese
+    # The guide's line: what to bring in English (the office's room is an address, as the school writes it).
+    assert str(ui.find_visible("guideSummaryText").property("text")).startswith("Bring: Student card, ")
+    student.tap(student.on_screen("choice_英文"), "english")  # named by its value, shows "English"
+    assert ui.find_visible("choice_英文").property("text") == "English"
+    student.tap(student.on_screen("choice_助学贷款"), "loan")
+    student.submit()
+    wait_submitted(student)
+    assert student.taps <= MAX_TAPS, student.taps
+    next_step = str(ui.find_visible("whatNextStep").property("text"))
+    assert next_step.startswith("Next step: Handled by Academic Affairs"), next_step
+    stored = stored_application(server, token, "jw-zaidu-zhengming")
+    assert (stored["cert_language"], stored["purpose"], stored["copies"]) == ("英文", "助学贷款", 1)  # the values

@@ -34,6 +34,8 @@ ColumnLayout {
     property string annotation: ""
     // What a read-only field shows instead of its value (a 身份证号 masked on a kiosk).
     property string shown: ""
+    // The options as shown (English mode: the form's English); the value stays the option itself.
+    property var optionLabels: []
 
     objectName: "field_" + name
     spacing: 4
@@ -182,6 +184,7 @@ ColumnLayout {
         id: chips
         ChoiceField {
             options: root.options
+            labels: root.optionLabels
             value: root.value
             multiple: root.widget === "checkboxes"
             onChosen: (choice) => { root.closeKeyboard(); root.set(choice) }
@@ -193,7 +196,8 @@ ColumnLayout {
             objectName: "input_" + root.name
             model: root.options
             currentIndex: root.options.indexOf(root.value)
-            displayText: currentIndex < 0 ? (root.placeholder.length > 0 ? root.placeholder : qsTr("请选择")) : currentText
+            displayText: currentIndex < 0 ? (root.placeholder.length > 0 ? root.placeholder : qsTr("请选择"))
+                         : (root.optionLabels[currentIndex] || currentText)
             implicitHeight: Theme.touchMin
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
@@ -202,7 +206,7 @@ ColumnLayout {
                 required property int index
                 width: ListView.view ? ListView.view.width : implicitWidth
                 height: Theme.touchMin
-                text: modelData
+                text: root.optionLabels[index] || modelData
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
             }

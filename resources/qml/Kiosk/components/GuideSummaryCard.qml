@@ -29,7 +29,7 @@ Rectangle {
             objectName: "guideSummaryText"
             Layout.fillWidth: true
             text: [(root.info.materials || []).length > 0
-                       ? qsTr("请带：%1").arg((root.info.materials || []).join("、")) : qsTr("无需另外准备材料"),
+                       ? qsTr("请带：%1").arg((root.info.materials || []).join(qsTr("、"))) : qsTr("无需另外准备材料"),
                    ((root.info.departmentName || "") + " " + (root.info.contactOffice || "")).trim(),
                    (root.info.expectedDays || 0) > 0 ? qsTr("约 %1 个工作日").arg(root.info.expectedDays) : ""]
                   .filter(part => part.length > 0).join(" · ")

@@ -111,7 +111,7 @@ ColumnLayout {
             NextLine {
                 objectName: "whatNextBring"
                 visible: (root.info.materials || []).length > 0
-                text: qsTr("请带：%1").arg((root.info.materials || []).join("、"))
+                text: qsTr("请带：%1").arg((root.info.materials || []).join(qsTr("、")))
             }
         }
     }

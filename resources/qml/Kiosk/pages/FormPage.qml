@@ -93,7 +93,9 @@ Item {
                 Flow {
                     id: flow
                     Layout.fillWidth: true
-                    spacing: Theme.spacingLarge
+                    // A kiosk's form is read standing, one screen at a time: rows closer together, so a
+                    // certificate's choices (in English too, with its longer labels) are in view unscrolled.
+                    spacing: Theme.kiosk ? Theme.spacing : Theme.spacingLarge
                     // Three abreast on a wide kiosk screen, so what the school filled in takes little height and
                     // the choices a student makes are in view without scrolling.
                     readonly property int columns: root.width <= root.height || width <= 800 ? 1 : width >= 1200 ? 3 : 2
@@ -121,6 +123,7 @@ Item {
                             required property int maxCount
                             required property string annotation
                             required property string shown
+                            required property var optionLabels
                             // A one-line field to type in (↵ comes here from the field before).
                             readonly property bool typed: !readOnly && !deskOnly && ["text", "mobile", "number", "money",
                                                           "idcard", "userid", "time"].indexOf(widget) >= 0
@@ -171,6 +174,7 @@ Item {
                                 maxCount: entry.maxCount
                                 annotation: entry.annotation
                                 shown: entry.shown
+                                optionLabels: entry.optionLabels
                                 onNextRequested: root.typeNext(entry.name)
                             }
                         }
@@ -259,7 +263,7 @@ Item {
             docNo: form.docNo
             resubmitting: root.resubmitting
             info: root.info
-            nextStep: form.state === "saved" ? form.nextStep() : ({})
+            nextStep: form.state === "saved" ? root.inLanguage(form.nextStep()) : ({})
             nextHandler: form.nextHandler
             onDone: root.done()
         }
@@ -317,6 +321,11 @@ Item {
         root.forceActiveFocus()
         Qt.inputMethod.hide() // qmllint disable missing-property
     }
+    // The next step as the user reads it: its English name in English mode.
+    function inLanguage(step: var): var {
+        const names = root.info.stepNames || {}
+        return names[step.name] ? Object.assign({}, step, { name: names[step.name] }) : step
+    }
     function scrollToField(name: string) {
         if (name.length === 0)
             return
@@ -355,7 +364,7 @@ Item {
         processName: root.info.name || ""
         resubmitting: root.resubmitting
         // Read once the form is ready (the workflow is loaded with it).
-        nextStep: form.state === "ready" ? form.nextStep() : ({})
+        nextStep: form.state === "ready" ? root.inLanguage(form.nextStep()) : ({})
         nextHandler: form.nextHandler
         onHandlerChosen: (userId) => form.chooseHandler(userId)
         onConfirmed: form.confirmSubmit()
