@@ -20,16 +20,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("national_id", sa.String(length=18), nullable=True))
-        batch.add_column(sa.Column("join_date", sa.String(length=10), nullable=True))
-    with op.batch_alter_table("processes") as batch:
-        batch.add_column(sa.Column("english", sa.JSON(), nullable=True))
+    # Plain ADD COLUMN (nullable, no default): SQLite does it in place. A batch would rebuild the tables, and
+    # dropping `processes` to rebuild it fails on the foreign keys that point at it.
+    op.add_column("users", sa.Column("national_id", sa.String(length=18), nullable=True))
+    op.add_column("users", sa.Column("join_date", sa.String(length=10), nullable=True))
+    op.add_column("processes", sa.Column("english", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("processes") as batch:
-        batch.drop_column("english")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("join_date")
-        batch.drop_column("national_id")
+    # DROP COLUMN in place too (SQLite 3.35+), for the same reason.
+    op.drop_column("processes", "english")
+    op.drop_column("users", "join_date")
+    op.drop_column("users", "national_id")
