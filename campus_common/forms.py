@@ -32,9 +32,12 @@ A definition (one per process, `sync_server/seed/forms/<process code>.json`):
 
 UI hints per field: widget (WIDGETS), label, placeholder, help (a line under the field), hint (a note beside
 it, as the manual's 没有条码请填写暂无), order is the section's list. `source` fills a read-only field: from
-the user's profile (profile.name, profile.department_name, profile.user_id, profile.class_name,
-profile.phone), the date of filling (today), or the server at submission (server.doc_no: the per-process
-document number like 202208-003; server.serial: the campus-wide 流水号) — those show 提交后生成 until then.
+the user's profile (profile.name, profile.department_name, profile.user_id, profile.class_name, profile.phone,
+profile.id_card, profile.join_date), the date of filling (today), or the server at submission (server.doc_no:
+the per-process document number like 202208-003; server.serial: the campus-wide 流水号) — those show 提交后生成
+until then. On a typed field `source` prefills it (联系电话), and with `"locked": true` the school's record,
+when it has one, is final (身份证号: read-only, the server stores its own). A schema `default` is where a choice
+starts (份数 1).
 
 Attachments (widget "attachment", desk mode only: a kiosk keeps no files): the value is a list of uploaded files,
 each `{"id", "name", "size", "sha256"}` as `POST /api/v1/attachments` answered (ATTACHMENT_ITEM); the hints
@@ -83,12 +86,26 @@ SOURCES = {
     "profile.department_name",
     "profile.class_name",
     "profile.phone",
+    "profile.id_card",
+    "profile.join_date",
     "today",
     "server.doc_no",
     "server.serial",
 }
 # Fields the server fills at submission: never typed, never required of the applicant.
 SERVER_SOURCES = {"server.doc_no", "server.serial"}
+
+
+def locked_by_profile(hints: dict[str, Any]) -> bool:
+    """A typed field (`"locked": true`, e.g. 身份证号) that the school's records fill when they hold the value: then
+    it is shown read-only and the server stores its own record; a person the records lack types it."""
+    return bool(hints.get("locked")) and str(hints.get("source", "")).startswith("profile.")
+
+
+def default_value(definition: dict[str, Any], name: str) -> Any:
+    """The schema's `default` for a field (证明语种 中文, 份数 1), or None: what the form starts with."""
+    return definition["schema"].get("properties", {}).get(name, {}).get("default")
+
 
 # ASCII digits only, and the whole value (fullmatch: "$" alone would let a trailing newline through).
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
@@ -428,6 +445,10 @@ def definition_problems(definition: dict[str, Any], known_steps: Iterable[str] =
             out.append(f"{name}: checkboxes need items.enum")
         if widget == "readonly" and hints.get("source") not in SOURCES:
             out.append(f"{name}: readonly needs a source of {sorted(SOURCES)}")
+        if hints.get("locked") and not locked_by_profile(hints):
+            out.append(f"{name}: locked needs a profile source")
+        if "default" in prop:
+            out.extend(_default_problems(name, prop))
         if widget == "mobile" and prop.get("format") != "cn-mobile":
             out.append(f"{name}: mobile needs format cn-mobile")
         if widget == "idcard" and prop.get("format") != "cn-id-card":
@@ -446,6 +467,13 @@ def definition_problems(definition: dict[str, Any], known_steps: Iterable[str] =
     if not editable:
         out.append("the applicant has nothing to fill in")
     return out
+
+
+def _default_problems(name: str, prop: dict[str, Any]) -> list[str]:
+    """A default must be a value the field accepts: one of its choices, within its bounds."""
+    default = prop["default"]
+    errors = list(_Validator({**prop}, format_checker=FORMAT_CHECKER).iter_errors(default))
+    return [f"{name}: default {default!r} is not a valid value"] if errors else []
 
 
 def _attachment_problems(name: str, prop: dict[str, Any], hints: dict[str, Any]) -> list[str]:

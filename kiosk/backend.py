@@ -99,6 +99,12 @@ class Backend:
         self.state.storeReady.connect(self.session.resume)
         # A kiosk's next person sees the terminal as configured: text size, contrast and language reset.
         self.session.signedOut.connect(self.display.forget_choices)
+        # English mode shows the processes' and forms' own English (data from the server, not qsTr).
+        self.display.languageChanged.connect(self._language_changed)
+
+    def _language_changed(self) -> None:
+        self.catalog.set_language(self.display.language)
+        self.forms.language = self.display.language
 
     @property
     def store(self) -> LocalStore | None:
@@ -137,6 +143,7 @@ class Backend:
 
     def prepare(self) -> None:
         self.display.prepare()
+        self._language_changed()
 
     def watch_input(self, window: QObject) -> None:
         """Kiosk: every touch and key on the window resets the idle timer."""

@@ -63,6 +63,9 @@ class User(Base):
     class_name: Mapped[str | None] = mapped_column(String(64), default=None)
     email: Mapped[str | None] = mapped_column(String(128), default=None)
     phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    # 身份证号, as the school's records hold it: fills (and is final on) the forms that ask for it.
+    national_id: Mapped[str | None] = mapped_column(String(18), default=None)
+    join_date: Mapped[str | None] = mapped_column(String(10), default=None)  # 入职日期 (staff), YYYY-MM-DD
     password_hash: Mapped[str] = mapped_column(String(256))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
@@ -147,6 +150,9 @@ class Process(Base):
     recommended: Mapped[bool] = mapped_column(Boolean, default=False)
     popular_rank: Mapped[int | None] = mapped_column(Integer, default=None)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # The process in English for English mode (seed/english.json): name, description, materials, department_name,
+    # category, audience, and `terms` for its guide's steps.
+    english: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class NewsItem(Base):

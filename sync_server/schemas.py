@@ -77,6 +77,10 @@ class ProcessPublic(_Public):
     contact_phone: str | None = None
     contact_office: str | None = None
     steps: list[str] = Field(default_factory=list, description="the workflow's steps, for 办事指南")
+    en: dict[str, Any] = Field(
+        default_factory=dict,
+        description="English mode: name, department_name, category, audience, description, materials, steps",
+    )
 
 
 class ProcessList(BaseModel):
@@ -176,6 +180,8 @@ class UserPublic(BaseModel):
     post: str | None
     class_name: str | None
     phone: str | None = None  # the user's own, to prefill 联系电话
+    id_card: str | None = None  # the user's own 身份证号, to fill the forms that ask for it
+    join_date: str | None = None  # 入职日期 (staff), likewise
     must_change_password: bool
 
 

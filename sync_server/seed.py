@@ -44,6 +44,41 @@ def load_seed(name: str) -> Any:
         return json.load(fh)
 
 
+def english_of(process: dict[str, Any], dept_name: str, glossary: dict[str, Any]) -> dict[str, Any]:
+    """A process in English (seed/english.json): its own texts, and the shared terms its guide needs."""
+    terms: dict[str, str] = glossary["terms"]
+    own = glossary["processes"][process["code"]]
+    workflow = SEED_DIR / "workflows" / f"{process['code']}.json"
+    steps = [s["name"] for s in json.loads(workflow.read_text(encoding="utf-8"))["steps"]] if workflow.exists() else []
+    return {
+        **own,
+        "department_name": terms[dept_name],
+        "category": terms[process["category"]],
+        "audience": [terms[a] for a in process["audience"]],
+        "terms": {t: terms[t] for t in ["申请人填写", "办结", *steps] if t in terms},
+    }
+
+
+def english_form(definition: dict[str, Any], terms: dict[str, str]) -> dict[str, Any]:
+    """A form definition with its English (`ui.en`: each field's label and options, each section's title), for
+    English mode; a text with no English keeps its Chinese."""
+    ui = definition["ui"]
+    props = definition["schema"].get("properties", {})
+    fields = {}
+    for name, hints in ui["fields"].items():
+        prop = props.get(name, {})
+        options = prop.get("enum") or prop.get("items", {}).get("enum") or []
+        entry: dict[str, Any] = {"label": terms.get(hints["label"], hints["label"])}
+        if options:
+            entry["options"] = [terms.get(str(o), str(o)) for o in options]
+        for key in ("placeholder", "help", "hint"):
+            if hints.get(key) in terms:
+                entry[key] = terms[hints[key]]
+        fields[name] = entry
+    sections = {s["key"]: terms.get(s["title"], s["title"]) for s in ui["sections"]}
+    return {**definition, "ui": {**ui, "en": {"fields": fields, "sections": sections}}}
+
+
 def _upsert(session: Session, model: type, key: dict[str, Any], values: dict[str, Any]) -> None:
     row = session.get(model, tuple(key.values()) if len(key) > 1 else next(iter(key.values())))
     if row is None:
@@ -114,6 +149,8 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
 
     by_short = {d["short_name"]: d["code"] for d in content["departments"]}
     by_name = {d["name"]: d["code"] for d in content["departments"]}
+    dept_names = {d["code"]: d["name"] for d in content["departments"]}
+    glossary = load_seed("english.json")
     for order, p in enumerate(processes):
         dept = by_short.get(p["department"]) or by_name[p["department"]]
         _upsert(
@@ -131,6 +168,7 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
                 "recommended": p.get("recommended", False),
                 "popular_rank": p.get("popular_rank"),
                 "sort_order": order,
+                "english": english_of(p, dept_names[dept], glossary),
             },
         )
 
@@ -310,8 +348,9 @@ def seed_forms(session: Session) -> int:
     from sync_server.core.change_log import append_change
 
     changed = 0
+    terms = load_seed("english.json")["terms"]
     for path in sorted((SEED_DIR / "forms").glob("*.json")):
-        definition = json.loads(path.read_text(encoding="utf-8"))
+        definition = english_form(json.loads(path.read_text(encoding="utf-8")), terms)
         code = definition["process"]
         if session.get(Process, code) is None:
             continue
@@ -384,6 +423,8 @@ def _seed_users(session: Session, specs: list[dict[str, Any]], dept_names: dict[
                 class_name=spec.get("class"),
                 email=spec.get("email"),
                 phone=spec.get("phone"),
+                national_id=spec.get("national_id"),
+                join_date=spec.get("join_date"),
                 password_hash=password_hash,
                 must_change_password=True,
                 created_at=now,

@@ -92,7 +92,8 @@ def _readonly_values(definition: dict[str, Any], profile: dict[str, Any], step: 
     out = {}
     for name in part_fields(definition, step):
         hints = forms.field_ui(definition, name)
-        if hints.get("widget") == "readonly":
+        # Read-only fields, and the typed ones the school's records fill when they hold the value (身份证号).
+        if hints.get("widget") == "readonly" or forms.locked_by_profile(hints):
             value = profile_value(profile, str(hints.get("source")))
             if value:
                 out[name] = value
@@ -173,7 +174,8 @@ def valid_data(
     mandatory: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for name in part_fields(definition, step):
-        if forms.field_ui(definition, name).get("widget") == "readonly":
+        hints = forms.field_ui(definition, name)
+        if hints.get("widget") == "readonly" or (forms.locked_by_profile(hints) and name in fixed):
             if name in fixed:
                 mandatory[name] = st.just(fixed[name])
             continue

@@ -33,7 +33,7 @@ from kiosk.models.tables import (
 )
 from kiosk.models.user_settings import apply_user_settings
 
-GUIDE_KEYS = ("materials", "expected_days", "contact_phone", "contact_office", "steps")
+GUIDE_KEYS = ("materials", "expected_days", "contact_phone", "contact_office", "steps", "en")
 
 
 class ApplyMixin(StoreBase):

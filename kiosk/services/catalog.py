@@ -40,3 +40,19 @@ def topped_up(first: list[Row], rest: list[Row], skip: set[str]) -> list[Row]:
             out.append(row)
             seen.add(row.code)
     return out
+
+
+def localized(process: dict[str, Any], language: str) -> dict[str, Any]:
+    """The process as a user of `language` reads it: in English mode the server's English (`en`: name,
+    department, description, materials, the guide's steps, audience) over the Chinese; codes, the audience and
+    the category used for filtering stay as they are (`audience_text` is what is shown)."""
+    english = process.get("en") or {}
+    if not language.startswith("en") or not english:
+        return {**process, "audience_text": "/".join(process.get("audience") or [])}
+    shown = {k: english[k] for k in ("name", "department_name", "description", "materials", "steps") if k in english}
+    return {
+        **process,
+        **shown,
+        "audience_text": "/".join(english.get("audience") or process.get("audience") or []),
+        "category_text": english.get("category", process.get("category", "")),
+    }

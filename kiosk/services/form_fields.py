@@ -35,6 +35,10 @@ class FieldRow:
     max_count: int = 0
     # A handler's 批注 on this field, shown when the returned application is corrected ("贾孟杰：请写明型号").
     annotation: str = ""
+    # What a read-only field shows when it is not its value: a 身份证号 masked on a kiosk's screen.
+    shown: str = ""
+    # The choices as shown, one per option (English mode: the form's English; the value stays the option).
+    option_labels: tuple[str, ...] = ()
 
     @property
     def editable(self) -> bool:
@@ -52,6 +56,25 @@ def profile_value(source: str, user: dict[str, Any]) -> str:
     if source.startswith("profile."):
         return str(user.get(source.removeprefix("profile.")) or "")
     return ""
+
+
+def masked(value: str) -> str:
+    """4101**********0311: enough for its owner to recognise, too little for whoever stands behind them."""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else value
+
+
+def _start_value(definition: dict[str, Any], name: str, widget: str) -> Any:
+    """What a field starts with before the profile fills it: the schema's default (a number as the text typed)."""
+    from campus_common import forms
+
+    default = forms.default_value(definition, name)
+    if widget in ("checkboxes", "attachment"):
+        return list(default) if isinstance(default, list) else []
+    if widget == "daterange":
+        return {"start": "", "end": ""}
+    if default is None:
+        return ""
+    return str(default) if isinstance(default, (int, float)) else default
 
 
 def _section_row(key: str, title: str) -> FieldRow:
@@ -73,28 +96,30 @@ def _section_row(key: str, title: str) -> FieldRow:
     )
 
 
-def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str) -> list[FieldRow]:
-    """The applicant's fields, in section order, with values prefilled from the profile."""
+def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str, language: str = "zh_CN") -> list[FieldRow]:
+    """The applicant's fields, in section order, with values prefilled from the profile; in English mode
+    (`language` en_US) with the form's English labels, choices and section titles where it has them."""
     from campus_common import forms
 
     schema_props = definition["schema"].get("properties", {})
+    english = definition["ui"].get("en", {}) if language.startswith("en") else {}
     rows: list[FieldRow] = []
     for section in definition["ui"]["sections"]:
         if section.get("step") is not None:
             continue  # a later step's section: the applicant neither sees it empty nor fills it
-        rows.append(_section_row(str(section.get("key", len(rows))), str(section["title"])))
+        key = str(section.get("key", len(rows)))
+        rows.append(_section_row(key, str(english.get("sections", {}).get(key) or section["title"])))
         for name in section["fields"]:
-            hints = forms.field_ui(definition, name)
+            hints = {**forms.field_ui(definition, name), **english.get("fields", {}).get(name, {})}
             prop = schema_props.get(name, {})
             widget = hints.get("widget", "text")
             source = hints.get("source")
-            value: Any = ""
-            if widget == "checkboxes" or widget == "attachment":
-                value = []
-            elif widget == "daterange":
-                value = {"start": "", "end": ""}
+            value = _start_value(definition, name, widget)
             if isinstance(source, str) and source not in forms.SERVER_SOURCES:
                 value = profile_value(source, user)
+            # What the school holds is final (身份证号): shown, not asked; the server stores its own record.
+            locked = forms.locked_by_profile(hints) and value != ""
+            shown = masked(value) if locked and mode == "kiosk" and widget in ("idcard", "mobile") else ""
             options = prop.get("enum") or prop.get("items", {}).get("enum") or []
             limits = forms.attachment_limits(definition, name) if widget == "attachment" else None
             rows.append(
@@ -109,12 +134,14 @@ def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str) -> l
                     options=tuple(str(o) for o in options),
                     value=value,
                     error="",
-                    read_only=widget == "readonly",
+                    read_only=widget == "readonly" or locked,
                     desk_only=bool(hints.get("desk_only")) and mode == "kiosk",
                     max_length=int(prop.get("maxLength", 0) or 0),
                     section_title="",
                     accept=tuple(limits.accept) if limits else (),
                     max_count=limits.max_count if limits else 0,
+                    shown=shown,
+                    option_labels=tuple(str(o) for o in hints.get("options") or options),
                 )
             )
     return rows

@@ -34,11 +34,16 @@ class FormState:
 
     @classmethod
     def opened(
-        cls, definition: dict[str, Any], user: dict[str, Any], mode: str, returned: dict[str, Any] | None = None
+        cls,
+        definition: dict[str, Any],
+        user: dict[str, Any],
+        mode: str,
+        returned: dict[str, Any] | None = None,
+        language: str = "zh_CN",
     ) -> FormState:
         """A new form for `user`, or (`returned`) the application sent back to be corrected, every field that
         was sent counted as left so its error shows at once."""
-        rows = build_rows(definition, user, mode)
+        rows = build_rows(definition, user, mode, language)
         if returned is None:
             return cls(definition, rows)
         rows, restored = restore_sent(rows, returned)

@@ -46,6 +46,7 @@ class Catalog(QObject):
         self._state, self._auth, self._sync = state, auth, sync
         self._personal = LatestPersonalRead(state, auth, workers)
         self._raw: dict[str, dict[str, Any]] = {}
+        self._language = "zh_CN"  # English mode shows the processes' English (set by the composition root)
         state.processesArrived.connect(self.set_processes)
         session.signedIn.connect(self.reloadPersonal)
         session.signedOut.connect(self._forget_personal)
@@ -55,9 +56,20 @@ class Catalog(QObject):
     def create(engine: QQmlEngine) -> QObject:
         return singleton_for("Catalog", engine)
 
+    @property
+    def language(self) -> str:
+        return self._language
+
+    def set_language(self, language: str) -> None:
+        if language != self._language:
+            self._language = language
+            self.set_processes(list(self._raw.values()), self._source)
+
     def set_processes(self, processes: list[dict[str, Any]], source: str) -> None:
+        from kiosk.services.catalog import localized
+
         self._raw = {p["code"]: p for p in processes}
-        self._base = [ProcessRow.from_dict(p) for p in processes]
+        self._base = [ProcessRow.from_dict({**p, **_shown(localized(p, self._language))}) for p in processes]
         self._model.set_rows(self.decorated_rows())
         self._favorites_model.set_rows([r for r in self.decorated_rows() if r.favorite])
         self._source = source
@@ -111,21 +123,25 @@ class Catalog(QObject):
     @Slot(str, result="QVariantMap")
     def process(self, code: str) -> dict[str, Any]:
         """Everything 办事指南 shows of one process (empty when unknown)."""
-        raw = self._raw.get(code)
-        if raw is None:
+        from kiosk.services.catalog import localized
+
+        if code not in self._raw:
             return {}
+        raw = localized(self._raw[code], self._language)
         return {
             "code": code,
             "name": raw["name"],
             "departmentName": raw.get("department_name", raw["department"]),
-            "audience": "/".join(raw.get("audience", [])),
-            "category": raw.get("category", ""),
+            "audience": raw["audience_text"],
+            "category": raw.get("category_text", raw.get("category", "")),
             "description": raw.get("description", ""),
             "materials": list(raw.get("materials") or []),
             "expectedDays": int(raw.get("expected_days") or 0),
             "contactPhone": raw.get("contact_phone") or "",
             "contactOffice": raw.get("contact_office") or "",
             "steps": list(raw.get("steps") or []),
+            # A workflow step's name in the user's language (the confirmation's 完成本操作后，流程将转到 …).
+            "stepNames": dict((raw.get("en") or {}).get("step_names") or {}) if self._language.startswith("en") else {},
             "favorite": code in self._favorites,
         }
 
@@ -169,3 +185,8 @@ class Catalog(QObject):
     source = Property(str, _get_source, notify=changed)
     count = Property(int, _get_count, notify=changed)
     favoriteCount = Property(int, _get_favorite_count, notify=favoritesChanged)
+
+
+def _shown(process: dict[str, Any]) -> dict[str, Any]:
+    """What a card shows in the user's language (name, department, audience); what the hall filters on stays."""
+    return {k: process[k] for k in ("name", "department_name", "audience_text") if k in process}

@@ -34,6 +34,8 @@ class FieldRole(IntEnum):
     Accept = Qt.ItemDataRole.UserRole + 17
     MaxCount = Qt.ItemDataRole.UserRole + 18
     Annotation = Qt.ItemDataRole.UserRole + 19
+    Shown = Qt.ItemDataRole.UserRole + 20
+    OptionLabels = Qt.ItemDataRole.UserRole + 21
 
 
 @QmlElement
@@ -62,6 +64,8 @@ class FieldListModel(RowListModel):
         int(FieldRole.Accept): "accept",
         int(FieldRole.MaxCount): "max_count",
         int(FieldRole.Annotation): "annotation",
+        int(FieldRole.Shown): "shown",
+        int(FieldRole.OptionLabels): "option_labels",
     }
     DISPLAY_ATTR = "label"
 

@@ -110,7 +110,7 @@ class FormController(QObject):
         if forms is None or current is None or context.definition is None or gone:
             self._set_state("missing")
             return
-        self._form = FormState.opened(context.definition, current.user, forms.config.mode, returned)
+        self._form = FormState.opened(context.definition, current.user, forms.config.mode, returned, forms.language)
         self._return_note = return_note(list(returned.get("events") or [])) if returned is not None else ""
         self._submission.opened(context)
         self._model.set_rows(self._form.rows)

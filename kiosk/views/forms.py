@@ -34,6 +34,7 @@ class Forms(QObject):
         self._state = state
         self.auth, self.sync, self.hall, self.workers = auth, sync, hall, workers
         self._drafts: Drafts | None = None
+        self.language = "zh_CN"  # a form opened in English mode shows its English labels and choices
 
     @staticmethod
     def create(engine: QQmlEngine) -> QObject:

@@ -128,7 +128,7 @@ class Hall(QObject):
     def visible_rows(self) -> list[ProcessRow]:
         audience = self._audience()
         rows = self._catalog.decorated_rows()
-        return [r for r in rows if audience is None or audience in r.audience.split("/")]
+        return [r for r in rows if audience is None or audience in r.audiences]
 
     def _refresh(self) -> None:
         rows = self.visible_rows()
@@ -159,10 +159,13 @@ class Hall(QObject):
         if self._view == "search":
             hits = self._index.search(self._query, limit=60) if self._index is not None else []
             by_code = {r.code: r for r in rows}
+            chinese = {c: p.get("name") for c, p in self._catalog.raw_processes().items()}
             shown = [
-                replace(by_code[h.code], name_html=highlight(by_code[h.code].name, h.spans))
+                # The matches are in the Chinese name: an English one is shown plain.
+                replace(r, name_html=highlight(r.name, h.spans) if r.name == chinese.get(h.code) else "")
                 for h in hits
-                if h.code in by_code
+                for r in [by_code.get(h.code)]
+                if r is not None
             ]
         elif self._view == "category":
             shown = [r for r in rows if r.category == self._filter]
@@ -251,7 +254,17 @@ class Hall(QObject):
         counts: dict[str, int] = {}
         for r in self._rows:
             counts[r.category] = counts.get(r.category, 0) + 1
-        return [{"name": n, "icon": icon, "count": counts.get(n, 0)} for n, icon in CATEGORIES if counts.get(n)]
+        english = self._catalog.language.startswith("en")
+        titles = {
+            p.get("category"): (p.get("en") or {}).get("category")
+            for p in self._catalog.raw_processes().values()
+            if english
+        }
+        return [
+            {"name": n, "title": titles.get(n) or n, "icon": icon, "count": counts.get(n, 0)}
+            for n, icon in CATEGORIES
+            if counts.get(n)
+        ]
 
     def _get_departments(self) -> list[dict[str, Any]]:
         counts: dict[str, int] = {}

@@ -31,6 +31,7 @@ class ProcessRow:
     sync_error: str = ""  # why the server refused it
     letter: str = ""  # 服务中心's A–Z group
     name_html: str = ""  # the name with a search's matches in bold (StyledText), or "" for plain
+    audiences: tuple[str, ...] = ()  # 学生, 教工, 校外人员: whom it is for (`audience` is how it reads)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ProcessRow:
@@ -39,11 +40,12 @@ class ProcessRow:
             name=d["name"],
             department=d["department"],
             department_name=d.get("department_name", d["department"]),
-            audience="/".join(d.get("audience", [])),
+            audience=str(d.get("audience_text") or "/".join(d.get("audience", []))),
             category=d.get("category", ""),
             description=d.get("description", ""),
             recommended=bool(d.get("recommended")),
             popular_rank=int(d.get("popular_rank") or 0),
+            audiences=tuple(d.get("audience", [])),
         )
 
 

@@ -1177,37 +1177,37 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="188"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="199"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="235"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="247"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="314"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="345"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="317"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="348"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="270"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="282"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="83"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="92"/>
         <source>批注 · %1</source>
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="299"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="323"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -1215,72 +1215,72 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="42"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="45"/>
         <source>修改后重新提交</source>
         <translation>Revise and resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="44"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="47"/>
         <source>流水号：%1，主管部门：%2</source>
         <translation>Serial no.: %1, department: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="44"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="47"/>
         <source>待分配</source>
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="163"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="198"/>
         <source>还有 %1 处需要填写或修改</source>
         <translation>%1 field(s) still to fill in or correct</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="199"/>
         <source>已填写完整，可以提交</source>
         <translation>Complete, ready to submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="199"/>
         <source>附件上传中，请稍候…</source>
         <translation>Attachments are uploading, please wait…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="174"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="209"/>
         <source>查看未填项</source>
         <translation>Show what is missing</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="181"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="216"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="190"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="225"/>
         <source>存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="198"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="233"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="198"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="233"/>
         <source>重新提交</source>
         <translation>Resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="218"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
         <source>正在打开表单…</source>
         <translation>Opening the form…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="218"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
         <source>该服务的表单暂未同步到本机</source>
         <translation>This service&apos;s form has not reached this terminal yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="219"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="254"/>
         <source>请连接网络后稍候再试，或到受理部门窗口办理。</source>
         <translation>Connect to the network and try again shortly, or apply at the handling office&apos;s window.</translation>
     </message>
@@ -1301,79 +1301,112 @@
 <context>
     <name>GuidePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="27"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="29"/>
         <source>办事指南</source>
         <translation>Service guide</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="47"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="49"/>
         <source>事项说明</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="60"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="62"/>
         <source>办理流程</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="122"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="124"/>
         <source>申请对象</source>
         <translation>Who may apply</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="129"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="131"/>
         <source>办理时限</source>
         <translation>Time to complete</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="135"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="137"/>
         <source>约 %1 个工作日</source>
         <translation>About %1 working day(s)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="135"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="137"/>
         <source>以受理部门通知为准</source>
         <translation>As the handling office advises</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="139"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="141"/>
         <source>所需材料</source>
         <translation>What to prepare</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="153"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="155"/>
         <source>无需另外准备材料</source>
         <translation>Nothing to prepare</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="157"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="159"/>
         <source>受理部门与咨询</source>
         <translation>Handling office and enquiries</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="166"/>
         <source>地点：%1</source>
         <translation>Office: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="168"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="170"/>
         <source>电话：%1</source>
         <translation>Phone: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="181"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="183"/>
         <source>办理前请先登录</source>
         <translation>Please log in to apply</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="191"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="193"/>
         <source>开始办理</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="191"/>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="193"/>
         <source>登录后办理</source>
         <translation>Log in to apply</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/GuidePage.qml" line="193"/>
+        <source>返回填写</source>
+        <translation>Back to the form</translation>
+    </message>
+</context>
+<context>
+    <name>GuideSummaryCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="32"/>
+        <source>请带：%1</source>
+        <translation>Bring: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="32"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="32"/>
+        <source>无需另外准备材料</source>
+        <translation>Nothing else to bring</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="34"/>
+        <source>约 %1 个工作日</source>
+        <translation>About %1 working days</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/GuideSummaryCard.qml" line="45"/>
+        <source>办事指南</source>
+        <translation>Service guide</translation>
     </message>
 </context>
 <context>
@@ -1909,27 +1942,27 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="111"/>
+        <location filename="../qml/Kiosk/Main.qml" line="116"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="111"/>
+        <location filename="../qml/Kiosk/Main.qml" line="116"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="119"/>
+        <location filename="../qml/Kiosk/Main.qml" line="124"/>
         <source>未能办理%1：%2</source>
         <translation>Could not handle %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="126"/>
+        <location filename="../qml/Kiosk/Main.qml" line="131"/>
         <source>已在浏览器中打开“%1”，请在其页面登录（%2）</source>
         <translation>Opened “%1” in the browser; please log in there (%2)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="127"/>
+        <location filename="../qml/Kiosk/Main.qml" line="132"/>
         <source>已在浏览器中打开“%1”</source>
         <translation>Opened “%1” in the browser</translation>
     </message>
@@ -2244,32 +2277,32 @@
         <translation>My favourites (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="149"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="151"/>
         <source>我的登录设备</source>
         <translation>My signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="189"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="191"/>
         <source>（本机）</source>
         <translation> (this device)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="196"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="198"/>
         <source>最近使用 %1</source>
         <translation>Last used %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="207"/>
         <source>退出该设备</source>
         <translation>Sign out there</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="217"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="219"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="225"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="227"/>
         <source>关于：融合门户客户端 %1 · 构建 %2</source>
         <translation>About: Campus Kiosk client %1 · build %2</translation>
     </message>
@@ -2374,70 +2407,125 @@
         <translation>Once submitted, &quot;%1&quot; goes for approval and the form can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="49"/>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="51"/>
         <source>完成本操作后，流程将转到：%1</source>
         <translation>After this, the application goes to: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="64"/>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="67"/>
+        <source>任一办理人（最快）</source>
+        <translation>Any handler (fastest)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="76"/>
         <source>办理人 %1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="76"/>
-        <source>再检查一下</source>
-        <translation>Check again</translation>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="88"/>
+        <source>不必选择：由先有空的办理人办理。选择某位办理人后，只交给他一人办理。</source>
+        <translation>No need to choose: whoever is free first handles it. If you choose someone, only they will handle it.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="83"/>
-        <source>确认重新提交</source>
-        <translation>Resubmit</translation>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="89"/>
+        <source>该步骤只有这一位办理人，已为您选好。</source>
+        <translation>This step has only this handler, already chosen for you.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="83"/>
-        <source>确认提交</source>
-        <translation>Submit</translation>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="101"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmitConfirmDialog.qml" line="108"/>
+        <source>好</source>
+        <translation>OK</translation>
     </message>
 </context>
 <context>
     <name>SubmittedCard</name>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="29"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="42"/>
         <source>已重新提交</source>
         <translation>Resubmitted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="29"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="42"/>
         <source>提交成功</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="30"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="43"/>
         <source>提交未被受理</source>
         <translation>Not accepted</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="30"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="43"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="43"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="56"/>
         <source>流水号 %1%2。可在“我的申请”中查看办理进度。</source>
         <translation>Serial no. %1%2. Follow its progress under My applications.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="44"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="57"/>
         <source>，单号 %1</source>
         <translation>, document no. %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="46"/>
-        <source>申请已保存在本机，联网后自动提交；退出登录也不会丢失。</source>
-        <translation>Your application is saved on this terminal and will be submitted once online; logging out will not lose it.</translation>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="59"/>
+        <source>申请已保存在本机，联网后自动提交到学校；退出登录也不会丢失。</source>
+        <translation>Your application is saved on this terminal and will be sent to the school automatically once online; logging out will not lose it.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="60"/>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="85"/>
+        <source>接下来</source>
+        <translation>What happens next</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="95"/>
+        <source>下一步：%1（办理人 %2）</source>
+        <translation>Next step: %1 (handler: %2)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="97"/>
+        <source>下一步：%1（由先有空的办理人办理）</source>
+        <translation>Next step: %1 (whoever is free first handles it)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="98"/>
+        <source>下一步：%1</source>
+        <translation>Next step: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="103"/>
+        <source>约 %1 个工作日办好，办好后会在“消息”和“我的申请”中通知您。</source>
+        <translation>Done in about %1 working days; you will be told in Messages and My applications.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="104"/>
+        <source>办好后会在“消息”和“我的申请”中通知您。</source>
+        <translation>You will be told in Messages and My applications when it is done.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="109"/>
+        <source>办理地点：%1 %2</source>
+        <translation>Where: %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="114"/>
+        <source>请带：%1</source>
+        <translation>Bring: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="114"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/SubmittedCard.qml" line="122"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>

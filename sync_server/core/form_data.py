@@ -22,6 +22,8 @@ def profile_values(session: Session, user: User) -> dict[str, str]:
         "profile.department_name": dept.name if dept else "",
         "profile.class_name": user.class_name or "",
         "profile.phone": user.phone or "",
+        "profile.id_card": user.national_id or "",
+        "profile.join_date": user.join_date or "",
     }
 
 
@@ -44,6 +46,8 @@ def _authoritative(definition: dict[str, Any], data: dict[str, Any], profile: di
             out[name] = value if ok else today.isoformat()
         elif widget == "readonly" and isinstance(source, str):
             out[name] = profile.get(source, "")
+        elif forms.locked_by_profile(hints) and profile.get(str(source)):
+            out[name] = profile[str(source)]  # the school's record is final; a forged 身份证号 does not stick
         elif name in data:
             out[name] = data[name]
     out = forms.normalise(definition, out)  # trimmed, blanks as not given: exactly what the kiosk sends

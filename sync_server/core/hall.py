@@ -37,6 +37,25 @@ class ProcessGuide:
     steps: list[str]
     popular_rank: int | None
 
+    @property
+    def english(self) -> dict[str, Any]:
+        """The process in English (empty when the seed gave none), its guide's steps translated one by one."""
+        english = dict(self.process.english or {})
+        if not english:
+            return {}
+        terms: dict[str, str] = english.pop("terms", {})
+        steps = [_step_in_english(step, terms) for step in self.steps]
+        return {**english, "steps": steps, "step_names": terms}  # step_names: for the confirmation's next step
+
+
+def _step_in_english(step: str, terms: dict[str, str]) -> str:
+    """教务处办理 → Handled by Academic Affairs; a conditional step keeps its condition's figures: 分管校领导审批
+    （申请金额超过 10000 时） → Approved by the school leader in charge (above 10000)."""
+    name, _, condition = step.partition("（")
+    figures = " ".join(w for w in condition.rstrip("）").split() if any(c.isdigit() for c in w))
+    english = terms.get(name, name)
+    return f"{english} (above {figures})" if figures else english
+
 
 def _condition(when: dict[str, Any], definition: dict[str, Any] | None) -> str:
     label = when["field"]

@@ -19,5 +19,7 @@ def user_public(session: Session, user: User) -> UserPublic:
         post=user.post_code,
         class_name=user.class_name,
         phone=user.phone,
+        id_card=user.national_id,
+        join_date=user.join_date,
         must_change_password=user.must_change_password,
     )

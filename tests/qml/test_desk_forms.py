@@ -39,9 +39,7 @@ def open_form(ui: Any, code: str, search: str) -> Any:
     ui.find_visible("hallSearchInput").setProperty("text", "")
     ui.type_into("hallSearch", search)
     ui.wait_for(lambda: ui.find_visible("process_" + code) is not None)
-    ui.click(ui.find_visible("process_" + code))
-    ui.wait_for(lambda: current_page(ui) == "guidePage")
-    ui.click(ui.find_visible("startButton"))
+    ui.click(ui.find_visible("process_" + code))  # the manual: a click on the process's name opens its form
     return form_controller(ui)
 
 
@@ -232,7 +230,7 @@ def test_drafts_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
     ui.wait_for(lambda: draft_of(ui, LIN, code) is not None)
     # Opened again: 重新填写 deletes the draft and starts empty.
     ui.click(ui.find_visible("backButton"))
-    ui.click(ui.find_visible("startButton"))
+    ui.click(ui.find_visible("process_" + code))
     lin_form = form_controller(ui)
     ui.wait_for(lambda: "有未提交的草稿" in ui.texts())
     ui.click(ui.find_visible("draftDiscard"))
@@ -241,8 +239,7 @@ def test_drafts_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
     ui.type_into("input_location", "林峰的第二份")
     ui.click(ui.find_visible("saveDraftButton"))
     ui.wait_for(lambda: draft_of(ui, LIN, code) is not None)
-    ui.click(ui.find_visible("backButton"))
-    ui.click(ui.find_visible("backButton"))
+    ui.click(ui.find_visible("backButton"))  # the form opened from the hall: one step back
     ui.click("nav_profile")
     ui.click("profileLogoutButton")
     ui.wait_for(lambda: current_page(ui) == "loginPage")
@@ -259,8 +256,6 @@ def test_drafts_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
     again.click(again.find_visible("nav_hall"))
     again.wait_for(lambda: again.find_visible("process_" + code, again.find_visible("draftList")) is not None)
     again.click(again.find_visible("process_" + code, again.find_visible("draftList")))
-    again.wait_for(lambda: current_page(again) == "guidePage")
-    again.click(again.find_visible("startButton"))
     form = form_controller(again)
     again.wait_for(lambda: "有未提交的草稿" in again.texts())
     again.screenshot("desk-form-repair-draft-offer")

@@ -113,6 +113,17 @@ REQUIRED = {
         "serial": "WB20260001",
         "docNo": "",
         "resubmitting": False,
+        "info": {
+            "departmentName": "教务处",
+            "contactOffice": "行政楼204室",
+            "expectedDays": 2,
+            "materials": ["学生证"],
+        },
+        "nextStep": {"name": "教务处办理", "choose": True, "handlers": [{"user_id": "u1", "name": "陈晓燕"}]},
+        "nextHandler": "u1",
+    },
+    "GuideSummaryCard": {
+        "info": {"departmentName": "教务处", "contactOffice": "行政楼204室", "expectedDays": 2, "materials": ["学生证"]}
     },
 }
 STANDALONE = sorted(set(_qmldir_types()) - {"Theme"})

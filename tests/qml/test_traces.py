@@ -172,7 +172,7 @@ def test_idle_timeout_leaves_no_trace(server: LiveServer, launch_ui: Any) -> Non
     ui.settle(250)
     card = next(i for i in ui.items() if i.objectName().startswith("process_") and i.isVisible())
     ui.tap(card)
-    ui.wait_for(lambda: current_page(ui) == "guidePage")
+    ui.wait_for(lambda: current_page(ui) == "formPage")
     QMetaObject.invokeMethod(ui.find("toast"), "show", Q_ARG(str, "已保存，待同步"))
     ui.settle(50)
     assert ui.find("toast").isVisible()
@@ -200,9 +200,8 @@ def test_idle_timeout_over_a_half_filled_form_and_its_date_picker(server: LiveSe
     log_in(ui, STUDENT, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage")
     open_form_of(ui, "jw-zaidu-zhengming")
-    in_view(ui, "field_id_card")
-    ui.find_visible("input_id_cardInput").setProperty("text", "")
-    ui.type_into("input_id_card", "11010519491231002X")
+    in_view(ui, "field_receiver_org")
+    ui.type_into("input_receiver_org", "ZX0311BANK")
     QGuiApplication.inputMethod().hide()
     ui.tap(in_view(ui, "input_wanted_date"))
     ui.wait_for(lambda: ui.find_visible("datePickerOk") is not None)
@@ -215,11 +214,11 @@ def test_idle_timeout_over_a_half_filled_form_and_its_date_picker(server: LiveSe
     ui.settle(300)
     _assert_fresh_login(ui)
     assert not any(i.objectName() in ("datePickerOk", "confirmSubmit") and i.isVisible() for i in ui.items())
-    assert_forgotten(ui, "王子涵", "11010519491231002X", "2022010101")
+    assert_forgotten(ui, "王子涵", "ZX0311BANK", "410105200403150311", "2022010101")
 
     # The next user's form of the same process starts empty (a kiosk keeps no draft).
     idle.set_quiet_ms(600_000)
     log_in(ui, STUDENT, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage")
     open_form_of(ui, "jw-zaidu-zhengming")
-    assert ui.find_visible("input_id_cardInput").property("text") != "11010519491231002X"
+    assert ui.find_visible("input_receiver_orgInput").property("text") == ""

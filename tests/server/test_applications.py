@@ -72,3 +72,30 @@ def test_invalid_forms_are_refused_with_the_field_and_reason(live_server: LiveSe
     assert again["error"]["code"] == "duplicate_application"
     missing = requests.get(live_server.url + "/api/v1/hall/processes/none/form", timeout=10)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "form_not_found"
+
+
+def test_what_the_school_holds_is_final(live_server: LiveServer) -> None:
+    """身份证号 comes from the school's records (`"locked": true`): /me hands the applicant their own, and a forged
+    one does not stick. 证明语种 and 份数 reach the terminal with their defaults in the schema."""
+    login = activated(live_server, STUDENT, STUDENT_PW)
+    assert login["user"]["id_card"] == "410105200403150311"
+    me = requests.get(live_server.url + "/api/v1/me", headers=bearer(login["access_token"]), timeout=10).json()
+    assert me["id_card"] == "410105200403150311"
+    form = requests.get(live_server.url + "/api/v1/hall/processes/jw-zaidu-zhengming/form", timeout=10).json()
+    props = form["schema"]["properties"]
+    assert (props["cert_language"]["default"], props["copies"]["default"]) == ("中文", 1)
+    assert form["ui"]["fields"]["id_card"]["locked"] is True
+    data = {
+        "phone": "13303721458",
+        "id_card": "11010519491231002X",  # a valid number, but not hers
+        "apply_date": datetime.now(CAMPUS_TZ).date().isoformat(),
+        "cert_language": "英文",
+        "purpose": "办理签证",
+        "copies": 2,
+    }
+    result = submit(live_server, login["access_token"], "jw-zaidu-zhengming", data)
+    assert result["status"] == "applied", result
+    pulled = requests.get(live_server.url + "/api/v1/sync/pull", headers=bearer(login["access_token"]), timeout=10)
+    stored = next(c for c in pulled.json()["changes"] if c["entity"] == "application")["data"]["data"]
+    assert stored["id_card"] == "410105200403150311"
+    assert (stored["cert_language"], stored["copies"], stored["class_name"]) == ("英文", 2, "2022级计算机科学与技术1班")

@@ -70,9 +70,11 @@ ApplicationWindow {
     function openArticle(articleId: int) {
         stack.push(articlePage, { articleId: articleId })
     }
+    // As the manual: a tap on a process's name opens its form (the guide's essentials at its top, the whole
+    // guide one tap away); with nobody logged in, its guide (登录后办理).
     function openProcess(code: string) {
         window.dropComposition()
-        stack.push(guidePage, { processCode: code })
+        stack.push(Session.loggedIn ? formPage : guidePage, { processCode: code })
     }
 
     header: TopBar { onNotificationsRequested: window.navigate("messages") }
@@ -108,6 +110,9 @@ ApplicationWindow {
     Connections {
         target: Sync
         function onSaved(outcome: string) {
+            // A form page says where its application stands itself (待同步, then 已同步): no second voice.
+            if (outcome === "saved" && stack.currentItem !== null && stack.currentItem.objectName === "formPage")
+                return
             toast.show(outcome === "saved" ? qsTr("已保存，待同步") : qsTr("保存失败，请重试"))
         }
     }
@@ -194,8 +199,9 @@ ApplicationWindow {
     Component {
         id: guidePage
         GuidePage {
+            id: guide
             onBack: window.back()
-            onStart: (code) => stack.push(formPage, { processCode: code })
+            onStart: (code) => guide.fromForm ? window.back() : stack.push(formPage, { processCode: code })
             onLoginRequested: window.navigate("login")
         }
     }
@@ -204,6 +210,7 @@ ApplicationWindow {
         FormPage {
             onBack: window.back()
             onDone: resubmitting ? stack.pop() : stack.popToIndex(0)
+            onGuideRequested: (code) => stack.push(guidePage, { processCode: code, fromForm: true })
         }
     }
     Component {

@@ -31,6 +31,7 @@ def _public(guide: hall.ProcessGuide) -> ProcessPublic:
         contact_phone=dept.phone,
         contact_office=dept.office,
         steps=guide.steps,
+        en=guide.english,
     )
 
 

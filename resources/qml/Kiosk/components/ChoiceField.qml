@@ -7,6 +7,7 @@ Flow {
     id: root
     required property var options  // the options' words
     required property var value    // the option chosen, or (multiple) the list of them
+    property var labels: []        // what each option shows, when it is not the option itself (English mode)
     property bool multiple: false
     signal chosen(var choice)      // the new value: an option, or (multiple) the list with one option toggled
 
@@ -15,8 +16,10 @@ Flow {
         model: root.options
         delegate: ChoiceChip {
             required property string modelData
+            required property int index
+            objectName: "choice_" + modelData  // named by the option, whatever language it shows in
             multiple: root.multiple
-            text: modelData
+            text: root.labels[index] || modelData
             checked: root.multiple ? (root.value || []).indexOf(modelData) >= 0 : root.value === modelData
             onToggled: {
                 if (!root.multiple) {

@@ -32,9 +32,15 @@ ColumnLayout {
     required property int maxCount
     // A handler's 批注 on this field (a returned application being corrected).
     property string annotation: ""
+    // What a read-only field shows instead of its value (a 身份证号 masked on a kiosk).
+    property string shown: ""
+    // The options as shown (English mode: the form's English); the value stays the option itself.
+    property var optionLabels: []
 
     objectName: "field_" + name
     spacing: 4
+
+    signal nextRequested()  // ↵ on a one-line field: on to the next field to type, as a phone does
 
     function set(v: var) { root.controller.setValue(root.name, v) }
     // A choice, a date or a signature ends the typing: the keyboard goes and the text field lets go of the focus,
@@ -45,6 +51,9 @@ ColumnLayout {
     }
 
     RowLayout {
+        id: labelRow
+        // A read-only field says its label inside its one line (姓名 王子涵 🔒): what the school filled in is short.
+        visible: !root.readOnly || root.hint.length > 0
         Layout.fillWidth: true
         spacing: Theme.spacing / 2
         Text {
@@ -145,6 +154,7 @@ ColumnLayout {
             extraKey: root.widget === "idcard" && Theme.kiosk ? "X" : ""
             invalid: root.error.length > 0  // the message is drawn under the field, with help before it
             onTextEdited: root.set(text)
+            onAccepted: root.nextRequested()
             field.onActiveFocusChanged: if (!field.activeFocus) root.controller.touch(root.name)
         }
     }
@@ -174,6 +184,7 @@ ColumnLayout {
         id: chips
         ChoiceField {
             options: root.options
+            labels: root.optionLabels
             value: root.value
             multiple: root.widget === "checkboxes"
             onChosen: (choice) => { root.closeKeyboard(); root.set(choice) }
@@ -185,7 +196,8 @@ ColumnLayout {
             objectName: "input_" + root.name
             model: root.options
             currentIndex: root.options.indexOf(root.value)
-            displayText: currentIndex < 0 ? (root.placeholder.length > 0 ? root.placeholder : qsTr("请选择")) : currentText
+            displayText: currentIndex < 0 ? (root.placeholder.length > 0 ? root.placeholder : qsTr("请选择"))
+                         : (root.optionLabels[currentIndex] || currentText)
             implicitHeight: Theme.touchMin
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
@@ -194,7 +206,7 @@ ColumnLayout {
                 required property int index
                 width: ListView.view ? ListView.view.width : implicitWidth
                 height: Theme.touchMin
-                text: modelData
+                text: root.optionLabels[index] || modelData
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
             }
@@ -279,28 +291,47 @@ ColumnLayout {
         // Read-only looks unlike an input: no white box and no frame, text on the page's grey, and a lock.
         Rectangle {
             objectName: "input_" + root.name
-            implicitHeight: Theme.touchMin
+            implicitHeight: Math.round(Theme.touchMin * 0.75)  // nothing to touch: it need not be a touch target
+            // As wide as what it says, so several of them share a line (the form page packs them).
+            implicitWidth: 2 * Theme.spacing + readOnlyValue.implicitWidth + Theme.iconSize
+                           + (readOnlyLabel.visible ? readOnlyLabel.implicitWidth + Theme.spacing / 2 : 0)
             radius: Theme.radius
             color: Theme.page
-            AppIcon {
-                objectName: "readOnlyMark"
-                anchors.right: parent.right
-                anchors.rightMargin: Theme.spacing
+            Row {
+                id: readOnlyRow
+                x: Theme.spacing / 2
+                width: parent.width - Theme.spacing
                 anchors.verticalCenter: parent.verticalCenter
-                name: "lock"
-                color: Theme.textSecondary
-            }
-            Text {
-                anchors.fill: parent
-                anchors.leftMargin: Theme.spacing
-                anchors.rightMargin: Theme.spacing + Theme.iconSize + Theme.spacing
-                verticalAlignment: Text.AlignVCenter
-                // Server-assigned fields (单号, 流水号) have no value until the application reaches the server.
-                text: String(root.value).length > 0 ? root.value : qsTr("提交后生成")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontBody
-                color: String(root.value).length > 0 ? Theme.text : Theme.textSecondary
-                elide: Text.ElideRight
+                spacing: Theme.spacing / 2
+                Text {
+                    id: readOnlyLabel
+                    visible: !labelRow.visible
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: root.label
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                    font.bold: true
+                    color: Theme.textSecondary
+                }
+                Text {
+                    id: readOnlyValue
+                    anchors.verticalCenter: parent.verticalCenter
+                    width: Math.min(implicitWidth, readOnlyRow.width - (readOnlyLabel.visible ? readOnlyLabel.width
+                           + readOnlyRow.spacing : 0) - readOnlyRow.spacing - Theme.iconSize)
+                    // Server-assigned fields (单号, 流水号) have no value until the application reaches the server.
+                    text: root.shown.length > 0 ? root.shown
+                          : String(root.value).length > 0 ? root.value : qsTr("提交后生成")
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                    color: String(root.value).length > 0 ? Theme.text : Theme.textSecondary
+                    elide: Text.ElideRight
+                }
+                AppIcon {
+                    objectName: "readOnlyMark"
+                    anchors.verticalCenter: parent.verticalCenter
+                    name: "lock"
+                    color: Theme.textSecondary
+                }
             }
         }
     }

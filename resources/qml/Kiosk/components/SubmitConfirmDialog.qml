@@ -4,9 +4,9 @@ import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import Kiosk
 
-// 提交 asks first: a kiosk user in a queue must not send by a stray touch. Says what sending does and, as the
-// manual's 完成本操作后，流程将转到以下步骤 and 选择审核人, the first step and, when the applicant may choose, its
-// handlers (none chosen: whichever of them takes it first).
+// 提交 asks first: a kiosk user in a queue must not send by a stray touch. Reads as the manual's dialog: what
+// sending does, 完成本操作后，流程将转到以下步骤 with the step's 办理人 already chosen (its only holder; with several,
+// 任一办理人: whichever of them is free first, and a word that choosing is not needed), then 取消 / 好.
 Popup {
     id: root
     objectName: "confirmDialog"
@@ -42,6 +42,8 @@ Popup {
             color: Theme.textSecondary
             wrapMode: Text.Wrap
         }
+        // The manual's 完成本操作后，流程将转到以下步骤 — “现教中心实验室管理科接收：办理人 贾孟杰”: the step and
+        // who will handle it, already chosen, so that 好 is all a student needs.
         Text {
             objectName: "nextStep"
             visible: (root.nextStep.name || "").length > 0
@@ -49,6 +51,7 @@ Popup {
             text: qsTr("完成本操作后，流程将转到：%1").arg(root.nextStep.name || "")
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
+            font.bold: true
             color: Theme.text
             wrapMode: Text.Wrap
         }
@@ -56,6 +59,15 @@ Popup {
             visible: root.nextStep.choose === true
             Layout.fillWidth: true
             spacing: Theme.spacing
+            // Several people hold the post: by default it goes to all of them and the first free one takes it;
+            // naming one sends it to that person only.
+            ChoiceChip {
+                objectName: "handler_any"
+                visible: (root.nextStep.handlers || []).length > 1
+                text: qsTr("任一办理人（最快）")
+                checked: root.nextHandler.length === 0
+                onToggled: root.handlerChosen("")
+            }
             Repeater {
                 model: root.nextStep.choose === true ? root.nextStep.handlers : []
                 delegate: ChoiceChip {
@@ -63,9 +75,22 @@ Popup {
                     objectName: "handler_" + modelData.user_id
                     text: qsTr("办理人 %1").arg(modelData.name)
                     checked: root.nextHandler === modelData.user_id
-                    onToggled: root.handlerChosen(checked ? "" : modelData.user_id)
+                    onToggled: root.handlerChosen(checked && (root.nextStep.handlers || []).length > 1
+                                                  ? "" : modelData.user_id)
                 }
             }
+        }
+        Text {
+            objectName: "handlerNote"
+            visible: root.nextStep.choose === true
+            Layout.fillWidth: true
+            text: (root.nextStep.handlers || []).length > 1
+                  ? qsTr("不必选择：由先有空的办理人办理。选择某位办理人后，只交给他一人办理。")
+                  : qsTr("该步骤只有这一位办理人，已为您选好。")
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            color: Theme.textSecondary
+            wrapMode: Text.Wrap
         }
         RowLayout {
             Layout.fillWidth: true
@@ -73,14 +98,14 @@ Popup {
             AppButton {
                 objectName: "confirmCancel"
                 Layout.fillWidth: true
-                text: qsTr("再检查一下")
+                text: qsTr("取消")
                 onClicked: root.close()
             }
             AppButton {
                 objectName: "confirmSubmit"
                 Layout.fillWidth: true
                 kind: "primary"
-                text: root.resubmitting ? qsTr("确认重新提交") : qsTr("确认提交")
+                text: qsTr("好")
                 onClicked: { root.close(); root.confirmed() }
             }
         }

@@ -18,6 +18,7 @@ Item {
     readonly property var info: Catalog.process(processCode)
     signal back()
     signal done()
+    signal guideRequested(string code)
 
     FormController {
         id: form
@@ -30,6 +31,8 @@ Item {
     // With the virtual keyboard up the page is short: the header steps aside and the margins shrink, so the
     // focused field, its label and its error — and when there is room the 提交 row — stay in view.
     readonly property bool compact: Qt.inputMethod.visible // qmllint disable missing-property
+    readonly property bool landscape: width > height
+    readonly property bool showGuide: !resubmitting && !compact && (form.state === "ready" || form.state === "saving")
 
     ColumnLayout {
         anchors.fill: parent
@@ -45,6 +48,21 @@ Item {
                                                      .arg(root.info.departmentName || "")
             canGoBack: form.state !== "saving"
             onBack: root.back()
+            // The guide's essentials beside the title in landscape (the form's height is for the form), under it
+            // in portrait.
+            GuideSummaryCard {
+                visible: root.showGuide && root.landscape
+                Layout.preferredWidth: Math.min(fieldsColumn.width, root.width * 0.55)
+                info: root.info
+                onGuideRequested: root.guideRequested(root.processCode)
+            }
+        }
+
+        GuideSummaryCard {
+            visible: root.showGuide && !root.landscape
+            Layout.fillWidth: true
+            info: root.info
+            onGuideRequested: root.guideRequested(root.processCode)
         }
 
         ReturnNoteCard {
@@ -75,12 +93,17 @@ Item {
                 Flow {
                     id: flow
                     Layout.fillWidth: true
-                    spacing: Theme.spacingLarge
-                    readonly property bool twoColumns: root.width > root.height && width > 800
+                    // A kiosk's form is read standing, one screen at a time: rows closer together, so a
+                    // certificate's choices (in English too, with its longer labels) are in view unscrolled.
+                    spacing: Theme.kiosk ? Theme.spacing : Theme.spacingLarge
+                    // Three abreast on a wide kiosk screen, so what the school filled in takes little height and
+                    // the choices a student makes are in view without scrolling.
+                    readonly property int columns: root.width <= root.height || width <= 800 ? 1 : width >= 1200 ? 3 : 2
                     Repeater {
                         model: form.fields // qmllint disable stale-property-read
                         delegate: Item {
                             id: entry
+                            objectName: "entry_" + name
                             required property string name
                             required property string widget
                             required property string label
@@ -99,12 +122,21 @@ Item {
                             required property var accept
                             required property int maxCount
                             required property string annotation
+                            required property string shown
+                            required property var optionLabels
+                            // A one-line field to type in (↵ comes here from the field before).
+                            readonly property bool typed: !readOnly && !deskOnly && ["text", "mobile", "number", "money",
+                                                          "idcard", "userid", "time"].indexOf(widget) >= 0
                             readonly property bool wide: widget === "section" || widget === "textarea"
                                                          || widget === "radio" || widget === "checkboxes"
                                                          || widget === "signature" || widget === "daterange"
                                                          || widget === "attachment" || widget === "select"
                                                          || (widget === "text" && maxLength > 64)
-                            width: flow.twoColumns && !wide ? (flow.width - flow.spacing) / 2 : flow.width
+                            // What the school filled in is packed by its own width (several to a line); the
+                            // rest take a column.
+                            width: wide || flow.columns === 1 ? flow.width
+                                   : readOnly && !deskOnly ? Math.min(flow.width, field.implicitWidth)
+                                   : (flow.width - (flow.columns - 1) * flow.spacing) / flow.columns
                             height: entry.widget === "section" ? sectionTitle.implicitHeight + Theme.spacing
                                                                : field.implicitHeight
                             Text {
@@ -141,6 +173,9 @@ Item {
                                 accept: entry.accept
                                 maxCount: entry.maxCount
                                 annotation: entry.annotation
+                                shown: entry.shown
+                                optionLabels: entry.optionLabels
+                                onNextRequested: root.typeNext(entry.name)
                             }
                         }
                     }
@@ -227,6 +262,9 @@ Item {
             serial: form.serial
             docNo: form.docNo
             resubmitting: root.resubmitting
+            info: root.info
+            nextStep: form.state === "saved" ? root.inLanguage(form.nextStep()) : ({})
+            nextHandler: form.nextHandler
             onDone: root.done()
         }
     }
@@ -262,6 +300,31 @@ Item {
             root.forceActiveFocus()
             Qt.inputMethod.hide() // qmllint disable missing-property
         }
+    }
+    // ↵ on a field: the next one-line field still to be typed in takes the focus (scrolled into view); after the
+    // last, the keyboard goes and the form is seen whole.
+    function typeNext(name: string) {
+        let after = false
+        for (let i = 0; i < flow.children.length; ++i) {
+            const entry = flow.children[i]
+            if (entry.objectName === "entry_" + name) {
+                after = true
+            } else if (after && entry.typed) {
+                const input = root.findField(entry, "input_" + entry.name + "Input")
+                if (input !== null) {
+                    root.scrollToField(entry.name)
+                    input.forceActiveFocus()
+                    return
+                }
+            }
+        }
+        root.forceActiveFocus()
+        Qt.inputMethod.hide() // qmllint disable missing-property
+    }
+    // The next step as the user reads it: its English name in English mode.
+    function inLanguage(step: var): var {
+        const names = root.info.stepNames || {}
+        return names[step.name] ? Object.assign({}, step, { name: names[step.name] }) : step
     }
     function scrollToField(name: string) {
         if (name.length === 0)
@@ -301,7 +364,7 @@ Item {
         processName: root.info.name || ""
         resubmitting: root.resubmitting
         // Read once the form is ready (the workflow is loaded with it).
-        nextStep: form.state === "ready" ? form.nextStep() : ({})
+        nextStep: form.state === "ready" ? root.inLanguage(form.nextStep()) : ({})
         nextHandler: form.nextHandler
         onHandlerChosen: (userId) => form.chooseHandler(userId)
         onConfirmed: form.confirmSubmit()

@@ -5,12 +5,14 @@ import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
 
-// 办事指南: before starting a process — what it is for, who may apply, its steps, what to prepare, where to
-// ask, how long it takes; then 开始办理.
+// 办事指南: what a process is for, who may apply, its steps, what to prepare, where to ask, how long it takes.
+// Seen before logging in (登录后办理), or from a form's 办事指南 (返回填写); a logged-in tap on a process opens its
+// form directly.
 Item {
     id: root
     objectName: "guidePage"
     required property string processCode
+    property bool fromForm: false  // opened from its form's 办事指南: 开始办理 goes back to the form
     readonly property var info: Catalog.process(processCode)
     signal back()
     signal start(string code)
@@ -188,7 +190,7 @@ Item {
                 objectName: "startButton"
                 kind: "primary"
                 iconName: Session.loggedIn ? "file-text" : "user-circle"
-                text: Session.loggedIn ? qsTr("开始办理") : qsTr("登录后办理")
+                text: !Session.loggedIn ? qsTr("登录后办理") : root.fromForm ? qsTr("返回填写") : qsTr("开始办理")
                 onClicked: Session.loggedIn ? root.start(root.processCode) : root.loginRequested()
             }
         }

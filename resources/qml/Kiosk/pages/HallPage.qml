@@ -146,7 +146,7 @@ Item {
                                 AppIcon { anchors.horizontalCenter: parent.horizontalCenter; name: tile.modelData.icon; color: Theme.primary }
                                 Text {
                                     anchors.horizontalCenter: parent.horizontalCenter
-                                    text: tile.modelData.name
+                                    text: tile.modelData.title  // English mode: the category's English
                                     font.family: Theme.fontFamily
                                     font.pixelSize: Theme.fontBody
                                     font.bold: true

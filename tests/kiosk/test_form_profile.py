@@ -1,0 +1,121 @@
+"""What the school knows is filled in (kiosk/services/form_fields.py on the seed's real forms): 身份证号 from the
+profile, read-only and masked on a kiosk's screen, typed when the school's records lack it; choices start at the
+schema's defaults (证明语种 中文, 份数 1), so a student types only what only they know."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from campus_common import forms
+from kiosk.services.form_fields import build_rows, masked, to_data
+from kiosk.services.form_state import FormState
+
+FORMS = Path(__file__).resolve().parents[2] / "sync_server" / "seed" / "forms"
+DEFINITIONS = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(FORMS.glob("*.json"))}
+STUDENT: dict[str, Any] = {
+    "user_id": "2022010101",
+    "name": "王子涵",
+    "department_name": "信息工程学院",
+    "class_name": "2022级计算机科学与技术1班",
+    "phone": "13303721458",
+    "id_card": "410105200403150311",
+}
+
+
+def test_masked_keeps_the_ends() -> None:
+    assert masked("410105200403150311") == "4101**********0311"
+    assert masked("12345678") == "12345678"  # nothing short is worth masking
+
+
+def test_the_certificate_asks_only_what_the_student_knows() -> None:
+    definition = DEFINITIONS["jw-zaidu-zhengming"]
+    state = FormState.opened(definition, STUDENT, "kiosk")
+    rows = {r.name: r for r in state.rows}
+    assert rows["id_card"].read_only and rows["id_card"].shown == "4101**********0311"
+    assert rows["id_card"].value == "410105200403150311"
+    assert (rows["cert_language"].value, rows["copies"].value) == ("中文", "1")
+    editable = [r.name for r in state.rows if r.editable]
+    assert editable == ["phone", "cert_language", "purpose", "receiver_org", "copies", "wanted_date"]
+    assert not state.set_value("id_card", "11010519491231002X")  # locked: not the student's to change
+    assert state.set_value("purpose", "办理签证") and state.check_all()
+    assert state.data()["id_card"] == "410105200403150311" and state.data()["copies"] == 1
+
+
+def test_a_desk_shows_the_number_and_unknown_numbers_are_typed() -> None:
+    definition = DEFINITIONS["jw-zaidu-zhengming"]
+    desk = {r.name: r for r in build_rows(definition, STUDENT, "desk")}
+    assert desk["id_card"].read_only and desk["id_card"].shown == ""  # an office PC: the full number
+    unknown = {r.name: r for r in build_rows(definition, {**STUDENT, "id_card": None}, "kiosk")}
+    assert not unknown["id_card"].read_only and unknown["id_card"].value == ""
+
+
+@pytest.mark.parametrize("code", sorted(c for c, d in DEFINITIONS.items() if "id_card" in d["schema"]["properties"]))
+def test_every_id_card_comes_from_the_profile(code: str) -> None:
+    definition = DEFINITIONS[code]
+    assert forms.locked_by_profile(forms.field_ui(definition, "id_card")), code
+    row = next(r for r in build_rows(definition, STUDENT, "kiosk") if r.name == "id_card")
+    assert row.read_only and to_data(definition, [row])[0] == {"id_card": STUDENT["id_card"]}
+
+
+def test_defaults_are_values_the_field_accepts() -> None:
+    bad = {**DEFINITIONS["jw-zaidu-zhengming"]}
+    bad["schema"] = {**bad["schema"], "properties": {**bad["schema"]["properties"]}}
+    bad["schema"]["properties"]["copies"] = {"type": "integer", "minimum": 1, "maximum": 10, "default": 0}
+    assert "copies: default 0 is not a valid value" in forms.definition_problems(bad)
+    with_defaults = [
+        c for c, d in DEFINITIONS.items() if any("default" in p for p in d["schema"]["properties"].values())
+    ]
+    assert {"jw-zaidu-zhengming", "rs-zaizhi-zhengming", "jw-chengjidan"} <= set(with_defaults)
+
+
+def test_a_form_in_english_keeps_its_values() -> None:
+    """English mode: the form's `ui.en` labels, choices and section titles are shown; the values stay the
+    options, so what reaches the server is the same in either language."""
+    definition = {**DEFINITIONS["jw-zaidu-zhengming"]}
+    definition["ui"] = {
+        **definition["ui"],
+        "en": {
+            "fields": {"cert_language": {"label": "Language", "options": ["Chinese", "English", "Both"]}},
+            "sections": {"cert": "Certificate"},
+        },
+    }
+    rows = {r.name: r for r in build_rows(definition, STUDENT, "kiosk", "en_US")}
+    assert rows["cert_language"].label == "Language"
+    assert rows["cert_language"].option_labels == ("Chinese", "English", "Both")
+    assert rows["cert_language"].options == ("中文", "英文", "中英文各一份") and rows["cert_language"].value == "中文"
+    assert rows["section:cert"].label == "Certificate"
+    assert rows["purpose"].label == "证明用途"  # no English for it: its Chinese, not nothing
+    chinese = {r.name: r for r in build_rows(definition, STUDENT, "kiosk", "zh_CN")}
+    assert (
+        chinese["cert_language"].label == "证明语种"
+        and chinese["cert_language"].option_labels == chinese["cert_language"].options
+    )
+
+
+def test_the_catalog_in_english() -> None:
+    from kiosk.services.catalog import localized
+
+    process = {
+        "code": "jw-zaidu-zhengming",
+        "name": "在读学籍证明申请",
+        "department": "教务处",
+        "department_name": "教务处",
+        "audience": ["学生"],
+        "category": "教学教务",
+        "materials": ["学生证"],
+        "en": {"name": "Certificate of enrolment", "audience": ["Students"], "category": "Teaching", "materials": []},
+    }
+    english = localized(process, "en_US")
+    assert (english["name"], english["audience_text"], english["category_text"]) == (
+        "Certificate of enrolment",
+        "Students",
+        "Teaching",
+    )
+    assert english["audience"] == ["学生"] and english["category"] == "教学教务"  # what the hall filters on
+    assert english["department_name"] == "教务处"  # no English for it: its Chinese
+    assert localized(process, "zh_CN")["name"] == "在读学籍证明申请"
+    assert localized({**process, "en": {}}, "en_US")["name"] == "在读学籍证明申请"
