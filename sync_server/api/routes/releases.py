@@ -21,7 +21,7 @@ VersionPath = Annotated[str, Path(max_length=32)]
 class ReleaseRequest(BaseModel):
     version: str = Field(min_length=1, max_length=32, description="PEP 440, e.g. 0.2.0")
     url: str = Field(min_length=1, max_length=1024, description="where terminals download the .tar.gz")
-    sha256: str = Field(min_length=64, max_length=64, description="of the archive, hex")
+    sha256: str = Field(min_length=64, max_length=64, pattern="^[0-9a-fA-F]{64}$", description="of the archive, hex")
     notes: str = Field(default="", max_length=2000)
 
 
