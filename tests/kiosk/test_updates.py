@@ -125,12 +125,18 @@ def cli(server: LiveServer, *args: str) -> str:
     return done.stdout
 
 
-def release(server: LiveServer, files: FileServer, version: str, body: bytes, *, sha_of: bytes | None = None) -> None:
-    """Register `body` as `version` (its SHA-256, or that of `sha_of`: a corrupted upload) and roll it out."""
+def release(
+    server: LiveServer, admin: dict[str, str], files: FileServer, version: str, body: bytes, *, sha_of: bytes = b""
+) -> None:
+    """Register `body` as `version` (its SHA-256, or that of `sha_of`: a corrupted upload) and roll it out, as IT
+    does with `releases add` and `releases rollout` (the admin API: no CLI start-up per step)."""
     url = files.put(f"campus-kiosk-{version}.tar.gz", body)
-    sha = hashlib.sha256(sha_of if sha_of is not None else body).hexdigest()
-    cli(server, "releases", "add", "--version", version, "--url", url, "--sha256", sha)
-    cli(server, "releases", "rollout", version, "--group", "图书馆")
+    sha = hashlib.sha256(sha_of or body).hexdigest()
+    api = server.url + "/api/v1/admin/releases"
+    made = requests.post(api, json={"version": version, "url": url, "sha256": sha}, headers=admin, timeout=10)
+    assert made.status_code == 200, made.text
+    rolled = requests.post(f"{api}/{version}/rollout", json={"group": "图书馆"}, headers=admin, timeout=10)
+    assert rolled.status_code == 200, rolled.text
 
 
 def test_the_kiosk_stages_a_rollout_and_switches_when_idle_or_at_the_next_start(
@@ -160,7 +166,7 @@ def test_the_kiosk_stages_a_rollout_and_switches_when_idle_or_at_the_next_start(
 
     # A corrupted upload: the archive on the download server is not the one IT registered.
     good = bundle_archive("0.2.0")
-    release(server, files, "0.2.0", good[:-100] + b"x" * 100, sha_of=good)
+    release(server, admin, files, "0.2.0", good[:-100] + b"x" * 100, sha_of=good)
     backend = Backend(config)
     updates = backend.updates
     assert updates is not None
@@ -172,7 +178,7 @@ def test_the_kiosk_stages_a_rollout_and_switches_when_idle_or_at_the_next_start(
 
         # A good release: downloaded, verified, unpacked beside the current one, switched at once (nobody is
         # signed in and the outbox is empty); the app then quits for the unit to start it through `current`.
-        release(server, files, "0.2.1", bundle_archive("0.2.1"))
+        release(server, admin, files, "0.2.1", bundle_archive("0.2.1"))
         beat_until(lambda: updates.switched_to == "0.2.1")
         assert runs(root) == "0.2.1" and (root / "releases" / "0.1.0").is_dir()  # the old one kept for a rollback
         beat_until(lambda: last_error() == "")  # solved: the heartbeat reports no problem any more
@@ -181,7 +187,7 @@ def test_the_kiosk_stages_a_rollout_and_switches_when_idle_or_at_the_next_start(
         store = backend.state.store
         assert store is not None
         store.enqueue("2022010101", "favorite.set", {"process_code": "xj-diannao-weixiu", "on": True})
-        release(server, files, "0.2.2", bundle_archive("0.2.2"))
+        release(server, admin, files, "0.2.2", bundle_archive("0.2.2"))
         beat_until(lambda: updates.updater.pending() == "0.2.2")
         qtbot.wait(500)
         assert runs(root) == "0.2.1" and updates.switched_to == "0.2.1"

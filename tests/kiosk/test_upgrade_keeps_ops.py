@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import requests
 from alembic import command
@@ -52,7 +53,7 @@ def test_ops_queued_by_the_previous_release_are_applied_once_after_both_sides_up
     # What that kiosk release queued, in its own store schema: four operations signed in the session the student
     # has left (delivered without a token), two unsigned ones waiting for the student's next login.
     sign = op_signer(user.op_key, user.session_id, DEVICE)
-    queued: list[dict[str, object]] = []
+    queued: list[dict[str, Any]] = []
     path = tmp_path / "kiosk.db"
     with store_of_release(path, PREVIOUS_STORE) as conn:
         created = datetime.now(UTC) - timedelta(hours=2)
