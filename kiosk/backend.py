@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from PySide6.QtQml import QQmlEngine
 
     from kiosk.models.store import LocalStore
+    from kiosk.views.updates import Updates
 
 
 class Backend:
@@ -92,6 +93,7 @@ class Backend:
         self.enrollment = Enrollment(self.state, device, self.sync, self.workers)
         if kiosk:  # a refused kiosk signs its user out: the login screen then says why
             self.enrollment.refused.connect(lambda: self.session.logout_because("device"))
+        self.updates = self._updates(config)
         self.calendar_editor = CalendarEditor(self.state, self.auth, self.session, self.sync, self.workers)
         self.reminders = CalendarReminders(self.state, self.auth, self.session, self.sync, self.workers)
         self.calendar_feed = CalendarFeed(self.state, self.auth, self.session, self.workers, self.link_qr)
@@ -105,6 +107,17 @@ class Backend:
     def _language_changed(self) -> None:
         self.catalog.set_language(self.display.language)
         self.forms.language = self.display.language
+
+    def _updates(self, config: KioskConfig) -> Updates | None:
+        """An installed kiosk updates itself (config install_dir; docs/deploy.md, "Updates")."""
+        if not config.install_dir:
+            return None
+        from kiosk.build_info import build_info
+        from kiosk.services.updates import Updater
+        from kiosk.views.updates import Updates as UpdatesView
+
+        updater = Updater(Path(config.install_dir), build_info()[0])
+        return UpdatesView(self.state, self.session, self.enrollment, self.workers, updater)
 
     @property
     def store(self) -> LocalStore | None:
@@ -153,6 +166,8 @@ class Backend:
         """Open the store and (demo) start the bundled server in the background, then watch the server."""
         self.state.start()
         self.enrollment.start()
+        if self.updates is not None:
+            self.updates.start()
 
     def shutdown(self) -> None:
         if self.config.mode == "kiosk":  # a kiosk forgets; a desk client stays logged in (记住我)

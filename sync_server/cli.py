@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sync_server import mail_keys_cli
+from sync_server import mail_keys_cli, releases_cli
 from sync_server.core.config import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
@@ -98,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     _content_parser(sub, common)
     mail_keys_cli.add_parser(sub, common)
     _devices_parser(sub, common)
+    releases_cli.add_parser(sub, common)
     return parser
 
 
@@ -563,14 +564,9 @@ def _fleet_table(entries: list[dict[str, object]]) -> str:
     def width(text: str) -> int:
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
-    head = ["ID", "NAME", "LOCATION", "GROUP", "STATE", "VERSION", "LAST SEEN", "OUTBOX", "OLDEST", "FLAGS"]
-    rows = [
-        [
-            str(e[k])
-            for k in ("id", "name", "location", "group", "state", "version", "seen", "outbox", "oldest", "flags")
-        ]
-        for e in entries
-    ]
+    head = ["ID", "NAME", "LOCATION", "GROUP", "STATE", "VERSION", "TARGET", "LAST SEEN", "OUTBOX", "OLDEST", "FLAGS"]
+    keys = ("id", "name", "location", "group", "state", "version", "target", "seen", "outbox", "oldest", "flags")
+    rows = [["-" if e[k] is None else str(e[k]) for k in keys] for e in entries]
     widths = [max(width(r[i]) for r in [head, *rows]) for i in range(len(head))]
     lines = [
         "  ".join(cell + " " * (w - width(cell)) for cell, w in zip(r, widths, strict=True)).rstrip()
@@ -582,7 +578,7 @@ def _fleet_table(entries: list[dict[str, object]]) -> str:
 def devices_command(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
-    from sync_server.core import devices
+    from sync_server.core import devices, releases
     from sync_server.core.clock import as_utc
     from sync_server.core.errors import DomainError
     from sync_server.db import Database
@@ -621,6 +617,7 @@ def devices_command(settings: Settings, args: argparse.Namespace) -> int:
                     stale_after=timedelta(minutes=settings.device_stale_minutes),
                     deep_outbox=settings.device_deep_outbox,
                 )
+                found = releases.catalogue(session)
                 rows: list[dict[str, object]] = []
                 for e in entries:
                     d = e.device
@@ -633,6 +630,7 @@ def devices_command(settings: Settings, args: argparse.Namespace) -> int:
                             "group": d.group_name or "-",
                             "state": e.state,
                             "version": d.version or "-",
+                            "target": found.target_label(d),  # its rollout's version (releases_cli.py)
                             "seen": _age(seen) + (" ago" if seen is not None else ""),
                             "last_seen_s": int(seen) if seen is not None else None,
                             "outbox": "-" if d.outbox_depth is None else d.outbox_depth,
@@ -721,6 +719,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return mail_keys_cli.run(settings, args)
     elif args.command == "devices":
         return devices_command(settings, args)
+    elif args.command == "releases":
+        return releases_cli.run(settings, args)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0

@@ -602,3 +602,24 @@ class Device(Base):
     oldest_pending_s: Mapped[int | None] = mapped_column(Integer, default=None)
     last_error: Mapped[str | None] = mapped_column(String(256), default=None)
     free_disk_bytes: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
+class Release(Base):
+    """A client bundle IT registered (core/releases.py): where terminals download it and its SHA-256."""
+
+    __tablename__ = "releases"
+    version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    url: Mapped[str] = mapped_column(String(1024))
+    sha256: Mapped[str] = mapped_column(String(64))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Rollout(Base):
+    """The release a group of devices is meant to run (group_name "*": every group without its own rollout)."""
+
+    __tablename__ = "rollouts"
+    group_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(ForeignKey("releases.version"))
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

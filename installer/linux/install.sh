@@ -168,21 +168,28 @@ if [ "$SYSTEM" = 1 ] && [ "$USE_APT" = 1 ] && command -v apt-get >/dev/null; the
     run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
 fi
 
-# 1. The bundle.
+# 1. The bundle, as one release: $PREFIX/releases/<version>/ and $PREFIX/current -> releases/<version>, which
+# everything starts through. A kiosk's self-update (kiosk/services/updates.py) unpacks newer releases beside it
+# and switches `current` (docs/deploy.md, "Updates").
+BUNDLE_VERSION="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$BUNDLE/_internal/kiosk/build.json" 2>/dev/null | head -n1 || true)"
+[[ "$BUNDLE_VERSION" =~ ^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$ ]] || BUNDLE_VERSION=installed
+RELEASE="$PREFIX/releases/$BUNDLE_VERSION"
 if [ "$DRY_RUN" = 1 ]; then
-    echo "+ copy $BUNDLE -> $DESTDIR$PREFIX"
+    echo "+ copy $BUNDLE -> $DESTDIR$RELEASE"
 else
     rm -rf "$DESTDIR$PREFIX"
-    mkdir -p "$DESTDIR$(dirname "$PREFIX")"
-    cp -a "$BUNDLE" "$DESTDIR$PREFIX"
+    mkdir -p "$DESTDIR$PREFIX/releases"
+    cp -a "$BUNDLE" "$DESTDIR$RELEASE"
     chmod -R u=rwX,go=rX "$DESTDIR$PREFIX"
     record "$PREFIX"
 fi
-link "$PREFIX/campus-kiosk" /usr/local/bin/campus-kiosk
+link "releases/$BUNDLE_VERSION" "$PREFIX/current"
+link "$PREFIX/current/campus-kiosk" /usr/local/bin/campus-kiosk
 
 # 2. The config (kiosk/services/config.py reads it; flags override it).
 if [ "$MODE" = kiosk ]; then
-    DATA_LINE="data_dir = $(toml_string "$STATE_DIR")"
+    DATA_LINE="data_dir = $(toml_string "$STATE_DIR")
+install_dir = $(toml_string "$PREFIX")"
 else
     DATA_LINE="# data_dir: each staff member's own ~/.local/share/campus-kiosk"
 fi
@@ -194,7 +201,7 @@ mode = "$MODE"
 $DATA_LINE
 CONF
 
-EXEC="$PREFIX/campus-kiosk --config $CONF_DIR/config.toml"
+EXEC="$PREFIX/current/campus-kiosk --config $CONF_DIR/config.toml"
 
 if [ "$MODE" = desk ]; then
     # 3d. Desktop entry, optional autostart.
@@ -206,7 +213,7 @@ Name=Campus Kiosk
 Name[zh_CN]=融合门户
 Comment=郑州工商学院 融合门户 · 一站式办事大厅
 Exec=$EXEC --mode desk
-Icon=$PREFIX/_internal/kiosk/resources/icons/school.svg
+Icon=$PREFIX/current/_internal/kiosk/resources/icons/school.svg
 Terminal=false
 Categories=Office;
 ENTRY
@@ -274,6 +281,8 @@ Environment=HOME=/run/campus-kiosk-home
 # The local store (queued operations survive a restart and a power cut).
 StateDirectory=campus-kiosk
 StateDirectoryMode=0700
+# Self-update: new releases are unpacked under $PREFIX/releases, then "current" is switched (docs/deploy.md).
+ReadWritePaths=$PREFIX
 Environment=XDG_SESSION_TYPE=wayland
 Environment=QT_QPA_PLATFORM=wayland
 Environment=QT_WAYLAND_DISABLE_WINDOWDECORATION=1
@@ -339,6 +348,8 @@ if [ "$SYSTEM" = 1 ]; then
             --shell /usr/sbin/nologin --comment "Campus Kiosk session" "$KIOSK_USER"
         record "user:$KIOSK_USER"
     fi
+    # The kiosk updates itself (releases/ and the `current` link): the install is its user's, like its store.
+    run chown -R "$KIOSK_USER:$KIOSK_USER" "$PREFIX"
     # cage needs the GPU and input devices; logind grants them to the active session, the groups are a fallback.
     run usermod -a -G video,input,render "$KIOSK_USER" 2>/dev/null || run usermod -a -G video,input "$KIOSK_USER"
     enroll_code

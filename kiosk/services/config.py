@@ -41,6 +41,9 @@ class KioskConfig:
     text_scale: float = 1.0  # 1.0, 1.25 (large) or 1.5 (extra large)
     data_dir: str = ""  # empty: the platformdirs user data dir
     enrollment_code: str = ""  # IT's one-time code (campus-sync-server devices enroll); --enroll; device.py
+    # Self-update (services/updates.py): the dir holding releases/<version>/ and the `current` link install.sh
+    # makes (/opt/campus-kiosk on a kiosk); empty: this terminal is updated by other means (a desk PC, a checkout).
+    install_dir: str = ""
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

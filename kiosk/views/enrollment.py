@@ -38,6 +38,7 @@ class Enrollment(QObject):
     changed = Signal()
     # The server refused this device (revoked, or unknown to it): whoever is signed in can do nothing more here.
     refused = Signal()
+    answered = Signal(object)  # a heartbeat's answer: it may offer an update (views/updates.py)
 
     def __init__(self, state: AppState, service: DeviceService, sync: Sync, workers: WorkerPool) -> None:
         super().__init__(state)
@@ -49,6 +50,7 @@ class Enrollment(QObject):
         self._exchanged = False  # a pending code was dealt with (exchanged, or refused for good)
         self._last_sync: datetime | None = None
         self._last_error: str | None = None
+        self._update_problem = ""  # a release that could not be staged or switched to (views/updates.py)
         self._beating = False
         self._beat_again = False
         self._timer = QTimer(self)
@@ -113,13 +115,18 @@ class Enrollment(QObject):
             return
         self._beating = True
         service, store = self._service, self._state.store
-        last_sync, last_error = self._last_sync, self._last_error
+        last_sync, last_error = self._last_sync, self._last_error or self._update_problem or None
         self._workers.run(
             lambda: service.heartbeat(store, last_sync_at=last_sync, last_error=last_error), self._beaten, self._failed
         )
 
-    def _beaten(self, _answer: Any) -> None:
+    def report_problem(self, problem: str) -> None:
+        """An update's problem, for the next heartbeat's last_error ("" once it is solved)."""
+        self._update_problem = problem
+
+    def _beaten(self, answer: Any) -> None:
         self._beating = False
+        self.answered.emit(answer if isinstance(answer, dict) else {})
         if self._problem in DEVICE_REFUSALS:
             self._set(problem="")  # honoured again (IT re-enrolled it, or the server stopped requiring it)
         if self._beat_again:

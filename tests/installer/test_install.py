@@ -64,7 +64,8 @@ def test_desk_install_writes_bundle_entry_autostart_and_config(tmp_path: Path, f
     )
     assert done.returncode == 0, done.stderr
     assert {
-        "/opt/campus-kiosk/campus-kiosk",
+        "/opt/campus-kiosk/releases/installed/campus-kiosk",
+        "/opt/campus-kiosk/current",
         "/usr/local/bin/campus-kiosk",
         "/usr/share/applications/campus-kiosk.desktop",
         "/etc/xdg/autostart/campus-kiosk.desktop",
@@ -72,7 +73,7 @@ def test_desk_install_writes_bundle_entry_autostart_and_config(tmp_path: Path, f
     } <= files_under(root)
     assert not (root / UNIT).exists()
     entry = (root / "usr/share/applications/campus-kiosk.desktop").read_text()
-    assert "Exec=/opt/campus-kiosk/campus-kiosk --config /etc/campus-kiosk/config.toml --mode desk" in entry
+    assert "Exec=/opt/campus-kiosk/current/campus-kiosk --config /etc/campus-kiosk/config.toml --mode desk" in entry
     config = load_config(root / "etc/campus-kiosk/config.toml")  # the app's own reader accepts it
     assert (config.mode, config.server_url) == ("desk", "https://hall.example.edu")
 
@@ -90,7 +91,7 @@ def test_kiosk_install_writes_a_locked_down_session(tmp_path: Path, fake_bundle:
     unit = unit_settings((root / UNIT).read_text())
     exec_start = shlex.split(unit["ExecStart"][0])
     assert exec_start[:3] == ["/usr/bin/cage", "-d", "--"] and "-s" not in exec_start  # no VT switching
-    assert exec_start[3] == "/opt/campus-kiosk/campus-kiosk" and exec_start[-2:] == ["--mode", "kiosk"]
+    assert exec_start[3] == "/opt/campus-kiosk/current/campus-kiosk" and exec_start[-2:] == ["--mode", "kiosk"]
     assert unit["Restart"] == ["always"] and unit["User"] == ["campus-kiosk"] and unit["TTYPath"] == ["/dev/tty1"]
     assert unit["Conflicts"] == ["getty@tty1.service"]
     for key, value in {
@@ -102,6 +103,9 @@ def test_kiosk_install_writes_a_locked_down_session(tmp_path: Path, fake_bundle:
     }.items():
         assert unit[key] == [value], key
     assert "HOME=/run/campus-kiosk-home" in unit["Environment"]
+    # Self-update: releases/<version>/ beside each other, `current` the one started (docs/deploy.md, "Updates").
+    assert config.install_dir == "/opt/campus-kiosk" and unit["ReadWritePaths"] == ["/opt/campus-kiosk"]
+    assert (root / "opt/campus-kiosk/current").resolve() == root / "opt/campus-kiosk/releases/installed"
     assert (root / "etc/systemd/system/ctrl-alt-del.target").resolve() == Path("/dev/null")
     assert "kernel.sysrq = 0" in (root / "etc/sysctl.d/90-campus-kiosk.conf").read_text()
     assert "pam_systemd.so" in (root / "etc/pam.d/campus-kiosk").read_text()
@@ -254,7 +258,7 @@ class EmulatedUnit:
             if len(self.starts) > start:
                 for pid in _children(self.starts[start].pid):
                     try:
-                        if os.readlink(f"/proc/{pid}/exe") == exe:
+                        if os.readlink(f"/proc/{pid}/exe") == os.path.realpath(exe):
                             return pid
                     except OSError:
                         pass

@@ -11,10 +11,13 @@ from pydantic import BaseModel, Field
 
 from sync_server.api.deps import DEVICE_HEADER, AdminPrincipal, SessionDep, client_address
 from sync_server.api.errors import error_responses
-from sync_server.core import devices
+from sync_server.api.routes.releases import ReleaseOffer, offer
+from sync_server.api.routes.releases import router as releases_router
+from sync_server.core import devices, releases
 from sync_server.schemas import Ok, UtcDateTime
 
 router = APIRouter(tags=["devices"])
+router.include_router(releases_router)
 
 DeviceIdPath = Annotated[str, Path(max_length=16)]
 
@@ -42,6 +45,7 @@ class DevicePublic(BaseModel):
     oldest_pending_s: int | None
     last_error: str | None
     free_disk_bytes: int | None
+    target: str | None = Field(default=None, description='its rollout\'s version ("0.2.0", "0.2.0 paused")')
 
 
 class EnrollmentCreated(BaseModel):
@@ -74,9 +78,10 @@ class HeartbeatRequest(BaseModel):
 class HeartbeatAnswer(BaseModel):
     device_id: str
     name: str
+    update: ReleaseOffer | None = Field(default=None, description="a newer release rolled out to its group")
 
 
-def _public(entry: devices.FleetEntry) -> DevicePublic:
+def _public(entry: devices.FleetEntry, found: releases.Catalogue | None = None) -> DevicePublic:
     d = entry.device
     return DevicePublic(
         id=d.id,
@@ -94,6 +99,7 @@ def _public(entry: devices.FleetEntry) -> DevicePublic:
         oldest_pending_s=d.oldest_pending_s,
         last_error=d.last_error,
         free_disk_bytes=d.free_disk_bytes,
+        target=found.target_label(d) if found is not None else None,
     )
 
 
@@ -119,7 +125,8 @@ def create_enrollment(
 
 @router.get("/api/v1/admin/devices", response_model=list[DevicePublic], responses=error_responses(401, 403))
 def list_devices(_: AdminPrincipal, request: Request, session: SessionDep) -> list[DevicePublic]:
-    return [_public(e) for e in devices.fleet(session, **_limits(request))]
+    found = releases.catalogue(session)
+    return [_public(e, found) for e in devices.fleet(session, **_limits(request))]
 
 
 @router.post("/api/v1/admin/devices/{device_id}/revoke", response_model=Ok, responses=error_responses(401, 403, 404))
@@ -138,7 +145,12 @@ def exchange_code(request: Request, session: SessionDep, body: ExchangeRequest) 
     )
 
 
-@router.post("/api/v1/devices/heartbeat", response_model=HeartbeatAnswer, responses=error_responses(401, 403, 422))
+@router.post(
+    "/api/v1/devices/heartbeat",
+    response_model=HeartbeatAnswer,
+    response_model_exclude_none=True,
+    responses=error_responses(401, 403, 422),
+)
 def heartbeat(request: Request, session: SessionDep, body: HeartbeatRequest) -> HeartbeatAnswer:
     """How the terminal is doing; refused (device_unknown, device_revoked) whatever the server's enforcement."""
     device = devices.authenticate(session, request.headers.get(DEVICE_HEADER))
@@ -151,4 +163,5 @@ def heartbeat(request: Request, session: SessionDep, body: HeartbeatRequest) -> 
         free_disk_bytes=body.free_disk_bytes,
     )
     devices.record_heartbeat(device, beat, address=client_address(request))
-    return HeartbeatAnswer(device_id=device.id, name=device.name)
+    update = offer(releases.catalogue(session).offer(device))
+    return HeartbeatAnswer(device_id=device.id, name=device.name, update=update)
