@@ -121,8 +121,8 @@ assert set(_ACTION_FIELDS) == set(ACTIONS), "every workflow action needs its pay
 # 个人日程 (docs/calendar.md#personal-events-through-the-outbox). Times are RFC 3339 with an offset, or for an
 # all-day event dates (YYYY-MM-DD, the last day inclusive); the handler checks what a pattern cannot (real dates,
 # end after start, an exception on a day the series has).
-MAX_EVENT_TITLE = 128
-MAX_EVENT_NOTE = 2000
+MAX_EVENT_TITLE = ops.MAX_EVENT_TITLE
+MAX_EVENT_NOTE = ops.MAX_EVENT_NOTE
 MAX_EVENT_EXCEPTIONS = 200
 MAX_REMINDER_MINUTES = 40320  # four weeks
 EVENT_ID = {"type": "string", "pattern": UUID}

@@ -11,6 +11,10 @@ WORKFLOW_PREFIX = "workflow."
 # 个人日程 (docs/calendar.md): create or edit (the whole event, with its exceptions), and delete.
 CALENDAR_EVENT_SAVE = "calendar.event.save"
 CALENDAR_EVENT_DELETE = "calendar.event.delete"
+# Their limits, here (not in op_payloads.py, which loads jsonschema) so the kiosk's 新增日程 sheet can say them
+# without putting jsonschema on the start-up path.
+MAX_EVENT_TITLE = 128
+MAX_EVENT_NOTE = 2000
 # 个人中心 › 通知设置: which notifications are also e-mailed (docs/portal.md).
 SETTINGS_NOTIFY_SET = "settings.notify.set"
 

@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from campus_common.op_payloads import MAX_EVENT_NOTE, MAX_EVENT_TITLE
+from campus_common.ops import MAX_EVENT_NOTE, MAX_EVENT_TITLE
 
 # The campus's one offset (Asia/Shanghai has had no daylight saving since 1991): what payload times carry.
 CAMPUS_TZ = timezone(timedelta(hours=8))
