@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,13 +35,76 @@ def seed_database(db_url: str) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
 
 
+class ForkedProcess:
+    """A server forked by tests/server_fork.py: not our child, so watched through /proc, with Popen's few methods
+    the tests use (pid, poll, wait)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                state = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                state = "gone"
+            if state in ("gone", "Z", "X"):
+                self.returncode = -1  # its code went to the fork server, which let the kernel reap it
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"server {self.pid}", timeout or 0)
+            time.sleep(0.02)
+        return self.returncode  # type: ignore[return-value]
+
+
+class _ForkServer:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self, argv: list[str], env: dict[str, str], log: Path) -> ForkedProcess:
+        request = json.dumps({"argv": argv, "env": env, "cwd": str(ROOT), "log": str(log)}) + "\n"
+        with self.lock:
+            if self.process is None or self.process.poll() is not None:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "tests.server_fork"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    cwd=ROOT,
+                    text=True,
+                )
+            assert self.process.stdin is not None and self.process.stdout is not None
+            self.process.stdin.write(request)
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError("the fork server ended (see stderr)")
+        return ForkedProcess(int(json.loads(answer)["pid"]))
+
+
+_FORK_SERVER: _ForkServer | None = None
+
+
+def _fork_server() -> _ForkServer:
+    """One per test process, started at its first server (a fault lane's process gets its own)."""
+    global _FORK_SERVER
+    if _FORK_SERVER is None:
+        _FORK_SERVER = _ForkServer()
+    return _FORK_SERVER
+
+
 @dataclass
 class LiveServer:
     db_url: str
     workdir: Path
     workers: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
-    process: subprocess.Popen[bytes] | None = None
+    process: subprocess.Popen[bytes] | ForkedProcess | None = None
     port: int = 0
 
     @property
@@ -62,15 +127,15 @@ class LiveServer:
             str(self.workers),
             db_url=self.db_url,
         )
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                cmd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                # Enrolled kiosks are not required unless a test asks (extra_env): the tests' kiosks are not enrolled.
-                env={**os.environ, "CAMPUS_SYNC_REQUIRE_ENROLLED_KIOSKS": "0", **self.extra_env},
-            )
+        # Enrolled kiosks are not required unless a test asks (extra_env): the tests' kiosks are not enrolled.
+        env = {**os.environ, "CAMPUS_SYNC_REQUIRE_ENROLLED_KIOSKS": "0", **self.extra_env}
+        if self.workers == 1 and os.environ.get("CAMPUS_TEST_SERVER_FORK", "1") != "0":
+            self.process = _fork_server().start(cmd[3:], env, self.log_path)
+        else:  # uvicorn's own worker processes are spawned: nothing to gain from the fork server
+            with self.log_path.open("ab") as log:
+                self.process = subprocess.Popen(
+                    cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
+                )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
