@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -30,8 +31,29 @@ def server_cmd(*args: str, db_url: str) -> list[str]:
     return [sys.executable, "-m", "sync_server", *args, "--db", db_url]
 
 
+def run_server_cli(
+    *args: str, db_url: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`campus-sync-server ARGS --db URL` to its end, like subprocess.run(..., capture_output=True, text=True), but
+    forked from the pre-imported fork server (tests/server_fork.py): the same entry point without 2–3 s of imports.
+    (test_seed runs the real `python -m sync_server` once.)"""
+    argv = [*args, "--db", db_url]
+    with tempfile.TemporaryDirectory(prefix="campus-cli-") as tmp:
+        out, err, code = Path(tmp, "out"), Path(tmp, "err"), Path(tmp, "code")
+        process = _fork_server().start(argv, {**os.environ, **(env or {})}, out, err, code)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+        returncode = int(code.read_text()) if code.exists() else -1
+        stdout = out.read_text(encoding="utf-8") if out.exists() else ""
+        stderr = err.read_text(encoding="utf-8") if err.exists() else ""
+    return subprocess.CompletedProcess([*server_cmd(*args, db_url=db_url)], returncode, stdout, stderr)
+
+
 def seed_database(db_url: str) -> None:
-    result = subprocess.run(server_cmd("seed-demo", db_url=db_url), capture_output=True, text=True, timeout=180)
+    result = run_server_cli("seed-demo", db_url=db_url, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -67,8 +89,11 @@ class _ForkServer:
         self.lock = threading.Lock()
         self.process: subprocess.Popen[str] | None = None
 
-    def start(self, argv: list[str], env: dict[str, str], log: Path) -> ForkedProcess:
-        request = json.dumps({"argv": argv, "env": env, "cwd": str(ROOT), "log": str(log)}) + "\n"
+    def start(
+        self, argv: list[str], env: dict[str, str], stdout: Path, stderr: Path | None = None, result: Path | None = None
+    ) -> ForkedProcess:
+        fields = {"stdout": str(stdout), "stderr": str(stderr or stdout), "result": str(result) if result else None}
+        request = json.dumps({"argv": argv, "env": env, "cwd": str(ROOT), **fields}) + "\n"
         with self.lock:
             if self.process is None or self.process.poll() is not None:
                 self.process = subprocess.Popen(

@@ -10,8 +10,9 @@ session with its output in the server's log, so it is the same server a subproce
 Safe to fork because this process only imports: no threads, no open database connection, no event loop. The child
 is reaped by the kernel (SIGCHLD ignored here), so callers watch it through /proc (`ForkedProcess`).
 
-Protocol: one JSON object per line on stdin, {"argv", "env", "cwd", "log"}; the answer is {"pid"} on stdout. EOF
-on stdin (the test process has gone) ends it.
+Protocol: one JSON object per line on stdin, {"argv", "env", "cwd", "stdout", "stderr", "result"?}; the answer is
+{"pid"} on stdout. With "result", the child writes its exit code there before it exits (a CLI command the caller
+waits for: `tests.helpers.run_server_cli`). EOF on stdin (the test process has gone) ends it.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ def _child(request: dict[str, Any]) -> None:
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server's own subprocesses are waited for as usual
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        log = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
-        os.close(log)
+        for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+            target = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            os.dup2(target, fd)
+            os.close(target)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
@@ -53,6 +54,10 @@ def _child(request: dict[str, Any]) -> None:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
+            if request.get("result"):  # the exit code, for a command the caller waits for
+                with open(request["result"] + ".tmp", "w") as fh:
+                    fh.write(str(code))
+                os.replace(request["result"] + ".tmp", request["result"])
         finally:
             os._exit(code)
 

@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import stat
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from kiosk.services.api_client import ApiClient, ApiError
 from kiosk.services.credentials import EncryptedFileStore
 from kiosk.services.device import CODE_FILE, DeviceService, outbox_snapshot, refusal_message
-from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite, server_cmd
+from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite, run_server_cli
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite: Path) -> Ite
 
 
 def devices(server: LiveServer, *args: str) -> str:
-    result = subprocess.run(
-        server_cmd("devices", *args, db_url=server.db_url), capture_output=True, text=True, timeout=120
-    )
+    result = run_server_cli("devices", *args, db_url=server.db_url, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 

@@ -26,7 +26,7 @@ from kiosk.build_info import build_info
 from kiosk.services.config import KioskConfig
 from kiosk.services.device import CODE_FILE, outbox_snapshot
 from kiosk.services.updates import Offer, UpdateError, Updater
-from tests.helpers import ADMIN, ADMIN_PW, LiveServer, activated, bearer, copy_sqlite, server_cmd
+from tests.helpers import ADMIN, ADMIN_PW, LiveServer, activated, bearer, copy_sqlite, run_server_cli
 
 
 class FileServer:
@@ -120,7 +120,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite: Path) -> Ite
 
 
 def cli(server: LiveServer, *args: str) -> str:
-    done = subprocess.run(server_cmd(*args, db_url=server.db_url), capture_output=True, text=True, timeout=120)
+    done = run_server_cli(*args, db_url=server.db_url, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 
 from kiosk.services.device import CODE_FILE
-from tests.helpers import LIU, LIU_PW, NEW_PW, LiveServer, activated, copy_sqlite, server_cmd
+from tests.helpers import LIU, LIU_PW, NEW_PW, LiveServer, activated, copy_sqlite, run_server_cli
 from tests.qml.steps import current_page, log_in
 
 
@@ -31,9 +30,7 @@ def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def devices(server: LiveServer, *args: str) -> str:
-    result = subprocess.run(
-        server_cmd("devices", *args, db_url=server.db_url), capture_output=True, text=True, timeout=120
-    )
+    result = run_server_cli("devices", *args, db_url=server.db_url, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,7 +18,7 @@ from sync_server.core.attachment_retention import PURGE_LOCK, PurgeSchedule, pur
 from sync_server.core.op_grant import GRANT_TTL
 from sync_server.db import Database
 from sync_server.models import Attachment, AttachmentChunk
-from tests.helpers import LiveServer, create_pg_database, server_cmd
+from tests.helpers import LiveServer, create_pg_database, run_server_cli
 from tests.server.workflow_helpers import STUDENT, Client
 
 XIUXUE = "jw-xiuxue"  # 休学审批申请: its `proofs` field takes files
@@ -107,13 +106,7 @@ def stored(db: Database) -> tuple[set[str], set[str]]:
 
 
 def purge(db_url: str, *args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        server_cmd("purge-attachments", *args, db_url=db_url),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
+    result = run_server_cli("purge-attachments", *args, db_url=db_url, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

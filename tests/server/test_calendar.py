@@ -20,7 +20,7 @@ from sync_server.core.calendar_terms import TermError, parse_weeks, term_from_sp
 from sync_server.core.clock import CAMPUS_TZ
 from sync_server.db import Database
 from sync_server.models import ChangeLog, Course
-from tests.helpers import LiveServer, server_cmd
+from tests.helpers import LiveServer, run_server_cli
 from tests.server.workflow_helpers import JIA, LIN, LIU, STUDENT, Client, latest
 
 PERIODS = [
@@ -81,7 +81,7 @@ def test_bad_term_files_are_refused() -> None:
 
 # -- the timetable import (CLI, database) ----------------------------------------------------------------------
 def _run(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(server_cmd(*args, db_url=db_url), capture_output=True, text=True, timeout=120)
+    return run_server_cli(*args, db_url=db_url, timeout=120)
 
 
 def _counts(db_url: str) -> tuple[int, int]:

@@ -24,7 +24,18 @@ from sync_server.core.clock import set_clock
 from sync_server.core.errors import Forbidden
 from sync_server.db import Database
 from sync_server.models import User
-from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, login, server_cmd
+from tests.helpers import (
+    LIU,
+    LIU_PW,
+    NEW_PW,
+    STUDENT,
+    STUDENT_PW,
+    LiveServer,
+    activated,
+    bearer,
+    login,
+    run_server_cli,
+)
 
 JWXT = "https://jwxt.ztbu.example/login/cas"
 OA = "https://oa.ztbu.example/portal/?from=campus"
@@ -307,7 +318,7 @@ def test_a_first_login_must_change_the_initial_password_first(live_server: LiveS
 # -- the registry's CLI ----------------------------------------------------------------------------------------
 def test_cas_service_cli_adds_lists_and_removes(db_url: str) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(server_cmd("cas-service", *args, db_url=db_url), capture_output=True, text=True)
+        return run_server_cli("cas-service", *args, db_url=db_url)
 
     added = run("add", "https://Lib.ZTBU.example/opac", "--name", "图书馆系统", "--app", "library")
     assert added.returncode == 0 and "https://lib.ztbu.example/opac" in added.stdout, added.stderr

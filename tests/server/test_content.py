@@ -35,7 +35,7 @@ from tests.helpers import (
     LiveServer,
     activated,
     bearer,
-    server_cmd,
+    run_server_cli,
 )
 
 # -- sanitizing ------------------------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def test_read_marks_are_per_user_and_reach_the_users_terminals(live_server: Live
 
 # -- the CLI -----------------------------------------------------------------------------------------------------
 def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(server_cmd("content", *args, db_url=db_url), capture_output=True, text=True, timeout=120)
+    return run_server_cli("content", *args, db_url=db_url, timeout=120)
 
 
 def _news(db_url: str, **where: Any) -> list[NewsItem]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,7 +30,7 @@ from tests.helpers import (
     bearer,
     copy_sqlite,
     create_pg_database,
-    server_cmd,
+    run_server_cli,
 )
 
 HEADER = "X-Device-Credential"
@@ -110,9 +109,7 @@ def refusal(response: requests.Response) -> tuple[int, str]:
 
 
 def cli(server: LiveServer, *args: str) -> str:
-    result = subprocess.run(
-        server_cmd("devices", *args, db_url=server.db_url), capture_output=True, text=True, timeout=120
-    )
+    result = run_server_cli("devices", *args, db_url=server.db_url, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 

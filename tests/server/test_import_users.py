@@ -11,7 +11,7 @@ from sync_server.core.change_log import MEMBERS_SCOPE
 from sync_server.core.security import verify_password
 from sync_server.db import Database
 from sync_server.models import ChangeLog, User
-from tests.helpers import copy_sqlite, server_cmd
+from tests.helpers import copy_sqlite, run_server_cli
 
 HEADER = "user_id,name,role,department,post,national_id_last6,email,phone\n"
 GOOD = (
@@ -27,9 +27,7 @@ BAD = (
 
 
 def _run(db_url: str, csv_path: Path, *flags: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        server_cmd("import-users", str(csv_path), *flags, db_url=db_url), capture_output=True, text=True, timeout=120
-    )
+    return run_server_cli("import-users", str(csv_path), *flags, db_url=db_url)
 
 
 def _count(db_url: str) -> int:
@@ -101,26 +99,18 @@ def test_unlock_and_reset_from_the_command_line(seeded_sqlite: Path, tmp_path: P
             except Unauthorized:
                 s.commit()
         assert s.get(LoginFailure, "101203").locked_until is not None
-    unlocked = subprocess.run(
-        server_cmd("unlock-user", "101203", db_url=db_url), capture_output=True, text=True, timeout=60
-    )
+    unlocked = run_server_cli("unlock-user", "101203", db_url=db_url, timeout=60)
     assert unlocked.returncode == 0 and "已解除锁定" in unlocked.stdout
     with db.session() as s:
         assert s.get(LoginFailure, "101203") is None
-    bad = subprocess.run(
-        server_cmd("reset-password", "101203", "12345x", db_url=db_url), capture_output=True, text=True, timeout=60
-    )
+    bad = run_server_cli("reset-password", "101203", "12345x", db_url=db_url, timeout=60)
     assert bad.returncode == 1 and "大写 X" in bad.stderr
-    ok = subprocess.run(
-        server_cmd("reset-password", "z2023030107", "65432X", db_url=db_url), capture_output=True, text=True, timeout=60
-    )
+    ok = run_server_cli("reset-password", "z2023030107", "65432X", db_url=db_url, timeout=60)
     assert ok.returncode == 0, ok.stderr
     with db.session() as s:
         user = s.get(User, "Z2023030107")
         assert user is not None and user.must_change_password and verify_password(user.password_hash, "65432X")
-    missing = subprocess.run(
-        server_cmd("unlock-user", "NOBODY", db_url=db_url), capture_output=True, text=True, timeout=60
-    )
+    missing = run_server_cli("unlock-user", "NOBODY", db_url=db_url, timeout=60)
     assert missing.returncode == 1
     db.dispose()
 
@@ -174,13 +164,13 @@ def test_a_server_upgraded_from_before_announces_the_post_holders_when_it_starts
             ).all()
         return [str(r) for r in rows]
 
-    init = subprocess.run(server_cmd("init-db", db_url=db_url), capture_output=True, text=True, timeout=120)
+    init = run_server_cli("init-db", db_url=db_url, timeout=120)
     assert init.returncode == 0, init.stderr
     first = announced()
     assert "xj-diannao-weixiu" in first and len(first) == len(set(first)) > 50
     with db.session() as s:
         scopes = set(s.scalars(select(ChangeLog.scope).where(ChangeLog.seq > before)).all())
     assert scopes == {MEMBERS_SCOPE}  # nothing public, and the definitions were not announced again
-    assert subprocess.run(server_cmd("init-db", db_url=db_url), timeout=120).returncode == 0
+    assert run_server_cli("init-db", db_url=db_url, timeout=120).returncode == 0
     assert announced() == first
     db.dispose()

@@ -4,7 +4,6 @@ logout keeps its key — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +14,18 @@ from sqlalchemy import select
 from campus_common import op_signing
 from sync_server.db import Database
 from sync_server.models import Favorite
-from tests.helpers import ADMIN, ADMIN_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, login, server_cmd
+from tests.helpers import (
+    ADMIN,
+    ADMIN_PW,
+    NEW_PW,
+    STUDENT,
+    STUDENT_PW,
+    LiveServer,
+    activated,
+    bearer,
+    login,
+    run_server_cli,
+)
 
 OTHER_PW = "Campus2026again"
 
@@ -141,12 +151,7 @@ def test_an_admin_reset_kills_every_sessions_key(live_server: LiveServer) -> Non
     before_cli = _signed_in(live_server, OTHER_PW, "kiosk-east-3")
     before_cli_op = _queued(before_cli, "jw-xiuxue")
     _logout(live_server, before_cli)
-    result = subprocess.run(
-        server_cmd("reset-password", STUDENT, STUDENT_PW, db_url=live_server.db_url),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_server_cli("reset-password", STUDENT, STUDENT_PW, db_url=live_server.db_url, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     activated(live_server, STUDENT, STUDENT_PW)
     assert _refused(_deliver(live_server, before_cli, before_cli_op))

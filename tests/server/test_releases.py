@@ -16,7 +16,16 @@ import pytest
 import requests
 
 from sync_server.core.releases import is_newer
-from tests.helpers import ADMIN, ADMIN_PW, NEW_PW, LiveServer, bearer, copy_sqlite, create_pg_database, server_cmd
+from tests.helpers import (
+    ADMIN,
+    ADMIN_PW,
+    NEW_PW,
+    LiveServer,
+    bearer,
+    copy_sqlite,
+    create_pg_database,
+    run_server_cli,
+)
 
 HEADER = "X-Device-Credential"
 SHA = hashlib.sha256(b"campus-kiosk-0.2.0.tar.gz").hexdigest()
@@ -54,7 +63,7 @@ def admin(server: LiveServer) -> dict[str, str]:
 
 
 def cli(server: LiveServer, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(server_cmd(*args, db_url=server.db_url), capture_output=True, text=True, timeout=120)
+    done = run_server_cli(*args, db_url=server.db_url, timeout=120)
     assert (done.returncode == 0) == ok, done.stdout + done.stderr[-2000:]
     return done
 
