@@ -1169,7 +1169,7 @@
 <context>
     <name>EventTimeline</name>
     <message>
-        <location filename="../qml/Kiosk/components/EventTimeline.qml" line="24"/>
+        <location filename="../qml/Kiosk/components/EventTimeline.qml" line="25"/>
         <source>办理记录</source>
         <translation>History</translation>
     </message>
@@ -2244,32 +2244,32 @@
         <translation>My favourites (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="149"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="151"/>
         <source>我的登录设备</source>
         <translation>My signed-in devices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="189"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="191"/>
         <source>（本机）</source>
         <translation> (this device)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="196"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="198"/>
         <source>最近使用 %1</source>
         <translation>Last used %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="207"/>
         <source>退出该设备</source>
         <translation>Sign out there</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="217"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="219"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="225"/>
+        <location filename="../qml/Kiosk/pages/ProfilePage.qml" line="227"/>
         <source>关于：融合门户客户端 %1 · 构建 %2</source>
         <translation>About: Campus Kiosk client %1 · build %2</translation>
     </message>
@@ -2600,17 +2600,27 @@
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="62"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="55"/>
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="108"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="71"/>
+        <source>北京时间 %1</source>
+        <translation>Beijing time %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="71"/>
+        <source>校园时间 %1</source>
+        <translation>Campus time %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="101"/>
         <source>通知，%1 条未读</source>
         <translation>Notifications, %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="175"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="168"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>
