@@ -23,5 +23,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("major")
+    # Not a batch (copy-and-move) on SQLite: many tables refer to users, and dropping it breaks their keys;
+    # SQLite drops a plain column in place (3.35+).
+    op.drop_column("users", "major")
