@@ -74,3 +74,12 @@ def test_done_and_the_bell_follow_the_server(shared_server: LiveServer, tmp_path
     assert local_unread & set(apps) == {apps[2]}
     assert snapshot.counts["unread"] == handler.get("/api/v1/me/tasks/counts").json()["unread_notifications"]
     store.close()
+
+    # The applicant's 退回 asked them to revise: read once they resubmit, and 办结 stays unread (it only informs).
+    def unread_kinds() -> dict[str, set[str]]:
+        notes = student.get("/api/v1/me/notifications", unread="true", limit=100).json()["items"]
+        return {a: {n["kind"] for n in notes if n["application_id"] == a} for a in apps[:2]}
+
+    assert unread_kinds() == {apps[0]: {"completed"}, apps[1]: {"returned"}}
+    assert student.act(apps[1], "resubmit", data=example(CODE, STUDENT)).status_code == 200
+    assert unread_kinds() == {apps[0]: {"completed"}, apps[1]: set()}
