@@ -66,8 +66,9 @@ Rectangle {
             Text {
                 objectName: "clock"
                 anchors.right: parent.right
-                // The campus's time (CampusClock), labelled where this PC's zone is another one.
-                text: CampusClock.label === "" ? CampusClock.time
+                // The campus's time (CampusClock), labelled where this PC's zone is another one; a crowded bar
+                // (a portrait kiosk: on campus) keeps the time alone so that 退出 stays whole.
+                text: CampusClock.label === "" || root.crowded ? CampusClock.time
                       : (CampusClock.label === "北京时间" ? qsTr("北京时间 %1") : qsTr("校园时间 %1")).arg(CampusClock.time)
                 color: Theme.textOnPrimary
                 font.family: Theme.fontFamily
