@@ -106,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if config.mode == "desk":
         from kiosk.views.tray import DeskTray
 
-        tray = DeskTray(backend.inbox, state, reminders=backend.reminders)  # noqa: F841  (kept alive by its parent)
+        # Kept alive by its parent; it brings `window` back and opens what its messages name.
+        tray = DeskTray(backend.inbox, state, reminders=backend.reminders, window=window)  # noqa: F841
 
     offscreen = app.platformName() in ("offscreen", "minimal")
     if size is None and (offscreen or config.mode == "desk"):

@@ -60,7 +60,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))  # student | staff | approver | external | admin
     department_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), default=None)
     post_code: Mapped[str | None] = mapped_column(ForeignKey("posts.code"), default=None)
-    class_name: Mapped[str | None] = mapped_column(String(64), default=None)
+    class_name: Mapped[str | None] = mapped_column(String(64), default=None)  # 班级 (students)
+    major: Mapped[str | None] = mapped_column(String(64), default=None)  # 专业 (students; import-users)
     email: Mapped[str | None] = mapped_column(String(128), default=None)
     phone: Mapped[str | None] = mapped_column(String(20), default=None)
     # 身份证号, as the school's records hold it: fills (and is final on) the forms that ask for it.

@@ -43,6 +43,7 @@ class Health(BaseModel):
     version: str
     schema_: str | None = Field(default=None, alias="schema")
     epoch: str | None = None
+    campus_tz: str | None = Field(default=None, description="the campus's time zone: clients show every time in it")
 
     model_config = ConfigDict(populate_by_name=True)
 

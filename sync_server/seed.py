@@ -338,6 +338,12 @@ def seed_history(session: Session, processes: list[dict[str, Any]]) -> int:
             )
             added += 1
     set_meta(session, "application.serial", str(serial))
+    session.flush()
+    # Each applicant's terminal lists them in 我的申请, as the server's own list (GET /me/tasks?box=mine) does.
+    from sync_server.core.workflow_views import announce_application
+
+    for app in session.scalars(select(Application).order_by(Application.serial)):
+        announce_application(session, app)
     return added
 
 

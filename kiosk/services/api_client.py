@@ -41,6 +41,7 @@ class Health:
     version: str
     schema: str | None
     epoch: str | None
+    campus_tz: str | None = None  # the campus's time zone (a server setting; older servers do not say)
 
 
 class ApiClient:
@@ -95,7 +96,7 @@ class ApiClient:
             body = _get_plainly(self.base_url + "/healthz", self.timeout)
         else:
             body = self._request("GET", "/healthz")
-        return Health(body["status"], body["version"], body.get("schema"), body.get("epoch"))
+        return Health(body["status"], body["version"], body.get("schema"), body.get("epoch"), body.get("campus_tz"))
 
     def school(self) -> dict[str, Any]:
         result: dict[str, Any] = self._request("GET", "/api/v1/school")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from campus_common import ops, statuses
-from kiosk.services import form_fields
+from kiosk.services import campus_time, form_fields
 from kiosk.services.inbox import InboxSnapshot
 
 
@@ -194,8 +194,10 @@ class Application:
         granted = self.granted
         notes = form_fields.annotations(list(self.view.get("events") or []))
         can_resubmit = self.own and "resubmit" in granted
+        # 办理记录 in the campus's time, labelled where this PC's zone differs (services/campus_time.py).
+        events = [{**e, "atText": campus_time.moment_text(e.get("at"))} for e in self.view.get("events") or []]
         return {
-            "application": self.view,
+            "application": {**self.view, "events": events} if self.view else {},
             "name": names.get(code, str(self.view.get("process_name", ""))),
             "task": self.task,
             "open": self.open_task is not None,

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from kiosk.services import campus_time
+
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet
 
@@ -85,9 +87,9 @@ class Drafts:
 
 
 def when_saved(iso: str, today: date | None = None) -> str:
-    """When a draft was saved, as the user reads it: 14:05 today, else 11-28 14:05 (local time)."""
+    """When a draft was saved, as the user reads it: 14:05 today, else 11-28 14:05 (the campus's time)."""
     try:
-        moment = datetime.fromisoformat(iso).astimezone()
+        moment = datetime.fromisoformat(iso).astimezone(campus_time.zone())
     except ValueError:
         return ""
-    return moment.strftime("%H:%M" if moment.date() == (today or date.today()) else "%m-%d %H:%M")
+    return moment.strftime("%H:%M" if moment.date() == (today or campus_time.now().date()) else "%m-%d %H:%M")

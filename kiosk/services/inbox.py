@@ -140,7 +140,8 @@ def item_from_task(task: dict[str, Any], names: dict[str, str], now: datetime) -
         status=status,
         status_name=str(app.get("status_name") or FILTER_STATUSES.get(status, status)),
         outcome=outcome(status),
-        step_name=str(task.get("step_name", "")),
+        # An open task is at its own step; a handled one shows where the application is now, as the server says.
+        step_name=str(task.get("step_name", "") if waits else app.get("current_step_name") or ""),
         waiting=waiting_text(task.get("created_at") if waits else None, now),
         overdue=waits and is_overdue(task.get("due_at"), now),
         pending_action=str(task.get("pending_action", "")),

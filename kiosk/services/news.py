@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from campus_common.content import CATEGORY_BY_CODE, MESSAGE_CENTER_TABS
+from kiosk.services import campus_time
 
 if TYPE_CHECKING:
     from kiosk.models.store import LocalStore
@@ -39,7 +40,8 @@ def _local(moment: str) -> datetime | None:
         parsed = datetime.fromisoformat(moment)
     except ValueError:
         return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone()
+    # The campus's time, as every time the app shows (services/campus_time.py).
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(campus_time.zone())
 
 
 def list_row(raw: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """办事通知 without Qt: the rows of 消息 and the bell, which of them are news since the user's last look (desk mode
-shows those in the system tray), and marking them read as an outbox operation."""
+shows them in the system tray, one message a batch), and marking them read as an outbox operation."""
 
 from __future__ import annotations
 
@@ -53,6 +53,37 @@ class UnreadNews:
     def forget(self) -> None:
         """The user left: the next look is a first look again."""
         self._seen = None
+
+
+@dataclass(frozen=True)
+class NewsMessage:
+    """One system tray message for a batch of news."""
+
+    title: str
+    body: str
+    application_id: str  # what a click on it opens; "" for a batch: the 待办 list
+
+
+def news_message(fresh: list[NotificationRow], todo: list[dict[str, Any]], named: int = 3) -> NewsMessage | None:
+    """What the tray says of the news of one read: the notification itself when there is one; for several, how
+    many and from whom ("3 件新待办：王子涵、李思思、张伟 等"), the applicants taken from the user's 待办 (`todo`,
+    the read's open tasks), else the processes named in the titles."""
+    if not fresh:
+        return None
+    if len(fresh) == 1:
+        return NewsMessage(fresh[0].title, fresh[0].body, fresh[0].application_id)
+    applicants = {
+        str(t.get("application_id", "")): str(((t.get("application") or {}).get("applicant") or {}).get("name", ""))
+        for t in todo
+    }
+    names: list[str] = []
+    for row in fresh:
+        name = applicants.get(row.application_id) or row.title.partition("：")[2] or row.title
+        if name and name not in names:
+            names.append(name)
+    what = "件新待办" if all(r.kind == "task" for r in fresh) else "条新通知"
+    more = " 等" if len(names) > named else ""
+    return NewsMessage(f"{len(fresh)} {what}", "、".join(names[:named]) + more, "")
 
 
 def read_write(user_id: str, ids: list[str] | None) -> tuple[str, dict[str, Any], Callable[[Any], None]]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from kiosk.services import campus_time
+
 if TYPE_CHECKING:
     from kiosk.services.api_client import ApiClient
 
@@ -79,7 +81,7 @@ class Counter:
 
 def _clock(moment: str) -> str:
     try:
-        return datetime.fromisoformat(moment).astimezone().strftime("%H:%M")
+        return datetime.fromisoformat(moment).astimezone(campus_time.zone()).strftime("%H:%M")
     except ValueError:
         return ""
 

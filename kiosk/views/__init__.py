@@ -9,6 +9,7 @@ from kiosk.views import (  # noqa: F401  (registration)
     calendar_edit,
     calendar_feed,
     calendar_reminders,
+    campus_clock,
     catalog,
     devices_model,
     display,

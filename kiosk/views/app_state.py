@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
+from kiosk.services import campus_time
 from kiosk.services.api_client import ApiClient, ApiError
 from kiosk.services.auth import AuthService
 from kiosk.services.config import KioskConfig
@@ -174,6 +175,7 @@ class AppState(QObject):
         first = self._connection != "online"
         self._server_version = health.version
         self._epoch = health.epoch or ""
+        campus_time.set_zone(health.campus_tz)  # every time shown is the campus's (services/campus_time.py)
         self._retry_ms = RETRY_MIN_MS
         self._set_connection("online", "")
         if first:

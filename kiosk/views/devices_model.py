@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from kiosk.services import campus_time
 from kiosk.views.list_model import RowListModel
 
 QML_IMPORT_NAME = "Kiosk.Backend"
@@ -51,14 +52,14 @@ class SessionListModel(RowListModel):
 
 
 def local_time(iso: str) -> str:
-    """The server speaks UTC; people read the terminal's local time."""
+    """The server speaks UTC; people read the campus's time, as every time the app shows (services/campus_time)."""
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(campus_time.zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def session_rows(raw: list[dict[str, Any]]) -> list[SessionRow]:

@@ -24,7 +24,7 @@ from kiosk.services.inbox import (
     read_inbox,
     status_choices,
 )
-from kiosk.services.notifications import UnreadNews, notification_rows, read_write
+from kiosk.services.notifications import UnreadNews, news_message, notification_rows, read_write
 from kiosk.views.context import singleton_for
 from kiosk.views.inbox_models import NotificationListModel, WorkItemListModel
 from kiosk.views.workers import LatestPersonalRead
@@ -51,8 +51,9 @@ class Inbox(QObject):
     countsChanged = Signal()
     # The box's rows were read again or another box was chosen (not a filter): the filters' choices change.
     revisionChanged = Signal()
-    # A notification that arrived since the last look (desk mode shows it in the system tray).
-    notified = Signal(str, str)
+    # Notifications that arrived since the last look, as one message: title, body and the application a click on
+    # it opens ("" for a batch). Desk mode shows it in the system tray.
+    notified = Signal(str, str, str)
     # An action of this user the server refused (someone else handled the task first …): the process's name and
     # the server's reason, said once, even when the item itself is gone from the boxes.
     refused = Signal(str, str)
@@ -95,8 +96,9 @@ class Inbox(QObject):
         self._snapshot = snapshot
         rows = notification_rows(snapshot.notifications)
         self._notifications.set_rows(rows)
-        for row in self._news.news(rows):
-            self.notified.emit(row.title, row.body)
+        message = news_message(self._news.news(rows), snapshot.todo)
+        if message is not None:
+            self.notified.emit(message.title, message.body, message.application_id)
         self._publish()
         self._bump()
         self.countsChanged.emit()

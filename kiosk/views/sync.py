@@ -8,12 +8,12 @@ The queue never waits for the next local write to move again.
 from __future__ import annotations
 
 import logging
-import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
+from kiosk.services import campus_time
 from kiosk.services.api_client import ApiError
 from kiosk.services.outbox import Writer, op_name
 from kiosk.services.sync import QueueCounts, backoff_delay, queue_counts, sync_round
@@ -183,7 +183,7 @@ class Sync(QObject):
         self._refresh_parked()
         if user is not None and self._auth.user_id == user:
             self._pending, self._rejected = counts.pending, counts.rejected
-            self._last_sync = time.strftime("%H:%M")
+            self._last_sync = campus_time.now().strftime("%H:%M")  # the campus clock's, as the top bar's
         self.changed.emit()
         self.settled.emit()
         self.roundEnded.emit(None)

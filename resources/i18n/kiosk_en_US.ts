@@ -1169,7 +1169,7 @@
 <context>
     <name>EventTimeline</name>
     <message>
-        <location filename="../qml/Kiosk/components/EventTimeline.qml" line="24"/>
+        <location filename="../qml/Kiosk/components/EventTimeline.qml" line="25"/>
         <source>办理记录</source>
         <translation>History</translation>
     </message>
@@ -2688,17 +2688,27 @@
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="62"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="55"/>
         <source>融合门户 · 一站式办事大厅</source>
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="108"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="71"/>
+        <source>北京时间 %1</source>
+        <translation>Beijing time %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="71"/>
+        <source>校园时间 %1</source>
+        <translation>Campus time %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="101"/>
         <source>通知，%1 条未读</source>
         <translation>Notifications, %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="175"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="168"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-CAMPUS_TZ = ZoneInfo("Asia/Shanghai")
+# The campus's time zone: its dates (申请日期, 单号's month), due days and what clients show. A setting, read once
+# per process; an unknown name stops the server at start rather than mis-dating documents.
+CAMPUS_TZ = ZoneInfo(os.environ.get("CAMPUS_SYNC_CAMPUS_TZ") or "Asia/Shanghai")
 
 
 def _utc_now() -> datetime:

@@ -72,6 +72,33 @@ def mark_read(session: Session, user_id: str, ids: Sequence[int] | None, now: da
     return len(rows)
 
 
+# What a notification asks of its user on an application (新的待办, 催办, 已退回): done once they hold no open task
+# on it. 办结 and 不予办理 only inform, and stay unread until the user reads them.
+ASKING = ("task", "urged", "returned")
+
+
+def mark_handled(session: Session, user_ids: set[str], application_id: str, now: datetime) -> int:
+    """Mark read what the users were asked to do on the application, now that none of them has a task on it
+    open (they handled it, or someone else took it first), in the action's transaction, so every terminal of
+    theirs agrees; returns how many changed. Probed by (user_id, read_at): a user's unread rows are few."""
+    if not user_ids:
+        return 0
+    rows = list(
+        session.scalars(
+            select(Notification).where(
+                Notification.user_id.in_(sorted(user_ids)),
+                Notification.read_at.is_(None),
+                Notification.application_id == application_id,
+                Notification.kind.in_(ASKING),
+            )
+        )
+    )
+    for row in rows:
+        row.read_at = now
+        append_change(session, user_scope(row.user_id), "notification", str(row.id), "upsert", notification_view(row))
+    return len(rows)
+
+
 def read_notifications(session: Session, user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """The `notification.read` operation: the user's notifications `ids`, or `all` of them, marked read."""
     ids = payload.get("ids")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from campus_common import forms
 from campus_common.statuses import ACTION_NAMES, FINAL, STATUS_NAMES, WAITING_FOR_OTHERS
-from sync_server.core import clock, stored_text
+from sync_server.core import clock, notifications, stored_text
 from sync_server.core import workflow_defs as defs
 from sync_server.core.change_log import MEMBERS_SCOPE, append_change, user_scope
 from sync_server.core.clock import iso
@@ -248,10 +248,15 @@ def task_view(ctx: Ctx, task: WorkflowTask, app_view: dict[str, Any]) -> dict[st
 
 
 def publish(ctx: Ctx) -> None:
-    """Re-announce the application to its applicant and each of its tasks to its holder."""
+    """Re-announce the application to its applicant and each of its tasks to its holder; what the people with no
+    open task on it left were asked to do on it (新的待办, 催办, 已退回) is marked read, the bell's count with it."""
+    tasks = ctx.tasks()
+    holding = {t.assignee_id for t in tasks if t.status == "open"}
+    concerned = {t.assignee_id for t in tasks} | {ctx.app.applicant_id}
+    notifications.mark_handled(ctx.session, concerned - holding, ctx.app.id, ctx.now)
     app_view = application_view(ctx)
     append_change(ctx.session, user_scope(ctx.app.applicant_id), "application", ctx.app.id, "upsert", app_view)
-    for task in ctx.tasks():
+    for task in tasks:
         if task.status == "cancelled":
             if task.id in ctx.cancelled_now:
                 append_change(ctx.session, user_scope(task.assignee_id), "task", str(task.id), "delete", None)
@@ -259,6 +264,14 @@ def publish(ctx: Ctx) -> None:
         append_change(
             ctx.session, user_scope(task.assignee_id), "task", str(task.id), "upsert", task_view(ctx, task, app_view)
         )
+
+
+def announce_application(session: Session, app: Application) -> None:
+    """Announce an application to its applicant's terminals ("application" change), as an action would: for one
+    that no action announced (the demo's past 办结 ones), or 我的申请 on a terminal would not list it while the
+    server's list does."""
+    ctx = context(session, app, clock.now(), to_act=False)
+    append_change(session, user_scope(app.applicant_id), "application", app.id, "upsert", application_view(ctx))
 
 
 def view_for(session: Session, user: User, app_id: str) -> dict[str, Any]:

@@ -6,10 +6,11 @@ before."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kiosk.models.store import LocalStore
+from kiosk.services import campus_time
 from kiosk.services.credentials import EncryptedFileStore, draft_key
 from kiosk.services.drafts import Drafts, when_saved
 from tests.helpers import store_of_release
@@ -118,8 +119,8 @@ def test_migration_10_drops_the_plain_text_drafts_of_before(tmp_path: Path) -> N
 
 def test_when_a_draft_was_saved_reads_as_a_person_says_it() -> None:
     now = datetime.now(UTC).replace(microsecond=0)
-    local = now.astimezone()
+    local = now.astimezone(campus_time.zone())  # the campus's time, whatever the PC's zone
     assert when_saved(now.isoformat(), local.date()) == local.strftime("%H:%M")
     assert when_saved(now.isoformat(), local.date() + timedelta(days=1)) == local.strftime("%m-%d %H:%M")
     assert when_saved("") == when_saved("not a time") == ""
-    assert when_saved(now.isoformat()) == when_saved(now.isoformat(), date.today())
+    assert when_saved(now.isoformat()) == when_saved(now.isoformat(), campus_time.now().date())

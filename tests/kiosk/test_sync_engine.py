@@ -105,8 +105,10 @@ def test_push_pull_and_a_lost_response(live_server: LiveServer, tmp_path: Path) 
     # portal's news, public, one change per item (docs/content.md).
     calendar = _changes(live_server.db_url, f"user:{STUDENT}", "calendar_event")
     news = _changes(live_server.db_url, "public", "news")
+    # And the demo's past 办结 applications of the student's (我的申请).
+    applications = _changes(live_server.db_url, f"user:{STUDENT}", "application")
     assert calendar > 0 and news > 0
-    assert engine.pull(STUDENT) == 2 + forms + calendar + news  # each applied op once, despite the replay
+    assert engine.pull(STUDENT) == 2 + forms + calendar + news + applications  # each op once, despite the replay
     assert store.favorites(STUDENT) == ["jw-chengjidan", "jw-xiuxue"]
     assert engine.pull(STUDENT) == 0  # resumes from the cursor
 
@@ -116,7 +118,7 @@ def test_push_pull_and_a_lost_response(live_server: LiveServer, tmp_path: Path) 
     with db.transaction() as session:
         rotate_epoch(session)
     db.dispose()
-    assert engine.pull(STUDENT) == 2 + forms + calendar + news
+    assert engine.pull(STUDENT) == 2 + forms + calendar + news + applications
     assert store.outbox_counts(STUDENT)["pending"] == 1
     store.close()
 

@@ -174,3 +174,45 @@ def test_a_server_upgraded_from_before_announces_the_post_holders_when_it_starts
     assert run_server_cli("init-db", db_url=db_url, timeout=120).returncode == 0
     assert announced() == first
     db.dispose()
+
+
+def test_profile_columns_in_chinese_unknown_columns_and_line_numbers(db_url: str, tmp_path: Path) -> None:
+    """班级, 学院 and 专业 reach what the forms are filled with; an unknown column and a bad row are reported with
+    their line numbers (a quoted value spanning two lines counted as two), and nothing is written."""
+    from sync_server.core.form_data import profile_values
+
+    before = _count(db_url)
+    header = "学号,姓名,角色,学院,班级,专业,身份证后6位,手机号\n"
+    rows = '2026990101,周一,student,信息工程学院,计科2301,"软件\n工程",12345X,13800000101\n'
+    bad = "2026990102,吴二,student,信息工程学院,计科2301,软件工程,1234,\n"
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text(header.replace("专业", "宿舍"), encoding="utf-8")
+    refused = _run(db_url, unknown)
+    assert refused.returncode == 1 and f"{unknown}:1: 未知的列：宿舍" in refused.stderr
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(header + rows + bad, encoding="utf-8-sig")
+    result = _run(db_url, mixed)
+    assert result.returncode == 1 and f"{mixed}:4: 身份证后 6 位格式不对" in result.stderr, result.stderr
+    assert _count(db_url) == before  # the good row is not written either
+
+    good = tmp_path / "good.csv"
+    good.write_text(header + rows, encoding="utf-8")
+    assert _run(db_url, good).returncode == 0
+    only_required = tmp_path / "names.csv"
+    only_required.write_text(
+        "user_id,name,role,national_id_last6\n2026990101,周一一,student,12345X\n", encoding="utf-8"
+    )
+    assert _run(db_url, only_required).returncode == 0  # the columns left out keep what the user had
+    db = Database(db_url)
+    with db.session() as s:
+        zhou = s.get(User, "2026990101")
+        assert zhou is not None
+        assert (zhou.name, zhou.class_name, zhou.major, zhou.phone) == (
+            "周一一",
+            "计科2301",
+            "软件\n工程",
+            "13800000101",
+        )
+        profile = profile_values(s, zhou)
+        assert (profile["profile.class_name"], profile["profile.department_name"]) == ("计科2301", "信息工程学院")
+    db.dispose()

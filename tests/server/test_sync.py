@@ -120,6 +120,7 @@ def test_pull_is_partitioned_by_the_token_and_resumable(live_server: LiveServer)
         "workflow_handlers",
         "favorite",
         "calendar_event",  # the demo's timetable, meetings and personal events (docs/calendar.md)
+        "application",  # the demo's past 办结 ones (我的申请)
     }
     mine = [c for c in everything if c["scope"] == "user" and c["entity"] == "favorite"]
     assert [(c["id"], c["op"]) for c in mine] == [
@@ -182,8 +183,9 @@ def test_post_holders_only_for_signed_in_users(live_server: LiveServer) -> None:
         timeout=10,
     ).json()
     calendar = [c for c in signed_in if c["entity"] == "calendar_event"]  # the student's own timetable
+    applications = [c for c in signed_in if c["entity"] == "application"]  # the demo's past 办结 ones
     assert first["remaining"] == len(signed_in) - 1
-    assert len(signed_in) == len(anonymous) + len(handlers) + len(calendar)
+    assert len(signed_in) == len(anonymous) + len(handlers) + len(calendar) + len(applications)
     with_token = requests.get(
         live_server.url + "/api/v1/hall/processes/xj-diannao-weixiu/workflow", headers=bearer(token), timeout=10
     ).json()

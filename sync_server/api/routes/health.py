@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from sync_server import __version__
 from sync_server.api.deps import DatabaseDep, SessionDep
+from sync_server.core.clock import CAMPUS_TZ
 from sync_server.core.errors import Unavailable
 from sync_server.core.meta import get_meta, school_names
 from sync_server.migrate import current_revision
@@ -19,7 +20,7 @@ def healthz(db: DatabaseDep, session: SessionDep) -> Health:
         epoch = get_meta(session, "epoch")
     except Exception as exc:  # a down database is a 503 the fleet monitor can read, not a 500
         raise Unavailable("database_unavailable", "The database is unreachable.") from exc
-    return Health(status="ok", version=__version__, schema=schema, epoch=epoch)
+    return Health(status="ok", version=__version__, schema=schema, epoch=epoch, campus_tz=CAMPUS_TZ.key)
 
 
 @router.get("/api/v1/school", response_model=SchoolPublic, tags=["content"])

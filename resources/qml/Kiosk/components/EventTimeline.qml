@@ -6,7 +6,8 @@ import Kiosk
 // 办理记录, the application's audit trail: who did what, when, at which step, with what comment.
 Rectangle {
     id: root
-    // The server's events: [{at, actor_name, action, action_name, step_name, comment}], oldest first.
+    // The server's events: [{at, atText, actor_name, action, action_name, step_name, comment}], oldest first;
+    // atText is `at` in the campus's time (kiosk/services/campus_time.py), not this PC's.
     required property var events
 
     implicitHeight: timeline.implicitHeight + 2 * Theme.spacing
@@ -45,7 +46,7 @@ Rectangle {
                 Text {
                     objectName: "event_" + event.modelData.action
                     Layout.fillWidth: true
-                    text: (event.modelData.at ? Qt.formatDateTime(new Date(event.modelData.at), "yyyy-MM-dd hh:mm") : "")
+                    text: (event.modelData.atText || "")
                           + "  " + event.modelData.actor_name + " · " + event.modelData.action_name
                           + (event.modelData.step_name ? "（" + event.modelData.step_name + "）" : "")
                           + (event.modelData.comment ? "：" + event.modelData.comment : "")

@@ -11,17 +11,10 @@ Rectangle {
     implicitHeight: Theme.topBarHeight
     color: Theme.primary
 
-    property date now: new Date()
     // A portrait totem (or large text) leaves no room for everything: the school name, the date, the last sync's
     // time and spacing give way first, so 退出 and the language toggle always stay whole.
     readonly property bool crowded: width < 1300 * Theme.scale && Session.loggedIn
     signal notificationsRequested()
-    Timer {
-        interval: 1000
-        running: true
-        repeat: true
-        onTriggered: root.now = new Date()
-    }
 
     RowLayout {
         anchors.fill: parent
@@ -73,7 +66,10 @@ Rectangle {
             Text {
                 objectName: "clock"
                 anchors.right: parent.right
-                text: Qt.formatTime(root.now, "HH:mm")
+                // The campus's time (CampusClock), labelled where this PC's zone is another one; a crowded bar
+                // (a portrait kiosk: on campus) keeps the time alone so that 退出 stays whole.
+                text: CampusClock.label === "" || root.crowded ? CampusClock.time
+                      : (CampusClock.label === "北京时间" ? qsTr("北京时间 %1") : qsTr("校园时间 %1")).arg(CampusClock.time)
                 color: Theme.textOnPrimary
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
@@ -82,9 +78,7 @@ Rectangle {
             Text {
                 anchors.right: parent.right
                 visible: Theme.kiosk && !root.crowded
-                text: Display.language === "zh_CN"
-                      ? Qt.formatDate(root.now, "M月d日 ") + ["周日", "周一", "周二", "周三", "周四", "周五", "周六"][root.now.getDay()]
-                      : Qt.locale("en_US").toString(root.now, "ddd d MMM")
+                text: Display.language === "zh_CN" ? CampusClock.date : CampusClock.dateEn
                 color: Qt.rgba(1, 1, 1, 0.85)
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontSmall
