@@ -2693,22 +2693,22 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="71"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="72"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="71"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="72"/>
         <source>校园时间 %1</source>
         <translation>Campus time %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="101"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="102"/>
         <source>通知，%1 条未读</source>
         <translation>Notifications, %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="168"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="169"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>
