@@ -40,6 +40,14 @@ def run_server_cli(
     argv = [*args, "--db", db_url]
     with tempfile.TemporaryDirectory(prefix="campus-cli-") as tmp:
         out, err, code = Path(tmp, "out"), Path(tmp, "err"), Path(tmp, "code")
+        if not _forkable(env or {}):
+            return subprocess.run(
+                server_cmd(*args, db_url=db_url),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env={**os.environ, **(env or {})},
+            )
         process = _fork_server().start(argv, {**os.environ, **(env or {})}, out, err, code)
         try:
             process.wait(timeout)
@@ -113,6 +121,13 @@ class _ForkServer:
 
 
 _FORK_SERVER: _ForkServer | None = None
+# Settings the server reads when a module is imported, not at start: a fork of the pre-imported server would keep
+# the fork server's values, so a test that sets one gets a fresh interpreter.
+IMPORT_TIME_SETTINGS = frozenset({"CAMPUS_SYNC_CAMPUS_TZ", "CAMPUS_SYNC_ARGON2_PROFILE"})
+
+
+def _forkable(extra_env: dict[str, str]) -> bool:
+    return os.environ.get("CAMPUS_TEST_SERVER_FORK", "1") != "0" and not IMPORT_TIME_SETTINGS & extra_env.keys()
 
 
 def _fork_server() -> _ForkServer:
@@ -154,7 +169,7 @@ class LiveServer:
         )
         # Enrolled kiosks are not required unless a test asks (extra_env): the tests' kiosks are not enrolled.
         env = {**os.environ, "CAMPUS_SYNC_REQUIRE_ENROLLED_KIOSKS": "0", **self.extra_env}
-        if self.workers == 1 and os.environ.get("CAMPUS_TEST_SERVER_FORK", "1") != "0":
+        if self.workers == 1 and _forkable(self.extra_env):
             self.process = _fork_server().start(cmd[3:], env, self.log_path)
         else:  # uvicorn's own worker processes are spawned: nothing to gain from the fork server
             with self.log_path.open("ab") as log:

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 # The campus's time zone: its dates (申请日期, 单号's month), due days and what clients show. A setting, read once
-# per process; an unknown name stops the server at start rather than mis-dating documents.
+# per process (at import: tests/helpers.py IMPORT_TIME_SETTINGS knows); an unknown name stops the server at start
+# rather than mis-dating documents.
 CAMPUS_TZ = ZoneInfo(os.environ.get("CAMPUS_SYNC_CAMPUS_TZ") or "Asia/Shanghai")
 
 

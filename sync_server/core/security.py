@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 # suites (still argon2id; 8 KiB, one pass), which tests/conftest.py sets: the suite's servers, seeds and hundreds
 # of logins would otherwise spend minutes of its 2-CPU budget in the hash. A hash records its own parameters, so
 # a server on the default profile verifies such hashes and upgrades them at the next login (needs_rehash).
+# Read at import (tests/helpers.py IMPORT_TIME_SETTINGS knows).
 ARGON2_PROFILE_ENV = "CAMPUS_SYNC_ARGON2_PROFILE"
 _PROFILES = {"rfc9106": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAPEST}
 _profile_name = os.environ.get(ARGON2_PROFILE_ENV, "rfc9106").strip().lower()
