@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sync_server import mail_keys_cli
+from sync_server import backup_cli, mail_keys_cli
 from sync_server.core.config import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
@@ -98,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     _content_parser(sub, common)
     mail_keys_cli.add_parser(sub, common)
     _devices_parser(sub, common)
+    backup_cli.add_parser(sub, common)
     return parser
 
 
@@ -721,6 +722,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return mail_keys_cli.run(settings, args)
     elif args.command == "devices":
         return devices_command(settings, args)
+    elif args.command in ("backup", "restore", "db-downgrade"):
+        return backup_cli.run(settings, args)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0
