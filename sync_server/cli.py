@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -684,15 +685,42 @@ def serve(settings: Settings, port_file: str | None) -> None:
         # uvicorn's 5 s closed idle connections so soon that, under load, a client sending its next request
         # (a kiosk's push right after its pull) raced the close and got a reset (bench_sync, burst: 161 of 3,000).
         timeout_keep_alive=30,
+        # X-Forwarded-For/-Proto only from the configured proxies (uvicorn would otherwise read FORWARDED_ALLOW_IPS):
+        # the login throttle, the access log and the https checks then see the client, not nginx.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies.split(",") if settings.trusted_proxies else [],
     )
     server = uvicorn.Server(config)
-    if settings.workers > 1:
-        from uvicorn.supervisors import Multiprocess
+    metrics_dir = _metrics_dir()
+    try:
+        if settings.workers > 1:
+            from uvicorn.supervisors import Multiprocess
 
-        config.workers = settings.workers
-        Multiprocess(config, sockets=[sock]).run()
-    else:
-        server.run(sockets=[sock])
+            config.workers = settings.workers
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run(sockets=[sock])
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_dir() -> str | None:
+    """Where the workers leave their request counts for GET /metrics to add up (api/routes/metrics.py): the
+    configured CAMPUS_SYNC_METRICS_DIR, emptied (counts start again with the server), or a temporary directory
+    removed at exit (returned, so that the caller removes it)."""
+    import tempfile
+    from pathlib import Path
+
+    configured = os.environ.get(ENV_PREFIX + "METRICS_DIR")
+    if configured:
+        Path(configured).mkdir(parents=True, exist_ok=True)
+        for old in Path(configured).glob("*.json"):
+            old.unlink(missing_ok=True)
+        return None
+    made = tempfile.mkdtemp(prefix="campus-sync-metrics-")
+    os.environ[ENV_PREFIX + "METRICS_DIR"] = made
+    return made
 
 
 def main(argv: Sequence[str] | None = None) -> int:
