@@ -167,3 +167,11 @@ def test_dry_run_changes_nothing_and_bad_arguments_are_refused(tmp_path: Path) -
         ["--postgres", "--db", "sqlite:////tmp/x.db"],
     ):
         assert install(root, "--venv", VENV, *bad).returncode == 2, bad
+
+
+def test_nginx_body_limit_matches_the_servers() -> None:
+    import re
+
+    site = (ROOT / "installer/server/nginx/campus-sync.conf").read_text()
+    (size,) = re.findall(r"^\s*client_max_body_size (\d+)m;", site, flags=re.MULTILINE)
+    assert int(size) * 1024 * 1024 == Settings(db_url="sqlite://").max_body_bytes

@@ -106,3 +106,27 @@ def test_a_missing_pg_dump_is_named(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "找不到 pg_dump" in done.stderr and "postgresql-client" in done.stderr
     assert not (tmp_path / "x.dump").exists()
+
+
+def test_db_downgrade_goes_back_one_revision_and_serve_upgrades_again(seeded_sqlite: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    from tests.helpers import copy_sqlite
+
+    db_url = copy_sqlite(seeded_sqlite, tmp_path)
+    path = db_url.removeprefix("sqlite:///")
+
+    def revision_and_tables() -> tuple[str, set[str]]:
+        with sqlite3.connect(path) as conn:
+            (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return revision, tables
+
+    head, tables = revision_and_tables()
+    assert "devices" in tables
+    previous = f"{int(head) - 1:04d}"
+    done = cli("db-downgrade", previous, db_url=db_url)
+    assert done.returncode == 0, done.stderr
+    assert revision_and_tables()[0] == previous
+    assert cli("init-db", db_url=db_url).returncode == 0  # what serve does first
+    assert revision_and_tables() == (head, tables)
