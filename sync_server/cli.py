@@ -692,6 +692,16 @@ def serve(settings: Settings, port_file: str | None) -> None:
     )
     server = uvicorn.Server(config)
     metrics_dir = _metrics_dir()
+    if metrics_dir is not None:
+        import signal
+
+        def remove_then_die(signum: int, _frame: object) -> None:
+            # uvicorn re-raises the SIGTERM it shut down on, which would end the process before `finally`.
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            signal.signal(signum, signal.SIG_DFL)
+            signal.raise_signal(signum)
+
+        signal.signal(signal.SIGTERM, remove_then_die)
     try:
         if settings.workers > 1:
             from uvicorn.supervisors import Multiprocess
@@ -718,9 +728,24 @@ def _metrics_dir() -> str | None:
         for old in Path(configured).glob("*.json"):
             old.unlink(missing_ok=True)
         return None
-    made = tempfile.mkdtemp(prefix="campus-sync-metrics-")
+    # Named by this process, so that one killed outright (SIGKILL: no cleanup) has its directory swept here.
+    for stale in Path(tempfile.gettempdir()).glob("campus-sync-metrics-*-*"):
+        pid = stale.name.split("-")[3]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    made = tempfile.mkdtemp(prefix=f"campus-sync-metrics-{os.getpid()}-")
     os.environ[ENV_PREFIX + "METRICS_DIR"] = made
     return made
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:

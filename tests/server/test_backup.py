@@ -43,14 +43,14 @@ def test_backup_while_serving_then_restore_into_a_fresh_database(
     live_server: LiveServer, db_url: str, tmp_path: Path
 ) -> None:
     activated(live_server, STUDENT, STUDENT_PW)  # a write the restored copy must hold: the new password
-    # Writers keep going while the backup runs: logins (a session row each) and failed ones (the address throttle).
+    # A writer keeps going while the backup runs: logins, a session row each. (Not failed logins: the restored
+    # address throttle would then refuse this test's own logins.)
     stop = threading.Event()
     written: list[int] = []
 
     def keep_writing() -> None:
         while not stop.is_set():
-            who = ("NOBODY0", "wrong1") if len(written) % 2 else (ADMIN, ADMIN_PW)
-            written.append(login(live_server, *who).status_code)
+            written.append(login(live_server, ADMIN, ADMIN_PW).status_code)
 
     writer = threading.Thread(target=keep_writing)
     writer.start()
@@ -61,7 +61,7 @@ def test_backup_while_serving_then_restore_into_a_fresh_database(
         stop.set()
         writer.join(timeout=30)
     assert done.returncode == 0, done.stderr
-    assert written and set(written) <= {200, 401, 429}, written  # the server kept answering during the backup
+    assert written and set(written) == {200}, written  # the server kept writing during the backup
     assert out.is_file() and not out.with_name(out.name + ".partial").exists()
     assert out.read_bytes()[:5] == (b"SQLit" if db_url.startswith("sqlite") else b"PGDMP")
 
