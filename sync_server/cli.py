@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sync_server import mail_keys_cli, releases_cli
+from sync_server import backup_cli, mail_keys_cli, releases_cli
 from sync_server.core.config import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     mail_keys_cli.add_parser(sub, common)
     _devices_parser(sub, common)
     releases_cli.add_parser(sub, common)
+    backup_cli.add_parser(sub, common)
     return parser
 
 
@@ -681,15 +683,67 @@ def serve(settings: Settings, port_file: str | None) -> None:
         # uvicorn's 5 s closed idle connections so soon that, under load, a client sending its next request
         # (a kiosk's push right after its pull) raced the close and got a reset (bench_sync, burst: 161 of 3,000).
         timeout_keep_alive=30,
+        # X-Forwarded-For/-Proto only from the configured proxies (uvicorn would otherwise read FORWARDED_ALLOW_IPS):
+        # the login throttle, the access log and the https checks then see the client, not nginx.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies.split(",") if settings.trusted_proxies else [],
     )
     server = uvicorn.Server(config)
-    if settings.workers > 1:
-        from uvicorn.supervisors import Multiprocess
+    metrics_dir = _metrics_dir()
+    if metrics_dir is not None:
+        import signal
 
-        config.workers = settings.workers
-        Multiprocess(config, sockets=[sock]).run()
-    else:
-        server.run(sockets=[sock])
+        def remove_then_die(signum: int, _frame: object) -> None:
+            # uvicorn re-raises the SIGTERM it shut down on, which would end the process before `finally`.
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            signal.signal(signum, signal.SIG_DFL)
+            signal.raise_signal(signum)
+
+        signal.signal(signal.SIGTERM, remove_then_die)
+    try:
+        if settings.workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            config.workers = settings.workers
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run(sockets=[sock])
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_dir() -> str | None:
+    """Where the workers leave their request counts for GET /metrics to add up (api/routes/metrics.py): the
+    configured CAMPUS_SYNC_METRICS_DIR, emptied (counts start again with the server), or a temporary directory
+    removed at exit (returned, so that the caller removes it)."""
+    import tempfile
+    from pathlib import Path
+
+    configured = os.environ.get(ENV_PREFIX + "METRICS_DIR")
+    if configured:
+        Path(configured).mkdir(parents=True, exist_ok=True)
+        for old in Path(configured).glob("*.json"):
+            old.unlink(missing_ok=True)
+        return None
+    # Named by this process, so that one killed outright (SIGKILL: no cleanup) has its directory swept here.
+    for stale in Path(tempfile.gettempdir()).glob("campus-sync-metrics-*-*"):
+        pid = stale.name.split("-")[3]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    made = tempfile.mkdtemp(prefix=f"campus-sync-metrics-{os.getpid()}-")
+    os.environ[ENV_PREFIX + "METRICS_DIR"] = made
+    return made
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -721,6 +775,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return devices_command(settings, args)
     elif args.command == "releases":
         return releases_cli.run(settings, args)
+    elif args.command in ("backup", "restore", "db-downgrade"):
+        return backup_cli.run(settings, args)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -21,6 +23,7 @@ from sync_server.api.routes import (
     hall,
     health,
     me,
+    metrics,
     phone,
     portal,
     sync,
@@ -37,6 +40,33 @@ from sync_server.core.counters import build_board
 from sync_server.core.feeds import FeedSchedule
 from sync_server.core.logging import configure_logging
 from sync_server.db import Database
+
+
+class RequestMetricsMiddleware:
+    """Count each request by its route template (never the raw path: ids in paths would make a series per id)
+    and status, and time it, for GET /metrics."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+        started = time.perf_counter()
+
+        async def send_noting_status(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or metrics.UNMATCHED  # set by the router on a match
+            metrics.RECORDER.observe(scope.get("method", ""), route, status, time.perf_counter() - started)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -96,9 +126,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = database
     app.state.counters = counters
+    metrics.RECORDER.connector_failures = lambda: dict(counters.failures)
     app.state.cas = CasSettings.from_env()  # a bad CAMPUS_SYNC_CAS_… value stops the server here
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(hall.router)
     app.include_router(content.router)
     app.include_router(auth.router)
@@ -117,8 +149,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cas_routes.api)
     app.include_router(cas_routes.router)
     # Added innermost first: the access log must see the 413s and 503s of the two below it.
-    app.add_middleware(AdmissionMiddleware, limit=settings.max_in_flight, queue_timeout=settings.admission_timeout_s)
+    # /metrics is let past the gate too: a busy server is when monitoring needs an answer.
+    app.add_middleware(
+        AdmissionMiddleware,
+        limit=settings.max_in_flight,
+        queue_timeout=settings.admission_timeout_s,
+        exempt=("/healthz", "/metrics"),
+    )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestMetricsMiddleware)
     app.add_middleware(AccessLogMiddleware)
 
     return app

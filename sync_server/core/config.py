@@ -77,6 +77,12 @@ class Settings:
     require_enrolled_kiosks: bool = True
     device_stale_minutes: float = 15.0  # `devices list` flags STALE a device not heard from for longer
     device_deep_outbox: int = 50  # … and DEEP one whose last heartbeat reported this many queued operations
+    # The reverse proxies (nginx) whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses or networks.
+    # A request from anywhere else keeps its own peer address and scheme, whatever headers it sends.
+    trusted_proxies: str = "127.0.0.1,::1"
+    # GET /metrics (api/routes/metrics.py): from these addresses or networks, or with this bearer token.
+    metrics_allow: str = "127.0.0.1,::1"
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -112,6 +118,9 @@ class Settings:
             require_enrolled_kiosks=(get("REQUIRE_ENROLLED_KIOSKS", "1") or "1") not in ("0", "false", "no"),
             device_stale_minutes=float(get("DEVICE_STALE_MINUTES", "15") or 15),
             device_deep_outbox=int(get("DEVICE_DEEP_OUTBOX", "50") or 50),
+            trusted_proxies=",".join(address_list("TRUSTED_PROXIES", get("TRUSTED_PROXIES", "127.0.0.1,::1"))),
+            metrics_allow=",".join(address_list("METRICS_ALLOW", get("METRICS_ALLOW", "127.0.0.1,::1"))),
+            metrics_token=_metrics_token(get("METRICS_TOKEN")),
             **_counter_settings(get),
         )
 
@@ -133,7 +142,11 @@ class Settings:
             "REQUIRE_ENROLLED_KIOSKS": "1" if self.require_enrolled_kiosks else "0",
             "DEVICE_STALE_MINUTES": str(self.device_stale_minutes),
             "DEVICE_DEEP_OUTBOX": str(self.device_deep_outbox),
+            "TRUSTED_PROXIES": self.trusted_proxies,
+            "METRICS_ALLOW": self.metrics_allow,
         }
+        if self.metrics_token:
+            env["METRICS_TOKEN"] = self.metrics_token
         if self.public_url:
             env["PUBLIC_URL"] = self.public_url
         env.update(_counter_env(self))
@@ -225,6 +238,30 @@ def _check_secret_keys(keys: str | None) -> None:
             Fernet(part)
         except (ValueError, TypeError):
             raise ValueError(f"{var}: not a Fernet key (32 url-safe base64 bytes): {part[:4]}…") from None
+
+
+def address_list(var: str, raw: str | None) -> list[str]:
+    """A comma-separated list of IP addresses and networks (10.0.0.0/24), checked and normalised; empty: none.
+    "*" is refused: believing every peer's X-Forwarded-For lets any client pick the address it is throttled by."""
+    import ipaddress
+
+    found: list[str] = []
+    for part in (raw or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            found.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{var}: not an IP address or network: {part!r}") from None
+    return found
+
+
+def _metrics_token(raw: str | None) -> str | None:
+    token = (raw or "").strip()
+    if token and len(token) < 16:
+        raise ValueError(f"{ENV_PREFIX}METRICS_TOKEN: at least 16 characters (e.g. openssl rand -hex 16)")
+    return token or None
 
 
 def _counter_env(settings: Settings) -> dict[str, str]:

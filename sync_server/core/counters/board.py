@@ -57,6 +57,7 @@ class CounterBoard:
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, str], _Outcome] = {}
         self._pending: dict[tuple[str, str], Future[_Outcome]] = {}
+        self.failures: dict[str, int] = {}  # failed reads per source name, for GET /metrics
         # Each slow source holds a thread at most its socket timeout; more sources than threads just queue.
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="counters")
 
@@ -72,6 +73,8 @@ class CounterBoard:
         ttl = self.ttl if error is None else self.failure_ttl
         outcome = _Outcome(figures, error, datetime.now(UTC), self._clock() + (ttl if source.cached else 0))
         with self._lock:
+            if error is not None:
+                self.failures[source.name] = self.failures.get(source.name, 0) + 1
             if source.cached:
                 if len(self._cache) >= MAX_CACHED:
                     now = self._clock()
