@@ -121,9 +121,10 @@ class _ForkServer:
 
 
 _FORK_SERVER: _ForkServer | None = None
-# Settings the server reads when a module is imported, not at start: a fork of the pre-imported server would keep
-# the fork server's values, so a test that sets one gets a fresh interpreter.
-IMPORT_TIME_SETTINGS = frozenset({"CAMPUS_SYNC_CAMPUS_TZ", "CAMPUS_SYNC_ARGON2_PROFILE"})
+# What takes effect when the interpreter starts or a module is imported, not when the server starts: a fork of the
+# pre-imported server would keep the fork server's values, so a test that sets one gets a fresh interpreter.
+# (PYTHONPATH: the fault harness's server mutants are a sitecustomize.)
+IMPORT_TIME_SETTINGS = frozenset({"CAMPUS_SYNC_CAMPUS_TZ", "CAMPUS_SYNC_ARGON2_PROFILE", "PYTHONPATH"})
 
 
 def _forkable(extra_env: dict[str, str]) -> bool:
