@@ -56,7 +56,8 @@ def activate(url: str) -> None:
     from kiosk.services.api_client import ApiClient
 
     client = ApiClient(url)
-    body = client.login(LIU, INITIAL, kind="kiosk", device_id="bench", device_name="bench")
+    # A desk login: the demo server requires enrolled kiosks, and this is only the first-login chore.
+    body = client.login(LIU, INITIAL, kind="desk", device_id="bench", device_name="bench")
     client.access_token = body["access_token"]
     client.change_password(INITIAL, PASSWORD)
     client.logout()
@@ -116,12 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     server = DemoServer()
     url = server.seed_and_start()
     try:
-        return _measure(app, url, args)
+        return _measure(app, url, server.enrollment_code, args)
     finally:
         server.stop()  # also when a switch times out: no demo server left behind
 
 
-def _measure(app: Any, url: str, args: argparse.Namespace) -> int:
+def _measure(app: Any, url: str, code: str, args: argparse.Namespace) -> int:
     from PySide6.QtCore import QEventLoop, QPointF, Qt
     from PySide6.QtQml import QQmlApplicationEngine
     from PySide6.QtQuick import QQuickItem
@@ -133,7 +134,8 @@ def _measure(app: Any, url: str, args: argparse.Namespace) -> int:
 
     activate(url)
     data = Path(tempfile.mkdtemp(prefix="bench-calendar-"))
-    backend = Backend(KioskConfig(server_url=url, mode="kiosk", data_dir=str(data), device_name="bench"))
+    config = KioskConfig(server_url=url, mode="kiosk", data_dir=str(data), device_name="bench", enrollment_code=code)
+    backend = Backend(config)
     engine = QQmlApplicationEngine()
     backend.attach(engine)
     engine.addImportPath(str(qml_dir()))
@@ -162,6 +164,7 @@ def _measure(app: Any, url: str, args: argparse.Namespace) -> int:
         return None
 
     spin_until(lambda: backend.state.ready and backend.store is not None, "the store did not open")
+    spin_until(lambda: backend.enrollment.enrolled, "the demo kiosk did not enroll")
     session.login(LIU, PASSWORD, False)
     spin_until(lambda: session.property("loggedIn") and sync.property("lastSync") != "", "no first sync")
     backend.workers.wait(30_000)
