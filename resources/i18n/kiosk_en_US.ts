@@ -2693,22 +2693,22 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="72"/>
-        <source>北京时间 %1</source>
-        <translation>Beijing time %1</translation>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="81"/>
+        <source>北京时间</source>
+        <translation>Beijing time</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="72"/>
-        <source>校园时间 %1</source>
-        <translation>Campus time %1</translation>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="81"/>
+        <source>校园时间</source>
+        <translation>Campus time</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="102"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="107"/>
         <source>通知，%1 条未读</source>
         <translation>Notifications, %1 unread</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/TopBar.qml" line="169"/>
+        <location filename="../qml/Kiosk/components/TopBar.qml" line="174"/>
         <source>退出</source>
         <translation>Sign out</translation>
     </message>

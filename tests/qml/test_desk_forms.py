@@ -18,7 +18,7 @@ from PySide6.QtGui import QGuiApplication
 
 from kiosk.services.attachments import OFFLINE_MESSAGE
 from tests.helpers import LIU, LIU_PW, NEW_PW, LiveServer, activated, bearer, copy_sqlite, save_screenshot
-from tests.qml.steps import current_page, field_error, in_view, log_in
+from tests.qml.steps import current_page, field_error, in_view, log_in, new_applications, sign_out_from_profile
 
 LIN, LIN_PW = "101390", "190418"  # 林峰, staff of 信息工程学院
 HANDLER, HANDLER_PW = "100954", "300275"  # 马志强, 后勤处报修受理员: handles 后勤报修申请
@@ -172,7 +172,7 @@ def test_attachments_on_a_desk(server: LiveServer, launch_ui: Any, tmp_path: Pat
     ui.wait_for(lambda: ui.find("savedTitle").property("text") == "提交成功", timeout=40_000)
 
     changes = requests.get(server.url + "/api/v1/sync/pull", headers=bearer(token), timeout=10).json()["changes"]
-    stored = next(c["data"]["data"] for c in changes if c["entity"] == "application")
+    stored = new_applications(changes, "hq-baoxiu")[-1]["data"]
     assert stored["photos"] == value_of(form, "photos")
     # The handler of 后勤报修 opens the scan the applicant attached.
     handler = activated(server, HANDLER, HANDLER_PW)["access_token"]
@@ -214,7 +214,7 @@ def test_drafts_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
 
     # Someone else at the same PC sees none of it; their own draft is theirs.
     ui.click("nav_profile")
-    ui.click("profileLogoutButton")
+    sign_out_from_profile(ui)
     ui.wait_for(lambda: current_page(ui) == "loginPage")
     log_in(ui, LIN, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage")
@@ -241,7 +241,7 @@ def test_drafts_on_a_desk(server: LiveServer, launch_ui: Any) -> None:
     ui.wait_for(lambda: draft_of(ui, LIN, code) is not None)
     ui.click(ui.find_visible("backButton"))  # the form opened from the hall: one step back
     ui.click("nav_profile")
-    ui.click("profileLogoutButton")
+    sign_out_from_profile(ui)
     ui.wait_for(lambda: current_page(ui) == "loginPage")
 
     # 刘诗宏 again, 记住我: the desk client restarts and the draft is offered where it was left.

@@ -20,7 +20,7 @@ from PySide6.QtTest import QTest
 
 from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, copy_sqlite
 from tests.qml.harness import _touch_device
-from tests.qml.steps import current_page, in_view, log_in, open_form
+from tests.qml.steps import current_page, in_view, log_in, new_applications, open_form
 
 CODE = "jw-xiuxue"  # 休学审批申请: a date range, a signature (本人签名) and attachments
 
@@ -158,7 +158,7 @@ def test_date_picker_and_signature_by_hand(server: LiveServer, launch_ui: Any) -
     ui.wait_for(lambda: ui.find("savedTitle").property("text") == "提交成功", timeout=20_000)
 
     changes = requests.get(server.url + "/api/v1/sync/pull", headers=bearer(token), timeout=10).json()["changes"]
-    stored = next(c["data"]["data"] for c in changes if c["entity"] == "application")
+    stored = new_applications(changes, CODE)[-1]["data"]
     assert stored["signature"] == signature
     assert stored["suspend_period"] == {"start": start, "end": end}
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication
 
 from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, copy_sqlite
-from tests.qml.steps import assert_forgotten, current_page, field_error, in_view, log_in, open_form
+from tests.qml.steps import assert_forgotten, current_page, field_error, in_view, log_in, new_applications, open_form
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_repair_form_as_in_the_manual(server: LiveServer, launch_ui: Any) -> Non
     ui.screenshot("kiosk-form-repair-submitted")
 
     changes = requests.get(server.url + "/api/v1/sync/pull", headers=bearer(token), timeout=10).json()["changes"]
-    apps = [c["data"] for c in changes if c["entity"] == "application"]
+    apps = new_applications(changes, "xj-diannao-weixiu")
     assert len(apps) == 1
     assert apps[0]["data"] == {
         "repair_date": datetime.now().date().isoformat(),

@@ -66,19 +66,24 @@ Rectangle {
             Text {
                 objectName: "clock"
                 anchors.right: parent.right
-                // The campus's time (CampusClock), labelled where this PC's zone is another one; a crowded bar
-                // (a portrait kiosk: on campus) keeps the time alone so that 退出 stays whole.
-                text: CampusClock.label === "" || root.crowded ? CampusClock.time
-                      : (CampusClock.label === "北京时间" ? qsTr("北京时间 %1") : qsTr("校园时间 %1")).arg(CampusClock.time)
+                text: CampusClock.time
                 color: Theme.textOnPrimary
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
                 font.bold: true
             }
+            // Under the time: the zone's name where this PC's zone is another one (the time is the campus's,
+            // CampusClock), and the date on a kiosk. Under it, not beside it, so a long English school name keeps
+            // its room; a crowded bar (a portrait kiosk: on campus) drops the line.
             Text {
+                objectName: "clockZone"
+                readonly property string zone: CampusClock.label === "" ? ""
+                                                : CampusClock.label === "北京时间" ? qsTr("北京时间") : qsTr("校园时间")
+                readonly property string day: !Theme.kiosk ? ""
+                                              : Display.language === "zh_CN" ? CampusClock.date : CampusClock.dateEn
                 anchors.right: parent.right
-                visible: Theme.kiosk && !root.crowded
-                text: Display.language === "zh_CN" ? CampusClock.date : CampusClock.dateEn
+                visible: !root.crowded && text.length > 0
+                text: zone.length > 0 && day.length > 0 ? zone + " · " + day : zone + day
                 color: Qt.rgba(1, 1, 1, 0.85)
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontSmall
