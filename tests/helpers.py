@@ -353,3 +353,15 @@ def store_of_release(path: Path, version: int) -> Iterator[sqlite3.Connection]:
             conn.execute(f"PRAGMA user_version={number}")
         yield conn
         conn.execute("COMMIT")
+
+
+def new_applications(changes: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
+    """The pulled applications of process `code` that are still open, oldest first: what a test submitted. The demo's
+    own history (the seed's past 办结 applications, which reach their applicants too) is left out."""
+    return [
+        c["data"]
+        for c in changes
+        if c["entity"] == "application"
+        and c["data"]["process_code"] == code
+        and c["data"]["status"] not in ("completed", "rejected", "terminated")
+    ]

@@ -139,18 +139,6 @@ def on_home(ui: Any, name: str, root: Any = None) -> Any:
     return item
 
 
-def new_applications(changes: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
-    """The pulled applications of process `code` that are still open, oldest first: what a test submitted. The demo's
-    own history (the seed's past 办结 applications, which reach their applicants too) is left out."""
-    return [
-        c["data"]
-        for c in changes
-        if c["entity"] == "application"
-        and c["data"]["process_code"] == code
-        and c["data"]["status"] not in ("completed", "rejected", "terminated")
-    ]
-
-
 def sign_out_from_profile(ui: Any) -> None:
     """退出登录 at the end of 个人中心, scrolled to first (as with the wheel): the page is longer than a desk window."""
     profile = ui.find("profileScroll")

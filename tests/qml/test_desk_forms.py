@@ -17,8 +17,18 @@ from PySide6.QtCore import QMetaObject, QUrl
 from PySide6.QtGui import QGuiApplication
 
 from kiosk.services.attachments import OFFLINE_MESSAGE
-from tests.helpers import LIU, LIU_PW, NEW_PW, LiveServer, activated, bearer, copy_sqlite, save_screenshot
-from tests.qml.steps import current_page, field_error, in_view, log_in, new_applications, sign_out_from_profile
+from tests.helpers import (
+    LIU,
+    LIU_PW,
+    NEW_PW,
+    LiveServer,
+    activated,
+    bearer,
+    copy_sqlite,
+    new_applications,
+    save_screenshot,
+)
+from tests.qml.steps import current_page, field_error, in_view, log_in, sign_out_from_profile
 
 LIN, LIN_PW = "101390", "190418"  # 林峰, staff of 信息工程学院
 HANDLER, HANDLER_PW = "100954", "300275"  # 马志强, 后勤处报修受理员: handles 后勤报修申请

@@ -18,9 +18,20 @@ from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, copy_sqlite
+from tests.helpers import (
+    LIU,
+    LIU_PW,
+    NEW_PW,
+    STUDENT,
+    STUDENT_PW,
+    LiveServer,
+    activated,
+    bearer,
+    copy_sqlite,
+    new_applications,
+)
 from tests.qml.harness import _touch_device
-from tests.qml.steps import current_page, in_view, log_in, new_applications, open_form
+from tests.qml.steps import current_page, in_view, log_in, open_form
 
 CODE = "jw-xiuxue"  # 休学审批申请: a date range, a signature (本人签名) and attachments
 

@@ -14,8 +14,19 @@ import requests
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication
 
-from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, copy_sqlite
-from tests.qml.steps import assert_forgotten, current_page, field_error, in_view, log_in, new_applications, open_form
+from tests.helpers import (
+    LIU,
+    LIU_PW,
+    NEW_PW,
+    STUDENT,
+    STUDENT_PW,
+    LiveServer,
+    activated,
+    bearer,
+    copy_sqlite,
+    new_applications,
+)
+from tests.qml.steps import assert_forgotten, current_page, field_error, in_view, log_in, open_form
 
 
 @pytest.fixture
