@@ -15,6 +15,19 @@ Item {
     required property string applicationId
     signal back()
     signal resubmit(string applicationId, string processCode)
+    // 办理下一件: the page asks its stack to show this application instead.
+    signal openNext(string applicationId)
+    property bool acted: false
+    Keys.onEscapePressed: root.back()
+    // On a desk the page takes the keyboard (Esc, the panel's shortcuts) from the list it was opened from.
+    StackView.onActivated: if (!Theme.kiosk) root.forceActiveFocus()
+    Shortcut { sequence: "Alt+Left"; onActivated: root.back() }
+    Shortcut { sequence: "Ctrl+N"; enabled: root.acted; onActivated: root.goNext() }
+    function goNext() {
+        const next = Inbox.nextAfter(root.applicationId)
+        if (next.length > 0) root.openNext(next)
+        else root.back()
+    }
 
     property var detail: Inbox.detail(applicationId)
     readonly property var app: detail.application || ({})
@@ -81,6 +94,35 @@ Item {
                 wrapMode: Text.Wrap
             }
         }
+
+        // After an action: on to the next 待办 (or back to the list), by click or Ctrl+N.
+        RowLayout {
+            objectName: "nextBar"
+            visible: root.acted
+            Layout.fillWidth: true
+            spacing: Theme.spacing
+            Text {
+                Layout.fillWidth: true
+                text: qsTr("已提交。")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: Theme.success
+            }
+            AppButton {
+                objectName: "nextItem"
+                kind: "primary"
+                text: qsTr("办理下一件")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("办理下一件（Ctrl+N）")
+                onClicked: root.goNext()
+            }
+            AppButton {
+                objectName: "backToList"
+                text: qsTr("返回列表")
+                onClicked: root.back()
+            }
+        }
+        UndoBar { Layout.fillWidth: true }
 
         StepBar {
             visible: !root.compact
@@ -162,6 +204,7 @@ Item {
                         detail: root.detail
                         onResubmit: root.resubmit(root.applicationId, root.app.process_code || "")
                         onReveal: root.revealPanel()
+                        onActed: root.acted = true
                     }
 
                     EventTimeline {
