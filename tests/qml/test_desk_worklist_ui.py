@@ -182,6 +182,8 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
         hands.key(Qt.Key.Key_Return)  # empty: refused, and the field keeps the focus
         assert ui.find("sheetError").property("text") == "请填写退回原因"
         assert ui.find("sheetCommentInput").hasActiveFocus()
+        if n == 0:
+            ui.screenshot("desk-worklist-6-return-sheet")
         hands.type(f"证明用途与材料不符（{n + 1}），请核对后重新提交")
         hands.key(Qt.Key.Key_Return)
         ui.wait_for(lambda: ui.find_visible("nextItem") is not None)
@@ -203,6 +205,8 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
         hands.click("annotate_receiver_org" if n % 2 else "annotate_purpose")
         ui.wait_for(lambda: ui.find_visible("sheetCommentInput").hasActiveFocus())
         assert "打印机" not in ui.find("sheetCommentInput").property("placeholderText")
+        if n == 0:
+            ui.screenshot("desk-worklist-7-annotate-sheet")
         hands.type("请写明用途的具体事项")
         hands.key(Qt.Key.Key_Return)
         ui.wait_for(lambda: ui.find_visible("action_approve") is not None)
