@@ -207,3 +207,17 @@ def ends_application(task: dict[str, Any], action: str) -> bool:
     if action in ("reject", "terminate"):
         return True
     return action == "approve" and (task.get("next") or {}).get("key") == "done"
+
+
+# Actions after which the task is no longer the user's to do (批注 and 备注 leave it in 待办).
+LEAVES_TODO = frozenset({"approve", "return", "reject", "transfer"})
+
+
+def still_leaving(sent: set[str], todo: list[dict[str, Any]], states: dict[str, dict[str, str]]) -> set[str]:
+    """Of the applications whose task the user handled (`sent`), those a read still lists in 待办: kept out of
+    the list until the server's answer removes the task, or refuses the action (then the row is back). A
+    server's update of the task for an earlier action (a 批注) may arrive after the action and drop its
+    local 处理中… mark, so the mark alone does not say it."""
+    listed = {str(t.get("application_id")) for t in todo}
+    refused = {e.removeprefix("application:") for e, s in states.items() if s.get("status") == "rejected"}
+    return (sent & listed) - refused

@@ -26,7 +26,14 @@ from kiosk.services.inbox import (
     status_choices,
 )
 from kiosk.services.notifications import UnreadNews, notification_rows, read_write
-from kiosk.services.worklist import ListView, arrange, decision_conflict, ends_application
+from kiosk.services.worklist import (
+    LEAVES_TODO,
+    ListView,
+    arrange,
+    decision_conflict,
+    ends_application,
+    still_leaving,
+)
 from kiosk.views.box_list import InboxList
 from kiosk.views.context import singleton_for
 from kiosk.views.held_writes import HeldWrite, HeldWrites
@@ -79,7 +86,7 @@ class Inbox(InboxList):
         self._revision = 0
         self._view = ListView()  # the list's search, filters and sort (kiosk.views.box_list)
         self._held = HeldWrites(self)
-        self._sent: set[str] = set()  # written, and no read since shows them handled: kept out of 待办
+        self._sent: set[str] = set()  # handled, still in 待办 until the server answers: kept out of the list
         self._held.changed.connect(self._publish)
         session.signedIn.connect(self.reload)
         session.signedOut.connect(self._forget)
@@ -102,8 +109,7 @@ class Inbox(InboxList):
         for refusal in self._refusals.news(self._snapshot, snapshot, names):
             self.refused.emit(refusal.process_name, refusal.reason)
         self._snapshot = snapshot
-        waiting = {str(t.get("application_id")) for t in snapshot.todo if not t.get("pending_action")}
-        self._sent &= waiting
+        self._sent = still_leaving(self._sent, snapshot.todo, snapshot.states)
         rows = notification_rows(snapshot.notifications)
         self._notifications.set_rows(rows)
         for row in self._news.news(rows):
@@ -226,10 +232,9 @@ class Inbox(InboxList):
         entity = application_entity(application_id)
 
         def write() -> bool:
-            self._sent.add(application_id)
             queued = self._sync.enqueue(op_type, payload, apply_local, saved, entity=entity)
-            if not queued:
-                self._sent.discard(application_id)
+            if queued and action in LEAVES_TODO:
+                self._sent.add(application_id)
             return queued
 
         return write

@@ -111,3 +111,11 @@ def test_search_filters_and_sorting() -> None:
     assert ids(process_code="other") == ["c"]
     assert ids(step_name="学院审核") == ["b"]
     assert worklist.step_choices(rows) == sorted({"学院审核", "教务处办理"})
+
+
+def test_a_handled_row_stays_out_until_the_server_answers() -> None:
+    todo = [{"application_id": "a"}, {"application_id": "b", "pending_action": "approve"}]
+    assert worklist.still_leaving({"a", "b", "c"}, todo, {}) == {"a", "b"}  # c: the server removed its task
+    refused = {"application:a": {"status": "rejected", "error": "该任务已由他人办理"}}
+    assert worklist.still_leaving({"a", "b"}, todo, refused) == {"b"}  # a is back, with its refusal
+    assert "annotate" not in worklist.LEAVES_TODO and "approve" in worklist.LEAVES_TODO

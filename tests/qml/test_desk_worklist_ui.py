@@ -216,6 +216,7 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
     ui.wait_for(lambda: current_page(ui) == "tasksPage")  # none left: back to the empty list
     assert _rows(ui) == 0
     assert hands.count["clicks"] == 5
+    assert len(set(returned + annotated)) == 10  # 办理下一件 never opened one already handled
 
     ui.wait_for(lambda: not ui.find("undoBar").isVisible(), timeout=10_000)  # the last one held goes out
     synced(ui)
@@ -237,6 +238,7 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
 def test_the_list_at_1366(server: LiveServer, launch_ui: Any) -> None:
     """Fifty rows at 1366×768 (the other 在读证明s of the module's server were handled: new ones are seeded)."""
     _seed(server)
+    Client(server, JWC_A)  # their first password changed, as the manual requires
     ui = launch_ui(server.url, mode="desk", size=(1366, 768))
     log_in(ui, JWC_A, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage", timeout=20_000)
@@ -249,3 +251,23 @@ def test_the_list_at_1366(server: LiveServer, launch_ui: Any) -> None:
         right = item.mapToScene(item.boundingRect().topRight()).x()
         assert right <= 1366, f"{name} is cut off"
     ui.screenshot("desk-worklist-5-fifty-1366")
+
+    # 不予办理 picked with 通过 is refused before anything is sent; Tab shows where the keyboard is.
+    QTest.keyClick(ui.window, Qt.Key.Key_Return)
+    page = _application_page(ui)
+    assert ui.find_visible("choice_已开具，待领取").property("checked")  # the one positive 办理结果, chosen
+    ui.click("choice_不予办理")
+    QTest.keyClick(ui.window, Qt.Key.Key_Return, CTRL)
+    said = ui.find_visible("decisionError").property("text")
+    assert said.startswith("办理结果为“不予办理”时不能通过"), said
+    assert ui.state.sync.property("pendingCount") == 0 and page.property("acted") is False
+    page.forceActiveFocus()
+    QTest.keyClick(ui.window, Qt.Key.Key_Tab)
+    ui.settle(50)
+    focused = ui.window.activeFocusItem()
+    assert focused.objectName() == "backButton"  # Tab follows the page, from its top
+    rings = [i for i in ui.items(focused) if i.objectName() == "focusRing"]
+    assert rings and rings[0].isVisible(), focused
+    ui.screenshot("desk-worklist-8-focus-ring-button-1366")
+    QTest.keyClick(ui.window, Qt.Key.Key_Escape)
+    ui.wait_for(lambda: current_page(ui) == "tasksPage")

@@ -4,6 +4,7 @@ import Kiosk
 // The keyboard focus, drawn around its item (desk only: a kiosk takes no keyboard focus). Put it inside the item
 // with `shown` bound to the item's visualFocus / activeFocus.
 Rectangle {
+    objectName: "focusRing"
     property bool shown: false
     anchors.fill: parent
     anchors.margins: -4

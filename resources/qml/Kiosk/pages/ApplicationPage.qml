@@ -19,6 +19,9 @@ Item {
     signal openNext(string applicationId)
     property bool acted: false
     Keys.onEscapePressed: root.back()
+    // Tab from the page itself goes into the page (返回, then the panel), not to the top bar's 退出.
+    Keys.onTabPressed: root.nextItemInFocusChain(true).forceActiveFocus(Qt.TabFocusReason)
+    Keys.onBacktabPressed: root.nextItemInFocusChain(false).forceActiveFocus(Qt.BacktabFocusReason)
     // On a desk the page takes the keyboard (Esc, the panel's shortcuts) from the list it was opened from.
     StackView.onActivated: if (!Theme.kiosk) root.forceActiveFocus()
     Shortcut { sequence: "Alt+Left"; onActivated: root.back() }
