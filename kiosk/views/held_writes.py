@@ -33,6 +33,7 @@ class HeldWrites(QObject):
     def __init__(self, parent: QObject | None = None, hold_ms: int = HOLD_MS) -> None:
         super().__init__(parent)
         self._writes: list[HeldWrite] = []
+        self._batches = 0  # how many were held: the undo bar's countdown starts again with each
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(hold_ms)
@@ -42,6 +43,7 @@ class HeldWrites(QObject):
         """A new batch: the one before goes out now (one undo bar, for the latest action)."""
         self.flush()
         self._writes = list(writes)
+        self._batches += 1
         self._timer.start()
         self.changed.emit()
 
@@ -73,9 +75,13 @@ class HeldWrites(QObject):
         actions = {w.action for w in self._writes}
         return actions.pop() if len(actions) == 1 else ""
 
+    def _batch(self) -> int:
+        return self._batches
+
     def _seconds(self) -> int:
         return self._timer.interval() // 1000
 
     count = Property(int, _count, notify=changed)
     action = Property(str, _action, notify=changed)
     seconds = Property(int, _seconds, constant=True)
+    batch = Property(int, _batch, notify=changed)

@@ -36,3 +36,26 @@ def test_the_time_up_or_a_new_hold_writes_it(qtbot: Any) -> None:
     quick.hold([_write(log, "c")])
     qtbot.waitUntil(lambda: log == ["a", "c"], timeout=2_000)
     assert quick.property("count") == 0
+
+
+def test_the_list_model_removes_a_handled_row_in_place(qtbot: Any) -> None:
+    """A row that left is removed alone: the others keep their delegates (no reset)."""
+    from dataclasses import dataclass
+
+    from kiosk.views.inbox_models import WorkItemListModel
+
+    @dataclass(frozen=True)
+    class Row:
+        application_id: str
+        name: str
+
+    model = WorkItemListModel()
+    model.set_rows([Row("a", "1"), Row("b", "2"), Row("c", "3")])
+    removed: list[tuple[int, int]] = []
+    resets: list[bool] = []
+    model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
+    model.modelReset.connect(lambda: resets.append(True))
+    model.merge_rows([Row("a", "1"), Row("c", "3*")], "application_id")
+    assert removed == [(1, 1)] and resets == [] and [r.name for r in model.rows()] == ["1", "3*"]
+    model.merge_rows([Row("c", "3*"), Row("a", "1")], "application_id")  # another order: a reset
+    assert resets == [True]

@@ -17,6 +17,16 @@ Rectangle {
     radius: Theme.radius
     color: Theme.primaryDark
 
+    // The seconds left before the held batch is written (a new batch starts again).
+    property int secondsLeft: 0
+    readonly property int batch: Inbox.held.batch // qmllint disable stale-property-read
+    onBatchChanged: secondsLeft = Inbox.held.seconds // qmllint disable stale-property-read
+    Timer {
+        interval: 1000
+        repeat: true
+        running: root.visible && root.secondsLeft > 1
+        onTriggered: root.secondsLeft -= 1
+    }
     Shortcut {
         sequence: "Ctrl+Z"
         enabled: root.visible
@@ -33,7 +43,7 @@ Rectangle {
             text: (root.action === "reject" ? qsTr("已不予办理 %1 件").arg(root.count)
                    : root.action === "terminate" ? qsTr("已终止 %1 件").arg(root.count)
                    : qsTr("已通过 %1 件").arg(root.count))
-                  + qsTr("，%1 秒后发送").arg(Inbox.held.seconds) // qmllint disable stale-property-read
+                  + qsTr("，%1 秒后发送").arg(root.secondsLeft)
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
             color: Theme.textOnPrimary
