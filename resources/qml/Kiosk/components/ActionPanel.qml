@@ -54,9 +54,12 @@ Rectangle {
         if (root.visible && root.sheet === "" && !root.acting && (root.detail.actions || []).indexOf(action) >= 0)
             root.take(action)
     }
-    Shortcut { sequences: ["Ctrl+Return", "Ctrl+Enter"]; enabled: !Theme.kiosk && root.sheet === ""; onActivated: root.shortcut("approve") }
-    Shortcut { sequence: "Ctrl+R"; enabled: !Theme.kiosk; onActivated: root.shortcut("return") }
-    Shortcut { sequence: "Ctrl+B"; enabled: !Theme.kiosk; onActivated: root.shortcut("annotate") }
+    // Only while shown: a page leaving the stack lives a moment longer, and two enabled shortcuts of one key
+    // are ambiguous (neither fires).
+    readonly property bool keyboard: !Theme.kiosk && root.visible
+    Shortcut { sequences: ["Ctrl+Return", "Ctrl+Enter"]; enabled: root.keyboard && root.sheet === ""; onActivated: root.shortcut("approve") }
+    Shortcut { sequence: "Ctrl+R"; enabled: root.keyboard; onActivated: root.shortcut("return") }
+    Shortcut { sequence: "Ctrl+B"; enabled: root.keyboard; onActivated: root.shortcut("annotate") }
 
     implicitHeight: column.implicitHeight + 2 * Theme.spacing
     radius: Theme.radius

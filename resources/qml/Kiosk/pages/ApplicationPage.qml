@@ -24,8 +24,10 @@ Item {
     Keys.onBacktabPressed: root.nextItemInFocusChain(false).forceActiveFocus(Qt.BacktabFocusReason)
     // On a desk the page takes the keyboard (Esc, the panel's shortcuts) from the list it was opened from.
     StackView.onActivated: if (!Theme.kiosk) root.forceActiveFocus()
-    Shortcut { sequence: "Alt+Left"; onActivated: root.back() }
-    Shortcut { sequence: "Ctrl+N"; enabled: root.acted; onActivated: root.goNext() }
+    // Only while shown: a page leaving the stack lives a moment longer, and two enabled shortcuts of one key
+    // are ambiguous (neither fires).
+    Shortcut { sequence: "Alt+Left"; enabled: root.visible; onActivated: root.back() }
+    Shortcut { sequence: "Ctrl+N"; enabled: root.acted && root.visible; onActivated: root.goNext() }
     function goNext() {
         const next = Inbox.nextAfter(root.applicationId)
         if (next.length > 0) root.openNext(next)

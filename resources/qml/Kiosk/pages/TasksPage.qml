@@ -46,8 +46,9 @@ Item {
         }
     }
     Keys.onEscapePressed: root.back()
-    Shortcut { sequence: "Ctrl+F"; onActivated: search.field.forceActiveFocus() }
-    Shortcut { sequence: "Alt+Left"; onActivated: root.back() }
+    // Only while shown (under a progress page the two 返回 shortcuts would be ambiguous, and neither fire).
+    Shortcut { sequence: "Ctrl+F"; enabled: root.visible; onActivated: search.field.forceActiveFocus() }
+    Shortcut { sequence: "Alt+Left"; enabled: root.visible; onActivated: root.back() }
 
     Component.onCompleted: {
         Inbox.setBox(initialBox)
