@@ -16,6 +16,7 @@ A definition (one per process, `sync_server/seed/forms/<process code>.json`):
         "additionalProperties": false
       },
       "ui": {
+        "summary_fields": ["asset_type", "problem"],  # optional: what a 待办 row shows of the request
         "sections": [                            # in order; every property in exactly one section
           {"key": "basic", "title": "基本信息", "fields": ["doc_no", "department", "applicant", "phone"]},
           {"key": "repair", "title": "报修信息", "fields": [...]},
@@ -421,6 +422,9 @@ def definition_problems(definition: dict[str, Any], known_steps: Iterable[str] =
     placed = [n for s in ui.get("sections", []) for n in s.get("fields", [])]
     if sorted(placed) != sorted(properties):
         out.append(f"sections must hold every property once: {sorted(set(placed) ^ set(properties))}")
+    summary = ui.get("summary_fields", [])
+    if not isinstance(summary, list) or not set(summary) <= set(properties):
+        out.append(f"summary_fields must name properties: {summary}")
     steps = set(known_steps)
     for section in ui.get("sections", []):
         if not section.get("title"):

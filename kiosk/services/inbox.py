@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from campus_common import statuses
+from kiosk.services import worklist
 
 if TYPE_CHECKING:
     from kiosk.models.store import LocalStore
@@ -123,10 +124,22 @@ class WorkItem:
     sync_state: str
     sync_error: str
     created_at: str
+    # What a desk worker scans a 待办 row for (kiosk.services.worklist).
+    applicant_id: str = ""  # 学号 / 工号
+    applicant_group: str = ""  # 班级 / 部门
+    summary: str = ""  # the request's key fields: "证明用途 办理签证 · 份数 2"
+    submitted_at: str = ""  # as the column shows it
+    submitted_at_iso: str = ""
+    due_at: str = ""  # iso, "" without a deadline
+    due_text: str = ""
+    quick: bool = False  # 通过 from the list: the step asks for nothing its defaults do not give
 
 
-def item_from_task(task: dict[str, Any], names: dict[str, str], now: datetime) -> WorkItem:
+def item_from_task(
+    task: dict[str, Any], names: dict[str, str], now: datetime, form: dict[str, Any] | None = None
+) -> WorkItem:
     app = task.get("application") or {}
+    data = app.get("data") or {}
     status = str(app.get("status", ""))
     code = str(task.get("process_code", ""))
     waits = task.get("box") == "todo"  # a handled task no longer waits on anyone
@@ -148,6 +161,14 @@ def item_from_task(task: dict[str, Any], names: dict[str, str], now: datetime) -
         sync_state="",
         sync_error="",
         created_at=str(task.get("created_at", "")),
+        applicant_id=str((app.get("applicant") or {}).get("user_id", "")),
+        applicant_group=worklist.applicant_group(data),
+        summary=worklist.summary(form, data),
+        submitted_at=worklist.clock_text(str(app.get("created_at") or ""), now),
+        submitted_at_iso=str(app.get("created_at") or ""),
+        due_at=str(task.get("due_at") or "") if waits else "",
+        due_text=worklist.clock_text(str(task.get("due_at") or ""), now) if waits else "",
+        quick=waits and not worklist.needs_input(task, form),
     )
 
 
@@ -187,7 +208,9 @@ def box_items(
     if box == "mine":
         items = [item_from_application(a, names, now) for a in snapshot.mine]
     else:
-        items = [item_from_task(t, names, now) for t in snapshot.box(box)]
+        items = [
+            item_from_task(t, names, now, snapshot.forms.get(str(t.get("process_code", "")))) for t in snapshot.box(box)
+        ]
     out = []
     for item in items:
         if (process_code and item.process_code != process_code) or (status and item.status != status):

@@ -7,6 +7,7 @@ on a worker (`reload`), and every other read is answered from the newest read; a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,17 @@ from kiosk.services.inbox import (
     status_choices,
 )
 from kiosk.services.notifications import UnreadNews, news_message, notification_rows, read_write
+from kiosk.services.worklist import (
+    LEAVES_TODO,
+    ListView,
+    arrange,
+    decision_conflict,
+    ends_application,
+    still_leaving,
+)
+from kiosk.views.box_list import InboxList
 from kiosk.views.context import singleton_for
+from kiosk.views.held_writes import HeldWrite, HeldWrites
 from kiosk.views.inbox_models import NotificationListModel, WorkItemListModel
 from kiosk.views.workers import LatestPersonalRead
 
@@ -43,7 +54,7 @@ QML_IMPORT_MAJOR_VERSION = 1
 
 @QmlElement
 @QmlSingleton
-class Inbox(QObject):
+class Inbox(InboxList):
     """待办 / 已办 / 我的申请 with filters, the counters of 首页 and the bell, the notification centre, and the
     actions on an application."""
 
@@ -66,6 +77,7 @@ class Inbox(QObject):
         self._items = WorkItemListModel(self)
         self._notifications = NotificationListModel(self)
         self._box = "todo"
+        self._all: list[Any] = []
         self._process_filter = ""
         self._status_filter = ""
         self._snapshot = InboxSnapshot()
@@ -73,6 +85,10 @@ class Inbox(QObject):
         self._refusals = RefusalWatch()
         self._reader = LatestPersonalRead(state, auth, workers)
         self._revision = 0
+        self._view = ListView()  # the list's search, filters and sort (kiosk.views.box_list)
+        self._held = HeldWrites(self)
+        self._sent: set[str] = set()  # handled, still in 待办 until the server answers: kept out of the list
+        self._held.changed.connect(self._publish)
         session.signedIn.connect(self.reload)
         session.signedOut.connect(self._forget)
         sync.settled.connect(self.reload)
@@ -94,6 +110,7 @@ class Inbox(QObject):
         for refusal in self._refusals.news(self._snapshot, snapshot, names):
             self.refused.emit(refusal.process_name, refusal.reason)
         self._snapshot = snapshot
+        self._sent = still_leaving(self._sent, snapshot.todo, snapshot.states)
         rows = notification_rows(snapshot.notifications)
         self._notifications.set_rows(rows)
         message = news_message(self._news.news(rows), snapshot.todo)
@@ -111,18 +128,16 @@ class Inbox(QObject):
         return {code: str(raw.get("name", "")) for code, raw in self._catalog.raw_processes().items()}
 
     def _publish(self) -> None:
-        items = box_items(
-            self._snapshot,
-            self._box,
-            self._names(),
-            datetime.now(UTC),
-            process_code=self._process_filter,
-            status=self._status_filter,
-        )
-        self._items.set_rows(items)
+        items = box_items(self._snapshot, self._box, self._names(), datetime.now(UTC), status=self._status_filter)
+        # A handled row leaves 待办 at once: held for its undo (back if undone) or on its way (back if refused).
+        gone = self._held.ids() | self._sent
+        handled = [i for i in items if i.application_id not in gone and not i.pending_action]
+        self._all = handled if self._box == "todo" else items
+        self._items.merge_rows(arrange(self._all, self._view), "application_id")
         self.changed.emit()
 
     def _forget(self, _reason: str = "") -> None:
+        self._held.undo()  # whoever signs out within the undo time takes it back: nobody is left to write it
         self._reader.forget()
         self._snapshot = InboxSnapshot()
         self._news.forget()
@@ -143,6 +158,7 @@ class Inbox(QObject):
     @Slot(str, str)
     def setFilter(self, process_code: str, status: str) -> None:
         self._process_filter, self._status_filter = process_code, status
+        self._view = replace(self._view, process_code=process_code)
         self._publish()
 
     @Slot(result="QVariantList")
@@ -176,7 +192,18 @@ class Inbox(QObject):
     def act(self, application_id: str, action: str, given: dict[str, Any]) -> dict[str, Any]:
         """Queue a workflow action (approve, resubmit, return, transfer, reject, urge, withdraw, terminate,
         comment, annotate) with what the user gave it (comment, choice, values, nextHandler). Returns `queued`,
-        and when it was not sent, the `problem` (reason / choice / fields) with the step's `fields` problems."""
+        and when it was not sent, the `problem` (reason / choice / fields / decision) with the step's `fields`
+        problems. A final action is held for the undo bar (`held`) before it is written."""
+        write = self._prepared(application_id, action, given)
+        if not callable(write):
+            return write
+        if ends_application(Application.find(self._snapshot, application_id).task, action):
+            self._held.hold([HeldWrite(application_id, action, write)])
+            return {"queued": True, "held": True, "problem": "", "fields": {}}
+        return {"queued": write(), "problem": "", "fields": {}}
+
+    def _prepared(self, application_id: str, action: str, given: dict[str, Any]) -> Any:
+        """The write of the action as a callable, or why it cannot be sent (act's answer)."""
         user = self._auth.user_id
         if user is None:
             return {"queued": False, "problem": "", "fields": {}}
@@ -187,6 +214,9 @@ class Inbox(QObject):
             values=dict(given.get("values") or {}),
             next_handler=str(given.get("nextHandler") or ""),
         )
+        conflict = decision_conflict(application.task, application.form, action, wanted.values)
+        if conflict:
+            return {"queued": False, "problem": "decision", "message": conflict, "fields": {}}
         problem = application.problem(action, wanted)
         if problem:
             fields = application.check_step(wanted.values) if problem == "fields" else {}
@@ -202,8 +232,14 @@ class Inbox(QObject):
             self.reload()
 
         entity = application_entity(application_id)
-        queued = self._sync.enqueue(op_type, payload, apply_local, saved, entity=entity)
-        return {"queued": queued, "problem": "", "fields": {}}
+
+        def write() -> bool:
+            queued = self._sync.enqueue(op_type, payload, apply_local, saved, entity=entity)
+            if queued and action in LEAVES_TODO:
+                self._sent.add(application_id)
+            return queued
+
+        return write
 
     @Slot(str)
     def markRead(self, notification_id: str) -> None:

@@ -38,6 +38,14 @@ class WorkItemRole(IntEnum):
     SyncState = auto()
     SyncError = auto()
     CreatedAt = auto()
+    ApplicantId = auto()
+    ApplicantGroup = auto()
+    Summary = auto()
+    SubmittedAt = auto()
+    SubmittedAtIso = auto()
+    DueAt = auto()
+    DueText = auto()
+    Quick = auto()
 
 
 @QmlElement

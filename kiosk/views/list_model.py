@@ -66,6 +66,26 @@ class RowListModel(QAbstractListModel):
                 index = self.index(i, 0)
                 self.dataChanged.emit(index, index)
 
+    def merge_rows(self, rows: list[Any], key: str) -> None:
+        """New rows, told to views as the smallest change when the new keys are the old ones with some left
+        out (a handled 待办 leaves the list): the rest keep their delegates, the current row and the
+        selection; any other change is a reset."""
+        old_keys, new_keys = [getattr(r, key) for r in self._rows], [getattr(r, key) for r in rows]
+        if old_keys == new_keys:
+            self.update_rows(rows)
+            return
+        kept = set(new_keys)
+        if len(kept) != len(new_keys) or [k for k in old_keys if k in kept] != new_keys:
+            self.set_rows(rows)
+            return
+        for i in reversed(range(len(old_keys))):
+            if old_keys[i] not in kept:
+                self.beginRemoveRows(QModelIndex(), i, i)
+                del self._rows[i]
+                self.endRemoveRows()
+        self.countChanged.emit()
+        self.update_rows(rows)
+
     def rows(self) -> list[Any]:
         return list(self._rows)
 

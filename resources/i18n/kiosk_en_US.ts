@@ -4,93 +4,93 @@
 <context>
     <name>ActionPanel</name>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="34"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="39"/>
         <source>确认验收</source>
         <translation>Confirm and accept</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="34"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="39"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="35"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="40"/>
         <source>修改后重新提交</source>
         <translation>Revise and resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="36"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="41"/>
         <source>催办</source>
         <translation>Urge</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="37"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="42"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="38"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="43"/>
         <source>不予办理</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="39"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="44"/>
         <source>转办</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="40"/>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="97"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="45"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="120"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="41"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="46"/>
         <source>批注</source>
         <translation>Annotate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="42"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="47"/>
         <source>撤回</source>
         <translation>Withdraw</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="43"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="48"/>
         <source>终止</source>
         <translation>Terminate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="96"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="119"/>
         <source>办理：%1</source>
         <translation>Handle: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="97"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="120"/>
         <source>我的申请</source>
         <translation>My applications</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="106"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="129"/>
         <source>处理中…，联网后由服务器确认</source>
         <translation>Processing… the server confirms it once online</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="164"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="187"/>
         <source>完成本操作后，流程将转到：%1</source>
         <translation>After this, the application goes to: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="192"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="215"/>
         <source>办理意见（选填）</source>
         <translation>Opinion (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="203"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="226"/>
         <source>请在表单中点击要批注的字段旁的“批注”。</source>
         <translation>In the form, tap “Annotate” beside the field to annotate.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="211"/>
+        <location filename="../qml/Kiosk/components/ActionPanel.qml" line="234"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -98,174 +98,179 @@
 <context>
     <name>ActionSheet</name>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="27"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="28"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="27"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="28"/>
         <source>退回后，由所选的一方修改或重新办理。</source>
         <translation>Once returned, the party you choose revises or handles it again.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="28"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="29"/>
         <source>退回原因（必填）</source>
         <translation>Reason for returning (required)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="28"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="29"/>
         <source>请填写退回原因</source>
         <translation>Please give the reason for returning it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="28"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="29"/>
         <source>确认退回</source>
         <translation>Return it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="30"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="31"/>
         <source>不予办理</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="30"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="31"/>
         <source>不予办理后流程结束，申请人会收到通知和理由。</source>
         <translation>Rejecting ends the process; the applicant is notified with your reason.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="31"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="32"/>
         <source>不予办理的理由（必填）</source>
         <translation>Reason for rejecting (required)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="31"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="32"/>
         <source>请填写不予办理的理由</source>
         <translation>Please give the reason for rejecting it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="32"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="33"/>
         <source>确认不予办理</source>
         <translation>Reject it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="33"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="34"/>
         <source>转办</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="33"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="34"/>
         <source>转给本部门的同事办理，您的待办随之转出。</source>
         <translation>A colleague of your department handles it instead; it leaves your to-do list.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="34"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="35"/>
         <source>转办说明（选填）</source>
         <translation>Note for your colleague (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="34"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="35"/>
         <source>请选择转办给谁</source>
         <translation>Please choose whom to transfer it to</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="34"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="35"/>
         <source>确认转办</source>
         <translation>Transfer it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="35"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="36"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="35"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="36"/>
         <source>备注写入办理记录，申请人和办理人都能看到。</source>
         <translation>A note goes into the history, seen by the applicant and the handlers.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="36"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="37"/>
         <source>备注内容</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="36"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="37"/>
         <source>请填写备注内容</source>
         <translation>Please write the note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="36"/>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="39"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="37"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="40"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="37"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="38"/>
         <source>批注：%1</source>
         <translation>Annotate: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="37"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="38"/>
         <source>批注显示在该字段旁，申请人修改时能看到。</source>
         <translation>The annotation is shown beside the field; the applicant sees it when revising.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="38"/>
-        <source>批注内容，如：请写明打印机型号</source>
-        <translation>Annotation, e.g. please state the printer model</translation>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="169"/>
+        <source>Enter 或 Ctrl+Enter</source>
+        <translation>Enter or Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="38"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="39"/>
         <source>请填写批注内容</source>
         <translation>Please write the annotation</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="40"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="39"/>
+        <source>批注内容，写明申请人应如何修改</source>
+        <translation>Annotation: say what the applicant should change</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="41"/>
         <source>撤回申请</source>
         <translation>Withdraw the application</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="40"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="41"/>
         <source>撤回后申请回到您这里，可修改后重新提交。</source>
         <translation>Withdrawn, the application comes back to you to revise and resubmit.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="41"/>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="43"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="42"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="44"/>
         <source>说明（选填）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="41"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="42"/>
         <source>确认撤回</source>
         <translation>Withdraw it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="42"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="43"/>
         <source>终止申请</source>
         <translation>Terminate the application</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="42"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="43"/>
         <source>终止后本申请结束，不能再继续办理。</source>
         <translation>Terminated, the application ends and cannot be continued.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="43"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="44"/>
         <source>确认终止</source>
         <translation>Terminate it</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="102"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="110"/>
         <source>退回申请人</source>
         <translation>Return to the applicant</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="111"/>
         <source>退回上一步：%1</source>
         <translation>Return to the previous step: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="150"/>
+        <location filename="../qml/Kiosk/components/ActionSheet.qml" line="160"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -273,42 +278,62 @@
 <context>
     <name>ApplicationPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="58"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="76"/>
         <source>流水号：%1</source>
         <translation>Serial no.: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="58"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="76"/>
         <source>待分配</source>
         <translation>to be assigned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="59"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="77"/>
         <source>单号：%1</source>
         <translation>Doc no.: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="60"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="78"/>
         <source>申请人：%1</source>
         <translation>Applicant: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="77"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="95"/>
         <source>该事项已不在您的待办中。</source>
         <translation>This is no longer in your to-do list. </translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="99"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="111"/>
+        <source>已提交。</source>
+        <translation>Submitted.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="119"/>
+        <source>办理下一件</source>
+        <translation>Next item</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="121"/>
+        <source>办理下一件（Ctrl+N）</source>
+        <translation>Next item (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="126"/>
+        <source>返回列表</source>
+        <translation>Back to list</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="146"/>
         <source>状态：%1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="101"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="148"/>
         <source>当前步骤：%1</source>
         <translation>Current step: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="103"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="150"/>
         <source>办理人：%1</source>
         <translation>Handled by: %1</translation>
     </message>
@@ -2574,82 +2599,127 @@
 <context>
     <name>TasksPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="30"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="69"/>
         <source>我的办件</source>
         <translation>My work</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="31"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="70"/>
         <source>待办 %1 · 已办 %2 · 我的申请 %3</source>
         <translation>To do %1 · Done %2 · Mine %3</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="41"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="80"/>
         <source>待办事宜</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="42"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="81"/>
         <source>已办事宜</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="43"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="82"/>
         <source>我的申请</source>
         <translation>My applications</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="69"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="108"/>
         <source>全部服务</source>
         <translation>All services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="82"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="121"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="154"/>
-        <source>流水号 %1</source>
-        <translation>Serial no. %1</translation>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="151"/>
+        <source>搜索姓名、学号、流水号</source>
+        <translation>Search name, ID, serial no.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="155"/>
-        <source>申请人 %1</source>
-        <translation>Applicant %1</translation>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="164"/>
+        <source>全部步骤</source>
+        <translation>All steps</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="156"/>
-        <source>当前步骤：%1</source>
-        <translation>Current step: %1</translation>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="177"/>
+        <source>按等待时间</source>
+        <translation>By waiting time</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="182"/>
-        <source>处理中…</source>
-        <translation>Processing…</translation>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="177"/>
+        <source>按提交时间</source>
+        <translation>By submission time</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="178"/>
+        <source>按截止时间</source>
+        <translation>By due time</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="178"/>
+        <source>按申请人</source>
+        <translation>By applicant</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="179"/>
+        <source>按流水号</source>
+        <translation>By serial no.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="179"/>
+        <source>按事项</source>
+        <translation>By service</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="187"/>
+        <source>降序</source>
+        <translation>Descending</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="187"/>
+        <source>升序</source>
+        <translation>Ascending</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/TasksPage.qml" line="193"/>
-        <source>已超时 · 等待 %1</source>
-        <translation>Overdue · waiting %1</translation>
+        <source>共 %1 件</source>
+        <translation>%1 items</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/TasksPage.qml" line="193"/>
-        <source>等待 %1</source>
-        <translation>Waiting %1</translation>
+        <source>，已选 %1 件</source>
+        <translation>, %1 selected</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="202"/>
+        <source>全选</source>
+        <translation>Select all</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="211"/>
+        <source>批量通过</source>
+        <translation>Approve selected</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="213"/>
+        <source>通过所选的每一件（Ctrl+Shift+Enter）；需要填写或选择的请逐件办理</source>
+        <translation>Approve each selected item (Ctrl+Shift+Enter); items that need input are handled one by one</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="259"/>
         <source>没有待办事宜</source>
         <translation>Nothing to do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="216"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="259"/>
         <source>还没有已办事宜</source>
         <translation>Nothing handled yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="217"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="260"/>
         <source>还没有发起过申请</source>
         <translation>No applications yet</translation>
     </message>
@@ -2711,6 +2781,87 @@
         <location filename="../qml/Kiosk/components/TopBar.qml" line="174"/>
         <source>退出</source>
         <translation>Sign out</translation>
+    </message>
+</context>
+<context>
+    <name>UndoBar</name>
+    <message>
+        <location filename="../qml/Kiosk/components/UndoBar.qml" line="43"/>
+        <source>已不予办理 %1 件</source>
+        <translation>Declined %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/UndoBar.qml" line="44"/>
+        <source>已终止 %1 件</source>
+        <translation>Terminated %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/UndoBar.qml" line="45"/>
+        <source>已通过 %1 件</source>
+        <translation>Approved %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/UndoBar.qml" line="46"/>
+        <source>，%1 秒后发送</source>
+        <translation>, sending in %1 s</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/UndoBar.qml" line="56"/>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/UndoBar.qml" line="58"/>
+        <source>撤销（Ctrl+Z）</source>
+        <translation>Undo (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/UndoBar.qml" line="65"/>
+        <source>立即发送</source>
+        <translation>Send now</translation>
+    </message>
+</context>
+<context>
+    <name>WorkItemRow</name>
+    <message>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="73"/>
+        <source>流水号 %1</source>
+        <translation>Serial no. %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="86"/>
+        <source>处理中…</source>
+        <translation>Processing…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="88"/>
+        <source>提交 %1 · 等待 %2</source>
+        <translation>Submitted %1 · waiting %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="88"/>
+        <source>刚刚</source>
+        <translation>just now</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="98"/>
+        <source>已超时 · </source>
+        <translation>Overdue · </translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="98"/>
+        <source>截止 %1</source>
+        <translation>Due %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="113"/>
+        <source>通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="116"/>
+        <source>通过（Ctrl+Enter）</source>
+        <translation>Approve (Ctrl+Enter)</translation>
     </message>
 </context>
 </TS>

@@ -222,6 +222,8 @@ def task_view(ctx: Ctx, task: WorkflowTask, app_view: dict[str, Any]) -> dict[st
         "step_name": step_name(ctx.definition, task.step, ctx.app.status),
         "kind": kind,
         "section": step.get("section") if step else None,
+        # Which value of the section is a no (不予办理): the client preselects the one yes and refuses a no with 通过.
+        "decision": step.get("decision") if step else None,
         "box": "todo" if task.status == "open" else "done",
         "status": task.status,
         "outcome": task.outcome,

@@ -35,6 +35,33 @@ def test_every_qml_file_is_in_the_module() -> None:
 
 # Required properties of the types that have them, to create each one on its own.
 REQUIRED = {
+    "WorkItemRow": {
+        "row": {
+            "applicationId": "a",
+            "name": "在读学籍证明申请",
+            "applicant": "王子涵",
+            "applicantId": "2022010101",
+            "applicantGroup": "计科2201",
+            "summary": "份数 1",
+            "serial": "ZD1",
+            "stepName": "教务处办理",
+            "pendingAction": "",
+            "submittedAt": "08:00",
+            "waiting": "1 小时",
+            "statusName": "办理中",
+            "status": "in_progress",
+            "outcome": "",
+            "dueText": "12-06 08:00",
+            "overdue": False,
+            "syncState": "",
+            "syncError": "",
+            "quick": True,
+        },
+        "todo": True,
+        "mine": False,
+        "selected": False,
+        "current": False,
+    },
     "AppIcon": {"name": "home"},
     "TimeField": {"name": "start", "value": "09:30"},
     "ProcessDelegate": {

@@ -224,6 +224,7 @@ ApplicationWindow {
         id: applicationPage
         ApplicationPage {
             onBack: window.back()
+            onOpenNext: (applicationId) => stack.replace(stack.currentItem, applicationPage, { applicationId: applicationId })
             // 修改后重新提交: the form over the progress page; 完成 comes back to it.
             onResubmit: (applicationId, processCode) => stack.push(formPage, { processCode: processCode,
                                                                                resubmitOf: applicationId })

@@ -1,5 +1,6 @@
 pragma ComponentBehavior: Bound
 import QtQuick
+import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
@@ -25,7 +26,11 @@ Rectangle {
     readonly property var task: detail.task || ({})
     readonly property bool canHandle: detail.canHandle === true
     readonly property bool acting: detail.acting === true
-    property var values: ({})    // the step's section as typed
+    // The step's section as typed; it starts with the step's one positive 办理结果 (已开具，待领取), when it has one.
+    property var values: Inbox.stepDefaults(applicationId)
+    property string decisionError: ""  // 不予办理 picked with 通过: said before anything is sent
+    // An action was queued (or held for its undo): the page offers 办理下一件.
+    signal acted()
     property var problems: ({})  // its fields' problems, once 通过 was refused
     property string nextHandler: ""
     property string comment: ""  // 办理意见
@@ -43,12 +48,26 @@ Rectangle {
         "terminate": { text: qsTr("终止") }
     })
 
+    // Desk shortcuts of the common actions (shown in their tooltips).
+    readonly property var keys: ({ "approve": "Ctrl+Enter", "return": "Ctrl+R", "annotate": "Ctrl+B" })
+    function shortcut(action: string) {
+        if (root.visible && root.sheet === "" && !root.acting && (root.detail.actions || []).indexOf(action) >= 0)
+            root.take(action)
+    }
+    // Only while shown: a page leaving the stack lives a moment longer, and two enabled shortcuts of one key
+    // are ambiguous (neither fires).
+    readonly property bool keyboard: !Theme.kiosk && root.visible
+    Shortcut { sequences: ["Ctrl+Return", "Ctrl+Enter"]; enabled: root.keyboard && root.sheet === ""; onActivated: root.shortcut("approve") }
+    Shortcut { sequence: "Ctrl+R"; enabled: root.keyboard; onActivated: root.shortcut("return") }
+    Shortcut { sequence: "Ctrl+B"; enabled: root.keyboard; onActivated: root.shortcut("annotate") }
+
     implicitHeight: column.implicitHeight + 2 * Theme.spacing
     radius: Theme.radius
     color: Theme.card
     border.color: Theme.accent
 
     function setValue(name: string, value: var) {
+        decisionError = ""
         const v = Object.assign({}, values)
         v[name] = value
         values = v
@@ -58,7 +77,11 @@ Rectangle {
     function send(action: string) {
         const result = Inbox.act(applicationId, action, { comment: comment, values: values, nextHandler: nextHandler })
         problems = result.fields || ({})
-        if (result.queued) forgetOpinion()
+        decisionError = result.problem === "decision" ? result.message : ""
+        if (result.queued) {
+            forgetOpinion()
+            acted()
+        }
     }
     function openSheet(action: string, field: string, label: string) {
         annotating = false
@@ -212,9 +235,20 @@ Rectangle {
                 onClicked: root.annotating = false
             }
         }
+        Text {
+            objectName: "decisionError"
+            visible: text.length > 0 && root.sheet === ""
+            text: root.decisionError
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            color: Theme.error
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+        }
+        // 通过 stays in view while 批注 is chosen: a 批注 is often followed by 通过.
         Flow {
             objectName: "actionButtons"
-            visible: root.sheet === "" && !root.acting && !root.annotating
+            visible: root.sheet === "" && !root.acting
             Layout.fillWidth: true
             spacing: Theme.spacing
             Repeater {
@@ -227,6 +261,9 @@ Rectangle {
                     kind: words.primary === true ? "primary" : "secondary"
                     iconName: words.icon || ""
                     text: words.text
+                    visible: !(root.annotating && modelData === "annotate")
+                    ToolTip.visible: hovered && root.keys[modelData] !== undefined
+                    ToolTip.text: words.text + "（" + (root.keys[modelData] || "") + "）"
                     onClicked: root.take(modelData)
                 }
             }
@@ -237,7 +274,7 @@ Rectangle {
             applicationId: root.applicationId
             returnTargets: root.detail.returnTargets || []
             transferCandidates: root.detail.transferCandidates || []
-            onSent: root.forgetOpinion()
+            onSent: { root.forgetOpinion(); root.acted() }
         }
     }
 }

@@ -1,5 +1,6 @@
 pragma ComponentBehavior: Bound
 import QtQuick
+import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
@@ -35,7 +36,7 @@ ColumnLayout {
         "comment": { title: qsTr("备注"), detail: qsTr("备注写入办理记录，申请人和办理人都能看到。"),
                      placeholder: qsTr("备注内容"), reason: qsTr("请填写备注内容"), confirm: qsTr("保存") },
         "annotate": { title: qsTr("批注：%1").arg(fieldLabel), detail: qsTr("批注显示在该字段旁，申请人修改时能看到。"),
-                      placeholder: qsTr("批注内容，如：请写明打印机型号"), reason: qsTr("请填写批注内容"),
+                      placeholder: qsTr("批注内容，写明申请人应如何修改"), reason: qsTr("请填写批注内容"),
                       confirm: qsTr("保存") },
         "withdraw": { title: qsTr("撤回申请"), detail: qsTr("撤回后申请回到您这里，可修改后重新提交。"),
                       placeholder: qsTr("说明（选填）"), confirm: qsTr("确认撤回") },
@@ -48,6 +49,9 @@ ColumnLayout {
 
     visible: kind !== ""
     spacing: Theme.spacing
+    Shortcut { sequence: "Ctrl+Return"; enabled: root.visible; onActivated: root.confirm() }
+    Shortcut { sequence: "Ctrl+Enter"; enabled: root.visible; onActivated: root.confirm() }
+    Shortcut { sequence: "Esc"; enabled: root.visible; onActivated: root.close() }
 
     // The sheet of `action` (for 批注, on `field`, shown by its `label`); `opinion` is what the holder typed.
     function open(action: string, field: string, label: string, opinion: string) {
@@ -57,6 +61,7 @@ ColumnLayout {
         choice = rule.chooses === "field" ? field
                : rule.chooses === "return_target" && returnTargets.length > 0 ? returnTargets[0].to : ""
         reason.text = words.fromOpinion === true ? opinion : ""
+        if (!Theme.kiosk) reason.field.forceActiveFocus()
     }
     function close() {
         kind = ""
@@ -67,6 +72,9 @@ ColumnLayout {
         const result = Inbox.act(applicationId, kind, { comment: reason.text, choice: choice })
         if (result.problem === "reason" || result.problem === "choice") {
             error = words[result.problem] || ""
+            if (result.problem === "reason") reason.field.forceActiveFocus()
+        } else if (result.problem === "decision") {
+            error = result.message || ""
         } else if (result.queued) {
             close()
             sent()
@@ -130,6 +138,8 @@ ColumnLayout {
         maximumLength: 500
         placeholderText: root.words.placeholder || ""
         onTextEdited: root.error = ""
+        onAccepted: root.confirm()  // Enter submits the one-line sheet
+        Keys.onEscapePressed: root.close()
     }
     Text {
         objectName: "sheetError"
@@ -155,6 +165,8 @@ ColumnLayout {
             Layout.fillWidth: true
             kind: "primary"
             text: root.words.confirm || ""
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Enter 或 Ctrl+Enter")
             onClicked: root.confirm()
         }
     }

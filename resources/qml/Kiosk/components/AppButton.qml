@@ -50,5 +50,6 @@ Button {
                : (root.down ? Theme.primaryLight : Theme.card)
         border.width: root.kind === "secondary" ? 2 : 0
         border.color: root.enabled ? Theme.accent : Theme.border
+        FocusRing { shown: root.visualFocus }
     }
 }

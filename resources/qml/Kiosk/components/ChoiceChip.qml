@@ -20,6 +20,11 @@ Rectangle {
     Accessible.role: multiple ? Accessible.CheckBox : Accessible.RadioButton
     Accessible.name: text
     Accessible.checked: checked
+    // On a desk, Tab reaches a chip and Space or Enter toggles it.
+    activeFocusOnTab: !Theme.kiosk
+    Keys.onSpacePressed: root.toggled()
+    Keys.onReturnPressed: root.toggled()
+    FocusRing { shown: root.activeFocus }
 
     Row {
         id: row

@@ -15,6 +15,24 @@ Item {
     required property string applicationId
     signal back()
     signal resubmit(string applicationId, string processCode)
+    // 办理下一件: the page asks its stack to show this application instead.
+    signal openNext(string applicationId)
+    property bool acted: false
+    Keys.onEscapePressed: root.back()
+    // Tab from the page itself goes into the page (返回, then the panel), not to the top bar's 退出.
+    Keys.onTabPressed: root.nextItemInFocusChain(true).forceActiveFocus(Qt.TabFocusReason)
+    Keys.onBacktabPressed: root.nextItemInFocusChain(false).forceActiveFocus(Qt.BacktabFocusReason)
+    // On a desk the page takes the keyboard (Esc, the panel's shortcuts) from the list it was opened from.
+    StackView.onActivated: if (!Theme.kiosk) root.forceActiveFocus()
+    // Only while shown: a page leaving the stack lives a moment longer, and two enabled shortcuts of one key
+    // are ambiguous (neither fires).
+    Shortcut { sequence: "Alt+Left"; enabled: root.visible; onActivated: root.back() }
+    Shortcut { sequence: "Ctrl+N"; enabled: root.acted && root.visible; onActivated: root.goNext() }
+    function goNext() {
+        const next = Inbox.nextAfter(root.applicationId)
+        if (next.length > 0) root.openNext(next)
+        else root.back()
+    }
 
     property var detail: Inbox.detail(applicationId)
     readonly property var app: detail.application || ({})
@@ -81,6 +99,35 @@ Item {
                 wrapMode: Text.Wrap
             }
         }
+
+        // After an action: on to the next 待办 (or back to the list), by click or Ctrl+N.
+        RowLayout {
+            objectName: "nextBar"
+            visible: root.acted
+            Layout.fillWidth: true
+            spacing: Theme.spacing
+            Text {
+                Layout.fillWidth: true
+                text: qsTr("已提交。")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: Theme.success
+            }
+            AppButton {
+                objectName: "nextItem"
+                kind: "primary"
+                text: qsTr("办理下一件")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("办理下一件（Ctrl+N）")
+                onClicked: root.goNext()
+            }
+            AppButton {
+                objectName: "backToList"
+                text: qsTr("返回列表")
+                onClicked: root.back()
+            }
+        }
+        UndoBar { Layout.fillWidth: true }
 
         StepBar {
             visible: !root.compact
@@ -162,6 +209,7 @@ Item {
                         detail: root.detail
                         onResubmit: root.resubmit(root.applicationId, root.app.process_code || "")
                         onReveal: root.revealPanel()
+                        onActed: root.acted = true
                     }
 
                     EventTimeline {

@@ -13,12 +13,51 @@ Item {
     property string initialBox: "todo"
     signal back()
     signal open(string applicationId)
+    // The rows picked for 批量通过, by application id (a row that leaves the list leaves the choice too).
+    property var selected: ({})
+    readonly property int selectedCount: Inbox.revision >= 0 && list.count >= 0 ? Object.keys(selected).length : 0
+
+    function toggle(id: string) {
+        const s = Object.assign({}, selected)
+        if (s[id]) delete s[id]
+        else s[id] = true
+        selected = s
+    }
+    function selectAll(on: bool) {
+        const s = {}
+        if (on) {
+            for (const id of Inbox.shownIds()) s[id] = true
+        }
+        selected = s
+    }
+    function approveSelected() {
+        Inbox.approveMany(Object.keys(selected))
+        selected = ({})
+    }
+    function onKey(event: var) {
+        const current = list.currentItem as WorkItemRow
+        if (!current) return
+        const row = current.row
+        if (event.modifiers & Qt.ControlModifier) {
+            if (event.modifiers & Qt.ShiftModifier) approveSelected()
+            else if (row.quick) Inbox.approveMany([row.applicationId])
+        } else {
+            root.open(row.applicationId)
+        }
+    }
+    Keys.onEscapePressed: root.back()
+    // Only while shown (under a progress page the two 返回 shortcuts would be ambiguous, and neither fire).
+    Shortcut { sequence: "Ctrl+F"; enabled: root.visible; onActivated: search.field.forceActiveFocus() }
+    Shortcut { sequence: "Alt+Left"; enabled: root.visible; onActivated: root.back() }
 
     Component.onCompleted: {
         Inbox.setBox(initialBox)
         Inbox.setFilter("", "")
         Inbox.reload()
     }
+    // On a desk the list has the keyboard when the page is shown (↑/↓, Enter, Ctrl+Enter).
+    // (The stack focuses the page itself once it is shown: the page hands the keyboard on to the list.)
+    onActiveFocusChanged: if (activeFocus && !Theme.kiosk) list.forceActiveFocus()
 
     ColumnLayout {
         anchors.fill: parent
@@ -100,112 +139,116 @@ Item {
             }
         }
 
+        // 待办 at work: search, the step filter, sort, 全选 and batch 通过, and what is shown.
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacing
+            AppTextField {
+                id: search
+                objectName: "taskSearch"
+                Layout.preferredWidth: Theme.kiosk ? 420 : 320
+                iconName: "search"
+                placeholderText: qsTr("搜索姓名、学号、流水号")
+                onTextEdited: Inbox.setQuery(text)
+                onAccepted: list.forceActiveFocus()
+                Keys.onDownPressed: list.forceActiveFocus()
+            }
+            ComboBox {
+                id: stepFilter
+                objectName: "stepFilter"
+                visible: Inbox.box === "todo"
+                Layout.preferredWidth: Theme.kiosk ? 300 : 200
+                Layout.preferredHeight: Theme.touchMin
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                model: Inbox.revision >= 0 ? [qsTr("全部步骤")].concat(Inbox.stepChoices()) : []
+                onActivated: Inbox.setStep(currentIndex > 0 ? currentText : "")
+            }
+            ComboBox {
+                id: sortChoice
+                objectName: "sortChoice"
+                Layout.preferredWidth: Theme.kiosk ? 300 : 200
+                Layout.preferredHeight: Theme.touchMin
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                textRole: "name"
+                valueRole: "code"
+                model: [
+                    { code: "waiting", name: qsTr("按等待时间") }, { code: "submitted", name: qsTr("按提交时间") },
+                    { code: "due", name: qsTr("按截止时间") }, { code: "applicant", name: qsTr("按申请人") },
+                    { code: "serial", name: qsTr("按流水号") }, { code: "process", name: qsTr("按事项") }
+                ]
+                delegate: filterEntry
+                onActivated: Inbox.setSort(currentValue)
+            }
+            AppButton {
+                objectName: "sortOrder"
+                kind: "text"
+                text: Inbox.descending ? qsTr("降序") : qsTr("升序")
+                onClicked: Inbox.setSort(Inbox.sortKey)
+            }
+            Item { Layout.fillWidth: true }
+            Text {
+                objectName: "shownCount"
+                text: qsTr("共 %1 件").arg(list.count) + (root.selectedCount > 0 ? qsTr("，已选 %1 件").arg(root.selectedCount) : "")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                color: Theme.textSecondary
+            }
+            ChoiceChip {
+                objectName: "selectAll"
+                visible: Inbox.box === "todo"
+                multiple: true
+                text: qsTr("全选")
+                checked: list.count > 0 && root.selectedCount === list.count
+                onToggled: root.selectAll(!checked)
+            }
+            AppButton {
+                objectName: "batchApprove"
+                visible: Inbox.box === "todo"
+                kind: "primary"
+                enabled: root.selectedCount > 0
+                text: qsTr("批量通过")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("通过所选的每一件（Ctrl+Shift+Enter）；需要填写或选择的请逐件办理")
+                onClicked: root.approveSelected()
+            }
+        }
+
         ListView {
             id: list
             objectName: "workItems"
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            spacing: Theme.spacing
+            spacing: 4
             model: Inbox.items
             boundsBehavior: Flickable.StopAtBounds
             ScrollBar.vertical: ScrollBar {}
+            keyNavigationEnabled: true
+            activeFocusOnTab: true
+            highlightMoveDuration: 0
+            currentIndex: 0
+            // Enter opens the row, Space selects it, Ctrl+Enter approves it (when it asks for nothing more).
+            Keys.onReturnPressed: (event) => root.onKey(event)
+            Keys.onEnterPressed: (event) => root.onKey(event)
+            Keys.onSpacePressed: {
+                const current = list.currentItem as WorkItemRow
+                if (current) root.toggle(current.row.applicationId)
+            }
 
-            delegate: Rectangle {
-                id: item
-                required property string applicationId
-                required property string name
-                required property string applicant
-                required property string serial
-                required property string statusName
-                required property string outcome  // "completed", "stopped" (不予办理, 已终止), "" while open
-                required property string stepName
-                required property string waiting
-                required property bool overdue
-                required property string pendingAction
-                required property string syncState
-                required property string syncError
-                objectName: "workItem_" + applicationId
+            delegate: WorkItemRow {
+                required property var model
+                required property int index
+                row: model
                 width: ListView.view.width
-                implicitHeight: content.implicitHeight + 2 * Theme.spacing
-                radius: Theme.radius
-                color: tap.pressed ? Theme.primaryLight : Theme.card
-                border.color: Theme.border
-
-                RowLayout {
-                    id: content
-                    anchors.fill: parent
-                    anchors.margins: Theme.spacing
-                    spacing: Theme.spacingLarge
-                    ColumnLayout {
-                        Layout.fillWidth: true
-                        spacing: 4
-                        Text {
-                            Layout.fillWidth: true
-                            text: item.name
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontLarge
-                            font.bold: true
-                            color: Theme.text
-                            elide: Text.ElideRight
-                        }
-                        Text {
-                            Layout.fillWidth: true
-                            text: qsTr("流水号 %1").arg(item.serial)
-                                  + (item.applicant.length > 0 && Inbox.box !== "mine" ? " · " + qsTr("申请人 %1").arg(item.applicant) : "")
-                                  + (item.stepName.length > 0 ? " · " + qsTr("当前步骤：%1").arg(item.stepName) : "")
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontSmall
-                            color: Theme.textSecondary
-                            elide: Text.ElideRight
-                        }
-                        SyncBadge {
-                            state_: item.syncState
-                            reason: item.syncError
-                        }
-                    }
-                    ColumnLayout {
-                        Layout.alignment: Qt.AlignRight | Qt.AlignVCenter
-                        spacing: 4
-                        Rectangle {
-                            Layout.alignment: Qt.AlignRight
-                            implicitWidth: statusText.implicitWidth + Theme.spacing * 2
-                            implicitHeight: statusText.implicitHeight + 8
-                            radius: height / 2
-                            color: item.outcome === "completed" ? Qt.rgba(Theme.success.r, Theme.success.g, Theme.success.b, 0.12)
-                                   : item.outcome === "stopped" ? Theme.errorLight
-                                   : Theme.primaryLight
-                            Text {
-                                id: statusText
-                                objectName: "statusName"
-                                anchors.centerIn: parent
-                                text: item.pendingAction.length > 0 ? qsTr("处理中…") : item.statusName
-                                font.family: Theme.fontFamily
-                                font.pixelSize: Theme.fontSmall
-                                color: item.outcome === "completed" ? Theme.success
-                                       : item.outcome === "stopped" ? Theme.error
-                                       : Theme.primary
-                            }
-                        }
-                        Text {
-                            Layout.alignment: Qt.AlignRight
-                            visible: item.waiting.length > 0
-                            text: item.overdue ? qsTr("已超时 · 等待 %1").arg(item.waiting) : qsTr("等待 %1").arg(item.waiting)
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontSmall
-                            color: item.overdue ? Theme.error : Theme.textSecondary
-                        }
-                    }
-                    AppIcon {
-                        name: "chevron-right"
-                        color: Theme.textSecondary
-                    }
-                }
-                TapHandler {
-                    id: tap
-                    gesturePolicy: TapHandler.ReleaseWithinBounds  // takes the press: see ChoiceChip
-                    onTapped: root.open(item.applicationId)
-                }
+                todo: Inbox.box === "todo"
+                mine: Inbox.box === "mine"
+                selected: root.selected[model.applicationId] === true
+                current: list.activeFocus && ListView.isCurrentItem
+                onOpen: root.open(model.applicationId)
+                onToggleSelected: root.toggle(model.applicationId)
+                onApprove: Inbox.approveMany([model.applicationId])
             }
 
             EmptyState {
@@ -217,5 +260,6 @@ Item {
                                                                                           : qsTr("还没有发起过申请")
             }
         }
+        UndoBar { Layout.fillWidth: true }
     }
 }
