@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from kiosk.services import campus_time
+
 if TYPE_CHECKING:
     from kiosk.services.inbox import WorkItem
 
@@ -176,8 +178,15 @@ def arrange(items: list[WorkItem], view: ListView) -> list[WorkItem]:
         and (not view.step_name or i.step_name == view.step_name)
         and (not view.query.strip() or _matches(i, view.query))
     ]
+    if not view.sort:
+        return shown  # the box's own order (我的申请, 已办: the newest first)
     sort = view.sort if view.sort in SORTS else "waiting"
     return sorted(shown, key=lambda i: sort_key(i, sort), reverse=view.descending)
+
+
+def default_sort(box: str) -> str:
+    """待办: what has waited longest first; 我的申请 and 已办 keep their newest-first order until a sort is chosen."""
+    return "waiting" if box == "todo" else ""
 
 
 def step_choices(items: list[WorkItem], process_code: str = "") -> list[str]:
@@ -193,7 +202,8 @@ def clock_text(iso: str, now: datetime) -> str:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)  # the server's times without a zone are UTC
-    local, today = moment.astimezone(), now.astimezone()
+    # The campus's time, as every time shown (the top bar's clock names the zone where the PC's differs).
+    local, today = moment.astimezone(campus_time.zone()), now.astimezone(campus_time.zone())
     if local.date() == today.date():
         return local.strftime("%H:%M")
     if local.year == today.year:

@@ -31,6 +31,7 @@ from kiosk.services.worklist import (
     ListView,
     arrange,
     decision_conflict,
+    default_sort,
     ends_application,
     still_leaving,
 )
@@ -152,6 +153,7 @@ class Inbox(InboxList):
         if box in BOXES and box != self._box:
             self._box = box
             self._process_filter = self._status_filter = ""
+            self._view = replace(self._view, sort=default_sort(box), descending=False, process_code="")
             self._publish()
             self._bump()
 

@@ -111,6 +111,9 @@ def test_search_filters_and_sorting() -> None:
     assert ids(process_code="other") == ["c"]
     assert ids(step_name="学院审核") == ["b"]
     assert worklist.step_choices(rows) == sorted({"学院审核", "教务处办理"})
+    # 我的申请 and 已办 keep the box's own order (the newest first) until a sort is chosen; 待办 waits longest first.
+    assert ids(sort=worklist.default_sort("mine")) == ["a", "b", "c"]
+    assert worklist.default_sort("done") == "" and worklist.default_sort("todo") == "waiting"
 
 
 def test_a_handled_row_stays_out_until_the_server_answers() -> None:
