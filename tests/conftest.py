@@ -25,6 +25,13 @@ pytest_plugins = ["tests.qml.harness"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Quarantined: a test that fails now and then in the full suite and passes alone, until its cause is found
+    # (docs/testing.md lists them). Skipped with its reason in the summary; CAMPUS_TEST_QUARANTINE=1 runs them.
+    if not os.environ.get("CAMPUS_TEST_QUARANTINE"):
+        for item in items:
+            marker = item.get_closest_marker("quarantine")
+            if marker is not None:
+                item.add_marker(pytest.mark.skip(reason="quarantined: " + str(marker.kwargs.get("reason", ""))))
     if PG_URL:
         return
     # In CI PostgreSQL is part of the suite: a missing cluster is a failure, not a skip.

@@ -233,11 +233,17 @@ def test_a_login_through_the_proxy_and_the_address_the_server_sees(proxied: Prox
     with sqlite3.connect(db_file) as conn:
         throttled = {row[0] for row in conn.execute("SELECT address FROM address_throttle")}
     assert CLIENT in throttled and "203.0.113.9" not in throttled and "127.0.0.1" not in throttled
-    logged = [
-        json.loads(line)
-        for line in proxied.server.log_path.read_text().splitlines()
-        if line.startswith("{") and "via-nginx-1" in line
-    ]
+
+    def logged_lines() -> list[dict[str, object]]:
+        return [
+            json.loads(line)
+            for line in proxied.server.log_path.read_text().splitlines()
+            if line.startswith("{") and "via-nginx-1" in line
+        ]
+
+    deadline = time.monotonic() + 10  # a worker's access line reaches the log file a moment after the answer
+    while not (logged := logged_lines()) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert [entry["client"] for entry in logged] == [CLIENT]
 
     # The scheme: a QR login's link is made from the request's own URL (no CAMPUS_SYNC_PUBLIC_URL here). Through

@@ -96,6 +96,9 @@ def _seed(server: LiveServer) -> list[str]:
     return ids
 
 
+@pytest.mark.quarantine(
+    reason="fails about one full-suite run in four (hangs on the last return to the empty list), passes alone"
+)
 def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> None:
     ids = _seed(server)
     jwc = Client(server, JWC_A)

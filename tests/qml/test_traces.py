@@ -35,17 +35,31 @@ class FrameLog:
         self.ui = ui
         self.frames: list[tuple[bool, str, bool]] = []
         self.pages: list[tuple[str, ...]] = []  # the stack's pages drawn in each frame
+        # Signed in as the screen knows it: from Session.signedIn, which switches the page in the same call. (The
+        # `loggedIn` getter turns true a moment earlier, when the server said yes and the store is still being
+        # settled; the login form, busy, is what the screen rightly shows until then.)
+        self.signed_in = bool(ui.state.session.property("loggedIn"))
+        ui.state.session.signedIn.connect(self.mark_signed_in, Qt.ConnectionType.DirectConnection)
+        ui.state.session.signedOut.connect(self.mark_signed_out, Qt.ConnectionType.DirectConnection)
         ui.window.frameSwapped.connect(self.record, Qt.ConnectionType.DirectConnection)
+
+    def mark_signed_in(self) -> None:
+        self.signed_in = True
+
+    def mark_signed_out(self, _reason: str = "") -> None:
+        self.signed_in = False
 
     def record(self) -> None:
         login_shown = any(i.objectName() in ("loginCard", "passwordField") and i.isVisible() for i in self.ui.items())
         stack = self.ui.find("pageStack")
         pages = tuple(c.objectName() for c in stack.childItems() if c.isVisible() and c.opacity() > 0)
-        self.frames.append((bool(self.ui.state.session.property("loggedIn")), current_page(self.ui), login_shown))
+        self.frames.append((self.signed_in, current_page(self.ui), login_shown))
         self.pages.append(pages)
 
     def stop(self) -> None:
         self.ui.window.frameSwapped.disconnect(self.record)
+        self.ui.state.session.signedIn.disconnect(self.mark_signed_in)
+        self.ui.state.session.signedOut.disconnect(self.mark_signed_out)
 
 
 def _log_in_with_eye_open(ui: Any) -> FrameLog:

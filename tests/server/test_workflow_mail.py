@@ -44,7 +44,7 @@ class Mailbox:
             self.arrived.notify_all()
         return "250 Message accepted for delivery"
 
-    def wait_for(self, count: int, timeout: float = 15.0) -> list[tuple[list[str], Message]]:
+    def wait_for(self, count: int, timeout: float = 30.0) -> list[tuple[list[str], Message]]:
         with self.arrived:
             self.arrived.wait_for(lambda: len(self.messages) >= count, timeout)
             return list(self.messages)
