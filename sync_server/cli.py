@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sync_server import backup_cli, mail_keys_cli, releases_cli
 from sync_server.core.config import ENV_PREFIX, Settings
+from sync_server.startup import init_db
 
 if TYPE_CHECKING:
     from sync_server.core.content import NewsDraft
@@ -171,23 +172,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     # Worker processes rebuild settings from the environment; make sure they see the same ones.
     os.environ.update(settings.to_env())
     return settings
-
-
-def init_db(settings: Settings) -> None:
-    from sync_server.core.meta import ensure_epoch
-    from sync_server.core.workflow_views import announce_definitions
-    from sync_server.db import Database
-    from sync_server.migrate import upgrade
-
-    upgrade(settings.db_url)
-    db = Database(settings.db_url)
-    with db.transaction() as session:
-        ensure_epoch(session)
-        # Definitions and post holders not announced yet in their current form (a server upgraded from before
-        # workflow_handlers existed): announced now, once, by this one process before the workers start. Each
-        # is compared with what was last announced, so an unchanged one costs a digest (about 50 ms for 64).
-        announce_definitions(session)
-    db.dispose()
 
 
 def seed_demo(settings: Settings, print_users: str | None) -> None:

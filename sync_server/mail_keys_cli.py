@@ -26,8 +26,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.mail_secret_keys:
         print("CAMPUS_SYNC_MAIL_SECRET_KEYS is not set", file=sys.stderr)
         return 1
-    from sync_server.cli import init_db
     from sync_server.db import Database
+    from sync_server.startup import init_db
 
     init_db(settings)
     db = Database(settings.db_url)

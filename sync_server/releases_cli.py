@@ -30,10 +30,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    from sync_server.cli import init_db
     from sync_server.core import releases
     from sync_server.core.errors import DomainError
     from sync_server.db import Database
+    from sync_server.startup import init_db
 
     init_db(settings)
     db = Database(settings.db_url)

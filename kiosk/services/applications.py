@@ -11,6 +11,7 @@ from typing import Any
 from campus_common import ops, statuses
 from kiosk.services import campus_time, form_fields
 from kiosk.services.inbox import InboxSnapshot
+from kiosk.services.worklist import step_inputs
 
 
 @dataclass(frozen=True)
@@ -90,31 +91,6 @@ def form_sections(
         if section.get("step") and not any(r["value"] for r in rows):
             continue
         out.append({"title": section.get("title", ""), "step": section.get("step") or "", "rows": rows})
-    return out
-
-
-def step_inputs(form: dict[str, Any], section_key: str | None) -> list[dict[str, Any]]:
-    """What the holder of a step fills in (its section's editable fields): widget, options, placeholder."""
-    if not section_key:
-        return []
-    from campus_common import forms  # jsonschema: not on the start-up path
-
-    out = []
-    for name in forms.step_fields(form, section_key):
-        hints = form["ui"]["fields"].get(name, {})
-        if hints.get("widget") == "readonly":
-            continue  # 接收人, 接收时间: filled from the actor's records by the server
-        prop = form["schema"]["properties"].get(name, {})
-        out.append(
-            {
-                "name": name,
-                "label": hints.get("label", name),
-                "widget": hints.get("widget", "text"),
-                "options": list(prop.get("enum") or []),
-                "placeholder": hints.get("placeholder", ""),
-                "required": forms.is_required(form, name),
-            }
-        )
     return out
 
 

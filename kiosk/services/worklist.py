@@ -70,12 +70,35 @@ def applicant_group(data: dict[str, Any]) -> str:
     return str(data.get("class_name") or data.get("department") or data.get("dept_name") or "")
 
 
+def step_inputs(form: dict[str, Any], section_key: str | None) -> list[dict[str, Any]]:
+    """What the holder of a step fills in (its section's editable fields): widget, options, placeholder."""
+    if not section_key:
+        return []
+    from campus_common import forms  # jsonschema: not on the start-up path
+
+    out = []
+    for name in forms.step_fields(form, section_key):
+        hints = form["ui"]["fields"].get(name, {})
+        if hints.get("widget") == "readonly":
+            continue  # 接收人, 接收时间: filled from the actor's records by the server
+        prop = form["schema"]["properties"].get(name, {})
+        out.append(
+            {
+                "name": name,
+                "label": hints.get("label", name),
+                "widget": hints.get("widget", "text"),
+                "options": list(prop.get("enum") or []),
+                "placeholder": hints.get("placeholder", ""),
+                "required": forms.is_required(form, name),
+            }
+        )
+    return out
+
+
 def step_inputs_of(form: dict[str, Any] | None, section: str | None) -> list[dict[str, Any]]:
     """What the holder fills in at the step (the same list the action panel shows)."""
     if not form or not section:
         return []
-    from kiosk.services.applications import step_inputs
-
     return step_inputs(form, section)
 
 
