@@ -4,6 +4,7 @@ on loopback, and the real QML application driven by QTest."""
 from __future__ import annotations
 
 import os
+import sys
 
 # Before anything imports Qt: offscreen rendering, the virtual keyboard's input method, the Basic style.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -85,3 +86,37 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite: Path)
     server = LiveServer(db_url=copy_sqlite(seeded_sqlite, workdir), workdir=workdir).start()
     yield server
     server.stop()
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Send Qt's critical and fatal messages to the terminal the moment they are printed.
+
+    A qFatal aborts the process, and pytest's capture (and pytest-qt's, which keeps Qt's messages for the report)
+    dies with it: the log of such a run shows faulthandler's Python stack and nothing of what Qt said. The fd that
+    pytest's faulthandler writes to survives capture, so Qt's last words go there as well, with the test's id."""
+    qtcore = sys.modules.get("PySide6.QtCore")
+    fd = item.config.stash.get(_faulthandler_fd_key(), None) if qtcore else None
+    if fd is None:
+        yield
+        return
+    loud = (qtcore.QtMsgType.QtCriticalMsg, qtcore.QtMsgType.QtFatalMsg)
+    previous = None
+
+    def handler(kind: object, context: object, text: str) -> None:
+        if kind in loud:
+            os.write(fd, f"\n[Qt {getattr(kind, 'name', kind)} in {item.nodeid}] {text}\n".encode(errors="replace"))
+        if previous is not None:
+            previous(kind, context, text)
+
+    previous = qtcore.qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qtcore.qInstallMessageHandler(previous)
+
+
+def _faulthandler_fd_key() -> pytest.StashKey[int]:
+    from _pytest.faulthandler import fault_handler_stderr_fd_key
+
+    return fault_handler_stderr_fd_key
