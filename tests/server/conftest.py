@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.server.counter_sources import APP_PW, DOVECOT, Dovecot, Patron, Sip2Responder
+from tests.server.smtp_capture import Mailbox, smtp_server
 
 MAIL_USERS = ["2022010101", "2022010102", "101203", "101207"]
 LIBRARY = {
@@ -43,3 +44,10 @@ def sip2() -> Iterator[Sip2Responder]:
     responder = Sip2Responder(dict(LIBRARY), login=("selfcheck", "sc-secret")).start()
     yield responder
     responder.stop()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server on loopback for one test: (what it received, its port)."""
+    with smtp_server() as served:
+        yield served

@@ -4,54 +4,16 @@ synced back to the user's devices, and honoured by the e-mail dispatcher against
 
 from __future__ import annotations
 
-import email
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from email.header import decode_header, make_header
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from sync_server.db import Database
 from sync_server.models import Notification
 from tests.helpers import LiveServer
+from tests.server.smtp_capture import Mailbox, subject
 from tests.server.workflow_helpers import JIA, LIU, PEOPLE, REPAIR, REPAIR_CODE, Client, latest
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-        self.arrived = threading.Condition()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.arrived:
-            self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
-            self.arrived.notify_all()
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Mailbox, int]]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Mailbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
-
-
-def _subject(message: Message) -> str:
-    return str(make_header(decode_header(message["Subject"])))
 
 
 def _statuses(db_url: str) -> dict[str, list[tuple[str, str]]]:
@@ -67,9 +29,9 @@ def _statuses(db_url: str) -> dict[str, list[tuple[str, str]]]:
 
 
 def test_mail_follows_each_users_settings_and_the_in_app_message_still_arrives(
-    db_url: str, tmp_path: Path, smtp: tuple[Mailbox, int]
+    db_url: str, tmp_path: Path, mailbox: tuple[Mailbox, int]
 ) -> None:
-    box, port = smtp
+    box, port = mailbox
     server = LiveServer(
         db_url=db_url,
         workdir=tmp_path,
@@ -103,7 +65,7 @@ def test_mail_follows_each_users_settings_and_the_in_app_message_still_arrives(
         while _statuses(db_url) != expected and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _statuses(db_url) == expected
-        assert [(to, _subject(m)) for to, m in box.messages] == [
+        assert [(to, subject(m)) for to, m in box.messages] == [
             ([PEOPLE[LIU]["email"]], "待确认：教职工办公电脑维修申请")
         ]
         # The in-app 消息 arrive whatever the mail settings say.

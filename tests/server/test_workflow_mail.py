@@ -4,70 +4,17 @@ is retried and logged."""
 
 from __future__ import annotations
 
-import email
 import socket
-import threading
 import time
-from collections.abc import Iterator
-from email.header import decode_header, make_header
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from sync_server.db import Database
 from sync_server.models import Notification
 from tests.helpers import LiveServer, copy_sqlite
+from tests.server.smtp_capture import Mailbox, body, subject
 from tests.server.workflow_helpers import JIA, LIU, PEOPLE, REPAIR, REPAIR_CODE, Client
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-        self.arrived = threading.Condition()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.arrived:
-            self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
-            self.arrived.notify_all()
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count: int, timeout: float = 30.0) -> list[tuple[list[str], Message]]:
-        with self.arrived:
-            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout)
-            return list(self.messages)
-
-
-def subject(message: Message) -> str:
-    return str(make_header(decode_header(message["Subject"])))
-
-
-def body(message: Message) -> str:
-    payload = message.get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    return payload.decode(message.get_content_charset() or "utf-8")
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    handler = Mailbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
 
 
 def _server(db_url: str, tmp_path: Path, **env: str) -> LiveServer:
