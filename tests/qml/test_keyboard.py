@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
 from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite
+from tests.qml.keyboard_keys import key, layout_of
 from tests.qml.steps import current_page, find_in_hall, in_view, log_in
 
 CODE = "jw-zaidu-zhengming"  # 在读学籍证明申请: 身份证号, 联系电话, 份数, text, choices
@@ -24,34 +25,13 @@ CODE = "jw-zaidu-zhengming"  # 在读学籍证明申请: 身份证号, 联系电
 @pytest.fixture
 def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
     db_url = copy_sqlite(seeded_sqlite, tmp_path / "db")
-    # A student whose 身份证号 the school's records lack types it (for everyone else it is filled, read-only).
+    # A student whose 身份证号 and mobile the school's records lack types them (for everyone else they are filled,
+    # read-only): a landline on record is no 手机号码 either, and leaves the field to be typed.
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as db:
-        db.execute("UPDATE users SET national_id = NULL WHERE user_id = ?", (STUDENT,))
+        db.execute("UPDATE users SET national_id = NULL, phone = '0371-63801234' WHERE user_id = ?", (STUDENT,))
     live = LiveServer(db_url=db_url, workdir=tmp_path).start()
     yield live
     live.stop()
-
-
-def keyboard(ui: Any) -> Any:
-    panel = ui.find("inputPanel")
-    return next(i for i in ui.items(panel) if i.metaObject().className().startswith("Keyboard_QMLTYPE"))
-
-
-def layout_of(ui: Any) -> tuple[str, str]:
-    """What the keyboard shows: its layout type (main, digits, symbols …) and its locale."""
-    ui.settle(150)
-    board = keyboard(ui)
-    return str(board.property("layoutType")), str(board.property("locale"))
-
-
-def key(ui: Any, text: str) -> Any:
-    """A key of the keyboard by the character it types, as a finger finds it."""
-    panel = ui.find("inputPanel")
-    return next(
-        i
-        for i in ui.items(panel)
-        if i.isVisible() and "Key" in i.metaObject().className() and i.property("text") == text and i.width() > 0
-    )
 
 
 def hints(ui: Any, name: str) -> Qt.InputMethodHint:

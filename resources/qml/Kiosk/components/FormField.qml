@@ -36,6 +36,8 @@ ColumnLayout {
     property string shown: ""
     // The options as shown (English mode: the form's English); the value stays the option itself.
     property var optionLabels: []
+    // Filled from the school's records (联系电话), yet the applicant may give another value for this application.
+    property bool changeable: false
 
     objectName: "field_" + name
     spacing: 4
@@ -43,6 +45,16 @@ ColumnLayout {
     signal nextRequested()  // ↵ on a one-line field: on to the next field to type, as a phone does
 
     function set(v: var) { root.controller.setValue(root.name, v) }
+    // 使用其他号码: the field opens empty, focused, with its keyboard up (the digit pad for a phone); 用登记的号码
+    // puts the school's value back, read-only.
+    function useSchoolValue(use: bool) {
+        root.controller.useSchoolValue(root.name, use)
+        const typing = input.item as AppTextField  // the line edit that took the read-only text's place
+        if (!use && typing !== null) {
+            typing.field.forceActiveFocus()
+            Qt.inputMethod.show() // qmllint disable missing-property
+        }
+    }
     // A choice, a date or a signature ends the typing: the keyboard goes and the text field lets go of the focus,
     // so the form gets the screen back (with the keyboard up a choice left ≈ 270 px of form).
     function closeKeyboard() {
@@ -75,6 +87,14 @@ ColumnLayout {
             elide: Text.ElideRight
         }
         Item { Layout.fillWidth: true; visible: root.hint.length === 0 }
+        AppButton {
+            objectName: "keepSchool_" + root.name
+            visible: root.changeable && !root.readOnly
+            kind: "text"
+            implicitHeight: Math.round(Theme.touchMin * 0.75)
+            text: root.widget === "mobile" ? qsTr("用登记的号码") : qsTr("用登记的信息")
+            onClicked: Qt.callLater(root.useSchoolValue, true)
+        }
     }
 
     Rectangle {
@@ -291,10 +311,12 @@ ColumnLayout {
         // Read-only looks unlike an input: no white box and no frame, text on the page's grey, and a lock.
         Rectangle {
             objectName: "input_" + root.name
-            implicitHeight: Math.round(Theme.touchMin * 0.75)  // nothing to touch: it need not be a touch target
+            // Nothing to touch but 使用其他号码 (a 48 px target on a kiosk): lower than an input.
+            implicitHeight: Math.round(Theme.touchMin * 0.75)
             // As wide as what it says, so several of them share a line (the form page packs them).
             implicitWidth: 2 * Theme.spacing + readOnlyValue.implicitWidth + Theme.iconSize
                            + (readOnlyLabel.visible ? readOnlyLabel.implicitWidth + Theme.spacing / 2 : 0)
+                           + (changeButton.visible ? changeButton.implicitWidth + Theme.spacing / 2 : 0)
             radius: Theme.radius
             color: Theme.page
             Row {
@@ -317,7 +339,8 @@ ColumnLayout {
                     id: readOnlyValue
                     anchors.verticalCenter: parent.verticalCenter
                     width: Math.min(implicitWidth, readOnlyRow.width - (readOnlyLabel.visible ? readOnlyLabel.width
-                           + readOnlyRow.spacing : 0) - readOnlyRow.spacing - Theme.iconSize)
+                           + readOnlyRow.spacing : 0) - readOnlyRow.spacing - Theme.iconSize
+                           - (changeButton.visible ? changeButton.width + readOnlyRow.spacing : 0))
                     // Server-assigned fields (单号, 流水号) have no value until the application reaches the server.
                     text: root.shown.length > 0 ? root.shown
                           : String(root.value).length > 0 ? root.value : qsTr("提交后生成")
@@ -331,6 +354,16 @@ ColumnLayout {
                     anchors.verticalCenter: parent.verticalCenter
                     name: "lock"
                     color: Theme.textSecondary
+                }
+                AppButton {
+                    id: changeButton
+                    objectName: "change_" + root.name
+                    visible: root.changeable
+                    anchors.verticalCenter: parent.verticalCenter
+                    implicitHeight: Math.round(Theme.touchMin * 0.75)
+                    kind: "text"
+                    text: root.widget === "mobile" ? qsTr("使用其他号码") : qsTr("修改")
+                    onClicked: Qt.callLater(root.useSchoolValue, false)  // after this button's own handler: it goes
                 }
             }
         }
