@@ -242,6 +242,24 @@ def test_another_number_for_this_application(server: LiveServer, launch_ui: Any)
     assert me["phone"] == "13303728817"  # for this application only
 
 
+def test_the_same_on_a_portrait_totem(server: LiveServer, launch_ui: Any) -> None:
+    """A portrait kiosk (1080×1920): the same few taps, every step on screen for a finger and photographed."""
+    token = activated(server, "Z2023030107", "09078X")["access_token"]  # 宋佳琪, 艺术学院
+    ui = launch_ui(server.url, size=(1080, 1920))
+    student = Person(ui, "portrait")
+    student.log_in("Z2023030107", NEW_PW)
+    student.open_process("jw-zaidu-zhengming", "Z")
+    texts = ui.texts()
+    assert "2023级视觉传达设计1班" in texts and "133****1642" in texts and "4102**********078X" in texts
+    student.tap(student.on_screen("choice_中英文各一份"), "both")
+    student.tap(student.on_screen("choice_办理居住证"), "residence")
+    student.submit()
+    wait_submitted(student)
+    assert student.taps <= MAX_TAPS, student.taps
+    stored = stored_application(server, token, "jw-zaidu-zhengming")
+    assert (stored["cert_language"], stored["purpose"], stored["phone"]) == ("中英文各一份", "办理居住证", "13303731642")
+
+
 def test_the_same_in_english(server: LiveServer, launch_ui: Any) -> None:
     """English mode: the process, its guide line, its sections, labels and choices in English (the school's data —
     a name, a class — stays as the records hold it); the same few taps."""

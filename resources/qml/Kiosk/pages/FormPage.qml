@@ -137,10 +137,11 @@ Item {
                                                          || widget === "signature" || widget === "daterange"
                                                          || widget === "attachment" || widget === "select"
                                                          || (widget === "text" && maxLength > 64)
-                            // What the school filled in is packed by its own width (several to a line); the
-                            // rest take a column.
-                            width: wide || flow.columns === 1 ? flow.width
+                            // What the school filled in is packed by its own width (several to a line, in portrait
+                            // too); the rest take a column.
+                            width: widget === "section" ? flow.width
                                    : readOnly && !deskOnly ? Math.min(flow.width, field.implicitWidth)
+                                   : wide || flow.columns === 1 ? flow.width
                                    : (flow.width - (flow.columns - 1) * flow.spacing) / flow.columns
                             height: entry.widget === "section" ? sectionTitle.implicitHeight + Theme.spacing
                                                                : field.implicitHeight
