@@ -276,6 +276,8 @@ def to_data(definition: dict[str, Any], rows: list[FieldRow]) -> tuple[dict[str,
                     continue
             elif row.widget in ("userid", "idcard"):
                 value = value.upper()  # the manual: letters in IDs are upper-case
+            elif row.widget == "time" and len(value) == 4 and value.isascii() and value.isdigit():
+                value = value[:2] + ":" + value[2:]  # 1430 on the digit pad: 14:30
         elif value is None or value == [] or (isinstance(value, dict) and not any(value.values())):
             continue  # an empty choice list or date range: not given (a number 0 is a value)
         data[row.name] = value

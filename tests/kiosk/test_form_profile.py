@@ -157,6 +157,15 @@ def test_every_id_card_comes_from_the_profile(code: str) -> None:
     assert row.read_only and to_data(definition, [row])[0] == {"id_card": STUDENT["id_card"]}
 
 
+def test_a_time_typed_on_the_digit_pad() -> None:
+    """The kiosk's time field opens the digit pad: 0915 is sent as 09:15; what is no time stays refused."""
+    state = FormState.opened(DEFINITIONS["jw-huankao"], STUDENT, "kiosk")
+    assert state.set_value("exam_time", "0915")
+    assert state.data()["exam_time"] == "09:15" and "exam_time" not in {r.name for r in state.rows if r.error}
+    assert state.set_value("exam_time", "2561") and state.check_all() is False
+    assert state.row("exam_time").error  # type: ignore[union-attr]
+
+
 def test_defaults_are_values_the_field_accepts() -> None:
     bad = {**DEFINITIONS["jw-zaidu-zhengming"]}
     bad["schema"] = {**bad["schema"], "properties": {**bad["schema"]["properties"]}}

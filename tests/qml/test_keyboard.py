@@ -15,9 +15,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
-from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite
+from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite
 from tests.qml.keyboard_keys import key, layout_of
-from tests.qml.steps import current_page, find_in_hall, in_view, log_in
+from tests.qml.steps import current_page, find_in_hall, in_view, log_in, open_form_of
 
 CODE = "jw-zaidu-zhengming"  # 在读学籍证明申请: 身份证号, 联系电话, 份数, text, choices
 
@@ -121,6 +121,44 @@ def test_form_keyboards_follow_the_field(server: LiveServer, launch_ui: Any) -> 
     chip = ui.find_visible("choice_办理签证")
     ui.wait_for(lambda: top <= chip.mapToScene(QPointF(0, 0)).y() <= top + scroller.height() - chip.height())
     ui.screenshot("kiosk-form-next-missing-choice")
+
+
+def test_the_other_field_kinds_keyboards(server: LiveServer, launch_ui: Any) -> None:
+    """A staff member's forms: a 工号 opens digits first (letters a tap away, upper-case), a time the digit pad with
+    the ":" beside the field, an amount the number pad, a text area Pinyin."""
+    activated(server, LIU, LIU_PW)
+    ui = launch_ui(server.url)
+    log_in(ui, LIU, NEW_PW)
+    ui.wait_for(lambda: current_page(ui) == "homePage")
+    expected = {
+        "jw-jiaoxue-chacuo": {
+            "input_teacher_id": ("symbols", "en_US"),
+            "input_incident_time": ("digits", None),
+            "input_facts": ("main", "zh_CN"),
+        },
+        "jw-jiaoxue-jingfei": {"input_amount": ("numbers", None)},
+    }
+    for code, fields in expected.items():
+        form = open_form_of(ui, code)
+        for name, (layout, locale) in fields.items():
+            field = in_view(ui, name + "Input")
+            ui.click(field)
+            ui.wait_for(lambda layout=layout: layout_of(ui)[0] == layout)
+            assert locale is None or layout_of(ui)[1] == locale, name
+            ui.screenshot(f"kiosk-keyboard-{name.removeprefix('input_')}")
+            if name == "input_incident_time":
+                for k in ("1", "4"):
+                    ui.tap(key(ui, k))
+                ui.tap(ui.find_visible("input_incident_timeExtraKey"))
+                for k in ("3", "0"):
+                    ui.tap(key(ui, k))
+                assert field.property("text") == "14:30"
+                ui.wait_for(lambda: ui.find("fieldError", ui.find("field_incident_time")).property("text") == "")
+                field.setProperty("text", "")
+                for k in "0915":
+                    ui.tap(key(ui, k))
+                rows = {r.name: r for r in form.property("fields").rows()}
+                assert rows["incident_time"].value == "0915"  # sent as 09:15 (tests/kiosk/test_form_profile.py)
 
 
 def test_enter_hides_the_keyboard_and_pinyin_is_dropped_on_back(server: LiveServer, launch_ui: Any) -> None:

@@ -257,7 +257,11 @@ def test_the_same_on_a_portrait_totem(server: LiveServer, launch_ui: Any) -> Non
     wait_submitted(student)
     assert student.taps <= MAX_TAPS, student.taps
     stored = stored_application(server, token, "jw-zaidu-zhengming")
-    assert (stored["cert_language"], stored["purpose"], stored["phone"]) == ("中英文各一份", "办理居住证", "13303731642")
+    assert (stored["cert_language"], stored["purpose"], stored["phone"]) == (
+        "中英文各一份",
+        "办理居住证",
+        "13303731642",
+    )
 
 
 def test_the_same_in_english(server: LiveServer, launch_ui: Any) -> None:

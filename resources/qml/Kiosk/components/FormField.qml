@@ -265,7 +265,9 @@ ColumnLayout {
             objectName: "input_" + root.name
             text: typeof root.value === "string" ? root.value : ""
             placeholderText: root.placeholder.length > 0 ? root.placeholder : qsTr("时:分，如 14:30")
-            inputMethodHints: Qt.ImhTime
+            // The digit pad, with the ":" it lacks beside the field (Qt.ImhTime opened the Pinyin keyboard).
+            inputMethodHints: Qt.ImhDigitsOnly | Qt.ImhNoPredictiveText
+            extraKey: Theme.kiosk ? ":" : ""
             maximumLength: 5
             invalid: root.error.length > 0
             onTextEdited: root.set(text)
