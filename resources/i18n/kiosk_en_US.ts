@@ -1207,32 +1207,32 @@
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="267"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="273"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="365"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="373"/>
         <source>使用其他号码</source>
         <translation>Use another number</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="365"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="373"/>
         <source>修改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="378"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="386"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="381"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="389"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="302"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="310"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
@@ -1252,7 +1252,7 @@
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="346"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="354"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -1275,57 +1275,57 @@
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="204"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
         <source>还有 %1 处需要填写或修改</source>
         <translation>%1 field(s) still to fill in or correct</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="206"/>
         <source>已填写完整，可以提交</source>
         <translation>Complete, ready to submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="206"/>
         <source>附件上传中，请稍候…</source>
         <translation>Attachments are uploading, please wait…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="215"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="216"/>
         <source>查看未填项</source>
         <translation>Show what is missing</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="222"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="223"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="231"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="232"/>
         <source>存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="239"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="240"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="239"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="240"/>
         <source>重新提交</source>
         <translation>Resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="259"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="260"/>
         <source>正在打开表单…</source>
         <translation>Opening the form…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="259"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="260"/>
         <source>该服务的表单暂未同步到本机</source>
         <translation>This service&apos;s form has not reached this terminal yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="260"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="261"/>
         <source>请连接网络后稍候再试，或到受理部门窗口办理。</source>
         <translation>Connect to the network and try again shortly, or apply at the handling office&apos;s window.</translation>
     </message>

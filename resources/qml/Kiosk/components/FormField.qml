@@ -231,7 +231,13 @@ ColumnLayout {
                 font.pixelSize: Theme.fontBody
             }
             onActivated: (index) => root.set(root.options[index])
-            onPressedChanged: if (pressed) root.closeKeyboard()
+            // A tap beside the open list only closes it: not modal, the list let it through to the page (查看未填项,
+            // 返回, a chip) as it closed.
+            popup.modal: true
+            popup.dim: false
+            // The keyboard goes, but the focus stays with the box: taken from it (closeKeyboard) its press was
+            // cancelled and the list never opened.
+            onPressedChanged: if (pressed) Qt.inputMethod.hide() // qmllint disable missing-property
         }
     }
     Component {
