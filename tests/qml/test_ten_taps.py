@@ -280,6 +280,7 @@ def test_the_same_in_english(server: LiveServer, launch_ui: Any) -> None:
     ]
     shown += [str(i.property("text")) for i in ui.items(page) if i.objectName().startswith("choice_")]
     assert "Certificate of enrolment" in ui.texts() and "Language of the certificate" in " ".join(ui.texts())
+    shown.append(str(ui.find_visible("change_phone").property("text")))  # 使用其他号码
     chinese = [t for t in shown if re.search(r"[\u3400-\u9fff]", t)]
     assert not chinese, chinese
     # The guide's line: what to bring in English (the office's room is an address, as the school writes it).
