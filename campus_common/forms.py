@@ -33,11 +33,13 @@ A definition (one per process, `sync_server/seed/forms/<process code>.json`):
 
 UI hints per field: widget (WIDGETS), label, placeholder, help (a line under the field), hint (a note beside
 it, as the manual's 没有条码请填写暂无), order is the section's list. `source` fills a read-only field: from
-the user's profile (profile.name, profile.department_name, profile.user_id, profile.class_name, profile.phone,
-profile.id_card, profile.join_date), the date of filling (today), or the server at submission (server.doc_no:
-the per-process document number like 202208-003; server.serial: the campus-wide 流水号) — those show 提交后生成
-until then. On a typed field `source` prefills it (联系电话), and with `"locked": true` the school's record,
-when it has one, is final (身份证号: read-only, the server stores its own). A schema `default` is where a choice
+the user's profile (profile.name, profile.department_name, profile.user_id, profile.class_name, profile.major,
+profile.phone, profile.id_card, profile.join_date), the date of filling (today), or the server at submission
+(server.doc_no: the per-process document number like 202208-003; server.serial: the campus-wide 流水号) — those
+show 提交后生成 until then. On a typed field `source` fills it from the school's record, shown read-only with one
+tap to give another value for this application (联系电话: 使用其他号码; a record the field would refuse, a landline
+for a 手机号码, leaves it to be typed); with `"locked": true` the record, when there is one, is final (身份证号,
+专业: read-only, the server stores its own). A schema `default` is where a choice
 starts (份数 1).
 
 Attachments (widget "attachment", desk mode only: a kiosk keeps no files): the value is a list of uploaded files,
@@ -86,6 +88,7 @@ SOURCES = {
     "profile.user_id",
     "profile.department_name",
     "profile.class_name",
+    "profile.major",
     "profile.phone",
     "profile.id_card",
     "profile.join_date",

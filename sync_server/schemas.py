@@ -180,6 +180,7 @@ class UserPublic(BaseModel):
     department_name: str | None
     post: str | None
     class_name: str | None
+    major: str | None = None  # 专业 (students), to fill the forms that ask for it
     phone: str | None = None  # the user's own, to prefill 联系电话
     id_card: str | None = None  # the user's own 身份证号, to fill the forms that ask for it
     join_date: str | None = None  # 入职日期 (staff), likewise

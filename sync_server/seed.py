@@ -427,6 +427,7 @@ def _seed_users(session: Session, specs: list[dict[str, Any]], dept_names: dict[
                 department_code=spec.get("department"),
                 post_code=spec.get("post"),
                 class_name=spec.get("class"),
+                major=spec.get("major"),
                 email=spec.get("email"),
                 phone=spec.get("phone"),
                 national_id=spec.get("national_id"),

@@ -39,6 +39,10 @@ class FieldRow:
     shown: str = ""
     # The choices as shown, one per option (English mode: the form's English; the value stays the option).
     option_labels: tuple[str, ...] = ()
+    # Filled read-only from the school's records, but the applicant may give another value for this application
+    # (联系电话: 使用其他号码); `school_value` is the record's, to go back to.
+    changeable: bool = False
+    school_value: str = ""
 
     @property
     def editable(self) -> bool:
@@ -58,9 +62,17 @@ def profile_value(source: str, user: dict[str, Any]) -> str:
     return ""
 
 
-def masked(value: str) -> str:
-    """4101**********0311: enough for its owner to recognise, too little for whoever stands behind them."""
+def masked(value: str, widget: str = "idcard") -> str:
+    """4101**********0311, 133****1458: enough for its owner to recognise, too little for whoever stands behind
+    them (a mobile as the operators print it: the first three and last four digits)."""
+    if widget == "mobile" and len(value) == 11:
+        return value[:3] + "****" + value[-4:]
     return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else value
+
+
+def shown_on(mode: str, widget: str, value: str) -> str:
+    """What a read-only field shows instead of its value: on a kiosk's screen a 身份证号 or a phone masked."""
+    return masked(value, widget) if mode == "kiosk" and widget in ("idcard", "mobile") and value else ""
 
 
 def _start_value(definition: dict[str, Any], name: str, widget: str) -> Any:
@@ -119,7 +131,13 @@ def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str, lang
                 value = profile_value(source, user)
             # What the school holds is final (身份证号): shown, not asked; the server stores its own record.
             locked = forms.locked_by_profile(hints) and value != ""
-            shown = masked(value) if locked and mode == "kiosk" and widget in ("idcard", "mobile") else ""
+            # What it holds that the applicant may change (联系电话) is shown the same way, with one tap to give
+            # another value for this application — when it is one the field takes: a landline in the records is
+            # no 手机号码, and the field is left for the applicant to type.
+            changeable = False
+            if widget != "readonly" and not locked and str(source or "").startswith("profile.") and value != "":
+                changeable = name not in forms.validate(definition, {name: value})
+                value = value if changeable else ""
             options = prop.get("enum") or prop.get("items", {}).get("enum") or []
             limits = forms.attachment_limits(definition, name) if widget == "attachment" else None
             rows.append(
@@ -134,14 +152,16 @@ def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str, lang
                     options=tuple(str(o) for o in options),
                     value=value,
                     error="",
-                    read_only=widget == "readonly" or locked,
+                    read_only=widget == "readonly" or locked or changeable,
                     desk_only=bool(hints.get("desk_only")) and mode == "kiosk",
                     max_length=int(prop.get("maxLength", 0) or 0),
                     section_title="",
                     accept=tuple(limits.accept) if limits else (),
                     max_count=limits.max_count if limits else 0,
-                    shown=shown,
+                    shown=shown_on(mode, widget, value) if locked or changeable else "",
                     option_labels=tuple(str(o) for o in hints.get("options") or options),
+                    changeable=changeable,
+                    school_value=value if changeable else "",
                 )
             )
     return rows
@@ -149,19 +169,34 @@ def build_rows(definition: dict[str, Any], user: dict[str, Any], mode: str, lang
 
 def draft_values(rows: list[FieldRow]) -> dict[str, Any]:
     """What a draft keeps: every field the user edits, as typed (valid or not); read-only ones are filled again
-    from the profile when the draft is opened."""
+    from the profile when the draft is opened (a school-filled one given another value is kept, as typed)."""
     return {r.name: r.value for r in rows if r.editable}
+
+
+def changed_to(row: FieldRow, value: Any) -> FieldRow:
+    """A field the school filled, given another value for this application (使用其他号码): typed from now on."""
+    return replace(row, read_only=False, shown="", value=value)
+
+
+def back_to_school_value(row: FieldRow, mode: str) -> FieldRow:
+    """用登记的号码: the school's value again, read-only (masked on a kiosk) as the form opened."""
+    return replace(
+        row, read_only=True, value=row.school_value, shown=shown_on(mode, row.widget, row.school_value), error=""
+    )
 
 
 def restore_values(rows: list[FieldRow], values: dict[str, Any]) -> tuple[list[FieldRow], set[str]]:
     """Put a draft's (or a sent form's) values back into the rows of the form as it is now (a field the form no
-    longer has, or whose kind of value changed, is left as the form starts it). Returns the rows and the fields
-    restored."""
+    longer has, or whose kind of value changed, is left as the form starts it; one the school filled keeps the
+    school's value unless another one was given). Returns the rows and the fields restored."""
     out, restored = [], set()
     for row in rows:
         value = values.get(row.name)
         if row.name in values and row.editable and isinstance(value, type(row.value)):
             out.append(replace(row, value=value))
+            restored.add(row.name)
+        elif row.changeable and row.read_only and isinstance(value, str) and value not in ("", row.value):
+            out.append(changed_to(row, value))
             restored.add(row.name)
         else:
             out.append(row)
@@ -241,6 +276,8 @@ def to_data(definition: dict[str, Any], rows: list[FieldRow]) -> tuple[dict[str,
                     continue
             elif row.widget in ("userid", "idcard"):
                 value = value.upper()  # the manual: letters in IDs are upper-case
+            elif row.widget == "time" and len(value) == 4 and value.isascii() and value.isdigit():
+                value = value[:2] + ":" + value[2:]  # 1430 on the digit pad: 14:30
         elif value is None or value == [] or (isinstance(value, dict) and not any(value.values())):
             continue  # an empty choice list or date range: not given (a number 0 is a value)
         data[row.name] = value

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.services.form_fields import (
     FieldRow,
+    back_to_school_value,
     build_rows,
+    changed_to,
     draft_values,
     filled,
     problems,
@@ -24,8 +26,11 @@ if TYPE_CHECKING:
 
 
 class FormState:
-    def __init__(self, definition: dict[str, Any], rows: list[FieldRow], touched: Iterable[str] = ()) -> None:
+    def __init__(
+        self, definition: dict[str, Any], rows: list[FieldRow], touched: Iterable[str] = (), mode: str = "kiosk"
+    ) -> None:
         self.definition = definition
+        self.mode = mode
         self._rows = list(rows)
         self._touched = set(touched)
         self._checked_all = False
@@ -45,9 +50,9 @@ class FormState:
         was sent counted as left so its error shows at once."""
         rows = build_rows(definition, user, mode, language)
         if returned is None:
-            return cls(definition, rows)
+            return cls(definition, rows, mode=mode)
         rows, restored = restore_sent(rows, returned)
-        return cls(definition, rows, restored)
+        return cls(definition, rows, restored, mode)
 
     @property
     def rows(self) -> list[FieldRow]:
@@ -75,6 +80,27 @@ class FormState:
         half_range = row.widget == "daterange" and isinstance(value, dict) and not all(value.values())
         if not half_range:  # the start of a range alone is not a mistake yet: wait for its end
             self._touched.add(name)
+        self._revalidate()
+        return True
+
+    def change(self, name: str) -> bool:
+        """使用其他号码: a field the school filled is typed for this application, starting empty (the keyboard comes
+        up for it). False for a field that cannot be (not filled by the school, or already being typed)."""
+        row = self.row(name)
+        if row is None or not row.changeable or not row.read_only:
+            return False
+        self._rows = [changed_to(r, "") if r.name == name else r for r in self._rows]
+        self._touched.discard(name)  # its error shows once it is left, as any field's
+        self._revalidate()
+        return True
+
+    def keep_school_value(self, name: str) -> bool:
+        """用登记的号码: back to the school's value, read-only, as the form opened."""
+        row = self.row(name)
+        if row is None or not row.changeable or row.read_only:
+            return False
+        self._rows = [back_to_school_value(r, self.mode) if r.name == name else r for r in self._rows]
+        self._touched.discard(name)
         self._revalidate()
         return True
 

@@ -36,6 +36,7 @@ class FieldRole(IntEnum):
     Annotation = Qt.ItemDataRole.UserRole + 19
     Shown = Qt.ItemDataRole.UserRole + 20
     OptionLabels = Qt.ItemDataRole.UserRole + 21
+    Changeable = Qt.ItemDataRole.UserRole + 22
 
 
 @QmlElement
@@ -66,6 +67,7 @@ class FieldListModel(RowListModel):
         int(FieldRole.Annotation): "annotation",
         int(FieldRole.Shown): "shown",
         int(FieldRole.OptionLabels): "option_labels",
+        int(FieldRole.Changeable): "changeable",
     }
     DISPLAY_ATTR = "label"
 

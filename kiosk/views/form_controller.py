@@ -126,9 +126,15 @@ class FormController(QObject):
         if self._form is not None and self._form.set_value(name, value):
             self._show()
 
+    @Slot(str, bool)
+    def useSchoolValue(self, name: str, use: bool) -> None:
+        """使用其他号码 (use False: typed for this application) or 用登记的号码 (True) on a field the school filled."""
+        form = self._form
+        if form is not None and (form.keep_school_value(name) if use else form.change(name)):
+            self._show()
+
     @Slot(str)
-    def touch(self, name: str) -> None:
-        """The user left a field: from now on its errors show."""
+    def touch(self, name: str) -> None:  # the user left a field: from now on its errors show
         if self._form is not None:
             self._form.touch(name)
             self._show()
@@ -204,13 +210,11 @@ class FormController(QObject):
             self._uploads.add(self._forms, self._code, name, files)
 
     @Slot(str, str)
-    def removeAttachment(self, name: str, attachment_id: str) -> None:
-        """✕ on an uploaded file: it leaves the form (the server keeps the upload, unused)."""
+    def removeAttachment(self, name: str, attachment_id: str) -> None:  # ✕: off the form (the server keeps it)
         self._uploads.remove(name, attachment_id)
 
     @Slot(str, str)
-    def dismissUpload(self, name: str, token: str) -> None:
-        """✕ on a file that was refused: its message goes."""
+    def dismissUpload(self, name: str, token: str) -> None:  # ✕ on a file that was refused: its message goes
         self._uploads.dismiss(name, token)
 
     @Slot("qint64", result=str)

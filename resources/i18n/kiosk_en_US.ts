@@ -1202,37 +1202,57 @@
 <context>
     <name>FormField</name>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="199"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="219"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="247"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="273"/>
         <source>时:分，如 14:30</source>
         <translation>HH:MM, e.g. 14:30</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="345"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="373"/>
+        <source>使用其他号码</source>
+        <translation>Use another number</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="373"/>
+        <source>修改</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="386"/>
         <source>选择要上传的文件</source>
         <translation>Choose the files to upload</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="348"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="389"/>
         <source>附件 (%1)</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="282"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="310"/>
         <source>此项需在办公电脑上传，自助终端上可不填。</source>
         <translation>Upload this from an office PC; it may be left empty at a kiosk.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="92"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="95"/>
+        <source>用登记的号码</source>
+        <translation>Use my number on record</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="95"/>
+        <source>用登记的信息</source>
+        <translation>Use what is on record</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="112"/>
         <source>批注 · %1</source>
         <translation>Annotation · %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/FormField.qml" line="323"/>
+        <location filename="../qml/Kiosk/components/FormField.qml" line="354"/>
         <source>提交后生成</source>
         <translation>Assigned on submission</translation>
     </message>
@@ -1255,57 +1275,57 @@
         <translation>pending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="198"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="205"/>
         <source>还有 %1 处需要填写或修改</source>
         <translation>%1 field(s) still to fill in or correct</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="199"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="206"/>
         <source>已填写完整，可以提交</source>
         <translation>Complete, ready to submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="199"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="206"/>
         <source>附件上传中，请稍候…</source>
         <translation>Attachments are uploading, please wait…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="209"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="216"/>
         <source>查看未填项</source>
         <translation>Show what is missing</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="216"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="223"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="225"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="232"/>
         <source>存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="233"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="240"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="233"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="240"/>
         <source>重新提交</source>
         <translation>Resubmit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="260"/>
         <source>正在打开表单…</source>
         <translation>Opening the form…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="253"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="260"/>
         <source>该服务的表单暂未同步到本机</source>
         <translation>This service&apos;s form has not reached this terminal yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/FormPage.qml" line="254"/>
+        <location filename="../qml/Kiosk/pages/FormPage.qml" line="261"/>
         <source>请连接网络后稍候再试，或到受理部门窗口办理。</source>
         <translation>Connect to the network and try again shortly, or apply at the handling office&apos;s window.</translation>
     </message>

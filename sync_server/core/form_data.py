@@ -21,6 +21,7 @@ def profile_values(session: Session, user: User) -> dict[str, str]:
         "profile.user_id": user.user_id,
         "profile.department_name": dept.name if dept else "",
         "profile.class_name": user.class_name or "",
+        "profile.major": user.major or "",
         "profile.phone": user.phone or "",
         "profile.id_card": user.national_id or "",
         "profile.join_date": user.join_date or "",

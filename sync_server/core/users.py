@@ -18,6 +18,7 @@ def user_public(session: Session, user: User) -> UserPublic:
         department_name=dept.name if dept else None,
         post=user.post_code,
         class_name=user.class_name,
+        major=user.major,
         phone=user.phone,
         id_card=user.national_id,
         join_date=user.join_date,

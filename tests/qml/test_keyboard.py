@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
-from tests.helpers import NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite
-from tests.qml.steps import current_page, find_in_hall, in_view, log_in
+from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, copy_sqlite
+from tests.qml.keyboard_keys import key, layout_of
+from tests.qml.steps import current_page, find_in_hall, in_view, log_in, open_form_of
 
 CODE = "jw-zaidu-zhengming"  # 在读学籍证明申请: 身份证号, 联系电话, 份数, text, choices
 
@@ -24,34 +25,13 @@ CODE = "jw-zaidu-zhengming"  # 在读学籍证明申请: 身份证号, 联系电
 @pytest.fixture
 def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
     db_url = copy_sqlite(seeded_sqlite, tmp_path / "db")
-    # A student whose 身份证号 the school's records lack types it (for everyone else it is filled, read-only).
+    # A student whose 身份证号 and mobile the school's records lack types them (for everyone else they are filled,
+    # read-only): a landline on record is no 手机号码 either, and leaves the field to be typed.
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as db:
-        db.execute("UPDATE users SET national_id = NULL WHERE user_id = ?", (STUDENT,))
+        db.execute("UPDATE users SET national_id = NULL, phone = '0371-63801234' WHERE user_id = ?", (STUDENT,))
     live = LiveServer(db_url=db_url, workdir=tmp_path).start()
     yield live
     live.stop()
-
-
-def keyboard(ui: Any) -> Any:
-    panel = ui.find("inputPanel")
-    return next(i for i in ui.items(panel) if i.metaObject().className().startswith("Keyboard_QMLTYPE"))
-
-
-def layout_of(ui: Any) -> tuple[str, str]:
-    """What the keyboard shows: its layout type (main, digits, symbols …) and its locale."""
-    ui.settle(150)
-    board = keyboard(ui)
-    return str(board.property("layoutType")), str(board.property("locale"))
-
-
-def key(ui: Any, text: str) -> Any:
-    """A key of the keyboard by the character it types, as a finger finds it."""
-    panel = ui.find("inputPanel")
-    return next(
-        i
-        for i in ui.items(panel)
-        if i.isVisible() and "Key" in i.metaObject().className() and i.property("text") == text and i.width() > 0
-    )
 
 
 def hints(ui: Any, name: str) -> Qt.InputMethodHint:
@@ -118,12 +98,67 @@ def test_form_keyboards_follow_the_field(server: LiveServer, launch_ui: Any) -> 
     ui.tap(in_view(ui, "choice_中文"))
     ui.wait_for(lambda: not QGuiApplication.inputMethod().isVisible())
     ui.screenshot("kiosk-form-after-choice")
-    # 查看未填项: the next missing field is scrolled to and takes the focus.
+    # 查看未填项: the next missing field — 联系电话, which the records hold only as a landline — is scrolled to and
+    # takes the focus with its keyboard up; once it is typed, the next — 证明用途, a choice — is scrolled into view
+    # with the keyboard put away.
     ui.tap(ui.find_visible("checkButton"))
-    first = form.firstErrorField()
-    focused = ui.window.activeFocusItem()
-    if ui.find_visible("field_" + first) is not None and first in ("phone", "copies", "receiver_org"):
-        assert focused is not None and focused.objectName() == f"input_{first}Input", first
+    assert form.firstErrorField() == "phone"
+
+    def focused_on(name: str) -> bool:
+        item = ui.window.activeFocusItem()
+        return item is not None and item.objectName() == name
+
+    ui.wait_for(lambda: focused_on("input_phoneInput") and QGuiApplication.inputMethod().isVisible())
+    ui.wait_for(lambda: layout_of(ui)[0] == "digits")
+    for digit in "13912345678":
+        ui.tap(key(ui, digit))
+    ui.wait_for(lambda: ui.find("fieldError", ui.find("field_phone")).property("text") == "")
+    ui.tap(ui.find_visible("checkButton"))
+    assert form.firstErrorField() == "purpose"
+    ui.wait_for(lambda: not QGuiApplication.inputMethod().isVisible())
+    scroller = ui.find_visible("formScroller")
+    top = scroller.mapToScene(QPointF(0, 0)).y()
+    chip = ui.find_visible("choice_办理签证")
+    ui.wait_for(lambda: top <= chip.mapToScene(QPointF(0, 0)).y() <= top + scroller.height() - chip.height())
+    ui.screenshot("kiosk-form-next-missing-choice")
+
+
+def test_the_other_field_kinds_keyboards(server: LiveServer, launch_ui: Any) -> None:
+    """A staff member's forms: a 工号 opens digits first (letters a tap away, upper-case), a time the digit pad with
+    the ":" beside the field, an amount the number pad, a text area Pinyin."""
+    activated(server, LIU, LIU_PW)
+    ui = launch_ui(server.url)
+    log_in(ui, LIU, NEW_PW)
+    ui.wait_for(lambda: current_page(ui) == "homePage")
+    expected = {
+        "jw-jiaoxue-chacuo": {
+            "input_teacher_id": ("symbols", "en_US"),
+            "input_incident_time": ("digits", None),
+            "input_facts": ("main", "zh_CN"),
+        },
+        "jw-jiaoxue-jingfei": {"input_amount": ("numbers", None)},
+    }
+    for code, fields in expected.items():
+        form = open_form_of(ui, code)
+        for name, (layout, locale) in fields.items():
+            field = in_view(ui, name + "Input")
+            ui.click(field)
+            ui.wait_for(lambda layout=layout: layout_of(ui)[0] == layout)
+            assert locale is None or layout_of(ui)[1] == locale, name
+            ui.screenshot(f"kiosk-keyboard-{name.removeprefix('input_')}")
+            if name == "input_incident_time":
+                for k in ("1", "4"):
+                    ui.tap(key(ui, k))
+                ui.tap(ui.find_visible("input_incident_timeExtraKey"))
+                for k in ("3", "0"):
+                    ui.tap(key(ui, k))
+                assert field.property("text") == "14:30"
+                ui.wait_for(lambda: ui.find("fieldError", ui.find("field_incident_time")).property("text") == "")
+                field.setProperty("text", "")
+                for k in "0915":
+                    ui.tap(key(ui, k))
+                rows = {r.name: r for r in form.property("fields").rows()}
+                assert rows["incident_time"].value == "0915"  # sent as 09:15 (tests/kiosk/test_form_profile.py)
 
 
 def test_enter_hides_the_keyboard_and_pinyin_is_dropped_on_back(server: LiveServer, launch_ui: Any) -> None:

@@ -150,3 +150,44 @@ def test_no_tap_goes_through_a_dialog(server: LiveServer, launch_ui: Any) -> Non
     ui.wait_for(lambda: not is_open(ui, "idleDialog"))
     assert form_values(form) == before
     ui.state.idle.set_quiet_ms(600_000)
+
+
+def popup_list(ui: Any) -> Any:
+    """The open dropdown's list, in the window's overlay (None when it is closed)."""
+    return next(
+        (i for i in ui.items() if i.isVisible() and i.metaObject().className().startswith("QQuickPopupItem")), None
+    )
+
+
+def test_a_tap_beside_a_dropdown_only_closes_it(server: LiveServer, launch_ui: Any) -> None:
+    """A form's dropdown (报修类别, 7 choices) is open; the student taps beside it to put it away — on 查看未填项,
+    on 返回: the list closes and nothing else happens (no errors shown, still on the form, nothing chosen), with a
+    finger and with the mouse. (Before, the first tap did not even open the list: taking the focus from the box to
+    close the keyboard cancelled its press.)"""
+    activated(server, STUDENT, STUDENT_PW)
+    ui = launch_ui(server.url)
+    log_in(ui, STUDENT, NEW_PW)
+    ui.wait_for(lambda: ui.state.sync.property("lastSync") != "")
+    open_form(ui, "hq-baoxiu")
+    page = ui.find("pageStack").property("currentItem")
+    form = next(c for c in page.children() if type(c).__name__ == "FormController")
+    ui.wait_for(lambda: form.property("state") == "ready")
+    combo = in_view(ui, "input_repair_type")
+    before = form_values(form)
+    for act, beside in ((ui.tap, "checkButton"), (ui.click, "backButton"), (ui.tap, "backButton")):
+        act(combo)
+        ui.wait_for(lambda: combo.property("down") and popup_list(ui) is not None)  # down: while the list is open
+        target = ui.find_visible(beside)
+        assert not scene_rect(popup_list(ui)).intersects(scene_rect(target)), beside
+        ui.screenshot("kiosk-dropdown-open")
+        act(target)
+        ui.wait_for(lambda: popup_list(ui) is None)
+        ui.settle(300)
+        assert ui.find("pageStack").property("currentItem") is page, f"{beside} was pressed through the dropdown"
+        assert form_values(form) == before and not any(r.error for r in form.property("fields").rows()), beside
+    # The list still does its job: a choice taken from it.
+    ui.tap(combo)
+    ui.wait_for(lambda: popup_list(ui) is not None)
+    choice = next(i for i in ui.items(popup_list(ui)) if i.isVisible() and i.property("text") == "空调")
+    ui.tap(choice)
+    ui.wait_for(lambda: form_values(form)["repair_type"] == "空调")

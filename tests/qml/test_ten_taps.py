@@ -18,6 +18,7 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtTest import QTest
 
 from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, copy_sqlite
+from tests.qml.keyboard_keys import key, layout_of
 from tests.qml.steps import current_page
 
 MAX_TAPS = 10
@@ -149,10 +150,12 @@ def test_a_student_gets_the_enrolment_certificate_in_ten_taps(server: LiveServer
     student = Person(ui, "student")
     student.log_in(STUDENT, NEW_PW)
     student.open_process("jw-zaidu-zhengming", "Z")
-    # What the school knows is there, read-only; 身份证号 masked on the kiosk's screen.
+    # What the school knows is there, read-only; 身份证号 and 联系电话 masked on the kiosk's screen.
     texts = ui.texts()
     assert "王子涵" in texts and "2022级计算机科学与技术1班" in texts and "4101**********0311" in texts
-    assert "410105200403150311" not in texts
+    assert "133****1458" in texts and ui.find_visible("change_phone").isVisible()  # 使用其他号码: one tap away
+    assert "410105200403150311" not in texts and "13303721458" not in texts
+    assert not any(i.objectName() == "input_phoneInput" and i.isVisible() for i in ui.items())  # nothing to type
     assert ui.find_visible("guideSummary") is not None  # the guide's essentials: 学生证, 行政楼204室, 2 days
     # She wants her certificate in English, for a visa; 1 份 is the default.
     student.tap(student.on_screen("choice_英文"), "english")
@@ -164,7 +167,13 @@ def test_a_student_gets_the_enrolment_certificate_in_ten_taps(server: LiveServer
 
     assert student.taps <= MAX_TAPS, student.taps
     stored = stored_application(server, token, "jw-zaidu-zhengming")
-    chosen = {"cert_language": "英文", "purpose": "办理签证", "copies": 1, "id_card": "410105200403150311"}
+    chosen = {
+        "cert_language": "英文",
+        "purpose": "办理签证",
+        "copies": 1,
+        "id_card": "410105200403150311",
+        "phone": "13303721458",  # the number on record, not what the screen showed
+    }
     assert {k: stored.get(k) for k in chosen} == chosen, stored
     assert "receiver_org" not in stored and "wanted_date" not in stored  # nothing she did not give
     print(f"student: {student.taps} taps, {student.keys} keys")
@@ -202,6 +211,59 @@ def test_a_staff_member_gets_the_employment_certificate_in_ten_taps(server: Live
     print(f"staff: {staff.taps} taps, {staff.keys} keys")
 
 
+def test_another_number_for_this_application(server: LiveServer, launch_ui: Any) -> None:
+    """使用其他号码: one tap opens 联系电话 empty with the digit pad up; the number typed on the keyboard's own keys
+    is the one the server holds (the record stays the record)."""
+    token = activated(server, "2022010115", "060173")["access_token"]  # 李浩然, a returning student
+    ui = launch_ui(server.url)
+    student = Person(ui, "phone")
+    student.log_in("2022010115", NEW_PW)
+    student.open_process("jw-zaidu-zhengming", "Z")
+    assert "133****8817" in ui.texts() and "13303728817" not in ui.texts()
+    student.tap(student.on_screen("change_phone"), "another-number")
+    field = student.on_screen("input_phoneInput")
+    ui.wait_for(lambda: field.hasActiveFocus() and QGuiApplication.inputMethod().isVisible())
+    ui.wait_for(lambda: layout_of(ui)[0] == "digits")  # a phone number: the digit pad
+    assert field.property("text") == "" and ui.find_visible("keepSchool_phone").isVisible()  # and a way back
+    for digit in "13912345678":
+        ui.tap(key(ui, digit))
+        student.keys += 1
+    assert field.property("text") == "13912345678"
+    ui.screenshot("kiosk-taps-phone-typed")
+    student.type("", enter=True)  # ↵: on to 证明用途, still unanswered: the keyboard goes and it is in view
+    ui.wait_for(lambda: not QGuiApplication.inputMethod().isVisible())
+    student.tap(student.on_screen("choice_实习"), "internship")
+    student.submit()
+    wait_submitted(student)
+    assert student.taps <= MAX_TAPS, student.taps
+    stored = stored_application(server, token, "jw-zaidu-zhengming")
+    assert (stored["phone"], stored["purpose"]) == ("13912345678", "实习"), stored
+    me = requests.get(server.url + "/api/v1/me", headers=bearer(token), timeout=10).json()
+    assert me["phone"] == "13303728817"  # for this application only
+
+
+def test_the_same_on_a_portrait_totem(server: LiveServer, launch_ui: Any) -> None:
+    """A portrait kiosk (1080×1920): the same few taps, every step on screen for a finger and photographed."""
+    token = activated(server, "Z2023030107", "09078X")["access_token"]  # 宋佳琪, 艺术学院
+    ui = launch_ui(server.url, size=(1080, 1920))
+    student = Person(ui, "portrait")
+    student.log_in("Z2023030107", NEW_PW)
+    student.open_process("jw-zaidu-zhengming", "Z")
+    texts = ui.texts()
+    assert "2023级视觉传达设计1班" in texts and "133****1642" in texts and "4102**********078X" in texts
+    student.tap(student.on_screen("choice_中英文各一份"), "both")
+    student.tap(student.on_screen("choice_办理居住证"), "residence")
+    student.submit()
+    wait_submitted(student)
+    assert student.taps <= MAX_TAPS, student.taps
+    stored = stored_application(server, token, "jw-zaidu-zhengming")
+    assert (stored["cert_language"], stored["purpose"], stored["phone"]) == (
+        "中英文各一份",
+        "办理居住证",
+        "13303731642",
+    )
+
+
 def test_the_same_in_english(server: LiveServer, launch_ui: Any) -> None:
     """English mode: the process, its guide line, its sections, labels and choices in English (the school's data —
     a name, a class — stays as the records hold it); the same few taps."""
@@ -218,6 +280,7 @@ def test_the_same_in_english(server: LiveServer, launch_ui: Any) -> None:
     ]
     shown += [str(i.property("text")) for i in ui.items(page) if i.objectName().startswith("choice_")]
     assert "Certificate of enrolment" in ui.texts() and "Language of the certificate" in " ".join(ui.texts())
+    shown.append(str(ui.find_visible("change_phone").property("text")))  # 使用其他号码
     chinese = [t for t in shown if re.search(r"[\u3400-\u9fff]", t)]
     assert not chinese, chinese
     # The guide's line: what to bring in English (the office's room is an address, as the school writes it).

@@ -99,3 +99,32 @@ def test_what_the_school_holds_is_final(live_server: LiveServer) -> None:
     stored = new_applications(pulled.json()["changes"], "jw-zaidu-zhengming")[-1]["data"]
     assert stored["id_card"] == "410105200403150311"
     assert (stored["cert_language"], stored["copies"], stored["class_name"]) == ("英文", 2, "2022级计算机科学与技术1班")
+
+
+def test_the_major_is_the_schools_and_the_phone_the_applicants(live_server: LiveServer) -> None:
+    """专业 (users.major) reaches the terminal with the profile and is final on the forms that ask for it; 联系电话
+    is prefilled from the records, yet the applicant may give another mobile for one application."""
+    login = activated(live_server, STUDENT, STUDENT_PW)
+    assert (login["user"]["major"], login["user"]["phone"]) == ("计算机科学与技术", "13303721458")
+    form = requests.get(live_server.url + "/api/v1/hall/processes/jy-baodaozheng/form", timeout=10).json()
+    assert form["ui"]["fields"]["major"] == {**form["ui"]["fields"]["major"], "source": "profile.major", "locked": True}
+    data = {
+        "phone": "13912345678",  # not the one on record: this application's
+        "apply_type": "首次办理",
+        "major": "临床医学",  # not hers: the school's record stands
+        "education": "本科",
+        "graduation_year": 2026,
+        "receiver_org": "郑州市人力资源和社会保障局",
+        "report_address": "郑州市金水区花园路 21 号",
+        "archive_address": "郑州市人才交流中心",
+        "hukou": "不迁移",
+    }
+    result = submit(live_server, login["access_token"], "jy-baodaozheng", data)
+    assert result["status"] == "applied", result
+    pulled = requests.get(live_server.url + "/api/v1/sync/pull", headers=bearer(login["access_token"]), timeout=10)
+    stored = new_applications(pulled.json()["changes"], "jy-baodaozheng")[-1]["data"]
+    assert (stored["major"], stored["phone"], stored["id_card"]) == (
+        "计算机科学与技术",
+        "13912345678",
+        "410105200403150311",
+    )

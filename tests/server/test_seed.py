@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,10 @@ def test_demo_users_cover_the_roles_and_ids_are_valid() -> None:
     for u in users:
         assert len(u["national_id"]) == 18 and _id_checksum_ok(u["national_id"]), u["user_id"]
         assert u["user_id"] == u["user_id"].upper()
+        # 联系电话 is filled from the records: a mobile the forms' cn-mobile accepts, for everyone in the demo.
+        assert re.fullmatch(r"1[3-9][0-9]{9}", u.get("phone") or ""), u["user_id"]
+    students = [u for u in users if u["role"] == "student"]
+    assert all(u.get("class") and u.get("major") for u in students)  # 班级 and 专业 fill the students' forms
 
 
 def test_seed_is_idempotent_and_hashes_with_argon2id(seeded_sqlite: Path, tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ ColumnLayout {
     property string shown: ""
     // The options as shown (English mode: the form's English); the value stays the option itself.
     property var optionLabels: []
+    // Filled from the school's records (联系电话), yet the applicant may give another value for this application.
+    property bool changeable: false
 
     objectName: "field_" + name
     spacing: 4
@@ -43,6 +45,16 @@ ColumnLayout {
     signal nextRequested()  // ↵ on a one-line field: on to the next field to type, as a phone does
 
     function set(v: var) { root.controller.setValue(root.name, v) }
+    // 使用其他号码: the field opens empty, focused, with its keyboard up (the digit pad for a phone); 用登记的号码
+    // puts the school's value back, read-only.
+    function useSchoolValue(use: bool) {
+        root.controller.useSchoolValue(root.name, use)
+        const typing = input.item as AppTextField  // the line edit that took the read-only text's place
+        if (!use && typing !== null) {
+            typing.field.forceActiveFocus()
+            Qt.inputMethod.show() // qmllint disable missing-property
+        }
+    }
     // A choice, a date or a signature ends the typing: the keyboard goes and the text field lets go of the focus,
     // so the form gets the screen back (with the keyboard up a choice left ≈ 270 px of form).
     function closeKeyboard() {
@@ -75,6 +87,14 @@ ColumnLayout {
             elide: Text.ElideRight
         }
         Item { Layout.fillWidth: true; visible: root.hint.length === 0 }
+        AppButton {
+            objectName: "keepSchool_" + root.name
+            visible: root.changeable && !root.readOnly
+            kind: "text"
+            implicitHeight: Math.round(Theme.touchMin * 0.75)
+            text: root.widget === "mobile" ? qsTr("用登记的号码") : qsTr("用登记的信息")
+            onClicked: Qt.callLater(root.useSchoolValue, true)
+        }
     }
 
     Rectangle {
@@ -211,7 +231,13 @@ ColumnLayout {
                 font.pixelSize: Theme.fontBody
             }
             onActivated: (index) => root.set(root.options[index])
-            onPressedChanged: if (pressed) root.closeKeyboard()
+            // A tap beside the open list only closes it: not modal, the list let it through to the page (查看未填项,
+            // 返回, a chip) as it closed.
+            popup.modal: true
+            popup.dim: false
+            // The keyboard goes, but the focus stays with the box: taken from it (closeKeyboard) its press was
+            // cancelled and the list never opened.
+            onPressedChanged: if (pressed) Qt.inputMethod.hide() // qmllint disable missing-property
         }
     }
     Component {
@@ -245,7 +271,9 @@ ColumnLayout {
             objectName: "input_" + root.name
             text: typeof root.value === "string" ? root.value : ""
             placeholderText: root.placeholder.length > 0 ? root.placeholder : qsTr("时:分，如 14:30")
-            inputMethodHints: Qt.ImhTime
+            // The digit pad, with the ":" it lacks beside the field (Qt.ImhTime opened the Pinyin keyboard).
+            inputMethodHints: Qt.ImhDigitsOnly | Qt.ImhNoPredictiveText
+            extraKey: Theme.kiosk ? ":" : ""
             maximumLength: 5
             invalid: root.error.length > 0
             onTextEdited: root.set(text)
@@ -291,10 +319,12 @@ ColumnLayout {
         // Read-only looks unlike an input: no white box and no frame, text on the page's grey, and a lock.
         Rectangle {
             objectName: "input_" + root.name
-            implicitHeight: Math.round(Theme.touchMin * 0.75)  // nothing to touch: it need not be a touch target
+            // Nothing to touch but 使用其他号码 (a 48 px target on a kiosk): lower than an input.
+            implicitHeight: Math.round(Theme.touchMin * 0.75)
             // As wide as what it says, so several of them share a line (the form page packs them).
             implicitWidth: 2 * Theme.spacing + readOnlyValue.implicitWidth + Theme.iconSize
                            + (readOnlyLabel.visible ? readOnlyLabel.implicitWidth + Theme.spacing / 2 : 0)
+                           + (changeButton.visible ? changeButton.implicitWidth + Theme.spacing / 2 : 0)
             radius: Theme.radius
             color: Theme.page
             Row {
@@ -317,7 +347,8 @@ ColumnLayout {
                     id: readOnlyValue
                     anchors.verticalCenter: parent.verticalCenter
                     width: Math.min(implicitWidth, readOnlyRow.width - (readOnlyLabel.visible ? readOnlyLabel.width
-                           + readOnlyRow.spacing : 0) - readOnlyRow.spacing - Theme.iconSize)
+                           + readOnlyRow.spacing : 0) - readOnlyRow.spacing - Theme.iconSize
+                           - (changeButton.visible ? changeButton.width + readOnlyRow.spacing : 0))
                     // Server-assigned fields (单号, 流水号) have no value until the application reaches the server.
                     text: root.shown.length > 0 ? root.shown
                           : String(root.value).length > 0 ? root.value : qsTr("提交后生成")
@@ -331,6 +362,16 @@ ColumnLayout {
                     anchors.verticalCenter: parent.verticalCenter
                     name: "lock"
                     color: Theme.textSecondary
+                }
+                AppButton {
+                    id: changeButton
+                    objectName: "change_" + root.name
+                    visible: root.changeable
+                    anchors.verticalCenter: parent.verticalCenter
+                    implicitHeight: Math.round(Theme.touchMin * 0.75)
+                    kind: "text"
+                    text: root.widget === "mobile" ? qsTr("使用其他号码") : qsTr("修改")
+                    onClicked: Qt.callLater(root.useSchoolValue, false)  // after this button's own handler: it goes
                 }
             }
         }

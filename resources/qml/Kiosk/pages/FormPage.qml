@@ -124,18 +124,24 @@ Item {
                             required property string annotation
                             required property string shown
                             required property var optionLabels
+                            required property bool changeable
                             // A one-line field to type in (↵ comes here from the field before).
                             readonly property bool typed: !readOnly && !deskOnly && ["text", "mobile", "number", "money",
                                                           "idcard", "userid", "time"].indexOf(widget) >= 0
+                            // A required choice (or date) still unanswered: ↵ stops here, the keyboard put away.
+                            readonly property bool unanswered: required && !readOnly && !deskOnly && !typed
+                                && widget !== "section" && (value === null || value === undefined || value.length === 0
+                                                            || (value.start !== undefined && !value.start))
                             readonly property bool wide: widget === "section" || widget === "textarea"
                                                          || widget === "radio" || widget === "checkboxes"
                                                          || widget === "signature" || widget === "daterange"
                                                          || widget === "attachment" || widget === "select"
                                                          || (widget === "text" && maxLength > 64)
-                            // What the school filled in is packed by its own width (several to a line); the
-                            // rest take a column.
-                            width: wide || flow.columns === 1 ? flow.width
+                            // What the school filled in is packed by its own width (several to a line, in portrait
+                            // too); the rest take a column.
+                            width: widget === "section" ? flow.width
                                    : readOnly && !deskOnly ? Math.min(flow.width, field.implicitWidth)
+                                   : wide || flow.columns === 1 ? flow.width
                                    : (flow.width - (flow.columns - 1) * flow.spacing) / flow.columns
                             height: entry.widget === "section" ? sectionTitle.implicitHeight + Theme.spacing
                                                                : field.implicitHeight
@@ -175,6 +181,7 @@ Item {
                                 annotation: entry.annotation
                                 shown: entry.shown
                                 optionLabels: entry.optionLabels
+                                changeable: entry.changeable
                                 onNextRequested: root.typeNext(entry.name)
                             }
                         }
@@ -301,14 +308,20 @@ Item {
             Qt.inputMethod.hide() // qmllint disable missing-property
         }
     }
-    // ↵ on a field: the next one-line field still to be typed in takes the focus (scrolled into view); after the
-    // last, the keyboard goes and the form is seen whole.
+    // ↵ on a field: the next one-line field still to be typed in takes the focus (scrolled into view); a required
+    // choice left unanswered before it stops the walk there, with the keyboard put away so the choice is seen; after
+    // the last, the keyboard goes and the form is seen whole.
     function typeNext(name: string) {
         let after = false
         for (let i = 0; i < flow.children.length; ++i) {
             const entry = flow.children[i]
             if (entry.objectName === "entry_" + name) {
                 after = true
+            } else if (after && entry.unanswered) {
+                root.forceActiveFocus()
+                Qt.inputMethod.hide() // qmllint disable missing-property
+                Qt.callLater(root.scrollToField, entry.name)  // once the page has its height back
+                return
             } else if (after && entry.typed) {
                 const input = root.findField(entry, "input_" + entry.name + "Input")
                 if (input !== null) {
