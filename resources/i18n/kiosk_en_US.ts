@@ -339,69 +339,87 @@
     </message>
 </context>
 <context>
+    <name>ArticleBlock</name>
+    <message>
+        <location filename="../qml/Kiosk/components/ArticleBlock.qml" line="63"/>
+        <source>〔图片：%1〕</source>
+        <translation>[Image: %1]</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ArticleBlock.qml" line="63"/>
+        <source>〔图片〕</source>
+        <translation>[Image]</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ArticleBlock.qml" line="64"/>
+        <source>正在加载图片…</source>
+        <translation>Loading the image…</translation>
+    </message>
+</context>
+<context>
     <name>ArticlePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="19"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
         <source>通知公告</source>
         <translation>Notices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="19"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
         <source>学校新闻</source>
         <translation>School news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="19"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
         <source>科研动态</source>
         <translation>Research news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
         <source>学工动态</source>
         <translation>Student affairs</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
         <source>门户通知</source>
         <translation>Portal notices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
         <source>院系动态</source>
         <translation>Department news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="22"/>
         <source>学术讲座</source>
         <translation>Academic lectures</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="22"/>
         <source>教学科研</source>
         <translation>Teaching and research</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="32"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="33"/>
         <source>消息中心</source>
         <translation>Message centre</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="63"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="64"/>
         <source>这条消息已不存在</source>
         <translation>This item no longer exists</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="75"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="76"/>
         <source>发布时间：%1</source>
         <translation>Published: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="76"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="77"/>
         <source>发布者：%1</source>
         <translation>By: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="87"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="89"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
