@@ -1558,52 +1558,57 @@
 <context>
     <name>HeadlinesCard</name>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="11"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="12"/>
         <source>校园资讯</source>
         <translation>Campus news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="13"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="14"/>
         <source>消息中心</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="20"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
         <source>学校新闻</source>
         <translation>School news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="20"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
         <source>通知公告</source>
         <translation>Notices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="20"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
         <source>院系动态</source>
         <translation>Faculty news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="22"/>
         <source>学术讲座</source>
         <translation>Lectures</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="22"/>
         <source>教学科研</source>
         <translation>Teaching &amp; research</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="87"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="57"/>
+        <source>离线 · 内容更新于 %1</source>
+        <translation>Offline · content as of %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="99"/>
         <source>暂无内容</source>
         <translation>Nothing yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="88"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="100"/>
         <source>离线，连接服务器后显示</source>
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="88"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="100"/>
         <source>正在获取…</source>
         <translation>Loading…</translation>
     </message>
