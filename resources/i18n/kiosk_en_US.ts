@@ -1626,7 +1626,7 @@
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="263"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="266"/>
         <source>正在获取…</source>
         <translation>Loading…</translation>
     </message>
@@ -1686,58 +1686,63 @@
         <translation>My timetable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="146"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="148"/>
+        <source>正在同步…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="149"/>
         <source>本周暂无安排</source>
         <translation>Nothing this week</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="147"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="150"/>
         <source>今天 %1 项 · 本周 %2 项</source>
         <translation>%1 today · %2 this week</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="160"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="163"/>
         <source>全天</source>
         <translation>All day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="178"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="181"/>
         <source>办事中心</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="180"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="183"/>
         <source>全部服务</source>
         <translation>All services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="229"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="232"/>
         <source>资源中心</source>
         <translation>Resources</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="230"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="233"/>
         <source>应用中心</source>
         <translation>Apps</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="255"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="258"/>
         <source>单点登录</source>
         <translation>Single sign-on</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="255"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="258"/>
         <source>试用</source>
         <translation>Trial</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="263"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="266"/>
         <source>离线，连接服务器后显示</source>
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/HomePage.qml" line="81"/>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="145"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="146"/>
         <source>登录后显示</source>
         <translation>Shown after sign-in</translation>
     </message>
