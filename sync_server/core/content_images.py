@@ -8,7 +8,7 @@ import) once its retry time has passed, and the item is updated when it then arr
 
 What is fetched, and from where (docs/content.md, "Images"):
 - http and https only, at most MAX_REDIRECTS redirects (each hop checked again), CONNECT_TIMEOUT_S to connect,
-  READ_TIMEOUT_S per read, DEADLINE_S for the whole download, at most MAX_IMAGE_BYTES;
+  READ_TIMEOUT_S per read, DEADLINE_S for the whole fetch (then its sockets are shut down), at most MAX_IMAGE_BYTES;
 - a PNG, JPEG, GIF or WebP by its declared Content-Type *and* by its first bytes (SVG is refused: it can carry
   script), at most MAX_SIDE pixels a side and MAX_PIXELS in all (a terminal decodes it);
 - server-side request forgery: the server sits inside the campus network and must not be made to fetch from it
@@ -23,11 +23,13 @@ What is fetched, and from where (docs/content.md, "Images"):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import logging
 import socket
 import struct
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -147,6 +149,39 @@ def _check_peer(sock: socket.socket, internal: bool) -> None:
     if not address_allowed(peer, internal=internal):
         sock.close()
         raise AddressRefused(f"address {peer} is not allowed")
+    watch = getattr(_fetching, "watch", None)
+    if watch is not None:
+        watch.add(sock)
+
+
+class _Watch:
+    """The sockets of one fetch, shut down when its deadline passes: per-read timeouts alone would let a site
+    that sends a byte every few seconds (headers or body) hold a worker for ever."""
+
+    def __init__(self) -> None:
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+        self._lock = threading.Lock()
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self.sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self.sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # closed already
+        sock.shutdown(socket.SHUT_RDWR)  # a blocked read returns at once
+
+
+_fetching = threading.local()  # .watch: the _Watch of the fetch running on this thread
 
 
 class _PublicHTTP(HTTPConnection):
@@ -205,7 +240,22 @@ def _refused(error: str, permanent: bool = True) -> Fetched:
 
 def fetch_image(url: str, *, internal: bool = False) -> Fetched:
     """Download one image within the limits of the module's docstring. Never raises for what a site does."""
-    started = time.monotonic()
+    watch = _Watch()
+    timer = threading.Timer(DEADLINE_S, watch.expire)
+    timer.daemon = True
+    _fetching.watch = watch
+    timer.start()
+    try:
+        outcome = _fetch(url, internal, time.monotonic())
+    finally:
+        timer.cancel()
+        _fetching.watch = None
+    if watch.expired and outcome.data is None:
+        return _refused(f"download took longer than {DEADLINE_S:g} s", permanent=False)
+    return outcome
+
+
+def _fetch(url: str, internal: bool, started: float) -> Fetched:
     for _hop in range(MAX_REDIRECTS + 1):
         if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
             return _refused("not an http(s) URL")
@@ -213,7 +263,12 @@ def fetch_image(url: str, *, internal: bool = False) -> Fetched:
             response = _MANAGERS[internal].request(
                 "GET",
                 url,
-                headers={"User-Agent": "campus-sync-server image cache", "Accept": ", ".join(MEDIA_TYPES)},
+                # Connection: close — each fetch opens its own connections, which its deadline can watch.
+                headers={
+                    "User-Agent": "campus-sync-server image cache",
+                    "Accept": ", ".join(MEDIA_TYPES),
+                    "Connection": "close",
+                },
                 timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S),
                 redirect=False,
                 preload_content=False,
@@ -229,6 +284,7 @@ def fetch_image(url: str, *, internal: bool = False) -> Fetched:
                 continue
             return _read(response, started)
         finally:
+            response.close()  # never back to the pool: the next fetch's deadline must see its own socket
             response.release_conn()
     return _refused("too many redirects")
 

@@ -37,6 +37,16 @@ class ImageSite:
                 site.hits[self.path] = site.hits.get(self.path, 0) + 1
                 status, kind, body, delay = site.pages.get(self.path, (404, "text/plain", b"no", 0.0))
                 time.sleep(delay)
+                if kind == "drip":  # the headers, then a byte at a time, slowly
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/png")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    for at in range(len(body)):
+                        self.wfile.write(body[at : at + 1])
+                        self.wfile.flush()
+                        time.sleep(0.1)
+                    return
                 if kind == "drop":
                     self.close_connection = True
                     self.connection.close()

@@ -112,6 +112,19 @@ def test_a_slow_image_times_out(site: ImageSite, monkeypatch: pytest.MonkeyPatch
     assert time.monotonic() - started < 1.4
 
 
+def test_a_site_sending_a_byte_at_a_time_is_cut_off_at_the_deadline(
+    site: ImageSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(content_images, "DEADLINE_S", 1.0)  # each byte comes well within the read timeout
+    site.pages["/drip.png"] = (200, "drip", PNG, 0.0)
+    started = time.monotonic()
+    outcome = fetch_image(site.url("/drip.png"), internal=True)
+    assert outcome.data is None and not outcome.permanent, outcome
+    assert outcome.error == "download took longer than 1 s"
+    assert time.monotonic() - started < 2.5
+    assert fetch_image(site.url("/a.png"), internal=True).data == PNG  # the next fetch is not affected
+
+
 def test_the_sanitizer_points_images_at_the_servers_copies() -> None:
     own = "/api/v1/content/images/" + "a" * 64
     body = sanitize(
