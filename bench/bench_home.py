@@ -123,11 +123,12 @@ def _measure(app: Any, url: str, code: str, args: argparse.Namespace) -> int:
         return item.objectName() if item is not None else ""
 
     def complete() -> bool:
-        counters = portal.counters
+        # The view's own Counter objects: the QML's dicts no longer carry the reason's code (934d365).
+        counters = portal._counters
         return (
             page() == "homePage"
             and len(counters) == 4
-            and all(c["known"] or c["reasonCode"] not in ("loading", "signed_out") for c in counters)
+            and all(c.value is not None or c.reason_code not in ("loading", "signed_out") for c in counters)
             and any(h["items"] for h in portal.headlines)
             and portal.services.rowCount() > 0
             and bool(portal.resources)

@@ -120,6 +120,12 @@ def _devices_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], co
     revoke.add_argument("device_id")
 
 
+_INTERNAL_IMAGES = (
+    "images from the campus network: fetch the articles' images from private addresses and this machine too "
+    "(default: public addresses only; docs/content.md, Images)"
+)
+
+
 def _content_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     content = sub.add_parser("content", parents=[common], help="news: add, import, feeds (docs/content.md)")
     what = content.add_subparsers(dest="content_command", required=True)
@@ -130,18 +136,23 @@ def _content_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], co
     add.add_argument("--summary", default=None, help="default: the body's first 120 characters")
     add.add_argument("--author", default="")
     add.add_argument("--published-at", default=None, help="ISO 8601, e.g. 2026-11-16T10:00:00+08:00 (default: now)")
+    add.add_argument("--internal-images", action="store_true", help=_INTERNAL_IMAGES)
     imp = what.add_parser("import", parents=[common], help="add or update news items from a JSON array or JSON lines")
     imp.add_argument(
         "file",
         help="objects with category, title, body, and optionally body_format (html|text), "
         "summary, author, published_at, guid (the same guid again updates that item)",
     )
+    imp.add_argument("--internal-images", action="store_true", help=_INTERNAL_IMAGES)
     what.add_parser("fetch-feeds", parents=[common], help="import every configured RSS/Atom feed once, now")
     feed = what.add_parser("feed", parents=[common], help="the RSS/Atom feeds imported on a schedule")
     feeds = feed.add_subparsers(dest="feed_command", required=True)
     feed_add = feeds.add_parser("add", parents=[common], help="import a feed into a category")
     feed_add.add_argument("category")
     feed_add.add_argument("url")
+    feed_add.add_argument(
+        "--internal", action="store_true", help="a campus-internal feed: " + _INTERNAL_IMAGES.split(": ", 1)[1]
+    )
     feeds.add_parser("list", parents=[common], help="the feeds, with their last import")
     feed_remove = feeds.add_parser("remove", parents=[common], help="stop importing a feed (its items stay)")
     feed_remove.add_argument("feed_id", type=int)
@@ -345,6 +356,7 @@ def _news_draft(record: object) -> NewsDraft:
 
 def content_command(settings: Settings, args: argparse.Namespace) -> int:
     from sync_server.core import content, feeds
+    from sync_server.core.content_images import ImageCache
     from sync_server.core.errors import DomainError
     from sync_server.db import Database
 
@@ -364,33 +376,45 @@ def content_command(settings: Settings, args: argparse.Namespace) -> int:
                 for row in feeds.list_feeds(session):
                     last = row.last_fetched_at.isoformat(timespec="seconds") if row.last_fetched_at else "从未"
                     failed = f"（{row.last_error}）" if row.last_error else ""
-                    print(f"{row.id}\t{row.category}\t{row.url}\t上次：{last}{failed}")
+                    inside = "\t校内" if row.internal else ""
+                    print(f"{row.id}\t{row.category}\t{row.url}{inside}\t上次：{last}{failed}")
             return 0
+        # The articles' images are fetched before the transaction (a slow site must not hold the database).
+        images = ImageCache(db.sessions, internal=bool(getattr(args, "internal_images", False)))
+        kept: dict[str, str | None] = {}
+        if args.content_command == "add":
+            with open(args.body_file, encoding="utf-8") as fh:
+                body = fh.read()
+            html = args.body_file.lower().endswith((".html", ".htm"))
+            draft = _news_draft(
+                {
+                    "category": args.category,
+                    "title": args.title,
+                    "body": body,
+                    "summary": args.summary,
+                    "author": args.author,
+                    "published_at": args.published_at,
+                    "body_format": "html" if html else "text",
+                }
+            )
+            kept = images.localize(content.draft_images(draft))
+        records = list(_news_records(args.file)) if args.content_command == "import" else []
+        for _where, record in records:
+            try:
+                kept.update(images.localize(content.draft_images(_news_draft(record))))
+            except DomainError:
+                continue  # reported below, with its line
         with db.transaction() as session:
             if args.content_command == "add":
-                with open(args.body_file, encoding="utf-8") as fh:
-                    body = fh.read()
-                html = args.body_file.lower().endswith((".html", ".htm"))
-                draft = _news_draft(
-                    {
-                        "category": args.category,
-                        "title": args.title,
-                        "body": body,
-                        "summary": args.summary,
-                        "author": args.author,
-                        "published_at": args.published_at,
-                        "body_format": "html" if html else "text",
-                    }
-                )
-                item = content.create_news(session, draft)
+                item = content.create_news(session, draft, kept=kept)
                 print(f"已添加：{item.id} {item.title}")
             elif args.content_command == "import":
                 errors: list[str] = []
                 written = 0
-                for where, record in _news_records(args.file):
+                for where, record in records:
                     try:
                         with session.begin_nested():
-                            content.create_news(session, _news_draft(record))
+                            content.create_news(session, _news_draft(record), kept=kept)
                         written += 1
                     except DomainError as refused:
                         field = f"（{', '.join(refused.fields)}）" if refused.fields else ""
@@ -403,7 +427,7 @@ def content_command(settings: Settings, args: argparse.Namespace) -> int:
                     return 1
                 print(f"已导入 {written} 条")
             elif args.feed_command == "add":
-                feed = feeds.add_feed(session, category=args.category, url=args.url)
+                feed = feeds.add_feed(session, category=args.category, url=args.url, internal=args.internal)
                 print(f"已添加订阅 {feed.id}：{feed.category} {feed.url}")
             else:
                 feeds.remove_feed(session, args.feed_id)

@@ -194,6 +194,36 @@ class NewsFeed(Base):
     last_error: Mapped[str | None] = mapped_column(String(500), default=None)
     etag: Mapped[str | None] = mapped_column(String(256), default=None)
     modified: Mapped[str | None] = mapped_column(String(64), default=None)
+    # A campus-internal feed: its articles' images may be fetched from the campus's private networks
+    # (core/content_images.py); an ordinary feed's only from public addresses.
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ContentImage(Base):
+    """An article image the server fetched and keeps, known by the SHA-256 of its bytes and served to terminals
+    at /api/v1/content/images/{sha256} (core/content_images.py)."""
+
+    __tablename__ = "content_images"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ContentImageSource(Base):
+    """What fetching one remote image URL gave: the image (sha256), or why not (error) and when to try again."""
+
+    __tablename__ = "content_image_sources"
+    # SHA-256 of the policy (public or internal) and the URL: URLs are long, and each policy fetches for itself
+    url_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(ForeignKey("content_images.sha256", ondelete="SET NULL"), default=None)
+    error: Mapped[str | None] = mapped_column(String(200), default=None)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retry_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class NewsRead(Base):

@@ -1,5 +1,5 @@
 """消息中心, Qt-free: the tabs, a page of rows as the screen shows them (the day/month badge and 发布时间 in local
-time), a search's words, an article's body made safe to lay out, read marks (written locally at once, sent to
+time), a search's words, read marks (written locally at once, sent to
 the server when it can be reached) and the age of the content shown offline.
 
 Every function that takes the store or the client blocks: the views run them on a worker.
@@ -8,8 +8,6 @@ Every function that takes the store or the client blocks: the views run them on 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from html import escape
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from campus_common.content import CATEGORY_BY_CODE, MESSAGE_CENTER_TABS
@@ -73,55 +71,6 @@ def age_text(synced_at: str | None) -> str:
     """When the content was last brought up to date, as "12-05 09:30" in local time; "" when never."""
     moment = _local(synced_at or "")
     return moment.strftime("%m-%d %H:%M") if moment else ""
-
-
-class _Images(HTMLParser):
-    """Re-emits sanitized HTML with each <img> sized to fit `max_width` (the rest of its width scaled), or, when
-    images cannot load, replaced by its alt text in a frame-free placeholder line."""
-
-    def __init__(self, show_images: bool, max_width: int, placeholder: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.show, self.max_width, self.placeholder = show_images, max_width, placeholder
-        self.out: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "img":
-            self.out.append(self.get_starttag_text() or "")
-            return
-        values = {k: v or "" for k, v in attrs}
-        alt = values.get("alt", "").strip()
-        if not self.show or not values.get("src"):
-            self.out.append(f"<i>〔{escape(self.placeholder)}{'：' + escape(alt) if alt else ''}〕</i>")
-            return
-        width = int(values["width"]) if values.get("width", "").isdigit() else 0
-        height = int(values["height"]) if values.get("height", "").isdigit() else 0
-        fitted = min(width or self.max_width, self.max_width)
-        size = f' width="{fitted}"' + (f' height="{height * fitted // width}"' if width and height else "")
-        self.out.append(f'<img src="{escape(values["src"])}" alt="{escape(alt)}"{size}>')
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        self.out.append(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self.out.append(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self.out.append(f"&#{name};")
-
-
-def article_html(body: str, *, show_images: bool, max_width: int, placeholder: str = "图片") -> str:
-    """The stored (already sanitized) body for a Text in RichText: no image wider than the page, and none at all
-    when they cannot load (offline), so a missing picture never leaves a hole or pushes the text sideways."""
-    parser = _Images(show_images, max(1, max_width), placeholder)
-    parser.feed(body)
-    parser.close()
-    return "".join(parser.out)
 
 
 def article(store: LocalStore, user_id: str | None, news_id: int) -> dict[str, Any] | None:

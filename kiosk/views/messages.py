@@ -7,14 +7,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from campus_common.content import CATEGORY_BY_CODE
 from kiosk.models.meta_keys import SYNCED_AT_KEY, VERSION_KEY
-from kiosk.services import news
+from kiosk.services import news, news_images
 from kiosk.views.context import singleton_for
-from kiosk.views.news_model import NewsListModel
+from kiosk.views.news_model import ArticleBlocksModel, NewsListModel
 
 if TYPE_CHECKING:
     from kiosk.services.auth import AuthService
@@ -39,6 +39,9 @@ class Messages(QObject):
         super().__init__(state)
         self._state, self._auth, self._workers = state, auth, workers
         self._model = NewsListModel(workers, self)
+        self._blocks = ArticleBlocksModel(self)
+        self._images = news_images.ImageCache(state.config.data_path / "images")
+        self._image_queue: list[str] = []  # the article's images still to fetch, one at a time
         self._tab, self._query = news.ALL, ""
         self._total = 0
         self._synced_at = ""
@@ -128,38 +131,72 @@ class Messages(QObject):
 
     # -- an article ---------------------------------------------------------------------------------------------
     @Slot(int, int)
-    def openArticle(self, news_id: int, max_width: int) -> None:
-        """Read an article for the article page (images fitted to `max_width`, or their alt text offline) and,
-        for a signed-in reader, mark it read here at once and on the server when it can be reached."""
+    def openArticle(self, news_id: int, _max_width: int = 0) -> None:
+        """Read an article for the article page (its body as text and image blocks, the images then fetched one
+        by one) and, for a signed-in reader, mark it read here at once and on the server when it can be reached.
+        (`_max_width` is kept for callers: the page itself fits each image to its width.)"""
         store, user = self._state.store, self._auth.user_id
-        # A kiosk does not browse the web: the school's remote images (which a hall's network may not reach,
-        # leaving a blank hole) give way to their alt text there; a desk loads them when online.
-        online = self._state.connection == "online" and self._state.config.mode == "desk"
         self._article = {"newsId": news_id, "loading": True}
+        self._blocks.reset([])
         self.articleChanged.emit()
         if store is None:
             return
 
-        def read() -> tuple[dict[str, Any] | None, bool]:
+        def read() -> tuple[dict[str, Any] | None, bool, list[dict[str, Any]]]:
             found = news.article(store, user, news_id)
             marked = found is not None and user is not None and news.mark_read(store, user, news_id)
-            return found, marked
+            return found, marked, news_images.blocks(found["body"]) if found else []
 
-        def loaded(result: tuple[dict[str, Any] | None, bool]) -> None:
-            found, marked = result
+        def loaded(result: tuple[dict[str, Any] | None, bool, list[dict[str, Any]]]) -> None:
+            found, marked, blocks = result
             if self._article.get("newsId") != news_id:
                 return
             if found is None:
                 self._article = {"newsId": news_id, "missing": True}
             else:
-                body = news.article_html(found["body"], show_images=online, max_width=max_width)
-                self._article = {**found, "body": body, "categoryName": self._category_name(found["category"])}
+                self._article = {**found, "categoryName": self._category_name(found["category"])}
+                self._blocks.reset(blocks)
+                self._load_images(news_id)
             self.articleChanged.emit()
             if marked:
                 self._model.mark_read(news_id)
                 self._send_reads()
 
         self._workers.run(read, loaded)
+
+    def _load_images(self, news_id: int) -> None:
+        """Each image from this terminal's cache, or from the server when online; one that cannot be had shows
+        its alt text. Never on the GUI thread: the file checks and downloads run on a worker, one image at a
+        time, so a slow image server holds at most one worker (the list's pages go on beside it)."""
+        queue_was_idle = not self._image_queue
+        self._image_queue = list(dict.fromkeys(self._blocks.images()))
+        if queue_was_idle:
+            self._next_image(news_id)
+
+    def _next_image(self, news_id: int) -> None:
+        if not self._image_queue:
+            return
+        if self._article.get("newsId") != news_id:  # another article was opened: its own queue runs
+            news_id = int(self._article.get("newsId") or 0)
+        sha = self._image_queue.pop(0)
+        cache, client, online = self._images, self._auth.client, self._state.connection == "online"
+
+        def get() -> str:
+            path = cache.fetch(client, sha) if online else cache.cached(sha)
+            if path is None:
+                raise FileNotFoundError("not cached, and offline")
+            return QUrl.fromLocalFile(str(path)).toString()
+
+        def done(source: str | None) -> None:
+            if self._article.get("newsId") == news_id:
+                self._blocks.image_ready(sha, source)
+            self._next_image(news_id)
+
+        def failed(exc: Exception) -> None:
+            log.info("article image %s not shown: %s", sha[:12], exc)
+            done(None)
+
+        self._workers.run(get, done, failed)
 
     @staticmethod
     def _category_name(code: str) -> str:
@@ -196,8 +233,8 @@ class Messages(QObject):
     def _get_article_title(self) -> str:
         return self._article_text("title")
 
-    def _get_article_body(self) -> str:
-        return self._article_text("body")
+    def _get_article_blocks(self) -> ArticleBlocksModel:
+        return self._blocks
 
     def _get_article_author(self) -> str:
         return self._article_text("author")
@@ -217,7 +254,7 @@ class Messages(QObject):
     articleState = Property(str, _get_article_state, notify=articleChanged)  # "" | loading | missing | ready
     articleId = Property(int, _get_article_id, notify=articleChanged)
     articleTitle = Property(str, _get_article_title, notify=articleChanged)
-    articleBody = Property(str, _get_article_body, notify=articleChanged)
+    articleBlocks = Property(ArticleBlocksModel, _get_article_blocks, notify=articleChanged)  # the body: text, images
     articleAuthor = Property(str, _get_article_author, notify=articleChanged)
     articlePublished = Property(str, _get_article_published, notify=articleChanged)
     articleCategory = Property(str, _get_article_category, notify=articleChanged)

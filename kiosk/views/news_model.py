@@ -128,3 +128,60 @@ class NewsListModel(QAbstractListModel):
 
     count = Property(int, _count, notify=countChanged)
     loading = Property(bool, _get_loading, notify=loadingChanged)
+
+
+_BLOCK_KEYS = ("kind", "html", "source", "alt", "imageWidth", "imageHeight", "imageState")
+BLOCK_ROLES = {Qt.ItemDataRole.UserRole + 1 + i: key for i, key in enumerate(_BLOCK_KEYS)}
+
+
+@QmlElement
+@QmlUncreatable("ArticleBlocksModel comes from Messages.articleBlocks")
+class ArticleBlocksModel(QAbstractListModel):
+    """The article page's body: rich-text blocks and image blocks (kiosk/services/news_images.py). An image block
+    starts "loading" and becomes "ready" (with its file's URL) or "failed" (the page shows its alt text) when the
+    worker fetching it answers; only that row changes, so the text around it stays where it is."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        key = BLOCK_ROLES.get(role)
+        return self._rows[index.row()].get(key) if key else None
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        return {role: QByteArray(key.encode()) for role, key in BLOCK_ROLES.items()}
+
+    def reset(self, blocks: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = [
+            {
+                "kind": b["kind"],
+                "html": b.get("html", ""),
+                "source": "",
+                "alt": b.get("alt", ""),
+                "imageWidth": int(b.get("width") or 0),
+                "imageHeight": int(b.get("height") or 0),
+                # an image the server has no copy of is shown as its alt text at once
+                "imageState": ("loading" if b.get("sha256") else "failed") if b["kind"] == "image" else "",
+                "sha256": b.get("sha256", ""),
+            }
+            for b in blocks
+        ]
+        self.endResetModel()
+
+    def images(self) -> list[str]:
+        return [r["sha256"] for r in self._rows if r["kind"] == "image" and r["sha256"]]
+
+    def image_ready(self, sha256: str, source: str | None) -> None:
+        """The image's file URL, or None when it cannot be had: every block showing that image changes."""
+        for i, row in enumerate(self._rows):
+            if row["kind"] == "image" and row["sha256"] == sha256 and row["imageState"] == "loading":
+                row["source"], row["imageState"] = (source, "ready") if source else ("", "failed")
+                index = self.index(i, 0)
+                self.dataChanged.emit(index, index)

@@ -339,69 +339,87 @@
     </message>
 </context>
 <context>
+    <name>ArticleBlock</name>
+    <message>
+        <location filename="../qml/Kiosk/components/ArticleBlock.qml" line="63"/>
+        <source>〔图片：%1〕</source>
+        <translation>[Image: %1]</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ArticleBlock.qml" line="63"/>
+        <source>〔图片〕</source>
+        <translation>[Image]</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/ArticleBlock.qml" line="64"/>
+        <source>正在加载图片…</source>
+        <translation>Loading the image…</translation>
+    </message>
+</context>
+<context>
     <name>ArticlePage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="19"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
         <source>通知公告</source>
         <translation>Notices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="19"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
         <source>学校新闻</source>
         <translation>School news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="19"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
         <source>科研动态</source>
         <translation>Research news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
         <source>学工动态</source>
         <translation>Student affairs</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
         <source>门户通知</source>
         <translation>Portal notices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="20"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
         <source>院系动态</source>
         <translation>Department news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="22"/>
         <source>学术讲座</source>
         <translation>Academic lectures</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="21"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="22"/>
         <source>教学科研</source>
         <translation>Teaching and research</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="32"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="33"/>
         <source>消息中心</source>
         <translation>Message centre</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="63"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="64"/>
         <source>这条消息已不存在</source>
         <translation>This item no longer exists</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="75"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="76"/>
         <source>发布时间：%1</source>
         <translation>Published: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="76"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="77"/>
         <source>发布者：%1</source>
         <translation>By: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="87"/>
+        <location filename="../qml/Kiosk/pages/ArticlePage.qml" line="89"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
@@ -1560,52 +1578,57 @@
 <context>
     <name>HeadlinesCard</name>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="11"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="12"/>
         <source>校园资讯</source>
         <translation>Campus news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="13"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="14"/>
         <source>消息中心</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="20"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
         <source>学校新闻</source>
         <translation>School news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="20"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
         <source>通知公告</source>
         <translation>Notices</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="20"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
         <source>院系动态</source>
         <translation>Faculty news</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="22"/>
         <source>学术讲座</source>
         <translation>Lectures</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="21"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="22"/>
         <source>教学科研</source>
         <translation>Teaching &amp; research</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="87"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="57"/>
+        <source>离线 · 内容更新于 %1</source>
+        <translation>Offline · content as of %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="99"/>
         <source>暂无内容</source>
         <translation>Nothing yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="88"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="100"/>
         <source>离线，连接服务器后显示</source>
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="88"/>
+        <location filename="../qml/Kiosk/components/HeadlinesCard.qml" line="100"/>
         <source>正在获取…</source>
         <translation>Loading…</translation>
     </message>
@@ -1623,7 +1646,7 @@
         <translation>Hello, %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="263"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="266"/>
         <source>正在获取…</source>
         <translation>Loading…</translation>
     </message>
@@ -1683,58 +1706,63 @@
         <translation>My timetable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="146"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="148"/>
+        <source>正在同步…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="149"/>
         <source>本周暂无安排</source>
         <translation>Nothing this week</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="147"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="150"/>
         <source>今天 %1 项 · 本周 %2 项</source>
         <translation>%1 today · %2 this week</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="160"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="163"/>
         <source>全天</source>
         <translation>All day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="178"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="181"/>
         <source>办事中心</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="180"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="183"/>
         <source>全部服务</source>
         <translation>All services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="229"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="232"/>
         <source>资源中心</source>
         <translation>Resources</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="230"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="233"/>
         <source>应用中心</source>
         <translation>Apps</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="255"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="258"/>
         <source>单点登录</source>
         <translation>Single sign-on</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="255"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="258"/>
         <source>试用</source>
         <translation>Trial</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="263"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="266"/>
         <source>离线，连接服务器后显示</source>
         <translation>Offline: shown once the server is reached</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/pages/HomePage.qml" line="81"/>
-        <location filename="../qml/Kiosk/pages/HomePage.qml" line="145"/>
+        <location filename="../qml/Kiosk/pages/HomePage.qml" line="146"/>
         <source>登录后显示</source>
         <translation>Shown after sign-in</translation>
     </message>

@@ -9,6 +9,7 @@ number of times cost 10,000 rows, and a terminal pulls each item once per versio
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,7 +27,15 @@ from campus_common.content import (
     category_code,
 )
 from sync_server.core.change_log import PUBLIC_SCOPE, append_change, user_scope
-from sync_server.core.content_html import clean_summary, cover_of, sanitize, summary_of, text_to_html
+from sync_server.core.content_html import (
+    clean_summary,
+    cover_of,
+    image_urls,
+    rewrite_images,
+    sanitize,
+    summary_of,
+    text_to_html,
+)
 from sync_server.core.errors import Invalid, NotFound
 from sync_server.models import App, ChangeLog, NewsItem, NewsRead, Resource
 
@@ -154,8 +163,12 @@ class _Clean:
     cover: str | None
 
 
-def check_draft(draft: NewsDraft, *, base_url: str | None = None) -> _Clean:
-    """The draft checked and its body sanitized, or Invalid with a stable code and the field at fault."""
+def check_draft(
+    draft: NewsDraft, *, base_url: str | None = None, kept: Mapping[str, str | None] | None = None
+) -> _Clean:
+    """The draft checked and its body sanitized, or Invalid with a stable code and the field at fault. With
+    `kept` (url → the SHA-256 of the server's copy, core/content_images.py) the body's images are pointed at the
+    server's copies, and those it has not got lose their src; without it (the seed) they stay as written."""
     code = category_code(draft.category) if isinstance(draft.category, str) else None
     if code is None:
         raise Invalid("unknown_category", "没有这个栏目", fields={"category": "没有这个栏目"})
@@ -163,6 +176,8 @@ def check_draft(draft: NewsDraft, *, base_url: str | None = None) -> _Clean:
         raise Invalid("invalid_content", "body_format 应为 html 或 text", fields={"body_format": "html 或 text"})
     raw = _text(draft.body, "body", BODY_MAX, multiline=True)
     body = sanitize(raw, base_url=base_url) if draft.body_format == "html" else text_to_html(raw)
+    if kept is not None and draft.body_format == "html":
+        body = rewrite_images(body, kept)
     if len(body) > BODY_MAX:
         raise Invalid("content_too_long", f"body 过长（最多 {BODY_MAX} 个字符）", fields={"body": "过长"})
     summary = (
@@ -185,6 +200,12 @@ def check_draft(draft: NewsDraft, *, base_url: str | None = None) -> _Clean:
         guid=_text(draft.guid, "guid", GUID_MAX) or None if draft.guid is not None else None,
         cover=cover_of(body),
     )
+
+
+def draft_images(draft: NewsDraft, *, base_url: str | None = None) -> list[str]:
+    """The remote images the draft's body refers to, once sanitized — what to fetch before writing it. Raises
+    Invalid for a draft that would be refused anyway (so nothing is fetched for it)."""
+    return image_urls(check_draft(draft, base_url=base_url).body) if draft.body_format == "html" else []
 
 
 def change_data(item: NewsItem) -> dict[str, Any]:
@@ -273,8 +294,10 @@ def write_news(
     return item, True
 
 
-def create_news(session: Session, draft: NewsDraft, *, source: str = "admin") -> NewsItem:
-    clean = check_draft(draft)
+def create_news(
+    session: Session, draft: NewsDraft, *, source: str = "admin", kept: Mapping[str, str | None] | None = None
+) -> NewsItem:
+    clean = check_draft(draft, kept=kept)
     if clean.guid is not None:  # an import carrying its own ids: the same id again is an update
         found = session.scalar(select(NewsItem).where(NewsItem.feed_id.is_(None), NewsItem.guid == clean.guid))
         if found is not None:
@@ -282,9 +305,11 @@ def create_news(session: Session, draft: NewsDraft, *, source: str = "admin") ->
     return write_news(session, clean, source=source)[0]
 
 
-def update_news(session: Session, news_id: int, draft: NewsDraft) -> NewsItem:
+def update_news(
+    session: Session, news_id: int, draft: NewsDraft, *, kept: Mapping[str, str | None] | None = None
+) -> NewsItem:
     item = news_item(session, news_id=news_id)
-    return write_news(session, check_draft(draft), item=item)[0]
+    return write_news(session, check_draft(draft, kept=kept), item=item)[0]
 
 
 def delete_news(session: Session, news_id: int) -> None:

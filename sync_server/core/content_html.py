@@ -11,12 +11,18 @@ from the page it came from (feeds resolve theirs against the feed first, core/fe
 
 data: images are refused too: they would put megabytes into a row that every terminal pulls, SVG ones can carry
 script, and the school's images live on its web site anyway.
+
+Images are then made the server's own (core/content_images.py fetches and keeps them): `rewrite_images` points
+each <img src> at /api/v1/content/images/{sha256}, or removes the src of one that could not be fetched (its alt
+text stays, and terminals show it in the image's place). That server path is the one relative URL a body may
+hold, so an administrator can send back a body as the API gave it.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from html.parser import HTMLParser
 
 import nh3
@@ -35,11 +41,20 @@ DROPPED_WITH_CONTENT = {
 _SIZE = re.compile(r"[1-9][0-9]{0,3}")  # width, height, colspan, rowspan: a plain positive integer
 _URL_ATTRIBUTES = {"href", "src"}
 _ABSOLUTE = re.compile(r"https?://[^/\s]", re.IGNORECASE)
+IMAGE_PATH_PREFIX = "/api/v1/content/images/"
+OWN_IMAGE = re.compile(r"/api/v1/content/images/[0-9a-f]{64}")  # an image the server keeps
+
+
+def image_path(sha256: str) -> str:
+    return IMAGE_PATH_PREFIX + sha256
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     if name in _URL_ATTRIBUTES:
-        # nh3 refuses other schemes; this refuses what is left that is not absolute (protocol-relative included).
+        # nh3 refuses other schemes; this refuses what is left that is not absolute (protocol-relative included),
+        # except the server's own image path on an <img>.
+        if tag == "img" and name == "src" and OWN_IMAGE.fullmatch(value.strip()):
+            return value.strip()
         return value if _ABSOLUTE.match(value.strip()) else None
     return _keep_size(tag, name, value)
 
@@ -56,7 +71,7 @@ _cleaner = nh3.Cleaner(
     attributes=ATTRIBUTES,
     attribute_filter=_keep_attribute,
     url_schemes={"http", "https"},
-    url_relative="deny",
+    url_relative="pass_through",  # _keep_attribute lets only the server's own image path through
     link_rel="noopener noreferrer",
     strip_comments=True,
 )
@@ -80,6 +95,44 @@ def sanitize(fragment: str, *, base_url: str | None = None) -> str:
             )
         ).strip()
     return str(_cleaner.clean(fragment)).strip()
+
+
+def image_urls(clean_html: str) -> list[str]:
+    """The remote image URLs of sanitized HTML, in order (not the server's own)."""
+    found: list[str] = []
+
+    def note(tag: str, name: str, value: str) -> str | None:
+        if tag == "img" and name == "src" and not OWN_IMAGE.fullmatch(value):
+            found.append(value)
+        return value
+
+    nh3.clean(clean_html, tags={"img"}, attributes={"img": {"src"}}, attribute_filter=note, url_relative="pass_through")
+    return found
+
+
+def rewrite_images(clean_html: str, kept: Mapping[str, str | None]) -> str:
+    """Sanitized HTML with each remote image pointed at the server's copy (`kept`: url → its SHA-256), and the
+    src of one the server does not have removed (its alt text stays, for terminals to show instead)."""
+
+    def point(tag: str, name: str, value: str) -> str | None:
+        if tag == "img" and name == "src":
+            if OWN_IMAGE.fullmatch(value):
+                return value
+            sha = kept.get(value)
+            return image_path(sha) if sha else None
+        return _keep_attribute(tag, name, value)
+
+    cleaner = nh3.Cleaner(
+        tags=TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ATTRIBUTES,
+        attribute_filter=point,
+        url_schemes={"http", "https"},
+        url_relative="pass_through",
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return str(cleaner.clean(clean_html)).strip()
 
 
 def text_to_html(text: str) -> str:

@@ -30,7 +30,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from campus_common.content import GUID_MAX, TITLE_MAX, category_code
-from sync_server.core.content import NewsDraft, check_draft, write_news
+from sync_server.core.content import NewsDraft, check_draft, draft_images, write_news
+from sync_server.core.content_images import ImageCache
 from sync_server.core.errors import Conflict, Invalid, NotFound
 from sync_server.models import NewsFeed, NewsItem, ServerMeta
 
@@ -49,7 +50,9 @@ class FeedError(Exception):
 
 
 # -- the feeds -------------------------------------------------------------------------------------------------
-def add_feed(session: Session, *, category: str, url: str, now: datetime | None = None) -> NewsFeed:
+def add_feed(
+    session: Session, *, category: str, url: str, internal: bool = False, now: datetime | None = None
+) -> NewsFeed:
     code = category_code(category)
     if code is None:
         raise Invalid("unknown_category", "没有这个栏目", category=category)
@@ -58,7 +61,7 @@ def add_feed(session: Session, *, category: str, url: str, now: datetime | None 
         raise Invalid("invalid_feed_url", "订阅地址应为 http:// 或 https:// 开头的网址")
     if session.scalar(select(NewsFeed.id).where(NewsFeed.url == url)) is not None:
         raise Conflict("feed_exists", "这个订阅地址已经添加")
-    feed = NewsFeed(category=code, url=url, created_at=now or datetime.now(UTC))
+    feed = NewsFeed(category=code, url=url, internal=internal, created_at=now or datetime.now(UTC))
     session.add(feed)
     session.flush()
     return feed
@@ -174,8 +177,27 @@ class FeedResult:
     error: str | None = None
 
 
-def store_entries(session: Session, feed: NewsFeed, entries: list[Entry], now: datetime) -> FeedResult:
-    """Insert the new entries, update the changed ones, leave the rest: one transaction (the caller's)."""
+def entry_images(cache: ImageCache, entries: list[Entry], now: datetime | None = None) -> dict[str, str | None]:
+    """Fetch (or find kept) the images of the entries' bodies, before the transaction that stores them: url →
+    the server's copy's SHA-256, or None. An entry that will be refused is skipped here (and counted there)."""
+    kept: dict[str, str | None] = {}
+    for entry in entries:
+        try:
+            kept.update(cache.localize(draft_images(entry.draft, base_url=entry.link), now=now))
+        except Invalid:
+            continue
+    return kept
+
+
+def store_entries(
+    session: Session,
+    feed: NewsFeed,
+    entries: list[Entry],
+    now: datetime,
+    kept: dict[str, str | None] | None = None,
+) -> FeedResult:
+    """Insert the new entries, update the changed ones, leave the rest: one transaction (the caller's). `kept`:
+    the images fetched for them (entry_images); an entry whose image arrives later is updated then."""
     result = FeedResult(feed.id, feed.url)
     known = {
         item.guid: item
@@ -189,7 +211,7 @@ def store_entries(session: Session, feed: NewsFeed, entries: list[Entry], now: d
             continue  # the same GUID twice in one feed: the first wins
         seen.add(entry.guid)
         try:
-            clean = check_draft(entry.draft, base_url=entry.link)
+            clean = check_draft(entry.draft, base_url=entry.link, kept=kept if kept is not None else {})
         except Invalid as refused:
             result.skipped += 1
             log.warning("feed %s: entry %r skipped: %s", feed.url, entry.guid[:80], refused.message)
@@ -223,12 +245,14 @@ def import_feeds(
     """Fetch every feed and store its entries; a feed that fails is recorded and skipped."""
     report = ImportReport()
     with sessions() as session:
-        feeds = [(f.id, f.url, f.category, f.etag, f.modified) for f in list_feeds(session)]
-    for feed_id, url, category, etag, modified in feeds:
+        feeds = [(f.id, f.url, f.category, f.etag, f.modified, f.internal) for f in list_feeds(session)]
+    for feed_id, url, category, etag, modified, internal in feeds:
         moment = now or datetime.now(UTC)
         try:
             fetched = fetch(url, etag=etag, modified=modified, timeout=timeout)
             entries = parse(fetched.content, category) if fetched.content is not None else []
+            # the images, outside any transaction: a slow image site must not hold the database
+            kept = entry_images(ImageCache(sessions, internal=bool(internal)), entries, now=moment)
         except FeedError as failure:
             log.warning("feed %s skipped: %s", url, failure)
             report.feeds.append(FeedResult(feed_id, url, error=str(failure)))
@@ -239,10 +263,13 @@ def import_feeds(
                 feed = session.get(NewsFeed, feed_id)
                 if feed is None:  # removed meanwhile
                     continue
-                result = store_entries(session, feed, entries, moment)
+                result = store_entries(session, feed, entries, moment, kept)
                 feed.last_fetched_at, feed.last_error = moment, None
                 if fetched.content is not None:
-                    feed.etag, feed.modified = fetched.etag, fetched.modified
+                    # An image still missing is tried again with the next run, which must then read the feed
+                    # again rather than be told "not modified".
+                    missing = any(sha is None for sha in kept.values())
+                    feed.etag, feed.modified = (None, None) if missing else (fetched.etag, fetched.modified)
         except Exception as failure:  # the database, or a bug: this feed only
             log.exception("feed %s: storing failed", url)
             report.feeds.append(FeedResult(feed_id, url, error=f"storing failed: {type(failure).__name__}"))

@@ -1,10 +1,14 @@
 """消息中心's news in a real local store: pulled changes applied and deleted, pages newest first per tab, search,
-unread per user, the wipe at logout (reads go, news stays), an article's body laid out safely, and read marks made
-offline sent to a real server once it is reachable."""
+unread per user, the wipe at logout (reads go, news stays), an article's body as text and image blocks, the
+terminal's image cache, and read marks made offline sent to a real server once it is reachable."""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +16,7 @@ import pytest
 import requests
 
 from kiosk.models.store import LocalStore
-from kiosk.services import news
+from kiosk.services import news, news_images
 from kiosk.services.api_client import ApiClient, ApiError
 from kiosk.services.sync import SyncEngine
 from tests.helpers import STUDENT, STUDENT_PW, LiveServer, activated, bearer, copy_sqlite
@@ -95,13 +99,67 @@ def test_unread_is_per_user_and_logout_keeps_the_news(store: LocalStore) -> None
     assert {r["newsId"]: r["unread"] for r in news.page(store, USER, "all", "", 0)} == {1: True, 2: True}
 
 
-def test_article_images_fit_or_give_way_to_their_alt_text() -> None:
-    body = '<p>见图 &amp; 表</p><img src="https://www.school.example/a.png" alt="校门" width="1600" height="800"><br>'
-    online = news.article_html(body, show_images=True, max_width=800)
-    assert '<img src="https://www.school.example/a.png" alt="校门" width="800" height="400">' in online
-    assert "<p>见图 &amp; 表</p>" in online
-    offline = news.article_html(body, show_images=False, max_width=800)
-    assert "<img" not in offline and "〔图片：校门〕" in offline
+def test_an_article_is_text_and_image_blocks() -> None:
+    own = "/api/v1/content/images/" + "a" * 64
+    body = (
+        f'<p>见图 &amp; 表<img src="{own}" alt="校门" width="1600" height="800">之后</p>'
+        '<img src="https://www.school.example/a.png" alt="远处"><img alt="未取到">'
+        f'<table><tr><td><img src="{own}" alt="表中"></td></tr></table>'
+    )
+    assert news_images.blocks(body) == [
+        {"kind": "text", "html": "<p>见图 &amp; 表</p>"},
+        {"kind": "image", "sha256": "a" * 64, "alt": "校门", "width": 1600, "height": 800},
+        {"kind": "text", "html": "<p>之后</p>"},
+        {"kind": "image", "sha256": "", "alt": "远处", "width": 0, "height": 0},  # not the server's: its alt
+        {"kind": "image", "sha256": "", "alt": "未取到", "width": 0, "height": 0},
+        {"kind": "text", "html": "<table><tr><td><i>〔图片：表中〕</i></td></tr></table>"},
+    ]
+    assert news_images.blocks(f'<img src="{own}">') == [
+        {"kind": "image", "sha256": "a" * 64, "alt": "", "width": 0, "height": 0}
+    ]
+
+
+def test_the_image_cache_checks_what_it_keeps_and_evicts_the_oldest(tmp_path: Path) -> None:
+    data = {name: bytes([i]) * 1000 for i, name in enumerate("abc")}
+    served: dict[str, bytes] = {hashlib.sha256(v).hexdigest(): v for v in data.values()}
+    liar = "f" * 64
+    served[liar] = b"not the bytes its name says"
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = served.get(self.path.rsplit("/", 1)[1])
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        client = ApiClient(f"http://127.0.0.1:{site.server_address[1]}")
+        cache = news_images.ImageCache(tmp_path / "images", max_bytes=2500)
+        shas = [hashlib.sha256(data[n]).hexdigest() for n in "abc"]
+        for sha in shas:
+            assert cache.fetch(client, sha).read_bytes() == served[sha]
+            time.sleep(0.02)  # distinct use times
+        assert cache.cached(shas[0]) is None and cache.cached(shas[2]) is not None  # the oldest went
+        with pytest.raises(ValueError):
+            cache.fetch(client, liar)
+        assert not (tmp_path / "images" / liar).exists()
+        with pytest.raises(ApiError):
+            cache.fetch(client, "e" * 64)  # the server has none
+        with pytest.raises(ValueError):
+            cache.fetch(client, "../../etc/passwd")
+    finally:
+        site.shutdown()
+        site.server_close()
+    offline = ApiClient("http://127.0.0.1:9")
+    assert cache.fetch(offline, shas[2]).read_bytes() == served[shas[2]]  # from the cache: no server needed
+    with pytest.raises(ApiError):
+        cache.fetch(offline, shas[0])
 
 
 @pytest.fixture(scope="module")

@@ -71,6 +71,15 @@ REQUIRED = {
         "code": "xj-diannao-weixiu",
     },
     "GuidePage": {"processCode": "xj-diannao-weixiu"},
+    "ArticleBlock": {
+        "kind": "image",
+        "html": "",
+        "source": "",
+        "alt": "校门",
+        "imageWidth": 0,
+        "imageHeight": 0,
+        "imageState": "failed",
+    },
     "NewsRow": {
         "newsId": 7,
         "title": "校领导一行到兰考学院检查指导党建思政文化建设和防汛工作",

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from campus_common.content import CATEGORIES, HOME_LISTS, MESSAGE_CENTER_TABS
 from sync_server.api.deps import CurrentPrincipal, OptionalPrincipalRead, ReadSessionDep, SessionDep
 from sync_server.api.errors import NOT_FOUND, error_responses
 from sync_server.core import content
+from sync_server.core.content_images import CACHE_CONTROL, stored_image
+from sync_server.core.errors import NotFound
 from sync_server.schemas import (
     AppPublic,
     CategoryPublic,
@@ -74,6 +76,28 @@ def get_news(
 def mark_news_read(principal: CurrentPrincipal, session: SessionDep, body: NewsReadRequest) -> NewsReadResult:
     """Mark items read for the signed-in user; their terminals learn it by sync ("news_read" changes)."""
     return NewsReadResult(marked=content.mark_read(session, user_id=principal.user.user_id, news_ids=body.ids))
+
+
+@router.get(
+    "/images/{sha256}",
+    response_class=Response,
+    responses={**NOT_FOUND, 200: {"content": {m: {} for m in ("image/png", "image/jpeg", "image/gif", "image/webp")}}},
+)
+def get_image(
+    request: Request, session: ReadSessionDep, sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")]
+) -> Response:
+    """An article image the server keeps (core/content_images.py), public like the articles. Its address names
+    its bytes, so it may be cached for ever; If-None-Match with its ETag answers 304."""
+    etag = f'"{sha256}"'
+    headers = {"Cache-Control": CACHE_CONTROL, "ETag": etag, "X-Content-Type-Options": "nosniff",
+               "Content-Security-Policy": "default-src 'none'"}  # fmt: skip
+    image = stored_image(session, sha256)
+    if image is None:
+        raise NotFound("image_not_found", "没有这张图片")
+    wanted = request.headers.get("if-none-match", "")
+    if etag in wanted or wanted.strip() == "*":
+        return Response(status_code=304, headers=headers)
+    return Response(content=image.data, media_type=image.media_type, headers=headers)
 
 
 @router.get("/resources", response_model=list[ResourcePublic])

@@ -4,7 +4,8 @@ import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
 
-// 首页's lists (5)–(9): 学校新闻, 通知公告, 院系动态, 学术讲座, 教学科研, the latest five of the chosen one.
+// 首页's lists (5)–(9): 学校新闻, 通知公告, 院系动态, 学术讲座, 教学科研, the latest five of the chosen one;
+// offline, from the local store with the content's age.
 HomeCard {
     id: root
     objectName: "headlinesCard"
@@ -47,6 +48,17 @@ HomeCard {
                 TapHandler { gesturePolicy: TapHandler.ReleaseWithinBounds; onTapped: root.current = tab.index }
             }
         }
+    }
+    // Offline: what was synced last, and how old it is (as 消息中心 says it).
+    Text {
+        objectName: "headlinesAge"
+        visible: AppState.connection !== "online" && Messages.age.length > 0 && root.list.items.length > 0
+        Layout.fillWidth: true
+        text: qsTr("离线 · 内容更新于 %1").arg(Messages.age)
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontSmall
+        color: Theme.warning
+        wrapMode: Text.Wrap
     }
     Repeater {
         model: root.list.items

@@ -5,9 +5,10 @@ import QtQuick.Layouts
 import Kiosk
 import Kiosk.Backend
 
-// A news article: title, 发布时间, author and category, and the body (sanitized on the server) as rich text.
-// Images are fitted to the page; offline they give way to their alt text, so a missing one never breaks the
-// layout. Opening it marks it read for a signed-in reader.
+// A news article: title, 发布时间, author and category, and the body (sanitized on the server) as blocks of
+// rich text and images (ArticleBlock). Images are the server's copies, fetched and decoded off the GUI thread,
+// fitted to the page; one that cannot be had gives way to its alt text. Opening it marks it read for a
+// signed-in reader.
 Item {
     id: root
     objectName: "articlePage"
@@ -21,7 +22,7 @@ Item {
         "lecture": qsTr("学术讲座"), "teaching": qsTr("教学科研")
     })
 
-    Component.onCompleted: Messages.openArticle(root.articleId, Math.max(200, root.textWidth - 2 * Theme.spacingLarge))
+    Component.onCompleted: Messages.openArticle(root.articleId, 0)
 
     ColumnLayout {
         anchors.fill: parent
@@ -82,16 +83,21 @@ Item {
                     }
                     Rectangle { Layout.fillWidth: true; implicitHeight: 1; color: Theme.border }
                     Text {
-                        objectName: "articleBody"
+                        objectName: "articleLoading"
                         Layout.fillWidth: true
-                        text: Messages.articleState === "loading" ? qsTr("正在打开…") : Messages.articleBody
-                        textFormat: Text.RichText
+                        visible: Messages.articleState === "loading"
+                        text: qsTr("正在打开…")
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontBody
-                        lineHeight: 1.3
-                        color: Theme.text
-                        wrapMode: Text.Wrap
-                        // Links lead to the web, which a kiosk does not browse: shown, not followed.
+                        color: Theme.textSecondary
+                    }
+                    // The body: rich text between images, each image on its own (Messages.articleBlocks).
+                    Repeater {
+                        objectName: "articleBody"
+                        model: Messages.articleBlocks
+                        delegate: ArticleBlock {
+                            Layout.fillWidth: true
+                        }
                     }
                 }
             }

@@ -142,7 +142,10 @@ Item {
                                     objectName: "agendaSummary"
                                     Layout.fillWidth: true
                                     horizontalAlignment: Text.AlignRight
+                                    // During the user's first sync an empty week is not known to be empty yet.
                                     text: !Session.loggedIn ? qsTr("登录后显示")
+                                          : agendaRow.day.week === 0 && Sync.syncing && Sync.firstSyncProgress >= 0
+                                            ? qsTr("正在同步…")
                                           : agendaRow.day.week === 0 ? qsTr("本周暂无安排")
                                           : qsTr("今天 %1 项 · 本周 %2 项").arg(agendaRow.day.today.length).arg(agendaRow.day.week)
                                     font.family: Theme.fontFamily
