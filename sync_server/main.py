@@ -129,7 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = database
     app.state.counters = counters
     metrics.RECORDER.connector_failures = lambda: dict(counters.failures)
-    certificates.PUBLIC_URL = settings.public_url  # the address printed in certificates' QR codes
+    # The address printed in certificates' QR codes (they are made inside workflow actions, without a request).
+    certificates.PUBLIC_URL = settings.public_url or f"http://{settings.host}:{settings.port}"
     app.state.cas = CasSettings.from_env()  # a bad CAMPUS_SYNC_CAS_… value stops the server here
     install_error_handlers(app)
     app.include_router(health.router)

@@ -45,7 +45,7 @@ PUBLIC_URL: str | None = None  # set by create_app from the server's settings
 
 
 def public_base() -> str:
-    return (PUBLIC_URL or os.environ.get("CAMPUS_SYNC_PUBLIC_URL") or "http://localhost:8000").rstrip("/")
+    return (PUBLIC_URL or os.environ.get("CAMPUS_SYNC_PUBLIC_URL") or "http://127.0.0.1:8765").rstrip("/")
 
 
 def dashed(code: str) -> str:

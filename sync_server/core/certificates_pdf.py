@@ -79,10 +79,13 @@ class _Pdf(FPDF):
 
 def _font(pdf: FPDF, text: str) -> None:
     """Register the reduced font, and the full face as fallback when the document needs a character beyond it."""
-    reduced = fonts.reduced_font()
+    reduced = fonts.reduced_font_if_ready()
+    source, index = fonts.source_font()
+    if reduced is None:
+        pdf.add_font("cert", "", str(source), collection_font_number=index)
+        return
     pdf.add_font("cert", "", str(reduced))
     if not fonts.covers(reduced, text):
-        source, index = fonts.source_font()
         pdf.add_font("certfull", "", str(source), collection_font_number=index)
         pdf.set_fallback_fonts(["certfull"])
 
@@ -127,9 +130,10 @@ def _paragraphs(pdf: _Pdf, page: Page, lines: list[str], size: float = 13.5) -> 
     zh = page.language == "zh"
     pdf.set_font("cert", size=size)
     em = size * 0.3528  # the font size in mm
-    # Chinese: the usual two-character first-line indent, breaking anywhere; English: blocks, a gap between.
+    # Chinese: justified, the usual two-character first-line indent, breaking anywhere; English: ragged right
+    # (justified English between long words leaves holes), blocks with a gap between.
     with pdf.text_columns(
-        text_align="J", line_height=1.9 if zh else 1.5, wrapmode=WrapMode.CHAR if zh else WrapMode.WORD
+        text_align="J" if zh else "L", line_height=1.9 if zh else 1.5, wrapmode=WrapMode.CHAR if zh else WrapMode.WORD
     ) as columns:
         for text in lines:
             with columns.paragraph(first_line_indent=2 * em if zh else 0, bottom_margin=0 if zh else 2.5) as par:
@@ -225,7 +229,7 @@ def _closing(pdf: _Pdf, layout: Layout, page: Page) -> None:
     pdf.set_auto_page_break(False)  # the foot of the page is drawn at fixed places, inside the margin
     top = max(pdf.get_y() + 16, 120.0)  # under the text, as signed and stamped by hand
     # The issuer's block on the right, the seal over it (as stamped: over the name and the date).
-    pdf.set_font("cert", size=13 if page.language == "zh" else 11.5)
+    pdf.set_font("cert", size=13 if page.language == "zh" else 10.5)
     pdf.set_text_color(*INK)
     for n, line in enumerate((page.issuer, page.school, page.date)):
         pdf.set_xy(98, top + n * 8)

@@ -102,6 +102,15 @@ CASES: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
 }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def reduced_font() -> None:
+    """Made once per machine (~45 s; cached): before the servers, so their certificates use it."""
+    from sync_server.core import certificates_fonts
+
+    if certificates_fonts.NOTO_PATHS and POPPLER:
+        certificates_fonts.reduced_font()
+
+
 @pytest.fixture
 def cert_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     env = {"CAMPUS_SYNC_CERT_KEY_FILE": str(tmp_path / "cert-key.pem"), "CAMPUS_SYNC_PUBLIC_URL": BASE}
@@ -113,6 +122,16 @@ def cert_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
 def pdf_text(path: Path) -> str:
     out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
     return out.stdout
+
+
+def embedded_subset_fonts(path: Path) -> list[str]:
+    """The PDF's fonts (pdffonts), each checked to be embedded and subset."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert out, "no fonts"
+    for line in out:
+        # name type encoding emb sub uni object-id: emb and sub are the 4th/3rd from the end
+        assert line.split()[-5:-3] == ["yes", "yes"], line
+    return [line.split()[0] for line in out]
 
 
 def squeeze(text: str) -> str:
@@ -303,6 +322,7 @@ def test_every_template_in_every_language(
                 path = tmp_path / f"{code}.pdf"
                 path.write_bytes(document)
                 text = squeeze(pdf_text(path))
+                assert all("NotoSerifCJK" in f for f in embedded_subset_fonts(path))
                 wanted = ctext.languages(template, data)
                 assert ("zh" in wanted) == (squeeze(template.text["zh"]["title"]) in text), code
                 assert ("en" in wanted) == (squeeze(template.text["en"]["title"]) in text), code
@@ -384,3 +404,49 @@ def verify_offline(path: Path, tmp_path: Path) -> None:
     plain.write_bytes(b"%PDF-1.4\n%%EOF\n")
     result = run_server_cli("verify", str(plain), "--public-key", public, db_url="sqlite://")
     assert result.returncode == 1 and "没有证明的签名信息" in result.stdout
+
+
+@needs_poppler
+def test_before_the_reduced_font_is_made_the_full_face_is_used(
+    seeded_sqlite: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server's very first certificate does not wait for the reduced font: the full face, embedded and subset."""
+    from datetime import UTC, datetime
+
+    from sync_server.core import certificates, certificates_fonts, certificates_pdf
+    from sync_server.core import certificates_text as ctext
+    from sync_server.db import Database
+    from sync_server.models import Application, User
+    from tests.helpers import copy_sqlite
+
+    monkeypatch.setenv("CAMPUS_SYNC_CERT_KEY_FILE", str(tmp_path / "key.pem"))
+    monkeypatch.setattr(certificates_fonts, "reduced_font_if_ready", lambda: None)
+    db = Database(copy_sqlite(seeded_sqlite, tmp_path / "db"))
+    code = "jw-zaidu-zhengming"
+    applicant, _, answers, handling = CASES[code]
+    try:
+        with db.transaction() as session:
+            template = ctext.template_for(code)
+            assert template is not None
+            app = Application(
+                id="00000000-0000-0000-0000-000000000099",
+                serial=92999,
+                process_code=code,
+                applicant_id=applicant,
+                data={**example(code, applicant, **answers), **handling},
+            )
+            prepared = certificates.prepare(
+                session,
+                app,
+                session.get(User, applicant),
+                template,
+                date(2026, 12, 5),
+                "ABCDEFGHJKLMNPQR",
+                datetime(2026, 12, 5, 2, tzinfo=UTC),
+            )
+            path = tmp_path / "full.pdf"
+            path.write_bytes(certificates.seal_file(certificates_pdf.render(prepared.layout)))
+    finally:
+        db.dispose()
+    assert embedded_subset_fonts(path)
+    assert "兹证明" in squeeze(pdf_text(path)) and "ThisistocertifythatWang" in squeeze(pdf_text(path))
