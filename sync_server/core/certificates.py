@@ -35,6 +35,8 @@ from sync_server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from sync_server.core.meta import get_meta
 from sync_server.models import Application, ApplicationEvent, Certificate, Department, User
 
+WORD_SCORES_EN = {"优秀": "Excellent", "良好": "Good", "中等": "Fair", "及格": "Pass", "不及格": "Fail",
+                  "合格": "Pass", "不合格": "Fail", "通过": "Pass", "不通过": "Fail"}  # fmt: skip
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed from paper
 CODE_LENGTH = 16  # 80 random bits: a guessed code names nothing
 FACTS_MARK = "campus-cert:"
@@ -181,7 +183,7 @@ def _pages(
                         (
                             (r.course_name if zh else (r.course_name_en or r.course_name)),
                             r.credits,
-                            r.score,
+                            r.score if zh else WORD_SCORES_EN.get(r.score, r.score),
                             r.grade_point,
                         )
                         for r in t.rows

@@ -75,6 +75,21 @@ class _Pdf(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_auto_page_break(auto=True, margin=22)
         self.set_margins(22, 18, 22)
+        self.current: Page | None = None
+
+    def footer(self) -> None:
+        # Every page names its document (a transcript runs over pages; only the last has the QR code).
+        if self.current is None:
+            return
+        page = self.current
+        with self.local_context(text_mode="FILL"):
+            self.set_font("cert", size=7.5)
+            self.set_text_color(*GREY)
+            self.set_xy(22, 297 - 10)
+            number = (
+                f"第 {self.page_no()} 页，共 {{nb}} 页" if page.language == "zh" else f"Page {self.page_no()} of {{nb}}"
+            )
+            self.cell(166, 4, f"{page.code_label}    {page.serial_label}    {number}", align="C")
 
 
 def _font(pdf: FPDF, text: str) -> None:
@@ -276,7 +291,8 @@ def render(layout: Layout) -> bytes:
     pdf.set_keywords(layout.keywords)
     pdf.set_creation_date(layout.issued_at)
     for page in layout.pages:
-        pdf.add_page()
+        pdf.add_page()  # draws the previous page's footer, with the previous page's language
+        pdf.current = page
         _header(pdf, layout, page)
         if page.addressee:
             pdf.set_font("cert", size=13.5)

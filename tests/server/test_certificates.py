@@ -221,6 +221,13 @@ def test_six_certificates_issued_signed_served_and_verified(cert_server: LiveSer
         page = requests.get(f"{cert_server.url}/v/{meta['code']}", timeout=10)
         assert page.status_code == 200 and "有效" in page.text and person["name"] not in page.text
         assert person["national_id"] not in page.text and check.facts["holder"] in page.text
+        scanned = requests.get(found[0].replace(BASE, cert_server.url), timeout=10)
+        assert scanned.status_code == 200 and "二维码签名有效" in scanned.text
+        # A QR code whose facts were altered (a later expiry date), signature kept: reported as tampered.
+        forged_facts = {**check.facts, "valid_until": "2099-12-31"}
+        forged_payload = keys.b64(certificates.canonical(forged_facts))
+        forged_qr = f"{cert_server.url}/v/{meta['code']}?d={forged_payload}&s={signature}"
+        assert "可能被篡改" in requests.get(forged_qr, timeout=10).text
 
     # Only the holder gets the PDF; others are told it does not exist (stable code), never a 500.
     other = Client(cert_server, STUDENT_2)
