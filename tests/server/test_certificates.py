@@ -266,8 +266,9 @@ def test_six_certificates_issued_signed_served_and_verified(cert_server: LiveSer
 
 
 def test_a_transcript_without_grades_keeps_the_application_open(cert_server: LiveServer) -> None:
-    """李浩然 has grades in the demo; a student without any: 教务处's approval is refused with the reason."""
-    applicant = "Z2023030107"  # 宋佳琪: has grades; remove them by asking for years she has none in
+    """A transcript of terms with no grades: 教务处's approval is refused with the reason, over REST and through
+    the sync push (the operation rejected, its effects undone); with grades, the push's approval issues it."""
+    applicant = "Z2023030107"  # 宋佳琪: grades in 2023-2024 only; she asks for 2019-2020
     me, them = Client(cert_server, applicant), Client(cert_server, JWC_A)
     answers = {**CASES["jw-chengjidan"][2], "score_range": "指定学年成绩", "score_years": "2019-2020"}
     app_id = me.submit("jw-chengjidan", example("jw-chengjidan", applicant, **answers), next_handler=JWC_A)
@@ -275,6 +276,17 @@ def test_a_transcript_without_grades_keeps_the_application_open(cert_server: Liv
     response = them.act(app_id, "approve", data=data)
     assert response.status_code == 409 and error_code(response) == "certificate_no_grades", response.text
     assert me.application(app_id)["status"] != "completed"
+    pushed = them.push("workflow.approve", {"application_id": app_id, "data": data})
+    assert pushed["status"] == "rejected" and pushed["error"]["code"] == "certificate_no_grades", pushed
+    assert me.application(app_id)["status"] != "completed"
+    assert me.get(f"/api/v1/applications/{app_id}/certificate").status_code == 404
+
+    answers = {**answers, "score_years": "2023-2024"}
+    app_id = me.submit("jw-chengjidan", example("jw-chengjidan", applicant, **answers), next_handler=JWC_A)
+    pushed = them.push("workflow.approve", {"application_id": app_id, "data": data})
+    assert pushed["status"] == "applied", pushed
+    issued = me.get(f"/api/v1/applications/{app_id}/certificate").json()
+    assert issued["status"] == "valid" and issued["process_code"] == "jw-chengjidan"
 
 
 @pytest.mark.parametrize("language", ["中文", "英文", "中英文各一份"])
