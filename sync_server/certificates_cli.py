@@ -1,4 +1,5 @@
-"""`campus-sync-server import-grades FILE.csv`, `verify FILE.pdf` and `cert-keys new|show` (docs/certificates.md).
+"""`campus-sync-server import-grades FILE.csv`, `verify FILE.pdf`, `cert-keys new|show|rotate` and `cert-font`
+(docs/certificates.md).
 
 Kept apart from cli.py so these commands' parsers and their work are one small file."""
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from sync_server.core.config import Settings
 
-COMMANDS = ("import-grades", "verify", "cert-keys")
+COMMANDS = ("import-grades", "verify", "cert-keys", "cert-font")
 VERDICTS = {
     "valid": "有效：签名正确，文件未被改动",
     "tampered": "无效：文件已被改动（文件签名不符）",
@@ -30,6 +31,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
     what = keys.add_subparsers(dest="cert_keys_command", required=True)
     what.add_parser("new", parents=[common], help="create the key file (refuses to replace one)")
     what.add_parser("show", parents=[common], help="print the public key and where the key file is")
+    what.add_parser("rotate", parents=[common], help="a new signing key; the old public key still verifies")
+    sub.add_parser("cert-font", parents=[common], help="make the certificates' reduced font now (./run setup does)")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -37,6 +40,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return _import_grades(settings, args.file)
     if args.command == "verify":
         return _verify(args.file, args.public_key)
+    if args.command == "cert-font":
+        return _font()
     return _keys(args.cert_keys_command)
 
 
@@ -88,9 +93,12 @@ def _verify(file: str, public_key: str | None) -> int:
         if not path.exists():
             print(f"没有密钥文件 {path}；请用 --public-key 给出公钥", file=sys.stderr)
             return 2
-        public = certificates_keys.public_raw(certificates_keys.private_key().public_key())
-    result = certificates.check_file(document, public)
+        ring = certificates_keys.keyring(path)  # the current key and the retired ones still listed
+    result = certificates.check_file(document, public if public_key else ring)
     print(VERDICTS[result.reason])
+    if result.ok and result.retired_on:
+        key = result.facts.get("key") if result.facts else "?"
+        print(f"  由已停用的签名密钥 {key} 签发（{result.retired_on} 停用，仍在核验名单中）")
     if result.facts:
         f = result.facts
         print(f"  {f.get('title')}  编号 {f.get('serial')}  持有人 {f.get('holder')}  身份证号 {f.get('id')}")
@@ -99,10 +107,36 @@ def _verify(file: str, public_key: str | None) -> int:
     return 0 if result.ok else 1
 
 
+def _font() -> int:
+    import time
+
+    from sync_server.core import certificates_fonts
+
+    started = time.perf_counter()
+    try:
+        path = certificates_fonts.reduced_font()
+    except certificates_fonts.FontMissing as exc:
+        print(f"无法制作证明字体：{exc}", file=sys.stderr)
+        return 1
+    print(f"证明字体：{path}（{path.stat().st_size} 字节，{time.perf_counter() - started:.1f} 秒）")
+    return 0
+
+
 def _keys(command: str) -> int:
     from sync_server.core import certificates_keys
 
     path = certificates_keys.key_path()
+    if command == "rotate":
+        from sync_server.core import clock
+
+        try:
+            retired, new = certificates_keys.rotate(clock.campus_today(clock.now()), path)
+        except FileNotFoundError:
+            print(f"还没有签名密钥：{path}（campus-sync-server cert-keys new）", file=sys.stderr)
+            return 1
+        print(f"已停用密钥 {retired.key_id}：其公钥留在 {certificates_keys.retired_path(path)}，它签发的证明仍可核验")
+        print("  （删去该行即撤回此密钥：它签发的证明将无法核验）")
+        print(f"新的签名密钥：{new.key_id}，此后的证明用它签发")
     if command == "new":
         try:
             certificates_keys.create(path)
@@ -116,4 +150,6 @@ def _keys(command: str) -> int:
     text = certificates_keys.public_key_text()
     print(f"公钥（Ed25519，base64url）：{text}")
     print(f"密钥编号：{certificates_keys.key_id(certificates_keys.unb64(text))}")
+    for old in certificates_keys.retired_keys(path):
+        print(f"已停用（仍可核验）：{old.key_id} {certificates_keys.b64(old.public)}，{old.retired_on} 停用")
     return 0
