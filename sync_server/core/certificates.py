@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -48,6 +49,15 @@ PUBLIC_URL: str | None = None  # set by create_app from the server's settings
 
 def public_base() -> str:
     return (PUBLIC_URL or os.environ.get("CAMPUS_SYNC_PUBLIC_URL") or "http://127.0.0.1:8765").rstrip("/")
+
+
+def school_names(session: Session) -> tuple[str, str]:
+    """The school's Chinese and English names: school.toml, else the server's records."""
+    school = text.school()
+    return (
+        school.get("name") or get_meta(session, "school_name") or "",
+        school.get("name_en") or get_meta(session, "school_name_en") or "",
+    )
 
 
 def dashed(code: str) -> str:
@@ -124,12 +134,14 @@ def _values(session: Session, app: Application, user: User, template: text.Templ
         if years and scope == "指定学年成绩"
         else str(scope or "全部成绩"),
         "score_scope_en": ("academic years " + ", ".join(years)) if years and scope == "指定学年成绩" else "all terms",
-        "school": school.get("name") or get_meta(session, "school_name") or "",
-        "school_en": school.get("name_en") or get_meta(session, "school_name_en") or "",
+        "school": school_names(session)[0],
+        "school_en": school_names(session)[1],
         "serial": str(app.serial),
         "issue_date": text.zh_date(today),
         "valid_until": text.zh_date(today + timedelta(days=template.validity_days)),
     }
+    # The template's own words for this holder (该生 / 该同志): they may also replace role_word or number_label.
+    values.update(template.holder_words.get("student" if user.role == "student" else "staff", {}))
     return values
 
 
@@ -140,6 +152,7 @@ class Prepared:
     signature: str
     language: str
     valid_until: str
+    key: Ed25519PrivateKey  # the key that signed the facts signs the file too (a rotation in between: still one)
 
 
 def _pages(
@@ -248,7 +261,8 @@ def prepare(
         separators=(",", ":"),
     )
     valid_until = (today + timedelta(days=template.validity_days)).isoformat()
-    public = keys.public_raw(keys.private_key().public_key())
+    signing_key = keys.private_key()
+    public = keys.public_raw(signing_key.public_key())
     facts = {
         "v": 1,
         "type": app.process_code,
@@ -263,7 +277,7 @@ def prepare(
         "hash": hashlib.sha256(content.encode("utf-8")).hexdigest(),
         "key": keys.key_id(public),
     }
-    signature = keys.sign(canonical(facts))
+    signature = keys.sign(canonical(facts), signing_key)
     payload = keys.b64(canonical(facts))
     layout = pdf.Layout(
         school=values["school"],
@@ -278,15 +292,16 @@ def prepare(
         subject=f"{FACTS_MARK}{payload}.{signature}",
         keywords=FILE_SIG_SLOT,
     )
-    return Prepared(layout, facts, signature, "both" if len(languages) > 1 else languages[0], valid_until)
+    language = "both" if len(languages) > 1 else languages[0]
+    return Prepared(layout, facts, signature, language, valid_until, signing_key)
 
 
-def seal_file(document: bytes) -> bytes:
+def seal_file(document: bytes, key: Ed25519PrivateKey | None = None) -> bytes:
     """Fill the file-signature slot: an Ed25519 signature over the SHA-256 of the file with the slot zeroed."""
     slot = FILE_SIG_SLOT.encode("ascii")
     if document.count(slot) != 1:
         raise RuntimeError("the PDF writer did not keep the signature slot as plain text")
-    signature = keys.sign(_file_message(hashlib.sha256(document).hexdigest())).encode("ascii")
+    signature = keys.sign(_file_message(hashlib.sha256(document).hexdigest()), key).encode("ascii")
     return document.replace(slot, FILE_SIG_MARK.encode("ascii") + signature)
 
 
@@ -313,7 +328,7 @@ def issue(session: Session, app: Application, user: User, now: datetime) -> Cert
     code = new_code(session)
     prepared = prepare(session, app, user, template, today, code, now)
     try:
-        document = seal_file(pdf.render(prepared.layout))
+        document = seal_file(pdf.render(prepared.layout), prepared.key)
     except Exception as exc:  # a missing font or a broken seal file: the office can fix it and 办结 again
         raise Conflict("certificate_render_failed", f"证明文件生成失败，请联系管理员：{type(exc).__name__}") from exc
     row = Certificate(
@@ -339,6 +354,7 @@ def issue(session: Session, app: Application, user: User, now: datetime) -> Cert
 
 # -- reading, verifying, revoking --------------------------------------------------------------------------------
 def status_of(row: Certificate, today: date) -> str:
+    """valid / expired / revoked (the holder's view; the public view adds key_withdrawn)."""
     if row.revoked_at is not None:
         return "revoked"
     return "expired" if today.isoformat() > row.valid_until else "valid"
@@ -367,6 +383,7 @@ def view(row: Certificate, today: date) -> dict[str, Any]:
 def public_view(row: Certificate, today: date) -> dict[str, Any]:
     """What anyone with the code sees: the signed facts (masked) and the status; nothing else personal."""
     f = row.facts
+    status, key = status_of(row, today), signing_key_state(f.get("key"))
     return {
         "code": dashed(row.code),
         "title": f["title"],
@@ -377,11 +394,22 @@ def public_view(row: Certificate, today: date) -> dict[str, Any]:
         "issuer": f["issuer"],
         "issued": f["issued"],
         "valid_until": f["valid_until"],
-        "status": status_of(row, today),
+        "status": status if key["state"] != "withdrawn" or status == "revoked" else "key_withdrawn",
         "revoked_on": row.revoked_at.date().isoformat() if row.revoked_at else None,
         "sha256": row.sha256,
         "signature": row.signature,
+        "signing_key": key,
     }
+
+
+def signing_key_state(key_id: object, ring: dict[str, keys.PublicKey] | None = None) -> dict[str, Any]:
+    """The key a document names: current, retired (still listed: its documents still verify) or withdrawn (not
+    listed any more: its documents are vouched for by nothing)."""
+    ring = keys.keyring() if ring is None else ring
+    found = ring.get(str(key_id))
+    if found is None:
+        return {"id": key_id, "state": "withdrawn", "retired_on": None}
+    return {"id": key_id, "state": "retired" if found.retired_on else "current", "retired_on": found.retired_on}
 
 
 def not_found() -> NotFound:
@@ -464,10 +492,16 @@ class FileCheck:
     ok: bool
     reason: str  # valid | tampered | forged | not_a_certificate | wrong_key
     facts: dict[str, Any] | None = None
+    retired_on: str | None = None  # signed by a retired key, still listed: when it was retired
 
 
-def check_file(document: bytes, public: bytes) -> FileCheck:
-    """Verify a certificate PDF with the public key alone: the signed facts, then the file's own signature."""
+def check_file(document: bytes, public: bytes | dict[str, keys.PublicKey]) -> FileCheck:
+    """Verify a certificate PDF with the public key alone (or a keyring: the current and the listed retired
+    keys, by key id): the signed facts, then the file's own signature."""
+    if isinstance(public, dict):
+        ring = public
+    else:
+        ring = {keys.key_id(public): keys.PublicKey(keys.key_id(public), public, None)}
     found = re.search(rb"campus-cert:([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{86})", document)
     slot = re.search(rb"campus-file-sig:([A-Za-z0-9_-]{86})", document)
     if found is None or slot is None:
@@ -477,23 +511,32 @@ def check_file(document: bytes, public: bytes) -> FileCheck:
         facts = json.loads(facts_bytes)
     except ValueError:
         return FileCheck(False, "forged")
-    if not isinstance(facts, dict) or facts.get("key") != keys.key_id(public):
+    if not isinstance(facts, dict) or str(facts.get("key")) not in ring:
         return FileCheck(False, "wrong_key", facts if isinstance(facts, dict) else None)
+    key = ring[str(facts["key"])]
+    public = key.public
     if not keys.verify(public, facts_bytes, found.group(2).decode("ascii")):
         return FileCheck(False, "forged", facts)
     zeroed = document[: slot.start(1)] + b"0" * SIG_LENGTH + document[slot.end(1) :]
     if not keys.verify(public, _file_message(hashlib.sha256(zeroed).hexdigest()), slot.group(1).decode("ascii")):
         return FileCheck(False, "tampered", facts)
-    return FileCheck(True, "valid", facts)
+    return FileCheck(True, "valid", facts, key.retired_on)
 
 
-def check_qr(payload: str, signature: str, public: bytes) -> dict[str, Any] | None:
-    """The facts a QR code carries, when its signature holds (None otherwise)."""
+def check_qr(payload: str, signature: str, public: bytes | dict[str, keys.PublicKey]) -> dict[str, Any] | None:
+    """The facts a QR code carries, when its signature holds by the key they name (None otherwise)."""
     try:
         facts_bytes = keys.unb64(payload)
         facts = json.loads(facts_bytes)
     except ValueError:
         return None
-    if not isinstance(facts, dict) or not keys.verify(public, facts_bytes, signature):
+    if not isinstance(facts, dict):
+        return None
+    if isinstance(public, dict):
+        key = public.get(str(facts.get("key")))
+        if key is None:
+            return None
+        public = key.public
+    if not keys.verify(public, facts_bytes, signature):
         return None
     return facts

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -89,17 +89,40 @@ class Template:
     grades: bool
     skip_when: dict[str, Any] | None
     text: dict[str, dict[str, Any]]  # language -> title, body, addressee, gpa_line, after
+    # [holder.student] / [holder.staff]: words that follow who holds the document (该生 / 该同志), by placeholder
+    holder_words: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _check_text(where: str, value: object) -> list[str]:
+HOLDERS = ("student", "staff")
+
+
+def _check_text(where: str, value: object, known: set[str] | frozenset[str] = KNOWN) -> list[str]:
     if not isinstance(value, str):
         return [f"{where}: must be text"]
-    unknown = set(PLACEHOLDER.findall(value)) - KNOWN
+    unknown = set(PLACEHOLDER.findall(value)) - known
     return [f"{where}: unknown placeholder {{{u}}}" for u in sorted(unknown)]
+
+
+def _holder_words(raw: object, problems: list[str]) -> dict[str, dict[str, str]]:
+    """[holder.student] and [holder.staff]: the same placeholder names in both, plain text values."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) != set(HOLDERS) or not all(isinstance(raw[h], dict) for h in HOLDERS):
+        problems.append("[holder] must have exactly the tables [holder.student] and [holder.staff]")
+        return {}
+    if set(raw["student"]) != set(raw["staff"]):
+        problems.append("[holder.student] and [holder.staff] must define the same words")
+    for holder in HOLDERS:
+        for name, word in raw[holder].items():
+            if not re.fullmatch(r"[a-z_]+", name) or not isinstance(word, str) or "{" in word or "}" in word:
+                problems.append(f"holder.{holder}.{name}: a lowercase name and plain text (no placeholders)")
+    return {h: {str(k): str(v) for k, v in raw[h].items()} for h in HOLDERS}
 
 
 def parse(process: str, raw: dict[str, Any]) -> Template:
     problems: list[str] = []
+    holder_words = _holder_words(raw.get("holder"), problems)
+    known = KNOWN | set(holder_words.get("student", {}))
     if not isinstance(raw.get("issuer"), str):
         problems.append("issuer must be a department code")
     days = raw.get("validity_days")
@@ -113,14 +136,14 @@ def parse(process: str, raw: dict[str, Any]) -> Template:
             continue
         for key in ("title", "addressee", "gpa_line"):
             if key in part:
-                problems += _check_text(f"{language}.{key}", part[key])
+                problems += _check_text(f"{language}.{key}", part[key], known)
         for key in ("body", "after"):
             lines = part.get(key, [])
             if not isinstance(lines, list) or (key == "body" and not lines):
                 problems.append(f"{language}.{key} must be a list of paragraphs")
                 continue
             for n, line in enumerate(lines):
-                problems += _check_text(f"{language}.{key}[{n + 1}]", line)
+                problems += _check_text(f"{language}.{key}[{n + 1}]", line, known)
         if "title" not in part:
             problems.append(f"{language}.title is missing")
         text[language] = part
@@ -134,6 +157,7 @@ def parse(process: str, raw: dict[str, Any]) -> Template:
         grades=bool(raw.get("grades")),
         skip_when=raw.get("skip_when"),
         text=text,
+        holder_words=holder_words,
     )
 
 

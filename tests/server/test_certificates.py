@@ -188,7 +188,8 @@ def test_six_certificates_issued_signed_served_and_verified(cert_server: LiveSer
         if code == "rs-shouru-zhengming":
             expected += ["12,345.60", "壹万贰仟叁佰肆拾伍元陆角整", "148,147.20", "中国建设银行郑州郑东支行"]
         if code == "bw-zanzhuzheng":
-            expected += ["郑东新区龙子湖派出所", "河南省洛阳市涧西区", "2022年9月1日"]
+            expected += ["郑东新区龙子湖派出所", "河南省洛阳市涧西区", "2022年9月1日", "该生因办理居住证"]
+            assert "该同志" not in text  # the holder is a student: the template's [holder.student] words
         if code == "jw-chengjidan":
             expected += ["数据结构", "DataStructures", "学期平均学分绩点", "CumulativeGPA"]
         if code == "rs-gongzuo-zhengming":
@@ -222,7 +223,7 @@ def test_six_certificates_issued_signed_served_and_verified(cert_server: LiveSer
         assert page.status_code == 200 and "有效" in page.text and person["name"] not in page.text
         assert person["national_id"] not in page.text and check.facts["holder"] in page.text
         scanned = requests.get(found[0].replace(BASE, cert_server.url), timeout=10)
-        assert scanned.status_code == 200 and "二维码签名有效" in scanned.text
+        assert scanned.status_code == 200 and "二维码中的签名有效" in scanned.text
         # A QR code whose facts were altered (a later expiry date), signature kept: reported as tampered.
         forged_facts = {**check.facts, "valid_until": "2099-12-31"}
         forged_payload = keys.b64(certificates.canonical(forged_facts))
@@ -350,6 +351,14 @@ def test_every_template_in_every_language(
                     assert squeeze(ctext.pinyin_name(user.name)) in text
                 tag = {"中文": "zh", "英文": "en", "中英文各一份": "both"}[language]
                 png_of(path, f"template-{code}-{tag}", dpi=80)
+                if code == "bw-zanzhuzheng" and language == "中文":
+                    assert "该生因" in text and "该同志" not in text  # a student holds it (CASES)
+                    staff = session.get(User, LIU)
+                    as_staff = certificates.prepare(
+                        session, app, staff, template, date(2026, 12, 5), "ABCDEFGHJKLMNPQR", datetime.now(UTC)
+                    )
+                    body = "".join(as_staff.layout.pages[0].body)
+                    assert "该同志因" in body and "该生" not in body and "教职工" in body, body
                 if n == 0 and language == "中文":
                     verify_offline(path, tmp_path)
     finally:
@@ -469,3 +478,22 @@ def test_before_the_reduced_font_is_made_the_full_face_is_used(
         db.dispose()
     assert embedded_subset_fonts(path)
     assert "兹证明" in squeeze(pdf_text(path)) and "ThisistocertifythatWang" in squeeze(pdf_text(path))
+
+
+def test_holder_words_in_a_template_are_checked() -> None:
+    """[holder.student]/[holder.staff] define placeholders; both must define the same words, as plain text."""
+    from sync_server.core import certificates_text as ctext
+
+    base = {"issuer": "bwc", "validity_days": 30, "en": {"title": "T", "body": ["x"]}}
+    good = {**base, "zh": {"title": "证明", "body": ["{referent}因{purpose}"]}}
+    parsed = ctext.parse("t", {**good, "holder": {"student": {"referent": "该生"}, "staff": {"referent": "该同志"}}})
+    assert parsed.holder_words["staff"] == {"referent": "该同志"}
+    with pytest.raises(ctext.TemplateError, match="unknown placeholder"):
+        ctext.parse("t", good)  # {referent} without the holder tables
+    for holder, problem in (
+        ({"student": {"referent": "该生"}}, "exactly the tables"),
+        ({"student": {"referent": "该生"}, "staff": {"who": "该同志"}}, "the same words"),
+        ({"student": {"referent": "{name}"}, "staff": {"referent": "该同志"}}, "plain text"),
+    ):
+        with pytest.raises(ctext.TemplateError, match=problem):
+            ctext.parse("t", {**good, "holder": holder})
