@@ -18,7 +18,7 @@ import requests
 from PIL import Image
 
 from tests.helpers import LiveServer, copy_sqlite, run_server_cli
-from tests.server.test_certificates import (  # noqa: F401  (reduced_font: the module fixture, before the server)
+from tests.server.certificate_helpers import (  # noqa: F401  (reduced_font: the module fixture, before the server)
     ARTIFACTS,
     BASE,
     RSC,
