@@ -178,3 +178,41 @@ def test_rotate_without_a_key_and_a_malformed_listing(tmp_path: Path) -> None:
     listing.write_text("garbage line\n" + good.replace(retired.key_id, "deadbeef") + good)
     assert [k.key_id for k in keys.retired_keys(path)] == [retired.key_id]
     assert set(keys.keyring(path)) == {retired.key_id, new.key_id}
+
+
+def test_an_expired_certificate_and_its_page(tmp_path: Path) -> None:
+    """Past its validity a certificate is 已过期 (not revoked); its page, drawn by Chromium, says so in amber."""
+    from datetime import date
+
+    from sync_server.api.routes import certificates_page as view
+    from sync_server.core import certificates
+    from sync_server.models import Certificate
+
+    row = Certificate(valid_until="2026-03-06", revoked_at=None)
+    assert certificates.status_of(row, date(2026, 3, 6)) == "valid"
+    assert certificates.status_of(row, date(2026, 3, 7)) == "expired"
+    facts = {
+        "code": "F4XC-7WTZ-BJWC-VKVD",
+        "title": "在职证明",
+        "serial": "93015",
+        "holder": "刘*宏",
+        "id": "410************239",
+        "issuer": "人事处",
+        "issued": "2025-12-06",
+        "valid_until": "2026-03-06",
+        "status": "expired",
+        "revoked_on": None,
+        "sha256": "0" * 64,
+        "signing_key": {"id": "1937bcf9", "state": "current", "retired_on": None},
+    }
+    assert view.why(facts) == ("本证明的有效期已于2026年3月6日届满。", "Its validity ended on 6 March 2026.")
+    body = view.verdict("expired", *view.why(facts)) + view.facts_card(facts)
+    school = ("郑州工商学院", "Zhengzhou Technology and Business University")
+    html_page = view.page("证明核验：已过期", school, BASE, body)
+    assert "已过期" in html_page.body.decode() and "刘宏" not in html_page.body.decode()
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed (./run installs it): the page was not screenshot")
+    page = tmp_path / "expired.html"
+    page.write_bytes(html_page.body)
+    shot = screenshot(page.as_uri(), "expired-phone", PHONE, tmp_path / "chromium")
+    assert has_colour(shot, (0x7D, 0x4E, 0x00)) and not has_colour(shot, GREEN)
