@@ -34,6 +34,7 @@ ACTION_NAMES = {
     "comment": "备注",
     "annotate": "批注",
     "complete": "办结",
+    "cert_revoke": "撤销证明",  # the issuing department revoked the certificate (core/certificates.py)
 }
 # The actions a client may send as `workflow.<action>` operations.
 ACTIONS = ("approve", "return", "reject", "transfer", "withdraw", "terminate", "urge", "comment", "resubmit")

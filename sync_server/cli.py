@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sync_server import backup_cli, mail_keys_cli, releases_cli
+from sync_server import backup_cli, certificates_cli, mail_keys_cli, releases_cli
 from sync_server.core.config import ENV_PREFIX, Settings
 from sync_server.startup import init_db
 
@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     _devices_parser(sub, common)
     releases_cli.add_parser(sub, common)
     backup_cli.add_parser(sub, common)
+    certificates_cli.add_parsers(sub, common)
     return parser
 
 
@@ -785,6 +786,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return releases_cli.run(settings, args)
     elif args.command in ("backup", "restore", "db-downgrade"):
         return backup_cli.run(settings, args)
+    elif args.command in certificates_cli.COMMANDS:
+        return certificates_cli.run(settings, args)
     elif args.command == "serve":
         serve(settings, args.port_file)
     return 0

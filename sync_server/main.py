@@ -31,7 +31,9 @@ from sync_server.api.routes import (
 )
 from sync_server.api.routes import calendar as calendar_routes
 from sync_server.api.routes import cas as cas_routes
+from sync_server.api.routes import certificates as certificate_routes
 from sync_server.api.routes import mail_password as mail_password_routes
+from sync_server.core import certificates
 from sync_server.core import notification_delivery as delivery
 from sync_server.core.attachment_retention import PurgeSchedule
 from sync_server.core.cas import CasSettings
@@ -127,6 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = database
     app.state.counters = counters
     metrics.RECORDER.connector_failures = lambda: dict(counters.failures)
+    # The address printed in certificates' QR codes (they are made inside workflow actions, without a request).
+    certificates.PUBLIC_URL = settings.public_url or f"http://{settings.host}:{settings.port}"
     app.state.cas = CasSettings.from_env()  # a bad CAMPUS_SYNC_CAS_… value stops the server here
     install_error_handlers(app)
     app.include_router(health.router)
@@ -146,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(workflow.router)
     app.include_router(attachments.router)
     app.include_router(calendar_routes.router)
+    app.include_router(certificate_routes.router)
     app.include_router(cas_routes.api)
     app.include_router(cas_routes.router)
     # Added innermost first: the access log must see the 413s and 503s of the two below it.

@@ -654,3 +654,45 @@ class Rollout(Base):
     version: Mapped[str] = mapped_column(ForeignKey("releases.version"))
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Grade(Base):
+    """One course result of a student, as 教务处 imported it (`campus-sync-server import-grades`, core/
+    certificates_grades.py); the transcript (成绩单) is printed from these."""
+
+    __tablename__ = "grades"
+    __table_args__ = (Index("ix_grades_user_term_course", "user_id", "term", "course_code", unique=True),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    term: Mapped[str] = mapped_column(String(16))  # 学年学期, e.g. 2023-2024-1
+    course_code: Mapped[str] = mapped_column(String(32))
+    course_name: Mapped[str] = mapped_column(String(128))
+    course_name_en: Mapped[str | None] = mapped_column(String(128), default=None)
+    credits: Mapped[str] = mapped_column(String(8))  # decimal text, e.g. "3.5": summed exactly (Decimal)
+    score: Mapped[str] = mapped_column(String(16))  # 92, 优秀, 合格 …
+    grade_point: Mapped[str] = mapped_column(String(8))  # 0.0–5.0, decimal text
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Certificate(Base):
+    """A signed certificate issued at an application's 办结 (core/certificates.py): the PDF as issued, its
+    SHA-256, the signed facts and the verification code behind /v/{code}."""
+
+    __tablename__ = "certificates"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    application_id: Mapped[str] = mapped_column(String(36), unique=True)
+    process_code: Mapped[str] = mapped_column(String(64))
+    holder_id: Mapped[str] = mapped_column(String(32), index=True)
+    issuer_code: Mapped[str] = mapped_column(String(32))  # the issuing department: it may revoke
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # verification code, without dashes
+    language: Mapped[str] = mapped_column(String(8))  # zh | en | both
+    issued_on: Mapped[str] = mapped_column(String(10))
+    valid_until: Mapped[str] = mapped_column(String(10))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    signature: Mapped[str] = mapped_column(String(128))  # Ed25519 over the facts, base64url
+    sha256: Mapped[str] = mapped_column(String(64))  # of the PDF as served
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_by: Mapped[str | None] = mapped_column(String(32), default=None)
+    revoke_reason: Mapped[str | None] = mapped_column(String(200), default=None)

@@ -211,6 +211,7 @@ def seed_demo(session: Session) -> list[dict[str, str]]:
     session.flush()
     seed_workflows(session)  # after the users: terminals get each fixed post's holders with the definition
     seed_history(session, processes)
+    seed_grades(session)  # the demo students' transcripts (成绩单打印申请)
 
     seed_calendar(session, content)
     now = datetime.now(UTC)
@@ -301,6 +302,17 @@ def seed_calendar(session: Session, content: dict[str, Any]) -> None:
             continue
         payload = {k: v for k, v in e.items() if k != "user"}
         calendar_personal.save(session, user, {**payload, "event_id": event_id, "base_version": None})
+
+
+def seed_grades(session: Session) -> int:
+    """seed/grades.csv (import-grades' format) into an empty grades table; returns how many rows."""
+    from sync_server.core.certificates_grades import import_grades
+    from sync_server.models import Grade
+
+    if session.scalar(select(func.count()).select_from(Grade)):
+        return 0
+    added, _ = import_grades(session, (SEED_DIR / "grades.csv").read_text(encoding="utf-8"), datetime.now(UTC))
+    return added
 
 
 def seed_history(session: Session, processes: list[dict[str, Any]]) -> int:

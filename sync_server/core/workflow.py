@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from campus_common import forms
 from campus_common.statuses import FINAL, FINAL_PHRASES, WAITING_FOR_OTHERS
-from sync_server.core import clock, form_data, notifications
+from sync_server.core import certificates, clock, form_data, notifications
 from sync_server.core import workflow_defs as defs
 from sync_server.core.clock import CAMPUS_TZ, as_utc, campus_today
 from sync_server.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
@@ -200,6 +200,9 @@ def _advance(ctx: Ctx, after: str, chosen: str | None) -> None:
             raise Invalid("invalid_handler", "这是最后一步，办理后即办结，无需选择办理人")
         _finish(ctx, "completed")
         _event(ctx, None, "complete", None)
+        # A 证明 process's document is made and signed now, once (core/certificates.py); when the school's records
+        # lack what it needs, this raises and the approval is refused with the reason, the application stays open.
+        certificates.issue(ctx.session, ctx.app, ctx.applicant, ctx.now)
         _notify(
             ctx,
             ctx.app.applicant_id,
