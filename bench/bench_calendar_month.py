@@ -190,6 +190,9 @@ def _measure(app: Any, url: str, code: str, args: argparse.Namespace) -> int:
     assert store.apply_changes(LIU, changes, "user.bench.cursor", 1, "bench")
     fill_s = time.perf_counter() - started
     term = store.calendar_between(LIU, TERM_FIRST.isoformat(), (TERM_LAST + timedelta(days=1)).isoformat())
+    # Written past the sync engine: tell the view, as a pull's settled signal does.
+    calendar.reload()
+    backend.workers.wait(10_000)
 
     QTest.qWait(500)  # 首页's transition: a StackView drops presses while a page slides in
     nav = find("nav_calendar")
@@ -232,10 +235,21 @@ def _measure(app: Any, url: str, code: str, args: argparse.Namespace) -> int:
         complete = next((f for f in frames if f > built), max(frames[0], built))
         at = next((i for i, f in enumerate(frames) if f > built), 0)
         cpu = (cpu_at_frame[at] - cpu0) * 1000 if at < len(cpu_at_frame) else float("nan")
-        chips = sum(len(cell["chips"]) + cell["more"] for cell in calendar.property("month"))
+        shown = calendar.property("month")
+        chips = sum(len(cell["chips"]) + cell["more"] for cell in shown)
+        # What the store holds for that month, read afresh (not timed): a view drawn from memory must show it.
+        first, end = cv.span(date.fromisoformat(calendar.property("shownDate")), "month")
+        expected = cv.month_grid(
+            store.calendar_between(LIU, first.isoformat(), end.isoformat()), first + timedelta(days=7), date.today()
+        )
+        if [(c["date"], c["count"]) for c in shown] != [(c["date"], c["count"]) for c in expected]:
+            mismatches.append(calendar.property("shownDate"))
         QTest.qWait(30)  # let the page be idle before the next switch, as between two taps
         return (complete - t0) * 1000, (frames[0] - t0) * 1000, chips, cpu
 
+    from kiosk.services import calendar_views as cv
+
+    mismatches: list[str] = []  # months whose grid did not show what the store holds
     results: dict[str, dict[str, list[float]]] = {
         name: {"complete": [], "first": [], "shown": [], "cpu": []} for name in ("full", "empty", "jump")
     }
@@ -269,6 +283,7 @@ def _measure(app: Any, url: str, code: str, args: argparse.Namespace) -> int:
         "empty": {k: summary(v) for k, v in results["empty"].items() if k != "shown"},
         "jump": {k: summary(v) for k, v in results["jump"].items() if k != "shown"},
         "chips_per_month_full": round(statistics.mean(results["full"]["shown"])),
+        "months_not_as_stored": mismatches,
         "chips_per_month_empty": round(statistics.mean(results["empty"]["shown"])),
         "raw": results,
     }
@@ -278,7 +293,10 @@ def _measure(app: Any, url: str, code: str, args: argparse.Namespace) -> int:
     full, empty, jump = report["full"], report["empty"], report["jump"]
     verdict = "meets" if full["complete"]["median"] <= TARGET_MS else "misses"
     print(f"{len(term)} occurrences in the term ({args.events} added); {full['complete']['n']} switches each")
-    print(f"load average {report['loadavg'][0]:.1f} at the end")
+    shown = report["chips_per_month_full"]
+    print(f"load average {report['loadavg'][0]:.1f} at the end; chips and +N per term month {shown}")
+    if mismatches:
+        print(f"WRONG: {len(mismatches)} switches showed a month other than the store holds: {mismatches[:5]}")
     print("| month switch (‹ ›) | median | p95 | max |")
     print("| --- | --- | --- | --- |")
     for label, row in (
