@@ -107,9 +107,10 @@ class Calendar(QObject):
         """Read the span around the shown one (all kinds) from the store, put it in per-day buckets and build the
         shown view, all on the worker; only the newest read is shown, and its view only if the tab, mode and date
         are still those it was built for. Called when the store may have changed (a sync, a write), and for a
-        jump out of what is held. One spare span each side at first (a quicker read); SPARE once the user pauses."""
+        jump out of what is held. The shown span alone at first (the quickest read); SPARE each side once the
+        user pauses."""
         self._extend_timer.stop()
-        first, end = cv.window(self._shown, self._mode, spare=1)
+        first, end = cv.window(self._shown, self._mode, spare=0)
         wanted = (self._mode, self._shown, self._today, self._tab)
 
         def read(store: Any, user: str) -> tuple[cv.DayBuckets, dict[str, Any]]:
