@@ -94,6 +94,17 @@ class CalendarMixin(StoreBase):
             )
         return out
 
+    def calendar_write_states(self, user_id: str) -> dict[str, dict[str, Any]]:
+        """The latest write to each personal event (outbox entity `calendar:<uuid>`): its status and, refused, the
+        server's stable code (said in the interface's language) and its own words (for a code not known here)."""
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT entity, status, error_code, error_message FROM outbox "
+                "WHERE user_id = ? AND entity LIKE 'calendar:%' ORDER BY seq",
+                (user_id,),
+            ).all()
+        return {str(e): {"status": s, "code": c or "", "error": m or ""} for e, s, c, m in rows if e}
+
     def calendar_event(self, user_id: str, event_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             return stored_event(conn, user_id, event_id)

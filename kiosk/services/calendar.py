@@ -25,21 +25,25 @@ def new_event_id() -> str:
 
 def local_occurrences(before: dict[str, Any] | None, event: dict[str, Any]) -> list[list[str]]:
     """The occurrences to show for a saved event until the server's own version arrives. The terminal expands
-    no rule: a single event is its one occurrence; a series whose timing is unchanged keeps the dates it has
-    (less any occurrence now deleted); a new or re-timed series shows its first date until the server sends
-    every date."""
+    no rule: a single event is its one occurrence; a series whose timing is unchanged keeps the dates it has,
+    with its exceptions applied as now saved (an occurrence deleted, moved, or moved back where the series puts
+    it); a new or re-timed series shows its first date until the server sends every date."""
     first = [[str(event["start"]), str(event["end"])]]
     if not event.get("repeat") or before is None:
         return first
     timing = ("start", "end", "all_day", "repeat")
     if any(before.get(k) != event.get(k) for k in timing):
         return first
-    deleted = {str(e.get("date")) for e in event.get("exceptions") or [] if e.get("deleted")}
-    return [
-        [str(pair[0]), str(pair[1])]
-        for pair in before.get("occurrences") or []
-        if calendar_edit.original_day(before, str(pair[0])) not in deleted
-    ]
+    exceptions = {str(e.get("date")): e for e in event.get("exceptions") or []}
+    out = []
+    for pair in before.get("occurrences") or []:
+        day = calendar_edit.original_day(before, str(pair[0]))
+        exception = exceptions.get(day)
+        if exception is None:
+            out.append(list(calendar_edit.stored_span(before, day, pair)))
+        elif not exception.get("deleted"):
+            out.append([str(exception["start"]), str(exception["end"])])
+    return sorted(out, key=lambda pair: pair[0])
 
 
 def _local_rows(user_id: str, payload: dict[str, Any]) -> Callable[[Any], None]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from kiosk.services.calendar_edit import CAMPUS_TZ
+from kiosk.services import campus_time
 
 if TYPE_CHECKING:
     from kiosk.models.store import LocalStore
@@ -20,6 +20,16 @@ LOOK_BACK = timedelta(days=32)
 LOOK_AHEAD = timedelta(days=29)
 
 
+# A reminder's "when", in each interface language: 16:30 开始 / 全天, with the day when it is not the reminder's.
+WHEN_TEXTS: dict[str, dict[str, str]] = {
+    "zh_CN": {"all_day": "全天", "clock": "{clock} 开始", "on_day": "{month}月{day}日 {when}"},
+    "en_US": {"all_day": "All day", "clock": "Starts at {clock}", "on_day": "{weekday} {day} {month_name}, {when}"},
+}
+TITLE_TEXTS = {"zh_CN": "日程提醒：{title}", "en_US": "Reminder: {title}"}
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 @dataclass(frozen=True)
 class Reminder:
     event_id: str
@@ -27,11 +37,36 @@ class Reminder:
     at: datetime  # when to show it
     title: str
     place: str
-    when: str  # 16:30 开始 / 全天, in the occurrence's own words
+    all_day: bool = False
+    other_day: bool = False  # the occurrence is on another day than the reminder: say which
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.event_id, self.start)
+
+    @property
+    def when(self) -> str:
+        return self.when_text("zh_CN")
+
+    def when_text(self, language: str) -> str:
+        """16:30 开始 / 全天 / 12月10日 全天 — or Starts at 16:30 / All day / Thu 10 Dec, All day."""
+        texts = WHEN_TEXTS.get(language, WHEN_TEXTS["zh_CN"])
+        start = _moment(self.start, self.all_day)
+        when = texts["all_day"] if self.all_day else texts["clock"].format(clock=f"{start:%H:%M}")
+        if not self.other_day:
+            return when
+        return texts["on_day"].format(
+            month=start.month,
+            day=start.day,
+            when=when,
+            weekday=_WEEKDAYS_EN[start.weekday()],
+            month_name=_MONTHS_EN[start.month - 1],
+        )
+
+    def texts(self, language: str) -> tuple[str, str]:
+        """(title, body) as the banner's card and the desk's tray say them: 日程提醒：组会, 16:30 开始 · 信息楼402."""
+        title = TITLE_TEXTS.get(language, TITLE_TEXTS["zh_CN"]).format(title=self.title)
+        return title, " · ".join(part for part in (self.when_text(language), self.place) if part)
 
 
 @dataclass
@@ -43,7 +78,7 @@ class Plan:
 def _moment(value: str, all_day: bool, *, end: bool = False) -> datetime:
     if all_day or len(value) <= 10:
         day = date.fromisoformat(value[:10]) + timedelta(days=1 if end else 0)  # an all-day end is inclusive
-        return datetime.combine(day, time(), CAMPUS_TZ)
+        return datetime.combine(day, time(), campus_time.zone())
     return datetime.fromisoformat(value)
 
 
@@ -53,16 +88,15 @@ def reminder_of(occurrence: dict[str, Any]) -> Reminder | None:
         return None
     all_day = bool(occurrence.get("all_day"))
     start = _moment(str(occurrence["start"]), all_day)
-    when = "全天" if all_day else f"{start:%H:%M} 开始"
-    if start.date() != (start - timedelta(minutes=int(minutes))).date():
-        when = f"{start.month}月{start.day}日 {when}"
+    at = start - timedelta(minutes=int(minutes))
     return Reminder(
         event_id=str(occurrence["id"]),
         start=str(occurrence["start"]),
-        at=start - timedelta(minutes=int(minutes)),
+        at=at,
         title=str(occurrence.get("title") or ""),
         place=str(occurrence.get("place") or ""),
-        when=when,
+        all_day=all_day,
+        other_day=start.date() != at.date(),
     )
 
 
@@ -85,7 +119,7 @@ def plan(occurrences: list[dict[str, Any]], fired: set[tuple[str, str]], now: da
 def look(store: LocalStore, user_id: str, now: datetime) -> Plan:
     """Read the store around `now`, and mark the due reminders shown (in the same call: whoever looks shows
     them, so two looks never show one twice)."""
-    now = now.astimezone(CAMPUS_TZ)
+    now = now.astimezone(campus_time.zone())
     first, last = (now - LOOK_BACK).date().isoformat(), (now + LOOK_AHEAD).date().isoformat()
     occurrences = store.calendar_between(user_id, first, last)
     result = plan(occurrences, store.reminders_fired(user_id, first), now)
@@ -94,4 +128,4 @@ def look(store: LocalStore, user_id: str, now: datetime) -> Plan:
 
 
 def campus_now() -> datetime:
-    return datetime.now(CAMPUS_TZ)
+    return campus_time.now()

@@ -105,6 +105,12 @@ def shift(anchor: date, mode: str, step: int) -> date:
     return anchor + timedelta(days=step * (7 if mode == "week" else 1))
 
 
+def window(anchor: date, mode: str, spare: int = 3) -> tuple[date, date]:
+    """The days to hold in memory for a view: its span and `spare` spans on each side ([first, end)), so the next
+    ‹ or › (and those after) are drawn from memory in the frame of their heading."""
+    return span(shift(anchor, mode, -spare), mode)[0], span(shift(anchor, mode, spare), mode)[1]
+
+
 def _per_day(occurrences: list[dict[str, Any]], first: date, end: date) -> dict[date, list[dict[str, Any]]]:
     out: dict[date, list[dict[str, Any]]] = {}
     for occurrence in occurrences:
@@ -114,19 +120,70 @@ def _per_day(occurrences: list[dict[str, Any]], first: date, end: date) -> dict[
     return out
 
 
+class DayBuckets:
+    """The occurrences of the days [first, end), each put in the bucket of every day it shows on, once per read:
+    a view of a span inside is then made from its own days' buckets, not from a scan of the whole read."""
+
+    def __init__(self, occurrences: list[dict[str, Any]], first: date, end: date) -> None:
+        self.first, self.end = first, end
+        self.occurrences = occurrences
+        self.by_day = _per_day(occurrences, first, end)
+
+    def covers(self, first: date, end: date) -> bool:
+        return self.first <= first and end <= self.end
+
+    def missing(self, first: date, end: date) -> list[tuple[date, date]]:
+        """The parts of [first, end) this does not hold, to read and `merge` (all of it if they do not touch)."""
+        if end <= self.first or self.end <= first:
+            return [(first, end)]
+        parts = [(first, self.first)] if first < self.first else []
+        return parts + ([(self.end, end)] if self.end < end else [])
+
+    def merged(self, parts: list[DayBuckets], first: date, end: date) -> DayBuckets:
+        """These days and the parts' (each read for days this does not hold), kept within [first, end). An
+        occurrence over a boundary is in two reads but each day's bucket is filled by one read only."""
+        out = DayBuckets([], max(first, min([self.first, *(p.first for p in parts)])), first)
+        out.end = min(end, max([self.end, *(p.end for p in parts)]))
+        seen: set[tuple[str, str]] = set()
+        for source in (self, *parts):
+            out.by_day.update({d: v for d, v in source.by_day.items() if out.first <= d < out.end})
+            for o in source.occurrences:
+                key = (o["id"], o["start"])
+                if key not in seen and _day(o["start"]) < out.end and _day(o["end"]) >= out.first:
+                    seen.add(key)
+                    out.occurrences.append(o)
+        return out
+
+    def find(self, event_id: str, start: str) -> dict[str, Any] | None:
+        return next((o for o in self.occurrences if o["id"] == event_id and o["start"] == start), None)
+
+
+Occurrences = list[dict[str, Any]] | DayBuckets  # the store's read, or the same put in per-day buckets
+
+
+def _buckets(occurrences: Occurrences, first: date, end: date) -> dict[date, list[dict[str, Any]]]:
+    if isinstance(occurrences, DayBuckets):
+        return occurrences.by_day
+    return _per_day(occurrences, first, end)
+
+
+def _of_tab(todays: list[dict[str, Any]], tab: str) -> list[dict[str, Any]]:
+    return todays if tab == "all" else by_tab(todays, tab)
+
+
 def _agenda_order(occurrences: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """All-day first, then by start (the store's order is by start already; sorted is stable)."""
     return sorted(occurrences, key=lambda o: (not o.get("all_day"), str(o["start"])))
 
 
-def month_grid(occurrences: list[dict[str, Any]], anchor: date, today: date, tab: str = "all") -> list[dict[str, Any]]:
+def month_grid(occurrences: Occurrences, anchor: date, today: date, tab: str = "all") -> list[dict[str, Any]]:
     """42 cells, Monday first: {date, day, inMonth, today, weekend, chips (≤ 3), more (the "+N"), count}."""
     first = month_start(anchor)
-    per_day = _per_day(by_tab(occurrences, tab), first, first + timedelta(days=GRID_DAYS))
+    per_day = _buckets(occurrences, first, first + timedelta(days=GRID_DAYS))
     cells = []
     for n in range(GRID_DAYS):
         day = first + timedelta(days=n)
-        todays = _agenda_order(per_day.get(day, []))
+        todays = _agenda_order(_of_tab(per_day.get(day, []), tab))
         cells.append(
             {
                 "date": day.isoformat(),
@@ -183,15 +240,15 @@ def _timed_on(occurrence: dict[str, Any], day: date) -> dict[str, Any]:
     return {**chip(occurrence), "startMin": start, "endMin": max(end, start)}
 
 
-def week_view(occurrences: list[dict[str, Any]], anchor: date, today: date, tab: str = "all") -> dict[str, Any]:
+def week_view(occurrences: Occurrences, anchor: date, today: date, tab: str = "all") -> dict[str, Any]:
     """{days: 7 × {date, day, weekday (0 = 周一), today, allDay: [chips], timed: [chip + startMin, endMin, column,
     columns]}, fromHour, toHour}: the time axis spans 08:00–18:00 at least, widened to every timed item."""
     first = week_start(anchor)
-    per_day = _per_day(by_tab(occurrences, tab), first, first + timedelta(days=7))
+    per_day = _buckets(occurrences, first, first + timedelta(days=7))
     days, lowest, highest = [], 8 * 60, 18 * 60
     for n in range(7):
         day = first + timedelta(days=n)
-        todays = per_day.get(day, [])
+        todays = _of_tab(per_day.get(day, []), tab)
         timed = lay_out_columns([_timed_on(o, day) for o in todays if not o.get("all_day")])
         for item in timed:
             lowest, highest = min(lowest, item["startMin"]), max(highest, item["endMin"])
@@ -208,9 +265,9 @@ def week_view(occurrences: list[dict[str, Any]], anchor: date, today: date, tab:
     return {"days": days, "fromHour": lowest // 60, "toHour": min(24, -(-highest // 60))}
 
 
-def day_agenda(occurrences: list[dict[str, Any]], day: date, tab: str = "all") -> list[dict[str, Any]]:
+def day_agenda(occurrences: Occurrences, day: date, tab: str = "all") -> list[dict[str, Any]]:
     """The day's occurrences, all-day first then by start, as chips (time, title, place, teacher or host)."""
-    todays = _per_day(by_tab(occurrences, tab), day, day + timedelta(days=1)).get(day, [])
+    todays = _of_tab(_buckets(occurrences, day, day + timedelta(days=1)).get(day, []), tab)
     return [chip(o) for o in _agenda_order(todays)]
 
 

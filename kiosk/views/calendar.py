@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from kiosk.services import calendar_views as cv
@@ -24,8 +24,13 @@ if TYPE_CHECKING:
 QML_IMPORT_NAME = "Kiosk.Backend"
 QML_IMPORT_MAJOR_VERSION = 1
 
+# What the view holds in memory: the shown span and SPARE spans each side (months: nine, one read in parts), read
+# once the user has not stepped for IDLE_MS.
+SPARE = 4
+IDLE_MS = 250
 
-def _views(occurrences: list[dict[str, Any]], mode: str, shown: date, today: date, tab: str) -> dict[str, Any]:
+
+def _views(occurrences: cv.Occurrences, mode: str, shown: date, today: date, tab: str) -> dict[str, Any]:
     """The shown mode's view built from occurrences; the others empty."""
     return {
         "month": cv.month_grid(occurrences, shown, today, tab) if mode == "month" else [],
@@ -49,8 +54,16 @@ class Calendar(QObject):
         self._tab, self._mode = "all", "month"
         self._mode_chosen = False  # the user picked 月 | 周 | 日 since signing in: suggestions no longer apply
         self._shown = self._today = date.today()
-        self._occurrences: list[dict[str, Any]] = []  # the shown span's, all kinds (a tab filters without a read)
+        # The shown span and two spans each side, all kinds, by day (a tab filters without a read; ‹ › inside it
+        # are drawn at once, from memory).
+        self._window = cv.DayBuckets([], date.min, date.min)
         self._loaded = False
+        # More of the window is read once the user pauses (no step for IDLE_MS): never during a burst of ‹ ›, when
+        # the worker's Python would hold the GIL while the GUI thread evaluates each new grid.
+        self._extend_timer = QTimer(self)
+        self._extend_timer.setSingleShot(True)
+        self._extend_timer.setInterval(IDLE_MS)
+        self._extend_timer.timeout.connect(self._extend)
         self._details: dict[str, Any] = {}
         self._views: dict[str, Any] = {}  # built once per change, not per property read
         self._build()
@@ -70,7 +83,8 @@ class Calendar(QObject):
 
     def _signed_out(self, _reason: str = "") -> None:
         self._personal.forget()
-        self._occurrences, self._loaded, self._details = [], False, {}
+        self._window, self._loaded, self._details = cv.DayBuckets([], date.min, date.min), False, {}
+        self._extend_timer.stop()
         self._tab, self._mode, self._mode_chosen = "all", "month", False  # the next person starts afresh
         self._shown = self._today = date.today()
         self.changed.emit()
@@ -80,27 +94,59 @@ class Calendar(QObject):
     def _build(self, prebuilt: dict[str, Any] | None = None) -> None:
         """The shown view from what is loaded (or as built on the worker with the read); the others empty (QML
         draws only the shown one)."""
-        self._views = prebuilt or _views(self._occurrences, self._mode, self._shown, self._today, self._tab)
+        if prebuilt is None:
+            covered = self._window.covers(*cv.span(self._shown, self._mode))
+            # Outside the window (a jump, before its read arrives): the empty view, not another span's days.
+            source = self._window if covered else []
+            prebuilt = _views(source, self._mode, self._shown, self._today, self._tab)
+        self._views = prebuilt
         self.dataChanged.emit()
 
     @Slot()
     def reload(self) -> None:
-        """Read the shown span (all kinds) from the store and build its view, both on the worker; only the newest
-        read is shown, and its view only if the tab, mode and date are still those it was built for."""
-        first, end = cv.span(self._shown, self._mode)
-        key = (first, end)
+        """Read the span around the shown one (all kinds) from the store, put it in per-day buckets and build the
+        shown view, all on the worker; only the newest read is shown, and its view only if the tab, mode and date
+        are still those it was built for. Called when the store may have changed (a sync, a write), and for a
+        jump out of what is held. The shown span alone at first (the quickest read); SPARE each side once the
+        user pauses."""
+        self._extend_timer.stop()
+        first, end = cv.window(self._shown, self._mode, spare=0)
         wanted = (self._mode, self._shown, self._today, self._tab)
 
-        def read(store: Any, user: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-            occurrences = store.calendar_between(user, first.isoformat(), end.isoformat())
-            return occurrences, _views(occurrences, *wanted)
+        def read(store: Any, user: str) -> tuple[cv.DayBuckets, dict[str, Any]]:
+            buckets = cv.DayBuckets(store.calendar_between(user, first.isoformat(), end.isoformat()), first, end)
+            return buckets, _views(buckets, *wanted)
 
-        def loaded(result: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
-            occurrences, views = result
-            if key == cv.span(self._shown, self._mode):
-                self._occurrences, self._loaded = occurrences, True
+        def loaded(result: tuple[cv.DayBuckets, dict[str, Any]]) -> None:
+            buckets, views = result
+            if buckets.covers(*cv.span(self._shown, self._mode)):
+                self._window, self._loaded = buckets, True
                 current = (self._mode, self._shown, self._today, self._tab)
                 self._build(views if current == wanted else None)
+                self._want_more()
+
+        self._personal.run(read, loaded)
+
+    def _want_more(self) -> None:
+        """Once the user pauses, read the spans the window lacks around the shown one."""
+        if self._window.missing(*cv.window(self._shown, self._mode, SPARE)):
+            self._extend_timer.start()  # restarted by every step
+
+    def _extend(self) -> None:
+        """Read only the spans missing around the shown one (a month's read, not the window's) and merge them in;
+        dropped if the window was read again meanwhile (a sync, a write, a jump)."""
+        held = self._window
+        first, end = cv.window(self._shown, self._mode, SPARE)
+        parts = held.missing(first, end)
+        if not parts:
+            return
+
+        def read(store: Any, user: str) -> list[cv.DayBuckets]:
+            return [cv.DayBuckets(store.calendar_between(user, a.isoformat(), b.isoformat()), a, b) for a, b in parts]
+
+        def loaded(result: list[cv.DayBuckets]) -> None:
+            if self._window is held:
+                self._window = held.merged(result, first, end)
 
         self._personal.run(read, loaded)
 
@@ -108,13 +154,16 @@ class Calendar(QObject):
         old_span = cv.span(self._shown, self._mode)
         self._shown = shown
         self.changed.emit()
-        if cv.span(shown, self._mode) != old_span:
-            # Another span: drawn once, when its read arrives (a few ms on a worker). Drawing it first from what
-            # was loaded meant two rebuilds of the grid per ‹ ›, which a full term's month made cost about 40 ms
-            # more (bench/bench_calendar_month.py).
-            self.reload()
-        else:
+        if cv.span(shown, self._mode) == old_span:
             self._build()
+        elif self._window.covers(*cv.span(shown, self._mode)):
+            # Inside the window: drawn from memory in the frame of the heading (no worker round trip, which with
+            # a full term's month cost more than the drawing; bench/bench_calendar_month.py).
+            self._build()
+            self._want_more()
+        else:
+            # A jump out of the window: drawn once, when its read arrives (the heading moves at once).
+            self.reload()
 
     # -- what QML calls ---------------------------------------------------------------------------------------
     @Slot(str)
@@ -164,7 +213,7 @@ class Calendar(QObject):
     @Slot(str, str)
     def openEvent(self, event_id: str, start: str) -> None:
         """An event was tapped: its details from what is loaded (every field the store holds for it)."""
-        found = next((o for o in self._occurrences if o["id"] == event_id and o["start"] == start), None)
+        found = self._window.find(event_id, start)
         self._details = cv.details(found) if found is not None else {}
         self.detailsChanged.emit()
 

@@ -4,13 +4,14 @@ synced. The rules live in kiosk/services/calendar_edit.py; the writes in kiosk/s
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
-from kiosk.services import calendar, calendar_edit
+from kiosk.services import calendar, calendar_edit, campus_time
 from kiosk.views.context import singleton_for
 from kiosk.views.workers import LatestPersonalRead
 
@@ -40,8 +41,11 @@ class CalendarEditor(QObject):
         self._refusals = calendar_edit.RefusalWatch()
         self._open = self._busy = False
         self._form: dict[str, Any] = {}
-        self._errors: dict[str, str] = {}
-        self._refusal = ""
+        self._series: dict[str, Any] | None = None  # the stored series whose one occurrence the form moves
+        # By field: a code of calendar_edit.MESSAGES and its values, said in the interface's language when read.
+        self._errors: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._refusal: tuple[str, str, str] | None = None  # the last refusal, until 知道了: (title, code, words)
+        self._language: Callable[[], str] = lambda: "zh_CN"
         session.signedOut.connect(self._forget)
         session.signedIn.connect(self._watch)
         sync.settled.connect(self._watch)
@@ -50,12 +54,17 @@ class CalendarEditor(QObject):
     def create(engine: QQmlEngine) -> QObject:
         return singleton_for("CalendarEditor", engine)
 
+    def follow_language(self, language: Callable[[], str], changed: Any) -> None:
+        """Say errors and refusals in the interface's language (`language()`), again whenever it `changed`."""
+        self._language = language
+        changed.connect(self.changed)
+
     def _forget(self, _reason: str = "") -> None:
         self._reader.forget()
         self._states.forget()
         self._refusals.forget()
         self._open = self._busy = False
-        self._form, self._errors, self._refusal = {}, {}, ""
+        self._form, self._errors, self._refusal = {}, {}, None
         self.changed.emit()
 
     def _show(self, form: dict[str, Any]) -> None:
@@ -70,7 +79,8 @@ class CalendarEditor(QObject):
             day = date.fromisoformat(day_iso)
         except ValueError:
             day = date.today()
-        self._show(calendar_edit.blank_form(day, datetime.now()))
+        self._series = None
+        self._show(calendar_edit.blank_form(day, campus_time.now()))
 
     @Slot(str)
     def edit(self, event_id: str) -> None:
@@ -79,7 +89,24 @@ class CalendarEditor(QObject):
 
     def _edit_loaded(self, event: dict[str, Any] | None) -> None:
         if event is not None and event.get("kind") == "personal":
+            self._series = None
             self._show(calendar_edit.form_from_event(event))
+
+    @Slot(str, str)
+    def editOccurrence(self, event_id: str, occurrence_start: str) -> None:
+        """只修改这一次: the form of the occurrence of a series starting at `occurrence_start` (its times to move;
+        saved as an exception on its original day, the rest of the series unchanged)."""
+
+        def loaded(event: dict[str, Any] | None) -> None:
+            if event is None or event.get("kind") != "personal" or not event.get("repeat"):
+                return
+            pair = next((p for p in event.get("occurrences") or [] if str(p[0]) == occurrence_start), None)
+            if pair is None:
+                return  # gone meanwhile (a sync deleted or moved it): the page shows the new state
+            self._series = event
+            self._show(calendar_edit.occurrence_form(event, str(pair[0]), str(pair[1])))
+
+        self._reader.run(lambda store, user: store.calendar_event(user, event_id), loaded)
 
     @Slot(str, "QVariant")
     def set(self, field: str, value: Any) -> None:
@@ -99,7 +126,7 @@ class CalendarEditor(QObject):
     @Slot()
     def save(self) -> None:
         """保存: checked here first (nothing typed is lost on an error), then queued with its local row."""
-        errors = calendar_edit.check(self._form)
+        errors = calendar_edit.problems(self._form)
         if errors:
             self._errors = errors
             self.changed.emit()
@@ -108,7 +135,10 @@ class CalendarEditor(QObject):
         if user is None or self._busy:
             return
         event_id = str(self._form.get("eventId") or "") or calendar.new_event_id()
-        event = calendar_edit.to_event(self._form, event_id)
+        if self._form.get("occurrenceOf") and self._series is not None:
+            event = calendar_edit.with_moved_occurrence(self._series, self._form)
+        else:
+            event = calendar_edit.to_event(self._form, event_id)
         base = int(self._form.get("version") or 0) or None
         self._queue(calendar.event_save_write(user, event, base), event_id, event["title"])
 
@@ -124,7 +154,7 @@ class CalendarEditor(QObject):
 
         if not self._sync.enqueue(op_type, payload, local, saved, entity=calendar_edit.entity(event_id)):
             self._busy = False
-            self._errors = {"form": "本机存储尚未就绪，请稍后再试"}
+            self._errors = {"form": ("store_not_ready", {})}
             self.changed.emit()
 
     # -- deleting -----------------------------------------------------------------------------------------------
@@ -148,17 +178,17 @@ class CalendarEditor(QObject):
 
     # -- refusals after a sync ----------------------------------------------------------------------------------
     def _watch(self) -> None:
-        self._states.run(lambda store, user: store.op_states(user, "calendar:"), self._states_loaded)
+        self._states.run(lambda store, user: store.calendar_write_states(user), self._states_loaded)
 
     def _states_loaded(self, states: dict[str, dict[str, Any]]) -> None:
-        for title, reason in self._refusals.news(states):
-            self._refusal = f"“{title}”：{reason}" if title else reason
+        for title, code, words in self._refusals.news(states):
+            self._refusal = (title, code, words)
             self.changed.emit()
-            self.refused.emit(title, reason)
+            self.refused.emit(title, calendar_edit.refusal_text("", code, words, self._language()))
 
     @Slot()
     def dismissRefusal(self) -> None:
-        self._refusal = ""
+        self._refusal = None
         self.changed.emit()
 
     # -- properties ---------------------------------------------------------------------------------------------
@@ -169,7 +199,10 @@ class CalendarEditor(QObject):
         return self._form
 
     def _get_errors(self) -> dict[str, str]:
-        return self._errors
+        language = self._language()
+        return {
+            field: calendar_edit.message(code, language, **values) for field, (code, values) in self._errors.items()
+        }
 
     def _get_busy(self) -> bool:
         return self._busy
@@ -177,13 +210,18 @@ class CalendarEditor(QObject):
     def _get_editing(self) -> bool:
         return bool(self._form.get("eventId"))
 
+    def _get_occurrence(self) -> bool:
+        return bool(self._form.get("occurrenceOf"))
+
     def _get_refusal(self) -> str:
-        return self._refusal
+        return calendar_edit.refusal_text(*self._refusal, self._language()) if self._refusal else ""
 
     isOpen = Property(bool, _get_open, notify=changed)
     form = Property(dict, _get_form, notify=changed)
     errors = Property(dict, _get_errors, notify=changed)
     busy = Property(bool, _get_busy, notify=changed)
     editing = Property(bool, _get_editing, notify=changed)
+    # 只修改这一次: the sheet moves one occurrence (its times only; the series' fields are shown, not edited).
+    occurrence = Property(bool, _get_occurrence, notify=changed)
     # The last refusal, until 知道了: "“组会”：该日程已在其他设备上修改，本次修改未保存".
     refusal = Property(str, _get_refusal, notify=changed)

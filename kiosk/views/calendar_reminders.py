@@ -33,7 +33,8 @@ MAX_SLEEP_MS = 15 * 60 * 1000
 @QmlSingleton
 class CalendarReminders(QObject):
     changed = Signal()
-    reminded = Signal(str, str)  # title, "16:30 开始 · 信息楼402" (the desk's tray shows it)
+    # title, "16:30 开始 · 信息楼402" in the interface's language (the desk's tray shows it)
+    reminded = Signal(str, str)
 
     def __init__(
         self,
@@ -46,7 +47,8 @@ class CalendarReminders(QObject):
     ) -> None:
         super().__init__(state)
         self._state, self._auth, self._workers, self._clock = state, auth, workers, clock
-        self._shown: list[dict[str, Any]] = []
+        self._shown: list[cr.Reminder] = []  # said in the interface's language when read
+        self._language: Callable[[], str] = lambda: "zh_CN"
         self._looking = self._again = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -58,6 +60,11 @@ class CalendarReminders(QObject):
     @staticmethod
     def create(engine: QQmlEngine) -> QObject:
         return singleton_for("CalendarReminders", engine)
+
+    def follow_language(self, language: Callable[[], str], changed: Any) -> None:
+        """Say the reminders in the interface's language (`language()`), again whenever it `changed`."""
+        self._language = language
+        changed.connect(self.changed)
 
     def set_clock(self, clock: Callable[[], datetime]) -> None:
         """Another clock (a test's), then a look with it."""
@@ -98,11 +105,8 @@ class CalendarReminders(QObject):
 
     def _present(self, found: cr.Plan) -> None:
         for reminder in found.due:
-            body = " · ".join(part for part in (reminder.when, reminder.place) if part)
-            self._shown.append(
-                {"id": reminder.event_id, "start": reminder.start, "title": reminder.title, "body": body}
-            )
-            self.reminded.emit(reminder.title, body)
+            self._shown.append(reminder)
+            self.reminded.emit(reminder.title, reminder.texts(self._language())[1])
         if found.due:
             self.changed.emit()
         delay = MAX_SLEEP_MS
@@ -118,12 +122,15 @@ class CalendarReminders(QObject):
             self.changed.emit()
 
     def _get_shown(self) -> list[dict[str, Any]]:
-        return list(self._shown)
+        language = self._language()
+        return [
+            {"id": r.event_id, "start": r.start, "title": r.title, "body": r.texts(language)[1]} for r in self._shown
+        ]
 
     def _get_next_ms(self) -> int:
         return self._timer.remainingTime() if self._timer.isActive() else -1
 
-    # Shown and not yet dismissed, oldest first: {id, start, title, body}.
+    # Shown and not yet dismissed, oldest first: {id, start, title, body}, the body in the interface's language.
     shown = Property(list, _get_shown, notify=changed)
     # Milliseconds until the timer looks again (-1: not set): for tests and the logs.
     nextLookMs = Property(int, _get_next_ms, notify=changed)

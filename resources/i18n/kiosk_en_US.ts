@@ -529,87 +529,97 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="77"/>
+        <source>只修改这一次</source>
+        <translation>Only this time</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="78"/>
         <source>新增日程</source>
         <translation>New event</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="86"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="87"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="93"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="94"/>
         <source>保存中…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="93"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="94"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="120"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="114"/>
+        <source>只改“%1”这一次的时间，其余各次不变；标题、地点等请编辑整个日程。</source>
+        <translation>Changes only the time of this “%1”; the other times stay. To change the title, place and so on, edit the whole event.</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="131"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="124"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="136"/>
         <source>必填，如：组会</source>
         <translation>Required, e.g. Group meeting</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="133"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="145"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="138"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="151"/>
         <source>全天</source>
         <translation>All day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="148"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="161"/>
         <source>开始</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="174"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="187"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="197"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="210"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="201"/>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="214"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="215"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="229"/>
         <source>选填</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="210"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="224"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="223"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="238"/>
         <source>提醒</source>
         <translation>Reminder</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="237"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="253"/>
         <source>重复</source>
         <translation>Repeat</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="251"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="268"/>
         <source>结束重复</source>
         <translation>Repeat ends</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="275"/>
+        <location filename="../qml/Kiosk/components/CalendarEditSheet.qml" line="292"/>
         <source>次数</source>
         <translation>Times</translation>
     </message>
@@ -672,43 +682,59 @@
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="103"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="104"/>
+        <source>修改“%1”的这一次，还是整个重复日程？</source>
+        <translation>Change this time of “%1”, or the whole repeating event?</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="114"/>
         <source>删除“%1”的这一次，还是整个重复日程？</source>
         <translation>Delete this occurrence of “%1”, or the whole series?</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="104"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="115"/>
         <source>删除“%1”？删除后不能恢复。</source>
         <translation>Delete “%1”? This cannot be undone.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="118"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="129"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="124"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="135"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="130"/>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="138"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="149"/>
+        <source>修改整个日程</source>
+        <translation>The whole event</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="155"/>
+        <source>只修改这一次</source>
+        <translation>Only this time</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="167"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="175"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="138"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="175"/>
         <source>删除整个日程</source>
         <translation>Delete the series</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="144"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="181"/>
         <source>只删除这一次</source>
         <translation>Only this one</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="150"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="161"/>
+        <location filename="../qml/Kiosk/components/CalendarEventDialog.qml" line="187"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -837,77 +863,77 @@
         <translation>%4 %2/%3/%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="67"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="73"/>
         <source>日程</source>
         <translation>Calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="68"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="74"/>
         <source>日程中心：全部日程、每周会议、个人日程与我的课表</source>
         <translation>Calendar: all events, weekly meetings, personal events and your timetable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="74"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="80"/>
         <source>登录后查看日程</source>
         <translation>Sign in to see your calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="75"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="81"/>
         <source>您的课表、每周会议与个人日程</source>
         <translation>Your timetable, meetings and personal events</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="102"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="108"/>
         <source>日程中心</source>
         <translation>Calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="127"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="133"/>
         <source>上一页</source>
         <translation>Previous</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="146"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="152"/>
         <source>下一页</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="151"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="157"/>
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="158"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="164"/>
         <source>新增日程</source>
         <translation>New event</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="192"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="198"/>
         <source>未保存：%1</source>
         <translation>Not saved: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="200"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="206"/>
         <source>知道了</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="244"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="250"/>
         <source>正在读取…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="245"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="251"/>
         <source>这一天没有日程</source>
         <translation>Nothing on this day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="245"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="251"/>
         <source>这一天没有%1</source>
         <translation>No %1 on this day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="82"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="88"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>

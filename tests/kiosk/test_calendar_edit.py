@@ -8,17 +8,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from campus_common import op_payloads, ops
 from kiosk.models.store import LocalStore
-from kiosk.services import calendar, calendar_edit, calendar_reminders
+from kiosk.services import calendar, calendar_edit, calendar_reminders, campus_time
 from kiosk.services.api_client import ApiClient
 from kiosk.services.sync import SyncEngine
 from tests.helpers import STUDENT, STUDENT_PW, LiveServer, activated
 
-TZ = calendar_edit.CAMPUS_TZ
+TZ = ZoneInfo("Asia/Shanghai")  # the campus zone the test server names (campus_time.DEFAULT_ZONE)
 
 
 def _form(**changes: Any) -> dict[str, Any]:
@@ -26,6 +27,10 @@ def _form(**changes: Any) -> dict[str, Any]:
     form.update(title="组会", startTime="16:30", endTime="17:30", place="信息楼402")
     form.update(changes)
     return form
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
 
 
 def test_a_new_forms_defaults() -> None:
@@ -59,6 +64,39 @@ def test_a_new_forms_defaults() -> None:
 )
 def test_what_is_wrong_is_said_in_chinese_by_field(changes: dict[str, Any], field: str, message: str) -> None:
     assert calendar_edit.check(_form(**changes)) == {field: message}
+    # … and in English, every one of them (no Chinese left in an English interface).
+    english = calendar_edit.check(_form(**changes), "en_US")
+    assert list(english) == [field] and english[field] and not _chinese(english[field])
+
+
+def test_every_message_and_refusal_has_an_english_side() -> None:
+    for code, texts in {**calendar_edit.MESSAGES, **calendar_edit.REFUSALS}.items():
+        assert set(texts) == {"zh_CN", "en_US"} and not _chinese(texts["en_US"]), code
+    conflict = "该日程已在其他设备上修改，本次修改未保存"
+    assert calendar_edit.refusal_text("组会", "calendar_conflict", conflict) == f"“组会”：{conflict}"
+    assert calendar_edit.refusal_text("组会", "calendar_conflict", conflict, "en_US") == (
+        "“组会”: This event was changed on another device; this change was not saved"
+    )
+    # A code this terminal does not know: the server's own words.
+    assert calendar_edit.refusal_text("组会", "new_code", "服务器的话", "en_US") == "“组会”: 服务器的话"
+
+
+def test_form_times_are_in_the_campus_zone_the_server_names() -> None:
+    """The payload's offset is the campus zone's (campus_time, from the server's health), not a fixed +08:00; so
+    is a reminder's clock."""
+    assert campus_time.set_zone("Asia/Tokyo")
+    try:
+        event = calendar_edit.to_event(_form(), calendar.new_event_id())
+        assert (event["start"], event["end"]) == ("2026-12-09T16:30:00+09:00", "2026-12-09T17:30:00+09:00")
+        assert calendar_edit.form_from_event({**event, "version": 1})["startTime"] == "16:30"
+        # A time stored with another offset is shown in the campus's clock.
+        shanghai = {**event, "start": "2026-12-09T15:30:00+08:00", "end": "2026-12-09T16:30:00+08:00"}
+        assert calendar_edit.form_from_event(shanghai)["startTime"] == "16:30"
+        occurrence = {"id": "personal:x", "start": "2026-12-10", "end": "2026-12-10", "all_day": True}
+        reminder = calendar_reminders.reminder_of({**occurrence, "reminder_minutes": 60})
+        assert reminder is not None and reminder.at.isoformat() == "2026-12-09T23:00:00+09:00"
+    finally:
+        campus_time.set_zone(campus_time.DEFAULT_ZONE)
 
 
 @pytest.mark.parametrize(
@@ -130,12 +168,12 @@ def test_one_occurrence_deleted_offline_then_by_the_server(live_server: LiveServ
     store.enqueue(STUDENT, op_type, payload, local, entity=calendar_edit.entity(event["event_id"]))
     watch = calendar_edit.RefusalWatch()
     watch.queued(event["event_id"], "改名的组会")
-    assert watch.news(store.op_states(STUDENT, "calendar:")) == []
+    assert watch.news(store.calendar_write_states(STUDENT)) == []
     report = engine.push(STUDENT)
     assert report.rejected == 1, report
-    news = watch.news(store.op_states(STUDENT, "calendar:"))
-    assert news == [("改名的组会", "该日程已在其他设备上修改，本次修改未保存")]
-    assert watch.news(store.op_states(STUDENT, "calendar:")) == []  # said once
+    news = watch.news(store.calendar_write_states(STUDENT))
+    assert news == [("改名的组会", "calendar_conflict", "该日程已在其他设备上修改，本次修改未保存")]
+    assert watch.news(store.calendar_write_states(STUDENT)) == []  # said once
 
     # A refused creation is undone: no event the server does not hold stays on screen.
     bad = {**calendar_edit.to_event(_form(), calendar.new_event_id()), "title": "x" * 200}
@@ -144,6 +182,77 @@ def test_one_occurrence_deleted_offline_then_by_the_server(live_server: LiveServ
     assert store.calendar_event(STUDENT, f"personal:{bad['event_id']}") is not None
     assert engine.push(STUDENT).rejected == 1
     assert store.calendar_event(STUDENT, f"personal:{bad['event_id']}") is None
+    store.close()
+
+
+def test_one_occurrence_moved_offline_then_by_the_server_and_moved_back(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """只修改这一次: one occurrence of a weekly series moved to another day and time, offline at once (the others
+    stay), then by the real server after a sync (an exception on its original day); moved back, the exception
+    goes. With another occurrence deleted beside it."""
+    client = ApiClient(live_server.url)
+    client.access_token = activated(live_server, STUDENT, STUDENT_PW)["access_token"]
+    store = LocalStore(tmp_path / "kiosk.db")
+    engine = SyncEngine(client, store, "kiosk-move-test")
+
+    def write(event: dict[str, Any], base: int | None) -> None:
+        op_type, payload, local = calendar.event_save_write(STUDENT, event, base)
+        assert op_payloads.problem(op_type, payload) is None
+        store.enqueue(STUDENT, op_type, payload, local, entity=calendar_edit.entity(event["event_id"]))
+
+    def shown() -> list[str]:
+        rows = store.calendar_between(STUDENT, "2026-12-01", "2027-01-31")
+        return [f"{o['start'][:16]}–{o['end'][11:16]}" for o in rows if o["id"] == key]
+
+    event = calendar_edit.to_event(_form(repeat="weekly", repeatEnd="count", repeatCount="4"), calendar.new_event_id())
+    key = f"personal:{event['event_id']}"
+    write(event, None)
+    assert engine.push(STUDENT).applied == 1
+    engine.pull(STUDENT)
+    stored = store.calendar_event(STUDENT, key)
+    write(calendar_edit.without_occurrence(stored, stored["occurrences"][3][0]), stored["version"])  # 30 Dec gone
+    assert engine.push(STUDENT).applied == 1
+    engine.pull(STUDENT)
+    stored = store.calendar_event(STUDENT, key)
+
+    # 23 December's moved to Thursday 24th, 09:00–10:30, offline: shown there at once, the others unchanged.
+    third = stored["occurrences"][2]
+    form = calendar_edit.occurrence_form(stored, third[0], third[1])
+    assert (form["occurrenceOf"], form["startDate"], form["startTime"]) == ("2026-12-23", "2026-12-23", "16:30")
+    form.update(startDate="2026-12-24", startTime="09:00", endDate="2026-12-24", endTime="10:30")
+    assert calendar_edit.check(form) == {}
+    moved = calendar_edit.with_moved_occurrence(stored, form)
+    assert moved["exceptions"] == [
+        {"date": "2026-12-23", "start": "2026-12-24T09:00:00+08:00", "end": "2026-12-24T10:30:00+08:00"},
+        {"date": "2026-12-30", "deleted": True},
+    ]
+    assert (moved["title"], moved["start"], moved["repeat"]) == (stored["title"], stored["start"], stored["repeat"])
+    write(moved, stored["version"])
+    expected = ["2026-12-09T16:30–17:30", "2026-12-16T16:30–17:30", "2026-12-24T09:00–10:30"]
+    assert shown() == expected
+
+    # Synced: the server moved it too, and its version is the one the terminal counted.
+    assert engine.push(STUDENT).applied == 1
+    engine.pull(STUDENT)
+    synced = store.calendar_event(STUDENT, key)
+    assert synced["version"] == 3 and synced["exceptions"] == moved["exceptions"]
+    assert shown() == expected
+    # 只删除这一次 on the moved one names its original day.
+    assert calendar_edit.original_day(synced, "2026-12-24T09:00:00+08:00") == "2026-12-23"
+
+    # Moved back where the series puts it: the exception goes, offline and on the server.
+    back = calendar_edit.occurrence_form(synced, "2026-12-24T09:00:00+08:00", "2026-12-24T10:30:00+08:00")
+    back.update(startDate="2026-12-23", startTime="16:30", endDate="2026-12-23", endTime="17:30")
+    restored = calendar_edit.with_moved_occurrence(synced, back)
+    assert restored["exceptions"] == [{"date": "2026-12-30", "deleted": True}]
+    write(restored, synced["version"])
+    expected = ["2026-12-09T16:30–17:30", "2026-12-16T16:30–17:30", "2026-12-23T16:30–17:30"]
+    assert shown() == expected
+    assert engine.push(STUDENT).applied == 1
+    engine.pull(STUDENT)
+    assert store.calendar_event(STUDENT, key)["exceptions"] == [{"date": "2026-12-30", "deleted": True}]
+    assert shown() == expected
     store.close()
 
 
@@ -197,6 +306,9 @@ def test_reminders_fire_at_their_time_once_and_a_missed_one_after_a_restart(tmp_
     assert after.next_at == at("23:00")
     tomorrow = calendar_reminders.look(store, STUDENT, at("23:00"))
     assert [(r.title, r.when) for r in tomorrow.due] == [("personal:c", "12月10日 全天")]
+    # In English (the banner's and the tray's words follow the interface's language).
+    assert tomorrow.due[0].texts("en_US") == ("Reminder: personal:c", "Thu 10 Dec, All day · 信息楼402")
+    assert after.due[0].texts("en_US")[1] == "Starts at 19:00 · 信息楼402"
     again = calendar_reminders.look(store, STUDENT, at("19:11"))
     assert again.due == []
     store.close()

@@ -141,3 +141,36 @@ def test_details_name_teacher_host_and_attendees() -> None:
     shown = cv.details(meeting)
     assert (shown["who"], shown["host"], shown["attendees"], shown["note"]) == ("刘诗宏", "刘诗宏", ["张三"], "带周报")
     assert shown["time"] == "14:00–15:30" and shown["date"] == "2026-12-07"
+
+
+def test_a_window_extended_by_the_missing_spans_equals_one_read_of_it() -> None:
+    """What ‹ › hold in memory: the window read once, or read in parts as the shown month moves (an occurrence
+    over a boundary read twice), gives the same per-day buckets and so the same months."""
+    items = [
+        timed("course", f"2026-{m:02d}-{d:02d}", "08:00", "09:40", f"c{m}-{d}")
+        for m in (9, 10, 11, 12)
+        for d in (1, 15, 28)
+    ]
+    items.append(occ("personal", "2026-10-30", "2026-11-03", "跨月", all_day=True))  # over the boundary
+
+    def read(first: date, end: date) -> cv.DayBuckets:
+        chosen = [o for o in items if o["start"][:10] < end.isoformat() and o["end"][:10] >= first.isoformat()]
+        return cv.DayBuckets(sorted(chosen, key=lambda o: o["start"]), first, end)
+
+    september = date(2026, 9, 15)
+    first, end = cv.window(september, "month", spare=1)
+    held = read(first, end)
+    november = cv.shift(september, "month", 2)
+    want = cv.window(november, "month", spare=1)
+    parts = held.missing(*want)
+    assert parts == [(end, want[1])]  # only what is not held
+    merged = held.merged([read(a, b) for a, b in parts], *want)
+    whole = read(*want)
+    assert (merged.first, merged.end) == want and merged.covers(*cv.span(november, "month"))
+    assert merged.by_day == whole.by_day
+    assert sorted((o["id"], o["start"]) for o in merged.occurrences) == sorted(
+        (o["id"], o["start"]) for o in whole.occurrences
+    )
+    assert cv.month_grid(merged, november, TODAY) == cv.month_grid(items, november, TODAY)
+    # Far away: nothing held is of use, the whole window is read.
+    assert held.missing(date(2031, 1, 1), date(2031, 3, 1)) == [(date(2031, 1, 1), date(2031, 3, 1))]

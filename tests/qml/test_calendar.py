@@ -224,7 +224,18 @@ def test_a_staff_members_meetings_and_events_on_a_desk(server: LiveServer, launc
     ui.screenshot("desk-calendar-day")
 
 
-def test_the_month_in_english(server: LiveServer, launch_ui: Any) -> None:
+def _no_chinese_but_data(ui: Any, calendar: Any) -> None:
+    """The page's own words are English: any Chinese left is the data's (titles, places, names)."""
+    data = " ".join(
+        str(v)
+        for c in calendar.property("day") + [c for cell in calendar.property("month") for c in cell["chips"]]
+        for v in (c["title"], c["place"], c["who"])
+    )
+    own = [t for t in ui.texts(ui.find_visible("calendarPage")) if any("\u4e00" <= ch <= "\u9fff" for ch in t)]
+    assert all(t in data or any(part in data for part in t.split()) for t in own), own
+
+
+def test_the_calendar_in_english_landscape_and_portrait(server: LiveServer, launch_ui: Any) -> None:
     ui = launch_ui(server.url, language="en_US")
     calendar = _signed_in_on_calendar(ui, STUDENT)
     _mode(ui, calendar, "month")
@@ -232,4 +243,33 @@ def test_the_month_in_english(server: LiveServer, launch_ui: Any) -> None:
     header = ui.texts(ui.find_visible("monthGrid"))
     assert "Mon" in header and "周一" not in header
     assert "All" in ui.texts(ui.find_visible("calendarTab_all"))
+    _no_chinese_but_data(ui, calendar)
     ui.screenshot("kiosk-calendar-month-en")
+    _mode(ui, calendar, "week")
+    assert "All day" in ui.texts(ui.find_visible("calendarPage"))
+    ui.screenshot("kiosk-calendar-week-en")
+    _mode(ui, calendar, "day")
+    ui.wait_for(lambda: len(calendar.property("day")) > 0)
+    _no_chinese_but_data(ui, calendar)
+    ui.screenshot("kiosk-calendar-day-en")
+    # The same kiosk turned to a portrait totem.
+    ui.window.resize(1080, 1920)
+    ui.settle(300)
+    ui.screenshot("portrait-calendar-day-en")
+    _mode(ui, calendar, "month")
+    ui.screenshot("portrait-calendar-month-en")
+    _mode(ui, calendar, "week")
+    ui.screenshot("portrait-calendar-week-en")
+
+
+def test_a_staff_members_calendar_on_a_desk_in_english(server: LiveServer, launch_ui: Any) -> None:
+    ui = launch_ui(server.url, mode="desk", size=(1366, 768), language="en_US")
+    calendar = _signed_in_on_calendar(ui, LIU)
+    ui.state.workers.wait(10_000)
+    ui.wait_for(lambda: any(c["kind"] == "meeting" for cell in calendar.property("month") for c in cell["chips"]))
+    _no_chinese_but_data(ui, calendar)
+    ui.screenshot("desk-calendar-month-en")
+    _mode(ui, calendar, "week")
+    ui.screenshot("desk-calendar-week-en")
+    _mode(ui, calendar, "day")
+    ui.screenshot("desk-calendar-day-en")

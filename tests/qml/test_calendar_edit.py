@@ -1,6 +1,7 @@
 """新增日程 / 编辑 / 删除 on the real QML, with real taps and keys, against a live server: a student creates a
 weekly event offline (errors said in Chinese under the fields, nothing typed lost), edits it and deletes one
-occurrence, still offline, and sees it converge once the server is back; then deletes the whole series. A staff
+occurrence, still offline, and sees it converge once the server is back; then moves one occurrence alone
+(只修改这一次) and deletes the whole series. A staff
 member's desk edit made on a stale version is refused (calendar_conflict) and the page says so. The sheet is
 screenshotted on a landscape kiosk (keyboard up), a portrait totem and a desk."""
 
@@ -183,6 +184,9 @@ def test_create_edit_and_delete_offline_then_converge(server: LiveServer, launch
     dialog = ui.window.findChild(QObject, "eventDialog")
     ui.wait_for(lambda: dialog.property("opened"))
     ui.tap("eventEdit")
+    # A series: this occurrence or all of it.
+    assert "整个重复日程" in " ".join(ui.texts(ui.find_visible("eventEditQuestion")))
+    ui.tap("eventEditAll")
     ui.wait_for(lambda: ui.find("calendarEditSheet").isVisible() and _form(ui).get("title") == "组会")
     assert "编辑日程" in ui.texts(ui.find_visible("editHeading")) and _form(ui)["place"] == "B208"
     _erase(ui, "editPlace", 4)
@@ -216,8 +220,32 @@ def test_create_edit_and_delete_offline_then_converge(server: LiveServer, launch
     stored = ui.state.store.calendar_event(STUDENT, event_id)
     assert [o[0][:10] for o in stored["occurrences"]] == ["2026-12-14", "2026-12-21"]
 
-    # 删除整个日程, online now: gone here and on the server.
+    # 编辑 → 只修改这一次 on 14 December: to 15:00–16:00 (its times only; the series' fields are not offered).
     cal.showDate("2026-12-14")
+    ui.tap(_agenda_item(ui, "组会"))
+    ui.wait_for(lambda: dialog.property("opened"))
+    ui.tap("eventEdit")
+    ui.tap("eventEditThis")
+    ui.wait_for(lambda: ui.find("calendarEditSheet").isVisible() and _form(ui).get("occurrenceOf") == "2026-12-14")
+    assert "只修改这一次" in ui.texts(ui.find_visible("editHeading"))
+    assert ui.find_visible("editOccurrenceNote") is not None
+    assert not any(i.objectName() == "editTitle" and i.isVisible() for i in ui.items())
+    ui.screenshot("kiosk-calendar-edit-one-occurrence")
+    _pick_time(ui, "editStartTime", "15", "00")
+    _pick_time(ui, "editEndTime", "16", "00")
+    ui.tap("editSave")
+    ui.wait_for(lambda: not ui.find("calendarEditSheet").isVisible())
+    ui.wait_for(lambda: [o["time"] for o in cal.property("day") if o["title"] == "组会"] == ["15:00–16:00"])
+    ui.wait_for(lambda: ui.state.sync.property("pendingCount") == 0, timeout=40_000)
+    occurrences = _server_event(server, STUDENT, "组会")
+    assert [o["start"] for o in occurrences] == ["2026-12-14T15:00:00+08:00", "2026-12-21T16:30:00+08:00"]
+    assert occurrences[0]["exceptions"][-1] == {
+        "date": "2026-12-14",
+        "start": "2026-12-14T15:00:00+08:00",
+        "end": "2026-12-14T16:00:00+08:00",
+    }
+
+    # 删除整个日程, online now: gone here and on the server.
     ui.tap(_agenda_item(ui, "组会"))
     ui.wait_for(lambda: dialog.property("opened"))
     ui.tap("eventDelete")

@@ -18,7 +18,9 @@ Rectangle {
     color: tap.pressed ? Qt.darker(CalendarStyle.tint(kind), 1.1) : CalendarStyle.tint(kind)
     border.width: Theme.contrast ? 1 : 0
     border.color: CalendarStyle.colour(kind)
-    clip: true
+    // Clipping costs the software renderer a save/clip/restore per chip (a month shows up to 126): only when the
+    // text could spill, in the week's blocks or a chip lower than its line.
+    clip: root.detailed || root.height < line.height
     Accessible.role: Accessible.Button
     Accessible.name: CalendarStyle.word(kind) + " " + (root.event.time || "") + " " + (root.event.title || "")
 
@@ -34,6 +36,7 @@ Rectangle {
         width: root.width - 10
         spacing: 4
         AppIcon {
+            smooth: false // drawn at its own size
             y: Math.round(root.fontSize * 0.25)
             name: CalendarStyle.icon(root.kind)
             size: Math.round(root.fontSize * 0.9)

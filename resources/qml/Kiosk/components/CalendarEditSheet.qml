@@ -74,7 +74,8 @@ Rectangle {
             Text {
                 objectName: "editHeading"
                 Layout.fillWidth: true
-                text: CalendarEditor.editing ? qsTr("编辑日程") : qsTr("新增日程")
+                text: CalendarEditor.occurrence ? qsTr("只修改这一次") : CalendarEditor.editing ? qsTr("编辑日程")
+                                                                                     : qsTr("新增日程")
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
                 font.bold: true
@@ -107,6 +108,16 @@ Rectangle {
                 x: Math.max(0, (scroller.width - width) / 2)
                 spacing: Theme.spacingLarge
                 Text {
+                    objectName: "editOccurrenceNote"
+                    Layout.fillWidth: true
+                    visible: CalendarEditor.occurrence
+                    text: qsTr("只改“%1”这一次的时间，其余各次不变；标题、地点等请编辑整个日程。").arg(root.text("title"))
+                    color: Theme.textSecondary
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                    wrapMode: Text.Wrap
+                }
+                Text {
                     objectName: "editFormError"
                     Layout.fillWidth: true
                     visible: text.length > 0
@@ -118,6 +129,7 @@ Rectangle {
                 }
                 Labelled {
                     label: qsTr("标题")
+                    visible: !CalendarEditor.occurrence // 只修改这一次: the times only
                     AppTextField {
                         objectName: "editTitle"
                         width: fields.width
@@ -135,6 +147,7 @@ Rectangle {
                                || root.error("endTime") || root.error("end")
                     ChoiceChip {
                         objectName: "editAllDay"
+                        visible: !CalendarEditor.occurrence
                         text: qsTr("全天")
                         multiple: true
                         checked: root.form.allDay === true
@@ -195,6 +208,7 @@ Rectangle {
                 }
                 Labelled {
                     label: qsTr("地点")
+                    visible: !CalendarEditor.occurrence // 只修改这一次: the times only
                     AppTextField {
                         objectName: "editPlace"
                         width: fields.width
@@ -208,6 +222,7 @@ Rectangle {
                 }
                 Labelled {
                     label: qsTr("备注")
+                    visible: !CalendarEditor.occurrence // 只修改这一次: the times only
                     AppTextField {
                         objectName: "editNote"
                         width: fields.width
@@ -221,6 +236,7 @@ Rectangle {
                 }
                 Labelled {
                     label: qsTr("提醒")
+                    visible: !CalendarEditor.occurrence // 只修改这一次: the times only
                     errorText: root.error("reminder")
                     Repeater {
                         model: ["none", "0", "5", "15", "30", "60", "1440"]
@@ -235,6 +251,7 @@ Rectangle {
                 }
                 Labelled {
                     label: qsTr("重复")
+                    visible: !CalendarEditor.occurrence // 只修改这一次: the times only
                     errorText: root.error("repeat") || root.error("repeatUntil") || root.error("repeatCount")
                     Repeater {
                         model: ["none", "daily", "weekly"]
@@ -249,7 +266,7 @@ Rectangle {
                 }
                 Labelled {
                     label: qsTr("结束重复")
-                    visible: root.text("repeat") !== "none" && root.text("repeat") !== ""
+                    visible: !CalendarEditor.occurrence && root.text("repeat") !== "none" && root.text("repeat") !== ""
                     Repeater {
                         model: ["count", "until"]
                         delegate: ChoiceChip {

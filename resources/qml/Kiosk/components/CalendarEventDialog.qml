@@ -5,7 +5,7 @@ import QtQuick.Layouts
 import Kiosk
 
 // A tapped event: its kind, date and time, place, teacher or host, organiser, class, weeks, attendees and note.
-// The user's own 个人日程 also offers 编辑 and 删除, which asks first (a series: this occurrence or all of it);
+// The user's own 个人日程 also offers 编辑 and 删除 (a series: each asks whether this occurrence or all of it);
 // meetings and courses are read-only.
 Popup {
     id: root
@@ -25,8 +25,9 @@ Popup {
         [qsTr("备注"), root.event.note || ""]
     ].filter(r => r[1].length > 0)
     property bool confirming: false
+    property bool choosingEdit: false // a series' 编辑: this occurrence or all of it
     signal dismissed()
-    signal editRequested(string eventId)
+    signal editRequested(string eventId, string start, bool onlyThis)
     signal removeRequested(string eventId, string start, bool onlyThis)
 
     modal: true
@@ -35,7 +36,7 @@ Popup {
     padding: Theme.spacingLarge
     Overlay.modal: Rectangle { color: Qt.rgba(0, 0, 0, 0.5) }
     background: Rectangle { radius: Theme.radius; color: Theme.card }
-    onClosed: { root.confirming = false; root.dismissed() }
+    onClosed: { root.confirming = false; root.choosingEdit = false; root.dismissed() }
     contentItem: ColumnLayout {
         spacing: Theme.spacing
         RowLayout {
@@ -97,6 +98,16 @@ Popup {
             }
         }
         Text {
+            objectName: "eventEditQuestion"
+            Layout.fillWidth: true
+            visible: root.choosingEdit
+            text: qsTr("修改“%1”的这一次，还是整个重复日程？").arg(root.event.title || "")
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            color: Theme.text
+            wrapMode: Text.Wrap
+        }
+        Text {
             objectName: "eventDeleteQuestion"
             Layout.fillWidth: true
             visible: root.confirming
@@ -113,20 +124,46 @@ Popup {
             spacing: Theme.spacing
             AppButton {
                 objectName: "eventClose"
-                visible: !root.confirming
+                visible: !root.confirming && !root.choosingEdit
                 kind: "primary"
                 text: qsTr("关闭")
                 onClicked: root.close()
             }
             AppButton {
                 objectName: "eventEdit"
-                visible: root.event.editable === true && !root.confirming
+                visible: root.event.editable === true && !root.confirming && !root.choosingEdit
                 text: qsTr("编辑")
-                onClicked: { root.editRequested(root.event.id); root.close() }
+                onClicked: {
+                    if (root.event.repeats === true) {
+                        root.choosingEdit = true
+                    } else {
+                        root.editRequested(root.event.id, root.event.start, false)
+                        root.close()
+                    }
+                }
+            }
+            AppButton {
+                objectName: "eventEditAll"
+                visible: root.choosingEdit
+                kind: "primary"
+                text: qsTr("修改整个日程")
+                onClicked: { root.editRequested(root.event.id, root.event.start, false); root.close() }
+            }
+            AppButton {
+                objectName: "eventEditThis"
+                visible: root.choosingEdit
+                text: qsTr("只修改这一次")
+                onClicked: { root.editRequested(root.event.id, root.event.start, true); root.close() }
+            }
+            AppButton {
+                objectName: "eventEditCancel"
+                visible: root.choosingEdit
+                text: qsTr("取消")
+                onClicked: root.choosingEdit = false
             }
             AppButton {
                 objectName: "eventDelete"
-                visible: root.event.editable === true && !root.confirming
+                visible: root.event.editable === true && !root.confirming && !root.choosingEdit
                 text: qsTr("删除")
                 foreground: Theme.error
                 onClicked: root.confirming = true

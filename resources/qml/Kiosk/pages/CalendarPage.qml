@@ -250,7 +250,8 @@ Item {
     CalendarEventDialog {
         id: details
         onDismissed: Calendar.closeEvent()
-        onEditRequested: (eventId) => CalendarEditor.edit(eventId)
+        onEditRequested: (eventId, start, onlyThis) => onlyThis ? CalendarEditor.editOccurrence(eventId, start)
+                                                                : CalendarEditor.edit(eventId)
         onRemoveRequested: (eventId, start, onlyThis) => CalendarEditor.remove(eventId, start, onlyThis)
     }
     // 新增日程 / 编辑日程, over the calendar (the page shrinks above the virtual keyboard, and the sheet with it).
