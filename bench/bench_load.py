@@ -159,7 +159,18 @@ def issue_users(db_url: str, count: int) -> list[dict[str, Any]]:
 
 
 def catch_up(server: Server) -> None:
-    """Each user's newest cursor, by pulling as its client would, so that the timed pulls are up to date."""
+    """Each user's newest cursor, by pulling as its client would, so that the timed pulls are up to date. wrk
+    leaves at its deadline with requests under way, and the server still applies those pushes: so this waits
+    until a second look finds every cursor where the first left it."""
+    for _ in range(30):
+        before = [u.get("cursor", 0) for u in server.users]
+        _pull_to_end(server)
+        if before == [u["cursor"] for u in server.users]:
+            return
+        time.sleep(0.5)
+
+
+def _pull_to_end(server: Server) -> None:
     import requests
 
     with requests.Session() as http:
