@@ -69,7 +69,8 @@ class GroupCommit:
 
     def _lead(self) -> None:
         with self._lock:
-            batch, weight = [], 0
+            batch: list[_Piece[Any]] = []
+            weight = 0
             while self._queue and (not batch or weight + self._queue[0].weight <= self.max_weight):
                 weight += self._queue[0].weight
                 batch.append(self._queue.pop(0))
