@@ -133,6 +133,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     certificates.PUBLIC_URL = settings.public_url or f"http://{settings.host}:{settings.port}"
     app.state.cas = CasSettings.from_env()  # a bad CAMPUS_SYNC_CAS_… value stops the server here
     install_error_handlers(app)
+    # First: the router tries routes in order, and sync's pull and push are most of all requests (scanning ~45
+    # routes before them cost a tenth of a pull's CPU, bench/README.md "bench_load.py"). No other path starts so.
+    app.include_router(sync.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(hall.router)
@@ -146,7 +149,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(devices.router)
     app.include_router(content.me_router)
     app.include_router(phone.router)
-    app.include_router(sync.router)
     app.include_router(workflow.router)
     app.include_router(attachments.router)
     app.include_router(calendar_routes.router)

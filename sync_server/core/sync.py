@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,9 +28,9 @@ from sync_server.core import op_grant, stored_text
 from sync_server.core.change_log import MEMBERS_SCOPE, user_scope
 from sync_server.core.clock import as_utc
 from sync_server.core.errors import Conflict, DomainError, Invalid, Unauthorized
-from sync_server.core.meta import get_meta
+from sync_server.core.group_commit import committer_for
 from sync_server.core.operations import OPERATIONS
-from sync_server.models import AppliedOp, AuthSession, ChangeLog, User
+from sync_server.models import AppliedOp, AuthSession, ChangeLog, ServerMeta, User
 
 MAX_PULL = 1000
 MAX_PUSH = 200
@@ -88,7 +89,8 @@ def pull_answer(
         "changes": page.changes,
         "cursor": page.cursor,
         "has_more": page.has_more,
-        "epoch": get_meta(session, "epoch") or "",
+        # A column, not an ORM object (core/meta.get_meta): this is on every pull.
+        "epoch": session.scalar(select(ServerMeta.value).where(ServerMeta.key == "epoch")) or "",
         "remaining": count_after(session, user_id, page.cursor) if count_remaining and page.has_more else 0,
     }
 
@@ -142,71 +144,128 @@ def _result_of(row: AppliedOp, status: str | None = None) -> dict[str, Any]:
 
 
 def push(
-    sessions: sessionmaker[Session], user_id: str, device_id: str, ops: list[dict[str, Any]]
+    sessions: sessionmaker[Session],
+    user_id: str,
+    device_id: str,
+    ops: list[dict[str, Any]],
+    *,
+    in_transaction: Callable[[Session], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Apply `ops` (already shape-checked) for `user_id`, in `seq` order, each in its own transaction."""
+    """Apply `ops` (already shape-checked) for `user_id`, in `seq` order, all in one transaction: the user's
+    lock, the idempotency look-up, each operation with its record, one commit (one fsync on SQLite; there the
+    transaction is shared with the pushes of other requests under way, core/group_commit.py).
+
+    Each operation still runs in a savepoint of its own, so a rejection undoes only its effect, is recorded,
+    and does not stop the operations after it. One commit instead of one per operation: on SQLite every
+    transaction was a BEGIN IMMEDIATE with its own fsync, and the read of the idempotency records took the
+    write lock too (bench/README.md, "the write path"). `in_transaction` runs first inside the transaction
+    (the route records the token's use there instead of in a write transaction of its own).
+
+    If a concurrent push of one of these ids by another user commits first (PostgreSQL: a forged id; the same
+    user's pushes wait for the user's lock), the batch's transaction fails as a whole and the operations are
+    applied one by one, each in its own transaction, which reports the conflict for that one alone."""
     hashes = {op["id"]: payload_hash(op["type"], op["payload"]) for op in ops}
-    with sessions() as session:
-        seen = {r.op_id: r for r in session.scalars(select(AppliedOp).where(AppliedOp.op_id.in_(list(hashes))))}
+    if not ops:
+        return []
+
+    def work(session: Session) -> list[dict[str, Any]]:
+        return _push_in(session, user_id, device_id, ops, hashes, in_transaction)
+
+    try:
+        bind = sessions.kw.get("bind")
+        if bind is not None and bind.dialect.name == "sqlite":
+            # SQLite has one writer at a time: concurrent pushes share a commit (core/group_commit.py).
+            return committer_for(sessions).run(work, weight=len(ops))
+        with sessions.begin() as session:
+            return work(session)
+    except IntegrityError:
+        return [_apply_one(sessions, user_id, device_id, op, hashes[op["id"]]) for op in sorted(ops, key=_seq)]
+
+
+def _seq(op: dict[str, Any]) -> int:
+    return int(op["seq"])
+
+
+def _push_in(
+    session: Session,
+    user_id: str,
+    device_id: str,
+    ops: list[dict[str, Any]],
+    hashes: dict[str, str],
+    in_transaction: Callable[[Session], None] | None,
+) -> list[dict[str, Any]]:
+    # One user's operations run one at a time, whichever worker and terminal they come from: handlers read,
+    # then write (★ checks, then inserts), and two terminals of one user must not interleave. On SQLite,
+    # BEGIN IMMEDIATE already serialises all writers.
+    user = session.get(User, user_id, with_for_update=True)
+    if user is None:
+        raise Unauthorized("invalid_token", "登录已失效，请重新登录")
+    if in_transaction is not None:
+        in_transaction(session)
+    seen = {r.op_id: r for r in session.scalars(select(AppliedOp).where(AppliedOp.op_id.in_(list(hashes))))}
     for op_id, row in seen.items():
         if row.payload_hash != hashes[op_id] or row.user_id != user_id:
             # The same key for something else: a client bug or a forgery. Nothing in the batch is applied.
             raise Conflict("idempotency_conflict", "操作编号已被另一操作使用", op_id=op_id)
     results = []
-    for op in sorted(ops, key=lambda o: o["seq"]):
+    for op in sorted(ops, key=_seq):
         if op["id"] in seen:
             results.append(_result_of(seen[op["id"]], "duplicate"))
             continue
-        results.append(_apply_one(sessions, user_id, device_id, op, hashes[op["id"]]))
+        results.append(_apply_in(session, user, device_id, op, hashes[op["id"]]))
     return results
+
+
+def _apply_in(session: Session, user: User, device_id: str, op: dict[str, Any], digest: str) -> dict[str, Any]:
+    """Apply one operation and add its idempotency record, in the caller's transaction (which holds the user's
+    lock). A DomainError from the handler is recorded as the rejection, its effect undone (a savepoint)."""
+    row = AppliedOp(
+        op_id=op["id"],
+        user_id=user.user_id,
+        device_id=device_id,
+        seq=op["seq"],
+        type=op["type"],
+        payload_hash=digest,
+        status="applied",
+        created_at=now(),
+    )
+    operation = OPERATIONS.get(op["type"])
+    try:
+        if operation is None:
+            raise Invalid("unknown_type", f"未知的操作类型：{op['type']}")
+        # Before the handler, so that nothing a terminal sends reaches a column it cannot be stored in:
+        # a lone surrogate or a 2**70 there failed the whole batch with a 500, and the terminal resent
+        # the operation for ever. A misfit is a rejection like any other, recorded and replayable.
+        problem = operation.payload.problem(op["payload"])
+        if problem is not None:
+            raise Invalid("invalid_payload", problem.message, fields={problem.path: problem.reason})
+        session.info["op_id"] = op["id"]  # append_change tags the effect with its operation
+        with session.begin_nested():  # a rejection undoes the effect but keeps the record
+            row.result = operation.apply(session, user, op["payload"])
+    except DomainError as exc:
+        row.status, row.error = "rejected", {"code": exc.code, "message": exc.message}
+        if exc.fields:
+            row.error["fields"] = exc.fields
+    finally:
+        session.info.pop("op_id", None)
+    session.add(row)
+    return _result_of(row)
 
 
 def _apply_one(
     sessions: sessionmaker[Session], user_id: str, device_id: str, op: dict[str, Any], digest: str
 ) -> dict[str, Any]:
+    """One operation in a transaction of its own (the fallback of `push`, and the fault suite's mutant)."""
     try:
         with sessions.begin() as session:
-            # One user's operations run one at a time, whichever worker and terminal they come from: handlers
-            # read, then write (★ checks, then inserts), and two terminals of one user must not interleave.
-            # On SQLite, BEGIN IMMEDIATE already serialises all writers.
             user = session.get(User, user_id, with_for_update=True)
             assert user is not None
             done = session.get(AppliedOp, op["id"])
             if done is not None:  # the same operation, sent again while we waited for the lock
-                if done.payload_hash != digest:
+                if done.payload_hash != digest or done.user_id != user_id:
                     raise Conflict("idempotency_conflict", "操作编号已被另一操作使用", op_id=op["id"])
                 return _result_of(done, "duplicate")
-            row = AppliedOp(
-                op_id=op["id"],
-                user_id=user_id,
-                device_id=device_id,
-                seq=op["seq"],
-                type=op["type"],
-                payload_hash=digest,
-                status="applied",
-                created_at=now(),
-            )
-            operation = OPERATIONS.get(op["type"])
-            try:
-                if operation is None:
-                    raise Invalid("unknown_type", f"未知的操作类型：{op['type']}")
-                # Before the handler, so that nothing a terminal sends reaches a column it cannot be stored in:
-                # a lone surrogate or a 2**70 there failed the whole batch with a 500, and the terminal resent
-                # the operation for ever. A misfit is a rejection like any other, recorded and replayable.
-                problem = operation.payload.problem(op["payload"])
-                if problem is not None:
-                    raise Invalid("invalid_payload", problem.message, fields={problem.path: problem.reason})
-                session.info["op_id"] = op["id"]  # append_change tags the effect with its operation
-                with session.begin_nested():  # a rejection undoes the effect but keeps the record
-                    row.result = operation.apply(session, user, op["payload"])
-            except DomainError as exc:
-                row.status, row.error = "rejected", {"code": exc.code, "message": exc.message}
-                if exc.fields:
-                    row.error["fields"] = exc.fields
-            finally:
-                session.info.pop("op_id", None)
-            session.add(row)
-            return _result_of(row)
+            return _apply_in(session, user, device_id, op, digest)
     except IntegrityError:
         # The same operation, pushed concurrently (a retry racing its original), committed first: report it.
         with sessions() as session:

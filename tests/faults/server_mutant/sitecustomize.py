@@ -17,7 +17,9 @@ def _no_idempotency() -> None:
     from sync_server.core import sync
     from sync_server.models import AppliedOp
 
-    def push(sessions: Any, user_id: str, device_id: str, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def push(
+        sessions: Any, user_id: str, device_id: str, ops: list[dict[str, Any]], **_options: Any
+    ) -> list[dict[str, Any]]:
         results = []
         for op in sorted(ops, key=lambda o: o["seq"]):
             with sessions.begin() as session:  # forget that it was applied before

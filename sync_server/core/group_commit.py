@@ -1,0 +1,118 @@
+"""Group commit for SQLite: the write transactions of concurrent requests share one BEGIN IMMEDIATE and one
+commit (one fsync), each request's part in a savepoint of its own.
+
+Why: SQLite runs one writer at a time and every commit waits for its fsync (synchronous=FULL), so a push cost
+one fsync however small it was, and 32 pushes under way queued for the write lock one fsync after another
+(bench/README.md, "the write path"). PostgreSQL runs writers side by side and groups commits itself; it does not
+use this.
+
+How (leader/follower, no thread of its own): a request adds its work to the queue. If nobody is leading, it
+leads: it takes the queue (up to `max_weight`), runs each piece in a savepoint of one transaction, commits, and
+hands every piece its outcome. Work that arrived meanwhile forms the next batch, led by its oldest request, so
+no request leads for longer than its own batch. A request gets its answer only after the commit that holds its
+effect: a 200 still means durable.
+
+What a piece sees: the effects of the pieces before it in the batch (they are one transaction), never a
+rollback of another's: a piece that raises has its savepoint rolled back and gets the exception; the others
+commit. If the commit itself fails, every piece of the batch gets that error (nothing of it was written), as
+each would have alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from weakref import WeakKeyDictionary
+
+from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Piece(Generic[T]):
+    work: Callable[[Session], T]
+    weight: int
+    done: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False
+    result: Any = None
+    error: BaseException | None = None
+
+
+class GroupCommit:
+    def __init__(self, sessions: sessionmaker[Session], max_weight: int = 256) -> None:
+        self.sessions = sessions
+        self.max_weight = max_weight
+        self._lock = threading.Lock()
+        self._queue: list[_Piece[Any]] = []
+        self._leading = False
+        self.batches = 0  # for tests and the bench: how many commits served how many pieces
+        self.pieces = 0
+
+    def run(self, work: Callable[[Session], T], weight: int = 1) -> T:
+        """Run `work(session)` in a savepoint of a shared write transaction; return its result once committed."""
+        piece: _Piece[T] = _Piece(work, max(1, weight))
+        with self._lock:
+            self._queue.append(piece)
+            if not self._leading:
+                self._leading = piece.lead = True
+        if not piece.lead:
+            piece.done.wait()  # set when our batch committed, or when we are to lead the next one
+        if piece.lead:
+            self._lead()
+        if piece.error is not None:
+            raise piece.error
+        result: T = piece.result
+        return result
+
+    def _lead(self) -> None:
+        with self._lock:
+            batch: list[_Piece[Any]] = []
+            weight = 0
+            while self._queue and (not batch or weight + self._queue[0].weight <= self.max_weight):
+                weight += self._queue[0].weight
+                batch.append(self._queue.pop(0))
+        try:
+            self._commit(batch)
+        finally:
+            with self._lock:
+                if self._queue:  # the oldest waiting request leads the next batch
+                    successor = self._queue[0]
+                    successor.lead = True
+                    successor.done.set()
+                else:
+                    self._leading = False
+            for piece in batch:
+                if not piece.lead:
+                    piece.done.set()
+
+    def _commit(self, batch: list[_Piece[Any]]) -> None:
+        self.batches += 1
+        self.pieces += len(batch)
+        try:
+            with self.sessions.begin() as session:
+                for piece in batch:
+                    try:
+                        with session.begin_nested():
+                            piece.result = piece.work(session)
+                    except Exception as exc:  # this piece's error; its savepoint is rolled back
+                        piece.error = exc
+        except Exception as exc:  # the commit (or a savepoint's rollback) failed: none of the batch was written
+            for piece in batch:
+                piece.result, piece.error = None, exc
+
+
+_committers: WeakKeyDictionary[sessionmaker[Session], GroupCommit] = WeakKeyDictionary()
+_committers_lock = threading.Lock()
+
+
+def committer_for(sessions: sessionmaker[Session]) -> GroupCommit:
+    """The one GroupCommit of these sessions (made on first use). Each uvicorn worker has its own Database and
+    so its own; on SQLite the workers' batches then queue for the write lock as single pushes did."""
+    with _committers_lock:
+        found = _committers.get(sessions)
+        if found is None:
+            found = _committers[sessions] = GroupCommit(sessions)
+        return found
