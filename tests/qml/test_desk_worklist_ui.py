@@ -96,9 +96,6 @@ def _seed(server: LiveServer) -> list[str]:
     return ids
 
 
-@pytest.mark.quarantine(
-    reason="fails about one full-suite run in four (hangs on the last return to the empty list), passes alone"
-)
 def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> None:
     ids = _seed(server)
     jwc = Client(server, JWC_A)
@@ -214,14 +211,22 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
         hands.key(Qt.Key.Key_Return)
         ui.wait_for(lambda: ui.find_visible("action_approve") is not None)
         hands.key(Qt.Key.Key_Return, CTRL)
-        ui.wait_for(lambda: ui.find_visible("nextItem") is not None)
+        # 通过 was taken (held for its undo bar): 办理下一件 is already offered after the 批注, so its button
+        # says nothing of the approval.
+        assert ui.state.inbox.held.ids() == {annotated[-1]}, ("acting", ui.find("actingNote", page).isVisible())
         hands.key(Qt.Key.Key_N, CTRL)
     try:
         ui.wait_for(lambda: current_page(ui) == "tasksPage")  # none left: back to the empty list
     except Exception:  # say what 办理下一件 opened instead (it once reopened an item already handled)
         shown = str(ui.find("pageStack").property("currentItem").property("applicationId"))
         handled = {"approved": approved, "returned": returned, "annotated": annotated}
-        raise AssertionError({k: shown in v for k, v in handled.items()}) from None
+        ui.screenshot("desk-worklist-debug-end")
+        raise AssertionError(
+            {k: shown in v for k, v in handled.items()}
+            | {"page": current_page(ui), "depth": ui.find("pageStack").property("depth"), "shown": shown}
+            | {"in_ids": shown in ids, "distinct_approved": len(set(approved)), "rows": _rows(ui)}
+            | {"held": sorted(ui.state.inbox.held.ids())}
+        ) from None
     assert _rows(ui) == 0
     assert hands.count["clicks"] == 5
     assert len(set(returned + annotated)) == 10  # 办理下一件 never opened one already handled
@@ -246,14 +251,16 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
 def test_the_list_at_1366(server: LiveServer, launch_ui: Any) -> None:
     """Fifty rows at 1366×768 (the other 在读证明s of the module's server were handled: new ones are seeded)."""
     _seed(server)
-    Client(server, JWC_A)  # their first password changed, as the manual requires
+    jwc = Client(server, JWC_A)  # their first password changed, as the manual requires
+    waiting = len(jwc.box("todo", limit=100)["items"])  # fifty, unless the test before left some
+    assert waiting >= 50
     ui = launch_ui(server.url, mode="desk", size=(1366, 768))
     log_in(ui, JWC_A, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage", timeout=20_000)
     synced(ui)
     QMetaObject.invokeMethod(ui.window, "openTasks", Q_ARG(str, "todo"))
     ui.wait_for(lambda: current_page(ui) == "tasksPage")
-    ui.wait_for(lambda: _rows(ui) == 50, timeout=20_000)
+    ui.wait_for(lambda: _rows(ui) == waiting, timeout=20_000)
     for name in ("taskSearch", "sortChoice", "batchApprove", "shownCount"):
         item = ui.find_visible(name)
         right = item.mapToScene(item.boundingRect().topRight()).x()
