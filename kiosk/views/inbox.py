@@ -91,6 +91,7 @@ class Inbox(InboxList):
         self._sent: set[str] = set()  # handled, still in 待办 until the server answers: kept out of the list
         self._held.changed.connect(self._publish)
         session.signedIn.connect(self.reload)
+        session.leaving.connect(self.sendHeld)
         session.signedOut.connect(self._forget)
         sync.settled.connect(self.reload)
 
@@ -137,8 +138,13 @@ class Inbox(InboxList):
         self._items.merge_rows(arrange(self._all, self._view), "application_id")
         self.changed.emit()
 
+    @Slot()
+    def sendHeld(self, _reason: str = "") -> None:
+        """The user leaves (signs out, the kiosk's idle logout, the app closes) within an undo time: what they
+        chose (通过, 不予办理, 终止) is written now, not dropped. Signing out is not 撤销."""
+        self._held.flush()
+
     def _forget(self, _reason: str = "") -> None:
-        self._held.undo()  # whoever signs out within the undo time takes it back: nobody is left to write it
         self._reader.forget()
         self._snapshot = InboxSnapshot()
         self._news.forget()
