@@ -102,6 +102,7 @@ Item {
                 Layout.preferredHeight: Theme.touchMin
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
+                FocusRing { shown: processFilter.visualFocus }
                 textRole: "name"
                 valueRole: "code"
                 // Re-read when the box or its rows change (the choices are those present in the box).
@@ -116,6 +117,7 @@ Item {
                 Layout.preferredHeight: Theme.touchMin
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
+                FocusRing { shown: statusFilter.visualFocus }
                 textRole: "name"
                 valueRole: "code"
                 model: Inbox.revision >= 0 ? [{ code: "", name: qsTr("全部状态") }].concat(Inbox.statusChoices()) : []
@@ -161,6 +163,7 @@ Item {
                 Layout.preferredHeight: Theme.touchMin
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
+                FocusRing { shown: stepFilter.visualFocus }
                 model: Inbox.revision >= 0 ? [qsTr("全部步骤")].concat(Inbox.stepChoices()) : []
                 onActivated: Inbox.setStep(currentIndex > 0 ? currentText : "")
             }
@@ -171,6 +174,7 @@ Item {
                 Layout.preferredHeight: Theme.touchMin
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
+                FocusRing { shown: sortChoice.visualFocus }
                 textRole: "name"
                 valueRole: "code"
                 model: [
@@ -226,7 +230,7 @@ Item {
             boundsBehavior: Flickable.StopAtBounds
             ScrollBar.vertical: ScrollBar {}
             keyNavigationEnabled: true
-            activeFocusOnTab: true
+            activeFocusOnTab: count > 0  // an empty list is no stop: nothing there to show the ring on
             highlightMoveDuration: 0
             currentIndex: 0
             // Enter opens the row, Space selects it, Ctrl+Enter approves it (when it asks for nothing more).
