@@ -137,6 +137,7 @@ class Inbox(InboxList):
         self._all = handled if self._box == "todo" else items
         self._items.merge_rows(arrange(self._all, self._view), "application_id")
         self.changed.emit()
+        self.countsChanged.emit()  # 待办's count leaves out the rows handled here (_todo)
 
     @Slot()
     def sendHeld(self, _reason: str = "") -> None:
@@ -281,7 +282,15 @@ class Inbox(InboxList):
         return int(self._snapshot.counts.get(key, 0))
 
     def _todo(self) -> int:
-        return self._counted("todo")
+        """What is still to do: a task handled here (held for its undo bar, or on its way to the server) is no
+        longer counted, as it is no longer listed; the store counts it until the server's answer arrives."""
+        gone = self._held.ids() | self._sent
+        handled = {
+            str(t.get("application_id"))
+            for t in self._snapshot.todo
+            if t.get("pending_action") or str(t.get("application_id")) in gone
+        }
+        return max(0, self._counted("todo") - len(handled))
 
     def _done(self) -> int:
         return self._counted("done")

@@ -134,10 +134,11 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
     hands.key(Qt.Key.Key_Return, CTRL)
     ui.wait_for(lambda: _rows(ui) == 49)
     assert ui.find_visible("undoBar") is not None
+    assert ui.state.inbox.property("todoCount") == 49  # the counters say what the list shows
     ui.screenshot("desk-worklist-3-undo-bar")
     hands.key(Qt.Key.Key_Z, CTRL)
     ui.wait_for(lambda: _rows(ui) == 50)
-    assert ui.state.sync.property("pendingCount") == 0
+    assert ui.state.sync.property("pendingCount") == 0 and ui.state.inbox.property("todoCount") == 50
     hands.count.clear()
 
     # Thirty approvals, one key each: Ctrl+Enter on the current row.

@@ -228,7 +228,11 @@ Item {
             spacing: 4
             model: Inbox.items
             boundsBehavior: Flickable.StopAtBounds
-            ScrollBar.vertical: ScrollBar {}
+            // Shown whenever there is more than fits (Basic's bar hides until scrolled): fifty rows say so.
+            ScrollBar.vertical: ScrollBar {
+                id: listBar
+                policy: list.contentHeight > list.height ? ScrollBar.AlwaysOn : ScrollBar.AsNeeded
+            }
             keyNavigationEnabled: true
             activeFocusOnTab: count > 0  // an empty list is no stop: nothing there to show the ring on
             highlightMoveDuration: 0
@@ -245,7 +249,7 @@ Item {
                 required property var model
                 required property int index
                 row: model
-                width: ListView.view.width
+                width: list.width - (listBar.policy === ScrollBar.AlwaysOn ? listBar.width + 4 : 0)  // the bar beside
                 todo: Inbox.box === "todo"
                 mine: Inbox.box === "mine"
                 selected: root.selected[model.applicationId] === true
