@@ -174,6 +174,10 @@ class Backend:
     def shutdown(self) -> None:
         if self.config.mode == "kiosk":  # a kiosk forgets; a desk client stays logged in (记住我)
             self.session.logout_because("shutdown")
+        else:
+            # Closed within an undo time: the held 通过 goes into the outbox (the workers drain below); the next
+            # start delivers it.
+            self.inbox.sendHeld()
         self.qr_login.stop()
         self.enrollment.stop()
         self.state.shutdown()

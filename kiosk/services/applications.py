@@ -230,7 +230,8 @@ class Application:
     def write(self, user_id: str, action: str, given: ActionInput) -> tuple[str, dict[str, Any], Callable[[Any], None]]:
         """(op type, payload, local effect) of the action for `Writer.write`: the payload is the REST body with
         `application_id`; the local effect marks the user's tasks on it as acting (处理中…) until the server
-        answers. ValueError for what is not an action, or a task id the server did not send."""
+        answers (not for a 批注 or 备注, which leave the task as it is). ValueError for what is not an action,
+        or a task id the server did not send."""
         rule = RULES.get(action)
         if rule is None:
             raise ValueError(f"not an action on an application: {action!r}")
@@ -249,6 +250,11 @@ class Application:
         application_id, sends = self.id, rule.sends
 
         def apply_local(session: Any) -> None:
+            if sends == "comment":
+                # A 批注 or 备注 leaves the task the holder's: 通过 may follow at once (the outbox sends the two in
+                # order). Marked 处理中… it hid the action buttons until the server answered, and a 通过 pressed
+                # meanwhile was dropped without a word.
+                return
             from kiosk.models.store import mark_acting  # SQLAlchemy: not on the start-up path
 
             mark_acting(session, user_id, application_id, sends)

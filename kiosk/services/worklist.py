@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk.services import campus_time
-
-if TYPE_CHECKING:
-    from kiosk.services.inbox import WorkItem
+from kiosk.services.work_item import WorkItem
 
 # Fields a row names when a process's form names no summary_fields: the applicant's first ones they typed.
 FALLBACK_SUMMARY = 2

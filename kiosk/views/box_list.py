@@ -15,7 +15,8 @@ from kiosk.services.worklist import ListView, approve_values, arrange, default_v
 from kiosk.views.held_writes import HeldWrite, HeldWrites
 
 if TYPE_CHECKING:
-    from kiosk.services.inbox import InboxSnapshot, WorkItem
+    from kiosk.services.inbox import InboxSnapshot
+    from kiosk.services.work_item import WorkItem
 
 
 QML_IMPORT_NAME = "Kiosk.Backend"

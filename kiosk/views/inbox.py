@@ -91,6 +91,7 @@ class Inbox(InboxList):
         self._sent: set[str] = set()  # handled, still in 待办 until the server answers: kept out of the list
         self._held.changed.connect(self._publish)
         session.signedIn.connect(self.reload)
+        session.leaving.connect(self.sendHeld)
         session.signedOut.connect(self._forget)
         sync.settled.connect(self.reload)
 
@@ -136,9 +137,15 @@ class Inbox(InboxList):
         self._all = handled if self._box == "todo" else items
         self._items.merge_rows(arrange(self._all, self._view), "application_id")
         self.changed.emit()
+        self.countsChanged.emit()  # 待办's count leaves out the rows handled here (_todo)
+
+    @Slot()
+    def sendHeld(self, _reason: str = "") -> None:
+        """The user leaves (signs out, the kiosk's idle logout, the app closes) within an undo time: what they
+        chose (通过, 不予办理, 终止) is written now, not dropped. Signing out is not 撤销."""
+        self._held.flush()
 
     def _forget(self, _reason: str = "") -> None:
-        self._held.undo()  # whoever signs out within the undo time takes it back: nobody is left to write it
         self._reader.forget()
         self._snapshot = InboxSnapshot()
         self._news.forget()
@@ -275,7 +282,15 @@ class Inbox(InboxList):
         return int(self._snapshot.counts.get(key, 0))
 
     def _todo(self) -> int:
-        return self._counted("todo")
+        """What is still to do: a task handled here (held for its undo bar, or on its way to the server) is no
+        longer counted, as it is no longer listed; the store counts it until the server's answer arrives."""
+        gone = self._held.ids() | self._sent
+        handled = {
+            str(t.get("application_id"))
+            for t in self._snapshot.todo
+            if t.get("pending_action") or str(t.get("application_id")) in gone
+        }
+        return max(0, self._counted("todo") - len(handled))
 
     def _done(self) -> int:
         return self._counted("done")

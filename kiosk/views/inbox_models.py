@@ -51,7 +51,7 @@ class WorkItemRole(IntEnum):
 @QmlElement
 @QmlUncreatable("WorkItemListModel comes from Inbox.items")
 class WorkItemListModel(RowListModel):
-    """Rows are kiosk.services.inbox.WorkItem."""
+    """Rows are kiosk.services.work_item.WorkItem."""
 
     ROLES = WorkItemRole
     ROLE_ATTRS: ClassVar[dict[int, str]] = _attrs(WorkItemRole)

@@ -47,6 +47,9 @@ class Session(QObject):
     devicesChanged = Signal()
     signedIn = Signal()
     signedOut = Signal(str)  # reason: "user" | "idle" | "expired" | "device" (the server refused the kiosk)
+    # Just before the session ends, while the user may still write: what they decided and was held back (the
+    # undo bar's final actions) goes into the outbox now, signed with their key, to be delivered after logout.
+    leaving = Signal(str)
     passwordChanged = Signal()
     keyboardResetRequested = Signal()
 
@@ -176,6 +179,7 @@ class Session(QObject):
         current = self.auth.current
         if current is None:
             return
+        self.leaving.emit(reason)
         self.auth.forget_locally()
         token = current.access_token
         self._workers.run(lambda: self.auth.revoke_on_server(token))

@@ -125,7 +125,14 @@ class Sync(QObject):
 
         def saved(op: dict[str, Any]) -> None:
             if self._auth.user_id != user:
-                return  # they left while it was being written: it is queued, nothing of theirs to show
+                # They left while it was being written (a held 通过 sent at sign-out): it is queued, nothing of
+                # theirs to show. It goes without them soon, as _signed_out's round would have taken it had
+                # the write been done by then.
+                if self._running:
+                    self._again = True
+                else:
+                    self._timer.start(1000)
+                return
             self._pending += 1
             self.changed.emit()
             self.settled.emit()

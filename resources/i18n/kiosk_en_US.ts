@@ -2698,102 +2698,102 @@
         <translation>My applications</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="108"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="109"/>
         <source>全部服务</source>
         <translation>All services</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="121"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="123"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="151"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="153"/>
         <source>搜索姓名、学号、流水号</source>
         <translation>Search name, ID, serial no.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="167"/>
         <source>全部步骤</source>
         <translation>All steps</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="177"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="181"/>
         <source>按等待时间</source>
         <translation>By waiting time</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="177"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="181"/>
         <source>按提交时间</source>
         <translation>By submission time</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="178"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="182"/>
         <source>按截止时间</source>
         <translation>By due time</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="178"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="182"/>
         <source>按申请人</source>
         <translation>By applicant</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="179"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="183"/>
         <source>按流水号</source>
         <translation>By serial no.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="179"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="183"/>
         <source>按事项</source>
         <translation>By service</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="187"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="191"/>
         <source>降序</source>
         <translation>Descending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="187"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="191"/>
         <source>升序</source>
         <translation>Ascending</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="193"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="197"/>
         <source>共 %1 件</source>
         <translation>%1 items</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="193"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="197"/>
         <source>，已选 %1 件</source>
         <translation>, %1 selected</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="202"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="206"/>
         <source>全选</source>
         <translation>Select all</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="211"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="215"/>
         <source>批量通过</source>
         <translation>Approve selected</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="213"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="217"/>
         <source>通过所选的每一件（Ctrl+Shift+Enter）；需要填写或选择的请逐件办理</source>
         <translation>Approve each selected item (Ctrl+Shift+Enter); items that need input are handled one by one</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="259"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="267"/>
         <source>没有待办事宜</source>
         <translation>Nothing to do</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="259"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="267"/>
         <source>还没有已办事宜</source>
         <translation>Nothing handled yet</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="260"/>
+        <location filename="../qml/Kiosk/pages/TasksPage.qml" line="268"/>
         <source>还没有发起过申请</source>
         <translation>No applications yet</translation>
     </message>
@@ -2898,42 +2898,47 @@
 <context>
     <name>WorkItemRow</name>
     <message>
-        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="73"/>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="76"/>
         <source>流水号 %1</source>
         <translation>Serial no. %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="86"/>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="89"/>
         <source>处理中…</source>
         <translation>Processing…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="88"/>
-        <source>提交 %1 · 等待 %2</source>
-        <translation>Submitted %1 · waiting %2</translation>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="20"/>
+        <source>等待 %1</source>
+        <translation>waiting %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="88"/>
-        <source>刚刚</source>
-        <translation>just now</translation>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="21"/>
+        <source>刚到</source>
+        <translation>just in</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="98"/>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="91"/>
+        <source>提交 %1</source>
+        <translation>Submitted %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="101"/>
         <source>已超时 · </source>
         <translation>Overdue · </translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="98"/>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="101"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="113"/>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="116"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="116"/>
+        <location filename="../qml/Kiosk/components/WorkItemRow.qml" line="119"/>
         <source>通过（Ctrl+Enter）</source>
         <translation>Approve (Ctrl+Enter)</translation>
     </message>

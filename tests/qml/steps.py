@@ -141,7 +141,17 @@ def on_home(ui: Any, name: str, root: Any = None) -> Any:
 
 def sign_out_from_profile(ui: Any) -> None:
     """退出登录 at the end of 个人中心, scrolled to first (as with the wheel): the page is longer than a desk window."""
+    ui.wait_idle()
     profile = ui.find("profileScroll")
-    profile.setProperty("contentY", max(0.0, profile.property("contentHeight") - profile.height()))
+    button = ui.find("profileLogoutButton")
+
+    def in_view() -> bool:
+        # Scrolled to the end again each time: the page grows while its cards load (under load, after the first
+        # scroll), and a click at a button below the window goes nowhere.
+        profile.setProperty("contentY", max(0.0, profile.property("contentHeight") - profile.height()))
+        bottom = button.mapToScene(QPointF(0, button.height())).y()
+        return button.isVisible() and 0 < bottom <= ui.window.height()
+
+    ui.wait_for(in_view)
     ui.settle(60)
-    ui.click("profileLogoutButton")
+    ui.click(button)

@@ -96,9 +96,6 @@ def _seed(server: LiveServer) -> list[str]:
     return ids
 
 
-@pytest.mark.quarantine(
-    reason="fails about one full-suite run in four (hangs on the last return to the empty list), passes alone"
-)
 def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> None:
     ids = _seed(server)
     jwc = Client(server, JWC_A)
@@ -118,7 +115,6 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
     assert ui.find("workItems").hasActiveFocus(), ui.window.activeFocusItem()  # the list has the keyboard
     ui.screenshot("desk-worklist-1-fifty-1920")
     hands = Hands(ui)
-    server_state = {i: "" for i in ids}
 
     # Search narrows by 学号 and 流水号; clearing it brings all fifty back.
     ui.find("taskSearchInput").forceActiveFocus()
@@ -137,10 +133,11 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
     hands.key(Qt.Key.Key_Return, CTRL)
     ui.wait_for(lambda: _rows(ui) == 49)
     assert ui.find_visible("undoBar") is not None
+    assert ui.state.inbox.property("todoCount") == 49  # the counters say what the list shows
     ui.screenshot("desk-worklist-3-undo-bar")
     hands.key(Qt.Key.Key_Z, CTRL)
     ui.wait_for(lambda: _rows(ui) == 50)
-    assert ui.state.sync.property("pendingCount") == 0
+    assert ui.state.sync.property("pendingCount") == 0 and ui.state.inbox.property("todoCount") == 50
     hands.count.clear()
 
     # Thirty approvals, one key each: Ctrl+Enter on the current row.
@@ -191,9 +188,10 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
         hands.key(Qt.Key.Key_Return)
         ui.wait_for(lambda: ui.find_visible("nextItem") is not None)
         hands.key(Qt.Key.Key_N, CTRL)
-    assert hands.count["clicks"] == 0
+    assert hands.count == Counter(keys=1 + 5 * 4, texts=5)  # each: Ctrl+R, Enter (refused), the reason, Enter, Ctrl+N
 
     # Five 批注 then 通过: Ctrl+B, a click on the field's 批注, the text, Enter; Ctrl+Enter; Ctrl+N.
+    hands.count.clear()
     annotated = []
     for n in range(5):
         page = _application_page(ui, page)
@@ -214,46 +212,61 @@ def test_fifty_todos_with_the_keyboard(server: LiveServer, launch_ui: Any) -> No
         hands.key(Qt.Key.Key_Return)
         ui.wait_for(lambda: ui.find_visible("action_approve") is not None)
         hands.key(Qt.Key.Key_Return, CTRL)
-        ui.wait_for(lambda: ui.find_visible("nextItem") is not None)
+        # 通过 was taken (held for its undo bar): 办理下一件 is already offered after the 批注, so its button
+        # says nothing of the approval.
+        assert ui.state.inbox.held.ids() == {annotated[-1]}, ("acting", ui.find("actingNote", page).isVisible())
         hands.key(Qt.Key.Key_N, CTRL)
     try:
         ui.wait_for(lambda: current_page(ui) == "tasksPage")  # none left: back to the empty list
     except Exception:  # say what 办理下一件 opened instead (it once reopened an item already handled)
         shown = str(ui.find("pageStack").property("currentItem").property("applicationId"))
         handled = {"approved": approved, "returned": returned, "annotated": annotated}
-        raise AssertionError({k: shown in v for k, v in handled.items()}) from None
+        ui.screenshot("desk-worklist-debug-end")
+        raise AssertionError(
+            {k: shown in v for k, v in handled.items()}
+            | {"page": current_page(ui), "depth": ui.find("pageStack").property("depth"), "shown": shown}
+            | {"in_ids": shown in ids, "distinct_approved": len(set(approved)), "rows": _rows(ui)}
+            | {"held": sorted(ui.state.inbox.held.ids())}
+        ) from None
     assert _rows(ui) == 0
-    assert hands.count["clicks"] == 5
+    assert hands.count == Counter(keys=5 * 4, clicks=5, texts=5)  # the one click each: which field
     assert len(set(returned + annotated)) == 10  # 办理下一件 never opened one already handled
 
     ui.wait_for(lambda: not ui.find("undoBar").isVisible(), timeout=10_000)  # the last one held goes out
     synced(ui)
-    for app_id in ids:
-        body = jwc.application(app_id)
-        server_state[app_id] = body["status"]
+    assert undone in approved  # undone, then approved with the thirty
+    bodies = {app_id: jwc.application(app_id) for app_id in ids}
+    server_state = {app_id: body["status"] for app_id, body in bodies.items()}
     assert sorted(Counter(server_state.values()).items()) == [("completed", 45), ("returned", 5)]
-    assert {server_state[i] for i in approved + annotated + [undone]} == {"completed"}
+    assert {server_state[i] for i in approved + annotated} == {"completed"}
     assert {server_state[i] for i in returned} == {"returned"}
-    for app_id in returned:
-        events = jwc.application(app_id)["events"]
-        assert any(e["action"] == "return" and "证明用途与材料不符" in e["comment"] for e in events)
-    for app_id in annotated:
-        events = jwc.application(app_id)["events"]
-        assert any(e["action"] == "annotate" and e["comment"] == "请写明用途的具体事项" for e in events)
-        assert jwc.application(app_id)["data"]["handle_result"] == "已开具，待领取"  # the default 办理结果
+    for app_id, body in bodies.items():
+        hers = [e for e in body["events"] if e.get("actor_id") == JWC_A]  # what 陈晓燕 did (not 提交, 办结)
+        actions, comments = [e["action"] for e in hers], [e["comment"] for e in hers]
+        if app_id in returned:
+            assert actions == ["return"] and "证明用途与材料不符" in comments[0], body["events"]
+            continue
+        # The step's one positive 办理结果, sent with each 通过 (from the list, the batch, or the page).
+        assert body["data"]["handle_result"] == "已开具，待领取", app_id
+        if app_id in annotated:
+            assert actions == ["annotate", "approve"] and comments[0] == "请写明用途的具体事项", body["events"]
+        else:
+            assert actions == ["approve"], body["events"]  # once: the undone one too
 
 
 def test_the_list_at_1366(server: LiveServer, launch_ui: Any) -> None:
     """Fifty rows at 1366×768 (the other 在读证明s of the module's server were handled: new ones are seeded)."""
     _seed(server)
-    Client(server, JWC_A)  # their first password changed, as the manual requires
+    jwc = Client(server, JWC_A)  # their first password changed, as the manual requires
+    waiting = len(jwc.box("todo", limit=100)["items"])  # fifty, unless the test before left some
+    assert waiting >= 50
     ui = launch_ui(server.url, mode="desk", size=(1366, 768))
     log_in(ui, JWC_A, NEW_PW)
     ui.wait_for(lambda: current_page(ui) == "homePage", timeout=20_000)
     synced(ui)
     QMetaObject.invokeMethod(ui.window, "openTasks", Q_ARG(str, "todo"))
     ui.wait_for(lambda: current_page(ui) == "tasksPage")
-    ui.wait_for(lambda: _rows(ui) == 50, timeout=20_000)
+    ui.wait_for(lambda: _rows(ui) == waiting, timeout=20_000)
     for name in ("taskSearch", "sortChoice", "batchApprove", "shownCount"):
         item = ui.find_visible(name)
         right = item.mapToScene(item.boundingRect().topRight()).x()

@@ -106,7 +106,11 @@ ApplicationWindow {
         anchors.horizontalCenter: parent.horizontalCenter
         anchors.bottom: parent.bottom
         anchors.bottomMargin: Theme.spacingLarge + (window.keyboardVisible ? (keyboardLoader.item as KeyboardPanel).height : 0)
+                              + (window.undoBarBelow ? Theme.touchMin + Theme.spacing + Theme.margin : 0)
     }
+    // 待办's undo bar is at the bottom of the page: a toast goes above it, not over its 撤销.
+    readonly property bool undoBarBelow: Inbox.held.count > 0 && stack.currentItem !== null // qmllint disable stale-property-read
+                                         && stack.currentItem.objectName === "tasksPage"
     Connections {
         target: Sync
         function onSaved(outcome: string) {

@@ -51,6 +51,11 @@ Column {
             border.width: field.activeFocus ? 2 : 1
             border.color: root.errorText.length > 0 || root.invalid ? Theme.error
                           : field.activeFocus ? Theme.accent : Theme.border
+            // Reached with Tab on a desk: the ring every control shows (a click shows the caret and the frame).
+            FocusRing {
+                shown: field.activeFocus
+                       && (field.focusReason === Qt.TabFocusReason || field.focusReason === Qt.BacktabFocusReason)
+            }
             AppIcon {
                 visible: root.iconName.length > 0
                 name: root.iconName

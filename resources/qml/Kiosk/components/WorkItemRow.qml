@@ -16,6 +16,9 @@ Rectangle {
     required property bool current  // the list's current row while the list has the keyboard
     // 待办 says a status only when it is not the usual 已提交 / 办理中 (待确认, 已退回 …): fifty rows need not repeat it.
     readonly property bool unusual: row.status !== "submitted" && row.status !== "in_progress"
+    // 等待 3 小时; under a minute it has not waited yet: 刚到 (not "等待 刚刚").
+    readonly property string waited: row.waiting && row.waiting !== "刚刚" ? qsTr("等待 %1").arg(row.waiting)
+                                                                          : qsTr("刚到")
     signal open()
     signal toggleSelected()
     signal approve()
@@ -85,7 +88,7 @@ Rectangle {
                 Layout.alignment: Qt.AlignRight
                 text: root.row.pendingAction.length > 0 ? qsTr("处理中…")
                       : root.todo ? (root.unusual ? root.row.statusName + " · " : "")
-                                    + qsTr("提交 %1 · 等待 %2").arg(root.row.submittedAt).arg(root.row.waiting || qsTr("刚刚"))
+                                    + qsTr("提交 %1").arg(root.row.submittedAt) + " · " + root.waited
                       : root.row.statusName
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontSmall

@@ -102,6 +102,7 @@ Item {
                 Layout.preferredHeight: Theme.touchMin
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
+                FocusRing { shown: processFilter.visualFocus }
                 textRole: "name"
                 valueRole: "code"
                 // Re-read when the box or its rows change (the choices are those present in the box).
@@ -116,6 +117,7 @@ Item {
                 Layout.preferredHeight: Theme.touchMin
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
+                FocusRing { shown: statusFilter.visualFocus }
                 textRole: "name"
                 valueRole: "code"
                 model: Inbox.revision >= 0 ? [{ code: "", name: qsTr("全部状态") }].concat(Inbox.statusChoices()) : []
@@ -161,6 +163,7 @@ Item {
                 Layout.preferredHeight: Theme.touchMin
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
+                FocusRing { shown: stepFilter.visualFocus }
                 model: Inbox.revision >= 0 ? [qsTr("全部步骤")].concat(Inbox.stepChoices()) : []
                 onActivated: Inbox.setStep(currentIndex > 0 ? currentText : "")
             }
@@ -171,6 +174,7 @@ Item {
                 Layout.preferredHeight: Theme.touchMin
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
+                FocusRing { shown: sortChoice.visualFocus }
                 textRole: "name"
                 valueRole: "code"
                 model: [
@@ -224,9 +228,13 @@ Item {
             spacing: 4
             model: Inbox.items
             boundsBehavior: Flickable.StopAtBounds
-            ScrollBar.vertical: ScrollBar {}
+            // Shown whenever there is more than fits (Basic's bar hides until scrolled): fifty rows say so.
+            ScrollBar.vertical: ScrollBar {
+                id: listBar
+                policy: list.contentHeight > list.height ? ScrollBar.AlwaysOn : ScrollBar.AsNeeded
+            }
             keyNavigationEnabled: true
-            activeFocusOnTab: true
+            activeFocusOnTab: count > 0  // an empty list is no stop: nothing there to show the ring on
             highlightMoveDuration: 0
             currentIndex: 0
             // Enter opens the row, Space selects it, Ctrl+Enter approves it (when it asks for nothing more).
@@ -241,7 +249,7 @@ Item {
                 required property var model
                 required property int index
                 row: model
-                width: ListView.view.width
+                width: list.width - (listBar.policy === ScrollBar.AlwaysOn ? listBar.width + 4 : 0)  // the bar beside
                 todo: Inbox.box === "todo"
                 mine: Inbox.box === "mine"
                 selected: root.selected[model.applicationId] === true
