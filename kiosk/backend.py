@@ -17,7 +17,7 @@ from kiosk.services.api_client import ApiClient
 from kiosk.services.auth import AuthService
 from kiosk.services.config import KioskConfig
 from kiosk.services.device import DeviceService
-from kiosk.views import context
+from kiosk.views import context, gui_gc
 from kiosk.views.app_state import AppState
 from kiosk.views.calendar import Calendar
 from kiosk.views.calendar_edit import CalendarEditor
@@ -52,6 +52,7 @@ class Backend:
     def __init__(self, config: KioskConfig, *, demo: bool = False, store_path: Path | None = None) -> None:
         self.config = config
         kiosk = config.mode == "kiosk"
+        gui_gc.install()  # before the first worker runs: cycles are freed on the GUI thread only
         self.client = ApiClient(config.server_url)
         # Desk credentials (keyring) are looked up on the worker thread when the store opens.
         self.auth = AuthService(self.client, mode=config.mode, device_id="", device_name=config.device_name)

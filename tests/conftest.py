@@ -120,3 +120,14 @@ def _faulthandler_fd_key() -> pytest.StashKey[int]:
     from _pytest.faulthandler import fault_handler_stderr_fd_key
 
     return fault_handler_stderr_fd_key
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Once a kiosk Backend has switched Python's automatic collector off (kiosk/views/gui_gc.py), cycles are
+    collected only while Qt's event loop runs; tests that never run it (the server's) would pile them up for the
+    rest of the session. Collect here, between tests, on the main thread, with the same thresholds."""
+    gui_gc = sys.modules.get("kiosk.views.gui_gc")
+    if gui_gc is not None:
+        collector = gui_gc.install()
+        if collector is not None:
+            collector.check()
