@@ -190,6 +190,9 @@ else
     record "$PREFIX"
 fi
 link "releases/$BUNDLE_VERSION" "$PREFIX/current"
+if [ "$MODE" = kiosk ]; then  # the unit's ExecStartPre: rolls back a self-update that does not start
+    put 0755 "$PREFIX/start-guard.sh" <"$HERE/start-guard.sh"
+fi
 link "$PREFIX/current/campus-kiosk" /usr/local/bin/campus-kiosk
 
 # 2. The config (kiosk/services/config.py reads it; flags override it).
@@ -297,6 +300,8 @@ Environment=LANG=C.UTF-8
 # (+: as root, since the escape sequences must reach the tty itself, not the journal.)
 ExecStartPre=-+/bin/sh -c 'setterm --term linux --blank 0 --powersave off --powerdown 0 >/dev/tty1'
 # cage: -d no client decorations; no -s, so Ctrl+Alt+F1…F12 do nothing (no VT switching, no way to a shell).
+# A self-update that does not start 3 times goes back to the release before it (start-guard.sh).
+ExecStartPre=-$PREFIX/start-guard.sh $PREFIX
 ExecStart=/usr/bin/cage -d -- $EXEC --mode kiosk
 Restart=always
 RestartSec=2
