@@ -5,7 +5,8 @@ This machine's PID 1 is not systemd, so the test boots one as PID 1 of its own P
 changes vanish with it, and every unit the host has enabled is masked. Inside, a unit runs the real
 `install.sh` (an existing venv, as `--venv` allows: the box has no network for pip), waits for /healthz as the
 sandboxed service answers it, kills the service's main process with SIGKILL and waits for systemd to restart
-it, runs the backup service once and records `systemd-analyze security`. Slow: about 40 s.
+it, runs the backup service once and records `systemd-analyze security`. A second boot runs a kiosk-like unit
+with the real start-guard.sh before a release that crashes at every start and sees it rolled back. Slow: ~70 s.
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ def _props(path: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
 
 
-def test_server_unit_runs_sandboxed_and_restarts_under_real_systemd(tmp_path: Path) -> None:
+def boot_box(tmp_path: Path, script: str, binds: str = "") -> tuple[Path, subprocess.CompletedProcess[str] | None]:
+    """Boot the box with one oneshot unit running `script` (as /srv/out/check.sh); returns (out dir, PID 1's
+    exit, None after a timeout)."""
     if os.geteuid() != 0 or not SYSTEMD.exists() or not DEBIAN_PYTHON.exists() or shutil.which("unshare") is None:
         pytest.skip("needs root, systemd, Debian's python3 and unshare")
     if Path("/proc/1/comm").read_text().strip() == "systemd":
@@ -75,27 +78,15 @@ def test_server_unit_runs_sandboxed_and_restarts_under_real_systemd(tmp_path: Pa
     (box / "units").mkdir(parents=True)
     (box / "out").mkdir()
     check = box / "out" / "check.sh"
-    check.write_text(CHECK)
+    check.write_text(script)
     check.chmod(0o755)
     (box / "units" / "box-check.service").write_text(
-        "[Unit]\nDescription=install and exercise campus-sync-server\nAfter=basic.target\n"
+        "[Unit]\nDescription=the test's steps\nAfter=basic.target\n"
         "[Service]\nType=oneshot\nExecStart=/srv/out/check.sh\n"
     )
-    (box / "binds").write_text(f"{ROOT} /opt/campus-src\n{sysconfig.get_paths()['purelib']} /opt/campus-deps\n")
-    cmd = [
-        "unshare",
-        "--pid",
-        "--fork",
-        "--mount",
-        "--net",
-        "--uts",
-        "--ipc",
-        "--propagation",
-        "private",
-        str(BOX),
-        str(box),
-        "box-check.service",
-    ]
+    (box / "binds").write_text(binds)
+    cmd = ["unshare", "--pid", "--fork", "--mount", "--net", "--uts", "--ipc", "--propagation", "private"]
+    cmd += [str(BOX), str(box), "box-check.service"]
     # The box's PID 1 is unshare's child: on a timeout, SIGKILL it, which ends every process in the namespace.
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -108,10 +99,16 @@ def test_server_unit_runs_sandboxed_and_restarts_under_real_systemd(tmp_path: Pa
             os.kill(int(pid), signal.SIGKILL)
         proc.kill()
         proc.communicate()
-    result_file = box / "out" / "result"
-    log = (box / "out" / "check.log").read_text() if (box / "out" / "check.log").exists() else ""
-    if boot is not None and not result_file.exists() and "cgroup" in boot.stderr:
+    if boot is not None and not (box / "out" / "result").exists() and "cgroup" in boot.stderr:
         pytest.skip(f"systemd cannot boot in a namespace here: {boot.stderr[-500:]}")
+    return box, boot
+
+
+def test_server_unit_runs_sandboxed_and_restarts_under_real_systemd(tmp_path: Path) -> None:
+    binds = f"{ROOT} /opt/campus-src\n{sysconfig.get_paths()['purelib']} /opt/campus-deps\n"
+    box, boot = boot_box(tmp_path, CHECK, binds)
+    log = (box / "out" / "check.log").read_text() if (box / "out" / "check.log").exists() else ""
+    result_file = box / "out" / "result"
     assert result_file.exists(), (boot and boot.stderr[-2000:], log[-3000:])
     result = _props(result_file.with_name("result")) if "=" in result_file.read_text() else {}
     journal = (box / "out" / "journal").read_text() if (box / "out" / "journal").exists() else ""
@@ -126,3 +123,47 @@ def test_server_unit_runs_sandboxed_and_restarts_under_real_systemd(tmp_path: Pa
     security = (box / "out" / "security").read_text()
     exposure = float(security.rsplit("Overall exposure level for campus-sync-server.service:", 1)[1].split()[0])
     assert exposure < 2.5, security[-2000:]  # systemd's scale: 0 (locked down) … 10 (unprotected)
+
+
+ROLLBACK = textwrap.dedent("""\
+    #!/bin/sh
+    # Inside the box: an install's releases/ with 1.0 current and 2.0 switched to by an update (the trial file
+    # as kiosk/services/updates.py writes it), 2.0 crashing at every start; a unit like the kiosk's (the real
+    # start-guard.sh as ExecStartPre, Restart=always, no start limit) minus cage and the tty.
+    exec >/srv/out/check.log 2>&1
+    set -x
+    P=/opt/campus-kiosk
+    mkdir -p $P/releases/1.0 $P/releases/2.0
+    cp /opt/campus-src/installer/linux/start-guard.sh $P/start-guard.sh
+    printf '#!/bin/sh\\necho 1.0 >>/srv/out/runs\\nexec sleep 600\\n' > $P/releases/1.0/campus-kiosk
+    printf '#!/bin/sh\\necho 2.0 >>/srv/out/runs\\nexit 1\\n' > $P/releases/2.0/campus-kiosk
+    chmod 755 $P/releases/*/campus-kiosk
+    ln -s releases/2.0 $P/current
+    echo "2.0 1.0 0" > $P/releases/.trial
+    printf '[Service]\\nExecStartPre=-%s/start-guard.sh %s\\nExecStart=%s/current/campus-kiosk\\n' $P $P $P \\
+        > /etc/systemd/system/fake-kiosk.service
+    printf 'Restart=always\\nRestartSec=200ms\\n[Unit]\\nStartLimitIntervalSec=0\\n' \\
+        >> /etc/systemd/system/fake-kiosk.service
+    systemctl daemon-reload
+    systemctl start fake-kiosk.service
+    for i in $(seq 1 100); do grep -q 1.0 /srv/out/runs 2>/dev/null && break; sleep 0.2; done
+    readlink $P/current > /srv/out/current
+    cat $P/releases/.bad > /srv/out/bad
+    systemctl show fake-kiosk -p NRestarts -p ActiveState > /srv/out/show
+    journalctl -u fake-kiosk --no-pager > /srv/out/journal 2>&1
+    echo done > /srv/out/result
+    systemctl --no-block poweroff
+""")
+
+
+def test_a_kiosk_release_that_keeps_crashing_is_rolled_back_by_systemd(tmp_path: Path) -> None:
+    box, boot = boot_box(tmp_path, ROLLBACK, f"{ROOT} /opt/campus-src\n")
+    out = box / "out"
+    assert (out / "result").exists(), (boot and boot.stderr[-2000:], (out / "check.log").read_text()[-3000:])
+    journal = (out / "journal").read_text()
+    assert (out / "runs").read_text().split() == ["2.0", "2.0", "2.0", "1.0"], journal[-3000:]
+    assert (out / "current").read_text().strip() == "releases/1.0"
+    assert (out / "bad").read_text().split() == ["2.0"]
+    show = _props(out / "show")
+    assert show["ActiveState"] == "active" and show["NRestarts"] == "3"
+    assert "did not start 3 times: back to 1.0" in journal
