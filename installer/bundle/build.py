@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC = Path(__file__).resolve().parent / "campus-kiosk.spec"
 NAME = "campus-kiosk"
 # What the bundle is made of: a change to any of these makes the cached bundle stale.
-SOURCES = ("kiosk", "campus_common", "resources", "installer/bundle", "pyproject.toml")
+SOURCES = ("kiosk", "campus_common", "resources", "installer/bundle", "installer/linux/install.sh", "pyproject.toml")
 TOOLS = ("PySide6", "shiboken6", "pyinstaller", "pyinstaller-hooks-contrib")
 
 

@@ -36,6 +36,12 @@ STATE_DIR=/var/lib/campus-kiosk
 MANIFEST_DIR=/var/lib/campus-kiosk-install
 KIOSK_USER=campus-kiosk
 UNIT=campus-kiosk.service
+# The shared libraries the bundle takes from the system, not from itself (installer/bundle/campus-kiosk.spec
+# reads this line and leaves out every library these packages and their dependencies provide): both modes.
+APT_RUNTIME=(libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
+             libglib2.0-0 libpulse0 libx11-6 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+             libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxcb-randr0 libxcb-shape0 libssl3 libsqlite3-0 libffi8
+             libgssapi-krb5-2)
 APT_KIOSK=(cage xwayland libwayland-cursor0 libwayland-egl1 fonts-noto-cjk)
 APT_DESK=(fonts-noto-cjk libxcb-cursor0)
 
@@ -164,7 +170,7 @@ fi
 [ -x "$BUNDLE/campus-kiosk" ] || die "no bundle at $BUNDLE (build it with ./run package, or pass --bundle DIR)"
 
 if [ "$SYSTEM" = 1 ] && [ "$USE_APT" = 1 ] && command -v apt-get >/dev/null; then
-    if [ "$MODE" = kiosk ]; then pkgs=("${APT_KIOSK[@]}"); else pkgs=("${APT_DESK[@]}"); fi
+    if [ "$MODE" = kiosk ]; then pkgs=("${APT_RUNTIME[@]}" "${APT_KIOSK[@]}"); else pkgs=("${APT_RUNTIME[@]}" "${APT_DESK[@]}"); fi
     run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
 fi
 
@@ -184,6 +190,9 @@ else
     record "$PREFIX"
 fi
 link "releases/$BUNDLE_VERSION" "$PREFIX/current"
+if [ "$MODE" = kiosk ]; then  # the unit's ExecStartPre: rolls back a self-update that does not start
+    put 0755 "$PREFIX/start-guard.sh" <"$HERE/start-guard.sh"
+fi
 link "$PREFIX/current/campus-kiosk" /usr/local/bin/campus-kiosk
 
 # 2. The config (kiosk/services/config.py reads it; flags override it).
@@ -291,6 +300,8 @@ Environment=LANG=C.UTF-8
 # (+: as root, since the escape sequences must reach the tty itself, not the journal.)
 ExecStartPre=-+/bin/sh -c 'setterm --term linux --blank 0 --powersave off --powerdown 0 >/dev/tty1'
 # cage: -d no client decorations; no -s, so Ctrl+Alt+F1…F12 do nothing (no VT switching, no way to a shell).
+# A self-update that does not start 3 times goes back to the release before it (start-guard.sh).
+ExecStartPre=-$PREFIX/start-guard.sh $PREFIX
 ExecStart=/usr/bin/cage -d -- $EXEC --mode kiosk
 Restart=always
 RestartSec=2

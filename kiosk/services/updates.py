@@ -13,6 +13,13 @@ then writes `.pending`. `apply` switches `current` with one atomic rename of a n
 the app and the unit starts the new version through `current`. It is applied only when nobody is signed in and
 the outbox is empty, or at the next start. The local store is not touched: the new version opens it and
 migrates it, and what is queued stays queued.
+
+Automatic rollback. `apply` also writes `releases/.trial` ("<new> <previous> 0"). The kiosk unit's
+ExecStartPre, installer/linux/start-guard.sh (plain sh: it must work whatever the new release is), counts the
+starts of the release on trial; once the app has run CONFIRM_AFTER seconds it calls `confirm`, which removes
+the trial. A release started MAX_TRIAL_STARTS times without confirming is given up: the guard points `current`
+back at the previous release and appends the version to `releases/.bad`, which `wanted` then refuses (the
+heartbeat reports the rollback through last_error until IT rolls out another version).
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ log = logging.getLogger(__name__)
 
 EXECUTABLES = ("campus-kiosk", "campus-kiosk.exe")
 PENDING = ".pending"
+TRIAL = ".trial"  # "<version on trial> <previous version> <starts>", see the module docstring
+BAD = ".bad"  # versions rolled back from, one a line
+CONFIRM_AFTER = 60.0  # seconds the new release must run before it is kept
+MAX_TRIAL_STARTS = 3  # starts without a confirmation before start-guard.sh rolls back (same number there)
 DOWNLOADS = ".download"
 KEEP = 2  # releases kept on disk: the one running and the one before it (a manual rollback)
 _VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}")
@@ -93,8 +104,35 @@ class Updater:
         return version if _executable(self.releases / version) else None
 
     def wanted(self, offer: Offer) -> bool:
-        """Whether the offer is worth fetching: not what runs, not what is current, not already staged."""
+        """Whether the offer is worth fetching: not what runs, not what is current, not already staged, not a
+        release this kiosk rolled back from."""
+        if offer.version in self.rolled_back():
+            return False
         return offer.version not in (self.running_version, self.current_version(), self.pending())
+
+    def rolled_back(self) -> list[str]:
+        """The versions start-guard.sh gave up on (oldest first)."""
+        try:
+            lines = (self.releases / BAD).read_text(encoding="utf-8").split()
+        except OSError:
+            return []
+        return [v for v in lines if _VERSION.fullmatch(v)]
+
+    def on_trial(self) -> str | None:
+        """The release switched to and not yet confirmed, if any."""
+        try:
+            fields = (self.releases / TRIAL).read_text(encoding="utf-8").split()
+        except OSError:
+            return None
+        return fields[0] if fields and _VERSION.fullmatch(fields[0]) else None
+
+    def confirm(self) -> bool:
+        """The running release has run long enough: keep it (the guard stops counting). True if it was on trial."""
+        if self.on_trial() != self.running_version:
+            return False
+        (self.releases / TRIAL).unlink(missing_ok=True)
+        log.info("release %s confirmed", self.running_version)
+        return True
 
     # -- staging ----------------------------------------------------------------------------------------------
     def stage(self, offer: Offer) -> str:
@@ -172,6 +210,8 @@ class Updater:
         link = self.install_dir / "current.new"
         link.unlink(missing_ok=True)
         link.symlink_to(Path("releases") / version)
+        if before is not None and before != version:
+            _write(self.releases / TRIAL, f"{version} {before} 0\n")  # before the switch: the guard never misses it
         link.replace(self.current)
         (self.releases / PENDING).unlink(missing_ok=True)
         log.info("switched %s to release %s", self.current, version)

@@ -3,6 +3,8 @@
 The heartbeat's answer (views/enrollment.py) may offer a newer release; it is downloaded, checked and unpacked
 on a worker, then switched to at an idle moment — nobody signed in and an empty outbox — or at the next start.
 After the switch the app quits; the kiosk's unit (Restart=always) starts the new version through `current`.
+A new release confirms itself after a minute's run; one that does not start three times is rolled back by the
+unit's start-guard.sh (services/updates.py, "Automatic rollback").
 A release that cannot be staged is reported in the next heartbeat and not fetched again until the offer changes.
 """
 
@@ -11,10 +13,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from kiosk.services.device import outbox_snapshot
-from kiosk.services.updates import Offer, UpdateError, Updater, ready_to_apply
+from kiosk.services.updates import CONFIRM_AFTER, Offer, UpdateError, Updater, ready_to_apply
 
 if TYPE_CHECKING:
     from kiosk.views.app_state import AppState
@@ -42,7 +44,24 @@ class Updates(QObject):
     def start(self) -> None:
         """At start nobody is signed in and the store keeps what is queued: a staged release is switched to now."""
         self._busy = True
-        self._workers.run(self.updater.apply, self._applied, self._failed)
+        updater = self.updater
+        self._workers.run(lambda: (updater.apply(), updater.rolled_back()), self._started, self._failed)
+        # A release on trial (just switched to) is kept once it has run this long; until then the unit's
+        # start-guard.sh counts its starts and rolls back to the previous release after three.
+        QTimer.singleShot(int(CONFIRM_AFTER * 1000), self._confirm)
+
+    def _started(self, result: tuple[str | None, list[str]]) -> None:
+        version, bad = result
+        self._report_rollback(bad)
+        self._applied(version)
+
+    def _confirm(self) -> None:
+        self._workers.run(self.updater.confirm, lambda _kept: None, lambda exc: log.warning("not confirmed: %s", exc))
+
+    def _report_rollback(self, bad: list[str]) -> None:
+        """IT learns from the heartbeat's last_error that a rolled-out release was given up on this device."""
+        if bad and bad[-1] != self.updater.running_version:
+            self._enrollment.report_problem(f"更新 {bad[-1]} 连续三次未能启动，已回退到 {self.updater.running_version}")
 
     def _answered(self, answer: Any) -> None:
         try:

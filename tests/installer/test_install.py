@@ -106,6 +106,10 @@ def test_kiosk_install_writes_a_locked_down_session(tmp_path: Path, fake_bundle:
     # Self-update: releases/<version>/ beside each other, `current` the one started (docs/deploy.md, "Updates").
     assert config.install_dir == "/opt/campus-kiosk" and unit["ReadWritePaths"] == ["/opt/campus-kiosk"]
     assert (root / "opt/campus-kiosk/current").resolve() == root / "opt/campus-kiosk/releases/installed"
+    # …and a self-update that does not start goes back (tests/installer/test_rollback.py runs the guard).
+    assert "-/opt/campus-kiosk/start-guard.sh /opt/campus-kiosk" in unit["ExecStartPre"]
+    guard = root / "opt/campus-kiosk/start-guard.sh"
+    assert guard.read_bytes() == (ROOT / "installer/linux/start-guard.sh").read_bytes() and os.access(guard, os.X_OK)
     assert (root / "etc/systemd/system/ctrl-alt-del.target").resolve() == Path("/dev/null")
     assert "kernel.sysrq = 0" in (root / "etc/sysctl.d/90-campus-kiosk.conf").read_text()
     assert "pam_systemd.so" in (root / "etc/pam.d/campus-kiosk").read_text()

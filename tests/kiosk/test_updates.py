@@ -184,6 +184,7 @@ def test_the_kiosk_stages_a_rollout_and_switches_when_idle_or_at_the_next_start(
         beat_until(lambda: last_error() == "")  # solved: the heartbeat reports no problem any more
 
         # With operations queued it stages but waits: they are not to be cut off mid-way.
+        qtbot.waitUntil(lambda: backend.state.store is not None, timeout=10_000)  # opened on a worker
         store = backend.state.store
         assert store is not None
         store.enqueue("2022010101", "favorite.set", {"process_code": "xj-diannao-weixiu", "on": True})
@@ -200,7 +201,8 @@ def test_the_kiosk_stages_a_rollout_and_switches_when_idle_or_at_the_next_start(
         again.start()
         qtbot.waitUntil(lambda: again.updates is not None and again.updates.switched_to == "0.2.2", timeout=20_000)
         assert runs(root) == "0.2.2"
-        assert sorted(p.name for p in (root / "releases").iterdir()) == ["0.2.1", "0.2.2"]
+        assert sorted(p.name for p in (root / "releases").iterdir()) == [".trial", "0.2.1", "0.2.2"]
+        assert (root / "releases" / ".trial").read_text().split() == ["0.2.2", "0.2.1", "0"]  # start-guard.sh's
         qtbot.waitUntil(lambda: again.state.store is not None, timeout=10_000)
         assert again.state.store is not None and outbox_snapshot(again.state.store)[0] == 1
     finally:
