@@ -107,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.views.tray import DeskTray
 
         # Kept alive by its parent; it brings `window` back and opens what its messages name.
-        tray = DeskTray(backend.inbox, state, reminders=backend.reminders, window=window)  # noqa: F841
+        tray = DeskTray(backend.inbox, state, reminders=backend.reminders, window=window)
+        tray.follow_language(lambda: backend.display.language, backend.display.languageChanged)
 
     offscreen = app.platformName() in ("offscreen", "minimal")
     if size is None and (offscreen or config.mode == "desk"):

@@ -7,7 +7,8 @@ and 退出. Kiosks have no tray: their users walk away."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, Slot
 
@@ -19,6 +20,28 @@ if TYPE_CHECKING:
     from kiosk.views.inbox import Inbox
 
 log = logging.getLogger(__name__)
+
+# The tray's own words, in the interface's language (the messages' titles and bodies come from the server).
+WORDS = {
+    "zh_CN": {
+        "tooltip": "一站式办事大厅",
+        "open": "打开",
+        "tasks": "待办",
+        "quit": "退出",
+        "refused": "未能办理",
+        "reminder": "日程提醒",
+        "colon": "：",
+    },
+    "en_US": {
+        "tooltip": "One-stop service hall",
+        "open": "Open",
+        "tasks": "To do",
+        "quit": "Quit",
+        "refused": "Not handled",
+        "reminder": "Reminder",
+        "colon": ": ",
+    },
+}
 
 
 class DeskTray(QObject):
@@ -37,6 +60,7 @@ class DeskTray(QObject):
         self.icon: QSystemTrayIcon | None = None
         self.menu: QMenu | None = None
         self._inbox, self._window = inbox, window
+        self._language: Callable[[], str] = lambda: "zh_CN"
         # What a click on the last message opens: (Main.qml's function, its argument); None: just the window.
         self._target: tuple[str, str] | None = None
         from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -61,23 +85,42 @@ class DeskTray(QObject):
         from kiosk.resources import icons_dir
 
         self.icon = QSystemTrayIcon(QIcon(str(icons_dir() / "bell.svg")), self)
-        self.icon.setToolTip("一站式办事大厅")
         self.menu = QMenu()  # a QMenu takes no QObject parent: it is released with the tray (below)
-        self.menu.addAction("打开", self.restore).setObjectName("trayOpen")
-        self._tasks = self.menu.addAction("待办", lambda: self._open("openTasks", "todo"))
+        self._open_action = self.menu.addAction("", self.restore)
+        self._open_action.setObjectName("trayOpen")
+        self._tasks = self.menu.addAction("", lambda: self._open("openTasks", "todo"))
         self._tasks.setObjectName("trayTasks")
         self.menu.addSeparator()
-        self.menu.addAction("退出", QApplication.quit).setObjectName("trayQuit")
+        self._quit_action = self.menu.addAction("", QApplication.quit)
+        self._quit_action.setObjectName("trayQuit")
         self.icon.setContextMenu(self.menu)
         self.destroyed.connect(self.menu.deleteLater)
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(self._message_clicked)
+        self._label()
+
+    def follow_language(self, language: Callable[[], str], changed: Any) -> None:
+        """Say the tray's own words in the interface's language (`language()`), again whenever it `changed`."""
+        self._language = language
+        changed.connect(self._label)
+        self._label()
+
+    def _word(self, key: str) -> str:
+        return WORDS.get(self._language(), WORDS["zh_CN"])[key]
+
+    @Slot()
+    def _label(self) -> None:
+        if self.icon is None:
+            return
+        self.icon.setToolTip(self._word("tooltip"))
+        self._open_action.setText(self._word("open"))
+        self._quit_action.setText(self._word("quit"))
         self._count_tasks()
 
     @Slot()
     def _count_tasks(self) -> None:
         if self.menu is not None:
-            self._tasks.setText(f"待办 {self._inbox.todoCount}")
+            self._tasks.setText(f"{self._word('tasks')} {self._inbox.todoCount}")
 
     @Slot(str, str, str)
     def show(self, title: str, body: str, application_id: str = "") -> None:
@@ -87,12 +130,13 @@ class DeskTray(QObject):
     @Slot(str, str)
     def show_refusal(self, process_name: str, reason: str) -> None:
         self._target = None
-        self._show(f"未能办理：{process_name}" if process_name else "未能办理", reason, warning=True)
+        refused = self._word("refused")
+        self._show(f"{refused}{self._word('colon')}{process_name}" if process_name else refused, reason, warning=True)
 
     @Slot(str, str)
     def show_reminder(self, title: str, when: str) -> None:
         self._target = None
-        self._show(f"日程提醒：{title}", when, warning=False)
+        self._show(f"{self._word('reminder')}{self._word('colon')}{title}", when, warning=False)
 
     def _show(self, title: str, body: str, warning: bool) -> None:
         self.shown.append((title, body))

@@ -113,6 +113,7 @@ Window {
 backend = Backend(KioskConfig(server_url="http://127.0.0.1:9", mode="desk", data_dir=sys.argv[1]))
 inbox = backend.inbox
 tray = DeskTray(inbox, window=window)
+tray.follow_language(lambda: backend.display.language, backend.display.languageChanged)
 out = {}
 minimised = lambda: bool(window.windowStates() & Qt.WindowState.WindowMinimized)
 def note(n, app_id):
@@ -121,6 +122,11 @@ def note(n, app_id):
 task = {"application_id": "a1", "box": "todo", "application": {"applicant": {"name": "王子涵"}}}
 inbox.present(InboxSnapshot(counts={"todo": 7, "done": 0, "mine": 0, "unread": 0}))
 out["menu"] = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+backend.display.setLanguage("en_US")  # the tray's own words follow the interface's language at once
+out["menu_en"] = [a.text() for a in tray.menu.actions() if not a.isSeparator()] + [tray.icon.toolTip()]
+tray.show_reminder("Weekly meeting", "Starts at 16:30")
+out["reminder_en"] = tray.shown[-1]
+backend.display.setLanguage("zh_CN")
 inbox.present(InboxSnapshot(todo=[task], notifications=[note(1, "a1")]))
 window.showMinimized()
 out["minimised"] = minimised()
@@ -151,6 +157,8 @@ def test_a_click_brings_the_window_back_and_opens_what_the_message_named(tmp_pat
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["menu"] == ["打开", "待办 7", "退出"]
+    assert out["menu_en"] == ["Open", "To do 7", "Quit", "One-stop service hall"]
+    assert out["reminder_en"] == ["Reminder: Weekly meeting", "Starts at 16:30"]
     assert out["minimised"] is True
     assert out["after_message"] == [False, True, "application a1"]  # back, and the application it named open
     assert out["after_batch"] == "tasks todo"  # a batch names several: the 待办 list
