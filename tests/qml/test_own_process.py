@@ -12,6 +12,9 @@ import pytest
 from tests.helpers import OWN_PROCESS_MODULES, ROOT
 
 
+@pytest.mark.quarantine(
+    reason="test_form_widgets segfaulted in a process of its own too (fresh clone of e6e0708): docs/testing.md"
+)
 @pytest.mark.parametrize("module", sorted(OWN_PROCESS_MODULES))
 def test_module_in_a_process_of_its_own(module: str) -> None:
     env = {**os.environ, "CAMPUS_TEST_IN_OWN_PROCESS": "1"}
