@@ -30,6 +30,7 @@ from kiosk.views import (  # noqa: F401  (registration)
     process_model,
     qr_login,
     session,
+    signature_ink,
     sync,
 )
 

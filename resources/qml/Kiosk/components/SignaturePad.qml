@@ -1,6 +1,8 @@
 pragma ComponentBehavior: Bound
 import QtQuick
+import QtQuick.Shapes
 import Kiosk
+import Kiosk.Backend
 
 // A touch signature pad: draw with a finger (or the mouse), 清除 to start again. When a stroke ends the
 // drawing is handed on as a PNG data URL.
@@ -10,6 +12,8 @@ Rectangle {
     signal cleared()
     signal started()  // the pen touched the pad
     property bool hasInk: false
+    property var strokes: []  // [[Qt.point, …], …]
+    readonly property real lineWidth: Theme.kiosk ? 4 : 3
 
     implicitHeight: Theme.kiosk ? 240 : 160
     radius: Theme.radius
@@ -24,34 +28,23 @@ Rectangle {
         font.pixelSize: Theme.fontLarge
         color: Theme.disabled
     }
-    Canvas {
-        id: canvas
+    // The ink on screen: one polyline per stroke (Qt Quick Shapes). The PNG the form keeps is drawn from the same
+    // points by SignatureInk (Python's QPainter) when a stroke ends.
+    SignatureInk { id: inkImage }
+    Shape {
         anchors.fill: parent
-        property var strokes: []
-        // A stroke ended: hand on the image once it has been painted with that stroke in it (requestPaint only
-        // schedules the paint; an image taken at once could miss the stroke's last points, or all of it).
-        property bool signPending: false
-        onPainted: {
-            if (signPending) {
-                signPending = false
-                root.signed(canvas.toDataURL("image/png"))
-            }
+        ShapePath {
+            strokeColor: "#1c2430"
+            strokeWidth: root.lineWidth
+            fillColor: "transparent"
+            capStyle: ShapePath.RoundCap
+            joinStyle: ShapePath.RoundJoin
+            PathMultiline { id: ink }
         }
-        onPaint: {
-            const ctx = getContext("2d")
-            ctx.clearRect(0, 0, width, height)
-            ctx.lineWidth = Theme.kiosk ? 4 : 3
-            ctx.lineCap = "round"
-            ctx.lineJoin = "round"
-            ctx.strokeStyle = "#1c2430"
-            for (const stroke of strokes) {
-                ctx.beginPath()
-                ctx.moveTo(stroke[0].x, stroke[0].y)
-                for (let i = 1; i < stroke.length; ++i)
-                    ctx.lineTo(stroke[i].x, stroke[i].y)
-                ctx.stroke()
-            }
-        }
+    }
+    function redraw() {
+        // A JS array changed in place notifies nobody: hand the polylines over again.
+        ink.paths = root.strokes
     }
     // A MouseArea (a finger arrives as its synthesised mouse) that keeps what it pressed: the form around the pad
     // is a Flickable, and a stroke must draw, not scroll the form away under the pen (a PointHandler only looks
@@ -63,19 +56,16 @@ Rectangle {
         preventStealing: true
         onPressed: (mouse) => {
             root.started()
-            canvas.strokes.push([{ x: mouse.x, y: mouse.y }])
+            root.strokes.push([Qt.point(mouse.x, mouse.y)])
             root.hasInk = true
-            canvas.requestPaint()
+            root.redraw()
         }
         onPositionChanged: (mouse) => {
-            const strokes = canvas.strokes
-            strokes[strokes.length - 1].push({ x: mouse.x, y: mouse.y })
-            canvas.requestPaint()
+            const strokes = root.strokes
+            strokes[strokes.length - 1].push(Qt.point(mouse.x, mouse.y))
+            root.redraw()
         }
-        onReleased: {
-            canvas.signPending = true
-            canvas.requestPaint()
-        }
+        onReleased: root.signed(inkImage.dataUrl(root.strokes, root.width, root.height, root.lineWidth))
     }
     AppButton {
         id: clearButton
@@ -87,9 +77,8 @@ Rectangle {
         iconName: "x"
         text: qsTr("清除")
         onClicked: {
-            canvas.strokes = []
-            canvas.signPending = false
-            canvas.requestPaint()
+            root.strokes = []
+            root.redraw()
             root.hasInk = false
             root.cleared()
         }
