@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import (
-    OWN_PROCESS_MODULES,
     PG_URL,
     LiveServer,
     copy_sqlite,
@@ -33,13 +32,6 @@ pytest_plugins = ["tests.qml.harness"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not os.environ.get("CAMPUS_TEST_IN_OWN_PROCESS") and any(
-        item.nodeid.startswith("tests/qml/test_own_process.py") for item in items
-    ):
-        handed_on = [item for item in items if item.nodeid.split("::")[0] in OWN_PROCESS_MODULES]
-        if handed_on:
-            config.hook.pytest_deselected(items=handed_on)
-            items[:] = [item for item in items if item not in handed_on]
     # Quarantined: a test that fails now and then in the full suite and passes alone, until its cause is found
     # (docs/testing.md lists them). Skipped with its reason in the summary; CAMPUS_TEST_QUARANTINE=1 runs them.
     if not os.environ.get("CAMPUS_TEST_QUARANTINE"):

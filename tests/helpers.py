@@ -365,14 +365,3 @@ def new_applications(changes: list[dict[str, Any]], code: str) -> list[dict[str,
         and c["data"]["process_code"] == code
         and c["data"]["status"] not in ("completed", "rejected", "terminated")
     ]
-
-
-# Modules a whole run hands to a process of their own (tests/qml/test_own_process.py runs them there;
-# tests/conftest.py leaves them out of a run that has it), and why.
-OWN_PROCESS_MODULES = {
-    # The signature pad's Canvas: three times the long suite process died inside this module's strokes (an abort
-    # in session 7's xdist try and in a fresh clone of e9c61ae, a bus error in a fresh clone of 2f306a7), never in
-    # a process of its own (3 runs of the file, 2 of its 23-test neighbourhood). Cause not found yet: an open
-    # problem (docs/testing.md), not a fix. In a process of its own the module still runs every check.
-    "tests/qml/test_form_widgets.py",
-}
