@@ -49,7 +49,8 @@ def record(session: Session, user: User, payload: dict[str, Any]) -> dict[str, A
         raise Conflict(
             "certificate_copies_used",
             f"该证明的 {row.copies_allowed} 份已全部打印，如需再打印请重新申请",
-            **counts(row),
+            copies_allowed=row.copies_allowed,
+            copies_printed=row.copies_printed,
         )
     recorded_at: datetime = now()
     session.add(
