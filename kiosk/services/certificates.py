@@ -10,6 +10,7 @@ own last-known count leaves a copy, and counts the copy locally in the transacti
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from kiosk.models.store import LocalStore
     from kiosk.services.api_client import ApiClient
 
+log = logging.getLogger(__name__)
+
 # The page's words for each phase and fault (the view passes them to QML as they are).
 PHASES = {"sending": "发送到打印机…", "printing": "正在打印…", "done": "已打印"}
 FAULTS = {
@@ -32,6 +35,7 @@ FAULTS = {
     "offline": "打印机离线，本次未打印，也不计入份数。请联系大厅工作人员。",
     "failed": "打印失败（打印任务被中止或取消），不计入份数。请稍后再试。",
     "document": "证明文件校验不符，未打印。请联网后重试。",
+    "download": "证明文件下载失败，本次未打印。请检查网络后重试。",
 }
 NO_PAPER = ("media-empty", "media-needed", "media-jam", "input-tray-missing")
 OFFLINE = ("offline", "paused", "shutdown", "stopped", "connecting-to-device", "timed-out")
@@ -162,6 +166,30 @@ def print_document(
             printer.cancel(job)
             return fault
         time.sleep(poll)
+
+
+def fetch_and_print(
+    client: ApiClient,
+    store: LocalStore,
+    user_id: str,
+    held: Held,
+    uri: str,
+    timeout: float,
+    on_phase: Callable[[str], None],
+) -> str:
+    """The PDF (`document`), then one copy of it (`print_document`): "done" or a key of FAULTS."""
+    try:
+        pdf = document(client, store, user_id, held)
+    except ValueError:
+        return "document"
+    except Exception as exc:  # the network, the store: nothing printed
+        log.warning("certificate download: %s", getattr(exc, "code", type(exc).__name__))
+        return "download"
+    try:
+        printer = IppPrinter(uri)
+    except IppError:
+        return "offline"
+    return print_document(printer, pdf, str(held.meta.get("title") or "证明"), on_phase, timeout=timeout)
 
 
 def print_write(

@@ -120,29 +120,13 @@ class Certificates(QObject):
         # Who printed is taken now: the copy is theirs even if the kiosk signs them out before the job ends.
         self._writer = writer
         client = self._auth.client.with_token(current.access_token)
-        uri, timeout, title = self._config.printer_uri, float(self._config.print_timeout_s), held.view(date.today())
+        uri, timeout = self._config.printer_uri, float(self._config.print_timeout_s)
         job_id = str(uuid.uuid4())
         self._busy, self._status, self._message = True, "preparing", "正在准备证明文件…"
         self.changed.emit()
 
         def work() -> None:
-            from kiosk.services.ipp import IppError, IppPrinter
-
-            try:
-                pdf = certificates.document(client, store, user, held)
-            except ValueError:
-                self._ended.emit("document", job_id)
-                return
-            except Exception as exc:  # the network, the store: said as offline, nothing printed
-                log.warning("certificate download: %s", getattr(exc, "code", type(exc).__name__))
-                self._ended.emit("offline_doc", job_id)
-                return
-            try:
-                printer = IppPrinter(uri)
-            except IppError:
-                self._ended.emit("offline", job_id)
-                return
-            outcome = certificates.print_document(printer, pdf, str(title["title"]), self._phase.emit, timeout=timeout)
+            outcome = certificates.fetch_and_print(client, store, user, held, uri, timeout, self._phase.emit)
             self._ended.emit(outcome, job_id)
 
         threading.Thread(target=work, name="certificate-print", daemon=True).start()
@@ -156,10 +140,7 @@ class Certificates(QObject):
         held, writer, store = self._held, self._writer, self._state.store
         self._writer = None
         if outcome != "done" or held is None or writer is None or store is None:
-            self._status = "fault"
-            self._message = (
-                "证明文件下载失败，本次未打印。请检查网络后重试。" if outcome == "offline_doc" else FAULTS[outcome]
-            )
+            self._status, self._message = "fault", FAULTS[outcome]
             self.changed.emit()
             return
         left = max(0, held.copies_left - 1)
@@ -171,14 +152,21 @@ class Certificates(QObject):
         )
 
         def saved(_op: dict[str, Any]) -> None:
-            self._sync.syncNow()
             if self._auth.user_id == writer.user_id:
                 self._reread(writer.user_id, application_id)
+
+        if self._auth.user_id == writer.user_id:  # still signed in: queued and pushed as any write of theirs
+            self._sync.enqueue(op_type, payload, apply_local, saved)
+            return
 
         def failed(exc: Exception) -> None:
             log.error("could not record a printed copy: %s", exc)
 
-        self._workers.run(lambda: writer.write(store, op_type, payload, apply_local), saved, failed)
+        # They left while the job ran: the copy is still theirs, written with the key of the session it was
+        # printed in and delivered without them (campus_common/op_signing.py).
+        self._workers.run(
+            lambda: writer.write(store, op_type, payload, apply_local), lambda _op: self._sync.syncNow(), failed
+        )
 
     def _reread(self, user_id: str, application_id: str) -> None:
         """After a print: the count as this terminal now holds it (the server's comes with the next sync)."""
@@ -287,6 +275,7 @@ class Certificates(QObject):
     def _application_get(self) -> str:
         return self._application
 
+    # The certificate as the card shows it (services/certificates.py Held.view).
     title = Property(str, _title, notify=changed)
     code = Property(str, _code, notify=changed)
     validUntil = Property(str, _valid_until, notify=changed)

@@ -53,7 +53,7 @@ Rectangle {
         }
         Text {
             objectName: "certificateRefusal"
-            visible: root.refusal.length > 0 && Certificates.status === ""
+            visible: root.refusal.length > 0 && !Certificates.busy
             Layout.fillWidth: true
             text: root.refusal
             font.family: Theme.fontFamily
