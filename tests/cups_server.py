@@ -1,7 +1,8 @@
 """A private CUPS scheduler for the 打印证明 tests: its own configuration, spool and state under a temporary
 directory, a free loopback port, no system service. Its queues are raw (the PDF reaches the backend as sent)
 and use backends of its own: `capture` writes each job to a directory (the printed file is compared with the
-certificate byte for byte), `nopaper` reports media-empty-error and never finishes, `fail` fails the job.
+certificate byte for byte), `slow` does so after two seconds, `nopaper` reports media-empty-error and never
+finishes, `fail` fails the job.
 
 cupsd refuses to run its backends as root: run as root (CI), it runs them as the `lp` user, so the capture
 directory is world-writable."""
@@ -23,6 +24,13 @@ BACKENDS = {
     "capture": """#!/bin/sh
 if [ $# -eq 0 ]; then echo 'direct capture "Unknown" "Capture to a directory"'; exit 0; fi
 dir="${DEVICE_URI#capture:}"
+if [ $# -ge 6 ]; then cat "$6" > "$dir/job-$1.part"; else cat > "$dir/job-$1.part"; fi
+mv "$dir/job-$1.part" "$dir/job-$1.pdf"
+""",
+    "slow": """#!/bin/sh
+if [ $# -eq 0 ]; then echo 'direct slow "Unknown" "Capture after a while"'; exit 0; fi
+sleep 2
+dir="${DEVICE_URI#slow:}"
 if [ $# -ge 6 ]; then cat "$6" > "$dir/job-$1.part"; else cat > "$dir/job-$1.part"; fi
 mv "$dir/job-$1.part" "$dir/job-$1.pdf"
 """,

@@ -49,7 +49,7 @@ class Certificates(QObject):
         self._config: KioskConfig = config
         self._application = ""
         self._held: Held | None = None
-        self._loading = self._busy = False
+        self._busy = False
         self._status = ""  # sending | printing | done | fault | ""
         self._message = ""
         self._writer: Writer | None = None
@@ -64,7 +64,6 @@ class Certificates(QObject):
 
     def _forget(self, _reason: str = "") -> None:
         self._application, self._held, self._status, self._message = "", None, "", ""
-        self._loading = False
         self.changed.emit()
 
     # -- reading ------------------------------------------------------------------------------------------------
@@ -76,6 +75,12 @@ class Certificates(QObject):
         self._application = application_id
         self._load()
 
+    @Slot(str)
+    def leave(self, application_id: str) -> None:
+        """The page closed: no more look-ups for it after each sync."""
+        if application_id == self._application and not self._busy:
+            self._application = ""
+
     def _refresh(self) -> None:
         if self._application and not self._busy:
             self._load()
@@ -86,19 +91,14 @@ class Certificates(QObject):
             return
         client = self._auth.client.with_token(current.access_token)
         application_id = self._application
-        self._loading = True
-        self.changed.emit()
 
         def done(held: Held | None) -> None:
             if self._auth.user_id == user and self._application == application_id:
-                self._held, self._loading = held, False
+                self._held = held
                 self.changed.emit()
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: Exception) -> None:  # what was shown stays (a refusal of the server: logged)
             log.warning("certificate look-up: %s", getattr(exc, "code", type(exc).__name__))
-            if self._auth.user_id == user and self._application == application_id:
-                self._loading = False
-                self.changed.emit()
 
         self._workers.run(lambda: certificates.look_up(client, store, user, application_id), done, failed)
 
@@ -251,14 +251,14 @@ class Certificates(QObject):
     def _refusal(self) -> str:
         return str(self._info().get("refusal", ""))
 
+    def _valid(self) -> bool:
+        return self._info().get("status") == "valid"
+
     def _available(self) -> bool:
         return self._held is not None
 
     def _busy_get(self) -> bool:
         return self._busy
-
-    def _loading_get(self) -> bool:
-        return self._loading
 
     def _status_get(self) -> str:
         return self._status
@@ -284,9 +284,9 @@ class Certificates(QObject):
     copiesLeft = Property(int, _left, notify=changed)
     offline = Property(bool, _offline, notify=changed)
     refusal = Property(str, _refusal, notify=changed)
+    valid = Property(bool, _valid, notify=changed)  # not revoked, not expired
     available = Property(bool, _available, notify=changed)
     busy = Property(bool, _busy_get, notify=changed)
-    loading = Property(bool, _loading_get, notify=changed)
     status = Property(str, _status_get, notify=changed)
     message = Property(str, _message_get, notify=changed)
     hasPrinter = Property(bool, _has_printer, notify=changed)

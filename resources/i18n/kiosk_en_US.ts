@@ -278,62 +278,62 @@
 <context>
     <name>ApplicationPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="81"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="82"/>
         <source>流水号：%1</source>
         <translation>Serial no.: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="81"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="82"/>
         <source>待分配</source>
         <translation>to be assigned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="82"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="83"/>
         <source>单号：%1</source>
         <translation>Doc no.: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="83"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="84"/>
         <source>申请人：%1</source>
         <translation>Applicant: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="100"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="101"/>
         <source>该事项已不在您的待办中。</source>
         <translation>This is no longer in your to-do list. </translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="116"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="117"/>
         <source>已提交。</source>
         <translation>Submitted.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="124"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="125"/>
         <source>办理下一件</source>
         <translation>Next item</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="126"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="127"/>
         <source>办理下一件（Ctrl+N）</source>
         <translation>Next item (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="131"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="132"/>
         <source>返回列表</source>
         <translation>Back to list</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="151"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="152"/>
         <source>状态：%1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="153"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="154"/>
         <source>当前步骤：%1</source>
         <translation>Current step: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="155"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="156"/>
         <source>办理人：%1</source>
         <translation>Handled by: %1</translation>
     </message>
@@ -1017,47 +1017,52 @@
         <translation>Certificate: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="45"/>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="46"/>
         <source>可打印 %1 份（共 %2 份，已打印 %3 份）</source>
         <translation>%1 copies left to print (%2 in all, %3 printed)</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/components/CertificateCard.qml" line="47"/>
+        <source>大厅自助打印机可打印 %1 份（共 %2 份，已打印 %3 份）</source>
+        <translation>%1 copies left at the hall's printers (%2 in all, %3 printed)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="49"/>
         <source>验证码：%1&#x3000;有效期至：%2</source>
         <translation>Verification code: %1  Valid until: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="48"/>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="50"/>
         <source>网络未连接：份数以本机上次同步为准</source>
-        <translation>Offline: copies as of this kiosk's last sync</translation>
+        <translation>Offline: copies as of this kiosk&apos;s last sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="68"/>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="70"/>
         <source>本机未连接打印机。</source>
         <translation>This kiosk has no printer. </translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="82"/>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="84"/>
         <source>打印证明</source>
         <translation>Print certificate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="90"/>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="92"/>
         <source>下载</source>
         <translation>Download</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="97"/>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="99"/>
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="127"/>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="129"/>
         <source>保存证明文件</source>
         <translation>Save the certificate</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="131"/>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="133"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>

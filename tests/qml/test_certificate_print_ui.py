@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Q_ARG, QMetaObject
+from PySide6.QtCore import Q_ARG, QMetaObject, QUrl
 
 from kiosk.services import certificates
 from kiosk.services.ipp import IppPrinter
@@ -91,9 +91,18 @@ def test_print_at_the_kiosk(server: LiveServer, cups: PrivateCups, launch_ui: An
     ui.wait_for(lambda: "可打印 3 份" in copies_text(ui))
     ui.screenshot("certificate-1-ready")
 
-    # A tap prints one copy: the queue received the certificate itself, and the server counts it.
+    # A tap prints one copy (on a printer that takes two seconds: 正在打印… shows meanwhile): the queue received
+    # the certificate itself, and the server counts it.
     before = len(cups.printed())
-    tap_print(ui, "已打印")
+    cups.admin("lpadmin", "-p", "hall", "-v", f"slow:{cups.out}")
+    try:
+        ui.tap(scrolled_to(ui, "printCertificate"))
+        ui.wait_for(lambda: "正在打印" in status_text(ui), timeout=20_000)
+        assert not ui.find("printCertificate").isEnabled()  # one job at a time
+        ui.screenshot("certificate-2a-printing")
+        ui.wait_for(lambda: "已打印" in status_text(ui), timeout=30_000)
+    finally:
+        cups.admin("lpadmin", "-p", "hall", "-v", f"capture:{cups.out}")
     ui.screenshot("certificate-2-printed")
     printed = cups.printed()
     assert len(printed) == before + 1
@@ -179,3 +188,20 @@ def test_printer_faults_are_told_apart(cups: PrivateCups) -> None:
         cups.admin("cupsenable", "broken")
     assert certificates.print_document(IppPrinter("ipp://127.0.0.1:9/printers/x"), pdf, "t", phases.append) == "offline"
     assert "缺纸" in certificates.FAULTS["no_paper"] and "离线" in certificates.FAULTS["offline"]
+
+
+def test_a_desk_downloads_the_certificate(server: LiveServer, launch_ui: Any, tmp_path: Path) -> None:
+    """下载 on a desk: the file written where the dialog said is the certificate (the dialog itself is the
+    system's; its chosen URL is handed to the same slot). 打印 is offered beside it."""
+    me, app_id, cert = finished(server, copies=1)
+    ui = launch_ui(server.url, mode="desk", size=(1440, 900))
+    log_in(ui, me.user_id, NEW_PW)
+    open_application(ui, app_id)
+    assert ui.find_visible("deskPrintCertificate").isEnabled()
+    assert not ui.find("printCertificate").isVisible() and not ui.find("printElsewhere").isVisible()
+    target = tmp_path / "在读学籍证明.pdf"
+    ui.state.certificates.saveTo(QUrl.fromLocalFile(str(target)))
+    ui.wait_for(lambda: ui.state.certificates.property("status") == "done", timeout=20_000)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == cert["sha256"]
+    assert str(target) in status_text(ui)
+    ui.screenshot("certificate-7-desk")

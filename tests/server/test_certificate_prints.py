@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from campus_common import ops
-from tests.helpers import LiveServer
+from tests.helpers import LiveServer, create_pg_database
 from tests.server.certificate_helpers import BASE, finish, reduced_font  # noqa: F401  (the module's font fixture)
 from tests.server.workflow_helpers import JWC_A, STUDENT_2, Client
 
@@ -115,3 +115,54 @@ def test_revoked_certificate_is_not_printed(cert_server: LiveServer) -> None:
         cert_server.url + f"/api/v1/applications/{app_id}/certificate", headers=me.headers, timeout=10
     ).json()
     assert after["copies_printed"] == 0
+
+
+@pytest.fixture
+def pg_cert_server(seeded_pg: str, tmp_path: Path) -> Iterator[LiveServer]:
+    env = {"CAMPUS_SYNC_CERT_KEY_FILE": str(tmp_path / "cert-key.pem"), "CAMPUS_SYNC_PUBLIC_URL": BASE}
+    server = LiveServer(db_url=create_pg_database(template=seeded_pg), workdir=tmp_path, extra_env=env).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.postgres
+def test_the_conditional_update_holds_without_the_users_lock(pg_cert_server: LiveServer) -> None:
+    """The push takes the user's row lock first, so one holder's pushes never overlap; the count must hold even
+    without it. PostgreSQL: two transactions record the last copy; the second waits on the first's row lock,
+    then re-checks `copies_printed < copies_allowed` and is refused. (SQLite has one writer at a
+    time, BEGIN IMMEDIATE: nothing to overlap.)"""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from sync_server.core import certificate_prints
+    from sync_server.core.errors import DomainError
+    from sync_server.models import User
+
+    me, app_id = finish(pg_cert_server, "rs-gongzuo-zhengming")  # 份数 1
+    cid = me.get(f"/api/v1/applications/{app_id}/certificate").json()["id"]
+    engine = create_engine(pg_cert_server.db_url)
+    outcome: dict[str, str] = {}
+
+    def second() -> None:
+        with Session(engine) as session:
+            try:
+                certificate_prints.record(session, session.get(User, me.user_id), print_op(cid)["payload"])
+                session.commit()
+                outcome["second"] = "applied"
+            except DomainError as exc:
+                outcome["second"] = exc.code
+
+    try:
+        with Session(engine) as first:
+            result = certificate_prints.record(first, first.get(User, me.user_id), print_op(cid)["payload"])
+            assert result["copy"] == 1
+            waiting = threading.Thread(target=second)
+            waiting.start()
+            waiting.join(1.5)
+            assert waiting.is_alive(), "the second did not wait for the first's row lock"
+            first.commit()
+        waiting.join(15)
+    finally:
+        engine.dispose()
+    assert outcome == {"second": "certificate_copies_used"}
+    assert me.get(f"/api/v1/applications/{app_id}/certificate").json()["copies_printed"] == 1

@@ -42,7 +42,9 @@ Rectangle {
         Text {
             objectName: "certificateCopies"
             Layout.fillWidth: true
-            text: qsTr("可打印 %1 份（共 %2 份，已打印 %3 份）").arg(Certificates.copiesLeft)
+            // The copies are those of the hall's printers; a desk's own print of the PDF is not counted.
+            text: (Theme.kiosk ? qsTr("可打印 %1 份（共 %2 份，已打印 %3 份）")
+                               : qsTr("大厅自助打印机可打印 %1 份（共 %2 份，已打印 %3 份）")).arg(Certificates.copiesLeft)
                       .arg(Certificates.copiesAllowed).arg(Certificates.copiesPrinted)
                   + "\n" + qsTr("验证码：%1　有效期至：%2").arg(Certificates.code).arg(Certificates.validUntil)
                   + (Certificates.offline ? "\n" + qsTr("网络未连接：份数以本机上次同步为准") : "")
@@ -53,7 +55,7 @@ Rectangle {
         }
         Text {
             objectName: "certificateRefusal"
-            visible: root.refusal.length > 0 && !Certificates.busy
+            visible: root.refusal.length > 0 && !Certificates.busy && (Theme.kiosk || !Certificates.valid)
             Layout.fillWidth: true
             text: root.refusal
             font.family: Theme.fontFamily
@@ -95,7 +97,7 @@ Rectangle {
                 objectName: "deskPrintCertificate"
                 visible: !Theme.kiosk
                 text: qsTr("打印")
-                enabled: root.mine && !Certificates.busy && root.refusal.length === 0
+                enabled: root.mine && !Certificates.busy && Certificates.valid
                 onClicked: Certificates.printWithDialog()
             }
             BusyIndicator {

@@ -47,6 +47,7 @@ Item {
     readonly property bool finishedMine: root.detail.mine === true && root.app.status === "completed"
     onFinishedMineChanged: if (root.finishedMine) Certificates.show(root.applicationId)
     Component.onCompleted: if (root.finishedMine) Certificates.show(root.applicationId)
+    Component.onDestruction: Certificates.leave(root.applicationId)
 
     Connections {
         target: Inbox
