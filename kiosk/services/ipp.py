@@ -85,6 +85,13 @@ class Response:
 
 
 def parse(body: bytes) -> Response:
+    try:
+        return _parse(body)
+    except (struct.error, IndexError) as exc:
+        raise IppError("打印服务的应答无法解析") from exc
+
+
+def _parse(body: bytes) -> Response:
     if len(body) < 8:
         raise IppError("打印服务的应答不完整")
     status = struct.unpack(">H", body[2:4])[0]

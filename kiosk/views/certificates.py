@@ -9,6 +9,7 @@ import logging
 import threading
 import uuid
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
@@ -53,6 +54,7 @@ class Certificates(QObject):
         self._status = ""  # sending | printing | done | fault | ""
         self._message = ""
         self._writer: Writer | None = None
+        self._printing: Held | None = None  # the certificate whose copy is being printed
         self._phase.connect(self._on_phase)
         self._ended.connect(self._on_ended)
         session.signedOut.connect(self._forget)
@@ -117,8 +119,9 @@ class Certificates(QObject):
         writer, user = Writer.of(self._auth), self._auth.user_id
         if writer is None or user is None:
             return
-        # Who printed is taken now: the copy is theirs even if the kiosk signs them out before the job ends.
-        self._writer = writer
+        # Who printed what is taken now: the copy is theirs, of this certificate, even if the kiosk signs them out
+        # or the page changes before the job ends.
+        self._writer, self._printing = writer, held
         client = self._auth.client.with_token(current.access_token)
         uri, timeout = self._config.printer_uri, float(self._config.print_timeout_s)
         job_id = str(uuid.uuid4())
@@ -126,7 +129,11 @@ class Certificates(QObject):
         self.changed.emit()
 
         def work() -> None:
-            outcome = certificates.fetch_and_print(client, store, user, held, uri, timeout, self._phase.emit)
+            try:
+                outcome = certificates.fetch_and_print(client, store, user, held, uri, timeout, self._phase.emit)
+            except Exception:  # never a page left at 正在打印… for ever
+                log.exception("certificate print")
+                outcome = "failed"
             self._ended.emit(outcome, job_id)
 
         threading.Thread(target=work, name="certificate-print", daemon=True).start()
@@ -137,8 +144,8 @@ class Certificates(QObject):
 
     def _on_ended(self, outcome: str, job_id: str) -> None:
         self._busy = False
-        held, writer, store = self._held, self._writer, self._state.store
-        self._writer = None
+        held, writer, store = self._printing, self._writer, self._state.store
+        self._writer = self._printing = None
         if outcome != "done" or held is None or writer is None or store is None:
             self._status, self._message = "fault", FAULTS[outcome]
             self.changed.emit()
@@ -159,14 +166,9 @@ class Certificates(QObject):
             self._sync.enqueue(op_type, payload, apply_local, saved)
             return
 
-        def failed(exc: Exception) -> None:
-            log.error("could not record a printed copy: %s", exc)
-
         # They left while the job ran: the copy is still theirs, written with the key of the session it was
         # printed in and delivered without them (campus_common/op_signing.py).
-        self._workers.run(
-            lambda: writer.write(store, op_type, payload, apply_local), lambda _op: self._sync.syncNow(), failed
-        )
+        self._workers.run(lambda: writer.write(store, op_type, payload, apply_local), lambda _: self._sync.syncNow())
 
     def _reread(self, user_id: str, application_id: str) -> None:
         """After a print: the count as this terminal now holds it (the server's comes with the next sync)."""
@@ -185,7 +187,7 @@ class Certificates(QObject):
     @Slot(QUrl)
     def saveTo(self, url: QUrl) -> None:
         """下载: the PDF (checked) written to the file chosen in the dialog."""
-        self._desk(lambda pdf: _write(url.toLocalFile(), pdf), "已保存到 " + url.toLocalFile())
+        self._desk(lambda pdf: Path(url.toLocalFile()).write_bytes(pdf), "已保存到 " + url.toLocalFile())
 
     @Slot()
     def printWithDialog(self) -> None:
@@ -292,8 +294,3 @@ class Certificates(QObject):
     hasPrinter = Property(bool, _has_printer, notify=changed)
     printElsewhere = Property(str, _elsewhere, notify=changed)
     applicationId = Property(str, _application_get, notify=changed)
-
-
-def _write(path: str, pdf: bytes) -> None:
-    with open(path, "wb") as fh:
-        fh.write(pdf)
