@@ -9,6 +9,8 @@ PDF. A kiosk without a printer says where to print instead. And, without the UI,
 from __future__ import annotations
 
 import hashlib
+import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -205,3 +207,20 @@ def test_a_desk_downloads_the_certificate(server: LiveServer, launch_ui: Any, tm
     assert hashlib.sha256(target.read_bytes()).hexdigest() == cert["sha256"]
     assert str(target) in status_text(ui)
     ui.screenshot("certificate-7-desk")
+
+    # 打印's drawing (the dialog aside): the page rendered onto a QPrinter, here one that writes a PDF.
+    from PySide6.QtPrintSupport import QPrinter
+
+    from kiosk.views.desk_print import render_onto
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)  # 96 dpi: cheap; a real printer's is its own
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "desk-print.pdf"))
+    assert render_onto(printer, target.read_bytes()) == "已发送到打印机"
+    info = subprocess.run(["pdfinfo", str(tmp_path / "desk-print.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+1\n", info) and "(A4)" in info, info
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(tmp_path / "desk-print.pdf"), str(tmp_path / "p")])
+    from PIL import Image
+
+    page = Image.open(next(tmp_path.glob("p-*.png")))
+    assert page.convert("L").getextrema()[0] < 100, "the printed page is blank"
