@@ -34,6 +34,14 @@ class CertificatesMixin(StoreBase):
                 (user_id, str(meta["application_id"]), str(meta["id"]), json.dumps(meta, sort_keys=True), pdf),
             )
 
+    def hold_certificate_pdf(self, user_id: str, application_id: str, pdf: bytes) -> None:
+        """Keep the downloaded PDF beside the description already held (which it leaves as it is)."""
+        with self.transaction() as session:
+            session.connection().exec_driver_sql(
+                "UPDATE certificates_held SET pdf = ? WHERE user_id = ? AND application_id = ?",
+                (pdf, user_id, application_id),
+            )
+
 
 def count_print(session: Any, user_id: str, application_id: str) -> None:
     """The local effect of a `certificate.print` op: one more copy printed, by this terminal's count (written in

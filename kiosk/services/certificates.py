@@ -114,7 +114,10 @@ def document(client: ApiClient, store: LocalStore, user_id: str, held: Held) -> 
     actual = hashlib.sha256(data).hexdigest()
     if actual != expected or header.lower() != expected:
         raise ValueError("the certificate's PDF does not match its SHA-256")
-    store.hold_certificate(user_id, held.meta, data)
+    if kept is None:
+        store.hold_certificate(user_id, held.meta, data)
+    else:  # the count held here may be newer than `held`'s: only the PDF is added
+        store.hold_certificate_pdf(user_id, application_id, data)
     return data
 
 
