@@ -92,7 +92,7 @@ class PrivateCups:
             f"ServerRoot {conf}\nRequestRoot {self.root / 'spool'}\nCacheDir {self.root / 'cache'}\n"
             f"StateDir {self.root / 'state'}\nServerBin {binary}\nDataDir /usr/share/cups\n"
             f"AccessLog {self.root / 'log/access_log'}\nErrorLog {self.root / 'log/error_log'}\n"
-            f"PageLog {self.root / 'log/page_log'}\n{user}Sandboxing Relaxed\n"
+            f"PageLog {self.root / 'log/page_log'}\nPrintcap {self.root / 'state/printcap'}\n{user}Sandboxing Relaxed\n"
         )
         self.process = subprocess.Popen(
             ["cupsd", "-f", "-c", str(conf / "cupsd.conf"), "-s", str(conf / "cups-files.conf")],
