@@ -36,6 +36,7 @@ FAULTS = {
     "failed": "打印失败（打印任务被中止或取消），不计入份数。请稍后再试。",
     "document": "证明文件校验不符，未打印。请联网后重试。",
     "download": "证明文件下载失败，本次未打印。请检查网络后重试。",
+    "used": "未打印：该证明已不能再打印（份数已用完、已撤销或已过期；可能刚在另一台终端打印过）。",
 }
 NO_PAPER = ("media-empty", "media-needed", "media-jam", "input-tray-missing")
 OFFLINE = ("offline", "paused", "shutdown", "stopped", "connecting-to-device", "timed-out")
@@ -180,7 +181,15 @@ def fetch_and_print(
     timeout: float,
     on_phase: Callable[[str], None],
 ) -> str:
-    """The PDF (`document`), then one copy of it (`print_document`): "done" or a key of FAULTS."""
+    """The count asked again (online), the PDF (`document`), then one copy of it (`print_document`): "done" or a
+    key of FAULTS. The count is asked right before the job, so a copy another kiosk printed since this page was
+    read is not printed again ("used"); offline, the count held here decides."""
+    try:
+        latest = look_up(client, store, user_id, str(held.meta["application_id"]))
+    except ApiError:
+        latest = None
+    if latest is not None and latest.fresh and latest.refusal(date.today()):
+        return "used"
     try:
         pdf = document(client, store, user_id, held)
     except ValueError:

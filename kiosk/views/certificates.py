@@ -149,6 +149,7 @@ class Certificates(QObject):
         if outcome != "done" or held is None or writer is None or store is None:
             self._status, self._message = "fault", FAULTS[outcome]
             self.changed.emit()
+            self._refresh()  # "used": the card shows the count the server has now
             return
         left = max(0, held.copies_left - 1)
         self._status, self._message = "done", f"已打印，请在打印机出纸口取走证明。还可打印 {left} 份。"

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +226,58 @@ def test_a_desk_downloads_the_certificate(server: LiveServer, launch_ui: Any, tm
 
     page = Image.open(next(tmp_path.glob("p-*.png")))
     assert page.convert("L").getextrema()[0] < 100, "the printed page is blank"
+
+
+def test_two_kiosks_race_for_the_last_copy(server: LiveServer, cups: PrivateCups, tmp_path: Path) -> None:
+    """Two kiosks (their own stores and sessions, the real services, no UI) hold the certificate with one copy
+    left. The one that prints second is stopped before its job: the count is asked again right before
+    printing. When both print at once (each asked before either recorded), both copies are queued; the server
+    applies one and refuses the other (`certificate_copies_used`), and both kiosks then show none left."""
+    from kiosk.models.store import LocalStore
+    from kiosk.services.api_client import ApiClient
+    from kiosk.services.sync import SyncEngine
+    from tests.helpers import login
+
+    kiosks = []
+    me, app_id, cert = finished(server, copies=1)
+    for n in (1, 2):
+        client = ApiClient(server.url)
+        client.access_token = login(server, me.user_id, NEW_PW).json()["access_token"]
+        store = LocalStore(tmp_path / f"kiosk-{n}.db")
+        kiosks.append((client, store, SyncEngine(client, store, f"kiosk-{n}")))
+
+    def print_at(kiosk: tuple[Any, Any, Any], held: Any) -> str:
+        client, store, _ = kiosk
+        return certificates.fetch_and_print(client, store, me.user_id, held, cups.uri("hall"), 30, lambda _: None)
+
+    def record(kiosk: tuple[Any, Any, Any]) -> None:
+        _, store, _ = kiosk
+        store.enqueue(me.user_id, *certificates.print_write(me.user_id, app_id, cert["id"], "k"))
+
+    helds = [certificates.look_up(c, s, me.user_id, app_id) for c, s, _ in kiosks]
+    assert all(h is not None and h.copies_left == 1 for h in helds)
+    before = len(cups.printed())
+    assert print_at(kiosks[0], helds[0]) == "done"
+    record(kiosks[0])
+    assert kiosks[0][2].push(me.user_id).applied == 1
+    # The second kiosk's page still says 1 left; its tap asks again and prints nothing.
+    assert print_at(kiosks[1], helds[1]) == "used"
+    assert len(cups.printed()) == before + 1
+
+    # At once: two copies of a fresh certificate recorded by the two kiosks, pushed concurrently.
+    me, app_id, cert = finished(server, copies=1)
+    for kiosk in kiosks:
+        assert certificates.look_up(kiosk[0], kiosk[1], me.user_id, app_id) is not None
+        record(kiosk)
+    reports: list[Any] = []
+    threads = [threading.Thread(target=lambda k=k: reports.append(k[2].push(me.user_id))) for k in kiosks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted((r.applied, r.rejected) for r in reports) == [(0, 1), (1, 0)], reports
+    assert server_count(me, app_id) == 1
+    for client, store, _ in kiosks:
+        held = certificates.look_up(client, store, me.user_id, app_id)
+        assert held is not None and held.copies_left == 0 and "重新提交申请" in held.refusal(date.today())
+        store.close()
