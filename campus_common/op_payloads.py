@@ -176,6 +176,15 @@ CALENDAR_EVENT_FIELDS: dict[str, Any] = {
     "exceptions": {"type": "array", "maxItems": MAX_EVENT_EXCEPTIONS, "items": _EXCEPTION},
 }
 
+# 打印证明: which certificate, the kiosk's print job (a UUID: the same job is counted once, whatever op carries it),
+# the terminal and when the job completed.
+CERTIFICATE_PRINT_FIELDS: dict[str, Any] = {
+    "certificate_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+    "job_id": {"type": "string", "pattern": UUID},
+    "device_id": text(64),
+    "printed_at": EVENT_TIME,
+}
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     ops.FAVORITE_SET: _payload({"process_code": PROCESS_CODE, "on": {"type": "boolean"}}, ("process_code", "on")),
     ops.APPLICATION_SUBMIT: _payload(
@@ -212,6 +221,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         {"email_todo": {"type": "boolean"}, "email_result": {"type": "boolean"}},
         anyOf=[{"required": ["email_todo"]}, {"required": ["email_result"]}],
     ),
+    ops.CERTIFICATE_PRINT: _payload(CERTIFICATE_PRINT_FIELDS, ("certificate_id", "job_id", "printed_at")),
 }
 
 

@@ -17,6 +17,8 @@ MAX_EVENT_TITLE = 128
 MAX_EVENT_NOTE = 2000
 # 个人中心 › 通知设置: which notifications are also e-mailed (docs/portal.md).
 SETTINGS_NOTIFY_SET = "settings.notify.set"
+# 打印证明 (docs/certificates.md#printing): one printed copy of a certificate, sent after its print job completed.
+CERTIFICATE_PRINT = "certificate.print"
 
 
 def workflow_op(action: str) -> str:
@@ -38,4 +40,5 @@ OP_TYPES = (
     CALENDAR_EVENT_SAVE,
     CALENDAR_EVENT_DELETE,
     SETTINGS_NOTIFY_SET,
+    CERTIFICATE_PRINT,
 )

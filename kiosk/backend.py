@@ -24,6 +24,7 @@ from kiosk.views.calendar_edit import CalendarEditor
 from kiosk.views.calendar_feed import CalendarFeed
 from kiosk.views.calendar_reminders import CalendarReminders
 from kiosk.views.catalog import Catalog
+from kiosk.views.certificates import Certificates
 from kiosk.views.display import Display
 from kiosk.views.enrollment import Enrollment
 from kiosk.views.forms import Forms
@@ -79,6 +80,7 @@ class Backend:
         self.catalog = Catalog(self.state, self.auth, self.session, self.sync, self.workers)
         self.hall = Hall(self.state, self.auth, self.catalog, self.session, self.workers)
         self.inbox = Inbox(self.state, self.auth, self.catalog, self.session, self.sync, self.workers)
+        self.certificates = Certificates(self.state, self.auth, self.session, self.sync, self.workers, config)
         self.messages = Messages(self.state, self.auth, self.session, self.sync, self.workers)
         self.forms = Forms(self.state, self.auth, self.sync, self.hall, self.workers)
         self.link_qr = QrImageProvider()  # 资源中心 / 应用中心 addresses for the phone (the login's code is its own)
@@ -137,6 +139,7 @@ class Backend:
             "Sync": self.sync,
             "Hall": self.hall,
             "Inbox": self.inbox,
+            "Certificates": self.certificates,
             "Messages": self.messages,
             "Forms": self.forms,
             "Portal": self.portal,

@@ -696,3 +696,21 @@ class Certificate(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoked_by: Mapped[str | None] = mapped_column(String(32), default=None)
     revoke_reason: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Printed copies (docs/certificates.md#printing): at most the form's 份数, counted by certificate.print ops.
+    copies_allowed: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    copies_printed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class CertificatePrint(Base):
+    """One printed copy of a certificate, recorded by a kiosk's certificate.print op after its job completed."""
+
+    __tablename__ = "certificate_prints"
+    __table_args__ = (Index("ux_certificate_prints_copy", "certificate_id", "copy_no", unique=True),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    certificate_id: Mapped[str] = mapped_column(String(32))
+    copy_no: Mapped[int] = mapped_column(Integer)  # 1 … copies_allowed
+    job_id: Mapped[str] = mapped_column(String(36), unique=True)  # the kiosk's print job: recorded once
+    user_id: Mapped[str] = mapped_column(String(32))
+    device_id: Mapped[str] = mapped_column(String(64))
+    printed_at: Mapped[str] = mapped_column(String(40))  # the kiosk's clock, as it sent it
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

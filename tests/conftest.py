@@ -28,7 +28,7 @@ from tests.helpers import (
     seed_database,
 )
 
-pytest_plugins = ["tests.qml.harness"]
+pytest_plugins = ["tests.qml.harness", "tests.cups_server"]  # cups_server: the private cupsd (打印证明)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

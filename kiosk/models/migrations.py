@@ -177,6 +177,18 @@ def _migration_13(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_14(conn: sqlite3.Connection) -> None:
+    # 打印证明 (docs/certificates.md#printing): the user's certificates as the server last described them (the
+    # copy count with them) and the PDF once downloaded, so an offline kiosk can still print a copy it may.
+    # Personal: wiped at logout.
+    _run(
+        conn,
+        "CREATE TABLE certificates_held (user_id VARCHAR(32) NOT NULL, application_id VARCHAR(36) NOT NULL, "
+        "certificate_id VARCHAR(32) NOT NULL, meta TEXT NOT NULL, pdf BLOB, "
+        "PRIMARY KEY (user_id, application_id))",
+    )
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
@@ -192,6 +204,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_11,
     _migration_12,
     _migration_13,
+    _migration_14,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from kiosk.models.apply import ApplyMixin
 from kiosk.models.base import StoreError
 from kiosk.models.calendar import CalendarMixin
+from kiosk.models.certificates import CertificatesMixin
 from kiosk.models.drafts import DraftsMixin
 from kiosk.models.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
 from kiosk.models.news import NewsMixin
@@ -30,7 +31,9 @@ from kiosk.models.wipe import WipeMixin
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "LocalStore", "StoreError", "mark_acting", "mark_read"]
 
 
-class LocalStore(OutboxMixin, ApplyMixin, QueriesMixin, NewsMixin, CalendarMixin, DraftsMixin, WipeMixin):
+class LocalStore(
+    OutboxMixin, ApplyMixin, QueriesMixin, NewsMixin, CalendarMixin, DraftsMixin, CertificatesMixin, WipeMixin
+):
     """The store the app, the sync engine and the tests use; opening it migrates the file first."""
 
     def __init__(self, path: Path) -> None:

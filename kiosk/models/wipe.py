@@ -21,6 +21,8 @@ class WipeMixin(StoreBase):
                 session.execute(delete(table))
             # Which calendar reminders were shown (migration 13; a plain table, not a mapped one).
             session.connection().exec_driver_sql("DELETE FROM calendar_reminders_fired")
+            # The user's certificates and their PDFs (migration 14).
+            session.connection().exec_driver_sql("DELETE FROM certificates_held")
             if not keep_drafts:
                 session.execute(delete(LocalDraft))
             session.execute(delete(OutboxOp).where(OutboxOp.status.not_in(UNSETTLED)))

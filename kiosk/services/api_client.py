@@ -243,6 +243,29 @@ class ApiClient:
         result: dict[str, Any] = self._request("GET", f"/api/v1/attachments/{attachment_id}")
         return result
 
+    # -- certificates (打印证明) ----------------------------------------------------------------------------------
+    def application_certificate(self, application_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("GET", f"/api/v1/applications/{application_id}/certificate")
+        return result
+
+    def certificate_pdf(self, certificate_id: str) -> tuple[bytes, str]:
+        """The PDF as issued and the SHA-256 the server names for it (X-Content-SHA256)."""
+        import requests
+
+        headers = {"Authorization": f"Bearer {self.access_token}"} if self.access_token else {}
+        if self.device_credential:
+            headers[DEVICE_HEADER] = self.device_credential
+        url = f"{self.base_url}/api/v1/certificates/{certificate_id}/pdf"
+        try:
+            response = self.http.get(url, headers=headers, timeout=max(self.timeout, 30.0))
+        except requests.Timeout as exc:
+            raise ApiError("timeout", "服务器响应超时") from exc
+        except requests.ConnectionError as exc:
+            raise ApiError("offline", "无法连接服务器") from exc
+        if response.status_code >= 400:
+            _answer(response.status_code, response.reason, response.content)
+        return response.content, response.headers.get("X-Content-SHA256", "")
+
     def close(self) -> None:
         if self._http is not None:
             self._http.close()

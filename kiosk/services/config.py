@@ -44,6 +44,11 @@ class KioskConfig:
     # Self-update (services/updates.py): the dir holding releases/<version>/ and the `current` link install.sh
     # makes (/opt/campus-kiosk on a kiosk); empty: this terminal is updated by other means (a desk PC, a checkout).
     install_dir: str = ""
+    # 打印证明 (docs/certificates.md#printing): the kiosk's CUPS queue as an IPP URI
+    # (ipp://localhost:631/printers/hall-1); empty: no printer here, and the page says where to print instead.
+    printer_uri: str = ""
+    print_elsewhere: str = "请到行政楼一楼服务大厅的自助打印机打印，或在电脑上登录后下载打印"
+    print_timeout_s: int = 120  # a job not done by then (the printer says nothing) counts as offline
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -54,6 +59,10 @@ class KioskConfig:
             raise ConfigError(f"server_url must start with http:// or https://, not {self.server_url!r}")
         if self.idle_timeout_s < 10 or self.idle_countdown_s < 5:
             raise ConfigError("idle_timeout_s must be ≥ 10 and idle_countdown_s ≥ 5")
+        if self.printer_uri and not self.printer_uri.startswith(("ipp://", "ipps://", "http://", "https://")):
+            raise ConfigError(f"printer_uri must be an ipp:// URI, not {self.printer_uri!r}")
+        if self.print_timeout_s < 10:
+            raise ConfigError("print_timeout_s must be ≥ 10")
         if self.text_scale not in (1.0, 1.25, 1.5):
             raise ConfigError("text_scale must be 1.0, 1.25 or 1.5")
 

@@ -52,7 +52,12 @@ class Writer:
         )
 
 
-_OP_NAMES = {ops.FAVORITE_SET: "收藏", ops.APPLICATION_SUBMIT: "提交申请", ops.NOTIFICATION_READ: "标记已读"}
+_OP_NAMES = {
+    ops.FAVORITE_SET: "收藏",
+    ops.APPLICATION_SUBMIT: "提交申请",
+    ops.NOTIFICATION_READ: "标记已读",
+    ops.CERTIFICATE_PRINT: "打印证明",
+}
 
 
 def op_name(op_type: str) -> str:

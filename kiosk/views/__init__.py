@@ -11,6 +11,7 @@ from kiosk.views import (  # noqa: F401  (registration)
     calendar_reminders,
     campus_clock,
     catalog,
+    certificates,
     devices_model,
     display,
     enrollment,

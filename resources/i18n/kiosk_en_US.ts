@@ -278,62 +278,62 @@
 <context>
     <name>ApplicationPage</name>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="76"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="82"/>
         <source>流水号：%1</source>
         <translation>Serial no.: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="76"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="82"/>
         <source>待分配</source>
         <translation>to be assigned</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="77"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="83"/>
         <source>单号：%1</source>
         <translation>Doc no.: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="78"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="84"/>
         <source>申请人：%1</source>
         <translation>Applicant: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="95"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="101"/>
         <source>该事项已不在您的待办中。</source>
         <translation>This is no longer in your to-do list. </translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="111"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="117"/>
         <source>已提交。</source>
         <translation>Submitted.</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="119"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="125"/>
         <source>办理下一件</source>
         <translation>Next item</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="121"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="127"/>
         <source>办理下一件（Ctrl+N）</source>
         <translation>Next item (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="126"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="132"/>
         <source>返回列表</source>
         <translation>Back to list</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="146"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="152"/>
         <source>状态：%1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="148"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="154"/>
         <source>当前步骤：%1</source>
         <translation>Current step: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="150"/>
+        <location filename="../qml/Kiosk/pages/ApplicationPage.qml" line="156"/>
         <source>办理人：%1</source>
         <translation>Handled by: %1</translation>
     </message>
@@ -863,77 +863,77 @@
         <translation>%4 %2/%3/%1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="73"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="67"/>
         <source>日程</source>
         <translation>Calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="74"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="68"/>
         <source>日程中心：全部日程、每周会议、个人日程与我的课表</source>
         <translation>Calendar: all events, weekly meetings, personal events and your timetable</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="80"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="74"/>
         <source>登录后查看日程</source>
         <translation>Sign in to see your calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="81"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="75"/>
         <source>您的课表、每周会议与个人日程</source>
         <translation>Your timetable, meetings and personal events</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="108"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="102"/>
         <source>日程中心</source>
         <translation>Calendar</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="133"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="127"/>
         <source>上一页</source>
         <translation>Previous</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="152"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="146"/>
         <source>下一页</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="157"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="151"/>
         <source>今天</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="164"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="158"/>
         <source>新增日程</source>
         <translation>New event</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="198"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="192"/>
         <source>未保存：%1</source>
         <translation>Not saved: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="206"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="200"/>
         <source>知道了</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="250"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="244"/>
         <source>正在读取…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="251"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="245"/>
         <source>这一天没有日程</source>
         <translation>Nothing on this day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="251"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="245"/>
         <source>这一天没有%1</source>
         <translation>No %1 on this day</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="88"/>
+        <location filename="../qml/Kiosk/pages/CalendarPage.qml" line="82"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
@@ -1007,6 +1007,64 @@
         <location filename="../qml/Kiosk/components/CalendarWeekView.qml" line="73"/>
         <source> 今天</source>
         <translation> · Today</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateCard</name>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="35"/>
+        <source>证明文件：%1</source>
+        <translation>Certificate: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="46"/>
+        <source>可打印 %1 份（共 %2 份，已打印 %3 份）</source>
+        <translation>%1 copies left to print (%2 in all, %3 printed)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="47"/>
+        <source>大厅自助打印机可打印 %1 份（共 %2 份，已打印 %3 份）</source>
+        <translation>%1 copies left at the hall's printers (%2 in all, %3 printed)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="49"/>
+        <source>验证码：%1&#x3000;有效期至：%2</source>
+        <translation>Verification code: %1  Valid until: %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="50"/>
+        <source>网络未连接：份数以本机上次同步为准</source>
+        <translation>Offline: copies as of this kiosk&apos;s last sync</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="70"/>
+        <source>本机未连接打印机。</source>
+        <translation>This kiosk has no printer. </translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="84"/>
+        <source>打印证明</source>
+        <translation>Print certificate</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="92"/>
+        <source>下载</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="99"/>
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="129"/>
+        <source>保存证明文件</source>
+        <translation>Save the certificate</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/components/CertificateCard.qml" line="133"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -2041,27 +2099,27 @@
         <translation>Campus Portal · One-stop Service Hall</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="116"/>
+        <location filename="../qml/Kiosk/Main.qml" line="120"/>
         <source>已保存，待同步</source>
         <translation>Saved, waiting to sync</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="116"/>
+        <location filename="../qml/Kiosk/Main.qml" line="120"/>
         <source>保存失败，请重试</source>
         <translation>Could not save, please try again</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="124"/>
+        <location filename="../qml/Kiosk/Main.qml" line="128"/>
         <source>未能办理%1：%2</source>
         <translation>Could not handle %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="131"/>
+        <location filename="../qml/Kiosk/Main.qml" line="135"/>
         <source>已在浏览器中打开“%1”，请在其页面登录（%2）</source>
         <translation>Opened “%1” in the browser; please log in there (%2)</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/Main.qml" line="132"/>
+        <location filename="../qml/Kiosk/Main.qml" line="136"/>
         <source>已在浏览器中打开“%1”</source>
         <translation>Opened “%1” in the browser</translation>
     </message>
@@ -2430,12 +2488,12 @@
 <context>
     <name>SignaturePad</name>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="22"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="26"/>
         <source>请在此处签名</source>
         <translation>Sign here</translation>
     </message>
     <message>
-        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="88"/>
+        <location filename="../qml/Kiosk/components/SignaturePad.qml" line="78"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>

@@ -305,6 +305,12 @@ def seal_file(document: bytes, key: Ed25519PrivateKey | None = None) -> bytes:
     return document.replace(slot, FILE_SIG_MARK.encode("ascii") + signature)
 
 
+def _copies(data: object) -> int:
+    """The copies an application asked for (its form's 份数, `copies`), else 1: the printing cap."""
+    value = data.get("copies") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else 1
+
+
 def new_code(session: Session) -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -346,6 +352,8 @@ def issue(session: Session, app: Application, user: User, now: datetime) -> Cert
         sha256=hashlib.sha256(document).hexdigest(),
         pdf=document,
         created_at=now,
+        copies_allowed=_copies(app.data),
+        copies_printed=0,
     )
     session.add(row)
     session.flush()
@@ -377,6 +385,10 @@ def view(row: Certificate, today: date) -> dict[str, Any]:
         "verify_url": f"{public_base()}/v/{dashed(row.code)}",
         "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
         "revoke_reason": row.revoke_reason,
+        # Printed copies (core/certificate_prints.py): the form's 份数, how many printed, how many left.
+        "copies_allowed": int(row.copies_allowed or 1),
+        "copies_printed": int(row.copies_printed or 0),
+        "copies_left": max(0, int(row.copies_allowed or 1) - int(row.copies_printed or 0)),
     }
 
 

@@ -14,6 +14,7 @@ from campus_common.statuses import ACTIONS
 from sync_server.core import (
     applications,
     calendar_personal,
+    certificate_prints,
     favorites,
     notification_settings,
     notifications,
@@ -59,5 +60,6 @@ OPERATIONS: dict[str, Operation] = {
         Operation(
             ops.SETTINGS_NOTIFY_SET, notification_settings.set_notify, op_payloads.PAYLOADS[ops.SETTINGS_NOTIFY_SET]
         ),
+        Operation(ops.CERTIFICATE_PRINT, certificate_prints.record, op_payloads.PAYLOADS[ops.CERTIFICATE_PRINT]),
     )
 }

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from campus_common import op_payloads, ops
 from campus_common.statuses import ACTIONS
-from kiosk.services import calendar, favorites, notifications, notify_settings, submissions
+from kiosk.services import calendar, certificates, favorites, notifications, notify_settings, submissions
 from kiosk.services.applications import CHOICE_KEYS, RULES, ActionInput, Application
 from kiosk.services.inbox import InboxSnapshot
 from tests.form_strategies import readable_text, valid_data
@@ -143,6 +143,12 @@ def test_every_action_of_the_progress_page_fits(
             assert payload.get(CHOICE_KEYS[rule.chooses]) == choice
 
 
+def test_a_printed_copy_fits() -> None:
+    for device in ("", "kiosk-大厅-1", "x" * 100):
+        op_type, payload, _ = certificates.print_write("101203", str(uuid.uuid4()), uuid.uuid4().hex, device)
+        _fits(op_type, payload)
+
+
 def test_the_writers_cover_every_operation_type() -> None:
     """So that the tests above reach every schema: each type is queued by one of the writers tried there."""
     written = {
@@ -154,5 +160,6 @@ def test_the_writers_cover_every_operation_type() -> None:
         calendar.event_save_write("101203", {"event_id": "e", "title": "t", "start": "s", "end": "e"})[0],
         calendar.event_delete_write("101203", "e", None)[0],
         notify_settings.notify_write("101203", {}, "email_todo", False)[0],
+        certificates.print_write("101203", str(uuid.uuid4()), "0" * 32, "kiosk-1")[0],
     }
     assert written == set(ops.OP_TYPES)

@@ -192,6 +192,7 @@ def launch_ui(qtbot: Any, qapp: QGuiApplication, tmp_path: Path) -> Iterator[Cal
         language: str = "zh_CN",
         wait_online: bool = True,
         data_dir: str | None = None,
+        **settings: Any,
     ) -> KioskUI:
         config = KioskConfig(
             server_url=server_url,
@@ -199,6 +200,7 @@ def launch_ui(qtbot: Any, qapp: QGuiApplication, tmp_path: Path) -> Iterator[Cal
             language=language,
             data_dir=data_dir or str(tmp_path / f"kiosk-data-{len(started)}"),
             device_name="测试终端",
+            **settings,  # any other setting of the config file (printer_uri …)
         )
         state = Backend(config)
         engine = QQmlApplicationEngine()

@@ -95,6 +95,7 @@ REQUIRED = {
         "annotating": True,
     },
     "ActionPanel": {"applicationId": "00000000-0000-0000-0000-000000000000", "detail": {}},
+    "CertificateCard": {"applicationId": "00000000-0000-0000-0000-000000000000"},
     "ActionSheet": {
         "applicationId": "00000000-0000-0000-0000-000000000000",
         "returnTargets": [{"to": "applicant", "name": "申请人"}],

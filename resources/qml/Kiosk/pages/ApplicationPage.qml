@@ -43,6 +43,12 @@ Item {
     // With the virtual keyboard up the page is short: the step bar and status give their room to the field.
     readonly property bool compact: Qt.inputMethod.visible // qmllint disable missing-property
 
+    // A finished application of the user's own may have a certificate to print (looked up on the server).
+    readonly property bool finishedMine: root.detail.mine === true && root.app.status === "completed"
+    onFinishedMineChanged: if (root.finishedMine) Certificates.show(root.applicationId)
+    Component.onCompleted: if (root.finishedMine) Certificates.show(root.applicationId)
+    Component.onDestruction: Certificates.leave(root.applicationId)
+
     Connections {
         target: Inbox
         function onChanged() {
@@ -210,6 +216,12 @@ Item {
                         onResubmit: root.resubmit(root.applicationId, root.app.process_code || "")
                         onReveal: root.revealPanel()
                         onActed: root.acted = true
+                    }
+
+                    // 打印证明 / 下载 · 打印: the certificate issued at 办结, if the process issues one.
+                    CertificateCard {
+                        Layout.fillWidth: true
+                        applicationId: root.applicationId
                     }
 
                     EventTimeline {
