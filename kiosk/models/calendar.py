@@ -120,12 +120,15 @@ class CalendarMixin(StoreBase):
         return {(str(e), str(s)) for e, s in rows}
 
     def mark_reminders_fired(self, user_id: str, keys: Iterable[tuple[str, str]], fired_at: str) -> None:
-        rows = [(user_id, event_id, start, fired_at) for event_id, start in keys]
+        # Only while the event is still the user's: a look that read the store before logout's wipe and writes
+        # after it would otherwise leave a row of the user behind (seen once in a full run). The wipe and this
+        # insert are each one transaction, so either the wipe deletes the row or the row is never written.
+        rows = [(user_id, event_id, start, fired_at, user_id, event_id) for event_id, start in keys]
         if not rows:
             return
         with self.transaction() as session:
             session.connection().exec_driver_sql(
                 "INSERT OR IGNORE INTO calendar_reminders_fired (user_id, event_id, start, fired_at) "
-                "VALUES (?, ?, ?, ?)",
+                "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM calendar_events WHERE user_id = ? AND id = ?)",
                 rows,
             )

@@ -65,8 +65,15 @@ def test_events_are_read_by_time_and_wiped_at_logout(tmp_path: Path) -> None:
     store.apply_changes(STUDENT, [_change("meeting:1", None, "delete")], "user.sync.cursor.x", 3, "e1")
     assert store.calendar_event(STUDENT, "meeting:1") is None
 
+    # A reminder marked shown is the user's data too: gone with the wipe, and a look that read the store before
+    # the wipe and marks after it leaves nothing behind.
+    store.mark_reminders_fired(STUDENT, [("personal:1", "2026-12-07")], "2026-12-06T20:00:00+08:00")
+    assert store.reminders_fired(STUDENT, "2026-01-01") == {("personal:1", "2026-12-07")}
     store.wipe_personal()
     assert store.calendar_between(STUDENT, "2026-01-01", "2027-12-31") == []
+    assert store.reminders_fired(STUDENT, "2026-01-01") == set()
+    store.mark_reminders_fired(STUDENT, [("course:1", "2026-12-14T08:00:00+08:00")], "2026-12-06T20:00:01+08:00")
+    assert store.reminders_fired(STUDENT, "2026-01-01") == set()
     store.close()
 
 
