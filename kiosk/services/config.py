@@ -48,6 +48,10 @@ class KioskConfig:
     # (ipp://localhost:631/printers/hall-1); empty: no printer here, and the page says where to print instead.
     printer_uri: str = ""
     print_elsewhere: str = "请到行政楼一楼服务大厅的自助打印机打印，或在电脑上登录后下载打印"
+    print_elsewhere_en: str = (  # the same in English (the interface's English mode)
+        "Please print it at the self-service printer in the service hall on the ground floor of the"
+        " Administration Building, or sign in on a computer and download it to print."
+    )
     print_timeout_s: int = 120  # a job not done by then (the printer says nothing) counts as offline
 
     def __post_init__(self) -> None:
