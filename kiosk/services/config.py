@@ -65,8 +65,8 @@ class KioskConfig:
             raise ConfigError("idle_timeout_s must be ≥ 10 and idle_countdown_s ≥ 5")
         if self.printer_uri and not self.printer_uri.startswith(("ipp://", "ipps://", "http://", "https://")):
             raise ConfigError(f"printer_uri must be an ipp:// URI, not {self.printer_uri!r}")
-        if self.print_timeout_s < 10:
-            raise ConfigError("print_timeout_s must be ≥ 10")
+        if not 10 <= self.print_timeout_s <= 840:  # + 60 s: the longest a claim holds a copy (900 s, the server's)
+            raise ConfigError("print_timeout_s must be 10–840")
         if self.text_scale not in (1.0, 1.25, 1.5):
             raise ConfigError("text_scale must be 1.0, 1.25 or 1.5")
 
