@@ -220,9 +220,12 @@ def test_printer_faults_are_told_apart(cups: PrivateCups) -> None:
     assert "缺纸" in say("no_paper") and "out of paper" in say("no_paper", "en_US")
 
 
-def test_a_desk_downloads_the_certificate(server: LiveServer, launch_ui: Any, tmp_path: Path) -> None:
+def test_a_desk_downloads_the_certificate(
+    server: LiveServer, launch_ui: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """下载 on a desk: the file written where the dialog said is the certificate (the dialog itself is the
-    system's; its chosen URL is handed to the same slot). 打印 is offered beside it."""
+    system's; its chosen URL is handed to the same slot). 打印 is offered beside it; a build without Qt's printing
+    modules writes the PDF for the system's viewer on a worker thread, not the GUI thread."""
     me, app_id, cert = finished(server, copies=1)
     ui = launch_ui(server.url, mode="desk", size=(1440, 900))
     log_in(ui, me.user_id, NEW_PW)
@@ -235,6 +238,31 @@ def test_a_desk_downloads_the_certificate(server: LiveServer, launch_ui: Any, tm
     assert hashlib.sha256(target.read_bytes()).hexdigest() == cert["sha256"]
     assert str(target) in status_text(ui)
     ui.screenshot("certificate-7-desk")
+
+    from kiosk.views import desk_print
+
+    written: list[tuple[Path, bool]] = []
+    opened: list[bool] = []
+
+    def write(pdf: bytes, title: str) -> Path:
+        path = tmp_path / "viewer.pdf"
+        path.write_bytes(pdf)
+        written.append((path, threading.current_thread() is threading.main_thread()))
+        return path
+
+    monkeypatch.setattr(desk_print, "can_print_here", lambda: False)
+    monkeypatch.setattr(desk_print, "write_for_viewer", write)
+
+    def open_it(path: Path) -> tuple[str, dict[str, Any]]:  # the system's viewer is not started in a test
+        opened.append(path.exists())
+        return "desk_viewer", {}
+
+    monkeypatch.setattr(desk_print, "open_in_viewer", open_it)
+    ui.state.certificates.printWithDialog()
+    ui.wait_for(lambda: "PDF 阅读器" in status_text(ui), timeout=20_000)
+    [(path, on_gui_thread)] = written
+    assert not on_gui_thread and opened == [True]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == cert["sha256"]
 
     # 打印's drawing (the dialog aside): the page rendered onto a QPrinter, here one that writes a PDF.
     from PySide6.QtPrintSupport import QPrinter
