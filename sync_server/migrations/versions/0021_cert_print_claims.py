@@ -1,7 +1,7 @@
 """Copies claimed by online kiosks while their print jobs run (certificate_claims)
 
-Revision ID: 0022
-Revises: 0020 (0021 is another branch's: the merge re-chains this onto it)
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06 03:20:00
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0022"
+revision: str = "0021"
 down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
