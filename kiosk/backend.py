@@ -101,6 +101,7 @@ class Backend:
         self.reminders = CalendarReminders(self.state, self.auth, self.session, self.sync, self.workers)
         self.calendar_editor.follow_language(lambda: self.display.language, self.display.languageChanged)
         self.reminders.follow_language(lambda: self.display.language, self.display.languageChanged)
+        self.certificates.follow_language(lambda: self.display.language, self.display.languageChanged)
         self.calendar_feed = CalendarFeed(self.state, self.auth, self.session, self.workers, self.link_qr)
         # A desk client signs in with its remembered token once the store (and the keyring) is open.
         self.state.storeReady.connect(self.session.resume)

@@ -714,3 +714,17 @@ class CertificatePrint(Base):
     device_id: Mapped[str] = mapped_column(String(64))
     printed_at: Mapped[str] = mapped_column(String(40))  # the kiosk's clock, as it sent it
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CertificateClaim(Base):
+    """A copy an online kiosk holds while its print job runs (core/certificate_prints.py): counted against the cap
+    with the printed copies until it is confirmed (the job's certificate.print op), released (a failed job) or
+    expires (a kiosk that died mid-job)."""
+
+    __tablename__ = "certificate_claims"
+    job_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the kiosk's print job, as its op names it
+    certificate_id: Mapped[str] = mapped_column(String(32), index=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    device_id: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

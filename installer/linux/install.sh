@@ -41,7 +41,7 @@ UNIT=campus-kiosk.service
 APT_RUNTIME=(libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
              libglib2.0-0 libpulse0 libx11-6 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
              libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxcb-randr0 libxcb-shape0 libssl3 libsqlite3-0 libffi8
-             libgssapi-krb5-2)
+             libgssapi-krb5-2 libcups2)
 APT_KIOSK=(cage xwayland libwayland-cursor0 libwayland-egl1 fonts-noto-cjk)
 APT_DESK=(fonts-noto-cjk libxcb-cursor0)
 

@@ -248,6 +248,17 @@ class ApiClient:
         result: dict[str, Any] = self._request("GET", f"/api/v1/applications/{application_id}/certificate")
         return result
 
+    def claim_certificate_copy(self, certificate_id: str, job_id: str, device_id: str, ttl_s: int) -> dict[str, Any]:
+        """Hold one copy for print job `job_id` before sending it (409 when none is left)."""
+        body = {"job_id": job_id, "device_id": device_id[:64], "ttl_s": ttl_s}
+        result: dict[str, Any] = self._request("POST", f"/api/v1/certificates/{certificate_id}/claims", json=body)
+        return result
+
+    def release_certificate_copy(self, certificate_id: str, job_id: str) -> dict[str, Any]:
+        """Let go of the copy held for a job that failed (idempotent)."""
+        result: dict[str, Any] = self._request("DELETE", f"/api/v1/certificates/{certificate_id}/claims/{job_id}")
+        return result
+
     def certificate_pdf(self, certificate_id: str) -> tuple[bytes, str]:
         """The PDF as issued and the SHA-256 the server names for it (X-Content-SHA256)."""
         import requests

@@ -4,8 +4,10 @@ print itself through the kiosk's CUPS queue (kiosk/services/ipp.py), followed to
 operation that records a printed copy. Blocking parts run on a worker thread.
 
 A copy is recorded after its job completed, never before and never for a failed job. The server decides: it
-counts at most the form's 份数 (`certificate_copies_used` past it). Offline, the kiosk prints only while its
-own last-known count leaves a copy, and counts the copy locally in the transaction that queues the operation."""
+counts at most the form's 份数 (`certificate_copies_used` past it). Online, the kiosk first claims the copy on the
+server (`claim_copy`), so two kiosks at the last copy cannot both print it: the loser is told 份数已用完 and sends
+nothing. Offline, the kiosk prints only while its own last-known count leaves a copy, and counts the copy locally
+in the transaction that queues the operation."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from campus_common import ops
 from kiosk.services.api_client import ApiError
+from kiosk.services.certificate_texts import say
 from kiosk.services.ipp import ABORTED, CANCELED, COMPLETED, PRINTER_STOPPED, IppError, IppPrinter
 
 if TYPE_CHECKING:
@@ -28,16 +31,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The page's words for each phase and fault (the view passes them to QML as they are).
-PHASES = {"sending": "发送到打印机…", "printing": "正在打印…", "done": "已打印"}
-FAULTS = {
-    "no_paper": "打印机缺纸，本次未打印，也不计入份数。请联系大厅工作人员加纸后再试。",
-    "offline": "打印机离线，本次未打印，也不计入份数。请联系大厅工作人员。",
-    "failed": "打印失败（打印任务被中止或取消），不计入份数。请稍后再试。",
-    "document": "证明文件校验不符，未打印。请联网后重试。",
-    "download": "证明文件下载失败，本次未打印。请检查网络后重试。",
-    "used": "未打印：该证明已不能再打印（份数已用完、已撤销或已过期；可能刚在另一台终端打印过）。",
-}
+# The outcomes of one copy (said by kiosk/services/certificate_texts.py): "done", or why nothing was printed.
+FAULTS = ("no_paper", "offline", "failed", "document", "download", "used", "claimed")
+# A claim lives for the kiosk's print timeout plus this: the PDF's download (≤ 30 s) and the job's own sending
+# before the timeout starts, and the confirming op's push right after the job completes.
+CLAIM_MARGIN_S = 60
 NO_PAPER = ("media-empty", "media-needed", "media-jam", "input-tray-missing")
 OFFLINE = ("offline", "paused", "shutdown", "stopped", "connecting-to-device", "timed-out")
 
@@ -55,19 +53,24 @@ class Held:
         allowed = int(self.meta.get("copies_allowed") or 1)
         return max(0, allowed - int(self.meta.get("copies_printed") or 0))
 
-    def refusal(self, today: date) -> str:
-        """Why no copy may be printed now (Chinese), or ""."""
+    def refusal_code(self, today: date) -> tuple[str, dict[str, Any]]:
+        """Why no copy may be printed now (a code of certificate_texts and its values), or ("", {})."""
         if self.meta.get("status") == "revoked":
-            return "该证明已被签发部门撤销，不能打印"
+            return "revoked", {}
         if self.meta.get("status") == "expired" or str(self.meta.get("valid_until", "9999")) < today.isoformat():
-            return "该证明已过有效期，不能打印"
+            return "expired", {}
         if self.copies_left <= 0:
-            return f"{self.meta.get('copies_allowed', 1)} 份已全部打印；如需再次打印，请重新提交申请"
+            return "all_printed", {"allowed": self.meta.get("copies_allowed", 1)}
         if not self.fresh and not self.has_pdf:
-            return "网络未连接，证明文件尚未下载到本机，联网后可打印"
-        return ""
+            return "no_pdf_offline", {}
+        return "", {}
 
-    def view(self, today: date) -> dict[str, Any]:
+    def refusal(self, today: date, language: str = "zh_CN") -> str:
+        """Why no copy may be printed now, in `language`, or ""."""
+        code, values = self.refusal_code(today)
+        return say(code, language, **values)
+
+    def view(self, today: date, language: str = "zh_CN") -> dict[str, Any]:
         return {
             "id": self.meta.get("id", ""),
             "title": self.meta.get("title") or "证明",
@@ -78,7 +81,7 @@ class Held:
             "copiesPrinted": int(self.meta.get("copies_printed") or 0),
             "copiesLeft": self.copies_left,
             "offline": not self.fresh,
-            "refusal": self.refusal(today),
+            "refusal": self.refusal(today, language),
         }
 
 
@@ -172,6 +175,33 @@ def print_document(
         time.sleep(poll)
 
 
+def claim_copy(client: ApiClient, held: Held, job_id: str, device_id: str, timeout: float) -> str:
+    """Hold one copy on the server for `job_id` before its job: "held"; "unreachable" (offline: the count held
+    here decides); or why not — "used" (none left, revoked, expired), "claimed" (another kiosk is printing the
+    copies left), "failed" (any other refusal: the session ended, …)."""
+    ttl = int(timeout) + CLAIM_MARGIN_S
+    try:
+        client.claim_certificate_copy(str(held.meta["id"]), job_id, device_id, ttl)
+    except ApiError as exc:
+        if exc.is_offline or (exc.status or 0) >= 500:
+            return "unreachable"
+        if exc.code == "certificate_copies_claimed":
+            return "claimed"
+        if exc.status in (404, 409):
+            return "used"
+        log.warning("certificate claim: %s", exc.code)
+        return "failed"
+    return "held"
+
+
+def release_copy(client: ApiClient, held: Held, job_id: str) -> None:
+    """Let go of the copy held for a job that printed nothing (best effort: a claim not released expires)."""
+    try:
+        client.release_certificate_copy(str(held.meta["id"]), job_id)
+    except ApiError as exc:
+        log.info("certificate claim not released (it expires): %s", exc.code)
+
+
 def fetch_and_print(
     client: ApiClient,
     store: LocalStore,
@@ -180,28 +210,33 @@ def fetch_and_print(
     uri: str,
     timeout: float,
     on_phase: Callable[[str], None],
+    *,
+    job_id: str,
+    device_id: str,
 ) -> str:
-    """The count asked again (online), the PDF (`document`), then one copy of it (`print_document`): "done" or a
-    key of FAULTS. The count is asked right before the job, so a copy another kiosk printed since this page was
-    read is not printed again ("used"); offline, the count held here decides."""
-    try:
-        latest = look_up(client, store, user_id, str(held.meta["application_id"]))
-    except ApiError:
-        latest = None
-    if latest is not None and latest.fresh and latest.refusal(date.today()):
-        return "used"
+    """One copy: claimed on the server (`claim_copy`; offline, the count held here has decided already), the PDF
+    (`document`), the job followed to its end (`print_document`): "done" or a key of FAULTS. A job that printed
+    nothing lets its claim go; a completed one is confirmed by its certificate.print op (the caller's)."""
+    on_phase("claiming")
+    claim = claim_copy(client, held, job_id, device_id, timeout)
+    if claim not in ("held", "unreachable"):
+        return claim
+    outcome = "failed"
     try:
         pdf = document(client, store, user_id, held)
+        printer = IppPrinter(uri)
+        outcome = print_document(printer, pdf, str(held.meta.get("title") or "证明"), on_phase, timeout=timeout)
     except ValueError:
-        return "document"
+        outcome = "document"
+    except IppError:
+        outcome = "offline"
     except Exception as exc:  # the network, the store: nothing printed
         log.warning("certificate download: %s", getattr(exc, "code", type(exc).__name__))
-        return "download"
-    try:
-        printer = IppPrinter(uri)
-    except IppError:
-        return "offline"
-    return print_document(printer, pdf, str(held.meta.get("title") or "证明"), on_phase, timeout=timeout)
+        outcome = "download"
+    finally:
+        if outcome != "done" and claim == "held":
+            release_copy(client, held, job_id)
+    return outcome
 
 
 def print_write(

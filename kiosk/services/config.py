@@ -48,6 +48,10 @@ class KioskConfig:
     # (ipp://localhost:631/printers/hall-1); empty: no printer here, and the page says where to print instead.
     printer_uri: str = ""
     print_elsewhere: str = "请到行政楼一楼服务大厅的自助打印机打印，或在电脑上登录后下载打印"
+    print_elsewhere_en: str = (  # the same in English (the interface's English mode)
+        "Please print it at the self-service printer in the service hall on the ground floor of the"
+        " Administration Building, or sign in on a computer and download it to print."
+    )
     print_timeout_s: int = 120  # a job not done by then (the printer says nothing) counts as offline
 
     def __post_init__(self) -> None:
@@ -61,8 +65,8 @@ class KioskConfig:
             raise ConfigError("idle_timeout_s must be ≥ 10 and idle_countdown_s ≥ 5")
         if self.printer_uri and not self.printer_uri.startswith(("ipp://", "ipps://", "http://", "https://")):
             raise ConfigError(f"printer_uri must be an ipp:// URI, not {self.printer_uri!r}")
-        if self.print_timeout_s < 10:
-            raise ConfigError("print_timeout_s must be ≥ 10")
+        if not 10 <= self.print_timeout_s <= 840:  # + 60 s: the longest a claim holds a copy (900 s, the server's)
+            raise ConfigError("print_timeout_s must be 10–840")
         if self.text_scale not in (1.0, 1.25, 1.5):
             raise ConfigError("text_scale must be 1.0, 1.25 or 1.5")
 

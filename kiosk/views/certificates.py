@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,8 @@ from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from kiosk.services import certificates
-from kiosk.services.certificates import FAULTS, PHASES, Held
+from kiosk.services.certificate_texts import say
+from kiosk.services.certificates import Held
 from kiosk.services.outbox import Writer
 from kiosk.views.context import singleton_for
 
@@ -51,8 +53,9 @@ class Certificates(QObject):
         self._application = ""
         self._held: Held | None = None
         self._busy = False
-        self._status = ""  # sending | printing | done | fault | ""
-        self._message = ""
+        self._status = ""  # preparing | claiming | sending | printing | done | fault | ""
+        self._said: tuple[str, dict[str, Any]] = ("", {})  # the message: a code of certificate_texts, its values
+        self._language: Callable[[], str] = lambda: "zh_CN"
         self._writer: Writer | None = None
         self._printing: Held | None = None  # the certificate whose copy is being printed
         self._phase.connect(self._on_phase)
@@ -64,16 +67,25 @@ class Certificates(QObject):
     def create(engine: QQmlEngine) -> QObject:
         return singleton_for("Certificates", engine)
 
-    def _forget(self, _reason: str = "") -> None:
-        self._application, self._held, self._status, self._message = "", None, "", ""
+    def follow_language(self, language: Callable[[], str], changed: Any) -> None:
+        """Say messages and refusals in the interface's language (`language()`), again whenever it `changed`."""
+        self._language = language
+        changed.connect(self.changed)
+
+    def _set(self, status: str, code: str, **values: Any) -> None:
+        self._status, self._said = status, (code, values)
         self.changed.emit()
+
+    def _forget(self, _reason: str = "") -> None:
+        self._application, self._held = "", None
+        self._set("", "")
 
     # -- reading ------------------------------------------------------------------------------------------------
     @Slot(str)
     def show(self, application_id: str) -> None:
         """The progress page of `application_id` is open: look its certificate up (server, else held here)."""
         if application_id != self._application:
-            self._held, self._status, self._message = None, "", ""
+            self._held, self._status, self._said = None, "", ("", {})
         self._application = application_id
         self._load()
 
@@ -112,9 +124,9 @@ class Certificates(QObject):
         held, store, current = self._held, self._state.store, self._auth.current
         if self._busy or held is None or store is None or current is None or not self._config.printer_uri:
             return
-        if held.refusal(date.today()):
-            self._status, self._message = "fault", held.refusal(date.today())
-            self.changed.emit()
+        refusal = held.refusal_code(date.today())
+        if refusal[0]:
+            self._set("fault", refusal[0], **refusal[1])
             return
         writer, user = Writer.of(self._auth), self._auth.user_id
         if writer is None or user is None:
@@ -124,13 +136,15 @@ class Certificates(QObject):
         self._writer, self._printing = writer, held
         client = self._auth.client.with_token(current.access_token)
         uri, timeout = self._config.printer_uri, float(self._config.print_timeout_s)
-        job_id = str(uuid.uuid4())
-        self._busy, self._status, self._message = True, "preparing", "正在准备证明文件…"
-        self.changed.emit()
+        job_id, device = str(uuid.uuid4()), self._auth.device_id
+        self._busy = True
+        self._set("preparing", "preparing")
 
         def work() -> None:
             try:
-                outcome = certificates.fetch_and_print(client, store, user, held, uri, timeout, self._phase.emit)
+                outcome = certificates.fetch_and_print(
+                    client, store, user, held, uri, timeout, self._phase.emit, job_id=job_id, device_id=device
+                )
             except Exception:  # never a page left at 正在打印… for ever
                 log.exception("certificate print")
                 outcome = "failed"
@@ -139,21 +153,17 @@ class Certificates(QObject):
         threading.Thread(target=work, name="certificate-print", daemon=True).start()
 
     def _on_phase(self, phase: str) -> None:
-        self._status, self._message = phase, PHASES.get(phase, "")
-        self.changed.emit()
+        self._set(phase, phase)
 
     def _on_ended(self, outcome: str, job_id: str) -> None:
         self._busy = False
         held, writer, store = self._printing, self._writer, self._state.store
         self._writer = self._printing = None
         if outcome != "done" or held is None or writer is None or store is None:
-            self._status, self._message = "fault", FAULTS[outcome]
-            self.changed.emit()
+            self._set("fault", outcome)
             self._refresh()  # "used": the card shows the count the server has now
             return
-        left = max(0, held.copies_left - 1)
-        self._status, self._message = "done", f"已打印，请在打印机出纸口取走证明。还可打印 {left} 份。"
-        self.changed.emit()
+        self._set("done", "done", left=max(0, held.copies_left - 1))
         application_id = str(held.meta["application_id"])
         op_type, payload, apply_local = certificates.print_write(
             writer.user_id, application_id, str(held.meta["id"]), self._auth.device_id, job_id
@@ -188,74 +198,60 @@ class Certificates(QObject):
     @Slot(QUrl)
     def saveTo(self, url: QUrl) -> None:
         """下载: the PDF (checked) written to the file chosen in the dialog."""
-        self._desk(lambda pdf: Path(url.toLocalFile()).write_bytes(pdf), "已保存到 " + url.toLocalFile())
+        path = url.toLocalFile()
+        self._desk(lambda pdf: Path(path).write_bytes(pdf), lambda _: ("saved", {"path": path}))
 
     @Slot()
     def printWithDialog(self) -> None:
-        """打印 on a desk: the system's print dialog, then the pages drawn onto the chosen printer."""
-        self._desk(None, "")
+        """打印 on a desk: the system's print dialog, then the pages drawn onto the chosen printer; without Qt's
+        printing modules, the PDF written for the system's viewer (on the worker) and opened there."""
+        from kiosk.views import desk_print  # widgets: desk only
 
-    def _desk(self, write: Any, done_message: str) -> None:
+        title = str(self._held.meta.get("title") or "证明") if self._held is not None else "证明"
+        if desk_print.can_print_here():
+            heading = "Print the certificate" if self._language() == "en_US" else "打印证明"
+            self._desk(None, lambda pdf: desk_print.print_pdf(pdf, title, heading))
+        else:
+            self._desk(lambda pdf: desk_print.write_for_viewer(pdf, title), desk_print.open_in_viewer)
+
+    def _desk(self, work: Any, then: Callable[[Any], tuple[str, dict[str, Any]]]) -> None:
+        """The PDF (checked) on a worker, `work(pdf)` there too (file I/O); `then(its result)` on this thread."""
         held, store, current, user = self._held, self._state.store, self._auth.current, self._auth.user_id
         if self._busy or held is None or store is None or current is None or user is None:
             return
         client = self._auth.client.with_token(current.access_token)
-        self._busy, self._status, self._message = True, "preparing", "正在下载证明文件…"
-        self.changed.emit()
+        self._busy = True
+        self._set("preparing", "downloading")
 
-        def fetch() -> bytes:
+        def fetch() -> Any:
             pdf = certificates.document(client, store, user, held)
-            if write is not None:
-                write(pdf)
-            return pdf
+            return work(pdf) if work is not None else pdf
 
-        def done(pdf: bytes) -> None:
+        def done(result: Any) -> None:
             self._busy = False
-            if write is None:
-                from kiosk.views.desk_print import print_pdf  # widgets: desk only
-
-                self._status, self._message = "done", print_pdf(pdf, str(held.meta.get("title") or "证明"))
-            else:
-                self._status, self._message = "done", done_message
-            self.changed.emit()
+            code, values = then(result)
+            self._set("done" if code not in ("desk_unreadable", "desk_printer_unusable") else "fault", code, **values)
 
         def failed(exc: Exception) -> None:
-            self._busy, self._status = False, "fault"
-            self._message = getattr(exc, "message", "") or "证明文件下载失败，请检查网络后重试"
-            self.changed.emit()
+            self._busy = False
+            if isinstance(exc, OSError):
+                self._set("fault", "desk_write_failed", reason=exc.strerror or type(exc).__name__)
+            else:
+                self._set("fault", "desk_download_failed")
 
         self._workers.run(fetch, done, failed)
 
     # -- properties ---------------------------------------------------------------------------------------------
     def _info(self) -> dict[str, Any]:
-        return self._held.view(date.today()) if self._held is not None else {}
+        return self._held.view(date.today(), self._language()) if self._held is not None else {}
 
-    def _title(self) -> str:
-        return str(self._info().get("title", ""))
+    def _message_get(self) -> str:
+        code, values = self._said
+        return say(code, self._language(), **values)
 
-    def _code(self) -> str:
-        return str(self._info().get("code", ""))
-
-    def _valid_until(self) -> str:
-        return str(self._info().get("validUntil", ""))
-
-    def _allowed(self) -> int:
-        return int(self._info().get("copiesAllowed", 0))
-
-    def _printed(self) -> int:
-        return int(self._info().get("copiesPrinted", 0))
-
-    def _left(self) -> int:
-        return int(self._info().get("copiesLeft", 0))
-
-    def _offline(self) -> bool:
-        return bool(self._info().get("offline", False))
-
-    def _refusal(self) -> str:
-        return str(self._info().get("refusal", ""))
-
-    def _valid(self) -> bool:
-        return self._info().get("status") == "valid"
+    def _elsewhere(self) -> str:
+        english = self._language() == "en_US" and self._config.print_elsewhere_en
+        return self._config.print_elsewhere_en if english else self._config.print_elsewhere
 
     def _available(self) -> bool:
         return self._held is not None
@@ -266,28 +262,15 @@ class Certificates(QObject):
     def _status_get(self) -> str:
         return self._status
 
-    def _message_get(self) -> str:
-        return self._message
-
     def _has_printer(self) -> bool:
         return bool(self._config.printer_uri)
-
-    def _elsewhere(self) -> str:
-        return self._config.print_elsewhere
 
     def _application_get(self) -> str:
         return self._application
 
-    # The certificate as the card shows it (services/certificates.py Held.view).
-    title = Property(str, _title, notify=changed)
-    code = Property(str, _code, notify=changed)
-    validUntil = Property(str, _valid_until, notify=changed)
-    copiesAllowed = Property(int, _allowed, notify=changed)
-    copiesPrinted = Property(int, _printed, notify=changed)
-    copiesLeft = Property(int, _left, notify=changed)
-    offline = Property(bool, _offline, notify=changed)
-    refusal = Property(str, _refusal, notify=changed)
-    valid = Property(bool, _valid, notify=changed)  # not revoked, not expired
+    # The certificate as the card shows it (services/certificates.py Held.view: title, code, validUntil, status,
+    # copiesAllowed, copiesPrinted, copiesLeft, offline, refusal), in the interface's language.
+    card = Property(dict, _info, notify=changed)
     available = Property(bool, _available, notify=changed)
     busy = Property(bool, _busy_get, notify=changed)
     status = Property(str, _status_get, notify=changed)

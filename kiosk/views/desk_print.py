@@ -2,8 +2,10 @@
 printer's resolution and drawn onto it. A desk has a person and a print dialog; the kiosk prints through
 CUPS's own PDF path instead (kiosk/services/ipp.py says why).
 
-A client built without Qt PDF or Qt Print Support (the bundle leaves them out: installer/bundle) opens the PDF in
-the system's PDF viewer instead, whose own 打印 prints it; the file is the user's, in their cache directory."""
+A client built without Qt PDF or Qt Print Support opens the PDF in the system's PDF viewer instead, whose own 打印
+prints it; the file is the user's, in their cache directory, written on a worker thread (`write_for_viewer`), then
+opened on the GUI thread (`open_in_viewer`). Each function answers a code of kiosk/services/certificate_texts.py
+and its values."""
 
 from __future__ import annotations
 
@@ -14,24 +16,33 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QPainter
 
+Said = tuple[str, dict[str, Any]]
 
-def print_pdf(pdf: bytes, title: str) -> str:
-    """Ask for a printer and print `pdf`; returns what to tell the user."""
+
+def can_print_here() -> bool:
+    """Qt PDF and Qt Print Support are in this build (a bundle may leave them out)."""
     try:
-        from PySide6.QtPdf import QPdfDocument  # noqa: F401  (render_onto's; here to know it is there)
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        from PySide6.QtPdf import QPdfDocument  # noqa: F401
+        from PySide6.QtPrintSupport import QPrintDialog  # noqa: F401
     except ImportError:
-        return _in_viewer(pdf, title)
+        return False
+    return True
+
+
+def print_pdf(pdf: bytes, title: str, dialog_title: str = "打印证明") -> Said:
+    """Ask for a printer (the system's dialog) and print `pdf` (GUI thread)."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
     dialog = QPrintDialog(printer)
-    dialog.setWindowTitle("打印证明")
+    dialog.setWindowTitle(dialog_title)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-        return "已取消打印"
+        return "desk_cancelled", {}
     return render_onto(printer, pdf)
 
 
-def render_onto(printer: Any, pdf: bytes) -> str:
+def render_onto(printer: Any, pdf: bytes) -> Said:
     """Draw each page of `pdf` onto `printer` (a QPrinter), rendered at its resolution."""
     from PySide6.QtPdf import QPdfDocument
 
@@ -41,10 +52,10 @@ def render_onto(printer: Any, pdf: bytes) -> str:
     document = QPdfDocument()
     document.load(buffer)
     if document.status() != QPdfDocument.Status.Ready or document.pageCount() == 0:
-        return "证明文件无法读取，未打印"
+        return "desk_unreadable", {}
     painter = QPainter()
     if not painter.begin(printer):
-        return "打印机无法使用，未打印"
+        return "desk_printer_unusable", {}
     try:
         for page in range(document.pageCount()):
             if page:
@@ -56,15 +67,22 @@ def render_onto(printer: Any, pdf: bytes) -> str:
             painter.drawImage(QRect(0, 0, size.width(), size.height()), image)
     finally:
         painter.end()
-    return "已发送到打印机"
+    return "desk_sent", {}
 
 
-def _in_viewer(pdf: bytes, title: str) -> str:
+def write_for_viewer(pdf: bytes, title: str) -> Path:
+    """The PDF written to the user's cache directory for the viewer (a worker thread: file I/O)."""
     cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation) or tempfile.gettempdir()
     folder = Path(cache) / "certificates"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / f"{title or 'certificate'}.pdf"
+    safe = "".join(c for c in title if c not in '/\\:*?"<>|').strip() or "certificate"
+    path = folder / f"{safe}.pdf"
     path.write_bytes(pdf)
+    return path
+
+
+def open_in_viewer(path: Path) -> Said:
+    """Open the written PDF in the system's viewer (GUI thread)."""
     if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-        return f"无法打开 PDF 阅读器；证明文件已保存在 {path}"
-    return "已在 PDF 阅读器中打开证明，请从阅读器的菜单打印"
+        return "desk_no_viewer", {"path": str(path)}
+    return "desk_viewer", {}

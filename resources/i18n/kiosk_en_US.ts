@@ -1019,12 +1019,12 @@
     <message>
         <location filename="../qml/Kiosk/components/CertificateCard.qml" line="46"/>
         <source>可打印 %1 份（共 %2 份，已打印 %3 份）</source>
-        <translation>%1 copies left to print (%2 in all, %3 printed)</translation>
+        <translation>Copies left to print: %1 (%2 in all, %3 printed)</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/components/CertificateCard.qml" line="47"/>
         <source>大厅自助打印机可打印 %1 份（共 %2 份，已打印 %3 份）</source>
-        <translation>%1 copies left at the hall's printers (%2 in all, %3 printed)</translation>
+        <translation>Copies left at the hall's printers: %1 (%2 in all, %3 printed)</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/components/CertificateCard.qml" line="49"/>

@@ -79,6 +79,9 @@ def test_bundle_holds_no_server_code(bundle: Path) -> None:
     qt = bundle / "_internal" / "PySide6" / "Qt"
     libs = {p.name.split(".so")[0] for p in (qt / "lib").iterdir()}
     assert {"libQt6Quick", "libQt6VirtualKeyboard", "libQt6Widgets", "libQt6Svg"} <= libs
+    # A desk's 打印 (kiosk/views/desk_print.py): Qt PDF, Qt Print Support and its CUPS plugin (libcups: the system's).
+    assert {"libQt6Pdf", "libQt6PrintSupport"} <= libs and (qt / "plugins" / "printsupport").is_dir()
+    assert all(next(internal.glob(f"PySide6/{m}.*.so"), None) for m in ("QtPdf", "QtPrintSupport"))
     assert not {lib for lib in libs if lib.startswith(("libQt6WebEngine", "libQt63D", "libQt6Quick3D"))}
     assert (qt / "qml" / "QtQuick" / "VirtualKeyboard" / "Plugins" / "Pinyin").is_dir()
     assert sorted(p.name for p in (qt / "qml" / "QtQuick" / "Controls").iterdir() if p.is_dir()) == ["Basic", "impl"]

@@ -97,6 +97,22 @@ def test_why_a_copy_may_not_be_printed() -> None:
     assert "撤销" in Held(meta(status="revoked"), True, True).refusal(today)
     assert "有效期" in Held(meta(valid_until="2026-12-05"), True, True).refusal(today)
     assert "联网" in Held(meta(), False, False).refusal(today)  # offline without the PDF here
+    # In English: every refusal has its English, with its values.
+    assert "all 2 copies" in Held(meta(printed=2), True, True).refusal(today, "en_US").lower()
+    for held in (Held(meta(status="revoked"), True, True), Held(meta(valid_until="2026-12-05"), True, True),
+                 Held(meta(), False, False)):  # fmt: skip
+        english = held.refusal(today, "en_US")
+        assert english and not any("\u4e00" <= c <= "\u9fff" for c in english), english
+
+
+def test_every_printing_text_has_its_english() -> None:
+    from kiosk.services.certificate_texts import TEXTS, say
+
+    for code, texts in TEXTS.items():
+        assert set(texts) == {"zh_CN", "en_US"}, code
+        english = say(code, "en_US", left=1, allowed=2, path="/x", reason="r")
+        assert not any("\u4e00" <= c <= "\u9fff" for c in english), (code, english)
+    assert say("done", "zh_CN", left=2).endswith("还可打印 2 份。") and say("") == ""
 
 
 def test_a_tampered_download_is_refused(tmp_path: Path) -> None:

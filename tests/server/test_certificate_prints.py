@@ -7,11 +7,13 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+from sqlalchemy.orm import Session
 
 from campus_common import ops
 from tests.helpers import LiveServer, create_pg_database
@@ -110,6 +112,64 @@ def test_copies_are_counted_capped_raced_for_and_refused_when_revoked(cert_serve
     [r] = push(me, "kiosk-a", print_op(cert["id"]))
     assert r["status"] == "rejected" and r["error"]["code"] == "certificate_revoked"
     assert me.get(f"/api/v1/applications/{app_id}/certificate").json()["copies_printed"] == 0
+
+
+def test_a_claim_holds_the_last_copy_until_confirmed_released_or_expired(cert_server: LiveServer) -> None:
+    """An online kiosk claims a copy before its job: the claim counts against the cap with the printed copies, so
+    another kiosk (or a copy printed offline, pushed meanwhile) is refused 份数已用完; the job's op confirms the
+    claim, a failed job releases it, and a claim left by a dead kiosk expires. Holder only, idempotent."""
+    from sync_server.core import certificate_prints
+    from sync_server.db import make_engine
+    from sync_server.models import User
+
+    me, app_id = finish(cert_server, "rs-gongzuo-zhengming")  # 份数 1
+    cid = me.get(f"/api/v1/applications/{app_id}/certificate").json()["id"]
+    claims = f"/api/v1/certificates/{cid}/claims"
+    job_a, job_b = str(uuid.uuid4()), str(uuid.uuid4())
+
+    def claim(who: Client, job: str) -> Any:
+        return who.post(claims, {"job_id": job, "device_id": "kiosk-a", "ttl_s": 180})
+
+    def release(who: Client, job: str) -> Any:
+        return requests.delete(cert_server.url + f"{claims}/{job}", headers=who.headers, timeout=20)
+
+    for other in (STUDENT_2, JWC_A):  # someone else's: as if it did not exist
+        assert claim(Client(cert_server, other), job_a).json()["error"]["code"] == "certificate_not_found"
+        assert release(Client(cert_server, other), job_a).status_code == 404
+    assert claim(me, "not-a-job").status_code == 422
+    first = claim(me, job_a)
+    assert first.status_code == 200 and first.json()["confirmed"] is False, first.text
+    assert claim(me, job_a).status_code == 200  # the same job again: its claim back
+    refused = claim(me, job_b)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "certificate_copies_claimed"
+    assert "份数已用完" in refused.json()["error"]["message"]
+    # A copy printed offline and pushed now comes after the live claim.
+    [r] = push(me, "kiosk-b", print_op(cid))
+    assert r["status"] == "rejected" and r["error"]["code"] == "certificate_copies_claimed"
+
+    # The job failed: released (twice: idempotent), and the copy is free for the other kiosk.
+    assert release(me, job_a).json()["released"] is True
+    assert release(me, job_a).json()["released"] is False
+    assert claim(me, job_b).status_code == 200
+    # A kiosk dies mid-job: at the claim's expiry (the longest any claim lives) the copy is free again.
+    engine = make_engine(cert_server.db_url)
+    try:
+        with Session(engine) as session:
+            later = datetime.now(UTC) + timedelta(seconds=certificate_prints.CLAIM_TTL_S[1] + 1)
+            user = session.get(User, me.user_id)
+            held = certificate_prints.claim(session, user, cid, {"job_id": job_a, "ttl_s": 60}, at=later)
+            assert held["confirmed"] is False
+            session.rollback()
+    finally:
+        engine.dispose()
+
+    # B's job completed: its op confirms the claim; the copy is counted, nothing is left to claim.
+    [r] = push(me, "kiosk-b", print_op(cid, job_id=job_b))
+    assert r["status"] == "applied" and r["result"]["copies_left"] == 0, r
+    assert claim(me, job_b).json()["confirmed"] is True  # asked again after the op: done already
+    used = claim(me, str(uuid.uuid4()))
+    assert used.status_code == 409 and used.json()["error"]["code"] == "certificate_copies_used"
+    assert release(me, job_b).json()["released"] is False
 
 
 @pytest.fixture

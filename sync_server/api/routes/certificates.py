@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sync_server.api.deps import CurrentPrincipal, ReadSessionDep, SessionDep
 from sync_server.api.errors import error_responses
 from sync_server.api.routes import certificates_page as view
-from sync_server.core import certificates, certificates_keys, clock
+from sync_server.core import certificate_prints, certificates, certificates_keys, clock
 from sync_server.core.errors import DomainError
 
 router = APIRouter(tags=["certificates"])
@@ -56,6 +56,30 @@ def certificate_pdf(certificate_id: CertificateId, principal: CurrentPrincipal, 
             "Cache-Control": "private, no-store",
         },
     )
+
+
+class Claim(BaseModel):
+    job_id: str = Field(max_length=36)
+    device_id: str = Field(default="", max_length=64)
+    ttl_s: int = Field(default=180, ge=1, le=86_400)  # clamped to certificate_prints.CLAIM_TTL_S
+
+
+@router.post("/api/v1/certificates/{certificate_id}/claims", responses=error_responses(401, 404, 409, 422))
+def claim_copy(certificate_id: CertificateId, body: Claim, principal: CurrentPrincipal, session: SessionDep) -> Any:
+    """An online kiosk holds one copy for its print job before sending it (409 `certificate_copies_used` /
+    `certificate_copies_claimed` when none is left); the job's certificate.print op confirms it."""
+    return certificate_prints.claim(session, principal.user, certificate_id, body.model_dump())
+
+
+@router.delete("/api/v1/certificates/{certificate_id}/claims/{job_id}", responses=error_responses(401, 404, 422))
+def release_copy(
+    certificate_id: CertificateId,
+    job_id: Annotated[str, Path(max_length=36)],
+    principal: CurrentPrincipal,
+    session: SessionDep,
+) -> Any:
+    """The print job failed: its copy is let go (idempotent; `released` false when none was held)."""
+    return certificate_prints.release(session, principal.user, certificate_id, job_id)
 
 
 class Revocation(BaseModel):

@@ -16,7 +16,9 @@ Rectangle {
     objectName: "certificateCard"
     required property string applicationId
     readonly property bool mine: Certificates.available && Certificates.applicationId === root.applicationId
-    readonly property string refusal: Certificates.refusal
+    // The certificate: title, code, validUntil, status, copiesAllowed/Printed/Left, offline, refusal.
+    readonly property var card: Certificates.card // qmllint disable unresolved-type
+    readonly property string refusal: root.card.refusal ?? ""
     readonly property bool canPrint: root.mine && Certificates.hasPrinter && !Certificates.busy
                                      && root.refusal.length === 0
     visible: root.mine
@@ -32,7 +34,7 @@ Rectangle {
         spacing: Theme.spacing
         Text {
             Layout.fillWidth: true
-            text: qsTr("证明文件：%1").arg(Certificates.title)
+            text: qsTr("证明文件：%1").arg(root.card.title)
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontLarge
             font.bold: true
@@ -44,10 +46,10 @@ Rectangle {
             Layout.fillWidth: true
             // The copies are those of the hall's printers; a desk's own print of the PDF is not counted.
             text: (Theme.kiosk ? qsTr("可打印 %1 份（共 %2 份，已打印 %3 份）")
-                               : qsTr("大厅自助打印机可打印 %1 份（共 %2 份，已打印 %3 份）")).arg(Certificates.copiesLeft)
-                      .arg(Certificates.copiesAllowed).arg(Certificates.copiesPrinted)
-                  + "\n" + qsTr("验证码：%1　有效期至：%2").arg(Certificates.code).arg(Certificates.validUntil)
-                  + (Certificates.offline ? "\n" + qsTr("网络未连接：份数以本机上次同步为准") : "")
+                               : qsTr("大厅自助打印机可打印 %1 份（共 %2 份，已打印 %3 份）")).arg(root.card.copiesLeft)
+                      .arg(root.card.copiesAllowed).arg(root.card.copiesPrinted)
+                  + "\n" + qsTr("验证码：%1　有效期至：%2").arg(root.card.code).arg(root.card.validUntil)
+                  + (root.card.offline ? "\n" + qsTr("网络未连接：份数以本机上次同步为准") : "")
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
             color: Theme.text
@@ -55,7 +57,7 @@ Rectangle {
         }
         Text {
             objectName: "certificateRefusal"
-            visible: root.refusal.length > 0 && !Certificates.busy && (Theme.kiosk || !Certificates.valid)
+            visible: root.refusal.length > 0 && !Certificates.busy && (Theme.kiosk || root.card.status !== "valid")
             Layout.fillWidth: true
             text: root.refusal
             font.family: Theme.fontFamily
@@ -97,7 +99,7 @@ Rectangle {
                 objectName: "deskPrintCertificate"
                 visible: !Theme.kiosk
                 text: qsTr("打印")
-                enabled: root.mine && !Certificates.busy && Certificates.valid
+                enabled: root.mine && !Certificates.busy && root.card.status === "valid"
                 onClicked: Certificates.printWithDialog()
             }
             BusyIndicator {
@@ -129,7 +131,7 @@ Rectangle {
             title: qsTr("保存证明文件")
             fileMode: FileDialog.SaveFile
             currentFolder: StandardPaths.standardLocations(StandardPaths.DocumentsLocation)[0]
-            selectedFile: currentFolder + "/" + (Certificates.title || "certificate") + ".pdf"
+            selectedFile: currentFolder + "/" + (root.card.title || "certificate") + ".pdf"
             nameFilters: [qsTr("PDF 文件 (*.pdf)")]
             Component.onCompleted: open()
             onAccepted: { Certificates.saveTo(selectedFile); saveDialog.active = false }
