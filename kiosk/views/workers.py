@@ -43,6 +43,10 @@ class WorkerPool(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
+        # Waits that block for long on purpose (the live pull, kiosk/services/live_pull.py) get a thread of their
+        # own, so the two that serve the screens never sit behind one.
+        self.waits = QThreadPool(self)
+        self.waits.setMaxThreadCount(1)
         self._pending: set[_Relay] = set()
 
     def run(
@@ -50,6 +54,8 @@ class WorkerPool(QObject):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[Exception], None] | None = None,
+        *,
+        long_wait: bool = False,
     ) -> None:
         relay = _Relay(self)
         self._pending.add(relay)
@@ -70,14 +76,14 @@ class WorkerPool(QObject):
 
         relay.succeeded.connect(done)
         relay.failed.connect(error)
-        self.pool.start(_Job(fn, relay))
+        (self.waits if long_wait else self.pool).start(_Job(fn, relay))
 
     def _finish(self, relay: _Relay) -> None:
         self._pending.discard(relay)
         relay.deleteLater()
 
     def wait(self, msecs: int = 10_000) -> bool:
-        return self.pool.waitForDone(msecs)
+        return self.pool.waitForDone(msecs) and self.waits.waitForDone(msecs)
 
 
 class LatestPersonalRead:
