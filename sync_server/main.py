@@ -6,6 +6,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     hub = live.LiveHub()
+    hub.look_many = partial(sync.look_many, database)
     # Live pulls (core/live.py): woken in this process on SQLite, across processes and hosts through
     # LISTEN/NOTIFY on PostgreSQL. SQLite with several workers would wake only the writer's own: not offered.
     postgres = database.engine.dialect.name == "postgresql"

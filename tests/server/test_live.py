@@ -107,6 +107,43 @@ def test_a_change_wakes_its_users_waiting_pull_only(backend: dict[str, Any]) -> 
         assert body["changes"] == [] and body["cursor"] == cursors[bob["id"]] and 1.9 < elapsed < 4, elapsed
 
 
+def test_a_news_item_wakes_every_waiting_pull_each_with_its_own_page(backend: dict[str, Any]) -> None:
+    """Pulls woken together are looked for together (core/live.py, core/sync.py pull_many): each still gets
+    exactly what its own pull would, from its own cursor, in its own scopes."""
+    server, (alice, bob) = backend["server"], backend["users"]
+    with backend["db"].transaction() as session:
+        admin = session.get(User, "ADMIN")
+        assert admin is not None
+        admin.must_change_password = False
+        admin_headers = bearer(auth.create_session(session, admin, "desk", device_id="live-admin").access_token)
+    cursors = {u["id"]: _cursor(server, u["headers"]) for u in (alice, bob)}
+    public = _cursor(server, {})
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        waits = [
+            pool.submit(_wait_pull, server, alice["headers"], cursors[alice["id"]], 10),
+            pool.submit(_wait_pull, server, bob["headers"], cursors[bob["id"]], 10),
+            pool.submit(_wait_pull, server, {}, public, 10),
+        ]
+        time.sleep(0.5)
+        made = time.monotonic()
+        posted = requests.post(
+            server.url + "/api/v1/admin/content",
+            json={"category": "学校新闻", "title": "实时推送", "body": "<p>测试</p>"},
+            headers=admin_headers,
+            timeout=10,
+        )
+        assert posted.status_code == 201, posted.text
+        answers = [w.result()[0] for w in waits]
+    assert time.monotonic() - made < 1.5
+    for body, headers in zip(answers, (alice["headers"], bob["headers"], {}), strict=True):
+        assert [(c["entity"], c["scope"]) for c in body["changes"]] == [("news", "public")], body
+        assert body["changes"][0]["data"]["title"] == "实时推送" and not body["has_more"]
+        # The same page an ordinary pull from that cursor gives.
+        start = {0: cursors[alice["id"]], 1: cursors[bob["id"]], 2: public}[answers.index(body)]
+        again = requests.get(server.url + PULL, params={"cursor": start}, headers=headers, timeout=10).json()
+        assert again["changes"] == body["changes"] and again["cursor"] == body["cursor"]
+
+
 def test_a_pull_with_news_answers_at_once(backend: dict[str, Any]) -> None:
     server, alice = backend["server"], backend["users"][0]
     body, elapsed = _wait_pull(server, alice["headers"], 0, 10)

@@ -116,7 +116,7 @@ async def pull(
             answer["body"] = sync.pull_answer(
                 session, user_id=user_id, cursor=cursor, limit=limit, count_remaining=count_remaining
             )
-            answer["scopes"] = sync.pulled_scopes(user_id)
+            answer["scopes"], answer["user_id"] = sync.pulled_scopes(user_id), user_id
         return len(answer["body"]["changes"])
 
     async def found() -> bool:
@@ -124,8 +124,21 @@ async def pull(
 
     wakes = hub.wakes
     if not await found() and wait > 0 and max_wait > 0 and not hub.full():
-        await hub.wait(answer["scopes"], min(wait, max_wait), found, partial(_disconnected, request), wakes)
+        # Woken, it is looked for with the others woken by the same change (core/live.py), unless it also
+        # asked for the count of what remains.
+        query = None if count_remaining else (answer["user_id"], cursor, limit)
+        page = await hub.wait(
+            answer["scopes"], min(wait, max_wait), found, partial(_disconnected, request), wakes, query
+        )
+        if page is not None:
+            answer["body"] = page
     return Response(sync.pull_json(answer["body"]), media_type="application/json", headers={LIVE_HEADER: str(max_wait)})
+
+
+def look_many(db: Database, queries: list[tuple[str | None, int, int]]) -> list[dict[str, Any] | None]:
+    """The hub's shared look after a wake (core/live.py), on one read snapshot."""
+    with db.read_sessions() as session:
+        return sync.pull_many(session, queries)
 
 
 async def _disconnected(request: Request) -> None:
