@@ -150,6 +150,8 @@ class LiveHub:
         (`look_many`: one database look for them all instead of one each; 2,000 waiters woken by a news item
         took 3–5 s to answer one look at a time, bench/README.md). Returns the page such a look found, or None
         when the answer is whatever `check()` last stored."""
+        if self.loop is None:  # no lifespan ran (an ASGI server without one): this loop is the one
+            self.start(asyncio.get_running_loop())
         deadline = self.loop.time() + timeout
         sub = self.subscribe(scopes)
         gone = asyncio.ensure_future(disconnected())
