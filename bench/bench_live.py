@@ -8,8 +8,9 @@ Reported per backend (SQLite with 1 worker; PostgreSQL with 2 workers, `--backen
   its open descriptors on the database files (no connection per waiter);
 - the time from sending the news item's POST to each client's answer: p50/p99/max over all clients and rounds,
   and how many answers held the change (must be all); and how long the POST itself took (its commit is
-  somewhere inside it: the fan-out is what lies beyond). The change is sent once the server's CPU has gone
-  quiet, i.e. every waiter has made its first look.
+  somewhere inside it: the fan-out is what lies beyond), and the server's CPU time from the POST to the last
+  answer (per client: what one change costs per waiting client, whatever the machine's load). The change is
+  sent once the server's CPU has gone quiet, i.e. every waiter has made its first look.
 
 The server is started afresh for each round, so that each round's memory figure is its own. The clients are
 one asyncio loop of plain HTTP/1.1 connections in this process (pinned to the last CPU when
@@ -137,6 +138,7 @@ async def one_round(server: Server, clients: int, admin_token: str, settle_s: fl
     early = len(arrivals)
     waiting = group_status(server)
     body = json.dumps({"category": "学校新闻", "title": f"实时推送测试 {time.time():.0f}", "body": "<p>测试</p>"})
+    cpu_before = server.cpu_s()
     sent = time.perf_counter()
     status, content = await _request(
         host, port, "/api/v1/admin/content", {"Authorization": f"Bearer {admin_token}"}, body.encode()
@@ -144,6 +146,7 @@ async def one_round(server: Server, clients: int, admin_token: str, settle_s: fl
     answered = time.perf_counter()
     assert status == 201, content[:300]
     await asyncio.gather(*tasks)
+    fan_out_cpu_s = server.cpu_s() - cpu_before
     latencies = sorted((t - sent) * 1000 for t in arrivals[early:])
     return {
         "clients": clients,
@@ -151,6 +154,7 @@ async def one_round(server: Server, clients: int, admin_token: str, settle_s: fl
         "with_change": holding[0],
         "latencies_ms": latencies,
         "post_ms": (answered - sent) * 1000,
+        "fan_out_cpu_s": fan_out_cpu_s,
         "idle": idle,
         "waiting": waiting,
     }
@@ -194,7 +198,8 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
             log(
                 f"  {backend} round {round_no + 1}: {args.clients} waiting, early {result['answered_early']},"
                 f" with the change {result['with_change']}; p50 {_pct(lat, 0.5):.0f} p99 {_pct(lat, 0.99):.0f}"
-                f" max {lat[-1] if lat else float('nan'):.0f} ms (the POST {result['post_ms']:.0f} ms);"
+                f" max {lat[-1] if lat else float('nan'):.0f} ms (the POST {result['post_ms']:.0f} ms; server CPU"
+                f" {result['fan_out_cpu_s']:.2f} s = {result['fan_out_cpu_s'] / args.clients * 1e6:.0f} µs/client);"
                 f" RSS {result['idle']['rss_kib'] / 1024:.1f} →"
                 f" {result['waiting']['rss_kib'] / 1024:.1f} MiB ({per_client:.1f} KiB/client); threads"
                 f" {result['idle']['threads']} → {result['waiting']['threads']}; db fds"
@@ -219,6 +224,7 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
         "answered_early": sum(r["answered_early"] for r in rounds),
         "with_change": sum(r["with_change"] for r in rounds),
         "post_ms_median": statistics.median(r["post_ms"] for r in rounds),
+        "fan_out_cpu_us_per_client_median": statistics.median(r["fan_out_cpu_s"] / args.clients * 1e6 for r in rounds),
         "p50_ms": _pct(all_lat, 0.5),
         "p99_ms": _pct(all_lat, 0.99),
         "max_ms": all_lat[-1] if all_lat else None,
@@ -266,15 +272,16 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1))
     print(
-        "| backend | workers | clients × rounds | with the change | the POST | p50 | p99 | max |"
+        "| backend | workers | clients × rounds | with the change | the POST | p50 | p99 | max | CPU per client |"
         " RSS per waiting client | threads idle → waiting | db fds idle → waiting |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         print(
             f"| {r['backend']} | {r['workers']} | {r['clients']} × {r['rounds']} | {r['with_change']} |"
             f" {r['post_ms_median']:.0f} ms |"
             f" {r['p50_ms']:.0f} ms | {r['p99_ms']:.0f} ms | {r['max_ms']:.0f} ms |"
+            f" {r['fan_out_cpu_us_per_client_median']:.0f} µs |"
             f" {r['kib_per_client_median']:.1f} KiB |"
             f" {r['threads_idle'][0]} → {r['threads_waiting'][0]} | {r['db_fds_idle'][0]} → {r['db_fds_waiting'][0]} |"
         )
