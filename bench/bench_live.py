@@ -12,13 +12,18 @@ Reported per backend (SQLite with 1 worker; PostgreSQL with 2 workers, `--backen
   answer (per client: what one change costs per waiting client, whatever the machine's load). The change is
   sent once the server's CPU has gone quiet, i.e. every waiter has made its first look.
 
-The server is started afresh for each round, so that each round's memory figure is its own. The clients are
-one asyncio loop of plain HTTP/1.1 connections in this process (pinned to the last CPU when
-there are two; a 1-worker server to the first): a waiting client costs them nothing, and the figure to watch is
-the server's. The arrival times include this loop's own work of reading N answers at once.
+With `--working N` (the campus morning), N kiosks push one ★ and pull, over and over, during the wait and the
+change (`--working-s`, the change sent midway), as other users than the waiting ones: their requests/s, p50/p99
+and errors are reported beside the fan-out (the server-CPU column then counts their work too).
+
+The server is started afresh for each round, so that each round's memory figure is its own. The clients are one
+asyncio loop of plain HTTP/1.1 connections in this process (pinned to the last CPU when there are two; a 1-worker
+server to the first): a waiting client costs them nothing, and the figure to watch is the server's. The arrival
+times include this loop's own work of reading N answers at once.
 
     .venv/bin/python bench/bench_live.py                        # 2,000 clients, SQLite and PostgreSQL, 3 rounds
     .venv/bin/python bench/bench_live.py --clients 500 --backends sqlite
+    .venv/bin/python bench/bench_live.py --working 200 --rounds 1     # the campus morning
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +46,7 @@ for p in (str(REPO_ROOT), str(BENCH)):
     if p not in sys.path:
         sys.path.insert(0, p)
 
-from bench_load import Server, catch_up, issue_users, log  # noqa: E402
+from bench_load import Server, catch_up, export_tree, issue_users, log  # noqa: E402
 
 RESULTS = BENCH / "results" / "live.json"
 
@@ -105,9 +111,17 @@ def _unchunk(data: bytes) -> bytes:
     return out
 
 
-async def one_round(server: Server, clients: int, admin_token: str, settle_s: float) -> dict[str, Any]:
+async def one_round(
+    server: Server,
+    clients: int,
+    admin_token: str,
+    settle_s: float,
+    waiting_users: int,
+    working_clients: int,
+    working_s: float,
+) -> dict[str, Any]:
     host, port = "127.0.0.1", server.port
-    users = server.users
+    users, workers = server.users[:waiting_users], server.users[waiting_users:]
     arrivals: list[float] = []
     holding = [0]
 
@@ -137,6 +151,46 @@ async def one_round(server: Server, clients: int, admin_token: str, settle_s: fl
         cpu = now_cpu
     early = len(arrivals)
     waiting = group_status(server)
+    # The kiosks at work (the campus morning): each pushes one ★ and pulls to its newest cursor, over and over,
+    # while the others wait and while the change goes out. Their users are none of the waiters', so their
+    # changes wake nobody; the requests are timed one by one.
+    stop = asyncio.Event()
+    work_ms: list[float] = []
+    work_errors = [0]
+
+    async def kiosk(user: dict[str, Any], n: int) -> None:
+        seq = 0
+        headers = {"Authorization": f"Bearer {user['token']}"}
+        while not stop.is_set():
+            seq += 1
+            op = {
+                "id": str(uuid.uuid4()),
+                "seq": seq,
+                "type": "favorite.set",
+                "payload": {"process_code": user["codes"][seq % len(user["codes"])], "on": seq % 2 == 0},
+                "created_at": "2026-12-06T08:00:00+00:00",
+            }
+            for method, path, body in (
+                ("POST", "/api/v1/sync/push", json.dumps({"device_id": f"{user['device']}-{n}", "ops": [op]})),
+                ("GET", f"/api/v1/sync/pull?cursor={user.get('work_cursor', user['cursor'])}&limit=1000", None),
+            ):
+                started = time.perf_counter()
+                try:
+                    status, content = await _request(host, port, path, headers, body.encode() if body else None)
+                except OSError:
+                    status, content = 0, b""
+                work_ms.append((time.perf_counter() - started) * 1000)
+                if status != 200:
+                    work_errors[0] += 1
+                elif method == "GET":
+                    user["work_cursor"] = json.loads(content)["cursor"]
+
+    working = [
+        asyncio.create_task(kiosk(workers[i % len(workers)], i)) for i in range(working_clients if workers else 0)
+    ]
+    work_started = time.perf_counter()
+    if working:
+        await asyncio.sleep(working_s / 2)
     body = json.dumps({"category": "学校新闻", "title": f"实时推送测试 {time.time():.0f}", "body": "<p>测试</p>"})
     cpu_before = server.cpu_s()
     sent = time.perf_counter()
@@ -147,6 +201,11 @@ async def one_round(server: Server, clients: int, admin_token: str, settle_s: fl
     assert status == 201, content[:300]
     await asyncio.gather(*tasks)
     fan_out_cpu_s = server.cpu_s() - cpu_before
+    if working:
+        await asyncio.sleep(max(0.0, working_s - (time.perf_counter() - work_started)))
+        stop.set()
+        await asyncio.gather(*working)
+    work_s = time.perf_counter() - work_started
     latencies = sorted((t - sent) * 1000 for t in arrivals[early:])
     return {
         "clients": clients,
@@ -155,6 +214,11 @@ async def one_round(server: Server, clients: int, admin_token: str, settle_s: fl
         "latencies_ms": latencies,
         "post_ms": (answered - sent) * 1000,
         "fan_out_cpu_s": fan_out_cpu_s,
+        "working": len(working),
+        "work_requests_per_s": len(work_ms) / work_s if working else 0.0,
+        "work_p50_ms": _pct(sorted(work_ms), 0.5),
+        "work_p99_ms": _pct(sorted(work_ms), 0.99),
+        "work_errors": work_errors[0],
         "idle": idle,
         "waiting": waiting,
     }
@@ -181,9 +245,12 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
         url = create_pg_database()
         created.append(url)
         seed_database(url)
-    users = issue_users(url, args.users)
+    users = issue_users(url, args.users + (args.working_users if args.working else 0))
+    waiter_ids = {u["user_id"] for u in users[: args.users]}
+    if waiter_ids & {u["user_id"] for u in users[args.users :]}:
+        raise SystemExit("not enough demo users for separate waiting and working users: lower --users")
     admin_token = _admin_token(url)
-    server = Server("live", REPO_ROOT, url, workers, workdir / backend, "0" if two_cpus and workers == 1 else None)
+    server = Server("live", args.tree, url, workers, workdir / backend, "0" if two_cpus and workers == 1 else None)
     server.users = users
     if two_cpus:
         os.sched_setaffinity(0, {(os.cpu_count() or 1) - 1})
@@ -192,7 +259,9 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
         for round_no in range(args.rounds):
             server.start()  # afresh each round: memory a process once took is not given back to measure again
             catch_up(server)
-            result = asyncio.run(one_round(server, args.clients, admin_token, args.settle))
+            result = asyncio.run(
+                one_round(server, args.clients, admin_token, args.settle, args.users, args.working, args.working_s)
+            )
             lat = result["latencies_ms"]
             per_client = (result["waiting"]["rss_kib"] - result["idle"]["rss_kib"]) / args.clients
             log(
@@ -204,6 +273,13 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
                 f" {result['waiting']['rss_kib'] / 1024:.1f} MiB ({per_client:.1f} KiB/client); threads"
                 f" {result['idle']['threads']} → {result['waiting']['threads']}; db fds"
                 f" {result['idle']['db_fds']} → {result['waiting']['db_fds']}"
+                + (
+                    f"; {result['working']} kiosks at work: {result['work_requests_per_s']:.0f} req/s,"
+                    f" p50 {result['work_p50_ms']:.0f} p99 {result['work_p99_ms']:.0f} ms,"
+                    f" errors {result['work_errors']}"
+                    if result["working"]
+                    else ""
+                )
             )
             rounds.append(result)
             server.stop()
@@ -227,10 +303,14 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
         "fan_out_cpu_us_per_client_median": statistics.median(r["fan_out_cpu_s"] / args.clients * 1e6 for r in rounds),
         "p50_ms": _pct(all_lat, 0.5),
         "p99_ms": _pct(all_lat, 0.99),
-        "max_ms": all_lat[-1] if all_lat else None,
+        "max_ms": all_lat[-1] if all_lat else float("nan"),
         "kib_per_client_median": statistics.median(
             (r["waiting"]["rss_kib"] - r["idle"]["rss_kib"]) / args.clients for r in rounds
         ),
+        "working": args.working,
+        "work_requests_per_s_median": statistics.median(r["work_requests_per_s"] for r in rounds),
+        "work_p99_ms_median": statistics.median(r["work_p99_ms"] for r in rounds) if args.working else None,
+        "work_errors": sum(r["work_errors"] for r in rounds),
         "threads_idle": [r["idle"]["threads"] for r in rounds],
         "threads_waiting": [r["waiting"]["threads"] for r in rounds],
         "db_fds_idle": [r["idle"]["db_fds"] for r in rounds],
@@ -261,10 +341,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20, help="signed-in demo users the clients are spread over")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--settle", type=float, default=3.0, help="seconds between the last request and the change")
+    parser.add_argument("--working", type=int, default=0, help="kiosks pushing and pulling meanwhile (e.g. 200)")
+    parser.add_argument("--working-users", type=int, default=20, help="demo users the working kiosks are")
+    parser.add_argument("--working-s", type=float, default=6.0, help="seconds the kiosks work, the change midway")
+    parser.add_argument("--rev", help="run the server of this git revision (git archive to a temp dir) instead")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
     args = parser.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-live-") as tmp:
+        args.tree = export_tree(args.rev, Path(tmp) / "tree") if args.rev else REPO_ROOT
         for backend in args.backends:
             result = bench_backend(backend, args, Path(tmp))
             if result is not None:
