@@ -95,7 +95,7 @@ def test_a_change_wakes_its_users_waiting_pull_only(backend: dict[str, Any]) -> 
     cursors = {u["id"]: _cursor(server, u["headers"]) for u in (alice, bob)}
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         alices = pool.submit(_wait_pull, server, alice["headers"], cursors[alice["id"]], 10)
-        bobs = pool.submit(_wait_pull, server, bob["headers"], cursors[bob["id"]], 2)
+        bobs = pool.submit(_wait_pull, server, bob["headers"], cursors[bob["id"]], 1.5)
         time.sleep(0.5)  # both are waiting
         made = time.monotonic()
         _star(server, alice["headers"], backend["codes"][0], on=True)
@@ -104,7 +104,7 @@ def test_a_change_wakes_its_users_waiting_pull_only(backend: dict[str, Any]) -> 
         assert [c["entity"] for c in body["changes"]] == ["favorite"] and woke < 1.0, (body, woke)
         # Bob's scopes saw nothing: his pull answers empty at its timeout, with his cursor unchanged.
         body, elapsed = bobs.result()
-        assert body["changes"] == [] and body["cursor"] == cursors[bob["id"]] and 1.9 < elapsed < 4, elapsed
+        assert body["changes"] == [] and body["cursor"] == cursors[bob["id"]] and 1.4 < elapsed < 4, elapsed
 
 
 def test_a_news_item_wakes_every_waiting_pull_each_with_its_own_page(backend: dict[str, Any]) -> None:
@@ -156,7 +156,8 @@ def test_a_change_from_another_process(backend: dict[str, Any]) -> None:
     server, alice = backend["server"], backend["users"][0]
     cursor = _cursor(server, alice["headers"])
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        waiting = pool.submit(_wait_pull, server, alice["headers"], cursor, 3)
+        wait = 5 if backend["name"] == "postgres" else 1.5  # PostgreSQL must answer well before its timeout
+        waiting = pool.submit(_wait_pull, server, alice["headers"], cursor, wait)
         time.sleep(0.5)
         made = time.monotonic()
         with backend["db"].transaction() as session:
@@ -167,7 +168,7 @@ def test_a_change_from_another_process(backend: dict[str, Any]) -> None:
     if backend["name"] == "postgres":
         assert took < 1.0, took
     else:
-        assert took > 2.0, took
+        assert took > 0.9, took
 
 
 def test_the_server_stops_at_once_with_pulls_waiting(seeded_sqlite: Path, tmp_path: Path) -> None:
