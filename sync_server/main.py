@@ -169,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.counters = counters
     app.state.live, app.state.live_wait, app.state.live_listener = hub, live_wait, listener
     metrics.RECORDER.connector_failures = lambda: dict(counters.failures)
+    metrics.RECORDER.live_waiting = lambda: hub.waiting
     # The address printed in certificates' QR codes (they are made inside workflow actions, without a request).
     certificates.PUBLIC_URL = settings.public_url or f"http://{settings.host}:{settings.port}"
     app.state.cas = CasSettings.from_env()  # a bad CAMPUS_SYNC_CAS_… value stops the server here

@@ -97,6 +97,8 @@ def test_a_change_wakes_its_users_waiting_pull_only(backend: dict[str, Any]) -> 
         alices = pool.submit(_wait_pull, server, alice["headers"], cursors[alice["id"]], 10)
         bobs = pool.submit(_wait_pull, server, bob["headers"], cursors[bob["id"]], 1.5)
         time.sleep(0.5)  # both are waiting
+        gauge = requests.get(server.url + "/metrics", timeout=5).text
+        assert "\ncampus_live_waiting 2\n" in gauge, gauge[-400:]
         made = time.monotonic()
         _star(server, alice["headers"], backend["codes"][0], on=True)
         body, _ = alices.result()
