@@ -75,7 +75,7 @@ class LiveHub:
         # that must look for itself. Set by the app (api/routes/sync.py); without it each waiter looks alone.
         self.look_many: Callable[[list[Any]], list[Any | None]] | None = None
         self._batch: list[tuple[Any, asyncio.Future[Any]]] = []
-        self._batch_task: asyncio.Future[None] | None = None
+        self._batch_tasks: set[asyncio.Future[None]] = set()  # held: the loop keeps only weak references
         self.batches = 0  # for the bench: how many looks served the woken waiters
         _HUBS.add(self)
 
@@ -187,7 +187,9 @@ class LiveHub:
         answer: asyncio.Future[Any] = self.loop.create_future()
         self._batch.append((query, answer))
         if len(self._batch) == 1:
-            self._batch_task = asyncio.ensure_future(self._run_batch())
+            task = asyncio.ensure_future(self._run_batch())
+            self._batch_tasks.add(task)
+            task.add_done_callback(self._batch_tasks.discard)
         return await answer
 
     async def _run_batch(self) -> None:
