@@ -44,7 +44,7 @@ class WorkerPool(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         # Waits that block for long on purpose (the live pull, kiosk/services/live_pull.py) get a thread of their
-        # own, so the two that serve the screens never sit behind one.
+        # own, so the threads that serve the screens never sit behind one.
         self.waits = QThreadPool(self)
         self.waits.setMaxThreadCount(1)
         self._pending: set[_Relay] = set()
