@@ -185,6 +185,7 @@ class Backend:
             self.inbox.sendHeld()
         self.qr_login.stop()
         self.enrollment.stop()
+        self.sync.live.cancel()  # a desk client quits signed in: its live wait would hold the drain below
         self.state.shutdown()
         self.display.shutdown()
         if self.keyboard_dir is not None:

@@ -6,6 +6,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -33,7 +34,7 @@ from sync_server.api.routes import calendar as calendar_routes
 from sync_server.api.routes import cas as cas_routes
 from sync_server.api.routes import certificates as certificate_routes
 from sync_server.api.routes import mail_password as mail_password_routes
-from sync_server.core import certificates
+from sync_server.core import certificates, live
 from sync_server.core import notification_delivery as delivery
 from sync_server.core.attachment_retention import PurgeSchedule
 from sync_server.core.cas import CasSettings
@@ -71,6 +72,27 @@ class RequestMetricsMiddleware:
             metrics.RECORDER.observe(scope.get("method", ""), route, status, time.perf_counter() - started)
 
 
+def _close_hub_on_exit_signal(hub: live.LiveHub) -> None:
+    """uvicorn answers SIGTERM/SIGINT by waiting for the requests under way (up to its graceful timeout) before
+    the lifespan ends: waiting pulls must answer at once instead, so the signal first closes the hub. uvicorn's
+    handlers are installed before the lifespan starts; ours calls them after."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(signum)
+        if not callable(previous):
+            continue
+
+        def closing(number: int, frame: Any, previous: Any = previous) -> None:
+            hub.close_threadsafe()
+            previous(number, frame)
+
+        signal.signal(signum, closing)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_json)
@@ -103,14 +125,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else None
     )
 
+    hub = live.LiveHub()
+    hub.look_many = partial(sync.look_many, database)
+    # Live pulls (core/live.py): woken in this process on SQLite, across processes and hosts through
+    # LISTEN/NOTIFY on PostgreSQL. SQLite with several workers would wake only the writer's own: not offered.
+    postgres = database.engine.dialect.name == "postgresql"
+    live_wait = live.MAX_WAIT_S if postgres or settings.workers <= 1 else 0
+    listener = live.PgListener(settings.db_url) if postgres and live_wait else None
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        import asyncio
+
+        hub.start(asyncio.get_running_loop())
+        _close_hub_on_exit_signal(hub)
+        if listener is not None:
+            listener.start()
         delivery.install(dispatcher)  # this worker's delivery thread (nothing to run without a channel)
         if purge is not None:
             purge.start()  # each worker's; one at a time purges (core/attachment_retention.py)
         if feeds is not None:
             feeds.start()  # each worker's; one run per interval across them (core/feeds.py)
         yield
+        hub.close()
+        if listener is not None:
+            listener.stop()
         if feeds is not None:
             feeds.stop()
         if purge is not None:
@@ -128,7 +167,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = database
     app.state.counters = counters
+    app.state.live, app.state.live_wait, app.state.live_listener = hub, live_wait, listener
     metrics.RECORDER.connector_failures = lambda: dict(counters.failures)
+    metrics.RECORDER.live_waiting = lambda: hub.waiting
     # The address printed in certificates' QR codes (they are made inside workflow actions, without a request).
     certificates.PUBLIC_URL = settings.public_url or f"http://{settings.host}:{settings.port}"
     app.state.cas = CasSettings.from_env()  # a bad CAMPUS_SYNC_CAS_… value stops the server here

@@ -44,6 +44,9 @@ class Health(BaseModel):
     schema_: str | None = Field(default=None, alias="schema")
     epoch: str | None = None
     campus_tz: str | None = Field(default=None, description="the campus's time zone: clients show every time in it")
+    live_wait: int = Field(
+        default=0, description="the longest `wait` a pull may ask (live changes, docs/sync.md); 0: answered at once"
+    )
 
     model_config = ConfigDict(populate_by_name=True)
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from http.client import HTTPConnection
+
     import requests
 
 
@@ -42,6 +44,7 @@ class Health:
     schema: str | None
     epoch: str | None
     campus_tz: str | None = None  # the campus's time zone (a server setting; older servers do not say)
+    live_wait: int = 0  # the longest wait a pull may ask (kiosk/services/live_pull.py); older servers: 0
 
 
 class ApiClient:
@@ -96,7 +99,14 @@ class ApiClient:
             body = _get_plainly(self.base_url + "/healthz", self.timeout)
         else:
             body = self._request("GET", "/healthz")
-        return Health(body["status"], body["version"], body.get("schema"), body.get("epoch"), body.get("campus_tz"))
+        return Health(
+            body["status"],
+            body["version"],
+            body.get("schema"),
+            body.get("epoch"),
+            body.get("campus_tz"),
+            int(body.get("live_wait") or 0),
+        )
 
     def school(self) -> dict[str, Any]:
         result: dict[str, Any] = self._request("GET", "/api/v1/school")
@@ -304,14 +314,13 @@ def _proxy_configured() -> bool:
     )
 
 
-def _get_plainly(url: str, timeout: float) -> Any:
-    """GET `url` with http.client, with requests' meaning of failures and its certificate checks (the same CA
-    bundle: REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or certifi's)."""
-    from http.client import HTTPConnection, HTTPException, HTTPSConnection
+def plain_connection(url: str, timeout: float) -> HTTPConnection:
+    """An http.client connection to `url`'s host, with requests' certificate checks (the same CA bundle:
+    REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or certifi's)."""
+    from http.client import HTTPConnection, HTTPSConnection
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    conn: HTTPConnection
     if parts.scheme == "https":
         import ssl
 
@@ -319,9 +328,18 @@ def _get_plainly(url: str, timeout: float) -> Any:
 
         cafile = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or certifi.where()
         context = ssl.create_default_context(cafile=cafile)
-        conn = HTTPSConnection(parts.hostname or "", parts.port, timeout=timeout, context=context)
-    else:
-        conn = HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        return HTTPSConnection(parts.hostname or "", parts.port, timeout=timeout, context=context)
+    return HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+
+
+def _get_plainly(url: str, timeout: float) -> Any:
+    """GET `url` with http.client, with requests' meaning of failures and its certificate checks (the same CA
+    bundle: REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or certifi's)."""
+    from http.client import HTTPException
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = plain_connection(url, timeout)
     try:
         conn.request("GET", parts.path or "/", headers={"User-Agent": "campus-kiosk", "Accept": "application/json"})
         response = conn.getresponse()

@@ -77,6 +77,7 @@ class AppState(QObject):
         self._connection_detail = ""
         self._server_version = ""
         self._epoch = ""
+        self.live_wait = 0  # what the server offers for live pulls (kiosk/views/live_channel.py); 0: poll
         self._retry_ms = RETRY_MIN_MS
         self.store: LocalStore | None = None
         self._looked = False  # the store's first look is done (or failed): what the login screen shows is known
@@ -175,6 +176,7 @@ class AppState(QObject):
         first = self._connection != "online"
         self._server_version = health.version
         self._epoch = health.epoch or ""
+        self.live_wait = getattr(health, "live_wait", 0)
         campus_time.set_zone(health.campus_tz)  # every time shown is the campus's (services/campus_time.py)
         self._retry_ms = RETRY_MIN_MS
         self._set_connection("online", "")

@@ -1,8 +1,8 @@
 """Sync (QML singleton): drives the sync engine and tells the top bar how things stand.
 
-It syncs when someone logs in, when the connection comes back, on 立即同步, after every local write, and
-otherwise every minute; after a failure it waits `backoff_delay(attempt)` (1 s doubling to 60 s, jittered).
-The queue never waits for the next local write to move again.
+It syncs at login, when the connection comes back, on 立即同步, after every local write, when the server reports
+a change (live_channel.py; the timer then runs every 5 min) and otherwise every minute; after a failure it waits
+`backoff_delay(attempt)` (1 s doubling to 60 s, jittered). The queue never waits for the next write to move.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from kiosk.services.api_client import ApiError
 from kiosk.services.outbox import Writer, op_name
 from kiosk.services.sync import QueueCounts, backoff_delay, queue_counts, sync_round
 from kiosk.views.context import singleton_for
+from kiosk.views.live_channel import LiveChannel
 
 if TYPE_CHECKING:
     from kiosk.services.auth import AuthService
@@ -31,6 +32,7 @@ QML_IMPORT_MAJOR_VERSION = 1
 log = logging.getLogger(__name__)
 
 PERIODIC_MS = 60_000
+LIVE_PERIODIC_MS = 300_000  # while the live channel waits: a round for what it cannot see (users who left)
 
 
 @QmlElement
@@ -61,6 +63,7 @@ class Sync(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.syncNow)
+        self.live = LiveChannel(state, auth, workers, self.syncNow)
         session.signedIn.connect(self._signed_in)
         session.signedOut.connect(self._signed_out)
         state.connectionChanged.connect(self._connection_changed)
@@ -95,6 +98,7 @@ class Sync(QObject):
         self.syncNow()
 
     def _signed_out(self, _reason: str) -> None:
+        self.live.cancel()  # at once: the logout does not wait for the server's answer
         self._attempt = 0
         self._pending = self._rejected = 0
         self._parked = []
@@ -158,6 +162,7 @@ class Sync(QObject):
             return
         self._running = True
         self._timer.stop()
+        self.live.cancel()  # the round pulls what there is; its end waits again
         current = auth.current
         # This round's own client holds the token of the user it started for: if they log out and someone else
         # logs in meanwhile, the rest of the round fails with the revoked token, never acts as the newcomer.
@@ -198,7 +203,7 @@ class Sync(QObject):
             self._again = False
             self.syncNow()
         elif self._auth.user_id is not None or self._waiting_all > 0:
-            self._timer.start(PERIODIC_MS)
+            self._timer.start(LIVE_PERIODIC_MS if self._auth.user_id is not None and self.live.start() else PERIODIC_MS)
 
     def _failed(self, exc: Exception) -> None:
         self._running = False

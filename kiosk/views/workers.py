@@ -43,10 +43,14 @@ class WorkerPool(QObject):
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
-        # The pool before the relay: children are deleted in order, and the pool's destructor waits for the jobs,
+        # The pools before the relay: children are deleted in order, and a pool's destructor waits for its jobs,
         # so no job can emit through a relay already gone.
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
+        # Waits that block for long on purpose (the live pull, kiosk/services/live_pull.py) get a thread of their
+        # own, so the threads that serve the screens never sit behind one.
+        self.waits = QThreadPool(self)
+        self.waits.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.finished.connect(self._deliver)
         self._callbacks: dict[int, tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]] = {}
@@ -57,10 +61,12 @@ class WorkerPool(QObject):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[Exception], None] | None = None,
+        *,
+        long_wait: bool = False,
     ) -> None:
         self._next_id += 1
         self._callbacks[self._next_id] = (on_done, on_error)
-        self.pool.start(_Job(fn, self._next_id, self._relay))
+        (self.waits if long_wait else self.pool).start(_Job(fn, self._next_id, self._relay))
 
     @Slot(int, bool, object)
     def _deliver(self, job_id: int, succeeded: bool, payload: Any) -> None:
@@ -74,7 +80,7 @@ class WorkerPool(QObject):
             log.error("background task failed: %r", payload)
 
     def wait(self, msecs: int = 10_000) -> bool:
-        return self.pool.waitForDone(msecs)
+        return self.pool.waitForDone(msecs) and self.waits.waitForDone(msecs)
 
 
 class LatestPersonalRead:

@@ -143,7 +143,9 @@ class AdmissionMiddleware:
     the waiters for a connection hold, and everything stalled until the pool and busy timeouts failed them
     (bench/README.md, "500 kiosks at once"). Below both limits, every admitted request can always finish.
 
-    Paths that wait on purpose without holding a thread (the QR long poll) and the health check bypass it."""
+    Paths that wait on purpose without holding a thread (the QR long poll, a pull with `wait`: core/live.py) and
+    the health check bypass it. A waiting pull's looks at the database are each one hop onto a thread that holds
+    its connection only within that hop, so they cannot take part in the stall described above."""
 
     def __init__(self, app: ASGIApp, limit: int, queue_timeout: float, exempt: tuple[str, ...] = ("/healthz",)) -> None:
         import asyncio
@@ -154,13 +156,16 @@ class AdmissionMiddleware:
         self.exempt = exempt
         self._slots = asyncio.Semaphore(limit)
 
-    def _bypasses(self, path: str) -> bool:
+    def _bypasses(self, scope: Scope) -> bool:
+        path = scope.get("path", "")
+        if path == "/api/v1/sync/pull":
+            return b"wait=" in scope.get("query_string", b"")
         return path in self.exempt or (path.startswith("/api/v1/auth/qr/") and path.count("/") == 5)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         import asyncio
 
-        if scope["type"] != "http" or self._bypasses(scope.get("path", "")):
+        if scope["type"] != "http" or self._bypasses(scope):
             await self.app(scope, receive, send)
             return
         try:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from sync_server.core import live
 from sync_server.models import ChangeLog
 
 PUBLIC_SCOPE = "public"
@@ -26,6 +27,7 @@ def append_change(
     """Add a change in the caller's transaction. On PostgreSQL, writers of the log take one advisory lock, so
     sequence numbers become visible in order: a reader can never pass a number that commits later."""
     lock_change_log(session)
+    live.note_change(session, scope)  # waiting pulls of this scope are woken after the commit (core/live.py)
     session.add(
         ChangeLog(
             scope=scope,

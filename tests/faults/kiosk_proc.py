@@ -8,6 +8,8 @@ Two threads, as in the app, where writes and sync run on different workers:
   wiped; what is still queued must then travel by `deliver_departed`);
 - the *sync* loop (main thread): push, deliver_departed, pull; after a failure it waits `backoff_delay(attempt)`
   of the app, scaled (see `Config.backoff_cap_s`); a write, a login or a logout wakes it, as `Sync.syncNow` does.
+  Between cycles, most kiosks (a seeded 70 %) wait on the live channel, as the app does: a waiting pull through
+  the proxy that ends the wait when the server reports a change (`Kiosk.wait_live`).
 
 A cycle and a login or logout never overlap (one lock): the operations of user A are only ever sent with A's
 token or A's signatures, as the app intends.
@@ -43,8 +45,10 @@ from kiosk.models.store import LocalStore
 from kiosk.models.tables import LocalFavorite
 from kiosk.services.api_client import ApiClient
 from kiosk.services.auth import AuthError, AuthService, UserSession
+from kiosk.services.live_pull import LiveSchedule, LiveWait, wait_for_changes
 from kiosk.services.sync import BACKOFF_CAP_S, SyncEngine, backoff_delay, op_signer
 
+LIVE_WAIT_S = 25.0  # what the server offers (GET /healthz live_wait), scaled like the backoff
 PERIODIC_S = 60.0  # the app's periodic sync (kiosk/views/sync_status.py PERIODIC_MS), scaled like the backoff
 SIGNED_OUT_S = 1.0  # the app syncs 1 s after a logout, so the next person does not inherit a backlog
 FATAL_LOGIN = frozenset({"invalid_credentials", "account_locked", "validation_error", "empty"})
@@ -141,6 +145,10 @@ class Kiosk:
         self.journal = Journal(journal_path(config.dir))
         starts = sum(1 for e in self.journal_entries if e["e"] == "start")
         self.rng = random.Random(f"{config.seed}/{config.name}/start{starts}")
+        # Most kiosks wait on the live channel between cycles, as the app does against a server that offers it;
+        # the others poll. Drawn apart from `rng`, so that the seeds' other draws are what they were.
+        self.live = bool(config.extra.get("live", random.Random(f"{config.seed}/{config.name}/live").random() < 0.7))
+        self.live_schedule = LiveSchedule()
         _apply_mutant(self, config.mutant)
 
     # -- the person at the screen -----------------------------------------------------------------------------
@@ -308,8 +316,45 @@ class Kiosk:
             else:
                 delay = self.failure_delay(attempt)
                 attempt += 1
-            self.wake.wait(delay)
+            if ok and user is not None and self.live and not final:
+                self.wait_live(user, delay)
+            else:
+                self.wake.wait(delay)
             self.wake.clear()
+
+    def wait_live(self, user: str, delay: float) -> None:
+        """The app's live channel (kiosk/views/live_channel.py) in the harness's time: a waiting pull through the
+        proxy (cut, dropped, delayed like any request) until the server reports a change or the wait ends; a
+        write, a login, a logout or the end wakes the loop, which cancels it (its socket shut down). A failed
+        wait is followed by a cycle after the channel's backoff; after three in a row the kiosk only polls for
+        a while (LiveSchedule)."""
+        current = self.auth.current
+        if current is None or not self.live_schedule.enabled(time.monotonic()):
+            self.wake.wait(delay)
+            return
+        waiter = LiveWait(self.client.with_token(current.access_token), max(0.5, LIVE_WAIT_S * self.config.scale))
+        ended = threading.Event()
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["found"] = wait_for_changes(waiter, self.store, user)
+            except Exception as exc:  # as LiveChannel: a failed wait is followed by a cycle after a backoff
+                outcome["error"] = exc
+            finally:
+                ended.set()
+                self.wake.set()
+
+        threading.Thread(target=run, name="live", daemon=True).start()
+        self.wake.wait(delay)
+        waiter.cancel()
+        ended.wait()  # at once: the cancel shut its socket down
+        if "error" in outcome and not waiter.cancelled:
+            print(f"live wait failed: {outcome['error']}", flush=True)
+            self.wake.clear()
+            self.wake.wait(self.live_schedule.failed(time.monotonic()) * self.config.scale)
+        elif "found" in outcome:
+            self.live_schedule.succeeded()
 
 
 def _apply_mutant(kiosk: Kiosk, mutant: str) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from sync_server import __version__
 from sync_server.api.deps import DatabaseDep, SessionDep
@@ -14,13 +14,20 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=Health, responses={503: {"description": "database unreachable"}})
-def healthz(db: DatabaseDep, session: SessionDep) -> Health:
+def healthz(request: Request, db: DatabaseDep, session: SessionDep) -> Health:
     try:
         schema = current_revision(db.engine)
         epoch = get_meta(session, "epoch")
     except Exception as exc:  # a down database is a 503 the fleet monitor can read, not a 500
         raise Unavailable("database_unavailable", "The database is unreachable.") from exc
-    return Health(status="ok", version=__version__, schema=schema, epoch=epoch, campus_tz=CAMPUS_TZ.key)
+    return Health(
+        status="ok",
+        version=__version__,
+        schema=schema,
+        epoch=epoch,
+        campus_tz=CAMPUS_TZ.key,
+        live_wait=request.app.state.live_wait,
+    )
 
 
 @router.get("/api/v1/school", response_model=SchoolPublic, tags=["content"])

@@ -55,6 +55,7 @@ class Recorder:
         self.buckets: Counter[tuple[str, int]] = Counter()  # (route, bucket index; len(BUCKETS) = +Inf)
         self.sums: dict[str, float] = {}
         self.connector_failures: Callable[[], dict[str, int]] = dict  # the counter board's, once the app is made
+        self.live_waiting: Callable[[], int] = int  # the live hub's (core/live.py), once the app is made
         self._lock = threading.Lock()  # the flusher thread reads what the event loop writes
         self._flusher: threading.Thread | None = None
         self._dirty = False
@@ -81,6 +82,7 @@ class Recorder:
                 "buckets": [[r, i, n] for (r, i), n in self.buckets.items()],
                 "sums": dict(self.sums),
                 "connector_failures": dict(self.connector_failures()),
+                "live_waiting": self.live_waiting(),
             }
 
     def flush(self) -> None:
@@ -201,6 +203,8 @@ def exposition(snapshots: list[dict[str, Any]], fleet: dict[str, float]) -> str:
     ):
         family(name, "gauge", help_text)
         lines.append(f"{name} {_number(fleet[name])}")
+    family("campus_live_waiting", "gauge", "Pulls waiting for a change (live changes), over the workers.")
+    lines.append(f"campus_live_waiting {sum(int(s.get('live_waiting', 0)) for s in snapshots)}")
     family("process_start_time_seconds", "gauge", "When the server's first worker started, Unix seconds.")
     lines.append(f"process_start_time_seconds {_number(min(s['started'] for s in snapshots))}")
     return "\n".join(lines) + "\n"

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from sync_server.api.deps import (
@@ -12,8 +14,9 @@ from sync_server.api.deps import (
     get_principal_for_write,
 )
 from sync_server.api.errors import error_responses
-from sync_server.core import stored_text, sync
+from sync_server.core import live, stored_text, sync
 from sync_server.core.errors import Invalid
+from sync_server.db import Database
 from sync_server.schemas import ScalarText
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
@@ -72,28 +75,76 @@ class PushResponse(BaseModel):
     results: list[OpResult]
 
 
+LIVE_HEADER = "X-Sync-Live-Wait"  # on every pull: the longest `wait` this server honours (0: it answers at once)
+
+
 @router.get("/pull", response_model=PullResponse, responses=_ERRORS)
-def pull(
+async def pull(
     request: Request,
-    db: DatabaseDep,
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=sync.MAX_PULL)] = 500,
     count_remaining: Annotated[
         bool, Query(description="also count the changes after this page (for a progress bar; costs a range scan)")
     ] = False,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=live.MAX_WAIT_S,
+            description="long poll: when there is nothing after `cursor`, wait up to this many seconds for a change "
+            "in the caller's scopes (answered within a second of its commit), else answer empty",
+        ),
+    ] = 0,
 ) -> Response:
     """Public changes for anyone; with a token, also the token's user's own.
 
-    The whole read happens in this one call, on one read snapshot: no connection is held across FastAPI's
-    thread hops. The page is serialised here rather than through the response model: validating 1,000
+    Each look happens in one call on a worker thread, on one read snapshot: no connection is held across
+    FastAPI's thread hops, and none while waiting (a waiting pull is a future on the event loop,
+    core/live.py). The page is serialised here rather than through the response model: validating 1,000
     changes one by one took a fifth of a first pull's time (bench/README.md); the shape is still PullResponse.
     A stored change whose text no client can take is sent with U+FFFD in its place and logged (core/sync.py
     `pull_json`), never a 500."""
+    db: Database = request.app.state.db
+    hub: live.LiveHub = request.app.state.live
+    max_wait = request.app.state.live_wait
+    answer: dict[str, Any] = {}
+
+    def look() -> int | None:
+        with db.read_sessions() as session:
+            principal = get_optional_principal_read(request, session)
+            user_id = principal.user.user_id if principal else None
+            answer["body"] = sync.pull_answer(
+                session, user_id=user_id, cursor=cursor, limit=limit, count_remaining=count_remaining
+            )
+            answer["scopes"], answer["user_id"] = sync.pulled_scopes(user_id), user_id
+        return len(answer["body"]["changes"])
+
+    async def found() -> bool:
+        return bool(await run_in_threadpool(look))
+
+    wakes = hub.wakes
+    if not await found() and wait > 0 and max_wait > 0 and not hub.full():
+        # Woken, it is looked for with the others woken by the same change (core/live.py), unless it also
+        # asked for the count of what remains.
+        query = None if count_remaining else (answer["user_id"], cursor, limit)
+        page = await hub.wait(
+            answer["scopes"], min(wait, max_wait), found, partial(_disconnected, request), wakes, query
+        )
+        if page is not None:
+            answer["body"] = page
+    return Response(sync.pull_json(answer["body"]), media_type="application/json", headers={LIVE_HEADER: str(max_wait)})
+
+
+def look_many(db: Database, queries: list[tuple[str | None, int, int]]) -> list[dict[str, Any] | None]:
+    """The hub's shared look after a wake (core/live.py), on one read snapshot."""
     with db.read_sessions() as session:
-        principal = get_optional_principal_read(request, session)
-        user_id = principal.user.user_id if principal else None
-        body = sync.pull_answer(session, user_id=user_id, cursor=cursor, limit=limit, count_remaining=count_remaining)
-    return Response(sync.pull_json(body), media_type="application/json")
+        return sync.pull_many(session, queries)
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client has closed the connection (nothing else arrives on a GET's receive channel)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 @router.post("/push", response_model=PushResponse, responses=_ERRORS)
