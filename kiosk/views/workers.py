@@ -16,24 +16,26 @@ log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
-    # Queued across threads: the slots run on the thread that owns the relay (the GUI thread).
-    succeeded = Signal(object)
-    failed = Signal(object)
+    """One per pool, for its whole life: every job reports through it, queued to the GUI thread. A relay per job,
+    deleted on the GUI thread once its result arrived, could be freed while the worker was still inside the
+    emit that delivered it (the GUI thread runs the slot as soon as the event is posted): the suite's process
+    died with a segfault in that emit now and then (workers.py's emit line, a worker's only frame)."""
+
+    finished = Signal(int, bool, object)  # job id, succeeded, result or exception
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[], Any], job_id: int, relay: _Relay) -> None:
         super().__init__()
-        self.fn = fn
-        self.relay = relay
+        self.fn, self.job_id, self.relay = fn, job_id, relay
 
     def run(self) -> None:
         try:
             result = self.fn()
         except Exception as exc:  # reported to the caller's on_error, never lost
-            self.relay.failed.emit(exc)
+            self.relay.finished.emit(self.job_id, False, exc)
         else:
-            self.relay.succeeded.emit(result)
+            self.relay.finished.emit(self.job_id, True, result)
 
 
 class WorkerPool(QObject):
@@ -41,9 +43,14 @@ class WorkerPool(QObject):
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
+        # The pool before the relay: children are deleted in order, and the pool's destructor waits for the jobs,
+        # so no job can emit through a relay already gone.
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
-        self._pending: set[_Relay] = set()
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._deliver)
+        self._callbacks: dict[int, tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]] = {}
+        self._next_id = 0
 
     def run(
         self,
@@ -51,30 +58,20 @@ class WorkerPool(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[Exception], None] | None = None,
     ) -> None:
-        relay = _Relay(self)
-        self._pending.add(relay)
+        self._next_id += 1
+        self._callbacks[self._next_id] = (on_done, on_error)
+        self.pool.start(_Job(fn, self._next_id, self._relay))
 
-        @Slot(object)
-        def done(result: Any) -> None:
-            self._finish(relay)
+    @Slot(int, bool, object)
+    def _deliver(self, job_id: int, succeeded: bool, payload: Any) -> None:
+        on_done, on_error = self._callbacks.pop(job_id, (None, None))
+        if succeeded:
             if on_done:
-                on_done(result)
-
-        @Slot(object)
-        def error(exc: Exception) -> None:
-            self._finish(relay)
-            if on_error:
-                on_error(exc)
-            else:
-                log.error("background task failed: %r", exc)
-
-        relay.succeeded.connect(done)
-        relay.failed.connect(error)
-        self.pool.start(_Job(fn, relay))
-
-    def _finish(self, relay: _Relay) -> None:
-        self._pending.discard(relay)
-        relay.deleteLater()
+                on_done(payload)
+        elif on_error:
+            on_error(payload)
+        else:
+            log.error("background task failed: %r", payload)
 
     def wait(self, msecs: int = 10_000) -> bool:
         return self.pool.waitForDone(msecs)
