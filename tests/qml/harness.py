@@ -20,7 +20,7 @@ import kiosk.views  # noqa: F401  (registers Kiosk.Backend)
 from kiosk.backend import Backend
 from kiosk.resources import qml_dir
 from kiosk.services.config import KioskConfig
-from kiosk.views import context
+from kiosk.views import app_state, context
 from tests.helpers import save_screenshot
 
 # The kiosk tests need the virtual keyboard's input method (conftest.py sets it for the whole process), so the
@@ -178,6 +178,14 @@ def _touch_device() -> QPointingDevice:
     if not _TOUCH:
         _TOUCH.append(QTest.createTouchDevice())
     return _TOUCH[0]
+
+
+@pytest.fixture
+def quick_health_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terminal's own health poll every second instead of every 15 s (app_state.POLL_ONLINE_MS), for a test
+    that takes its server away: the poll still notices, without the test waiting out 15 s (what it checks is what
+    the kiosk shows offline; four such tests waited ~14 s each)."""
+    monkeypatch.setattr(app_state, "POLL_ONLINE_MS", 1_000)
 
 
 @pytest.fixture
