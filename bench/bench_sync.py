@@ -673,14 +673,15 @@ def drop_pg_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def bench_load_pg(tmp: Path, sizes: Sizes) -> dict[str, Any]:
+def bench_load_pg(tmp: Path, sizes: Sizes, seeded_pg: str | None = None) -> dict[str, Any]:
     from tests.helpers import PG_URL, create_pg_database, seed_database
 
     if not PG_URL:
         return {"skipped": "CAMPUS_TEST_PG_URL is unset (./run bench starts a throwaway PostgreSQL cluster)"}
-    url = create_pg_database()
+    url = create_pg_database(template=seeded_pg)
     try:
-        seed_database(url)
+        if seeded_pg is None:
+            seed_database(url)
         return bench_load("postgresql", url, tmp / "load-pg", workers=2, sizes=sizes)
     finally:
         drop_pg_database(url)
@@ -847,6 +848,10 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated parts to run, of {','.join(PARTS)} (default: all)",
     )
     p.add_argument("--profile", action="store_true", help="one more pull round under cProfile; print where time goes")
+    p.add_argument(
+        "--seeded-sqlite", type=Path, help="a demo-seeded SQLite file to copy instead of seeding one (the tests' own)"
+    )
+    p.add_argument("--seeded-pg", help="a demo-seeded PostgreSQL database to copy (CREATE DATABASE … TEMPLATE)")
     p.add_argument("--out", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS.relative_to(REPO_ROOT)})")
     args, _unknown = p.parse_known_args(argv)  # `./run bench ARGS` hands the same args to every benchmark
     base = QUICK if args.quick else FULL
@@ -876,9 +881,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="campus-bench-sync-") as tmp_name:
         tmp = Path(tmp_name)
         template = tmp / "template.db"
-        with stopwatch() as took:
-            seed_database(f"sqlite:///{template}")
-        log(f"demo database seeded in {took():.2f} s")
+        if args.seeded_sqlite is not None:
+            shutil.copyfile(args.seeded_sqlite, template)
+            log(f"demo database copied from {args.seeded_sqlite}")
+        else:
+            with stopwatch() as took:
+                seed_database(f"sqlite:///{template}")
+            log(f"demo database seeded in {took():.2f} s")
         if "enqueue" in parts:
             results["enqueue"] = bench_enqueue(tmp, sizes)
         if parts & {"pull", "drain"}:
@@ -890,7 +899,7 @@ def main(argv: list[str] | None = None) -> int:
         if "load" in parts:
             sqlite_url = copy_sqlite(template, tmp / "load-sqlite")
             results["load_sqlite"] = bench_load("sqlite", sqlite_url, tmp / "load-sqlite", 1, sizes)
-            results["load_pg"] = bench_load_pg(tmp, sizes)
+            results["load_pg"] = bench_load_pg(tmp, sizes, args.seeded_pg)
             if "skipped" in results["load_pg"]:
                 log(f"load postgresql: skipped: {results['load_pg']['skipped']}")
     info["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]

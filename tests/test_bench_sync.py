@@ -8,13 +8,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import PG_URL, ROOT
 
 
-def test_bench_sync_quick_prints_every_figure(tmp_path: Path) -> None:
+def test_bench_sync_quick_prints_every_figure(
+    tmp_path: Path, seeded_sqlite: Path, request: pytest.FixtureRequest
+) -> None:
     out = tmp_path / "sync.json"
+    # The suite's demo-seeded databases, copied: the bench's own seeding is what `./run bench` times, not this.
+    seeded = ["--seeded-sqlite", str(seeded_sqlite)]
+    if PG_URL:
+        seeded += ["--seeded-pg", request.getfixturevalue("seeded_pg")]
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_sync.py"), "--quick", "--out", str(out)],
+        [sys.executable, str(ROOT / "bench" / "bench_sync.py"), "--quick", "--out", str(out), *seeded],
         cwd=ROOT,
         capture_output=True,
         text=True,

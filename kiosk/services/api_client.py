@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +48,32 @@ class Health:
     epoch: str | None
     campus_tz: str | None = None  # the campus's time zone (a server setting; older servers do not say)
     live_wait: int = 0  # the longest wait a pull may ask (kiosk/services/live_pull.py); older servers: 0
+
+
+class Abort:
+    """Ends a blocking call from another thread: the QR long poll, once its code is no longer on the screen (a
+    fresh code, a login, the app quitting) — which would otherwise keep a worker, and the app's exit, waiting
+    out the server's long poll (8 s)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._socket: socket.socket | None = None
+        self.aborted = False
+
+    def watch(self, sock: socket.socket | None) -> bool:
+        """The call's connection, to shut when aborted; False if it was aborted already."""
+        with self._lock:
+            self._socket = sock
+            return not self.aborted
+
+    def abort(self) -> None:
+        with self._lock:
+            self.aborted = True
+            sock = self._socket
+        if sock is not None:
+            # The plain socket's shutdown (also under TLS): the reading thread's recv returns at once.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 class ApiClient:
@@ -196,13 +225,24 @@ class ApiClient:
         )
         return result
 
-    def qr_poll(self, ticket: str, device_id: str, *, wait: float, known: str | None) -> dict[str, Any]:
+    def qr_poll(
+        self, ticket: str, device_id: str, *, wait: float, known: str | None, abort: Abort | None = None
+    ) -> dict[str, Any]:
+        """The ticket's state once it is no longer `known` or `wait` seconds have passed (a long poll); `abort`
+        ends it early with ApiError("aborted")."""
         params: dict[str, Any] = {"device_id": device_id, "wait": wait}
         if known:
             params["known"] = known
-        result: dict[str, Any] = self._request(
-            "GET", f"/api/v1/auth/qr/{ticket}", params=params, timeout=wait + self.timeout
-        )
+        path, timeout = f"/api/v1/auth/qr/{ticket}", wait + self.timeout
+        result: dict[str, Any]
+        if abort is not None and not _proxy_configured():
+            from urllib.parse import urlencode
+
+            headers = {DEVICE_HEADER: self.device_credential} if self.device_credential else {}
+            url = f"{self.base_url}{path}?{urlencode(params)}"
+            result = _get_plainly(url, timeout, headers, abort)
+        else:
+            result = self._request("GET", path, params=params, timeout=timeout)
         return result
 
     # -- sync ---------------------------------------------------------------------------------------------------
@@ -332,22 +372,33 @@ def plain_connection(url: str, timeout: float) -> HTTPConnection:
     return HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
 
 
-def _get_plainly(url: str, timeout: float) -> Any:
+def _get_plainly(url: str, timeout: float, headers: dict[str, str] | None = None, abort: Abort | None = None) -> Any:
     """GET `url` with http.client, with requests' meaning of failures and its certificate checks (the same CA
-    bundle: REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or certifi's)."""
+    bundle: REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or certifi's); `abort` may end the wait from another thread."""
     from http.client import HTTPException
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
     conn = plain_connection(url, timeout)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        conn.request("GET", parts.path or "/", headers={"User-Agent": "campus-kiosk", "Accept": "application/json"})
+        if abort is not None:
+            conn.connect()
+            if not abort.watch(conn.sock):
+                raise ApiError("aborted", "已取消")
+        conn.request(
+            "GET", target, headers={"User-Agent": "campus-kiosk", "Accept": "application/json", **(headers or {})}
+        )
         response = conn.getresponse()
         content = response.read()
     except TimeoutError as exc:
         raise ApiError("timeout", "服务器响应超时") from exc
     except (OSError, HTTPException) as exc:
+        if abort is not None and abort.aborted:
+            raise ApiError("aborted", "已取消") from exc
         raise ApiError("offline", "无法连接服务器") from exc
     finally:
+        if abort is not None:
+            abort.watch(None)
         conn.close()
     return _answer(response.status, response.reason, content)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from campus_common import password_policy
-from kiosk.services.api_client import ApiClient, ApiError
+from kiosk.services.api_client import Abort, ApiClient, ApiError
 
 if TYPE_CHECKING:
     from kiosk.services.credentials import CredentialStore
@@ -177,8 +177,8 @@ class AuthService:
         except ApiError as exc:
             raise _explain(exc) from exc
 
-    def qr_poll(self, ticket: str, known: str | None, wait: float = 8.0) -> dict[str, Any]:
-        return self.client.qr_poll(ticket, self.device_id, wait=wait, known=known)
+    def qr_poll(self, ticket: str, known: str | None, wait: float = 8.0, abort: Abort | None = None) -> dict[str, Any]:
+        return self.client.qr_poll(ticket, self.device_id, wait=wait, known=known, abort=abort)
 
     def qr_adopt(self, tokens: dict[str, Any]) -> UserSession:
         return self._adopt(tokens, remember=False)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
-from kiosk.services.api_client import ApiError
+from kiosk.services.api_client import Abort, ApiError
 from kiosk.services.auth import AuthError
 from kiosk.views.context import singleton_for
 
@@ -39,6 +39,7 @@ class QrLogin(QObject):
         self._expires = 0.0
         self._serial = 0
         self._generation = 0
+        self._waiting: Abort | None = None  # the long poll in flight, ended when its code leaves the screen
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self.changed)
@@ -53,6 +54,7 @@ class QrLogin(QObject):
     @Slot()
     def start(self) -> None:
         self._generation += 1
+        self._end_wait()
         generation = self._generation
         self._set("loading", "")
         self._workers.run(
@@ -62,6 +64,7 @@ class QrLogin(QObject):
     @Slot()
     def stop(self) -> None:
         self._generation += 1  # results of requests still in flight are ignored
+        self._end_wait()
         self._tick.stop()
         self._ticket = ""
         self.qr_images.clear()
@@ -82,10 +85,17 @@ class QrLogin(QObject):
         self._set("pending", "")
         self._poll(generation, None)
 
+    def _end_wait(self) -> None:
+        # The old code's long poll would hold a worker (and the app's exit) until the server's wait ends.
+        if self._waiting is not None:
+            self._waiting.abort()
+            self._waiting = None
+
     def _poll(self, generation: int, known: str | None) -> None:
         ticket, auth = self._ticket, self._auth
+        self._waiting = abort = Abort()
         self._workers.run(
-            lambda: auth.qr_poll(ticket, known),
+            lambda: auth.qr_poll(ticket, known, abort=abort),
             lambda s: self._state_arrived(generation, s),
             lambda e: self._failed(generation, e),
         )

@@ -42,8 +42,10 @@ def apply_to_kiosk(kiosk: Kiosk, name: str) -> None:
         # A pull that drops ☆ (delete) changes: the kiosk keeps showing ★ the server no longer has.
         apply_changes = store.apply_changes
 
-        def keep_deleted(user_id: Any, changes: list[dict[str, Any]], *args: Any) -> None:
-            apply_changes(user_id, [c for c in changes if c["op"] != "delete"], *args)
+        # It takes apply_changes' arguments as they are (still_current is a keyword): a wrapper that refused one
+        # failed every pull, and the run waited 2 × 15 s for final syncs that could never succeed.
+        def keep_deleted(user_id: Any, changes: list[dict[str, Any]], *args: Any, **kwargs: Any) -> bool:
+            return apply_changes(user_id, [c for c in changes if c["op"] != "delete"], *args, **kwargs)
 
         store.apply_changes = keep_deleted  # type: ignore[method-assign]
     elif name == "phantom":

@@ -4,6 +4,7 @@ type with QTest, and save a screenshot of every screen under test-artifacts/scre
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ import kiosk.views  # noqa: F401  (registers Kiosk.Backend)
 from kiosk.backend import Backend
 from kiosk.resources import qml_dir
 from kiosk.services.config import KioskConfig
-from kiosk.views import context
+from kiosk.views import app_state, context
 from tests.helpers import save_screenshot
 
 # The kiosk tests need the virtual keyboard's input method (conftest.py sets it for the whole process), so the
@@ -81,6 +82,13 @@ class KioskUI:
         self.state = state
         self.engine = engine
         self.window = window
+        # When the window last drew a frame: while anything moves (a page sliding, a dialog fading, a list
+        # scrolling) it draws one per vsync; at rest it draws none (screenshot() waits for that rest).
+        self.last_frame = time.monotonic()
+        window.frameSwapped.connect(self._drew, Qt.ConnectionType.DirectConnection)
+
+    def _drew(self) -> None:
+        self.last_frame = time.monotonic()
 
     def items(self, root: QQuickItem | None = None) -> Iterator[QQuickItem]:
         """Every item in the visual tree below `root` (pages pushed by a StackView have no QObject parent
@@ -167,8 +175,18 @@ class KioskUI:
         self.qtbot.waitUntil(predicate, timeout=timeout)
 
     def screenshot(self, name: str) -> Path:
-        self.settle(250)  # let transitions (≤ 200 ms) finish
+        self.settle_frames()
         return save_screenshot(self.window, name)
+
+    def settle_frames(self, quiet_ms: int = 80, most_ms: int = 250) -> None:
+        """Let transitions (≤ 200 ms) finish: until the window has drawn no frame for `quiet_ms` (nothing moves),
+        at least 50 ms (what a tap started has begun drawing), at most `most_ms` (a spinner never rests). A
+        fixed 250 ms wait before each of the suite's ~280 screenshots cost ~70 s of mostly still screens."""
+        started = time.monotonic()
+        QTest.qWait(50)
+        while (now := time.monotonic()) - started < most_ms / 1000 and now - self.last_frame < quiet_ms / 1000:
+            QTest.qWait(10)
+        self.wait_idle()
 
 
 _TOUCH: list[QPointingDevice] = []
@@ -178,6 +196,14 @@ def _touch_device() -> QPointingDevice:
     if not _TOUCH:
         _TOUCH.append(QTest.createTouchDevice())
     return _TOUCH[0]
+
+
+@pytest.fixture
+def quick_health_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terminal's own health poll every second instead of every 15 s (app_state.POLL_ONLINE_MS), for a test
+    that takes its server away: the poll still notices, without the test waiting out 15 s (what it checks is what
+    the kiosk shows offline; four such tests waited ~14 s each)."""
+    monkeypatch.setattr(app_state, "POLL_ONLINE_MS", 1_000)
 
 
 @pytest.fixture

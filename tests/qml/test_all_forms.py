@@ -39,9 +39,11 @@ def _audience_of(process: dict[str, Any]) -> str:
     return next(a for a in ("学生", "教工", "校外人员") if a in process["audience"])
 
 
-@pytest.fixture
-def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[LiveServer]:
-    live = LiveServer(db_url=copy_sqlite(seeded_sqlite, tmp_path / "db"), workdir=tmp_path).start()
+@pytest.fixture(scope="module")
+def server(seeded_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    # One server for the three audiences: each signs in as a user of its own, whose applications alone it checks.
+    workdir = tmp_path_factory.mktemp("all-forms")
+    live = LiveServer(db_url=copy_sqlite(seeded_sqlite, workdir / "db"), workdir=workdir).start()
     yield live
     live.stop()
 

@@ -88,6 +88,7 @@ def _open(ui: Any, news_id: int) -> None:
     ui.wait_for(lambda: current_page(ui) == "articlePage" and ui.state.messages.articleState == "ready")
 
 
+@pytest.mark.usefixtures("quick_health_poll")
 def test_a_kiosk_shows_the_servers_images_and_the_alt_text_of_the_rest(
     server: tuple[LiveServer, int], launch_ui: Any, tmp_path: Path
 ) -> None:
@@ -125,6 +126,7 @@ def test_a_kiosk_shows_the_servers_images_and_the_alt_text_of_the_rest(
         live.start(port=live.port)
 
 
+@pytest.mark.usefixtures("quick_health_poll")
 def test_offline_an_image_never_fetched_shows_its_alt_text(
     server: tuple[LiveServer, int], launch_ui: Any, tmp_path: Path
 ) -> None:

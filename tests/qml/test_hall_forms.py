@@ -315,6 +315,8 @@ def test_what_was_typed_in_a_form_is_forgotten(server: LiveServer, launch_ui: An
         assert conn.exec_driver_sql("SELECT count(*) FROM drafts").scalar() == 0
     if how == "logout":
         ui.tap(ui.find_visible("logoutButton"))
+    else:  # the typing is done: the quiet period starts again, of 1 s (8 s while typing on a loaded machine)
+        ui.state.idle.set_quiet_ms(1_000)
     ui.wait_for(lambda: current_page(ui) == "loginPage", timeout=25_000)
     ui.settle(300)
     assert_forgotten(ui, "MARKER7f3a", "打印机卡纸", "刘诗宏")

@@ -124,6 +124,7 @@ def test_home_reflows_on_a_portrait_totem_and_a_desk(demo_server: LiveServer, la
     assert "/cas/login?" in opened.urls[0] and "handoff=HO-" in opened.urls[0]
 
 
+@pytest.mark.usefixtures("quick_health_poll")
 def test_home_offline_shows_the_last_synced_content_with_its_age(
     tmp_path: Path, seeded_sqlite: Path, launch_ui: Any
 ) -> None:

@@ -123,6 +123,7 @@ def test_layouts(
     ui.screenshot(name.replace("messages", "article"))
 
 
+@pytest.mark.usefixtures("quick_health_poll")
 def test_offline_shows_the_last_content_with_its_age(tmp_path: Path, seeded_sqlite: Path, launch_ui: Any) -> None:
     live = LiveServer(db_url=copy_sqlite(seeded_sqlite, tmp_path), workdir=tmp_path).start()
     data_dir = str(tmp_path / "kiosk-data")
