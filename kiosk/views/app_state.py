@@ -239,7 +239,7 @@ class AppState(QObject):
     def shutdown(self) -> None:
         """After the views have let go: the workers drained, the store closed."""
         self._poll.stop()
-        self.workers.wait(15_000)
+        self.workers.drain(15_000)
         if self.demo_server is not None:
             self.demo_server.stop()
             self.demo_server = None

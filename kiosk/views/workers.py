@@ -80,6 +80,12 @@ class WorkerPool(QObject):
             log.error("background task failed: %r", payload)
 
     def wait(self, msecs: int = 10_000) -> bool:
+        """The screens' jobs done. Not the wait lane's: a live pull ends when a change comes or it is cancelled,
+        and whoever waits here for the work to settle would sit out the whole wait (up to 25 s)."""
+        return self.pool.waitForDone(msecs)
+
+    def drain(self, msecs: int = 10_000) -> bool:
+        """Every job done, the wait lane's too (at shutdown, after the live wait was cancelled)."""
         return self.pool.waitForDone(msecs) and self.waits.waitForDone(msecs)
 
 

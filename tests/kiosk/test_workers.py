@@ -5,6 +5,7 @@ that once crashed the process inside a worker's emit."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from PySide6.QtTest import QTest
@@ -54,3 +55,18 @@ def test_thousands_of_short_jobs_each_delivered_once(qapp: Any) -> None:
         QTest.qWait(10)
     assert len(delivered) == total and set(delivered.values()) == {1}
     assert threads == {True}
+
+
+def test_a_long_wait_does_not_hold_the_drain_of_the_screens_work(qapp: Any) -> None:
+    # The live pull waits on its own lane for up to 25 s: waiting for the screens' jobs must not wait for it
+    # (tests and views call wait() to let the work settle), while the shutdown's drain() does.
+    pool = WorkerPool(max_threads=2)
+    release = threading.Event()
+    pool.run(lambda: release.wait(10), long_wait=True)
+    pool.run(lambda: 1)
+    started = time.monotonic()
+    assert pool.wait(5_000)
+    assert time.monotonic() - started < 1.0
+    assert not pool.drain(200)  # the long wait still runs
+    release.set()
+    assert pool.drain(5_000)
