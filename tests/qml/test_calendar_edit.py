@@ -116,8 +116,10 @@ def _server_event(server: LiveServer, user: str, title: str) -> list[dict[str, A
 
 
 def _agenda_item(ui: Any, title: str) -> Any:
-    ui.state.workers.wait(10_000)
-    ui.settle(100)
+    # The day's read runs on a worker after the page asks for it: wait for the row, not for a fixed time (a
+    # fresh clone's run twice looked before it was there).
+    ui.wait_for(lambda: any(i.objectName() == "agenda_" + title and i.isVisible() for i in ui.items()))
+    ui.settle(50)
     return ui.find_visible("agenda_" + title)
 
 
