@@ -19,18 +19,27 @@ from kiosk.services.live_pull import LiveSchedule, LiveWait
 def silent_server() -> Iterator[tuple[str, list[socket.socket]]]:
     """Accepts connections and reads, never answers (a server holding a long poll); `cut` closes them."""
     listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
     accepted: list[socket.socket] = []
+    stop = threading.Event()
 
     def serve() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 conn, _ = listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
             accepted.append(conn)
 
-    threading.Thread(target=serve, daemon=True).start()
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
     yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
+    # The thread ends before the socket closes: a thread still blocked in accept() on a closed descriptor whose
+    # number the next test's server reused took that server's connections (a whole run hung in test_updates).
+    stop.set()
+    thread.join(5)
     listener.close()
     for conn in accepted:
         conn.close()
