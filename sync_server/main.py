@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import partial
@@ -13,7 +14,8 @@ from fastapi import FastAPI
 
 from sync_server import __version__
 from sync_server.api.errors import install_error_handlers
-from sync_server.api.middleware import AccessLogMiddleware, AdmissionMiddleware, BodyLimitMiddleware
+from sync_server.api.hot_sync import HotSyncPaths
+from sync_server.api.middleware import AccessLogMiddleware, Admission, AdmissionMiddleware, BodyLimitMiddleware
 from sync_server.api.routes import (
     admin,
     admin_content,
@@ -132,6 +134,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     postgres = database.engine.dialect.name == "postgresql"
     live_wait = live.MAX_WAIT_S if postgres or settings.workers <= 1 else 0
     listener = live.PgListener(settings.db_url) if postgres and live_wait else None
+    gate = Admission(settings.max_in_flight, settings.admission_timeout_s)
+    # The hot path's threads (api/hot_sync.py): as many as requests admitted at once, since a push waits for its
+    # group's commit on its thread.
+    hot_threads = ThreadPoolExecutor(max_workers=settings.max_in_flight, thread_name_prefix="hot-sync")
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -148,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             feeds.start()  # each worker's; one run per interval across them (core/feeds.py)
         yield
         hub.close()
+        hot_threads.shutdown(wait=True)
         if listener is not None:
             listener.stop()
         if feeds is not None:
@@ -198,14 +205,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cas_routes.router)
     # Added innermost first: the access log must see the 413s and 503s of the two below it.
     # /metrics is let past the gate too: a busy server is when monitoring needs an answer.
-    app.add_middleware(
-        AdmissionMiddleware,
-        limit=settings.max_in_flight,
-        queue_timeout=settings.admission_timeout_s,
-        exempt=("/healthz", "/metrics"),
-    )
+    app.add_middleware(AdmissionMiddleware, gate=gate, exempt=("/healthz", "/metrics"))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetricsMiddleware)
     app.add_middleware(AccessLogMiddleware)
+    # Outermost: the up-to-date pull and the push with a token, answered without the stack above (api/hot_sync.py).
+    app.add_middleware(
+        HotSyncPaths,
+        db=database,
+        gate=gate,
+        live_wait=live_wait,
+        max_body_bytes=settings.max_body_bytes,
+        enforce_devices=bool(settings.require_enrolled_kiosks),
+        executor=hot_threads,
+    )
 
     return app

@@ -101,7 +101,7 @@ def error_responses(*statuses: int, description: str = "error") -> dict[int | st
 NOT_FOUND = error_responses(404, description="not found")
 
 
-def _is_overload(exc: BaseException) -> bool:
+def is_overload(exc: BaseException) -> bool:
     """A wait for the database that timed out: SQLite's "database is locked" after busy_timeout, or no pooled
     connection free in time. Transient: the same request may succeed a moment later."""
     if isinstance(exc, PoolTimeout):
@@ -138,7 +138,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def _database_wait(request: Request, exc: Exception) -> JSONResponse:
-        if not _is_overload(exc):
+        if not is_overload(exc):
             raise exc  # on to the 500 handler below
         # The database could not be had in time (SQLite's busy timeout, the pool's wait): nothing was written
         # (the transaction rolled back), so the client may simply send the same request again.

@@ -100,9 +100,7 @@ class AccessLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else secrets.token_hex(8)
+        request_id = request_id_of(dict(scope.get("headers") or []).get(b"x-request-id"))
         status = 500
         started = time.perf_counter()
 
@@ -117,20 +115,65 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            access_log.info(
-                "%s %s %s",
-                scope.get("method"),
-                scope.get("path"),
-                status,
-                extra={
-                    "request_id": request_id,
-                    "method": scope.get("method"),
-                    "path": scope.get("path"),
-                    "status": status,
-                    "ms": round((time.perf_counter() - started) * 1000, 2),
-                    "client": (scope.get("client") or ("?",))[0],
-                },
-            )
+            log_access(scope, status, started, request_id)
+
+
+def request_id_of(incoming: bytes | None) -> str:
+    """The client's X-Request-ID when it is a sensible one, else a new id."""
+    text = (incoming or b"").decode("latin-1")
+    return text if 0 < len(text) <= 64 and text.isprintable() else secrets.token_hex(8)
+
+
+def log_access(scope: Scope, status: int, started: float, request_id: str) -> None:
+    """The request's one access log line (also written by api/hot_sync.py for what it answers itself)."""
+    access_log.info(
+        "%s %s %s",
+        scope.get("method"),
+        scope.get("path"),
+        status,
+        extra={
+            "request_id": request_id,
+            "method": scope.get("method"),
+            "path": scope.get("path"),
+            "status": status,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+            "client": (scope.get("client") or ("?",))[0],
+        },
+    )
+
+
+class Admission:
+    """At most `limit` requests inside at once; a request waits at most `queue_timeout` for a place."""
+
+    def __init__(self, limit: int, queue_timeout: float) -> None:
+        import asyncio
+
+        self.limit = limit
+        self.queue_timeout = queue_timeout
+        self._slots = asyncio.Semaphore(limit)
+
+    async def enter(self) -> bool:
+        """True once admitted (then call `leave`), False after waiting `queue_timeout` in vain."""
+        import asyncio
+
+        if not self._slots.locked():
+            # A free place is taken at once; asyncio.wait_for would make a task for it (a few % of a pull's CPU).
+            await self._slots.acquire()
+            return True
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self.queue_timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def leave(self) -> None:
+        self._slots.release()
+
+    @staticmethod
+    async def refuse(send: Send) -> None:
+        await _send_json(
+            send, 503, error_body("server_busy", "服务器繁忙，请稍后再试"), headers=[(b"retry-after", b"2")]
+        )
 
 
 class AdmissionMiddleware:
@@ -147,14 +190,18 @@ class AdmissionMiddleware:
     the health check bypass it. A waiting pull's looks at the database are each one hop onto a thread that holds
     its connection only within that hop, so they cannot take part in the stall described above."""
 
-    def __init__(self, app: ASGIApp, limit: int, queue_timeout: float, exempt: tuple[str, ...] = ("/healthz",)) -> None:
-        import asyncio
-
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int = 24,
+        queue_timeout: float = 20.0,
+        exempt: tuple[str, ...] = ("/healthz",),
+        gate: Admission | None = None,
+    ) -> None:
         self.app = app
-        self.limit = limit
-        self.queue_timeout = queue_timeout
+        # The gate is shared with api/hot_sync.py, which admits the requests it answers itself.
+        self.gate = gate or Admission(limit, queue_timeout)
         self.exempt = exempt
-        self._slots = asyncio.Semaphore(limit)
 
     def _bypasses(self, scope: Scope) -> bool:
         path = scope.get("path", "")
@@ -163,19 +210,13 @@ class AdmissionMiddleware:
         return path in self.exempt or (path.startswith("/api/v1/auth/qr/") and path.count("/") == 5)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        import asyncio
-
         if scope["type"] != "http" or self._bypasses(scope):
             await self.app(scope, receive, send)
             return
-        try:
-            await asyncio.wait_for(self._slots.acquire(), self.queue_timeout)
-        except TimeoutError:
-            await _send_json(
-                send, 503, error_body("server_busy", "服务器繁忙，请稍后再试"), headers=[(b"retry-after", b"2")]
-            )
+        if not await self.gate.enter():
+            await self.gate.refuse(send)
             return
         try:
             await self.app(scope, receive, send)
         finally:
-            self._slots.release()
+            self.gate.leave()

@@ -1,0 +1,318 @@
+"""The hot path: the two requests that are most of all traffic, answered without FastAPI's machinery.
+
+An idle fleet sends up-to-date pulls (`GET /api/v1/sync/pull?cursor=C&limit=L` with a token, or none), and a
+working one pushes with its token. Under wrk, about 40 % of a pull's server CPU was the ASGI stack around the
+route (four middlewares, FastAPI's request and dependency machinery, a thread hop through anyio) and most of the
+rest SQLAlchemy around three small statements (bench/README.md, "bench_load.py"). This middleware, outermost,
+answers exactly those requests itself: the same checks and the same answer as the routes in routes/sync.py,
+the statements of core/sync_hot.py on a plain DB-API connection, one hop onto a thread of its own, and what
+the middlewares it skips would have done (the admission gate, the access log line with its request id, the
+metrics).
+
+It answers only what it is sure of. Anything else goes to the app unchanged, and the routes answer it as before:
+a parameter it does not take (`wait`, `count_remaining`, anything unknown or malformed), a body that is chunked,
+too large or does not fit PushRequest, a push without a token, a token or device the routes would refuse (so
+every refusal keeps its route's code and message), and a database error while looking (the route then meets it
+and answers as it does). A push's own refusals (idempotency_conflict, an overloaded database) are answered here
+the way api/errors.py answers them, since the push has run by then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from pydantic import ValidationError
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from sync_server.api.errors import error_body, is_overload, status_of
+from sync_server.api.middleware import Admission, ASGIApp, Message, Receive, Scope, Send, log_access, request_id_of
+from sync_server.api.routes import metrics
+from sync_server.api.routes.sync import LIVE_HEADER, PushRequest, PushResponse
+from sync_server.core import stored_text, sync, sync_hot
+from sync_server.core.errors import DomainError
+from sync_server.db import Database
+from sync_server.models import AuthSession
+
+log = logging.getLogger(__name__)
+
+PULL_PATH = "/api/v1/sync/pull"
+PUSH_PATH = "/api/v1/sync/push"
+_PULL_KEYS = frozenset(("cursor", "limit"))
+_MAX_CURSOR = 2**62
+
+
+class _Fallback(Exception):
+    """Raised on the worker thread: this request is for the ordinary route."""
+
+
+def pull_query(query_string: bytes) -> tuple[int, int] | None:
+    """(cursor, limit) when the query is only those, each once, in plain digits within the route's bounds."""
+    try:
+        pairs = parse_qsl(query_string.decode("ascii"), keep_blank_values=True, strict_parsing=False)
+    except UnicodeDecodeError:
+        return None
+    values = dict(pairs)
+    if len(values) != len(pairs) or not values.keys() <= _PULL_KEYS:
+        return None
+    cursor, limit = values.get("cursor", "0"), values.get("limit", "500")
+    if not (cursor.isascii() and cursor.isdigit() and limit.isascii() and limit.isdigit()):
+        return None
+    if len(cursor) > 19 or len(limit) > 5:
+        return None
+    c, n = int(cursor), int(limit)
+    if c > _MAX_CURSOR or not 1 <= n <= sync.MAX_PULL:
+        return None
+    return c, n
+
+
+def bearer(value: bytes | None) -> str | None:
+    """The token of `Authorization: Bearer <token>` when the routes would take it as one (api/deps._bearer)."""
+    if value is None:
+        return None
+    scheme, _, token = value.decode("latin-1").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(value) > 256 + 7:
+        return None
+    return token
+
+
+class HotSyncPaths:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        db: Database,
+        gate: Admission,
+        live_wait: float,
+        max_body_bytes: int,
+        enforce_devices: bool,
+        executor: ThreadPoolExecutor,
+    ) -> None:
+        self.app = app
+        self.db = db
+        self.gate = gate
+        self.live_header = (LIVE_HEADER.lower().encode(), str(live_wait).encode())
+        self.max_body_bytes = max_body_bytes
+        self.enforce_devices = enforce_devices
+        self.statements = sync_hot.Statements(db.engine.dialect.name)
+        self.executor = executor
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path, method = scope["path"], scope["method"]
+            if path == PULL_PATH and method == "GET":
+                query = pull_query(scope.get("query_string", b""))
+                if query is not None:
+                    await self._answer(scope, receive, send, PULL_PATH, self._pull, query)
+                    return
+            elif path == PUSH_PATH and method == "POST":
+                await self._answer(scope, receive, send, PUSH_PATH, self._push, None)
+                return
+        await self.app(scope, receive, send)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, route: str, handler: Any, arg: Any) -> None:
+        """Run `handler`; if it answers (status, body, headers), send that with what the skipped middlewares add."""
+        started = time.perf_counter()
+        headers = dict(scope.get("headers") or [])
+        answered = await handler(scope, receive, send, headers, arg)
+        if answered is None:
+            return  # handed to the app, which logs and counts it itself
+        status, body, extra = answered
+        request_id = request_id_of(headers.get(b"x-request-id"))
+        try:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        *extra,
+                        (b"x-request-id", request_id.encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+        finally:
+            metrics.RECORDER.observe(scope["method"], route, status, time.perf_counter() - started)
+            log_access(scope, status, started, request_id)
+
+    async def _run(self, work: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, work, *args)
+
+    # -- pull --------------------------------------------------------------------------------------------------
+    async def _pull(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], query: tuple[int, int]
+    ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
+        authorization = headers.get(b"authorization")
+        token = bearer(authorization)
+        if authorization and token is None:
+            await self.app(scope, receive, send)
+            return None
+        credential = headers.get(b"x-device-credential")
+        if not await self.gate.enter():
+            return 503, _busy_body(), [(b"retry-after", b"2")]
+        try:
+            answer = await self._run(self._look, token, credential.decode("latin-1") if credential else None, *query)
+        except _Fallback:
+            answer = None
+        finally:
+            self.gate.leave()
+        if answer is None:
+            await self.app(scope, receive, send)
+            return None
+        return 200, sync.pull_json(answer), [self.live_header]
+
+    def _look(self, token: str | None, credential: str | None, cursor: int, limit: int) -> dict[str, Any] | None:
+        connection = self.db.read_engine.raw_connection()
+        try:
+            dbapi = connection.cursor()
+            try:
+                self.statements.begin(dbapi)
+                user_id = None
+                if token is not None:
+                    who = sync_hot.caller(
+                        self.statements,
+                        dbapi,
+                        token,
+                        device_credential=credential,
+                        enforce_devices=self.enforce_devices,
+                    )
+                    if who is None:
+                        return None
+                    user_id = who.user_id
+                return sync_hot.pull_answer(self.statements, dbapi, user_id, cursor, limit)
+            finally:
+                dbapi.close()
+        except Exception:
+            # The route meets the same database and answers as it does (a 503 when it is busy, …).
+            log.debug("hot pull handed to the route", exc_info=True)
+            raise _Fallback() from None
+        finally:
+            connection.close()
+
+    # -- push --------------------------------------------------------------------------------------------------
+    async def _push(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], _: None
+    ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
+        token = bearer(headers.get(b"authorization"))
+        declared = headers.get(b"content-length", b"")
+        if token is None or not declared.isdigit() or int(declared) > self.max_body_bytes:
+            await self.app(scope, receive, send)
+            return None
+        body, tail = await _read_body(receive, int(declared))
+        replay = _replaying(body, tail, receive)
+        try:
+            request = PushRequest.model_validate_json(body)
+        except ValidationError:
+            request = None
+        ids = [op.id for op in request.ops] if request is not None else []
+        if request is None or len(set(ids)) != len(ids):
+            await self.app(scope, replay, send)
+            return None
+        credential = headers.get(b"x-device-credential")
+        if not await self.gate.enter():
+            return 503, _busy_body(), [(b"retry-after", b"2")]
+        try:
+            results = await self._run(self._apply, token, credential.decode("latin-1") if credential else None, request)
+        except _Fallback:
+            results = None
+        except DomainError as exc:
+            details = {"fields": exc.fields} if exc.fields else {}
+            refusal = error_body(exc.code, exc.message, **details, **exc.extra)
+            return status_of(exc), stored_text.encode(refusal), []
+        except Exception as exc:
+            if not is_overload(exc):
+                raise
+            log.warning("overloaded on POST %s: %s", PUSH_PATH, exc)
+            return 503, _busy_body(), [(b"retry-after", b"2")]
+        finally:
+            self.gate.leave()
+        if results is None:
+            await self.app(scope, replay, send)
+            return None
+        answer = {
+            "results": [
+                {"id": r["id"], "status": r["status"], "result": r.get("result"), "error": r.get("error")}
+                for r in results
+            ]
+        }
+        encoded = stored_text.json_bytes(answer)
+        if encoded is None:  # text JSON cannot carry: the model's way, as the route
+            encoded = PushResponse.model_validate(answer).model_dump_json().encode()
+        return 200, encoded, []
+
+    def _apply(self, token: str, credential: str | None, request: PushRequest) -> list[dict[str, Any]]:
+        connection = self.db.read_engine.raw_connection()
+        try:
+            dbapi = connection.cursor()
+            try:
+                self.statements.begin(dbapi)
+                who = sync_hot.caller(
+                    self.statements, dbapi, token, device_credential=credential, enforce_devices=self.enforce_devices
+                )
+            finally:
+                dbapi.close()
+        except Exception:
+            log.debug("hot push handed to the route", exc_info=True)
+            raise _Fallback() from None
+        finally:
+            connection.close()
+        if who is None:
+            raise _Fallback()
+        moment = datetime.now(UTC)
+        record_use = _recording_use(who.session_id, moment) if sync_hot.use_due(who.last_seen_at, moment) else None
+        device = request.device_id or who.device_id or ""
+        ops = [op.model_dump() for op in request.ops]
+        return sync.push(self.db.sessions, who.user_id, device, ops, in_transaction=record_use)
+
+
+def _recording_use(session_id: str, moment: datetime) -> Any:
+    def record_use(session: Session) -> None:
+        session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=moment))
+
+    return record_use
+
+
+def _busy_body() -> bytes:
+    return stored_text.encode(error_body("server_busy", "服务器繁忙，请稍后再试"))
+
+
+async def _read_body(receive: Receive, declared: int) -> tuple[bytes, Message | None]:
+    """The request's body (at most `declared` bytes are expected), and the message that ended it early if any."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), message
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        chunks.append(chunk)
+        if size > declared:
+            return b"".join(chunks), None
+        if not message.get("more_body", False):
+            return b"".join(chunks), None
+
+
+def _replaying(body: bytes, tail: Message | None, receive: Receive) -> Receive:
+    """A receive channel that gives the app the body already read, then whatever follows."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            if tail is not None and not body:
+                return tail
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

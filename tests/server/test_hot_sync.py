@@ -1,0 +1,341 @@
+"""The hot path (api/hot_sync.py): the up-to-date pull and the push with a token, answered without FastAPI and the
+ORM. It must give exactly the routes' answers for what it takes, and hand everything else to them untouched.
+
+Two levels: the middleware called directly over a real SQLite database with a recording app behind it (so a test
+knows who answered), and a real server on both backends where each answer of the hot path is compared with the
+route's answer to the same request (a parameter the hot path does not take sends a request to the route)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import select, update
+
+from sync_server.api.hot_sync import HotSyncPaths, pull_query
+from sync_server.api.middleware import Admission
+from sync_server.core import auth, devices, sync
+from sync_server.db import Database
+from sync_server.models import AuthSession, Process, User
+from tests.helpers import LiveServer, bearer, copy_sqlite, create_pg_database
+
+PULL = "/api/v1/sync/pull"
+PUSH = "/api/v1/sync/push"
+
+
+# -- the middleware itself ------------------------------------------------------------------------------------
+class Recorder:
+    """The app behind the middleware: records what reached it (and the body it could read) and answers 299."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, bytes]] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        body = b""
+        if scope["method"] == "POST":
+            while True:
+                message = await receive()
+                body += message.get("body", b"")
+                if not message.get("more_body"):
+                    break
+        self.calls.append((scope["path"] + "?" + scope.get("query_string", b"").decode(), body))
+        await send({"type": "http.response.start", "status": 299, "headers": []})
+        await send({"type": "http.response.body", "body": b"route"})
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite: Path) -> Iterator[dict[str, Any]]:
+    """A copy of the demo database, sessions of several kinds made in it, and a middleware over it."""
+    db = Database(copy_sqlite(seeded_sqlite, tmp_path_factory.mktemp("hot")))
+    tokens: dict[str, str] = {}
+    with db.transaction() as session:
+        students = list(session.scalars(select(User).where(User.role == "student").order_by(User.user_id).limit(3)))
+        for user in students[:2]:
+            user.must_change_password = False
+        ready, other, fresh = students
+        tokens["desk"] = auth.create_session(session, ready, "desk", device_id="pc-1").access_token
+        tokens["fresh"] = auth.create_session(session, fresh, "desk", device_id="pc-2").access_token
+        gone = auth.create_session(session, other, "desk", device_id="pc-3")
+        gone.session.revoked_at = datetime.now(UTC)
+        tokens["revoked"] = gone.access_token
+        old = auth.create_session(session, other, "desk", device_id="pc-4")
+        old.session.access_expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        tokens["expired"] = old.access_token
+        enrolled = devices.enroll(session, name="图书馆自助机")
+        device, credential = devices.exchange(session, code=enrolled.code)
+        tokens["kiosk"] = auth.create_session(
+            session, ready, "kiosk", device_id="k-1", device_ref=device.id
+        ).access_token
+        codes = [p.code for p in session.scalars(select(Process)) if "学生" in p.audience]
+        user_ids = {"ready": ready.user_id, "other": other.user_id}
+    executor = ThreadPoolExecutor(4)
+    yield {
+        "db": db,
+        "tokens": tokens,
+        "credential": credential,
+        "codes": codes,
+        "users": user_ids,
+        "executor": executor,
+    }
+    executor.shutdown()
+    db.dispose()
+
+
+def _call(
+    local: dict[str, Any],
+    method: str,
+    path: str,
+    query: str = "",
+    headers: dict[str, str] | None = None,
+    body: bytes = b"",
+    *,
+    enforce_devices: bool = False,
+) -> tuple[int, bytes, Recorder]:
+    recorder = Recorder()
+    hot = HotSyncPaths(
+        recorder,
+        db=local["db"],
+        gate=Admission(4, 1.0),
+        live_wait=25,
+        max_body_bytes=1_048_576,
+        enforce_devices=enforce_devices,
+        executor=local["executor"],
+    )
+    sent: list[dict[str, Any]] = []
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "query_string": query.encode(),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+        + ([(b"content-length", str(len(body)).encode())] if method == "POST" else []),
+        "client": ("127.0.0.1", 5000),
+    }
+    chunks = [body[: len(body) // 2], body[len(body) // 2 :]]  # the body in two messages, as a client may send it
+
+    async def receive() -> dict[str, Any]:
+        if chunks:
+            chunk = chunks.pop(0)
+            return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(hot(scope, receive, send))
+    status = sent[0]["status"]
+    return status, b"".join(m.get("body", b"") for m in sent[1:]), recorder
+
+
+def _route_pull(db: Database, user_id: str | None, cursor: int, limit: int) -> dict[str, Any]:
+    with db.read_sessions() as session:
+        return sync.pull_answer(session, user_id=user_id, cursor=cursor, limit=limit)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "desk", "kiosk"])
+@pytest.mark.parametrize(("cursor", "limit"), [(0, 1), (0, 7), (10, 1000), (10**12, 500)])
+def test_a_pull_gets_what_the_route_would_give(local: dict[str, Any], who: str, cursor: int, limit: int) -> None:
+    headers = {} if who == "anonymous" else {"Authorization": f"Bearer {local['tokens'][who]}"}
+    if who == "kiosk":
+        headers["X-Device-Credential"] = local["credential"]
+    status, body, recorder = _call(
+        local, "GET", PULL, f"cursor={cursor}&limit={limit}", headers, enforce_devices=who == "kiosk"
+    )
+    assert (status, recorder.calls) == (200, [])
+    expected = _route_pull(local["db"], None if who == "anonymous" else local["users"]["ready"], cursor, limit)
+    assert json.loads(body) == expected
+    assert expected["changes"] or cursor > 0  # the demo log has public changes from 0 on: the case is not empty
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cursor=0&wait=25",  # a live pull: the route waits
+        "cursor=0&count_remaining=true",
+        "cursor=0&cursor=5",
+        "cursor=-1",
+        "cursor=1e3",
+        "cursor=%EF%BC%91",  # a full-width digit: int() would take it, the route's validation decides
+        "limit=0",
+        "limit=1001",
+        "cursor=0&colour=blue",
+        "cursor=" + "9" * 20,
+    ],
+)
+def test_a_pull_the_hot_path_does_not_take_reaches_the_route(local: dict[str, Any], query: str) -> None:
+    status, body, recorder = _call(local, "GET", PULL, query)
+    assert (status, body, [c[0] for c in recorder.calls]) == (299, b"route", [PULL + "?" + query])
+
+
+@pytest.mark.parametrize(
+    ("authorization", "device"),
+    [
+        ("Bearer not-a-token", None),
+        ("Basic abc", None),
+        ("Bearer ", None),
+        ("Bearer " + "x" * 300, None),
+        ("revoked", None),
+        ("expired", None),
+        ("fresh", None),  # the initial password is still to change: the route says 403
+        ("kiosk", None),  # a kiosk session without its device's credential
+        ("kiosk", "someone-else's"),
+    ],
+)
+def test_a_caller_the_route_would_refuse_reaches_the_route(
+    local: dict[str, Any], authorization: str, device: str | None
+) -> None:
+    token = local["tokens"].get(authorization)
+    headers = {"Authorization": f"Bearer {token}" if token else authorization}
+    if device:
+        headers["X-Device-Credential"] = device
+    status, _, recorder = _call(local, "GET", PULL, "cursor=0", headers, enforce_devices=True)
+    assert (status, len(recorder.calls)) == (299, 1)
+
+
+def _push_body(local: dict[str, Any], ops: list[tuple[str, bool]], device: str = "pc-1") -> bytes:
+    return json.dumps(
+        {
+            "device_id": device,
+            "ops": [
+                {
+                    "id": op_id,
+                    "seq": n,
+                    "type": "favorite.set",
+                    "payload": {"process_code": local["codes"][n % len(local["codes"])], "on": on},
+                    "created_at": "2026-12-06T08:00:00+00:00",
+                }
+                for n, (op_id, on) in enumerate(ops)
+            ],
+        }
+    ).encode()
+
+
+def test_a_push_is_applied_once_and_its_replay_is_a_duplicate(local: dict[str, Any]) -> None:
+    headers = {"Authorization": f"Bearer {local['tokens']['desk']}", "Content-Type": "application/json"}
+    ops = [(str(uuid.uuid4()), True), (str(uuid.uuid4()), False)]
+    body = _push_body(local, ops)
+    status, answer, recorder = _call(local, "POST", PUSH, "", headers, body)
+    assert (status, recorder.calls) == (200, [])
+    assert [r["status"] for r in json.loads(answer)["results"]] == ["applied", "applied"]
+    status, answer, recorder = _call(local, "POST", PUSH, "", headers, body)
+    assert (status, recorder.calls) == (200, [])
+    assert [r["status"] for r in json.loads(answer)["results"]] == ["duplicate", "duplicate"]
+    # The same id with another payload: refused as a whole, as api/errors.py answers it.
+    status, answer, recorder = _call(local, "POST", PUSH, "", headers, _push_body(local, [(ops[0][0], False)]))
+    assert (status, json.loads(answer)["error"]["code"], recorder.calls) == (409, "idempotency_conflict", [])
+
+
+def test_a_push_records_the_tokens_use_at_most_once_a_minute(local: dict[str, Any]) -> None:
+    token = local["tokens"]["desk"]
+    long_ago = datetime.now(UTC) - timedelta(minutes=5)
+    with local["db"].transaction() as session:
+        session.execute(
+            update(AuthSession).where(AuthSession.access_hash == auth.token_hash(token)).values(last_seen_at=long_ago)
+        )
+    headers = {"Authorization": f"Bearer {token}"}
+    assert _call(local, "POST", PUSH, "", headers, _push_body(local, [(str(uuid.uuid4()), True)]))[0] == 200
+    with local["db"].read_sessions() as session:
+        seen = session.scalar(select(AuthSession.last_seen_at).where(AuthSession.access_hash == auth.token_hash(token)))
+    assert seen is not None and seen.replace(tzinfo=UTC) > long_ago + timedelta(minutes=4)
+
+
+@pytest.mark.parametrize(
+    ("who", "body"),
+    [
+        ("desk", b'{"ops": "not a list"}'),
+        ("desk", b"{not json"),
+        ("desk", "dup"),  # one id twice in the batch
+        ("fresh", "ok"),  # must change the password first
+        (None, "ok"),  # no token: a departed session's signed ops, the route's business
+    ],
+)
+def test_a_push_the_hot_path_does_not_take_reaches_the_route_with_its_body(
+    local: dict[str, Any], who: str | None, body: bytes | str
+) -> None:
+    if body == "dup":
+        same = str(uuid.uuid4())
+        body = _push_body(local, [(same, True), (same, False)])
+    elif body == "ok":
+        body = _push_body(local, [(str(uuid.uuid4()), True)])
+    assert isinstance(body, bytes)
+    headers = {"Authorization": f"Bearer {local['tokens'][who]}"} if who else {}
+    status, answer, recorder = _call(local, "POST", PUSH, "", headers, body)
+    assert (status, answer, recorder.calls) == (299, b"route", [(PUSH + "?", body)])
+
+
+def test_the_query_parser_takes_only_plain_bounded_numbers() -> None:
+    assert pull_query(b"") == (0, 500)
+    assert pull_query(b"cursor=42&limit=1000") == (42, 1000)
+    assert pull_query(b"limit=3") == (0, 3)
+    for refused in (b"cursor=", b"cursor=+1", b"cursor= 1", b"limit=1000000", b"cursor=4611686018427387905"):
+        assert pull_query(refused) is None, refused
+
+
+# -- a real server, both backends -------------------------------------------------------------------------------
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    workdir = tmp_path_factory.mktemp("hot-served")
+    if request.param == "sqlite":
+        url = copy_sqlite(request.getfixturevalue("seeded_sqlite"), workdir)
+    else:
+        url = create_pg_database(template=request.getfixturevalue("seeded_pg"))
+    db = Database(url)
+    with db.transaction() as session:
+        user = session.scalars(select(User).where(User.role == "student").order_by(User.user_id)).first()
+        assert user is not None
+        user.must_change_password = False
+        token = auth.create_session(session, user, "desk", device_id="pc-hot").access_token
+        codes = [p.code for p in session.scalars(select(Process)) if "学生" in p.audience]
+    server = LiveServer(db_url=url, workdir=workdir).start()
+    yield {"server": server, "headers": bearer(token), "codes": codes}
+    server.stop()
+    db.dispose()
+
+
+def test_over_http_the_hot_answers_are_the_routes(served: dict[str, Any]) -> None:
+    server, headers = served["server"], served["headers"]
+    ops = [
+        {
+            "id": str(uuid.uuid4()),
+            "seq": n,
+            "type": "favorite.set",
+            "payload": {"process_code": code, "on": True},
+            "created_at": "2026-12-06T08:00:00+00:00",
+        }
+        for n, code in enumerate(served["codes"][:3])
+    ]
+    pushed = requests.post(server.url + PUSH, json={"device_id": "pc-hot", "ops": ops}, headers=headers, timeout=10)
+    assert pushed.status_code == 200, pushed.text
+    assert [r["status"] for r in pushed.json()["results"]] == ["applied"] * 3
+    assert pushed.headers["x-request-id"]
+    for who in (headers, {}):
+        cursor, changes = 0, []
+        while True:
+            params = {"cursor": cursor, "limit": 40}
+            hot = requests.get(server.url + PULL, params=params, headers=who, timeout=10)
+            # count_remaining=false is not the hot path's: the route answers the same request.
+            route = requests.get(
+                server.url + PULL, params={**params, "count_remaining": "false"}, headers=who, timeout=10
+            )
+            assert (hot.status_code, route.status_code) == (200, 200)
+            assert hot.json() == route.json()
+            assert hot.headers["x-sync-live-wait"] == route.headers["x-sync-live-wait"]
+            changes += hot.json()["changes"]
+            if not hot.json()["has_more"]:
+                break
+            cursor = hot.json()["cursor"]
+        stars = [c for c in changes if c["entity"] == "favorite"]
+        assert len(stars) == (3 if who else 0)  # for their owner only
+    # The refusals are the routes' (the hot path hands the request over).
+    refused = requests.get(server.url + PULL, params={"cursor": 0}, headers=bearer("nope"), timeout=10)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (401, "invalid_token")
+    metrics = requests.get(server.url + "/metrics", timeout=10).text
+    assert 'route="/api/v1/sync/pull"' in metrics and 'route="/api/v1/sync/push"' in metrics
