@@ -93,7 +93,8 @@ class HotSyncPaths:
         live_wait: float,
         max_body_bytes: int,
         enforce_devices: bool,
-        executor: ThreadPoolExecutor,
+        readers: ThreadPoolExecutor,
+        writers: ThreadPoolExecutor,
     ) -> None:
         self.app = app
         self.db = db
@@ -102,7 +103,7 @@ class HotSyncPaths:
         self.max_body_bytes = max_body_bytes
         self.enforce_devices = enforce_devices
         self.statements = sync_hot.Statements(db.engine.dialect.name)
-        self.executor = executor
+        self.readers, self.writers = readers, writers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -144,8 +145,9 @@ class HotSyncPaths:
             metrics.RECORDER.observe(scope["method"], route, status, time.perf_counter() - started)
             log_access(scope, status, started, request_id)
 
-    async def _run(self, work: Any, *args: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self.executor, work, *args)
+    @staticmethod
+    async def _run(threads: ThreadPoolExecutor, work: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(threads, work, *args)
 
     # -- pull --------------------------------------------------------------------------------------------------
     async def _pull(
@@ -160,7 +162,9 @@ class HotSyncPaths:
         if not await self.gate.enter():
             return 503, _busy_body(), [(b"retry-after", b"2")]
         try:
-            answer = await self._run(self._look, token, credential.decode("latin-1") if credential else None, *query)
+            answer = await self._run(
+                self.readers, self._look, token, credential.decode("latin-1") if credential else None, *query
+            )
         except _Fallback:
             answer = None
         finally:
@@ -221,7 +225,9 @@ class HotSyncPaths:
         if not await self.gate.enter():
             return 503, _busy_body(), [(b"retry-after", b"2")]
         try:
-            results = await self._run(self._apply, token, credential.decode("latin-1") if credential else None, request)
+            results = await self._run(
+                self.writers, self._apply, token, credential.decode("latin-1") if credential else None, request
+            )
         except _Fallback:
             results = None
         except DomainError as exc:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,7 +28,7 @@ from sync_server.core import op_grant, stored_text
 from sync_server.core.change_log import MEMBERS_SCOPE, user_scope
 from sync_server.core.clock import as_utc
 from sync_server.core.errors import Conflict, DomainError, Invalid, Unauthorized
-from sync_server.core.group_commit import committer_for
+from sync_server.core.group_commit import CAREFUL, RunCarefully, committer_for
 from sync_server.core.operations import OPERATIONS
 from sync_server.models import AppliedOp, AuthSession, ChangeLog, ServerMeta, User
 
@@ -199,7 +199,7 @@ def payload_hash(op_type: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode(errors="surrogatepass")).hexdigest()
 
 
-def _result_of(row: AppliedOp, status: str | None = None) -> dict[str, Any]:
+def _result_of(row: Any, status: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"id": row.op_id, "status": status or row.status}
     if row.result is not None:
         out["result"] = row.result
@@ -220,8 +220,9 @@ def push(
     lock, the idempotency look-up, each operation with its record, one commit (one fsync on SQLite; there the
     transaction is shared with the pushes of other requests under way, core/group_commit.py).
 
-    Each operation still runs in a savepoint of its own, so a rejection undoes only its effect, is recorded,
-    and does not stop the operations after it. One commit instead of one per operation: on SQLite every
+    A rejection undoes only its operation's effect, is recorded, and does not stop the operations after it:
+    operations are first applied without savepoints (most are applied), and one refused halfway makes the
+    transaction run again with a savepoint per operation (`_apply_in`, RunCarefully). One commit instead of one per operation: on SQLite every
     transaction was a BEGIN IMMEDIATE with its own fsync, and the read of the idempotency records took the
     write lock too (bench/README.md, "the write path"). `in_transaction` runs first inside the transaction
     (the route records the token's use there instead of in a write transaction of its own).
@@ -241,8 +242,13 @@ def push(
         if bind is not None and bind.dialect.name == "sqlite":
             # SQLite has one writer at a time: concurrent pushes share a commit (core/group_commit.py).
             return committer_for(sessions).run(work, weight=len(ops))
-        with sessions.begin() as session:
-            return work(session)
+        try:
+            with sessions.begin() as session:
+                return work(session)
+        except RunCarefully:  # an operation was refused halfway: again, each operation in its savepoint
+            with sessions.begin() as session:
+                session.info[CAREFUL] = True
+                return work(session)
     except IntegrityError:
         return [_apply_one(sessions, user_id, device_id, op, hashes[op["id"]]) for op in sorted(ops, key=_seq)]
 
@@ -262,12 +268,16 @@ def _push_in(
     # One user's operations run one at a time, whichever worker and terminal they come from: handlers read,
     # then write (★ checks, then inserts), and two terminals of one user must not interleave. On SQLite,
     # BEGIN IMMEDIATE already serialises all writers.
-    user = session.get(User, user_id, with_for_update=True)
+    # SQLite has no row locks (BEGIN IMMEDIATE is the lock): there, a user already loaded by an earlier push of
+    # the same group commit is taken from the session instead of being read again.
+    user = session.get(User, user_id, with_for_update=session.get_bind().dialect.name != "sqlite")
     if user is None:
         raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     if in_transaction is not None:
         in_transaction(session)
-    seen = {r.op_id: r for r in session.scalars(select(AppliedOp).where(AppliedOp.op_id.in_(list(hashes))))}
+    # The records' columns, not ORM objects, and the new records inserted as rows (`_apply_in`): nothing here
+    # needs the unit of work, which cost a tenth of a push (bench/README.md, "the write path").
+    seen = {r.op_id: r for r in session.execute(_SEEN.where(AppliedOp.op_id.in_(list(hashes))))}
     for op_id, row in seen.items():
         if row.payload_hash != hashes[op_id] or row.user_id != user_id:
             # The same key for something else: a client bug or a forgery. Nothing in the batch is applied.
@@ -284,16 +294,7 @@ def _push_in(
 def _apply_in(session: Session, user: User, device_id: str, op: dict[str, Any], digest: str) -> dict[str, Any]:
     """Apply one operation and add its idempotency record, in the caller's transaction (which holds the user's
     lock). A DomainError from the handler is recorded as the rejection, its effect undone (a savepoint)."""
-    row = AppliedOp(
-        op_id=op["id"],
-        user_id=user.user_id,
-        device_id=device_id,
-        seq=op["seq"],
-        type=op["type"],
-        payload_hash=digest,
-        status="applied",
-        created_at=now(),
-    )
+    row = _Record(op["id"], "applied")
     operation = OPERATIONS.get(op["type"])
     try:
         if operation is None:
@@ -305,16 +306,56 @@ def _apply_in(session: Session, user: User, device_id: str, op: dict[str, Any], 
         if problem is not None:
             raise Invalid("invalid_payload", problem.message, fields={problem.path: problem.reason})
         session.info["op_id"] = op["id"]  # append_change tags the effect with its operation
-        with session.begin_nested():  # a rejection undoes the effect but keeps the record
-            row.result = operation.apply(session, user, op["payload"])
+        if session.info.get(CAREFUL):
+            with session.begin_nested():  # a rejection undoes the effect but keeps the record
+                row.result = operation.apply(session, user, op["payload"])
+        else:
+            # Most operations are applied: without a savepoint of their own (a SAVEPOINT, a flush and a RELEASE
+            # each, bench/README.md "the write path"). One refused halfway may have left part of its effect, so
+            # the whole transaction is rolled back and run again with a savepoint per operation.
+            try:
+                row.result = operation.apply(session, user, op["payload"])
+            except DomainError as exc:
+                raise RunCarefully() from exc
     except DomainError as exc:
         row.status, row.error = "rejected", {"code": exc.code, "message": exc.message}
         if exc.fields:
             row.error["fields"] = exc.fields
     finally:
         session.info.pop("op_id", None)
-    session.add(row)
+    session.execute(
+        insert(AppliedOp),
+        [
+            {
+                "op_id": row.op_id,
+                "user_id": user.user_id,
+                "device_id": device_id,
+                "seq": op["seq"],
+                "type": op["type"],
+                "payload_hash": digest,
+                "status": row.status,
+                "result": row.result,
+                "error": row.error,
+                "created_at": now(),
+            }
+        ],
+    )
     return _result_of(row)
+
+
+@dataclass
+class _Record:
+    """What `_apply_in` records of an operation, and answers (as `_result_of` reads a stored record)."""
+
+    op_id: str
+    status: str
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+
+
+_SEEN = select(
+    AppliedOp.op_id, AppliedOp.user_id, AppliedOp.payload_hash, AppliedOp.status, AppliedOp.result, AppliedOp.error
+)
 
 
 def _apply_one(
@@ -323,6 +364,7 @@ def _apply_one(
     """One operation in a transaction of its own (the fallback of `push`, and the fault suite's mutant)."""
     try:
         with sessions.begin() as session:
+            session.info[CAREFUL] = True
             user = session.get(User, user_id, with_for_update=True)
             assert user is not None
             done = session.get(AppliedOp, op["id"])

@@ -72,6 +72,7 @@ def test_waiting_writes_share_the_next_commit_and_a_failure_is_undone_alone(db: 
         assert not thread.is_alive()
 
     assert (committer.batches, committer.pieces) == (2, 5)  # b, c, d, e: one transaction, one commit
+    assert committer.retried == 1  # b, c, d, e first at once; c failed, so again, each in its savepoint
     assert outcomes["a"] == "a" and outcomes["b"] == "b" and outcomes["d"] == "d" and outcomes["e"] == "e"
     assert isinstance(outcomes["c"], Invalid)
     with db.read_sessions() as session:

@@ -107,7 +107,8 @@ def _call(
         live_wait=25,
         max_body_bytes=1_048_576,
         enforce_devices=enforce_devices,
-        executor=local["executor"],
+        readers=local["executor"],
+        writers=local["executor"],
     )
     sent: list[dict[str, Any]] = []
     scope = {
