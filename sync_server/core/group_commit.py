@@ -9,7 +9,8 @@ use this.
 How (leader/follower, no thread of its own): a request adds its work to the queue. If nobody is leading, it
 leads: it takes the queue (up to `max_weight`), runs the pieces in one transaction, commits, and hands every
 piece its outcome. If a piece fails, the transaction is rolled back and the batch run again, each piece in a
-savepoint of its own (`_all_at_once`: pieces seldom fail, and a savepoint per piece cost a tenth of a push). Work that arrived meanwhile forms the next batch, led by its oldest request, so
+savepoint of its own (`_all_at_once`: pieces seldom fail, and a savepoint per piece cost a tenth of a push).
+Work that arrived meanwhile forms the next batch, led by its oldest request, so
 no request leads for longer than its own batch. A request gets its answer only after the commit that holds its
 effect: a 200 still means durable.
 

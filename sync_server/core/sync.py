@@ -222,10 +222,11 @@ def push(
 
     A rejection undoes only its operation's effect, is recorded, and does not stop the operations after it:
     operations are first applied without savepoints (most are applied), and one refused halfway makes the
-    transaction run again with a savepoint per operation (`_apply_in`, RunCarefully). One commit instead of one per operation: on SQLite every
-    transaction was a BEGIN IMMEDIATE with its own fsync, and the read of the idempotency records took the
-    write lock too (bench/README.md, "the write path"). `in_transaction` runs first inside the transaction
-    (the route records the token's use there instead of in a write transaction of its own).
+    transaction run again with a savepoint per operation (`_apply_in`, RunCarefully). One commit instead of
+    one per operation: on SQLite every transaction was a BEGIN IMMEDIATE with its own fsync, and the read of
+    the idempotency records took the write lock too (bench/README.md, "the write path"). `in_transaction`
+    runs first inside the transaction (the route records the token's use there instead of in a write
+    transaction of its own).
 
     If a concurrent push of one of these ids by another user commits first (PostgreSQL: a forged id; the same
     user's pushes wait for the user's lock), the batch's transaction fails as a whole and the operations are
