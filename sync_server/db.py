@@ -61,6 +61,13 @@ class Database:
             else self.engine
         )
         self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        # The hot path's reads (api/hot_sync.py): on PostgreSQL a pool without the ping before each checkout (a
+        # round trip, a quarter of an up-to-date pull's CPU). A connection that went stale fails its statement;
+        # the hot path then hands the request to its route, whose pool pings, and this pool drops the
+        # connection when its reset fails. On SQLite there is nothing to ping: the read engine.
+        self.hot_engine = (
+            create_engine(url, pool_size=4, max_overflow=36) if self.engine.dialect.name == "postgresql" else None
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -72,7 +79,13 @@ class Database:
         with self.sessions.begin() as session:
             yield session
 
+    @property
+    def hot_reads(self) -> Engine:
+        return self.hot_engine or self.read_engine
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.hot_engine is not None:
+            self.hot_engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()

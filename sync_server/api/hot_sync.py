@@ -175,12 +175,12 @@ class HotSyncPaths:
         return 200, sync.pull_json(answer), [self.live_header]
 
     def _look(self, token: str | None, credential: str | None, cursor: int, limit: int) -> dict[str, Any] | None:
-        connection = self.db.read_engine.raw_connection()
+        connection = self.db.hot_reads.raw_connection()
         try:
             dbapi = connection.cursor()
             try:
                 self.statements.begin(dbapi)
-                user_id = None
+                who = None
                 if token is not None:
                     who = sync_hot.caller(
                         self.statements,
@@ -191,8 +191,7 @@ class HotSyncPaths:
                     )
                     if who is None:
                         return None
-                    user_id = who.user_id
-                return sync_hot.pull_answer(self.statements, dbapi, user_id, cursor, limit)
+                return sync_hot.pull_answer(self.statements, dbapi, who, cursor, limit)
             finally:
                 dbapi.close()
         except Exception:
@@ -256,7 +255,7 @@ class HotSyncPaths:
         return 200, encoded, []
 
     def _apply(self, token: str, credential: str | None, request: PushRequest) -> list[dict[str, Any]]:
-        connection = self.db.read_engine.raw_connection()
+        connection = self.db.hot_reads.raw_connection()
         try:
             dbapi = connection.cursor()
             try:

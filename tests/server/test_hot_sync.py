@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import requests
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from sync_server.api.hot_sync import HotSyncPaths, pull_query
 from sync_server.api.middleware import Admission
@@ -340,3 +340,37 @@ def test_over_http_the_hot_answers_are_the_routes(served: dict[str, Any]) -> Non
     assert (refused.status_code, refused.json()["error"]["code"]) == (401, "invalid_token")
     metrics = requests.get(server.url + "/metrics", timeout=10).text
     assert 'route="/api/v1/sync/pull"' in metrics and 'route="/api/v1/sync/push"' in metrics
+
+
+@pytest.mark.postgres
+def test_after_postgresql_dropped_every_connection_the_pulls_go_on(tmp_path: Path, seeded_pg: str) -> None:
+    """The hot path's pool does not ping before each checkout (a round trip): a connection PostgreSQL has closed
+    fails its statement, the route answers that request (its pool pings), and the hot pool drops the connection."""
+    url = create_pg_database(template=seeded_pg)
+    db = Database(url)
+    with db.transaction() as session:
+        user = session.scalars(select(User).where(User.role == "student").order_by(User.user_id)).first()
+        assert user is not None
+        user.must_change_password = False
+        headers = bearer(auth.create_session(session, user, "desk", device_id="pc-hot").access_token)
+    server = LiveServer(db_url=url, workdir=tmp_path).start()
+    try:
+        for _ in range(20):  # connections in both pools
+            assert requests.get(server.url + PULL, params={"cursor": 0, "limit": 5}, headers=headers, timeout=10).ok
+        with db.transaction() as session:
+            ended = session.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        assert ended >= 1
+        answers = [
+            requests.get(server.url + PULL, params={"cursor": 0, "limit": 5}, headers=headers, timeout=10)
+            for _ in range(20)
+        ]
+        assert [a.status_code for a in answers] == [200] * 20
+        assert all(a.json() == answers[0].json() for a in answers)
+    finally:
+        server.stop()
+        db.dispose()
