@@ -22,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -32,7 +34,17 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from sync_server.api.errors import error_body, is_overload, status_of
-from sync_server.api.middleware import Admission, ASGIApp, Message, Receive, Scope, Send, log_access, request_id_of
+from sync_server.api.middleware import (
+    Admission,
+    ASGIApp,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    log_access,
+    request_id_of,
+    send_json_bytes,
+)
 from sync_server.api.routes import metrics
 from sync_server.api.routes.sync import LIVE_HEADER, PushRequest, PushResponse
 from sync_server.core import stored_text, sync, sync_hot
@@ -128,19 +140,7 @@ class HotSyncPaths:
         status, body, extra = answered
         request_id = request_id_of(headers.get(b"x-request-id"))
         try:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": status,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                        *extra,
-                        (b"x-request-id", request_id.encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send_json_bytes(send, status, body, [*extra, (b"x-request-id", request_id.encode())])
         finally:
             metrics.RECORDER.observe(scope["method"], route, status, time.perf_counter() - started)
             log_access(scope, status, started, request_id)
@@ -174,32 +174,36 @@ class HotSyncPaths:
             return None
         return 200, sync.pull_json(answer), [self.live_header]
 
-    def _look(self, token: str | None, credential: str | None, cursor: int, limit: int) -> dict[str, Any] | None:
+    @contextmanager
+    def _snapshot(self) -> Iterator[Any]:
+        """A DB-API cursor on one read snapshot of the hot pool. A database error while reading hands the
+        request to the route, which meets the same database and answers as it does (a 503 when it is busy, a
+        stale pooled connection retried through its pinging pool, …)."""
         connection = self.db.hot_reads.raw_connection()
         try:
             dbapi = connection.cursor()
             try:
                 self.statements.begin(dbapi)
-                who = None
-                if token is not None:
-                    who = sync_hot.caller(
-                        self.statements,
-                        dbapi,
-                        token,
-                        device_credential=credential,
-                        enforce_devices=self.enforce_devices,
-                    )
-                    if who is None:
-                        return None
-                return sync_hot.pull_answer(self.statements, dbapi, who, cursor, limit)
+                yield dbapi
             finally:
                 dbapi.close()
         except Exception:
-            # The route meets the same database and answers as it does (a 503 when it is busy, …).
-            log.debug("hot pull handed to the route", exc_info=True)
+            log.debug("hot request handed to the route", exc_info=True)
             raise _Fallback() from None
         finally:
             connection.close()
+
+    def _caller(self, dbapi: Any, token: str, credential: str | None) -> sync_hot.Caller | None:
+        return sync_hot.caller(
+            self.statements, dbapi, token, device_credential=credential, enforce_devices=self.enforce_devices
+        )
+
+    def _look(self, token: str | None, credential: str | None, cursor: int, limit: int) -> dict[str, Any] | None:
+        with self._snapshot() as dbapi:
+            who = self._caller(dbapi, token, credential) if token is not None else None
+            if token is not None and who is None:
+                return None
+            return sync_hot.pull_answer(self.statements, dbapi, who, cursor, limit)
 
     # -- push --------------------------------------------------------------------------------------------------
     async def _push(
@@ -255,21 +259,8 @@ class HotSyncPaths:
         return 200, encoded, []
 
     def _apply(self, token: str, credential: str | None, request: PushRequest) -> list[dict[str, Any]]:
-        connection = self.db.hot_reads.raw_connection()
-        try:
-            dbapi = connection.cursor()
-            try:
-                self.statements.begin(dbapi)
-                who = sync_hot.caller(
-                    self.statements, dbapi, token, device_credential=credential, enforce_devices=self.enforce_devices
-                )
-            finally:
-                dbapi.close()
-        except Exception:
-            log.debug("hot push handed to the route", exc_info=True)
-            raise _Fallback() from None
-        finally:
-            connection.close()
+        with self._snapshot() as dbapi:
+            who = self._caller(dbapi, token, credential)
         if who is None:
             raise _Fallback()
         moment = datetime.now(UTC)

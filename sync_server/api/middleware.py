@@ -24,7 +24,11 @@ async def _send_json(
 ) -> None:
     import json
 
-    payload = json.dumps(body, ensure_ascii=False).encode()
+    await send_json_bytes(send, status, json.dumps(body, ensure_ascii=False).encode(), headers or [])
+
+
+async def send_json_bytes(send: Send, status: int, payload: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    """A whole JSON answer, already encoded."""
     await send(
         {
             "type": "http.response.start",
@@ -32,7 +36,7 @@ async def _send_json(
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),
-                *(headers or []),
+                *headers,
             ],
         }
     )

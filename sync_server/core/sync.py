@@ -45,6 +45,24 @@ def pulled_scopes(user_id: str | None) -> list[str]:
     return ["public"] + ([MEMBERS_SCOPE, user_scope(user_id)] if user_id else [])
 
 
+def sent_changes(rows: Any, data: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
+    """Change-log rows (seq, scope, entity, entity_id, op, data) as a pull sends them; `data` decodes the data
+    column where the driver leaves it encoded (core/sync_hot.py)."""
+    return [
+        {
+            "seq": seq,
+            "entity": entity,
+            "id": entity_id,
+            "op": op,
+            "data": data(value) if data is not None else value,
+            # The client knows two scopes: "public" it keeps across users; "user" (the user's own and the members'
+            # changes) it wipes at logout.
+            "scope": "public" if scope == "public" else "user",
+        }
+        for seq, scope, entity, entity_id, op, value in rows
+    ]
+
+
 @dataclass
 class PullPage:
     changes: list[dict[str, Any]]
@@ -63,19 +81,7 @@ def pull(session: Session, user_id: str | None, cursor: int, limit: int) -> Pull
         .limit(limit + 1)
     ).all()
     page = rows[:limit]
-    changes = [
-        {
-            "seq": seq,
-            "entity": entity,
-            "id": entity_id,
-            "op": op,
-            "data": data,
-            # The client knows two scopes: "public" it keeps across users; "user" (the user's own and the members'
-            # changes) it wipes at logout.
-            "scope": "public" if scope == "public" else "user",
-        }
-        for seq, scope, entity, entity_id, op, data in page
-    ]
+    changes = sent_changes(page)
     return PullPage(changes, page[-1].seq if page else cursor, len(rows) > limit)
 
 
@@ -137,17 +143,7 @@ def pull_many(session: Session, waiters: list[tuple[str | None, int, int]]) -> l
         scopes = set(pulled_scopes(user_id))
         mine = [row for row in rows if row.seq > cursor and row.scope in scopes]
         page = mine[:limit]
-        changes = [
-            {
-                "seq": seq,
-                "entity": entity,
-                "id": entity_id,
-                "op": op,
-                "data": data,
-                "scope": "public" if scope == "public" else "user",
-            }
-            for seq, scope, entity, entity_id, op, data in page
-        ]
+        changes = sent_changes(page)
         pages.append(
             {
                 "changes": changes,

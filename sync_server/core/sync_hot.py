@@ -20,7 +20,7 @@ from typing import Any
 
 from sync_server.core.auth import token_hash
 from sync_server.core.devices import digest as device_digest
-from sync_server.core.sync import pulled_scopes
+from sync_server.core.sync import pulled_scopes, sent_changes
 
 _TOKEN_SQL = (
     "SELECT s.id, s.user_id, s.kind, s.device_ref, s.device_id, s.revoked_at, s.access_expires_at, s.last_seen_at,"
@@ -113,17 +113,7 @@ def pull_answer(statements: Statements, cursor: Any, who: Caller | None, after: 
     cursor.execute(statements.pull[len(scopes)], (after, *scopes, limit + 1))
     rows = cursor.fetchall()
     page = rows[:limit]
-    changes = [
-        {
-            "seq": seq,
-            "entity": entity,
-            "id": entity_id,
-            "op": op,
-            "data": statements.data(data),
-            "scope": "public" if scope == "public" else "user",
-        }
-        for seq, scope, entity, entity_id, op, data in page
-    ]
+    changes = sent_changes(page, statements.data)
     if who is not None:
         epoch = who.epoch
     else:
