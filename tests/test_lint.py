@@ -85,3 +85,15 @@ def test_no_test_module_imports_another() -> None:
         if re.match(r"\s*(from|import) tests(\.\w+)*\.test_\w+", line)
     ]
     assert not offenders, "\n".join(offenders)
+
+
+def test_views_stay_thin() -> None:
+    """CONVENTIONS.md: kiosk/views adapts kiosk/services, which hold the logic. A view past 300 lines has begun
+    doing a service's work; the views together stay smaller than the services."""
+    views = {
+        path.name: len(path.read_text(encoding="utf-8").splitlines())
+        for path in (ROOT / "kiosk" / "views").glob("*.py")
+    }
+    services = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in (ROOT / "kiosk" / "services").glob("*.py"))
+    assert {name: n for name, n in views.items() if n > 300} == {}
+    assert sum(views.values()) < services, (sum(views.values()), services)

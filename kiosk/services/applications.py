@@ -11,7 +11,7 @@ from typing import Any
 from campus_common import ops, statuses
 from kiosk.services import campus_time, form_fields
 from kiosk.services.inbox import InboxSnapshot
-from kiosk.services.worklist import step_inputs
+from kiosk.services.worklist import decision_conflict, step_inputs
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,16 @@ class ActionInput:
     choice: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     next_handler: str = ""
+
+    @classmethod
+    def of(cls, given: dict[str, Any]) -> ActionInput:
+        """From what QML hands over (comment, choice, values, nextHandler; any may be missing)."""
+        return cls(
+            comment=str(given.get("comment") or ""),
+            choice=str(given.get("choice") or ""),
+            values=dict(given.get("values") or {}),
+            next_handler=str(given.get("nextHandler") or ""),
+        )
 
 
 def _display(value: Any) -> str:
@@ -226,6 +236,18 @@ class Application:
         if rule.fills_step and self.step_fields() and self.check_step(given.values):
             return "fields"
         return ""
+
+    def refusal(self, action: str, given: ActionInput) -> dict[str, Any] | None:
+        """Why the action cannot be sent as given, as the desk's `act` answers it (problem: decision, reason,
+        choice or fields, with the step's field problems); None when it can."""
+        conflict = decision_conflict(self.task, self.form, action, given.values)
+        if conflict:
+            return {"queued": False, "problem": "decision", "message": conflict, "fields": {}}
+        problem = self.problem(action, given)
+        if problem:
+            fields = self.check_step(given.values) if problem == "fields" else {}
+            return {"queued": False, "problem": problem, "fields": fields}
+        return None
 
     def write(self, user_id: str, action: str, given: ActionInput) -> tuple[str, dict[str, Any], Callable[[Any], None]]:
         """(op type, payload, local effect) of the action for `Writer.write`: the payload is the REST body with

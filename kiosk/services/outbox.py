@@ -65,3 +65,9 @@ def op_name(op_type: str) -> str:
     if ops.is_workflow_op(op_type):
         return ACTION_NAMES.get(op_type.removeprefix(ops.WORKFLOW_PREFIX), op_type)
     return _OP_NAMES.get(op_type, op_type)
+
+
+def parked_view(store: LocalStore, user_id: str | None) -> tuple[list[dict[str, Any]], int]:
+    """The user's parked operations, each with its name for the list, and how many the terminal holds in all."""
+    mine = store.parked_ops(user_id) if user_id is not None else []
+    return [{**op, "name": op_name(op["type"])} for op in mine], len(store.parked_ops())

@@ -73,18 +73,15 @@ class AppState(QObject):
         self._store_path = store_path or config.data_path / "kiosk.db"
         self._school = config.school_name
         self._school_en = config.school_name_en
-        self._connection = "connecting"
-        self._connection_detail = ""
-        self._server_version = ""
-        self._epoch = ""
+        self._connection, self._connection_detail = "connecting", ""
+        self._server_version, self._epoch = "", ""
         self.live_wait = 0  # what the server offers for live pulls (kiosk/views/live_channel.py); 0: poll
         self._retry_ms = RETRY_MIN_MS
         self.store: LocalStore | None = None
         self._looked = False  # the store's first look is done (or failed): what the login screen shows is known
         self._store_settled = False  # the full store opened (or failed to)
         self._after_store: list[Callable[[], None]] = []
-        self._opening = False
-        self._refresh_waiting = False
+        self._opening, self._refresh_waiting = False, False
         self.demo_server: DemoServer | None = None
         self._poll = QTimer(self)
         self._poll.setSingleShot(True)

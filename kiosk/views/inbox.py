@@ -30,7 +30,6 @@ from kiosk.services.worklist import (
     LEAVES_TODO,
     ListView,
     arrange,
-    decision_conflict,
     default_sort,
     ends_application,
     still_leaving,
@@ -118,9 +117,8 @@ class Inbox(InboxList):
         message = news_message(self._news.news(rows), snapshot.todo)
         if message is not None:
             self.notified.emit(message.title, message.body, message.application_id)
-        self._publish()
+        self._publish()  # emits countsChanged
         self._bump()
-        self.countsChanged.emit()
 
     def _bump(self) -> None:
         self._revision += 1
@@ -153,7 +151,6 @@ class Inbox(InboxList):
         self._notifications.set_rows([])
         self._publish()
         self._bump()
-        self.countsChanged.emit()
 
     @Slot(str)
     def setBox(self, box: str) -> None:
@@ -217,19 +214,10 @@ class Inbox(InboxList):
         if user is None:
             return {"queued": False, "problem": "", "fields": {}}
         application = Application.find(self._snapshot, application_id)
-        wanted = ActionInput(
-            comment=str(given.get("comment") or ""),
-            choice=str(given.get("choice") or ""),
-            values=dict(given.get("values") or {}),
-            next_handler=str(given.get("nextHandler") or ""),
-        )
-        conflict = decision_conflict(application.task, application.form, action, wanted.values)
-        if conflict:
-            return {"queued": False, "problem": "decision", "message": conflict, "fields": {}}
-        problem = application.problem(action, wanted)
-        if problem:
-            fields = application.check_step(wanted.values) if problem == "fields" else {}
-            return {"queued": False, "problem": problem, "fields": fields}
+        wanted = ActionInput.of(given)
+        refusal = application.refusal(action, wanted)
+        if refusal is not None:
+            return refusal
         try:
             op_type, payload, apply_local = application.write(user, action, wanted)
         except ValueError:

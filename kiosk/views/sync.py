@@ -15,7 +15,7 @@ from PySide6.QtQml import QmlElement, QmlSingleton, QQmlEngine
 
 from kiosk.services import campus_time
 from kiosk.services.api_client import ApiError
-from kiosk.services.outbox import Writer, op_name
+from kiosk.services.outbox import Writer, parked_view
 from kiosk.services.sync import QueueCounts, backoff_delay, queue_counts, sync_round
 from kiosk.views.context import singleton_for
 from kiosk.views.live_channel import LiveChannel
@@ -188,9 +188,7 @@ class Sync(QObject):
             self.changed.emit()
 
     def _done(self, user: str | None, counts: QueueCounts) -> None:
-        self._running = False
-        self._progress = -1.0
-        self._attempt = 0
+        self._running, self._progress, self._attempt = False, -1.0, 0
         self._waiting_all = counts.waiting_all
         self._refresh_parked()
         if user is not None and self._auth.user_id == user:
@@ -206,8 +204,7 @@ class Sync(QObject):
             self._timer.start(LIVE_PERIODIC_MS if self._auth.user_id is not None and self.live.start() else PERIODIC_MS)
 
     def _failed(self, exc: Exception) -> None:
-        self._running = False
-        self._progress = -1.0
+        self._running, self._progress = False, -1.0
         delay = backoff_delay(self._attempt)
         self._attempt += 1
         if not (isinstance(exc, ApiError) and exc.is_offline):
@@ -241,18 +238,13 @@ class Sync(QObject):
         if store is None:
             return
 
-        def read() -> tuple[list[dict[str, Any]], int]:
-            mine = store.parked_ops(user) if user is not None else []
-            return mine, len(store.parked_ops())
-
         def loaded(result: tuple[list[dict[str, Any]], int]) -> None:
-            mine, everyone = result
             if self._auth.user_id == user:
-                self._parked = [{**op, "name": op_name(op["type"])} for op in mine]
-            self._parked_all = everyone
+                self._parked = result[0]
+            self._parked_all = result[1]
             self.changed.emit()
 
-        self._workers.run(read, loaded)
+        self._workers.run(lambda: parked_view(store, user), loaded)
 
     @Slot()
     def retryParked(self) -> None:

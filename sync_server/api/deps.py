@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from sync_server.core import devices
+from sync_server.core import devices, sync_hot
 from sync_server.core.auth import resolve_access_token
 from sync_server.core.clock import as_utc
 from sync_server.core.errors import Forbidden, Unauthorized
@@ -153,10 +151,6 @@ def get_principal_committed(request: Request, db: DatabaseDep) -> Principal:
     return Principal(user, auth_session)
 
 
-# As core/auth.resolve_access_token: a session's last use is written at most once a minute.
-_TOUCH_EVERY = timedelta(minutes=1)
-
-
 def get_principal_for_write(request: Request, db: Database) -> tuple[Principal, Callable[[Session], None] | None]:
     """The logged-in user, resolved on a read-only snapshot, for a route that then writes in one transaction
     of its own (sync push). Nothing here takes SQLite's write lock or commits: the check used to be a write
@@ -169,15 +163,7 @@ def get_principal_for_write(request: Request, db: Database) -> tuple[Principal, 
     if user.must_change_password:
         raise Forbidden("password_change_required", "首次登录需要修改密码")
     seen = as_utc(auth_session.last_seen_at) if auth_session.last_seen_at is not None else None
-    moment = datetime.now(UTC)
-    if seen is not None and moment - seen <= _TOUCH_EVERY:
-        return Principal(user, auth_session), None
-    session_id = auth_session.id
-
-    def record_use(session: Session) -> None:
-        session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=moment))
-
-    return Principal(user, auth_session), record_use
+    return Principal(user, auth_session), sync_hot.use_recorder(auth_session.id, seen)
 
 
 CommittedPrincipal = Annotated[Principal, Depends(get_principal_committed)]

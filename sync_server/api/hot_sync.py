@@ -25,13 +25,10 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
-from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from sync_server.api.errors import error_body, is_overload, status_of
 from sync_server.api.middleware import (
@@ -50,7 +47,6 @@ from sync_server.api.routes.sync import LIVE_HEADER, PushRequest, PushResponse
 from sync_server.core import stored_text, sync, sync_hot
 from sync_server.core.errors import DomainError
 from sync_server.db import Database
-from sync_server.models import AuthSession
 
 log = logging.getLogger(__name__)
 
@@ -179,19 +175,12 @@ class HotSyncPaths:
         """A DB-API cursor on one read snapshot of the hot pool. A database error while reading hands the
         request to the route, which meets the same database and answers as it does (a 503 when it is busy, a
         stale pooled connection retried through its pinging pool, …)."""
-        connection = self.db.hot_reads.raw_connection()
         try:
-            dbapi = connection.cursor()
-            try:
-                self.statements.begin(dbapi)
+            with sync_hot.snapshot(self.db.hot_reads, self.statements) as dbapi:
                 yield dbapi
-            finally:
-                dbapi.close()
         except Exception:
             log.debug("hot request handed to the route", exc_info=True)
             raise _Fallback() from None
-        finally:
-            connection.close()
 
     def _caller(self, dbapi: Any, token: str, credential: str | None) -> sync_hot.Caller | None:
         return sync_hot.caller(
@@ -263,18 +252,10 @@ class HotSyncPaths:
             who = self._caller(dbapi, token, credential)
         if who is None:
             raise _Fallback()
-        moment = datetime.now(UTC)
-        record_use = _recording_use(who.session_id, moment) if sync_hot.use_due(who.last_seen_at, moment) else None
+        record_use = sync_hot.use_recorder(who.session_id, who.last_seen_at)
         device = request.device_id or who.device_id or ""
         ops = [op.model_dump() for op in request.ops]
         return sync.push(self.db.sessions, who.user_id, device, ops, in_transaction=record_use)
-
-
-def _recording_use(session_id: str, moment: datetime) -> Any:
-    def record_use(session: Session) -> None:
-        session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=moment))
-
-    return record_use
 
 
 def _busy_body() -> bytes:

@@ -14,13 +14,19 @@ The statements are written once in SQLite's `?` style and turned into psycopg's 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
+
 from sync_server.core.auth import token_hash
 from sync_server.core.devices import digest as device_digest
 from sync_server.core.sync import pulled_scopes, sent_changes
+from sync_server.models import AuthSession
 
 _TOKEN_SQL = (
     "SELECT s.id, s.user_id, s.kind, s.device_ref, s.device_id, s.revoked_at, s.access_expires_at, s.last_seen_at,"
@@ -129,9 +135,33 @@ def pull_answer(statements: Statements, cursor: Any, who: Caller | None, after: 
     }
 
 
-# As api/deps.get_principal_for_write: a session's last use is written at most once a minute.
+# A session's last use is written at most once a minute (as core/auth.resolve_access_token's `touch`).
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-def use_due(last_seen_at: datetime | None, moment: datetime) -> bool:
-    return last_seen_at is None or moment - last_seen_at > TOUCH_EVERY
+def use_recorder(session_id: str, last_seen_at: datetime | None) -> Callable[[Session], None] | None:
+    """For a push: the step that records the token's use inside the push's own transaction when it is due,
+    else None (nothing to write). The check itself reads on a snapshot, so it takes no write lock."""
+    moment = datetime.now(UTC)
+    if last_seen_at is not None and moment - last_seen_at <= TOUCH_EVERY:
+        return None
+
+    def record_use(session: Session) -> None:
+        session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=moment))
+
+    return record_use
+
+
+@contextmanager
+def snapshot(engine: Engine, statements: Statements) -> Iterator[Any]:
+    """A DB-API cursor on one read snapshot of a connection of `engine`'s pool, rolled back when it is returned."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            statements.begin(cursor)
+            yield cursor
+        finally:
+            cursor.close()
+    finally:
+        connection.close()
