@@ -10,17 +10,12 @@ ends the blocked read at once.
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from kiosk.services.api_client import DEVICE_HEADER, ApiClient, ApiError, _answer, _proxy_configured, plain_connection
+from kiosk.services.api_client import DEVICE_HEADER, Abort, ApiClient, ApiError, _get_plainly, _proxy_configured
 
 if TYPE_CHECKING:
-    from http.client import HTTPConnection
-
     from kiosk.models.store import LocalStore
 
 # A little more than the server's wait before the terminal gives up on an answer (a proxy that holds it).
@@ -34,60 +29,40 @@ def available(live_wait: int) -> bool:
 
 
 class LiveWait:
-    """One waiting pull, cancellable from any thread."""
+    """One waiting pull, cancellable from any thread (its connection is shut: api_client.Abort)."""
 
     def __init__(self, client: ApiClient, wait: float) -> None:
         self.client = client
         self.wait = wait
-        self._lock = threading.Lock()
-        self._conn: HTTPConnection | None = None
-        self.cancelled = False
+        self._abort = Abort()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._abort.aborted
 
     def cancel(self) -> None:
-        with self._lock:
-            self.cancelled = True
-            conn = self._conn
-        sock = getattr(conn, "sock", None) if conn is not None else None
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)  # wakes the reader blocked in recv at once
+        self._abort.abort()
 
     def pull(self, cursor: int) -> dict[str, Any]:
         """The server's answer: the changes after `cursor` as soon as there are any, else an empty page at the
         end of the wait. Raises ApiError (`cancelled` when cancelled)."""
-        from http.client import HTTPException
-
         query = urlencode({"cursor": cursor, "limit": 1, "wait": self.wait})
-        url = self.client.base_url + "/api/v1/sync/pull?" + query
-        headers = {"User-Agent": "campus-kiosk", "Accept": "application/json"}
+        headers = {}
         if self.client.access_token:
             headers["Authorization"] = f"Bearer {self.client.access_token}"
         if self.client.device_credential:
             headers[DEVICE_HEADER] = self.client.device_credential
-        conn = plain_connection(url, self.wait + MARGIN_S)
-        with self._lock:
-            if self.cancelled:
-                raise ApiError("cancelled", "已取消")
-            self._conn = conn
+        url = self.client.base_url + "/api/v1/sync/pull?" + query
         try:
-            parts = urlsplit(url)
-            conn.connect()
-            if self.cancelled:  # cancelled while connecting: the socket did not exist yet
-                raise ApiError("cancelled", "已取消")
-            conn.request("GET", f"{parts.path}?{parts.query}", headers=headers)
-            response = conn.getresponse()
-            content = response.read()
-        except TimeoutError as exc:
-            raise ApiError("cancelled" if self.cancelled else "timeout", "服务器响应超时") from exc
-        except (OSError, HTTPException) as exc:
-            raise ApiError("cancelled" if self.cancelled else "offline", "无法连接服务器") from exc
-        finally:
-            conn.close()
+            body = _get_plainly(url, self.wait + MARGIN_S, headers, abort=self._abort)
+        except ApiError as exc:
+            if self.cancelled:
+                raise ApiError("cancelled", "已取消") from exc
+            raise
         if self.cancelled:
             raise ApiError("cancelled", "已取消")
-        body: dict[str, Any] = _answer(response.status, response.reason, content)
         if not isinstance(body, dict) or not isinstance(body.get("changes"), list):
-            raise ApiError("bad_response", "服务器返回了无法解析的数据", response.status)
+            raise ApiError("bad_response", "服务器返回了无法解析的数据")
         return body
 
 
