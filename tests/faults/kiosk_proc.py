@@ -99,6 +99,25 @@ def journal_path(workdir: Path) -> Path:
     return workdir / "journal.jsonl"
 
 
+def cycles_path(workdir: Path) -> Path:
+    """`start T` and `end T` lines (T: time.monotonic(), one clock for every process): when the sync loop was in
+    a cycle. The harness's drain tells a kiosk that is slow (a busy machine) from one that stopped trying."""
+    return workdir / "cycles"
+
+
+def last_cycle(workdir: Path) -> tuple[str, float] | None:
+    """The last `start`/`end` line of the kiosk's sync loop, or None before its first cycle."""
+    try:
+        lines = cycles_path(workdir).read_text().split("\n")
+    except FileNotFoundError:
+        return None
+    for line in reversed(lines):
+        kind, _, at = line.partition(" ")
+        if kind in ("start", "end") and at:
+            return kind, float(at)
+    return None
+
+
 def final_path(workdir: Path) -> Path:
     return workdir / "final.json"
 
@@ -283,6 +302,15 @@ class Kiosk:
 
     # -- the sync loop (main thread) ----------------------------------------------------------------------------
     def cycle(self) -> tuple[bool, str | None]:
+        cycles = os.open(cycles_path(self.config.dir), os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        try:
+            os.write(cycles, f"start {time.monotonic()}\n".encode())
+            return self._cycle()
+        finally:
+            os.write(cycles, f"end {time.monotonic()}\n".encode())
+            os.close(cycles)
+
+    def _cycle(self) -> tuple[bool, str | None]:
         with self.lock:
             current = self.auth.current
             user = current.user["user_id"] if current and not current.must_change_password else None

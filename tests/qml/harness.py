@@ -141,7 +141,10 @@ class KioskUI:
         device = _touch_device()
         point = self.center(item)
         QTest.touchEvent(self.window, device).press(0, point, self.window).commit()
-        QTest.qWait(20)
+        # A finger's 20 ms, without running the event loop: touch events carry the real time, and a TapHandler
+        # takes a press held past the long-press threshold (800 ms) for no tap. While loaded (parallel workers),
+        # an event run in a qWait here once took that long and the tap on nav_hall was lost.
+        time.sleep(0.02)
         QTest.touchEvent(self.window, device).release(0, point, self.window).commit()
         self.settle()
 

@@ -115,6 +115,9 @@ def test_layouts(
         # The user's first pull reloads the list when it lands: let it, so the rows below are the ones shown.
         ui.wait_for(lambda: ui.state.sync.property("lastSync") != "", timeout=20_000)
     _open_messages(ui)
+    # The model has its rows before the list has made their delegates (a frame later, and later still when the
+    # machine is busy): wait for the first row to be drawn.
+    ui.wait_for(lambda: _shown(ui, f"news_{_rows(ui)[0]['newsId']}"))
     row = ui.find_visible(f"news_{_rows(ui)[0]['newsId']}")
     assert row.width() <= size[0]
     ui.screenshot(name)
