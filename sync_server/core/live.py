@@ -250,7 +250,11 @@ def _publish_committed(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(SCOPES_KEY, None)
+    # A savepoint's rollback too (a refused operation run the careful way, core/sync.py): the scopes the rest of
+    # the transaction changed must still be published when it commits. A scope noted only inside the rolled-back
+    # savepoint may wake its waiters for nothing: they look, find nothing new, and wait again.
+    if not session.in_nested_transaction():
+        session.info.pop(SCOPES_KEY, None)
 
 
 # -- PostgreSQL: one listener connection per process ---------------------------------------------------------

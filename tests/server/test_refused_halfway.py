@@ -13,10 +13,11 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from sync_server.core import favorites, sync
+from sync_server.core import favorites, live, sync
+from sync_server.core.change_log import user_scope
 from sync_server.core.errors import Invalid
 from sync_server.core.group_commit import committer_for
 from sync_server.core.operations import OPERATIONS, Operation
@@ -118,3 +119,23 @@ def test_in_a_shared_commit_only_the_refused_push_is_undone(db: Database) -> Non
     assert REFUSED not in stars
     assert changed == {op["id"] for op in honest}
     assert recorded == {**{op["id"]: "applied" for op in honest}, refused["id"]: "rejected"}
+
+
+def test_the_waiters_of_the_kept_operations_are_still_woken(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refusal's savepoint rolled back must not forget the scopes the operations before it changed: their
+    waiting pulls are woken after the commit (core/live.py; on PostgreSQL by the NOTIFY sent before it)."""
+    published: list[frozenset[str]] = []
+    monkeypatch.setattr(live, "publish", lambda scopes: published.append(frozenset(scopes)))
+    notified: list[str] = []
+    if db.engine.dialect.name == "postgresql":
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if "pg_notify" in statement:
+                notified.append(statement)
+
+    results = sync.push(db.sessions, STUDENT, "t", [_star(KEPT, 1), _star(REFUSED, 2)])
+    assert [r["status"] for r in results] == ["applied", "rejected"]
+    assert user_scope(STUDENT) in set().union(*published)
+    if db.engine.dialect.name == "postgresql":
+        assert len(notified) == 1  # once, in the transaction that committed
