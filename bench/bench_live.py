@@ -24,6 +24,7 @@ times include this loop's own work of reading N answers at once.
     .venv/bin/python bench/bench_live.py                        # 2,000 clients, SQLite and PostgreSQL, 3 rounds
     .venv/bin/python bench/bench_live.py --clients 500 --backends sqlite
     .venv/bin/python bench/bench_live.py --working 200 --rounds 1     # the campus morning
+    .venv/bin/python bench/bench_live.py --working 200 --rounds 1 --users 2000 --extra-users 2000   # 2,000 users
 """
 
 from __future__ import annotations
@@ -245,6 +246,8 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
         url = create_pg_database()
         created.append(url)
         seed_database(url)
+    if args.extra_users:
+        add_users(url, args.extra_users)
     users = issue_users(url, args.users + (args.working_users if args.working else 0))
     waiter_ids = {u["user_id"] for u in users[: args.users]}
     if waiter_ids & {u["user_id"] for u in users[args.users :]}:
@@ -319,6 +322,39 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
     }
 
 
+def add_users(db_url: str, count: int) -> None:
+    """`count` more staff users (工号 B00001…), so that as many clients can each be a user of their own (the demo
+    has about 50). They never log in (their password hash matches nothing): their sessions are made in the
+    database like the demo users' (bench_sync.issue_sessions), after them in user-id order."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from sync_server.db import Database
+    from sync_server.models import User
+
+    moment = datetime.now(UTC)
+    db = Database(db_url)
+    try:
+        with db.transaction() as session:
+            session.execute(
+                insert(User),
+                [
+                    {
+                        "user_id": f"B{i:05d}",
+                        "name": f"教工{i}",
+                        "role": "staff",
+                        "password_hash": "!",
+                        "must_change_password": False,
+                        "created_at": moment,
+                    }
+                    for i in range(1, count + 1)
+                ],
+            )
+    finally:
+        db.dispose()
+
+
 def _admin_token(db_url: str) -> str:
     from sync_server.core.auth import create_session
     from sync_server.db import Database
@@ -343,6 +379,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settle", type=float, default=3.0, help="seconds between the last request and the change")
     parser.add_argument("--working", type=int, default=0, help="kiosks pushing and pulling meanwhile (e.g. 200)")
     parser.add_argument("--working-users", type=int, default=20, help="demo users the working kiosks are")
+    parser.add_argument(
+        "--extra-users",
+        type=int,
+        default=0,
+        help="add this many staff users first, so that up to as many waiting clients are each their own user "
+        "(with --users 2000: 2,000 desk clients of 2,000 users)",
+    )
     parser.add_argument("--working-s", type=float, default=6.0, help="seconds the kiosks work, the change midway")
     parser.add_argument("--rev", help="run the server of this git revision (git archive to a temp dir) instead")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
