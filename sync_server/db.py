@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,13 +62,8 @@ class Database:
             else self.engine
         )
         self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
-        # The hot path's reads (api/hot_sync.py): on PostgreSQL a pool without the ping before each checkout (a
-        # round trip, a quarter of an up-to-date pull's CPU). A connection that went stale fails its statement;
-        # the hot path then hands the request to its route, whose pool pings, and this pool drops the
-        # connection when its reset fails. On SQLite there is nothing to ping: the read engine.
-        self.hot_engine = (
-            create_engine(url, pool_size=4, max_overflow=36) if self.engine.dialect.name == "postgresql" else None
-        )
+        self._hot_engine: Engine | None = None
+        self._hot_lock = threading.Lock()  # the hot path's threads may ask for it at the same moment
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -81,11 +77,20 @@ class Database:
 
     @property
     def hot_reads(self) -> Engine:
-        return self.hot_engine or self.read_engine
+        """The hot path's reads (api/hot_sync.py). On PostgreSQL a pool of its own, made on first use, without
+        the ping before each checkout (a round trip, a quarter of an up-to-date pull's CPU): a connection that
+        went stale fails its statement, the hot path hands the request to its route (whose pool pings), and this
+        pool drops the connection when its reset fails. On SQLite there is nothing to ping: the read engine."""
+        if self.engine.dialect.name != "postgresql":
+            return self.read_engine
+        with self._hot_lock:
+            if self._hot_engine is None:
+                self._hot_engine = create_engine(self.url, pool_size=10, max_overflow=30)
+            return self._hot_engine
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self.hot_engine is not None:
-            self.hot_engine.dispose()
+        if self._hot_engine is not None:
+            self._hot_engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -75,9 +74,6 @@ class RequestMetricsMiddleware:
             metrics.RECORDER.observe(scope.get("method", ""), route, status, time.perf_counter() - started)
 
 
-HOT_READERS = int(os.environ.get("CAMPUS_SYNC_HOT_READERS", "2"))  # 1, 2, 4, 24 measured: bench/README.md
-
-
 def _close_hub_on_exit_signal(hub: live.LiveHub) -> None:
     """uvicorn answers SIGTERM/SIGINT by waiting for the requests under way (up to its graceful timeout) before
     the lifespan ends: waiting pulls must answer at once instead, so the signal first closes the hub. uvicorn's
@@ -140,10 +136,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     listener = live.PgListener(settings.db_url) if postgres and live_wait else None
     gate = Admission(settings.max_in_flight, settings.admission_timeout_s)
     # The hot path's threads (api/hot_sync.py). Pulls: a few, since a look is a fraction of a millisecond of
-    # CPU under the GIL and more threads only take turns at it (the tail of the latency grew with them;
-    # bench/README.md). Pushes: as many as requests admitted at once, since a push waits for its group's commit
-    # on its thread.
-    hot_readers = ThreadPoolExecutor(max_workers=HOT_READERS, thread_name_prefix="hot-pull")
+    # CPU under the GIL and more threads only take turns at it. Pushes: as many as requests admitted at once,
+    # since a push waits for its group's commit on its thread.
+    hot_readers = ThreadPoolExecutor(max_workers=settings.hot_pull_threads, thread_name_prefix="hot-pull")
     hot_writers = ThreadPoolExecutor(max_workers=settings.max_in_flight, thread_name_prefix="hot-push")
 
     @asynccontextmanager

@@ -72,9 +72,13 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
-def error_response(error: DomainError) -> JSONResponse:
+def refusal_body(error: DomainError) -> dict[str, Any]:
     details = {"fields": error.fields} if error.fields else {}
-    return JSONResponse(error_body(error.code, error.message, **details, **error.extra), status_code=status_of(error))
+    return error_body(error.code, error.message, **details, **error.extra)
+
+
+def error_response(error: DomainError) -> JSONResponse:
+    return JSONResponse(refusal_body(error), status_code=status_of(error))
 
 
 # OpenAPI description of the error body, referenced by routes' `responses=`.

@@ -30,15 +30,16 @@ from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
 
-from sync_server.api.errors import error_body, is_overload, status_of
+from sync_server.api.errors import is_overload, refusal_body, status_of
 from sync_server.api.middleware import (
     Admission,
     ASGIApp,
-    Message,
     Receive,
     Scope,
     Send,
+    busy_answer,
     log_access,
+    replaying,
     request_id_of,
     send_json_bytes,
 )
@@ -156,7 +157,7 @@ class HotSyncPaths:
             return None
         credential = headers.get(b"x-device-credential")
         if not await self.gate.enter():
-            return 503, _busy_body(), [(b"retry-after", b"2")]
+            return busy_answer()
         try:
             answer = await self._run(
                 self.readers, self._look, token, credential.decode("latin-1") if credential else None, *query
@@ -203,8 +204,8 @@ class HotSyncPaths:
         if token is None or not declared.isdigit() or int(declared) > self.max_body_bytes:
             await self.app(scope, receive, send)
             return None
-        body, tail = await _read_body(receive, int(declared))
-        replay = _replaying(body, tail, receive)
+        body = await _read_body(receive, int(declared))
+        replay = replaying(body, receive)
         try:
             request = PushRequest.model_validate_json(body)
         except ValidationError:
@@ -215,7 +216,7 @@ class HotSyncPaths:
             return None
         credential = headers.get(b"x-device-credential")
         if not await self.gate.enter():
-            return 503, _busy_body(), [(b"retry-after", b"2")]
+            return busy_answer()
         try:
             results = await self._run(
                 self.writers, self._apply, token, credential.decode("latin-1") if credential else None, request
@@ -223,14 +224,12 @@ class HotSyncPaths:
         except _Fallback:
             results = None
         except DomainError as exc:
-            details = {"fields": exc.fields} if exc.fields else {}
-            refusal = error_body(exc.code, exc.message, **details, **exc.extra)
-            return status_of(exc), stored_text.encode(refusal), []
+            return status_of(exc), stored_text.encode(refusal_body(exc)), []
         except Exception as exc:
             if not is_overload(exc):
                 raise
             log.warning("overloaded on POST %s: %s", PUSH_PATH, exc)
-            return 503, _busy_body(), [(b"retry-after", b"2")]
+            return busy_answer()
         finally:
             self.gate.leave()
         if results is None:
@@ -258,38 +257,15 @@ class HotSyncPaths:
         return sync.push(self.db.sessions, who.user_id, device, ops, in_transaction=record_use)
 
 
-def _busy_body() -> bytes:
-    return stored_text.encode(error_body("server_busy", "服务器繁忙，请稍后再试"))
-
-
-async def _read_body(receive: Receive, declared: int) -> tuple[bytes, Message | None]:
-    """The request's body (at most `declared` bytes are expected), and the message that ended it early if any."""
+async def _read_body(receive: Receive, declared: int) -> bytes:
+    """The request's body (`declared` bytes are expected; a client that leaves early leaves it short)."""
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return b"".join(chunks), message
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        chunks.append(chunk)
-        if size > declared:
-            return b"".join(chunks), None
-        if not message.get("more_body", False):
-            return b"".join(chunks), None
-
-
-def _replaying(body: bytes, tail: Message | None, receive: Receive) -> Receive:
-    """A receive channel that gives the app the body already read, then whatever follows."""
-    given = False
-
-    async def replay() -> Message:
-        nonlocal given
-        if not given:
-            given = True
-            if tail is not None and not body:
-                return tail
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
+            return b"".join(chunks)
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size >= declared or not message.get("more_body", False):
+            return b"".join(chunks)

@@ -81,17 +81,21 @@ class BodyLimitMiddleware:
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
-        body = b"".join(chunks)
-        replayed = False
+        await self.app(scope, replaying(b"".join(chunks), receive), send)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
 
-        await self.app(scope, replay, send)
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive channel that gives the app a body already read, then whatever follows."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 class AccessLogMiddleware:
@@ -175,9 +179,16 @@ class Admission:
 
     @staticmethod
     async def refuse(send: Send) -> None:
-        await _send_json(
-            send, 503, error_body("server_busy", "服务器繁忙，请稍后再试"), headers=[(b"retry-after", b"2")]
-        )
+        await send_json_bytes(send, *busy_answer())
+
+
+def busy_answer() -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    """503 server_busy with Retry-After: the answer to a request that could not be let in, or whose database
+    wait timed out; nothing was done, so the client may send it again."""
+    import json
+
+    body = json.dumps(error_body("server_busy", "服务器繁忙，请稍后再试"), ensure_ascii=False).encode()
+    return 503, body, [(b"retry-after", b"2")]
 
 
 class AdmissionMiddleware:

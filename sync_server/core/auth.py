@@ -175,6 +175,10 @@ def create_session(
     return IssuedTokens(row, access, refresh)
 
 
+# A session's last use is written at most this often (here, and by a push: core/sync_hot.use_recorder).
+TOUCH_EVERY = timedelta(minutes=1)
+
+
 def resolve_access_token(session: Session, token: str, *, touch: bool = True) -> tuple[User, AuthSession]:
     """The user and session of an access token, or Unauthorized. `touch` records the use (at most once a minute);
     readers on a read-only snapshot pass False."""
@@ -192,7 +196,7 @@ def resolve_access_token(session: Session, token: str, *, touch: bool = True) ->
     if expires <= now():
         raise Unauthorized("token_expired", "登录已过期，请重新登录")
     seen = _aware(row.last_seen_at)
-    if touch and (seen is None or now() - seen > timedelta(minutes=1)):  # keep writes rare on the hot path
+    if touch and (seen is None or now() - seen > TOUCH_EVERY):  # keep writes rare on the hot path
         row.last_seen_at = now()
     return user, row
 

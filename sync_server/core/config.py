@@ -29,6 +29,9 @@ class Settings:
     # Requests let into a worker at once: below anyio's 40 threads and the 40 pooled connections (db.py).
     max_in_flight: int = 24
     admission_timeout_s: float = 20.0
+    # Threads answering up-to-date pulls on the hot path (api/hot_sync.py): 1, 2, 4 and 24 measured, the tail of
+    # the latency grew with more (bench/README.md, `bench_load.py`).
+    hot_pull_threads: int = 2
     sqlite_busy_timeout_ms: int = 10_000  # a writer waiting longer for SQLite's lock gets 503 server_busy
     log_level: str = "INFO"
     log_json: bool = True
@@ -99,6 +102,7 @@ class Settings:
             max_body_bytes=int(get("MAX_BODY_BYTES", "1048576") or 1_048_576),
             max_in_flight=max(1, int(get("MAX_IN_FLIGHT", "24") or 24)),
             admission_timeout_s=float(get("ADMISSION_TIMEOUT", "20") or 20),
+            hot_pull_threads=max(1, int(get("HOT_PULL_THREADS", "2") or 2)),
             sqlite_busy_timeout_ms=int(get("SQLITE_BUSY_MS", "10000") or 10_000),
             log_level=(get("LOG_LEVEL", "INFO") or "INFO").upper(),
             log_json=(get("LOG_JSON", "1") or "1") not in ("0", "false", "no"),
@@ -134,6 +138,7 @@ class Settings:
             "MAX_BODY_BYTES": str(self.max_body_bytes),
             "MAX_IN_FLIGHT": str(self.max_in_flight),
             "ADMISSION_TIMEOUT": str(self.admission_timeout_s),
+            "HOT_PULL_THREADS": str(self.hot_pull_threads),
             "SQLITE_BUSY_MS": str(self.sqlite_busy_timeout_ms),
             "LOG_LEVEL": self.log_level,
             "LOG_JSON": "1" if self.log_json else "0",

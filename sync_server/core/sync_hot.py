@@ -17,13 +17,13 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from sync_server.core.auth import token_hash
+from sync_server.core.auth import TOUCH_EVERY, token_hash
 from sync_server.core.devices import digest as device_digest
 from sync_server.core.sync import pulled_scopes, sent_changes
 from sync_server.models import AuthSession
@@ -133,10 +133,6 @@ def pull_answer(statements: Statements, cursor: Any, who: Caller | None, after: 
         "epoch": epoch or "",
         "remaining": 0,
     }
-
-
-# A session's last use is written at most once a minute (as core/auth.resolve_access_token's `touch`).
-TOUCH_EVERY = timedelta(minutes=1)
 
 
 def use_recorder(session_id: str, last_seen_at: datetime | None) -> Callable[[Session], None] | None:
