@@ -70,8 +70,9 @@ class Statements:
         self.pull = {n: styled(sql) for n, sql in _PULL_SQL.items()}
 
     def begin(self, cursor: Any) -> None:
-        """One snapshot for the look (SQLite's connections are in autocommit mode, core/db.py; psycopg opens a
-        transaction itself). The pool's reset on return rolls it back."""
+        """One snapshot for the look on SQLite (its connections are in autocommit mode, core/db.py); the pool's
+        reset on return rolls it back. PostgreSQL's hot connections are in autocommit mode too, and there each
+        statement sees a snapshot of its own at READ COMMITTED anyway (db.Database.hot_reads)."""
         if self.sqlite:
             cursor.execute("BEGIN")
 
