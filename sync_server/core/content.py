@@ -26,7 +26,7 @@ from campus_common.content import (
     TITLE_MAX,
     category_code,
 )
-from sync_server.core.change_log import PUBLIC_SCOPE, append_change, user_scope
+from sync_server.core.change_log import PUBLIC_SCOPE, append_change, user_scope, write_changes
 from sync_server.core.content_html import (
     clean_summary,
     cover_of,
@@ -230,7 +230,7 @@ def _announce(
     row per thing. The new row goes in first, so the log's highest seq is never the one removed (SQLite would
     hand it out again). Returns the new row's seq."""
     append_change(session, scope, entity, entity_id, op, data)
-    session.flush()
+    write_changes(session)
     seq = session.scalar(
         select(ChangeLog.seq)
         .where(ChangeLog.scope == scope, ChangeLog.entity == entity, ChangeLog.entity_id == entity_id)

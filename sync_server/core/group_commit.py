@@ -1,23 +1,28 @@
-"""Group commit for SQLite: the write transactions of concurrent requests share one BEGIN IMMEDIATE and one
-commit (one fsync), each request's part in a savepoint of its own.
+"""Group commit: the write transactions of concurrent requests share one transaction and one commit.
 
 Why: SQLite runs one writer at a time and every commit waits for its fsync (synchronous=FULL), so a push cost
 one fsync however small it was, and 32 pushes under way queued for the write lock one fsync after another
-(bench/README.md, "the write path"). PostgreSQL runs writers side by side and groups commits itself; it does not
-use this.
+(bench/README.md, "the write path"). PostgreSQL runs writers side by side, but a push alone was a dozen round
+trips, a third of them the transaction's own (BEGIN, the pool's ping, the change log's lock, the NOTIFY, the
+COMMIT), each with its share of the driver's and SQLAlchemy's CPU (bench/README.md, "A campus push on
+PostgreSQL").
 
 How (leader/follower, no thread of its own): a request adds its work to the queue. If nobody is leading, it
 leads: it takes the queue (up to `max_weight`), runs the pieces in one transaction, commits, and hands every
-piece its outcome. If a piece fails, the transaction is rolled back and the batch run again, each piece in a
-savepoint of its own (`_all_at_once`: pieces seldom fail, and a savepoint per piece cost a tenth of a push).
-Work that arrived meanwhile forms the next batch, led by its oldest request, so
-no request leads for longer than its own batch. A request gets its answer only after the commit that holds its
-effect: a 200 still means durable.
+piece its outcome. If a piece fails, the transaction is rolled back and the batch run again (`_all_at_once`:
+pieces seldom fail): on SQLite in one transaction, each piece in a savepoint of its own; on PostgreSQL (a
+`prelude` is given) each piece alone, in a transaction of its own, as without the group commit. Work that
+arrived meanwhile forms the next batch, led by its oldest request, so no request leads for longer than its own
+batch. A request gets its answer only after the commit that holds its effect: a 200 still means durable.
 
 What a piece sees: the effects of the pieces before it in the batch (they are one transaction), never a
-rollback of another's: a piece that raises has its savepoint rolled back and gets the exception; the others
+rollback of another's: a piece that raises is run again without it, and gets the exception; the others
 commit. If the commit itself fails, every piece of the batch gets that error (nothing of it was written), as
 each would have alone.
+
+Locks on PostgreSQL: the batch's prelude takes the row locks its pieces need (core/sync.py: their users), all
+of them sorted, before any piece runs; another worker's batch takes its own in the same order, so two batches
+never wait for each other in a circle. The change log's writer lock is taken at the commit (core/change_log.py).
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ class RunCarefully(Exception):
 class _Piece(Generic[T]):
     work: Callable[[Session], T]
     weight: int
+    key: Any = None
+    alone: Callable[[], T] | None = None
     done: threading.Event = field(default_factory=threading.Event)
     lead: bool = False
     result: Any = None
@@ -54,9 +61,19 @@ class _Piece(Generic[T]):
 
 
 class GroupCommit:
-    def __init__(self, sessions: sessionmaker[Session], max_weight: int = 256) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        max_weight: int = 256,
+        prelude: Callable[[Session, list[Any]], None] | None = None,
+    ) -> None:
         self.sessions = sessions
         self.max_weight = max_weight
+        # PostgreSQL (`prelude` given): before the batch, `prelude(session, keys)` takes the pieces' locks in
+        # one order (their keys sorted), so two batches never wait for each other in a circle; and a batch that
+        # fails is run again piece by piece, each alone in its own transaction (`_Piece.alone`), as without
+        # the group commit: a savepoint per piece would keep a deadlock a deadlock.
+        self.prelude = prelude
         self._lock = threading.Lock()
         self._queue: list[_Piece[Any]] = []
         self._leading = False
@@ -64,9 +81,12 @@ class GroupCommit:
         self.pieces = 0
         self.retried = 0  # batches run again piece by piece after one of them failed
 
-    def run(self, work: Callable[[Session], T], weight: int = 1) -> T:
-        """Run `work(session)` in a savepoint of a shared write transaction; return its result once committed."""
-        piece: _Piece[T] = _Piece(work, max(1, weight))
+    def run(
+        self, work: Callable[[Session], T], weight: int = 1, key: Any = None, alone: Callable[[], T] | None = None
+    ) -> T:
+        """Run `work(session)` in a shared write transaction; return its result once committed. With a
+        prelude, `key` is what it locks for the piece and `alone()` runs the piece in a transaction of its own."""
+        piece: _Piece[T] = _Piece(work, max(1, weight), key, alone)
         with self._lock:
             self._queue.append(piece)
             if not self._leading:
@@ -107,6 +127,14 @@ class GroupCommit:
         if self._all_at_once(batch):
             return
         self.retried += 1
+        if self.prelude is not None:
+            for piece in batch:
+                try:
+                    assert piece.alone is not None
+                    piece.result, piece.error = piece.alone(), None
+                except Exception as exc:  # the piece's own error, raised in its thread
+                    piece.result, piece.error = None, exc
+            return
         try:
             with self.sessions.begin() as session:
                 session.info[CAREFUL] = True
@@ -129,6 +157,8 @@ class GroupCommit:
         results: list[Any] = []
         try:
             with self.sessions.begin() as session:
+                if self.prelude is not None:
+                    self.prelude(session, sorted({piece.key for piece in batch}))
                 for piece in batch:
                     results.append(piece.work(session))
         except Exception as exc:
@@ -145,11 +175,16 @@ _committers: WeakKeyDictionary[sessionmaker[Session], GroupCommit] = WeakKeyDict
 _committers_lock = threading.Lock()
 
 
-def committer_for(sessions: sessionmaker[Session]) -> GroupCommit:
-    """The one GroupCommit of these sessions (made on first use). Each uvicorn worker has its own Database and
-    so its own; on SQLite the workers' batches then queue for the write lock as single pushes did."""
+def committer_for(
+    sessions: sessionmaker[Session], prelude: Callable[[Session, list[Any]], None] | None = None
+) -> GroupCommit:
+    """The one GroupCommit of these sessions (made on first use, with `prelude`). Each uvicorn worker has its
+    own Database and so its own; on SQLite the workers' batches then queue for the write lock as single pushes
+    did, on PostgreSQL they run side by side."""
     with _committers_lock:
         found = _committers.get(sessions)
         if found is None:
-            found = _committers[sessions] = GroupCommit(sessions)
+            found = _committers[sessions] = GroupCommit(sessions, prelude=prelude)
+        elif found.prelude is not prelude:
+            raise ValueError("these sessions' group commit was made with another prelude")
         return found

@@ -28,7 +28,7 @@ from sync_server.core import op_grant, stored_text
 from sync_server.core.change_log import MEMBERS_SCOPE, user_scope
 from sync_server.core.clock import as_utc
 from sync_server.core.errors import Conflict, DomainError, Invalid, Unauthorized
-from sync_server.core.group_commit import CAREFUL, RunCarefully, committer_for
+from sync_server.core.group_commit import CAREFUL, GroupCommit, RunCarefully, committer_for
 from sync_server.core.operations import OPERATIONS
 from sync_server.models import AppliedOp, AuthSession, ChangeLog, ServerMeta, User
 
@@ -234,11 +234,7 @@ def push(
     def work(session: Session) -> list[dict[str, Any]]:
         return _push_in(session, user_id, device_id, ops, hashes, in_transaction)
 
-    try:
-        bind = sessions.kw.get("bind")
-        if bind is not None and bind.dialect.name == "sqlite":
-            # SQLite has one writer at a time: concurrent pushes share a commit (core/group_commit.py).
-            return committer_for(sessions).run(work, weight=len(ops))
+    def alone() -> list[dict[str, Any]]:
         try:
             with sessions.begin() as session:
                 return work(session)
@@ -246,8 +242,32 @@ def push(
             with sessions.begin() as session:
                 session.info[CAREFUL] = True
                 return work(session)
+
+    try:
+        return committer(sessions).run(work, weight=len(ops), key=user_id, alone=alone)
     except IntegrityError:
         return [_apply_one(sessions, user_id, device_id, op, hashes[op["id"]]) for op in sorted(ops, key=_seq)]
+
+
+def committer(sessions: sessionmaker[Session]) -> GroupCommit:
+    """The group commit the pushes on these sessions share (core/group_commit.py). SQLite has one writer at a
+    time: concurrent pushes share its commit (and its fsync). On PostgreSQL they share a transaction too, their
+    users locked first in one order: the BEGIN, the change log's lock, the NOTIFY and the COMMIT were a third
+    of a push's round trips (bench/README.md, "A campus push on PostgreSQL")."""
+    bind = sessions.kw.get("bind")
+    return committer_for(sessions, None if bind is not None and bind.dialect.name == "sqlite" else _lock_users)
+
+
+_LOCKED_USERS = "group_commit_locked_users"
+
+
+def _lock_users(session: Session, user_ids: list[str]) -> None:
+    """A PostgreSQL group commit's prelude: the batch's users, locked in the order of their ids (another
+    worker's batch locks in the same order, so neither waits for the other in a circle) and loaded, so that
+    each push takes its user from the session."""
+    users = session.scalars(select(User).where(User.user_id.in_(user_ids)).order_by(User.user_id).with_for_update())
+    # Held here: the session's identity map holds its objects weakly, and would lose them before they are used.
+    session.info[_LOCKED_USERS] = {user.user_id: user for user in users}
 
 
 def _seq(op: dict[str, Any]) -> int:
@@ -267,7 +287,10 @@ def _push_in(
     # BEGIN IMMEDIATE already serialises all writers.
     # SQLite has no row locks (BEGIN IMMEDIATE is the lock): there, a user already loaded by an earlier push of
     # the same group commit is taken from the session instead of being read again.
-    user = session.get(User, user_id, with_for_update=session.get_bind().dialect.name != "sqlite")
+    # On PostgreSQL a group commit locked and loaded the batch's users before it began (`_lock_users`).
+    user = session.info.get(_LOCKED_USERS, {}).get(user_id) or session.get(
+        User, user_id, with_for_update=session.get_bind().dialect.name != "sqlite"
+    )
     if user is None:
         raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     if in_transaction is not None:

@@ -1,6 +1,7 @@
-"""Group commit on SQLite (core/group_commit.py): concurrent requests' writes share one transaction and one commit,
-each in its own savepoint; one that fails is undone alone; every caller gets its answer after the commit.
-In-process on a copy of the demo database (a real SQLite file, WAL, synchronous=FULL)."""
+"""Group commit (core/group_commit.py): concurrent requests' writes share one transaction and one commit; one
+that fails is undone alone; every caller gets its answer after the commit. On SQLite the failed batch runs again
+with a savepoint per piece; on PostgreSQL each piece alone, after the batch's users were locked in one order.
+In-process on a copy of the demo database (a real SQLite file, WAL, synchronous=FULL; a real PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,23 +17,24 @@ from sqlalchemy.orm import Session
 
 from sync_server.core import sync
 from sync_server.core.errors import Conflict, Invalid
-from sync_server.core.group_commit import GroupCommit, committer_for
+from sync_server.core.group_commit import GroupCommit
 from sync_server.core.meta import get_meta, set_meta
 from sync_server.db import Database
 from sync_server.models import AppliedOp, ChangeLog
-from tests.helpers import copy_sqlite
-from tests.server.workflow_helpers import STUDENT
+from tests.server.workflow_helpers import JWC_A, JWC_B, LIU, STUDENT, STUDENT_2
 
 CODE = "jw-chengjidan"  # a hall process meant for students
+FOR_EVERYONE = "hq-baoxiu"  # one meant for students and staff
 
 
 @pytest.fixture
-def db(seeded_sqlite: Path, tmp_path: Path) -> Iterator[Database]:
-    database = Database(copy_sqlite(seeded_sqlite, tmp_path))
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
     yield database
     database.dispose()
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_waiting_writes_share_the_next_commit_and_a_failure_is_undone_alone(db: Database) -> None:
     committer = GroupCommit(db.sessions)
     release = threading.Event()
@@ -79,8 +80,8 @@ def test_waiting_writes_share_the_next_commit_and_a_failure_is_undone_alone(db: 
         assert [get_meta(session, f"gc-{k}") for k in "abcde"] == ["a", "b", None, "d", "e"]
 
 
-def favorite_op(on: bool, op_id: str | None = None, seq: int = 1) -> dict[str, Any]:
-    payload = {"process_code": CODE, "on": on}
+def favorite_op(on: bool, op_id: str | None = None, seq: int = 1, code: str = CODE) -> dict[str, Any]:
+    payload = {"process_code": code, "on": on}
     return {"id": op_id or str(uuid.uuid4()), "seq": seq, "type": "favorite.set", "payload": payload, "created_at": ""}
 
 
@@ -89,7 +90,7 @@ def test_concurrent_pushes_each_apply_once_with_their_records(db: Database) -> N
     record and its change-log row; fewer commits than pushes; a replay in the crowd answers duplicate."""
     first = favorite_op(True)
     assert sync.push(db.sessions, STUDENT, "t", [first])[0]["status"] == "applied"
-    committer = committer_for(db.sessions)
+    committer = sync.committer(db.sessions)
     batches_before, pieces_before = committer.batches, committer.pieces
     ops = [favorite_op(i % 2 == 0, seq=i) for i in range(64)]
     results: list[dict[str, Any]] = []
@@ -149,3 +150,42 @@ def test_a_reused_id_is_refused_without_touching_the_others_in_its_commit(db: Da
     with db.read_sessions() as session:
         kept = session.get(AppliedOp, taken["id"])
         assert kept is not None and kept.payload_hash == sync.payload_hash("favorite.set", taken["payload"])
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_two_workers_batches_of_shared_users_never_wait_in_a_circle(db: Database) -> None:
+    """Two workers (two Databases: two group commits) push for the same five users in opposite orders, 8 threads
+    each. Each batch locks its users sorted before it begins, so no batch waits for another in a circle
+    (PostgreSQL would break the circle after deadlock_timeout by failing one, which would then run again piece
+    by piece: `retried`)."""
+    other = Database(db.url)
+    users = [STUDENT, STUDENT_2, LIU, JWC_A, JWC_B]
+    results: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def push_for(database: Database, order: list[str], thread: int) -> None:
+        for n in range(12):
+            user = order[(thread + n) % len(order)]
+            out = sync.push(database.sessions, user, "t", [favorite_op(n % 2 == 0, seq=n, code=FOR_EVERYONE)])
+            with lock:
+                results.extend(out)
+
+    try:
+        threads = [
+            threading.Thread(target=push_for, args=(database, order, i))
+            for database, order in ((db, users), (other, users[::-1]))
+            for i in range(8)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+            assert not thread.is_alive()
+        mine, theirs = sync.committer(db.sessions), sync.committer(other.sessions)
+        assert len(results) == 16 * 12
+        assert {r["status"] for r in results} == {"applied"}
+        assert mine.pieces + theirs.pieces == 16 * 12
+        assert mine.batches + theirs.batches < 16 * 12  # pushes shared transactions
+        assert (mine.retried, theirs.retried) == (0, 0)
+    finally:
+        other.dispose()

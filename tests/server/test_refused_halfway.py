@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from sync_server.core import favorites, live, sync
 from sync_server.core.change_log import user_scope
 from sync_server.core.errors import Invalid
-from sync_server.core.group_commit import committer_for
 from sync_server.core.operations import OPERATIONS, Operation
 from sync_server.db import Database
 from sync_server.models import AppliedOp, ChangeLog, Favorite, User
@@ -85,11 +84,10 @@ def test_a_refusal_halfway_undoes_its_effect_and_keeps_the_others(db: Database) 
     assert (again[0]["status"], again[0]["error"]["code"]) == ("duplicate", "refused_halfway")
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_in_a_shared_commit_only_the_refused_push_is_undone(db: Database) -> None:
-    """Pushes under way at once share a group commit (SQLite): the batch holding the refusal is run again, each
-    push in its savepoint; every other push of it is applied once."""
-    committer = committer_for(db.sessions)
+    """Pushes under way at once share a group commit: the batch holding the refusal is run again (SQLite: each
+    push in its savepoint; PostgreSQL: each alone); every other push of it is applied once."""
+    committer = sync.committer(db.sessions)
     release = threading.Event()
     holder = threading.Thread(target=committer.run, args=(lambda _session: release.wait(10),))
     holder.start()  # leads a batch of its own and holds it open while the pushes below queue behind it
