@@ -217,6 +217,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         HotSyncPaths,
         db=database,
         gate=gate,
+        hub=hub,
         live_wait=live_wait,
         max_body_bytes=settings.max_body_bytes,
         enforce_devices=bool(settings.require_enrolled_kiosks),

@@ -9,8 +9,12 @@ the statements of core/sync_hot.py on a plain DB-API connection, one hop onto a 
 the middlewares it skips would have done (the admission gate, the access log line with its request id, the
 metrics).
 
+A pull with `wait` (long poll, core/live.py) is answered here too: the first look as above, then the wait on the
+hub like the route's, woken pulls looked for together; 2,000 clients woken by one change were answered one by one
+through the stack (bench/README.md, "bench_live.py"). Nothing of the wait holds a thread or a connection.
+
 It answers only what it is sure of. Anything else goes to the app unchanged, and the routes answer it as before:
-a parameter it does not take (`wait`, `count_remaining`, anything unknown or malformed), a body that is chunked,
+a parameter it does not take (`count_remaining`, anything unknown or malformed), a body that is chunked,
 too large or does not fit PushRequest, a push without a token, a token or device the routes would refuse (so
 every refusal keeps its route's code and message), and a database error while looking (the route then meets it
 and answers as it does). A push's own refusals (idempotency_conflict, an overloaded database) are answered here
@@ -21,10 +25,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -45,7 +51,7 @@ from sync_server.api.middleware import (
 )
 from sync_server.api.routes import metrics
 from sync_server.api.routes.sync import LIVE_HEADER, PushRequest, PushResponse
-from sync_server.core import stored_text, sync, sync_hot
+from sync_server.core import live, stored_text, sync, sync_hot
 from sync_server.core.errors import DomainError
 from sync_server.db import Database
 
@@ -53,16 +59,18 @@ log = logging.getLogger(__name__)
 
 PULL_PATH = "/api/v1/sync/pull"
 PUSH_PATH = "/api/v1/sync/push"
-_PULL_KEYS = frozenset(("cursor", "limit"))
+_PULL_KEYS = frozenset(("cursor", "limit", "wait"))
 _MAX_CURSOR = 2**62
+_WAIT = re.compile(r"[0-9]{1,2}(\.[0-9]{1,3})?")  # seconds, as plain as a client sends them (the route takes more)
 
 
 class _Fallback(Exception):
     """Raised on the worker thread: this request is for the ordinary route."""
 
 
-def pull_query(query_string: bytes) -> tuple[int, int] | None:
-    """(cursor, limit) when the query is only those, each once, in plain digits within the route's bounds."""
+def pull_query(query_string: bytes) -> tuple[int, int, float] | None:
+    """(cursor, limit, wait) when the query is only those, each once, in plain digits within the route's
+    bounds (wait 0 when absent)."""
     try:
         pairs = parse_qsl(query_string.decode("ascii"), keep_blank_values=True, strict_parsing=False)
     except UnicodeDecodeError:
@@ -75,10 +83,13 @@ def pull_query(query_string: bytes) -> tuple[int, int] | None:
         return None
     if len(cursor) > 19 or len(limit) > 5:
         return None
-    c, n = int(cursor), int(limit)
-    if c > _MAX_CURSOR or not 1 <= n <= sync.MAX_PULL:
+    wait = values.get("wait", "0")
+    if not _WAIT.fullmatch(wait):
         return None
-    return c, n
+    c, n, w = int(cursor), int(limit), float(wait)
+    if c > _MAX_CURSOR or not 1 <= n <= sync.MAX_PULL or w > live.MAX_WAIT_S:
+        return None
+    return c, n, w
 
 
 def bearer(value: bytes | None) -> str | None:
@@ -99,6 +110,7 @@ class HotSyncPaths:
         *,
         db: Database,
         gate: Admission,
+        hub: live.LiveHub,
         live_wait: float,
         max_body_bytes: int,
         enforce_devices: bool,
@@ -108,6 +120,7 @@ class HotSyncPaths:
         self.app = app
         self.db = db
         self.gate = gate
+        self.hub, self.live_wait = hub, live_wait
         self.live_header = (LIVE_HEADER.lower().encode(), str(live_wait).encode())
         self.max_body_bytes = max_body_bytes
         self.enforce_devices = enforce_devices
@@ -146,30 +159,59 @@ class HotSyncPaths:
     async def _run(threads: ThreadPoolExecutor, work: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(threads, work, *args)
 
-    # -- pull --------------------------------------------------------------------------------------------------
+    # -- pull ----------------------------------------------------------------------------------------------------
     async def _pull(
-        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], query: tuple[int, int]
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[bytes, bytes],
+        query: tuple[int, int, float],
     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
+        cursor, limit, wait = query
         authorization = headers.get(b"authorization")
         token = bearer(authorization)
         if authorization and token is None:
             await self.app(scope, receive, send)
             return None
-        credential = headers.get(b"x-device-credential")
-        if not await self.gate.enter():
-            return busy_answer()
+        header = headers.get(b"x-device-credential")
+        credential = header.decode("latin-1") if header else None
+        found: dict[str, Any] = {}
+
+        async def look() -> bool:
+            looked = await self._run(self.readers, self._look, token, credential, cursor, limit)
+            if looked is None:
+                raise _Fallback()
+            found["answer"], found["user_id"] = looked
+            return bool(looked[0]["changes"])
+
         try:
-            answer = await self._run(
-                self.readers, self._look, token, credential.decode("latin-1") if credential else None, *query
-            )
-        except _Fallback:
-            answer = None
-        finally:
-            self.gate.leave()
-        if answer is None:
+            if wait > 0:
+                # Not through the gate, as the route's waiting pull (AdmissionMiddleware): its looks are one hop
+                # each, on threads of their own, and it holds nothing while it waits.
+                wakes = self.hub.wakes  # before the first look (core/live.py LiveHub.wait)
+                if not await look() and self.live_wait > 0 and not self.hub.full():
+                    page = await self.hub.wait(
+                        sync.pulled_scopes(found["user_id"]),
+                        min(wait, self.live_wait),
+                        look,
+                        partial(_disconnected, receive),
+                        wakes,
+                        (found["user_id"], cursor, limit),
+                    )
+                    if page is not None:
+                        found["answer"] = page
+            else:
+                if not await self.gate.enter():
+                    return busy_answer()
+                try:
+                    await look()
+                finally:
+                    self.gate.leave()
+        except _Fallback:  # nothing was sent: the route answers, from the start
             await self.app(scope, receive, send)
             return None
-        return 200, sync.pull_json(answer), [self.live_header]
+        return 200, sync.pull_json(found["answer"]), [self.live_header]
 
     @contextmanager
     def _snapshot(self) -> Iterator[Any]:
@@ -188,12 +230,15 @@ class HotSyncPaths:
             self.statements, dbapi, token, device_credential=credential, enforce_devices=self.enforce_devices
         )
 
-    def _look(self, token: str | None, credential: str | None, cursor: int, limit: int) -> dict[str, Any] | None:
+    def _look(
+        self, token: str | None, credential: str | None, cursor: int, limit: int
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """The page after `cursor` and whose it is (None: a token the route would refuse)."""
         with self._snapshot() as dbapi:
             who = self._caller(dbapi, token, credential) if token is not None else None
             if token is not None and who is None:
                 return None
-            return sync_hot.pull_answer(self.statements, dbapi, who, cursor, limit)
+            return sync_hot.pull_answer(self.statements, dbapi, who, cursor, limit), who.user_id if who else None
 
     # -- push --------------------------------------------------------------------------------------------------
     async def _push(
@@ -255,6 +300,12 @@ class HotSyncPaths:
         device = request.device_id or who.device_id or ""
         ops = [op.model_dump() for op in request.ops]
         return sync.push(self.db.sessions, who.user_id, device, ops, in_transaction=record_use)
+
+
+async def _disconnected(receive: Receive) -> None:
+    """Returns when the client has closed the connection (nothing else arrives on a GET's receive channel)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _read_body(receive: Receive, declared: int) -> bytes:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,9 @@ from sqlalchemy import select, text, update
 
 from sync_server.api.hot_sync import HotSyncPaths, pull_query
 from sync_server.api.middleware import Admission
-from sync_server.core import auth, devices, sync
+from sync_server.api.routes import sync as sync_routes
+from sync_server.core import auth, devices, live, sync
+from sync_server.core.change_log import append_change, user_scope
 from sync_server.db import Database
 from sync_server.models import AuthSession, Process, User
 from tests.helpers import LiveServer, bearer, copy_sqlite, create_pg_database
@@ -104,6 +109,7 @@ def _call(
         recorder,
         db=local["db"],
         gate=Admission(4, 1.0),
+        hub=live.LiveHub(),
         live_wait=25,
         max_body_bytes=1_048_576,
         enforce_devices=enforce_devices,
@@ -159,8 +165,11 @@ def test_a_pull_gets_what_the_route_would_give(local: dict[str, Any], who: str, 
 @pytest.mark.parametrize(
     "query",
     [
-        "cursor=0&wait=25",  # a live pull: the route waits
         "cursor=0&count_remaining=true",
+        "cursor=0&wait=26",  # longer than the route allows: its 422
+        "cursor=0&wait=1e1",
+        "cursor=0&wait=-1",
+        "cursor=0&wait=",
         "cursor=0&cursor=5",
         "cursor=-1",
         "cursor=1e3",
@@ -273,11 +282,84 @@ def test_a_push_the_hot_path_does_not_take_reaches_the_route_with_its_body(
 
 
 def test_the_query_parser_takes_only_plain_bounded_numbers() -> None:
-    assert pull_query(b"") == (0, 500)
-    assert pull_query(b"cursor=42&limit=1000") == (42, 1000)
-    assert pull_query(b"limit=3") == (0, 3)
-    for refused in (b"cursor=", b"cursor=+1", b"cursor= 1", b"limit=1000000", b"cursor=4611686018427387905"):
+    assert pull_query(b"") == (0, 500, 0)
+    assert pull_query(b"cursor=42&limit=1000") == (42, 1000, 0)
+    assert pull_query(b"limit=3") == (0, 3, 0)
+    assert pull_query(b"cursor=7&wait=25") == (7, 500, 25)
+    assert pull_query(b"cursor=7&wait=0.5") == (7, 500, 0.5)
+    for refused in (
+        b"cursor=",
+        b"cursor=+1",
+        b"cursor= 1",
+        b"limit=1000000",
+        b"cursor=4611686018427387905",
+        b"wait=25.001",
+        b"wait=nan",
+        b"wait=.5",
+    ):
         assert pull_query(refused) is None, refused
+
+
+def test_a_waiting_pull_is_answered_here_when_its_change_comes(local: dict[str, Any]) -> None:
+    """A pull with `wait` at the newest cursor waits on the hub (no thread, no connection) and is answered by
+    the hot path, with the page of the shared look, within a moment of the commit; the route never sees it."""
+    db, user_id = local["db"], local["users"]["ready"]
+    newest = _route_pull(db, user_id, 0, 1000)
+    while newest["has_more"]:
+        newest = _route_pull(db, user_id, newest["cursor"], 1000)
+    recorder, sent = Recorder(), []
+    gone = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def scenario() -> float:
+        hub = live.LiveHub()
+        hub.start(asyncio.get_running_loop())
+        hub.look_many = partial(sync_routes.look_many, db)
+        hot = HotSyncPaths(
+            recorder,
+            db=db,
+            gate=Admission(4, 1.0),
+            hub=hub,
+            live_wait=25,
+            max_body_bytes=1_048_576,
+            enforce_devices=False,
+            readers=local["executor"],
+            writers=local["executor"],
+        )
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": PULL,
+            "query_string": f"cursor={newest['cursor']}&wait=20".encode(),
+            "headers": [(b"authorization", f"Bearer {local['tokens']['desk']}".encode())],
+            "client": ("127.0.0.1", 5000),
+        }
+        answered = asyncio.ensure_future(hot(scope, receive, send))
+        deadline = time.monotonic() + 5
+        while hub.waiting < 1 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert hub.waiting == 1 and not sent
+        made = time.monotonic()
+        with db.transaction() as session:  # its commit publishes to the hubs of this process (core/live.py)
+            append_change(session, user_scope(user_id), "notification", "999999", "delete", None)
+        await asyncio.wait_for(answered, 5)
+        gone.set()
+        hub.close()
+        return time.monotonic() - made
+
+    took = asyncio.run(scenario())
+    assert took < 1.0
+    assert recorder.calls == []
+    assert sent[0]["status"] == 200
+    page = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+    assert [(c["entity"], c["id"]) for c in page["changes"]] == [("notification", "999999")]
+    assert page == _route_pull(db, user_id, newest["cursor"], 500)
 
 
 # -- a real server, both backends -------------------------------------------------------------------------------
@@ -335,6 +417,31 @@ def test_over_http_the_hot_answers_are_the_routes(served: dict[str, Any]) -> Non
             cursor = hot.json()["cursor"]
         stars = [c for c in changes if c["entity"] == "favorite"]
         assert len(stars) == (3 if who else 0)  # for their owner only
+    # A waiting pull at the newest cursor, answered by the hot path when the user's next ★ commits.
+    newest = requests.get(server.url + PULL, params={"cursor": 0, "limit": 1000}, headers=headers, timeout=10).json()
+    assert not newest["has_more"]
+    waited: dict[str, Any] = {}
+    waiting = threading.Thread(
+        target=lambda: waited.update(
+            answer=requests.get(
+                server.url + PULL, params={"cursor": newest["cursor"], "wait": 10}, headers=headers, timeout=20
+            )
+        )
+    )
+    waiting.start()
+    time.sleep(0.5)
+    star = {**ops[0], "id": str(uuid.uuid4()), "payload": {"process_code": served["codes"][3], "on": True}}
+    made = time.monotonic()
+    pushed = requests.post(server.url + PUSH, json={"device_id": "pc-hot", "ops": [star]}, headers=headers, timeout=10)
+    assert pushed.status_code == 200, pushed.text
+    waiting.join(15)
+    assert time.monotonic() - made < 2.0
+    answer = waited["answer"]
+    route = requests.get(
+        server.url + PULL, params={"cursor": newest["cursor"], "count_remaining": "false"}, headers=headers, timeout=10
+    )
+    assert answer.status_code == 200 and answer.json() == route.json()
+    assert [c["id"] for c in answer.json()["changes"]] == [served["codes"][3]]
     # The refusals are the routes' (the hot path hands the request over).
     refused = requests.get(server.url + PULL, params={"cursor": 0}, headers=bearer("nope"), timeout=10)
     assert (refused.status_code, refused.json()["error"]["code"]) == (401, "invalid_token")
