@@ -683,7 +683,7 @@ def serve(settings: Settings, port_file: str | None) -> None:
             fh.write(str(port))
         os.replace(port_file + ".tmp", port_file)
     config = uvicorn.Config(
-        "sync_server.main:create_app",
+        "sync_server.main:serving_app",
         factory=True,
         workers=settings.workers,
         log_config=None,
