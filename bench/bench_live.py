@@ -25,6 +25,7 @@ times include this loop's own work of reading N answers at once.
     .venv/bin/python bench/bench_live.py --clients 500 --backends sqlite
     .venv/bin/python bench/bench_live.py --working 200 --rounds 1     # the campus morning
     .venv/bin/python bench/bench_live.py --working 200 --rounds 1 --users 2000 --extra-users 2000   # 2,000 users
+    .venv/bin/python bench/bench_live.py --backends postgres --hosts 2 ...   # two hosts behind nginx
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -52,8 +57,98 @@ from bench_load import Server, catch_up, export_tree, issue_users, log  # noqa: 
 RESULTS = BENCH / "results" / "live.json"
 
 
-def group_status(server: Server) -> dict[str, int]:
-    """RSS (KiB), threads, and descriptors open on the database file, summed over the server's process group."""
+class Hosts:
+    """Several server processes ("hosts", `--workers` each) on one PostgreSQL behind one nginx that hands requests
+    round-robin to them, as a campus runs them (docs/deploy.md, "Several hosts"): what `one_round` needs of a
+    server. The CPU and memory figures are the servers' (nginx's own are not counted)."""
+
+    def __init__(self, tree: Path, db_url: str, count: int, workers: int, workdir: Path) -> None:
+        self.servers = [Server(f"host-{n}", tree, db_url, workers, workdir / f"host-{n}", None) for n in range(count)]
+        self.db_url, self.workdir = db_url, workdir
+        self.users: list[dict[str, Any]] = []
+        self.port = 0
+        self.nginx: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        import requests
+
+        for server in self.servers:
+            server.users = self.users
+            server.start()
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        work, temp = self.workdir / "nginx", self.workdir / "nginx" / "temp"
+        temp.mkdir(parents=True, exist_ok=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        upstreams = "".join(f"        server 127.0.0.1:{s.port};\n" for s in self.servers)
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        # 2 connections per waiting client (theirs and the upstream's), and the waits' 25 s under the read timeout.
+        (work / "nginx.conf").write_text(
+            f"""{user}worker_processes 1;
+worker_rlimit_nofile 30000;
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{ worker_connections 12000; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    upstream campus_sync {{
+{upstreams}        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{self.port} backlog=4096;
+        proxy_read_timeout 60s;
+        location / {{
+            proxy_pass http://campus_sync;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+        }}
+    }}
+}}
+"""
+        )
+        command = [nginx, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")]
+        self.nginx = subprocess.Popen([*command, "-g", "daemon off;"], start_new_session=True)
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                if requests.get(self.url + "/healthz", timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or self.nginx.poll() is not None:
+                raise RuntimeError((work / "error.log").read_text())
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.nginx is not None:
+            os.killpg(self.nginx.pid, signal.SIGTERM)
+            self.nginx.wait(10)
+            self.nginx = None
+        for server in self.servers:
+            server.stop()
+
+    def cpu_s(self) -> float:
+        return sum(server.cpu_s() for server in self.servers)
+
+
+def group_status(server: Server | Hosts) -> dict[str, int]:
+    """RSS (KiB), threads, and descriptors open on the database file, summed over the server's process group
+    (over each host's)."""
+    if isinstance(server, Hosts):
+        each = [group_status(s) for s in server.servers]
+        return {key: sum(status[key] for status in each) for key in ("rss_kib", "threads", "db_fds")}
     assert server.process is not None
     rss = threads = db_fds = 0
     db_file = server.db_url.removeprefix("sqlite:///") if server.db_url.startswith("sqlite") else None
@@ -113,7 +208,7 @@ def _unchunk(data: bytes) -> bytes:
 
 
 async def one_round(
-    server: Server,
+    server: Server | Hosts,
     clients: int,
     admin_token: str,
     settle_s: float,
@@ -253,7 +348,12 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
     if waiter_ids & {u["user_id"] for u in users[args.users :]}:
         raise SystemExit("not enough demo users for separate waiting and working users: lower --users")
     admin_token = _admin_token(url)
-    server = Server("live", args.tree, url, workers, workdir / backend, "0" if two_cpus and workers == 1 else None)
+    server: Server | Hosts
+    if backend == "postgres" and args.hosts > 1:
+        server = Hosts(args.tree, url, args.hosts, args.host_workers, workdir / backend)
+        workers = args.hosts * args.host_workers
+    else:
+        server = Server("live", args.tree, url, workers, workdir / backend, "0" if two_cpus and workers == 1 else None)
     server.users = users
     if two_cpus:
         os.sched_setaffinity(0, {(os.cpu_count() or 1) - 1})
@@ -261,7 +361,7 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
         rounds = []
         for round_no in range(args.rounds):
             server.start()  # afresh each round: memory a process once took is not given back to measure again
-            catch_up(server)
+            catch_up(server)  # type: ignore[arg-type]  # it needs only the users and the address
             result = asyncio.run(
                 one_round(server, args.clients, admin_token, args.settle, args.users, args.working, args.working_s)
             )
@@ -296,7 +396,7 @@ def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict
             drop_pg_database(created_url)
     all_lat = sorted(x for r in rounds for x in r["latencies_ms"])
     return {
-        "backend": backend,
+        "backend": backend if not isinstance(server, Hosts) else f"{backend}, {args.hosts} hosts",
         "workers": workers,
         "clients": args.clients,
         "rounds": len(rounds),
@@ -389,6 +489,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--working-s", type=float, default=6.0, help="seconds the kiosks work, the change midway")
     parser.add_argument("--rev", help="run the server of this git revision (git archive to a temp dir) instead")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
+    parser.add_argument(
+        "--hosts",
+        type=int,
+        default=1,
+        help="PostgreSQL: this many server processes behind one nginx (round-robin) instead of one server",
+    )
+    parser.add_argument("--host-workers", type=int, default=1, help="uvicorn workers per host with --hosts")
     args = parser.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-live-") as tmp:
