@@ -34,7 +34,6 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import signal
 import socket
 import statistics
@@ -76,50 +75,17 @@ class Hosts:
     def start(self) -> None:
         import requests
 
+        from tests.helpers import start_nginx
+
         for server in self.servers:
             server.users = self.users
             server.start()
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        work, temp = self.workdir / "nginx", self.workdir / "nginx" / "temp"
-        temp.mkdir(parents=True, exist_ok=True)
+        work = self.workdir / "nginx"
+        work.mkdir(parents=True, exist_ok=True)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        upstreams = "".join(f"        server 127.0.0.1:{s.port};\n" for s in self.servers)
-        user = "user root;\n" if os.geteuid() == 0 else ""
-        # 2 connections per waiting client (theirs and the upstream's), and the waits' 25 s under the read timeout.
-        (work / "nginx.conf").write_text(
-            f"""{user}worker_processes 1;
-worker_rlimit_nofile 30000;
-pid {work}/nginx.pid;
-error_log {work}/error.log;
-events {{ worker_connections 12000; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    upstream campus_sync {{
-{upstreams}        keepalive 64;
-    }}
-    server {{
-        listen 127.0.0.1:{self.port} backlog=4096;
-        proxy_read_timeout 60s;
-        location / {{
-            proxy_pass http://campus_sync;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $remote_addr;
-        }}
-    }}
-}}
-"""
-        )
-        command = [nginx, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")]
-        self.nginx = subprocess.Popen([*command, "-g", "daemon off;"], start_new_session=True)
+        self.nginx = start_nginx(work, self.port, [s.port for s in self.servers], connections=12000, keepalive=64)
         deadline = time.monotonic() + 15
         while True:
             try:

@@ -312,6 +312,57 @@ ADMIN, ADMIN_PW = "ADMIN", "150291"
 NEW_PW = "Campus2026ok"
 
 
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+
+
+def start_nginx(
+    work: Path, port: int, upstream_ports: list[int], *, connections: int = 256, keepalive: int = 16
+) -> subprocess.Popen[bytes]:
+    """A private nginx (in `work`, as the current user) handing requests on `port` round-robin to the servers on
+    `upstream_ports`, as a campus's in front of several hosts (docs/deploy.md, "Several hosts"). The caller waits
+    for it to answer and stops it (SIGTERM to its process group)."""
+    assert NGINX is not None, "nginx missing (./run test installs nginx-light)"
+    temp = work / "temp"
+    temp.mkdir(parents=True, exist_ok=True)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    upstreams = "".join(f"        server 127.0.0.1:{upstream};\n" for upstream in upstream_ports)
+    # Round-robin (nginx's default) over them, one nginx worker: consecutive requests alternate. A waiting pull
+    # takes two connections (the client's, the upstream's); its 25 s stay under the read timeout.
+    (work / "nginx.conf").write_text(
+        f"""{user}worker_processes 1;
+worker_rlimit_nofile {max(1024, 3 * connections)};
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{ worker_connections {connections}; }}
+http {{
+    access_log {work}/access.log;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    upstream campus_sync {{
+{upstreams}        keepalive {keepalive};
+    }}
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        proxy_read_timeout 60s;
+        location / {{
+            proxy_pass http://campus_sync;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}
+}}
+"""
+    )
+    command = [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")]
+    return subprocess.Popen([*command, "-g", "daemon off;"], start_new_session=True)
+
+
 def login(server: LiveServer, user_id: str, password: str, **extra: Any) -> requests.Response:
     return requests.post(
         server.url + "/api/v1/auth/login", json={"user_id": user_id, "password": password, **extra}, timeout=10

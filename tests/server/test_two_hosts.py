@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
-import shutil
 import signal
 import socket
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,9 +21,19 @@ from typing import Any
 import pytest
 import requests
 
-from tests.helpers import LIU, LIU_PW, NEW_PW, STUDENT, STUDENT_PW, LiveServer, activated, bearer, create_pg_database
-
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+from tests.helpers import (
+    LIU,
+    LIU_PW,
+    NEW_PW,
+    NGINX,
+    STUDENT,
+    STUDENT_PW,
+    LiveServer,
+    activated,
+    bearer,
+    create_pg_database,
+    start_nginx,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -74,43 +82,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory, seeded_pg: str) -> Iterator[P
         (work / name).mkdir()
         hosts[name] = LiveServer(db_url=url, workdir=work / name).start()
     port = _free_port()
-    temp = work / "temp"
-    temp.mkdir()
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    upstreams = "".join(f"        server 127.0.0.1:{h.port};\n" for h in hosts.values())
-    # Round-robin (nginx's default) over the two, one nginx worker: consecutive requests alternate.
-    (work / "nginx.conf").write_text(
-        f"""{user}worker_processes 1;
-pid {work}/nginx.pid;
-error_log {work}/error.log;
-events {{ worker_connections 256; }}
-http {{
-    access_log {work}/access.log;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    upstream campus_sync {{
-{upstreams}        keepalive 16;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        proxy_read_timeout 60s;
-        location / {{
-            proxy_pass http://campus_sync;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto $scheme;
-        }}
-    }}
-}}
-"""
-    )
-    command = [str(NGINX), "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")]
-    nginx = subprocess.Popen([*command, "-g", "daemon off;"], start_new_session=True)
+    nginx = start_nginx(work, port, [h.port for h in hosts.values()])
     pair = Pair(hosts, f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + 15
     while True:
