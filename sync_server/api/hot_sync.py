@@ -48,6 +48,7 @@ from sync_server.api.middleware import (
     replaying,
     request_id_of,
     send_json_bytes,
+    until_disconnected,
 )
 from sync_server.api.routes import metrics
 from sync_server.api.routes.sync import LIVE_HEADER, PushRequest, PushResponse
@@ -195,7 +196,7 @@ class HotSyncPaths:
                         sync.pulled_scopes(found["user_id"]),
                         min(wait, self.live_wait),
                         look,
-                        partial(_disconnected, receive),
+                        partial(until_disconnected, receive),
                         wakes,
                         (found["user_id"], cursor, limit),
                     )
@@ -300,12 +301,6 @@ class HotSyncPaths:
         device = request.device_id or who.device_id or ""
         ops = [op.model_dump() for op in request.ops]
         return sync.push(self.db.sessions, who.user_id, device, ops, in_transaction=record_use)
-
-
-async def _disconnected(receive: Receive) -> None:
-    """Returns when the client has closed the connection (nothing else arrives on a GET's receive channel)."""
-    while (await receive())["type"] != "http.disconnect":
-        pass
 
 
 async def _read_body(receive: Receive, declared: int) -> bytes:

@@ -84,6 +84,13 @@ class BodyLimitMiddleware:
         await self.app(scope, replaying(b"".join(chunks), receive), send)
 
 
+async def until_disconnected(receive: Receive) -> None:
+    """Returns when the client has closed the connection (nothing else arrives on a GET's receive channel): what a
+    waiting request watches (a long-poll pull, api/routes/sync.py and api/hot_sync.py)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
 def replaying(body: bytes, receive: Receive) -> Receive:
     """A receive channel that gives the app a body already read, then whatever follows."""
     given = False

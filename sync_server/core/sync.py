@@ -258,7 +258,9 @@ def committer(sessions: sessionmaker[Session]) -> GroupCommit:
     return committer_for(sessions, None if bind is not None and bind.dialect.name == "sqlite" else _lock_users)
 
 
-_LOCKED_USERS = "group_commit_locked_users"
+# The users this transaction has loaded and (on PostgreSQL) locked. Held here: the session's identity map holds
+# its objects weakly, and lost them between one push of a batch and the next (each read its user again).
+_HELD_USERS = "push_held_users"
 
 
 def _lock_users(session: Session, user_ids: list[str]) -> None:
@@ -266,8 +268,7 @@ def _lock_users(session: Session, user_ids: list[str]) -> None:
     worker's batch locks in the same order, so neither waits for the other in a circle) and loaded, so that
     each push takes its user from the session."""
     users = session.scalars(select(User).where(User.user_id.in_(user_ids)).order_by(User.user_id).with_for_update())
-    # Held here: the session's identity map holds its objects weakly, and would lose them before they are used.
-    session.info[_LOCKED_USERS] = {user.user_id: user for user in users}
+    session.info[_HELD_USERS] = {user.user_id: user for user in users}
 
 
 def _seq(op: dict[str, Any]) -> int:
@@ -285,12 +286,15 @@ def _push_in(
     # One user's operations run one at a time, whichever worker and terminal they come from: handlers read,
     # then write (★ checks, then inserts), and two terminals of one user must not interleave. On SQLite,
     # BEGIN IMMEDIATE already serialises all writers.
-    # SQLite has no row locks (BEGIN IMMEDIATE is the lock): there, a user already loaded by an earlier push of
-    # the same group commit is taken from the session instead of being read again.
-    # On PostgreSQL a group commit locked and loaded the batch's users before it began (`_lock_users`).
-    user = session.info.get(_LOCKED_USERS, {}).get(user_id) or session.get(
-        User, user_id, with_for_update=session.get_bind().dialect.name != "sqlite"
-    )
+    # A user an earlier push of the same group commit loaded (and on PostgreSQL locked; there a batch locks all its
+    # users first, `_lock_users`) is taken from the transaction instead of being read again. SQLite has no row
+    # locks (BEGIN IMMEDIATE is the lock).
+    held: dict[str, User] = session.info.setdefault(_HELD_USERS, {})
+    user = held.get(user_id)
+    if user is None:
+        user = session.get(User, user_id, with_for_update=session.get_bind().dialect.name != "sqlite")
+        if user is not None:
+            held[user_id] = user
     if user is None:
         raise Unauthorized("invalid_token", "登录已失效，请重新登录")
     if in_transaction is not None:

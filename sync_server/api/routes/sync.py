@@ -14,6 +14,7 @@ from sync_server.api.deps import (
     get_principal_for_write,
 )
 from sync_server.api.errors import error_responses
+from sync_server.api.middleware import until_disconnected
 from sync_server.core import live, stored_text, sync
 from sync_server.core.errors import Invalid
 from sync_server.db import Database
@@ -128,7 +129,7 @@ async def pull(
         # asked for the count of what remains.
         query = None if count_remaining else (answer["user_id"], cursor, limit)
         page = await hub.wait(
-            answer["scopes"], min(wait, max_wait), found, partial(_disconnected, request), wakes, query
+            answer["scopes"], min(wait, max_wait), found, partial(until_disconnected, request.receive), wakes, query
         )
         if page is not None:
             answer["body"] = page
@@ -139,12 +140,6 @@ def look_many(db: Database, queries: list[tuple[str | None, int, int]]) -> list[
     """The hub's shared look after a wake (core/live.py), on one read snapshot."""
     with db.read_sessions() as session:
         return sync.pull_many(session, queries)
-
-
-async def _disconnected(request: Request) -> None:
-    """Returns when the client has closed the connection (nothing else arrives on a GET's receive channel)."""
-    while (await request.receive())["type"] != "http.disconnect":
-        pass
 
 
 @router.post("/push", response_model=PushResponse, responses=_ERRORS)
